@@ -1,0 +1,95 @@
+"""Latency and fault injection, off by default, changeable at run time.
+
+Faults: "429", "500", "503" (an OCI error response, nothing changed), "reset" (the
+connection is reset before the request is processed) and "lost" (the request is processed
+and committed, then the connection is dropped before the response: the client cannot
+know it succeeded, which is what retry tokens are for).
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+
+FAULT_KINDS = ("429", "500", "503", "reset", "lost")
+
+
+@dataclass
+class FaultConfig:
+    rate: float = 0.0
+    mix: dict[str, float] = field(default_factory=lambda: {k: 1.0 for k in FAULT_KINDS})
+    services: list[str] | None = None  # SDK modules ("core", "identity"); None = all
+    operations: list[str] | None = None  # operation names; None = all
+    latency_ms: float = 0.0
+    jitter_ms: float = 0.0
+    seed: int | None = None
+
+    def validate(self) -> None:
+        if not 0.0 <= float(self.rate) <= 1.0:
+            raise ValueError("rate must be between 0 and 1")
+        for k, w in self.mix.items():
+            if k not in FAULT_KINDS:
+                raise ValueError(f"unknown fault kind '{k}' (known: {', '.join(FAULT_KINDS)})")
+            if float(w) < 0:
+                raise ValueError("fault weights must be >= 0")
+        if self.latency_ms < 0 or self.jitter_ms < 0:
+            raise ValueError("latency and jitter must be >= 0")
+
+
+class FaultInjector:
+    def __init__(self, config: FaultConfig | None = None):
+        self._lock = threading.Lock()
+        self.counts: dict[str, int] = {k: 0 for k in FAULT_KINDS}
+        self.configure(config or FaultConfig())
+
+    def configure(self, config: FaultConfig) -> None:
+        config.validate()
+        with self._lock:
+            self.config = config
+            self._rng = random.Random(config.seed)
+
+    def as_dict(self) -> dict:
+        d = asdict(self.config)
+        d["injected"] = dict(self.counts)
+        return d
+
+    def update(self, changes: dict) -> None:
+        base = asdict(self.config)
+        unknown = set(changes) - set(base)
+        if unknown:
+            raise ValueError(f"unknown fault settings: {', '.join(sorted(unknown))}")
+        base.update(changes)
+        self.configure(FaultConfig(**base))
+
+    def delay(self, module: str, operation: str) -> float:
+        c = self.config
+        if not c.latency_ms and not c.jitter_ms:
+            return 0.0
+        with self._lock:
+            j = self._rng.uniform(-c.jitter_ms, c.jitter_ms) if c.jitter_ms else 0.0
+        return max(0.0, c.latency_ms + j) / 1000.0
+
+    def choose(self, module: str, operation: str) -> str | None:
+        c = self.config
+        if c.rate <= 0:
+            return None
+        if c.services is not None and module not in c.services:
+            return None
+        if c.operations is not None and operation not in c.operations:
+            return None
+        with self._lock:
+            if self._rng.random() >= c.rate:
+                return None
+            kinds = [k for k, w in c.mix.items() if w > 0]
+            if not kinds:
+                return None
+            kind = self._rng.choices(kinds, weights=[c.mix[k] for k in kinds])[0]
+            self.counts[kind] += 1
+        return kind
+
+    @staticmethod
+    def sleep(seconds: float) -> None:
+        if seconds > 0:
+            time.sleep(seconds)

@@ -1,0 +1,174 @@
+"""The service registry: one `Service` per emulated service module.
+
+A service module declares which SDK package it serves (`Service("core")` answers under
+`/core`, for every client of `oci.core`), registers handlers by SDK operation name
+(`@svc.op("launch_instance")`), lifecycle hooks by name (`@svc.hook("instance.running")`),
+and seeders (`@svc.seeder`). The HTTP layer does routing, authentication, parameter and
+body validation, retry tokens, filtering, sorting and pagination, so a handler only
+implements the operation's meaning.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .protocol import ApiError, invalid, new_ocid, not_found, ts
+
+if TYPE_CHECKING:
+    from .app import EmulatorCore
+    from .auth import Principal
+    from .spec import OpSpec
+
+
+@dataclass
+class Result:
+    """A handler's answer when the default (200 + JSON of the returned value) is not enough."""
+
+    body: Any = None
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    raw: bytes | None = None  # non-JSON body (object content)
+    content_type: str | None = None
+
+
+Handler = Callable[["Context"], Any]
+Hook = Callable[["EmulatorCore", dict, dict], None]
+
+
+class Service:
+    def __init__(self, sdk_module: str, name: str | None = None):
+        self.sdk_module = sdk_module
+        self.name = name or sdk_module
+        self.handlers: dict[str, Handler] = {}
+        self.hooks: dict[str, Hook] = {}
+        self.seeders: list[Callable] = []
+
+    def op(self, *names: str):
+        def deco(fn: Handler) -> Handler:
+            for n in names:
+                if n in self.handlers:
+                    raise ValueError(f"{self.name}: operation {n} registered twice")
+                self.handlers[n] = fn
+            return fn
+        return deco
+
+    def hook(self, name: str):
+        def deco(fn: Hook) -> Hook:
+            self.hooks[name] = fn
+            return fn
+        return deco
+
+    def seeder(self, fn: Callable) -> Callable:
+        self.seeders.append(fn)
+        return fn
+
+
+class Context:
+    """Everything a handler needs about one request, plus helpers over the store."""
+
+    def __init__(self, core: EmulatorCore, op: OpSpec, region: str, principal: Principal | None,
+                 path: dict[str, str], query: dict[str, Any], headers, body: Any, raw_body: bytes | None):
+        self.core = core
+        self.store = core.store
+        self.op = op
+        self.region = region
+        self.principal = principal
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.raw_body = raw_body
+        self.response_headers: dict[str, str] = {}
+        self.now = time.time()
+
+    # ------------------------------------------------------------ ids and time
+    @property
+    def tenancy_id(self) -> str:
+        return self.core.tenancy_id
+
+    def new_id(self, rtype: str, regional: bool = True) -> str:
+        return new_ocid(rtype, self.region if regional else None)
+
+    def ts(self, t: float | None = None) -> str:
+        return ts(self.now if t is None else t)
+
+    # ------------------------------------------------------------ documents
+    def find(self, kind: str, ident: str) -> dict | None:
+        doc = self.store.get(kind, ident) if isinstance(ident, str) else None
+        if doc is not None and doc.get("_region") not in (None, self.region):
+            return None
+        return doc
+
+    def get(self, kind: str, ident: str, what: str | None = None) -> dict:
+        doc = self.find(kind, ident)
+        if doc is None:
+            raise not_found(what or kind, ident)
+        return doc
+
+    def get_for_write(self, kind: str, ident: str, what: str | None = None) -> dict:
+        """`get` plus the `if-match` check OCI applies to updates, actions and deletes."""
+        doc = self.get(kind, ident, what)
+        self.check_if_match(doc)
+        return doc
+
+    def check_if_match(self, doc: dict) -> None:
+        want = self.headers.get("if-match")
+        if want and want != "*" and want != doc.get("_etag"):
+            raise ApiError(412, "NoEtagMatch",
+                           f"The resource's etag does not match the if-match value '{want}'")
+
+    def put(self, kind: str, doc: dict) -> dict:
+        return self.store.put(kind, doc)
+
+    def update(self, kind: str, ident: str, changes: dict) -> dict:
+        return self.store.update(kind, ident, changes)
+
+    def delete(self, kind: str, ident: str) -> None:
+        self.store.delete(kind, ident)
+
+    def list(self, kind: str, compartment_id: str | None = None) -> list[dict]:
+        docs = self.store.list(kind, compartment_id)
+        return [d for d in docs if d.get("_region") in (None, self.region)]
+
+    # ------------------------------------------------------------ lifecycle
+    def schedule(self, kind: str, ident: str, set_fields: dict, steps: float = 1.0,
+                 when_state: str | list[str] | None = None, hook: str | None = None,
+                 args: dict | None = None) -> float:
+        """Change `set_fields` on a document after `steps` transition delays.
+
+        `when_state` guards the change (skipped if the state moved on meanwhile);
+        `hook` names a registered hook run after the change. Returns the due time.
+        """
+        return self.core.schedule(kind, ident, set_fields, steps, when_state, hook, args)
+
+    # ------------------------------------------------------------ common checks
+    def require(self, value, name: str):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise ApiError(400, "MissingParameter", f"{name} is required")
+        return value
+
+    def compartment(self, comp_id: str, name: str = "compartmentId") -> dict:
+        """The ACTIVE compartment (or the tenancy) `comp_id`, or a 404."""
+        self.require(comp_id, name)
+        doc = self.store.get("compartment", comp_id)
+        if doc is None or doc.get("lifecycleState") != "ACTIVE":
+            raise not_found("compartment", comp_id)
+        return doc
+
+    def tags(self, body: dict | None) -> dict:
+        """Validated freeformTags/definedTags from a create/update body (defined tags must exist)."""
+        body = body or {}
+        out = {}
+        if "freeformTags" in body and body["freeformTags"] is not None:
+            ff = body["freeformTags"]
+            for k, v in ff.items():
+                if not k or len(k) > 100 or len(str(v)) > 256:
+                    raise invalid(f"freeformTags: key '{k[:40]}' must be 1-100 characters, value at most 256")
+            out["freeformTags"] = ff
+        if "definedTags" in body and body["definedTags"] is not None:
+            self.core.check_defined_tags(body["definedTags"])
+            out["definedTags"] = body["definedTags"]
+        return out

@@ -1,0 +1,154 @@
+"""HTTP/1.1 server on loopback that feeds requests to the core pipeline."""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import struct
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .core import MAX_BODY, EmulatorCore, RawRequest
+from .protocol import DEFAULT_CODES, request_id
+
+log = logging.getLogger("ociconsole.emulator.http")
+
+MAX_UPLOAD = 64 * 1024 * 1024 * 1024  # object bodies are streamed by their service
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "ociconsole-emulator"
+    sys_version = ""
+    core: EmulatorCore  # set on the subclass made per server
+
+    def log_message(self, format, *args):  # noqa: A002 - stdlib signature
+        log.debug("%s - %s", self.address_string(), format % args)
+
+    def send_error(self, code, message=None, explain=None):
+        """Protocol-level errors (bad request line, huge headers) in OCI's error shape."""
+        body = json.dumps({"code": DEFAULT_CODES.get(code, "InvalidParameter"),
+                           "message": message or explain or "Bad request"}).encode()
+        try:
+            self.send_response(code, message)
+            self.send_header("content-type", "application/json")
+            self.send_header("opc-request-id", request_id())
+            self.send_header("content-length", str(len(body)))
+            self.send_header("connection", "close")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+        except OSError:
+            pass
+        self.close_connection = True
+
+    def _read_body(self) -> bytes | None:
+        te = self.headers.get("transfer-encoding", "")
+        if "chunked" in te.lower():
+            chunks = []
+            total = 0
+            while True:
+                line = self.rfile.readline(65537)
+                try:
+                    size = int(line.split(b";")[0].strip(), 16)
+                except ValueError:
+                    raise _BadRequest(400, "Malformed chunked body")
+                if size == 0:
+                    while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
+                        pass
+                    break
+                total += size
+                if total > MAX_BODY:
+                    raise _BadRequest(413, "The request body is too large")
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline(3)
+            return b"".join(chunks)
+        length = self.headers.get("content-length")
+        if length is None:
+            return None
+        try:
+            n = int(length)
+        except ValueError:
+            raise _BadRequest(400, "Invalid content-length")
+        if n < 0:
+            raise _BadRequest(400, "Invalid content-length")
+        if n > MAX_BODY and not self.path.split("?")[0].count("/o/"):
+            # drain nothing: refuse and close
+            raise _BadRequest(413, "The request body is too large")
+        if n > MAX_UPLOAD:
+            raise _BadRequest(413, "The request body is too large")
+        data = self.rfile.read(n)
+        if len(data) != n:
+            raise _BadRequest(400, "The request body is shorter than content-length")
+        return data
+
+    def _handle(self):
+        try:
+            body = self._read_body()
+        except _BadRequest as e:
+            self.send_error(e.status, e.message)
+            return
+        resp = self.core.handle(RawRequest(self.command, self.path, self.headers, body))
+        if resp.action in ("reset", "lost"):
+            self._abort()
+            return
+        self.send_response(resp.status)
+        for k, v in resp.headers.items():
+            self.send_header(k, v)
+        self.send_header("content-length", str(len(resp.body)))
+        self.end_headers()
+        if self.command != "HEAD" and resp.body:
+            self.wfile.write(resp.body)
+
+    def _abort(self):
+        """Reset the connection (RST) without a response."""
+        try:
+            self.wfile.flush()
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        except OSError:
+            pass
+        self.close_connection = True
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = _handle
+
+
+class _BadRequest(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def handle_error(self, request, client_address):
+        log.debug("connection error from %s", client_address, exc_info=True)
+
+
+class HttpServer:
+    def __init__(self, core: EmulatorCore, host: str = "127.0.0.1", port: int = 0):
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            raise ValueError("the emulator only binds to loopback")
+        handler = type("Handler", (_Handler,), {"core": core})
+        self.httpd = _Server((host, port), handler)
+        self.host, self.port = self.httpd.server_address[:2]
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.2},
+                                        name="oci-emulator-http", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
