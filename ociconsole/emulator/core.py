@@ -205,6 +205,8 @@ class EmulatorCore:
         self.verify_signatures = verify_signatures
         self.tenancy_id = ""
         self.stats = {"requests": 0, "errors": 0, "by_status": {}}
+        # successful handler calls per (module, operation): what a test run has exercised
+        self.op_calls: dict[tuple[str, str], int] = {}
         self.strict_violations: list[str] = []
         self.admin_handlers: dict[str, Any] = {}
 
@@ -327,7 +329,8 @@ class EmulatorCore:
                 raise ApiError(400, "MissingParameter", f"Header '{p.wire}' is required")
         body, raw = self._parse_body(op, req.body)
 
-        svc_fn = self.handlers[module].get(op.name) or self.handlers[module].get(key)
+        handler_name = op.name if op.name in self.handlers[module] else key
+        svc_fn = self.handlers[module].get(handler_name)
         if svc_fn is None:
             raise ApiError(501, "NotImplemented",
                            f"{op.client}.{op.name} is not implemented by the ociconsole emulator")
@@ -346,6 +349,8 @@ class EmulatorCore:
             resp = self._render(ctx, result)
             if retry_token and resp.status < 300:
                 self._retry_store(op, retry_token, req, resp)
+            calls = (module, handler_name)  # counted under the store lock
+            self.op_calls[calls] = self.op_calls.get(calls, 0) + 1
         if fault == "lost":
             resp.action = "lost"
         return resp
@@ -390,6 +395,10 @@ class EmulatorCore:
             doc = json.loads(body)
         except (ValueError, UnicodeDecodeError) as e:
             raise invalid(f"The request body is not valid JSON: {e}")
+        if doc is None:  # a JSON null is no body at all
+            if op.body_required:
+                raise ApiError(400, "MissingParameter", f"The request body ({op.body_type}) is required")
+            return None, None
         if op.body_type in models.PRIMITIVES or op.body_type.startswith(("list[", "dict(")):
             return models.validate(op.module, op.body_type, doc, "body"), body
         return models.validate(op.module, op.body_type, doc, op.body_type[0].lower() + op.body_type[1:]), body
@@ -496,7 +505,8 @@ class EmulatorCore:
         for key in ("displayName", "name", "availabilityDomain"):
             if key in q and op.param(key) is not None and op.param(key).location == "query":
                 want = q[key]
-                items = [d for d in items if d.get(key) == want]
+                # a filter applies to resources that have the field (shapes have no AD)
+                items = [d for d in items if key not in d or d.get(key) == want]
         if "lifecycleState" in q:
             want = q["lifecycleState"]
             wants = {w.upper() for w in want} if isinstance(want, list) else {str(want).upper()}

@@ -1,0 +1,125 @@
+"""Running declared actions and creates as tracked operations (no Qt).
+
+An operation is QUEUED when asked for, RUNNING while the request is sent and while the
+resource moves through its lifecycle (polled with backoff, work-request progress when
+there is one), then SUCCEEDED or FAILED with OCI's error. `on_resource` hears every fresh
+copy of the resource seen while tracking (the table updates its row from it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+from ..core.errors import OciError
+from ..core.operations import Operation, OperationLog
+from . import forms
+from .model import BAD, Action, ResourceKind
+
+POLL_FIRST = 0.5
+POLL_MAX = 5.0
+TRACK_TIMEOUT = 3600.0
+
+ResourceListener = Callable[[ResourceKind, object], None]
+
+
+async def track(session, log: OperationLog, op: Operation, kind: ResourceKind, resource_id: str,
+                targets: frozenset[str], gone_ok: bool = False, work_request_id: str = "",
+                on_resource: ResourceListener | None = None, timeout: float = TRACK_TIMEOUT) -> object:
+    """Poll until the resource reaches one of `targets`; returns the last copy (None if gone)."""
+    delay = POLL_FIRST
+    deadline = time.monotonic() + timeout
+    from ..services import compute as compute_svc
+
+    while True:
+        progress = None
+        if work_request_id:
+            try:
+                wr = await compute_svc.get_work_request(session, work_request_id)
+                progress = float(wr.percent_complete or 0.0)
+            except OciError:
+                progress = None
+        try:
+            res = await kind.get(session, resource_id)
+        except OciError as e:
+            if e.status == 404 and gone_ok:
+                log.succeed(op, detail="Gone")
+                return None
+            raise
+        state = kind.state(res) or ""
+        if on_resource is not None:
+            on_resource(kind, res)
+        log.running(op, detail=state, progress=progress)
+        if state in targets:
+            log.succeed(op, detail=state, result=res)
+            return res
+        if state in BAD and state not in targets:
+            raise OciError(f"{kind.singular} went to {state}", code="UnexpectedState", kind="service")
+        if time.monotonic() > deadline:
+            raise OciError(f"Gave up waiting for {kind.singular.lower()} to become {'/'.join(sorted(targets))}",
+                           code="Timeout", kind="service")
+        await asyncio.sleep(delay)
+        delay = min(POLL_MAX, delay * 1.5)
+
+
+async def run_action(session, log: OperationLog, kind: ResourceKind, action: Action, resource,
+                     options: dict | None = None, on_resource: ResourceListener | None = None,
+                     op: Operation | None = None) -> Operation:
+    """Run one declared action on one resource as a tracked operation. Never raises OciError."""
+    name = kind.name(resource)
+    op = op or log.start(f"{action.verb or action.label} {kind.singular.lower()} {name}",
+                         kind="delete" if action.destructive else "action", resource_id=resource.id,
+                         resource_label=name)
+    try:
+        log.running(op, detail="Requesting")
+        result = await action.run(session, resource, options or {})
+        if result is not None and on_resource is not None and hasattr(result, "lifecycle_state"):
+            on_resource(kind, result)
+        if action.target_states and kind.get is not None:
+            await track(session, log, op, kind, resource.id, action.target_states, action.gone_ok,
+                        on_resource=on_resource)
+        else:
+            log.succeed(op, detail="Done")
+    except OciError as e:
+        log.fail(op, e)
+    except asyncio.CancelledError:
+        log.cancel(op)
+        raise
+    return op
+
+
+async def run_create(session, log: OperationLog, kind: ResourceKind, spec: forms.FormSpec, values: dict,
+                     request: forms.Request, retry_token: str, on_resource: ResourceListener | None = None,
+                     op: Operation | None = None, raise_on_submit_error: bool = False) -> Operation:
+    """Submit a create (with its retry token) and track the new resource until it is ready.
+
+    With `raise_on_submit_error`, a refused request (the resource was not created) raises the
+    OciError after marking the operation failed, so a dialog can stay open and keep the input.
+    """
+    label = spec.describe(values) or kind.singular
+    op = op or log.start(f"Create {kind.singular.lower()} {label}", kind="create", resource_label=label)
+    try:
+        log.running(op, detail="Submitting")
+        try:
+            res, wr_id = await forms.submit(session, request, retry_token)
+        except OciError as e:
+            log.fail(op, e)
+            if raise_on_submit_error:
+                raise
+            return op
+        log.update(op, resource_id=getattr(res, "id", ""), work_request_id=wr_id)
+        if on_resource is not None:
+            on_resource(kind, res)
+        state = kind.state(res) or ""
+        if kind.get is not None and state not in kind.ready_states:
+            await track(session, log, op, kind, res.id, kind.ready_states, work_request_id=wr_id,
+                        on_resource=on_resource)
+        else:
+            log.succeed(op, detail=state or "Created", result=res)
+    except OciError as e:
+        log.fail(op, e)
+    except asyncio.CancelledError:
+        log.cancel(op)
+        raise
+    return op

@@ -1,0 +1,224 @@
+"""Create forms as data: typed fields with validation and dependencies, the SDK request
+they build, and the equivalent `oci` CLI command and Python code. The GUI renders any
+`FormSpec` with one generic dialog.
+
+Field types: text, textarea, password, number, bool, enum, choice (options loaded from the
+service, may depend on other fields), compartment, cidr, sshkey, tags, statements.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import validators
+
+OptionsFn = Callable[["FormContext", dict], Awaitable[list["Option"]]]
+
+
+@dataclass
+class Option:
+    value: Any
+    label: str
+    data: Any = None  # the SDK model behind the option (a shape, an image, a subnet...)
+    depth: int = 0  # indentation (compartment trees)
+
+
+@dataclass
+class Field:
+    name: str
+    label: str
+    type: str = "text"
+    required: bool = False
+    default: Any = None
+    help: str = ""
+    placeholder: str = ""
+    options: list[Option] | OptionsFn | None = None
+    depends_on: tuple[str, ...] = ()
+    validate: Callable[[Any, dict, FormContext], str | None] | None = None
+    bounds: Callable[[dict, FormContext], tuple[float, float, float] | None] | None = None  # (min, max, step)
+    visible: Callable[[dict, FormContext], bool] | None = None
+    default_from: Callable[[dict, FormContext], Any] | None = None  # recomputed when dependencies change
+
+    def check(self, value, values: dict, ctx: FormContext) -> str | None:
+        """The field's error for `value`, or None. Never raises."""
+        try:
+            if self.visible is not None and not self.visible(values, ctx):
+                return None
+            empty = value is None or (isinstance(value, str) and not value.strip())
+            if empty:
+                return f"{self.label} is required" if self.required else None
+            builtin = {
+                "cidr": lambda v: validators.cidr(v),
+                "sshkey": lambda v: validators.ssh_public_keys(v),
+                "tags": validators.tags,
+                "statements": validators.policy_statements,
+            }.get(self.type)
+            if builtin is not None:
+                err = builtin(value)
+                if err:
+                    return err
+            if self.type == "number" and self.bounds is not None:
+                b = self.bounds(values, ctx)
+                if b is not None:
+                    err = validators.number_in(value, b[0], b[1], self.label, whole=b[2] >= 1)
+                    if err:
+                        return err
+            if self.validate is not None:
+                return self.validate(value, values, ctx)
+            return None
+        except Exception as e:  # noqa: BLE001 - a validator bug must show, not crash the dialog
+            return f"Cannot check this value ({type(e).__name__})"
+
+
+@dataclass
+class Request:
+    """An SDK call: `<client of service>.<method>(*args, <details>, **kwargs)`."""
+
+    service: str
+    method: str
+    details: Any = None
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+
+
+@dataclass
+class FormSpec:
+    title: str
+    kind_id: str  # the catalog kind the request creates
+    fields: list[Field]
+    build: Callable[[dict, FormContext], Request]
+    cli: Callable[[dict, FormContext, Request], str]
+    describe: Callable[[dict], str] = lambda v: v.get("display_name") or v.get("name") or ""
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+    def errors(self, values: dict, ctx: FormContext) -> dict[str, str]:
+        out = {}
+        for f in self.fields:
+            err = f.check(values.get(f.name), values, ctx)
+            if err:
+                out[f.name] = err
+        return out
+
+
+class FormContext:
+    """What option loaders and validators may use: the session and the place of creation."""
+
+    def __init__(self, session, compartment_id: str, compartments: list[Option] | None = None):
+        self.session = session
+        self.compartment_id = compartment_id
+        self.compartments = compartments or []
+        self.option_data: dict[str, dict[Any, Any]] = {}  # field -> value -> Option.data
+
+    @property
+    def tenancy_id(self) -> str:
+        return self.session.tenancy_id
+
+    def remember(self, field_name: str, options: list[Option]) -> None:
+        self.option_data[field_name] = {o.value: o.data for o in options}
+
+    def data(self, field_name: str, value) -> Any:
+        return self.option_data.get(field_name, {}).get(value)
+
+
+async def submit(session, request: Request, retry_token: str):
+    """Send the request (retried safely: it carries the retry token). Returns (data, work request id)."""
+    args = (*request.args, request.details) if request.details is not None else request.args
+    resp = await session.call(request.service, request.method, *args, opc_retry_token=retry_token, **request.kwargs)
+    return resp.data, (resp.headers or {}).get("opc-work-request-id", "")
+
+
+# ---------------------------------------------------------------- equivalents
+
+CLIENT_CLASSES = {
+    "identity": "oci.identity.IdentityClient", "compute": "oci.core.ComputeClient",
+    "network": "oci.core.VirtualNetworkClient", "blockstorage": "oci.core.BlockstorageClient",
+    "monitoring": "oci.monitoring.MonitoringClient", "object_storage": "oci.object_storage.ObjectStorageClient",
+}
+
+
+def _py_value(v, indent: int) -> str:
+    pad = " " * indent
+    if hasattr(v, "swagger_types") and hasattr(v, "attribute_map"):
+        mod = type(v).__module__.rsplit(".", 1)[0]  # oci.core.models
+        items = []
+        for py in v.swagger_types:
+            val = getattr(v, py)
+            if val is None:
+                continue
+            items.append(f"{pad}    {py}={_py_value(val, indent + 4)}")
+        if not items:
+            return f"{mod}.{type(v).__name__}()"
+        return f"{mod}.{type(v).__name__}(\n" + ",\n".join(items) + f")"
+    if isinstance(v, list):
+        if not v:
+            return "[]"
+        return "[\n" + ",\n".join(f"{pad}    {_py_value(x, indent + 4)}" for x in v) + f"]"
+    if isinstance(v, dict):
+        return repr(v)
+    return repr(v)
+
+
+def python_code(request: Request, retry_token: str = "<token>") -> str:
+    """Runnable Python SDK code equivalent to `request`."""
+    cls = CLIENT_CLASSES.get(request.service, f"<{request.service} client>")
+    lines = ["import oci", "", "config = oci.config.from_file()  # ~/.oci/config, DEFAULT profile",
+             f"client = {cls}(config)", ""]
+    args = [repr(a) for a in request.args]
+    if request.details is not None:
+        lines.append(f"details = {_py_value(request.details, 0)}")
+        args.append("details")
+    kw = [f"{k}={v!r}" for k, v in request.kwargs.items()]
+    kw.append(f"opc_retry_token={retry_token!r}")
+    lines.append(f"response = client.{request.method}({', '.join(args + kw)})")
+    lines.append("print(response.data)")
+    return "\n".join(lines)
+
+
+def to_json(v) -> str:
+    """Compact JSON of an SDK model/dict/list as the CLI expects (camelCase keys)."""
+    import oci
+
+    def conv(x):
+        if hasattr(x, "swagger_types"):
+            out = {}
+            for py in x.swagger_types:
+                val = getattr(x, py)
+                if val is not None:
+                    out[x.attribute_map[py]] = conv(val)
+            return out
+        if isinstance(x, list):
+            return [conv(i) for i in x]
+        if isinstance(x, dict):
+            return {k: conv(i) for k, i in x.items()}
+        return x
+    _ = oci
+    return json.dumps(conv(v), separators=(",", ":"))
+
+
+def cli_command(words: str, flags: list[tuple[str, Any]]) -> str:
+    """`oci <words> --flag value ...` with shell quoting; None values are left out."""
+    parts = ["oci", *words.split()]
+    for flag, value in flags:
+        if value is None or (isinstance(value, (str, dict, list)) and not value):
+            continue
+        if isinstance(value, bool):
+            parts += [flag, "true" if value else "false"]
+        elif isinstance(value, (dict, list)) or hasattr(value, "swagger_types"):
+            parts += [flag, shlex.quote(to_json(value))]
+        else:
+            parts += [flag, shlex.quote(str(value))]
+    out, line = [], ""
+    for p in parts:
+        if p.startswith("--") and line:
+            out.append(line)
+            line = "    " + p
+        else:
+            line = f"{line} {p}".strip() if not line.startswith("    ") else f"{line} {p}"
+    out.append(line)
+    return " \\\n".join(out)

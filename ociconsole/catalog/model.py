@@ -1,0 +1,112 @@
+"""What a resource kind declares. The tree, table, detail pane, menus, toolbar, activity
+tracking and create dialog are generic over these declarations (no Qt here: icons are
+named, not loaded)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+TRANSITIONAL = frozenset({
+    "PROVISIONING", "STARTING", "STOPPING", "TERMINATING", "CREATING", "DELETING", "UPDATING", "MOVING",
+    "ATTACHING", "DETACHING", "RESTORING", "SCALING", "CREATING_IMAGE", "INACTIVATING", "ACTIVATING",
+})
+GOOD = frozenset({"RUNNING", "AVAILABLE", "ACTIVE", "ATTACHED", "SUCCEEDED", "ASSIGNED"})
+BAD = frozenset({"TERMINATED", "DELETED", "FAILED", "DETACHED", "INACTIVE"})
+STOPPED = frozenset({"STOPPED"})
+
+
+def attr(path: str) -> Callable[[Any], Any]:
+    """Getter for a dotted attribute path on an SDK model ("shape_config.ocpus")."""
+    parts = path.split(".")
+
+    def get(obj):
+        for p in parts:
+            if obj is None:
+                return None
+            obj = obj.get(p) if isinstance(obj, dict) else getattr(obj, p, None)
+        return obj
+    return get
+
+
+@dataclass
+class Column:
+    title: str
+    get: Callable[[Any], Any]
+    kind: str = "text"  # text | state | datetime | number | ocid
+    width: int | None = None
+
+
+@dataclass
+class ActionOption:
+    name: str
+    label: str
+    default: bool = False
+
+
+@dataclass
+class Action:
+    id: str
+    label: str
+    run: Callable[..., Awaitable[Any]]  # (session, resource, options: dict) -> Any
+    allowed_states: frozenset[str] | None = None  # None = any state
+    destructive: bool = False
+    confirm: str | None = None  # None | "simple" | "name" (type the resource's name)
+    target_states: frozenset[str] = frozenset()  # tracking ends when one is reached
+    gone_ok: bool = False  # a 404 while tracking means done (deletions)
+    options: list[ActionOption] = field(default_factory=list)
+    shortcut: str | None = None
+    icon: str | None = None
+    verb: str = ""  # "Stopping" for activity titles; defaults to label
+
+    def allowed(self, state: str | None) -> bool:
+        return self.allowed_states is None or (state or "") in self.allowed_states
+
+
+@dataclass
+class RelatedItem:
+    label: str
+    value: str
+    ocid: str | None = None  # makes the item a link
+
+
+@dataclass
+class Related:
+    label: str
+    fetch: Callable[..., Awaitable[list[RelatedItem]]]  # (session, resource) -> items
+
+
+@dataclass
+class ResourceKind:
+    id: str  # "compute.instance"
+    label: str  # "Instances"
+    singular: str  # "Instance"
+    group: str  # tree group: "Compute"
+    icon: str
+    list: Callable[..., Awaitable[list]]  # (session, compartment_id) -> resources
+    get: Callable[..., Awaitable[Any]] | None  # (session, ocid) -> resource
+    columns: list[Column]
+    ocid_types: tuple[str, ...] = ()
+    scope: str = "compartment"  # compartment | tenancy (listed under the root only)
+    name_attr: str = "display_name"
+    related: list[Related] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    create: Any = None  # catalog.forms.FormSpec
+    ready_states: frozenset[str] = frozenset({"RUNNING", "AVAILABLE", "ACTIVE"})
+    metrics: Any = None  # declared by the monitoring work
+    order: int = 100
+
+    def name(self, resource) -> str:
+        v = getattr(resource, self.name_attr, None)
+        return str(v) if v else getattr(resource, "id", "")
+
+    @staticmethod
+    def state(resource) -> str | None:
+        return getattr(resource, "lifecycle_state", None)
+
+    def is_transitional(self, resource) -> bool:
+        return (self.state(resource) or "") in TRANSITIONAL
+
+    def action(self, action_id: str) -> Action | None:
+        return next((a for a in self.actions if a.id == action_id), None)

@@ -1,0 +1,255 @@
+"""OCI config files and profiles, read the way the `oci` CLI reads them.
+
+File: `--config-file` > `OCI_CLI_CONFIG_FILE` > `~/.oci/config`.
+Profile: `--profile` > `OCI_CLI_PROFILE` > `DEFAULT`. Region: `--region` > profile.
+"""
+
+from __future__ import annotations
+
+import base64
+import configparser
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from .errors import OciError
+
+DEFAULT_CONFIG = "~/.oci/config"
+DEFAULT_PROFILE = "DEFAULT"
+
+# Commercial regions offered when creating a profile (identifier, display name).
+REGIONS = [
+    ("us-ashburn-1", "US East (Ashburn)"), ("us-phoenix-1", "US West (Phoenix)"),
+    ("us-sanjose-1", "US West (San Jose)"), ("us-chicago-1", "US Midwest (Chicago)"),
+    ("ca-toronto-1", "Canada Southeast (Toronto)"), ("ca-montreal-1", "Canada Southeast (Montreal)"),
+    ("sa-saopaulo-1", "Brazil East (Sao Paulo)"), ("uk-london-1", "UK South (London)"),
+    ("eu-frankfurt-1", "Germany Central (Frankfurt)"), ("eu-amsterdam-1", "Netherlands Northwest (Amsterdam)"),
+    ("eu-zurich-1", "Switzerland North (Zurich)"), ("eu-paris-1", "France Central (Paris)"),
+    ("eu-madrid-1", "Spain Central (Madrid)"), ("eu-milan-1", "Italy Northwest (Milan)"),
+    ("eu-stockholm-1", "Sweden Central (Stockholm)"), ("me-jeddah-1", "Saudi Arabia West (Jeddah)"),
+    ("me-dubai-1", "UAE East (Dubai)"), ("ap-mumbai-1", "India West (Mumbai)"),
+    ("ap-hyderabad-1", "India South (Hyderabad)"), ("ap-singapore-1", "Singapore (Singapore)"),
+    ("ap-tokyo-1", "Japan East (Tokyo)"), ("ap-osaka-1", "Japan Central (Osaka)"),
+    ("ap-seoul-1", "South Korea Central (Seoul)"), ("ap-sydney-1", "Australia East (Sydney)"),
+    ("ap-melbourne-1", "Australia Southeast (Melbourne)"), ("af-johannesburg-1", "South Africa Central (Johannesburg)"),
+]
+REGION_IDS = {r for r, _ in REGIONS}
+
+
+@dataclass
+class Profile:
+    name: str
+    path: str
+    user: str | None
+    tenancy: str | None
+    region: str | None
+    fingerprint: str | None
+    key_file: str | None
+    security_token_file: str | None
+    has_pass_phrase: bool
+    extra: dict
+
+    @property
+    def kind(self) -> str:
+        return "session_token" if self.security_token_file else "api_key"
+
+    def token_expiry(self) -> float | None:
+        """Expiry (epoch seconds) of the session token, None if not a session profile or unreadable."""
+        if not self.security_token_file:
+            return None
+        try:
+            token = Path(os.path.expanduser(self.security_token_file)).read_text().strip()
+            return jwt_claims(token).get("exp")
+        except (OSError, ValueError):
+            return None
+
+    def describe(self) -> str:
+        kind = "session token" if self.kind == "session_token" else "API key"
+        return f"{self.name} — {self.region or 'no region'} ({kind})"
+
+
+def jwt_claims(token: str) -> dict:
+    """Claims of a JWT, unverified (only used to show expiry)."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        raise ValueError("not a JWT")
+    pad = "=" * (-len(parts[1]) % 4)
+    return json.loads(base64.urlsafe_b64decode(parts[1] + pad))
+
+
+def resolve_config_path(cli_value: str | None = None, env: dict | None = None) -> Path:
+    env = os.environ if env is None else env
+    raw = cli_value or env.get("OCI_CLI_CONFIG_FILE") or env.get("OCI_CONFIG_FILE") or DEFAULT_CONFIG
+    return Path(os.path.expanduser(raw))
+
+
+def resolve_profile_name(cli_value: str | None = None, env: dict | None = None) -> str:
+    env = os.environ if env is None else env
+    return cli_value or env.get("OCI_CLI_PROFILE") or DEFAULT_PROFILE
+
+
+def _parser() -> configparser.ConfigParser:
+    cp = configparser.ConfigParser(interpolation=None)
+    cp.optionxform = str  # type: ignore[assignment]
+    return cp
+
+
+def read_profiles(path: str | os.PathLike) -> list[Profile]:
+    """Every profile in a config file (DEFAULT first when present)."""
+    path = Path(path)
+    cp = _parser()
+    try:
+        with open(path, encoding="utf-8") as f:
+            cp.read_file(f)
+    except FileNotFoundError:
+        raise OciError(f"Config file not found: {path}", code="ConfigFileNotFound", kind="config")
+    except (configparser.Error, UnicodeDecodeError) as e:
+        raise OciError(f"Config file {path} cannot be parsed: {e}", code="InvalidConfig", kind="config")
+    names = ([DEFAULT_PROFILE] if cp.defaults() else []) + cp.sections()
+    out = []
+    for n in names:
+        sect = cp.defaults() if n == DEFAULT_PROFILE else cp[n]
+        d = dict(sect)
+        known = {"user", "tenancy", "region", "fingerprint", "key_file", "security_token_file", "pass_phrase"}
+        out.append(Profile(n, str(path), d.get("user"), d.get("tenancy"), d.get("region"), d.get("fingerprint"),
+                           d.get("key_file"), d.get("security_token_file"), bool(d.get("pass_phrase")),
+                           {k: v for k, v in d.items() if k not in known}))
+    return out
+
+
+def find_profile(path: str | os.PathLike, name: str) -> Profile:
+    for p in read_profiles(path):
+        if p.name == name:
+            return p
+    raise OciError(f"Profile '{name}' not found in {path}", code="ProfileNotFound", kind="config")
+
+
+def check_profile(p: Profile, region: str | None = None) -> None:
+    """The problems the SDK would hit, as one clear message."""
+    missing = [k for k in ("tenancy", "key_file") if not getattr(p, k)]
+    if p.kind == "api_key":
+        missing += [k for k in ("user", "fingerprint") if not getattr(p, k)]
+    if not (region or p.region):
+        missing.append("region")
+    if missing:
+        raise OciError(f"Profile '{p.name}' in {p.path} lacks: {', '.join(missing)}", code="InvalidConfig",
+                       kind="config")
+    key = Path(os.path.expanduser(p.key_file or ""))
+    if not key.is_file():
+        raise OciError(f"Profile '{p.name}': key file {key} does not exist", code="InvalidKeyFilePath", kind="config")
+    if p.kind == "session_token":
+        tok = Path(os.path.expanduser(p.security_token_file or ""))
+        if not tok.is_file():
+            raise OciError(f"Profile '{p.name}': security token file {tok} does not exist", code="InvalidConfig",
+                           kind="config")
+
+
+# ---------------------------------------------------------------- keys
+
+def key_needs_passphrase(key_file: str) -> bool:
+    data = Path(os.path.expanduser(key_file)).read_bytes()
+    try:
+        serialization.load_pem_private_key(data, password=None)
+        return False
+    except TypeError:
+        return True
+    except ValueError as e:
+        raise OciError(f"{key_file} is not a PEM private key: {e}", code="InvalidPrivateKey", kind="auth")
+
+
+def load_private_key(key_file: str, passphrase: str | None = None):
+    data = Path(os.path.expanduser(key_file)).read_bytes()
+    try:
+        return serialization.load_pem_private_key(data, password=passphrase.encode() if passphrase else None)
+    except TypeError:
+        raise OciError(f"The key {key_file} is encrypted: a passphrase is required", code="MissingPassphrase",
+                       kind="auth")
+    except ValueError:
+        if passphrase:
+            raise OciError(f"Wrong passphrase for {key_file}", code="WrongPassphrase", kind="auth")
+        raise OciError(f"{key_file} is not a valid PEM private key", code="InvalidPrivateKey", kind="auth")
+
+
+def fingerprint_of_key(private_or_public) -> str:
+    pub = private_or_public.public_key() if hasattr(private_or_public, "public_key") else private_or_public
+    der = pub.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    h = hashlib.md5(der).hexdigest()  # noqa: S324 - OCI's fingerprint format
+    return ":".join(h[i:i + 2] for i in range(0, 32, 2))
+
+
+def public_pem_of(private_key) -> str:
+    return private_key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+def generate_key_pair(directory: str | os.PathLike, name: str = "oci_api_key",
+                      passphrase: str | None = None) -> tuple[Path, Path, str]:
+    """Write `<name>.pem` (0600) and `<name>_public.pem`; return (private, public, fingerprint)."""
+    d = Path(os.path.expanduser(directory))
+    d.mkdir(parents=True, exist_ok=True)
+    priv, pub = d / f"{name}.pem", d / f"{name}_public.pem"
+    if priv.exists():
+        raise OciError(f"{priv} already exists; choose another name", code="FileExists", kind="input")
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    enc = (serialization.BestAvailableEncryption(passphrase.encode()) if passphrase else serialization.NoEncryption())
+    fd = os.open(str(priv), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, enc))
+    pub.write_text(public_pem_of(key))
+    return priv, pub, fingerprint_of_key(key)
+
+
+def write_api_key_profile(path: str | os.PathLike, name: str, *, user: str, tenancy: str, region: str,
+                          key_file: str, fingerprint: str | None = None, passphrase: str | None = None) -> Profile:
+    """Add (or replace) an API-key profile. The fingerprint is computed from the key when not given.
+
+    A passphrase is never written here: it belongs in the OS keyring.
+    """
+    for field, value, prefix in (("user", user, "ocid1.user."), ("tenancy", tenancy, "ocid1.tenancy.")):
+        if not value or not value.startswith(prefix):
+            raise OciError(f"{field} must be an OCID starting with {prefix}", code="InvalidParameter", kind="input")
+    if region not in REGION_IDS and not region:
+        raise OciError("region is required", code="InvalidParameter", kind="input")
+    key = load_private_key(key_file, passphrase)
+    fp = fingerprint_of_key(key)
+    if fingerprint and fingerprint.lower() != fp:
+        raise OciError(f"The fingerprint {fingerprint} does not match the key ({fp})", code="InvalidParameter",
+                       kind="input")
+    path = Path(os.path.expanduser(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cp = _parser()
+    if path.exists():
+        cp.read(path)
+    if name != DEFAULT_PROFILE and not cp.has_section(name):
+        cp.add_section(name)
+    values = {"user": user, "fingerprint": fp, "tenancy": tenancy, "region": region,
+              "key_file": str(Path(os.path.expanduser(key_file)).resolve())}
+    if name == DEFAULT_PROFILE:
+        for k, v in values.items():
+            cp["DEFAULT"][k] = v
+    else:
+        for k, v in values.items():
+            cp[name][k] = v
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(str(tmp), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        cp.write(f)
+    os.replace(tmp, path)
+    return find_profile(path, name)
+
+
+def token_expiry_text(expiry: float | None, now: float | None = None) -> str:
+    if expiry is None:
+        return "unknown expiry"
+    left = expiry - (now or time.time())
+    if left <= 0:
+        return "expired"
+    if left < 3600:
+        return f"expires in {int(left // 60)} min"
+    return f"expires in {left / 3600:.1f} h"

@@ -1,0 +1,170 @@
+"""A connection: who signs (profile or demo key), where requests go (real OCI or the
+emulator), which region. The client factory is the one place that decides endpoints.
+
+The SDK's defaults are replaced deliberately: no SDK-level retries (the service layer
+retries with its own short, bounded policy) and no circuit breaker shared by every
+client (failure state is kept per service by the service layer).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import threading
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .config import Profile, check_profile, load_private_key
+from .errors import OciError
+
+# service name -> (SDK module, client class). The emulator serves each module under /<module>.
+SERVICES: dict[str, tuple[str, str]] = {
+    "identity": ("identity", "IdentityClient"),
+    "compute": ("core", "ComputeClient"),
+    "network": ("core", "VirtualNetworkClient"),
+    "blockstorage": ("core", "BlockstorageClient"),
+    "work_requests": ("work_requests", "WorkRequestClient"),
+    "monitoring": ("monitoring", "MonitoringClient"),
+    "object_storage": ("object_storage", "ObjectStorageClient"),
+    "search": ("resource_search", "ResourceSearchClient"),
+}
+HOME_REGION_SERVICES = {"identity"}  # IAM writes go to the home region
+TIMEOUT = (5.0, 60.0)  # connect, read
+
+
+@dataclass
+class Connection:
+    label: str  # "Demo sandbox" or the profile name
+    config: dict  # SDK config (tenancy, user, region, ...)
+    signer: object
+    region: str
+    home_region: str
+    emulator_url: str | None = None
+    profile: Profile | None = None
+    read_only: bool = False
+    regions: list[str] = field(default_factory=list)  # subscribed regions, when known
+
+    @property
+    def tenancy_id(self) -> str:
+        return self.config["tenancy"]
+
+    @property
+    def is_demo(self) -> bool:
+        return self.emulator_url is not None
+
+    def with_region(self, region: str) -> Connection:
+        cfg = dict(self.config, region=region)
+        return replace(self, config=cfg, region=region)
+
+    def endpoint(self, service: str, region: str | None = None) -> str | None:
+        """`service_endpoint` for a client, or None to let the SDK use OCI's own endpoint."""
+        if self.emulator_url is None:
+            return None
+        module = SERVICES[service][0]
+        region = region or self.region
+        if region != self.home_region:
+            return f"{self.emulator_url}/{region}/{module}"
+        return f"{self.emulator_url}/{module}"
+
+    def describe_endpoint(self) -> str:
+        if self.emulator_url:
+            return f"demo sandbox at {self.emulator_url}"
+        return f"OCI {self.region}"
+
+    def endpoint_host(self, service: str) -> str:
+        ep = self.endpoint(service)
+        if ep:
+            return ep
+        try:
+            from oci.regions import endpoint_for
+            mod, _cls = SERVICES[service]
+            return endpoint_for(mod if mod != "core" else "compute", self.region)
+        except Exception:  # noqa: BLE001
+            return f"{service}.{self.region}.oraclecloud.com"
+
+
+def connection_from_profile(profile: Profile, region: str | None = None, passphrase: str | None = None,
+                            read_only: bool = False) -> Connection:
+    """Build the signer for an API-key or session-token profile. Raises OciError with a fix."""
+    import oci
+
+    check_profile(profile, region)
+    region = region or profile.region or ""
+    key = load_private_key(profile.key_file or "", passphrase)
+    cfg = {"tenancy": profile.tenancy, "region": region, "key_file": os.path.expanduser(profile.key_file or "")}
+    if profile.kind == "session_token":
+        token = Path(os.path.expanduser(profile.security_token_file or "")).read_text().strip()
+        exp = profile.token_expiry()
+        import time
+        if exp is not None and exp <= time.time():
+            raise OciError(f"The session token of profile '{profile.name}' has expired. Run "
+                           f"'oci session authenticate --profile-name {profile.name}' (or 'oci session refresh') "
+                           "and reconnect.", code="SessionExpired", kind="auth")
+        signer = oci.auth.signers.SecurityTokenSigner(token, key)
+        cfg["security_token_file"] = profile.security_token_file
+        cfg["user"] = profile.user or "session"
+        cfg["fingerprint"] = profile.fingerprint or "session"
+    else:
+        # the key was loaded (and its passphrase checked) above: hand it over decrypted, in memory only
+        signer = _signer_with_key(profile, key)
+        cfg.update(user=profile.user, fingerprint=profile.fingerprint)
+    home = profile.extra.get("home_region") or region
+    return Connection(label=profile.name, config=cfg, signer=signer, region=region, home_region=home,
+                      profile=profile, read_only=read_only or profile.extra.get("ociconsole_read_only") == "true")
+
+
+def _signer_with_key(profile: Profile, key):
+    import oci
+    from cryptography.hazmat.primitives import serialization
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption()).decode()
+    return oci.signer.Signer(profile.tenancy, profile.user, profile.fingerprint, None, private_key_content=pem)
+
+
+def connection_for_emulator(config: dict, base_url: str, label: str = "Demo sandbox",
+                            regions: list[str] | None = None) -> Connection:
+    import oci
+    signer = oci.signer.Signer(config["tenancy"], config["user"], config["fingerprint"], config["key_file"])
+    return Connection(label=label, config=dict(config), signer=signer, region=config["region"],
+                      home_region=config["region"], emulator_url=base_url.rstrip("/"), regions=regions or [])
+
+
+class ClientFactory:
+    """SDK clients per (service, region), created on first use, shared by the worker threads."""
+
+    def __init__(self, connection: Connection):
+        self.connection = connection
+        self._clients: dict[tuple[str, str], object] = {}
+        self._lock = threading.Lock()
+
+    def get(self, service: str, region: str | None = None):
+        conn = self.connection
+        if service in HOME_REGION_SERVICES and conn.emulator_url is None:
+            region = conn.home_region
+        region = region or conn.region
+        key = (service, region)
+        c = self._clients.get(key)
+        if c is not None:
+            return c
+        with self._lock:
+            c = self._clients.get(key)
+            if c is None:
+                c = self._make(service, region)
+                self._clients[key] = c
+        return c
+
+    def _make(self, service: str, region: str):
+        import oci
+        module, cls_name = SERVICES[service]
+        cls = getattr(importlib.import_module(f"oci.{module}"), cls_name)
+        conn = self.connection
+        kwargs = dict(
+            signer=conn.signer,
+            retry_strategy=oci.retry.NoneRetryStrategy(),
+            circuit_breaker_strategy=oci.circuit_breaker.NoCircuitBreakerStrategy(),
+            timeout=TIMEOUT,
+        )
+        ep = conn.endpoint(service, region)
+        if ep:
+            kwargs["service_endpoint"] = ep
+        return cls(dict(conn.config, region=region), **kwargs)

@@ -1,0 +1,116 @@
+"""Tracked operations: every action and create the person starts, from queued to done.
+
+A plain-Python evented container; the GUI's activity panel is a thin Qt adapter over it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+
+from .errors import OciError
+
+
+class OpState(str, Enum):
+    QUEUED = "Queued"
+    RUNNING = "In progress"
+    SUCCEEDED = "Succeeded"
+    FAILED = "Failed"
+    CANCELLED = "Cancelled"
+
+    @property
+    def done(self) -> bool:
+        return self in (OpState.SUCCEEDED, OpState.FAILED, OpState.CANCELLED)
+
+
+_ids = itertools.count(1)
+
+
+@dataclass
+class Operation:
+    title: str  # "Stop instance web-01"
+    kind: str = "action"  # action | create | delete | transfer
+    resource_id: str = ""
+    resource_label: str = ""
+    state: OpState = OpState.QUEUED
+    detail: str = ""  # lifecycle state or work request status
+    progress: float | None = None  # 0..100 when known
+    work_request_id: str = ""
+    error: OciError | None = None
+    result: object = None
+    started: float = field(default_factory=time.time)
+    finished: float | None = None
+    id: int = field(default_factory=lambda: next(_ids))
+
+    @property
+    def elapsed(self) -> float:
+        return (self.finished or time.time()) - self.started
+
+    def as_dict(self) -> dict:
+        d = {"id": self.id, "title": self.title, "kind": self.kind, "resource": self.resource_label,
+             "resourceId": self.resource_id, "state": self.state.value, "detail": self.detail,
+             "progress": self.progress, "workRequestId": self.work_request_id,
+             "started": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(self.started)),
+             "elapsedSeconds": round(self.elapsed, 1)}
+        if self.error is not None:
+            d["error"] = {"code": self.error.code, "message": self.error.message, "status": self.error.status,
+                          "opcRequestId": self.error.request_id}
+        return d
+
+
+Listener = Callable[[Operation, str], None]  # (operation, "added" | "changed")
+
+
+class OperationLog:
+    def __init__(self):
+        self.operations: list[Operation] = []
+        self._listeners: list[Listener] = []
+
+    def subscribe(self, fn: Listener) -> None:
+        self._listeners.append(fn)
+
+    def unsubscribe(self, fn: Listener) -> None:
+        if fn in self._listeners:
+            self._listeners.remove(fn)
+
+    def _emit(self, op: Operation, event: str) -> None:
+        for fn in list(self._listeners):
+            fn(op, event)
+
+    def start(self, title: str, **kw) -> Operation:
+        op = Operation(title=title, **kw)
+        self.operations.append(op)
+        self._emit(op, "added")
+        return op
+
+    def update(self, op: Operation, **changes) -> None:
+        for k, v in changes.items():
+            setattr(op, k, v)
+        if op.state.done and op.finished is None:
+            op.finished = time.time()
+        self._emit(op, "changed")
+
+    def running(self, op: Operation, detail: str = "", progress: float | None = None) -> None:
+        self.update(op, state=OpState.RUNNING, detail=detail or op.detail,
+                    progress=progress if progress is not None else op.progress)
+
+    def succeed(self, op: Operation, detail: str = "", result: object = None) -> None:
+        self.update(op, state=OpState.SUCCEEDED, detail=detail or op.detail, progress=100.0, result=result)
+
+    def fail(self, op: Operation, error: OciError) -> None:
+        self.update(op, state=OpState.FAILED, error=error, detail=error.summary())
+
+    def cancel(self, op: Operation) -> None:
+        self.update(op, state=OpState.CANCELLED, detail="Cancelled")
+
+    @property
+    def active(self) -> list[Operation]:
+        return [o for o in self.operations if not o.state.done]
+
+    def export_json(self) -> str:
+        """The log as JSON for support: titles, states, errors and request ids — no credentials."""
+        return json.dumps([o.as_dict() for o in self.operations], indent=2)

@@ -1,0 +1,63 @@
+"""GUI test fixtures: a qasync loop that pytest-qt's waits drive, an isolated app home, and
+a session on a fresh emulator."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import qasync
+
+from ociconsole.core.connection import connection_for_emulator
+from ociconsole.core.operations import OperationLog
+from ociconsole.services.runtime import Session
+
+from ..conftest import make_emulator
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch):
+    """Settings, logs and the demo sandbox live in a temp dir, never the developer's."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("OCICONSOLE_HOME", str(home))
+    monkeypatch.setenv("OCI_CLI_CONFIG_FILE", str(tmp_path / "no-oci-config"))
+    monkeypatch.delenv("OCI_CLI_PROFILE", raising=False)
+    return home
+
+
+@pytest.fixture
+def aloop(qapp):
+    """asyncio on the Qt loop (qasync) for the duration of one test.
+
+    `already_running=True` makes coroutines run whenever Qt processes events, so
+    qtbot.waitUntil / waitSignal drive them.
+    """
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    asyncio.set_event_loop(loop)
+    yield loop
+    for t in asyncio.all_tasks(loop):
+        t.cancel()
+    qapp.processEvents()
+    loop._QEventLoop__is_running = False  # noqa: SLF001 - qasync keeps no public way to unset it
+    asyncio.events._set_running_loop(None)  # noqa: SLF001
+    loop.close()
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def gui_emulator(tmp_path):
+    emu = make_emulator(tmp_path, transition_delay=0.3)
+    yield emu
+    emu.stop()
+
+
+@pytest.fixture
+def session(gui_emulator):
+    s = Session(connection_for_emulator(gui_emulator.client_config(), gui_emulator.base_url))
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def oplog():
+    return OperationLog()
