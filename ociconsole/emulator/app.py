@@ -18,8 +18,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
-
 from . import auth as authmod
 from .core import EmulatorCore
 from .server import HttpServer
@@ -74,7 +72,7 @@ class Emulator:
 
     def _install_auth(self) -> None:
         token_pem = self.store.meta("token_signing_key")
-        token_key = serialization.load_pem_private_key(token_pem.encode(), password=None)
+        token_key = authmod.load_own_private_pem(token_pem)
         store = self.store
 
         def lookup_key(tenancy: str, user: str, fingerprint: str):

@@ -59,6 +59,14 @@ def generate_private_key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
+def load_own_private_pem(pem: str):
+    """Load a private key the emulator generated and stored itself.
+
+    Skips OpenSSL's RSA consistency check (about 60 ms per key): these keys never came from outside.
+    """
+    return serialization.load_pem_private_key(pem.encode(), password=None, unsafe_skip_rsa_key_validation=True)
+
+
 def private_pem(key, passphrase: str | None = None) -> bytes:
     enc = (serialization.BestAvailableEncryption(passphrase.encode()) if passphrase
            else serialization.NoEncryption())

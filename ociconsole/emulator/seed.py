@@ -10,8 +10,6 @@ from __future__ import annotations
 import random
 import time
 
-from cryptography.hazmat.primitives import serialization
-
 from . import auth as authmod
 from .protocol import new_ocid, ts
 
@@ -75,7 +73,7 @@ class SeedContext:
             key = authmod.generate_private_key()
             pem = authmod.private_pem(key).decode()
             self.store.set_meta("admin_private_key", pem)
-        key = serialization.load_pem_private_key(pem.encode(), password=None)
+        key = authmod.load_own_private_pem(pem)
         pub = key.public_key()
         fp = authmod.fingerprint_of(pub)
         tenancy = self.core.tenancy_id

@@ -20,6 +20,9 @@ MAX_UPLOAD = 64 * 1024 * 1024 * 1024  # object bodies are streamed by their serv
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "ociconsole-emulator"
+    # Headers and body go out in separate writes: without TCP_NODELAY, Nagle's algorithm and the
+    # client's delayed ACK add ~40 ms to every keep-alive response.
+    disable_nagle_algorithm = True
     sys_version = ""
     core: EmulatorCore  # set on the subclass made per server
 
@@ -148,7 +151,15 @@ class HttpServer:
         self._thread.start()
 
     def stop(self) -> None:
-        self.httpd.shutdown()
+        # shutdown() waits for serve_forever to notice (up to poll_interval); a connection wakes it now
+        stopper = threading.Thread(target=self.httpd.shutdown, name="oci-emulator-stop", daemon=True)
+        stopper.start()
+        while stopper.is_alive():
+            try:
+                socket.create_connection((self.host, self.port), timeout=0.5).close()
+            except OSError:
+                pass
+            stopper.join(0.01)
         self.httpd.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
