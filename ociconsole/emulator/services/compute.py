@@ -207,6 +207,7 @@ def create_instance_docs(target, *, region: str, comp: str, name: str, ad: str, 
     t = ts(now)
     inst_id = ocid("instance")
     common = {"compartmentId": comp, "availabilityDomain": ad, "_region": region}
+    from_boot_volume = boot_volume is not None  # launched from an existing boot volume
     if boot_volume is None:
         size = boot_size_gb or max(50, (image or {}).get("_min_boot_gb", 50))
         boot_volume = store.put("bootvolume", dict(
@@ -245,7 +246,7 @@ def create_instance_docs(target, *, region: str, comp: str, name: str, ad: str, 
         subnetId=subnet["id"], vnicId=vnic_id, timeCreated=t,
         lifecycleState="ATTACHED" if settled else "ATTACHING"))
     source = ({"sourceType": "image", "imageId": image["id"], "bootVolumeSizeInGBs": boot_volume["sizeInGBs"],
-               "bootVolumeVpusPerGB": boot_volume.get("vpusPerGB", 10)} if image and boot_volume.get("imageId")
+               "bootVolumeVpusPerGB": boot_volume.get("vpusPerGB", 10)} if image and not from_boot_volume
               else {"sourceType": "bootVolume", "bootVolumeId": boot_volume["id"]})
     inst = dict(common, id=inst_id, displayName=name, faultDomain=fd, shape=shape["shape"], shapeConfig=shape_config,
                 region=_region_key(region), sourceDetails=source, launchMode="PARAVIRTUALIZED",
