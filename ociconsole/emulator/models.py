@@ -8,7 +8,9 @@ into, so the emulator cannot drift from the SDK.
 
 from __future__ import annotations
 
+import functools
 import importlib
+import inspect
 import re
 import threading
 from dataclasses import dataclass
@@ -19,9 +21,13 @@ from .protocol import ApiError
 _R_LIST = re.compile(r"^list\[(.+)\]$")
 _R_DICT = re.compile(r"^dict\(str, ?(.+)\)$")
 _R_ALLOWED_MSG = re.compile(r"one of (\[.*\])")
+_R_ALLOWED_SRC = re.compile(r"allowed_values = (\[[^\]]*\])")
 PRIMITIVES = {"str", "int", "float", "bool", "datetime", "date", "object"}
 # Fields the SDK marks required that OCI itself returns as null (platform images have no compartment).
 NULLABLE_IN_RESPONSES = {("Image", "compartmentId")}
+# Enum values the emulator returns although the SDK model does not list them (the SDK reads them as
+# UNKNOWN_ENUM_VALUE): OCI tracks a compartment move with a work request whose type the SDK does not enumerate.
+UNLISTED_IN_RESPONSES = {("identity", "WorkRequest", "operationType"): {"MOVE_COMPARTMENT"}}
 
 
 @dataclass
@@ -95,10 +101,22 @@ def _enum_problem(info: ModelInfo, f: FieldInfo, value) -> str | None:
         return None
     got = getattr(obj, "_" + f.py, value)
     if got == "UNKNOWN_ENUM_VALUE" and value != "UNKNOWN_ENUM_VALUE":
-        return "a documented value"
+        return _allowed_values(info.cls, f.py) or "a documented value"
     if isinstance(got, list) and isinstance(value, list) and got != value:
-        return "documented values"
+        return _allowed_values(info.cls, f.py) or "documented values"
     return None
+
+
+@functools.lru_cache(maxsize=None)
+def _allowed_values(cls: type, py: str) -> str | None:
+    """The `allowed_values` list written in the SDK setter of `cls.py` (setters that coerce, not raise)."""
+    prop = next((base.__dict__[py] for base in cls.__mro__ if py in base.__dict__), None)
+    try:
+        src = inspect.getsource(prop.fset)  # type: ignore[union-attr]
+    except (AttributeError, OSError, TypeError):
+        return None
+    m = _R_ALLOWED_SRC.search(src)
+    return m.group(1) if m else None
 
 
 def parse_datetime(value: str) -> datetime:
@@ -206,6 +224,9 @@ def validate_model(module: str, info: ModelInfo, value, path: str, mode: str = "
         out[k] = validate(module, f.type, v, f"{path}.{k}", mode)
         if f.type in ("str", "list[str]"):
             problem = _enum_problem(info, f, v)
+            if problem and mode == "response" and isinstance(v, str) and \
+                    v in UNLISTED_IN_RESPONSES.get((module, info.name, k), ()):
+                problem = None
             if problem:
                 fail("InvalidParameter",
                      f"{path}.{k}: '{_short(v)}' is not allowed; must be one of {problem}")
