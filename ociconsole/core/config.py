@@ -6,6 +6,7 @@ Profile: `--profile` > `OCI_CLI_PROFILE` > `DEFAULT`. Region: `--region` > profi
 
 from __future__ import annotations
 
+import ast
 import base64
 import configparser
 import hashlib
@@ -84,8 +85,16 @@ def jwt_claims(token: str) -> dict:
 
 
 def resolve_config_path(cli_value: str | None = None, env: dict | None = None) -> Path:
+    """`--config-file` > `OCI_CLI_CONFIG_FILE` > `~/.oci/config`.
+
+    Like the SDK, `OCI_CONFIG_FILE` is consulted only when `~/.oci/config` does not exist.
+    """
     env = os.environ if env is None else env
-    raw = cli_value or env.get("OCI_CLI_CONFIG_FILE") or env.get("OCI_CONFIG_FILE") or DEFAULT_CONFIG
+    raw = cli_value or env.get("OCI_CLI_CONFIG_FILE")
+    if not raw:
+        default = Path(os.path.expanduser(DEFAULT_CONFIG))
+        sdk_env = env.get("OCI_CONFIG_FILE")
+        raw = sdk_env if sdk_env and not default.exists() else DEFAULT_CONFIG
     return Path(os.path.expanduser(raw))
 
 
@@ -108,9 +117,18 @@ def read_profiles(path: str | os.PathLike) -> list[Profile]:
         with open(path, encoding="utf-8") as f:
             cp.read_file(f)
     except FileNotFoundError:
-        raise OciError(f"Config file not found: {path}", code="ConfigFileNotFound", kind="config")
-    except (configparser.Error, UnicodeDecodeError) as e:
-        raise OciError(f"Config file {path} cannot be parsed: {e}", code="InvalidConfig", kind="config")
+        raise OciError(f"Config file not found: {path}", code="ConfigFileNotFound", kind="config") from None
+    except IsADirectoryError:
+        raise OciError(f"{path} is a directory, not a config file", code="InvalidConfig", kind="config") from None
+    except PermissionError:
+        raise OciError(f"Config file {path} cannot be read: permission denied", code="InvalidConfig",
+                       kind="config") from None
+    except UnicodeDecodeError:
+        raise OciError(f"Config file {path} is not a text file (expected UTF-8)", code="InvalidConfig",
+                       kind="config") from None
+    except configparser.Error as e:
+        raise OciError(f"Config file {path} cannot be parsed: {_parse_problem(e)}", code="InvalidConfig",
+                       kind="config") from None
     names = ([DEFAULT_PROFILE] if cp.defaults() else []) + cp.sections()
     out = []
     for n in names:
@@ -121,6 +139,27 @@ def read_profiles(path: str | os.PathLike) -> list[Profile]:
                            d.get("key_file"), d.get("security_token_file"), bool(d.get("pass_phrase")),
                            {k: v for k, v in d.items() if k not in known}))
     return out
+
+
+def _parse_problem(e: configparser.Error) -> str:
+    """One line saying where and what, instead of configparser's multi-line repr."""
+    if isinstance(e, configparser.MissingSectionHeaderError):
+        return f"line {e.lineno}: expected a [PROFILE] header before {e.line.strip()!r}"
+    if isinstance(e, configparser.DuplicateSectionError):
+        return f"line {e.lineno}: profile [{e.section}] appears twice"
+    if isinstance(e, configparser.DuplicateOptionError):
+        return f"line {e.lineno}: '{e.option}' appears twice in [{e.section}]"
+    if isinstance(e, configparser.ParsingError):
+        errors = getattr(e, "errors", [])
+        if errors:
+            lineno, line = errors[0]
+            if len(line) >= 2 and line[0] in "'\"" and line[-1] == line[0]:  # Python < 3.12 stores repr(line)
+                try:
+                    line = ast.literal_eval(line)
+                except (ValueError, SyntaxError):
+                    pass
+            return f"line {lineno}: cannot read {line.strip()!r} (expected 'key = value')"
+    return str(e).splitlines()[0]
 
 
 def find_profile(path: str | os.PathLike, name: str) -> Profile:
@@ -152,28 +191,48 @@ def check_profile(p: Profile, region: str | None = None) -> None:
 
 # ---------------------------------------------------------------- keys
 
+def _read_key(key_file: str) -> bytes:
+    path = Path(os.path.expanduser(key_file or ""))
+    if not key_file or not path.is_file():
+        raise OciError(f"Key file {path} does not exist", code="InvalidKeyFilePath", kind="config")
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        raise OciError(f"Key file {path} cannot be read: {e.strerror or e}", code="InvalidKeyFilePath",
+                       kind="config") from None
+
+
+def _pem_is_encrypted(data: bytes) -> bool:
+    # PKCS#8 "BEGIN ENCRYPTED PRIVATE KEY" or traditional OpenSSL "Proc-Type: 4,ENCRYPTED"
+    return b"ENCRYPTED" in data
+
+
 def key_needs_passphrase(key_file: str) -> bool:
-    data = Path(os.path.expanduser(key_file)).read_bytes()
+    data = _read_key(key_file)
     try:
         serialization.load_pem_private_key(data, password=None)
         return False
     except TypeError:
         return True
-    except ValueError as e:
-        raise OciError(f"{key_file} is not a PEM private key: {e}", code="InvalidPrivateKey", kind="auth")
+    except ValueError:
+        raise OciError(f"{key_file} is not a PEM private key", code="InvalidPrivateKey", kind="auth") from None
 
 
 def load_private_key(key_file: str, passphrase: str | None = None):
-    data = Path(os.path.expanduser(key_file)).read_bytes()
+    """The private key, decrypted. A passphrase given for an unencrypted key is ignored."""
+    data = _read_key(key_file)
+    password = passphrase.encode() if passphrase else None
     try:
-        return serialization.load_pem_private_key(data, password=passphrase.encode() if passphrase else None)
+        return serialization.load_pem_private_key(data, password=password)
     except TypeError:
+        if password is not None:  # "Password was given but private key is not encrypted"
+            return load_private_key(key_file, None)
         raise OciError(f"The key {key_file} is encrypted: a passphrase is required", code="MissingPassphrase",
-                       kind="auth")
+                       kind="auth") from None
     except ValueError:
-        if passphrase:
-            raise OciError(f"Wrong passphrase for {key_file}", code="WrongPassphrase", kind="auth")
-        raise OciError(f"{key_file} is not a valid PEM private key", code="InvalidPrivateKey", kind="auth")
+        if password is not None and _pem_is_encrypted(data):
+            raise OciError(f"Wrong passphrase for {key_file}", code="WrongPassphrase", kind="auth") from None
+        raise OciError(f"{key_file} is not a valid PEM private key", code="InvalidPrivateKey", kind="auth") from None
 
 
 def fingerprint_of_key(private_or_public) -> str:
@@ -214,28 +273,35 @@ def write_api_key_profile(path: str | os.PathLike, name: str, *, user: str, tena
     for field, value, prefix in (("user", user, "ocid1.user."), ("tenancy", tenancy, "ocid1.tenancy.")):
         if not value or not value.startswith(prefix):
             raise OciError(f"{field} must be an OCID starting with {prefix}", code="InvalidParameter", kind="input")
-    if region not in REGION_IDS and not region:
+    if not region:
         raise OciError("region is required", code="InvalidParameter", kind="input")
     key = load_private_key(key_file, passphrase)
     fp = fingerprint_of_key(key)
     if fingerprint and fingerprint.lower() != fp:
         raise OciError(f"The fingerprint {fingerprint} does not match the key ({fp})", code="InvalidParameter",
                        kind="input")
+    if not name or any(c in name for c in "[]\n\r") or name != name.strip():
+        raise OciError(f"Invalid profile name {name!r}", code="InvalidParameter", kind="input")
     path = Path(os.path.expanduser(path))
-    path.parent.mkdir(parents=True, exist_ok=True)
     cp = _parser()
     if path.exists():
-        cp.read(path)
-    if name != DEFAULT_PROFILE and not cp.has_section(name):
-        cp.add_section(name)
+        read_profiles(path)  # a clear OciError for a file we could not parse, before touching it
+        with open(path, encoding="utf-8") as f:
+            cp.read_file(f)
+    path.parent.mkdir(parents=True, exist_ok=True)
     values = {"user": user, "fingerprint": fp, "tenancy": tenancy, "region": region,
               "key_file": str(Path(os.path.expanduser(key_file)).resolve())}
     if name == DEFAULT_PROFILE:
-        for k, v in values.items():
-            cp["DEFAULT"][k] = v
+        sect = cp["DEFAULT"]
+        for stale in ("security_token_file", "pass_phrase"):  # they would turn it into another kind of profile
+            sect.pop(stale, None)
     else:
-        for k, v in values.items():
-            cp[name][k] = v
+        if cp.has_section(name):  # replace: keys of the old profile (a token file, a passphrase) must not linger
+            cp.remove_section(name)
+        cp.add_section(name)
+        sect = cp[name]
+    for k, v in values.items():
+        sect[k] = v
     tmp = path.with_suffix(".tmp")
     fd = os.open(str(tmp), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as f:
@@ -247,7 +313,7 @@ def write_api_key_profile(path: str | os.PathLike, name: str, *, user: str, tena
 def token_expiry_text(expiry: float | None, now: float | None = None) -> str:
     if expiry is None:
         return "unknown expiry"
-    left = expiry - (now or time.time())
+    left = expiry - (time.time() if now is None else now)
     if left <= 0:
         return "expired"
     if left < 3600:
