@@ -101,9 +101,15 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as e:
         print(f"ociconsole-emulator: cannot listen on port {args.port}: {e}", file=sys.stderr)
         return 2
+    # the URL line means "ready": the config it announces must already be on disk
+    try:
+        path = emu.write_config(args.config_out, args.profile) if args.config_out else None
+    except OSError as e:
+        print(f"ociconsole-emulator: cannot write {args.config_out}: {e}", file=sys.stderr)
+        emu.stop()
+        return 2
     print(url, flush=True)
-    if args.config_out:
-        path = emu.write_config(args.config_out, args.profile)
+    if path is not None:
         print(f"config: {path} [profile {args.profile}]", flush=True)
     print(f"tenancy: {emu.tenancy_id}", flush=True)
     print(f"services: {', '.join(emu.core.modules)}  (SDK: service_endpoint={url}/<module>; "
