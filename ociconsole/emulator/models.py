@@ -27,7 +27,8 @@ PRIMITIVES = {"str", "int", "float", "bool", "datetime", "date", "object"}
 NULLABLE_IN_RESPONSES = {("Image", "compartmentId")}
 # Enum values the emulator returns although the SDK model does not list them (the SDK reads them as
 # UNKNOWN_ENUM_VALUE): OCI tracks a compartment move with a work request whose type the SDK does not enumerate.
-UNLISTED_IN_RESPONSES = {("identity", "WorkRequest", "operationType"): {"MOVE_COMPARTMENT"}}
+UNLISTED_IN_RESPONSES = {("identity", "WorkRequest", "operationType"): {"MOVE_COMPARTMENT"},
+                         ("identity", "WorkRequestSummary", "operationType"): {"MOVE_COMPARTMENT"}}
 
 
 @dataclass
