@@ -1,0 +1,183 @@
+"""Helpers for the emulator suite: real SDK clients, a signed raw HTTP session, waits, a network.
+
+Everything here talks to the emulator over HTTP through the unmodified `oci` SDK (or its
+signer on a plain `requests` session for requests the SDK would refuse to send).
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import oci
+from oci._vendor import requests
+
+M = oci.core.models
+IM = oci.identity.models
+
+# No retries and no circuit breaker: a test sees exactly what the emulator answered, and an
+# injected fault in one test cannot open the SDK's shared breaker for the next one.
+NO_RETRY = {
+    "retry_strategy": oci.retry.NoneRetryStrategy(),
+    "circuit_breaker_strategy": oci.circuit_breaker.NoCircuitBreakerStrategy(),
+}
+
+WAIT = {"max_wait_seconds": 15, "max_interval_seconds": 1}
+
+
+class Clients:
+    """One SDK client per emulated API, all pointed at one emulator."""
+
+    def __init__(self, emulator, config: dict | None = None, signer=None, **kwargs):
+        cfg = config if config is not None else emulator.client_config()
+        kw = dict(NO_RETRY)
+        kw.update(kwargs)
+        # one signer for all clients: each would otherwise load (and check) the private key again
+        kw["signer"] = signer if signer is not None else signer_for(cfg)
+        self.config = cfg
+        self.tenancy = cfg.get("tenancy") or emulator.tenancy_id
+        self.identity = oci.identity.IdentityClient(cfg, service_endpoint=emulator.endpoint("identity"), **kw)
+        self.compute = oci.core.ComputeClient(cfg, service_endpoint=emulator.endpoint("core"), **kw)
+        self.network = oci.core.VirtualNetworkClient(cfg, service_endpoint=emulator.endpoint("core"), **kw)
+        self.blockstorage = oci.core.BlockstorageClient(cfg, service_endpoint=emulator.endpoint("core"), **kw)
+        self.work_requests = oci.work_requests.WorkRequestClient(
+            cfg, service_endpoint=emulator.endpoint("work_requests"), **kw)
+
+
+def signer_for(config: dict) -> oci.signer.Signer:
+    return oci.signer.Signer(config["tenancy"], config["user"], config["fingerprint"], config["key_file"])
+
+
+def signed_session(config: dict) -> requests.Session:
+    """A `requests` session that signs every request the way the SDK does."""
+    s = requests.Session()
+    s.auth = signer_for(config)
+    return s
+
+
+def wait_state(client, get_fn, ident: str, state, **kw):
+    """`oci.wait_until` on `get_fn(ident)` reaching `state` (transition_delay=0: usually the first read)."""
+    opts = dict(WAIT)
+    opts.update(kw)
+    return oci.wait_until(client, get_fn(ident), "lifecycle_state", state, **opts).data
+
+
+def service_error(excinfo) -> tuple[int, str]:
+    e = excinfo.value
+    return e.status, e.code
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class Net:
+    compartment_id: str
+    vcn_id: str
+    subnet_id: str
+    ad: str
+    image_id: str  # Oracle Linux 9, x86_64
+    arm_image_id: str  # Oracle Linux 9, aarch64
+
+
+def make_net(c: Clients, name: str | None = None, cidr: str = "10.77.0.0/16") -> Net:
+    """A fresh compartment with an AVAILABLE VCN and public subnet, and the images to launch."""
+    comp = c.identity.create_compartment(IM.CreateCompartmentDetails(
+        compartment_id=c.tenancy, name=name or unique("net"), description="test network")).data
+    vcn = c.network.create_vcn(M.CreateVcnDetails(
+        compartment_id=comp.id, cidr_block=cidr, display_name="test-vcn", dns_label="testvcn")).data
+    wait_state(c.network, c.network.get_vcn, vcn.id, "AVAILABLE")
+    subnet_cidr = cidr.split("/")[0].rsplit(".", 2)[0] + ".1.0/24"
+    sub = c.network.create_subnet(M.CreateSubnetDetails(
+        compartment_id=comp.id, vcn_id=vcn.id, cidr_block=subnet_cidr, display_name="test-subnet",
+        dns_label="pub")).data
+    wait_state(c.network, c.network.get_subnet, sub.id, "AVAILABLE")
+    ad = c.identity.list_availability_domains(c.tenancy).data[0].name
+    images = c.compute.list_images(comp.id, operating_system="Oracle Linux", operating_system_version="9").data
+    x86 = next(i for i in images if "aarch64" not in i.display_name)
+    arm = next(i for i in images if "aarch64" in i.display_name)
+    return Net(comp.id, vcn.id, sub.id, ad, x86.id, arm.id)
+
+
+def launch_details(net: Net, **overrides) -> M.LaunchInstanceDetails:
+    d = dict(compartment_id=net.compartment_id, availability_domain=net.ad, shape="VM.Standard.E4.Flex",
+             shape_config=M.LaunchInstanceShapeConfigDetails(ocpus=1, memory_in_gbs=16),
+             source_details=M.InstanceSourceViaImageDetails(image_id=net.image_id),
+             create_vnic_details=M.CreateVnicDetails(subnet_id=net.subnet_id), display_name=unique("vm"))
+    d.update(overrides)
+    return M.LaunchInstanceDetails(**d)
+
+
+def launch_running(c: Clients, net: Net, **overrides):
+    inst = c.compute.launch_instance(launch_details(net, **overrides)).data
+    return wait_state(c.compute, c.compute.get_instance, inst.id, "RUNNING")
+
+
+# ---------------------------------------------------------------- the emulator as a process
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def emulator_command() -> list[str]:
+    """`ociconsole-emulator` next to this interpreter if installed, else `python -m ociconsole.emulator`."""
+    script = Path(sys.executable).parent / "ociconsole-emulator"
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-m", "ociconsole.emulator"]
+
+
+def subprocess_env() -> dict:
+    env = dict(os.environ)
+    # the code under test, even if an older ociconsole is installed
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    env["OCI_CLI_SUPPRESS_FILE_PERMISSIONS_WARNING"] = "True"
+    return env
+
+
+@dataclass
+class EmulatorProcess:
+    proc: subprocess.Popen
+    url: str
+    startup_seconds: float
+
+    def endpoint(self, module: str) -> str:
+        return f"{self.url}/{module}"
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+
+
+def start_emulator_process(args: list[str], log_path: Path, timeout: float = 10.0) -> EmulatorProcess:
+    """Run the emulator's console script; return once it printed its URL (the first stdout line)."""
+    t0 = time.monotonic()
+    log = open(log_path, "ab")  # noqa: SIM115 - handed to the child
+    proc = subprocess.Popen(emulator_command() + args, stdout=subprocess.PIPE, stderr=log, env=subprocess_env(),
+                            cwd=str(log_path.parent))
+    log.close()
+    ready, _, _ = select.select([proc.stdout], [], [], timeout)
+    if not ready:
+        proc.kill()
+        proc.wait()
+        raise AssertionError(f"the emulator printed nothing within {timeout} s; log: {log_path.read_text()}")
+    url = proc.stdout.readline().decode().strip()  # type: ignore[union-attr]
+    elapsed = time.monotonic() - t0
+    if not url.startswith("http://127.0.0.1:"):
+        proc.kill()
+        proc.wait()
+        raise AssertionError(f"unexpected first line {url!r}; log: {log_path.read_text()}")
+    return EmulatorProcess(proc, url, elapsed)

@@ -1,0 +1,259 @@
+"""The generic guard: every operation the emulator implements is called through the SDK, and every
+response it returns is checked against the SDK's model (strict mode turns a mismatch into a 500
+and records it in `core.strict_violations`).
+
+Adding a handler without adding it to the tour fails `test_tour_calls_every_handler`; returning a
+document that does not fit the SDK model fails the tour itself.
+"""
+
+from __future__ import annotations
+
+import oci
+
+from ociconsole.emulator.spec import module_specs
+
+from .helpers import IM, M, Clients, launch_details, wait_state
+
+WAIT = {"max_wait_seconds": 15, "max_interval_seconds": 1}
+TAGS = {"freeform_tags": {"team": "tour"}, "defined_tags": {"Operations": {"Environment": "dev"}}}
+
+
+def _wr_done(client, wr_id: str):
+    return oci.wait_until(client, client.get_work_request(wr_id), "status", "SUCCEEDED", **WAIT).data
+
+
+def _tour_identity(c: Clients) -> None:
+    idc, t = c.identity, c.tenancy
+    assert idc.get_tenancy(t).data.id == t
+    assert {r.name for r in idc.list_regions().data} >= {"us-ashburn-1", "us-phoenix-1"}
+    subs = idc.create_region_subscription(IM.CreateRegionSubscriptionDetails(region_key="FRA"), t).data
+    assert subs.region_name == "eu-frankfurt-1"
+    assert "eu-frankfurt-1" in {s.region_name for s in idc.list_region_subscriptions(t).data}
+    ads = idc.list_availability_domains(t).data
+    assert len(idc.list_fault_domains(t, ads[0].name).data) == 3
+
+    # compartments
+    comps = idc.list_compartments(t, compartment_id_in_subtree=True, access_level="ACCESSIBLE").data
+    for comp in comps:
+        assert idc.get_compartment(comp.id).data.name == comp.name
+    assert idc.get_compartment(t).data.id == t  # the root compartment
+    home = idc.create_compartment(IM.CreateCompartmentDetails(compartment_id=t, name="tour", description="tour",
+                                                              **TAGS)).data
+    moving = idc.create_compartment(IM.CreateCompartmentDetails(compartment_id=t, name="tour-moving",
+                                                                description="d")).data
+    idc.update_compartment(moving.id, IM.UpdateCompartmentDetails(description="moved", freeform_tags={"a": "b"}))
+    _wr_done(idc, idc.move_compartment(moving.id, IM.MoveCompartmentDetails(
+        target_compartment_id=home.id)).headers["opc-work-request-id"])
+    _wr_done(idc, idc.delete_compartment(moving.id).headers["opc-work-request-id"])
+    assert idc.recover_compartment(moving.id).data.lifecycle_state == "ACTIVE"
+    # a work request belongs to the compartment that holds the resource: the move in the tenancy
+    # (an operation type the SDK does not enumerate), the delete in the new parent
+    assert [w.operation_type for w in idc.list_work_requests(t).data] == ["UNKNOWN_ENUM_VALUE"]
+    assert [w.operation_type for w in idc.list_work_requests(home.id).data] == ["DELETE_COMPARTMENT"]
+
+    # users, groups, memberships, API keys
+    from ociconsole.emulator import auth as emu_auth
+    user = idc.create_user(IM.CreateUserDetails(compartment_id=t, name="tour-user", description="tour",
+                                                email="tour@example.com", **TAGS)).data
+    assert "tour-user" in {u.name for u in idc.list_users(t).data}
+    assert idc.get_user(user.id).data.email == "tour@example.com"
+    idc.update_user(user.id, IM.UpdateUserDetails(description="updated"))
+    assert idc.update_user_state(user.id, IM.UpdateStateDetails(blocked=True)).data.lifecycle_state == "INACTIVE"
+    idc.update_user_state(user.id, IM.UpdateStateDetails(blocked=False))
+    pub = emu_auth.public_pem(emu_auth.generate_private_key().public_key())
+    key = idc.upload_api_key(user.id, IM.CreateApiKeyDetails(key=pub)).data
+    assert [k.fingerprint for k in idc.list_api_keys(user.id).data] == [key.fingerprint]
+    idc.delete_api_key(user.id, key.fingerprint)
+    group = idc.create_group(IM.CreateGroupDetails(compartment_id=t, name="tour-group", description="g")).data
+    assert "tour-group" in {g.name for g in idc.list_groups(t).data}
+    idc.get_group(group.id)
+    idc.update_group(group.id, IM.UpdateGroupDetails(description="g2"))
+    member = idc.add_user_to_group(IM.AddUserToGroupDetails(user_id=user.id, group_id=group.id)).data
+    assert [m.id for m in idc.list_user_group_memberships(t, user_id=user.id).data] == [member.id]
+    idc.get_user_group_membership(member.id)
+
+    # policies (statements refer to the group and compartment made above)
+    policy = idc.create_policy(IM.CreatePolicyDetails(
+        compartment_id=t, name="tour-policy", description="p",
+        statements=["Allow group tour-group to read instance-family in compartment tour"])).data
+    assert "tour-policy" in {p.name for p in idc.list_policies(t).data}
+    idc.get_policy(policy.id)
+    idc.update_policy(policy.id, IM.UpdatePolicyDetails(
+        statements=["Allow group tour-group to manage instance-family in compartment tour"]))
+    idc.delete_policy(policy.id)
+    idc.remove_user_from_group(member.id)
+    idc.delete_group(group.id)
+    idc.delete_user(user.id)
+
+    # tag namespaces and tags
+    ns = idc.create_tag_namespace(IM.CreateTagNamespaceDetails(compartment_id=t, name="Tour",
+                                                               description="ns")).data
+    assert "Tour" in {n.name for n in idc.list_tag_namespaces(t, include_subcompartments=True).data}
+    idc.get_tag_namespace(ns.id)
+    tag = idc.create_tag(ns.id, IM.CreateTagDetails(name="Stage", description="s", validator=IM.EnumTagDefinitionValidator(
+        validator_type="ENUM", values=["a", "b"]))).data
+    assert [x.name for x in idc.list_tags(ns.id).data] == ["Stage"]
+    assert idc.get_tag(ns.id, "Stage").data.id == tag.id
+    idc.update_tag(ns.id, "Stage", IM.UpdateTagDetails(description="s2", is_cost_tracking=True))
+    idc.delete_tag(ns.id, "Stage")
+    idc.update_tag_namespace(ns.id, IM.UpdateTagNamespaceDetails(is_retired=True))
+    idc.delete_tag_namespace(ns.id)
+
+
+def _tour_network_and_compute(c: Clients) -> None:
+    idc, vn, cc, bs, wrc = c.identity, c.network, c.compute, c.blockstorage, c.work_requests
+    t = c.tenancy
+    comp = next(x for x in idc.list_compartments(t).data if x.name == "tour").id
+    ad = idc.list_availability_domains(t).data[0].name
+
+    vcn = vn.create_vcn(M.CreateVcnDetails(compartment_id=comp, cidr_block="10.200.0.0/16", display_name="tour-vcn",
+                                           dns_label="tour", **TAGS)).data
+    wait_state(vn, vn.get_vcn, vcn.id, "AVAILABLE")
+    vn.update_vcn(vcn.id, M.UpdateVcnDetails(display_name="tour-vcn-2"))
+    assert [v.id for v in vn.list_vcns(comp).data] == [vcn.id]
+    igw = vn.create_internet_gateway(M.CreateInternetGatewayDetails(compartment_id=comp, vcn_id=vcn.id,
+                                                                    is_enabled=True)).data
+    nat = vn.create_nat_gateway(M.CreateNatGatewayDetails(compartment_id=comp, vcn_id=vcn.id)).data
+    wait_state(vn, vn.get_internet_gateway, igw.id, "AVAILABLE")
+    wait_state(vn, vn.get_nat_gateway, nat.id, "AVAILABLE")
+    vn.update_internet_gateway(igw.id, M.UpdateInternetGatewayDetails(is_enabled=False))
+    vn.update_nat_gateway(nat.id, M.UpdateNatGatewayDetails(block_traffic=True))
+    assert [g.id for g in vn.list_internet_gateways(comp, vcn_id=vcn.id).data] == [igw.id]
+    assert [g.id for g in vn.list_nat_gateways(comp, vcn_id=vcn.id).data] == [nat.id]
+    rt = vn.create_route_table(M.CreateRouteTableDetails(compartment_id=comp, vcn_id=vcn.id, route_rules=[
+        M.RouteRule(destination="0.0.0.0/0", destination_type="CIDR_BLOCK", network_entity_id=igw.id)])).data
+    wait_state(vn, vn.get_route_table, rt.id, "AVAILABLE")
+    vn.update_route_table(rt.id, M.UpdateRouteTableDetails(route_rules=[
+        M.RouteRule(destination="0.0.0.0/0", destination_type="CIDR_BLOCK", network_entity_id=nat.id)]))
+    assert len(vn.list_route_tables(comp, vcn_id=vcn.id).data) == 2
+    sl = vn.create_security_list(M.CreateSecurityListDetails(
+        compartment_id=comp, vcn_id=vcn.id, egress_security_rules=[],
+        ingress_security_rules=[M.IngressSecurityRule(source="10.0.0.0/8", protocol="17", udp_options=M.UdpOptions(
+            destination_port_range=M.PortRange(min=53, max=53)))])).data
+    wait_state(vn, vn.get_security_list, sl.id, "AVAILABLE")
+    vn.update_security_list(sl.id, M.UpdateSecurityListDetails(egress_security_rules=[
+        M.EgressSecurityRule(destination="0.0.0.0/0", protocol="all")]))
+    assert len(vn.list_security_lists(comp, vcn_id=vcn.id).data) == 2
+    dhcp = vn.list_dhcp_options(comp, vcn_id=vcn.id).data
+    assert vn.get_dhcp_options(dhcp[0].id).data.vcn_id == vcn.id
+    sub = vn.create_subnet(M.CreateSubnetDetails(compartment_id=comp, vcn_id=vcn.id, cidr_block="10.200.1.0/24",
+                                                 dns_label="web", display_name="tour-subnet")).data
+    wait_state(vn, vn.get_subnet, sub.id, "AVAILABLE")
+    vn.update_subnet(sub.id, M.UpdateSubnetDetails(display_name="tour-subnet-2", security_list_ids=[sl.id]))
+    assert [s.id for s in vn.list_subnets(comp, vcn_id=vcn.id).data] == [sub.id]
+
+    # shapes and images
+    assert {s.shape for s in cc.list_shapes(comp).data} >= {"VM.Standard.E4.Flex", "VM.Standard.A1.Flex"}
+    image = cc.list_images(comp, operating_system="Oracle Linux", shape="VM.Standard.E4.Flex").data[0]
+    assert cc.get_image(image.id).data.id == image.id
+    assert cc.list_image_shape_compatibility_entries(image.id).data
+    cc.get_image_shape_compatibility_entry(image.id, "VM.Standard.E4.Flex")
+
+    # an instance and everything around it
+    net = type("N", (), {"compartment_id": comp, "ad": ad, "image_id": image.id, "subnet_id": sub.id})
+    launched = cc.launch_instance(launch_details(net, display_name="tour-vm", **TAGS))
+    inst = wait_state(cc, cc.get_instance, launched.data.id, "RUNNING")
+    wr_id = launched.headers["opc-work-request-id"]
+    assert _wr_done(wrc, wr_id).operation_type == "LaunchInstance"
+    assert wr_id in {w.id for w in wrc.list_work_requests(comp).data}
+    assert wrc.list_work_request_logs(wr_id).data and wrc.list_work_request_errors(wr_id).data == []
+    assert [i.id for i in cc.list_instances(comp).data] == [inst.id]
+    cc.update_instance(inst.id, M.UpdateInstanceDetails(display_name="tour-vm-2", freeform_tags={"x": "y"}))
+    cc.instance_action(inst.id, "SOFTRESET")
+    wait_state(cc, cc.get_instance, inst.id, "RUNNING")
+
+    att = cc.list_vnic_attachments(comp, instance_id=inst.id).data[0]
+    assert cc.get_vnic_attachment(att.id).data.vnic_id == att.vnic_id
+    vnic = vn.get_vnic(att.vnic_id).data
+    priv = vn.list_private_ips(vnic_id=vnic.id).data[0]
+    assert vn.get_private_ip(priv.id).data.ip_address == vnic.private_ip
+    assert [p.id for p in vn.list_private_ips(subnet_id=sub.id).data] == [priv.id]
+    pubs = vn.list_public_ips("AVAILABILITY_DOMAIN", comp, availability_domain=ad).data
+    assert [p.ip_address for p in pubs] == [vnic.public_ip]
+    assert vn.get_public_ip(pubs[0].id).data.private_ip_id == priv.id
+    assert vn.get_public_ip_by_ip_address(M.GetPublicIpByIpAddressDetails(ip_address=vnic.public_ip)).data.id == \
+        pubs[0].id
+    assert vn.get_public_ip_by_private_ip_id(M.GetPublicIpByPrivateIpIdDetails(private_ip_id=priv.id)).data.id == \
+        pubs[0].id
+
+    bva = cc.list_boot_volume_attachments(ad, comp, instance_id=inst.id).data[0]
+    assert cc.get_boot_volume_attachment(bva.id).data.boot_volume_id == bva.boot_volume_id
+    assert [b.id for b in bs.list_boot_volumes(availability_domain=ad, compartment_id=comp).data] == [
+        bva.boot_volume_id]
+    bs.update_boot_volume(bva.boot_volume_id, M.UpdateBootVolumeDetails(size_in_gbs=100, vpus_per_gb=20))
+    assert bs.get_boot_volume(bva.boot_volume_id).data.size_in_gbs == 100
+
+    # tear it all down
+    cc.terminate_instance(inst.id, preserve_boot_volume=True)
+    wait_state(cc, cc.get_instance, inst.id, "TERMINATED")
+    bs.delete_boot_volume(bva.boot_volume_id)
+    wait_state(bs, bs.get_boot_volume, bva.boot_volume_id, "TERMINATED")
+    vn.delete_subnet(sub.id)
+    wait_state(vn, vn.get_subnet, sub.id, "TERMINATED")
+    vn.delete_route_table(rt.id)
+    vn.delete_security_list(sl.id)
+    vn.delete_nat_gateway(nat.id)
+    vn.delete_internet_gateway(igw.id)
+    wait_state(vn, vn.get_internet_gateway, igw.id, "TERMINATED")
+    vn.delete_vcn(vcn.id)
+    wait_state(vn, vn.get_vcn, vcn.id, "TERMINATED")
+
+
+def _tour_seeded_data(emulator, c: Clients) -> None:
+    """List (and get) everything the demo seed holds in both regions: its documents must fit the models too."""
+    t = c.tenancy
+    comps = [t] + [x.id for x in c.identity.list_compartments(t, compartment_id_in_subtree=True).data]
+    for region in ("us-ashburn-1", "us-phoenix-1"):
+        ep = emulator.endpoint("core", region)
+        signer = c.compute.base_client.signer
+        cc = oci.core.ComputeClient(c.config, service_endpoint=ep, signer=signer)
+        vn = oci.core.VirtualNetworkClient(c.config, service_endpoint=ep, signer=signer)
+        bs = oci.core.BlockstorageClient(c.config, service_endpoint=ep, signer=signer)
+        ads = [a.name for a in oci.identity.IdentityClient(
+            c.config, service_endpoint=emulator.endpoint("identity", region), signer=signer
+        ).list_availability_domains(t).data]
+        for comp in comps:
+            for inst in cc.list_instances(comp).data:
+                cc.get_instance(inst.id)
+            for att in cc.list_vnic_attachments(comp).data:
+                if att.lifecycle_state == "ATTACHED":
+                    vn.get_vnic(att.vnic_id)
+            for ad in ads:
+                cc.list_boot_volume_attachments(ad, comp)
+            bs.list_boot_volumes(compartment_id=comp)
+            for vcn in vn.list_vcns(comp).data:
+                vn.get_vcn(vcn.id)
+            for lister in (vn.list_subnets, vn.list_internet_gateways, vn.list_nat_gateways, vn.list_route_tables,
+                           vn.list_security_lists, vn.list_dhcp_options):
+                lister(comp)
+            vn.list_public_ips("AVAILABILITY_DOMAIN", comp, availability_domain=ads[0])
+            vn.list_public_ips("REGION", comp)
+            c.identity.list_policies(comp)
+        cc.list_images(t)
+    for ns in c.identity.list_tag_namespaces(t).data:
+        for tag in c.identity.list_tags(ns.id).data:
+            c.identity.get_tag(ns.id, tag.name)
+    for u in c.identity.list_users(t).data:
+        c.identity.list_api_keys(u.id)
+    c.identity.list_groups(t)
+    c.identity.list_user_group_memberships(t)
+
+
+def test_tour_calls_every_handler(emulator, clients):
+    _tour_identity(clients)
+    _tour_network_and_compute(clients)
+    _tour_seeded_data(emulator, clients)
+
+    assert emulator.core.strict_violations == []
+    registered = {(module, name) for module, table in emulator.core.handlers.items() for name in table}
+    called = {k for k, n in emulator.core.op_calls.items() if n > 0}
+    missing = sorted(f"{m}.{n}" for m, n in registered - called)
+    assert not missing, f"handlers never called successfully by the tour (add them): {missing}"
+
+
+def test_every_handler_is_an_sdk_operation(emulator):
+    """A handler registered under a name the SDK does not have could never be reached."""
+    for module, table in emulator.core.handlers.items():
+        specs = module_specs(module)
+        unknown = sorted(name for name in table if name not in specs)
+        assert not unknown, f"{module}: {unknown} are not operations of oci.{module}"
