@@ -108,7 +108,7 @@ def _enum_problem(info: ModelInfo, f: FieldInfo, value) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _allowed_values(cls: type, py: str) -> str | None:
     """The `allowed_values` list written in the SDK setter of `cls.py` (setters that coerce, not raise)."""
     prop = next((base.__dict__[py] for base in cls.__mro__ if py in base.__dict__), None)

@@ -7,7 +7,7 @@ import time
 import oci
 import pytest
 
-from .helpers import IM, M, WAIT, launch_details, launch_running, wait_state
+from .helpers import IM, WAIT, M, launch_details, launch_running, wait_state
 
 
 def _wait_wr(client, wr_id: str, status: str = "SUCCEEDED"):

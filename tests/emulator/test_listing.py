@@ -145,3 +145,34 @@ def test_filters_apply_before_pagination(clients):
     names = [i.display_name for p in pages for i in p]
     assert [len(p) for p in pages] == [3, 1]
     assert len(names) == 4 and all(n.startswith("Oracle-Linux") for n in names)
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory):
+    """A `large` seed, kept small: 30 compartments and 150 instances, all in the first compartment."""
+    from tests.conftest import make_emulator
+
+    from .helpers import Clients
+    emu = make_emulator(tmp_path_factory.mktemp("large"), seed="large",
+                        seed_options={"compartments": 30, "instances": 150})
+    yield emu, Clients(emu)
+    violations = list(emu.core.strict_violations)
+    emu.stop()
+    assert not violations, violations
+
+
+def test_large_lists_page_sort_and_filter_together(large):
+    _emu, c = large
+    comps = oci.pagination.list_call_get_all_results(
+        c.identity.list_compartments, c.tenancy, compartment_id_in_subtree=True, limit=7).data
+    assert len(comps) == 30 and len({x.id for x in comps}) == 30
+    first = next(x for x in comps if x.name == "c0001").id
+
+    pages = _pages(c.compute.list_instances, first, limit=40, sort_by="DISPLAYNAME", sort_order="DESC")
+    assert [len(p) for p in pages] == [40, 40, 40, 30]
+    names = [i.display_name for p in pages for i in p]
+    assert names == sorted((f"i-{n:05d}" for n in range(150)), reverse=True)
+
+    gone = _pages(c.compute.list_instances, first, limit=4, lifecycle_state="TERMINATED")
+    assert [len(p) for p in gone] == [4, 4, 4, 3]
+    assert all(i.lifecycle_state == "TERMINATED" for p in gone for i in p)

@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import make_emulator
 
-from .helpers import IM, M, NO_RETRY, Clients, start_emulator_process, wait_state
+from .helpers import IM, NO_RETRY, Clients, M, start_emulator_process, wait_state
 
 
 def test_state_survives_a_restart_with_the_same_admin_key(tmp_path):

@@ -12,7 +12,7 @@ import oci
 
 from ociconsole.emulator.spec import module_specs
 
-from .helpers import IM, M, Clients, launch_details, wait_state
+from .helpers import IM, Clients, M, launch_details, wait_state
 
 WAIT = {"max_wait_seconds": 15, "max_interval_seconds": 1}
 TAGS = {"freeform_tags": {"team": "tour"}, "defined_tags": {"Operations": {"Environment": "dev"}}}
@@ -90,8 +90,8 @@ def _tour_identity(c: Clients) -> None:
                                                                description="ns")).data
     assert "Tour" in {n.name for n in idc.list_tag_namespaces(t, include_subcompartments=True).data}
     idc.get_tag_namespace(ns.id)
-    tag = idc.create_tag(ns.id, IM.CreateTagDetails(name="Stage", description="s", validator=IM.EnumTagDefinitionValidator(
-        validator_type="ENUM", values=["a", "b"]))).data
+    enum = IM.EnumTagDefinitionValidator(validator_type="ENUM", values=["a", "b"])
+    tag = idc.create_tag(ns.id, IM.CreateTagDetails(name="Stage", description="s", validator=enum)).data
     assert [x.name for x in idc.list_tags(ns.id).data] == ["Stage"]
     assert idc.get_tag(ns.id, "Stage").data.id == tag.id
     idc.update_tag(ns.id, "Stage", IM.UpdateTagDetails(description="s2", is_cost_tracking=True))
