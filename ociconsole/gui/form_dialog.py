@@ -1,0 +1,948 @@
+"""The one generic create dialog: renders any catalog `FormSpec` (no per-form widgets).
+
+Page 1 is the form: one row per field, typed widgets, options loaded from the service
+(cancelled when stale), dependent fields reloading/recomputing as their inputs change,
+inline validation (`FormSpec.errors`) under each field. Page 2 is the review: a summary of
+what will be created and the equivalent `oci` CLI command and Python SDK code.
+
+Submitting runs `execute.run_create` as a background task that outlives the dialog: as
+soon as the service accepts the request the dialog closes (`submitted(op)` is emitted) and
+tracking continues in the activity log. A refused request keeps the dialog open with the
+error and every value. The request carries a retry token made when the dialog opens;
+resubmitting an unchanged request reuses it (never a duplicate), a changed request gets a
+new one (a reused token with a different body is refused by OCI with 409).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+
+from ..catalog import execute, forms
+from ..catalog.forms import Field, FormContext, FormSpec, Option
+from ..catalog.model import ResourceKind
+from ..core.errors import OciError
+from ..core.operations import OperationLog
+from ..services import identity as idsvc
+from . import aio
+from .qt import (
+    QCheckBox, QComboBox, QDialog, QFileDialog, QFont, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
+    QPlainTextEdit, QPushButton, QScrollArea, QSizePolicy, QStackedWidget, Qt, QTabWidget, QVBoxLayout, QWidget,
+    Signal,
+)
+from .widgets import (
+    DEPTH_ROLE, Banner, CodeView, IndentDelegate, NumberEdit, error_label, help_colour, help_label, monospace_font,
+    set_message,
+)
+
+log = logging.getLogger(__name__)
+
+TEXT_TYPES = ("text", "password", "cidr")
+MULTILINE_TYPES = ("textarea", "statements", "tags", "sshkey")
+CHOICE_TYPES = ("enum", "choice")
+MONO_TYPES = ("cidr", "statements", "sshkey", "tags")
+MAX_KEY_FILE = 64 * 1024
+
+
+# ---------------------------------------------------------------- compartments for pickers
+
+def compartment_options(pairs) -> list[Option]:
+    """Options for compartment pickers from (compartment, depth) pairs, root first (tree order)."""
+    return [Option(c.id, c.name, c, depth) for c, depth in pairs]
+
+
+async def load_compartment_options(session) -> list[Option]:
+    """Every active compartment as picker options: the tenancy, then its subtree depth-first."""
+    root, tree = await asyncio.gather(idsvc.get_compartment(session, session.tenancy_id),
+                                      idsvc.compartment_tree(session))
+    out = [Option(root.id, root.name, root, 0)]
+
+    def walk(parent: str, depth: int) -> None:
+        for c in tree.get(parent, []):
+            out.append(Option(c.id, c.name, c, depth))
+            walk(c.id, depth + 1)
+    walk(root.id, 1)
+    return out
+
+
+def _paths(options: list[Option]) -> list[str]:
+    """'root / a / b' for each option of a depth-ordered tree list."""
+    out, stack = [], []
+    for o in options:
+        del stack[o.depth:]
+        stack.append(o.label)
+        out.append(" / ".join(stack))
+    return out
+
+
+def _short_key(line: str) -> str:
+    parts = line.split()
+    if len(parts) >= 2 and len(parts[1]) > 24:
+        parts[1] = f"{parts[1][:12]}…{parts[1][-8:]}"
+    return " ".join(parts)
+
+
+# ---------------------------------------------------------------- one field
+
+class FieldRow:
+    """The widgets of one field (label, editor, help, error) and its value as Python data."""
+
+    def __init__(self, field: Field, dialog: CreateDialog, parent: QWidget):
+        self.field = field
+        self.dialog = dialog
+        self.options: list[Option] = []
+        self.paths: list[str] = []
+        self.placeholder: str | None = None  # a choice with no real options shows this text
+        self.load_error: str | None = None
+        self.wanted = None  # value to select when options arrive
+        self._setting = False
+        t = field.type
+
+        self.label = QLabel("" if t == "bool" else f"{field.label}:", parent)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.container = QWidget(parent)
+        lay = QVBoxLayout(self.container)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(3)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.setSpacing(8)
+        self.hint: QLabel | None = None
+        self.load_button: QPushButton | None = None
+
+        if t in CHOICE_TYPES or t == "compartment":
+            ed = QComboBox(self.container)
+            ed.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            ed.setMinimumContentsLength(28)
+            ed.setMaxVisibleItems(18)
+            ed.view().setTextElideMode(Qt.TextElideMode.ElideNone)
+            if t == "compartment":
+                ed.setItemDelegate(IndentDelegate(ed))
+            ed.currentIndexChanged.connect(lambda _i: self._user_changed())
+            top.addWidget(ed, 1)
+        elif t == "number":
+            ed = NumberEdit(self.container)
+            ed.setFixedWidth(max(ed.sizeHint().width(), 120))
+            ed.valueEdited.connect(self._user_changed)
+            top.addWidget(ed)
+            self.hint = QLabel("", self.container)
+            self.hint.setStyleSheet(f"color: {help_colour(parent)};")
+            top.addWidget(self.hint)
+            top.addStretch(1)
+        elif t == "bool":
+            ed = QCheckBox(field.label, self.container)
+            ed.toggled.connect(lambda _b: self._user_changed())
+            top.addWidget(ed, 1)
+        elif t in MULTILINE_TYPES:
+            ed = QPlainTextEdit(self.container)
+            ed.setTabChangesFocus(True)
+            ed.setPlaceholderText(field.placeholder or ("Optional" if not field.required else ""))
+            lines = 5 if t == "statements" else 3
+            fm = ed.fontMetrics()
+            ed.setFixedHeight(fm.lineSpacing() * lines + 14)
+            if t in ("sshkey", "statements"):
+                ed.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+            ed.textChanged.connect(self._user_changed)
+            if t == "sshkey":
+                col = QVBoxLayout()
+                col.setContentsMargins(0, 0, 0, 0)
+                self.load_button = QPushButton("Load file…", self.container)
+                self.load_button.setAutoDefault(False)
+                self.load_button.clicked.connect(self.choose_key_file)
+                col.addWidget(self.load_button)
+                col.addStretch(1)
+                top.addWidget(ed, 1)
+                top.addLayout(col)
+            else:
+                top.addWidget(ed, 1)
+        else:  # text, password, cidr and anything unknown: a line edit
+            ed = QLineEdit(self.container)
+            if t == "password":
+                ed.setEchoMode(QLineEdit.EchoMode.Password)
+            ed.setPlaceholderText(field.placeholder or ("Optional" if not field.required else ""))
+            ed.textChanged.connect(lambda _s: self._user_changed())
+            top.addWidget(ed, 1)
+        if t in MONO_TYPES:
+            ed.setFont(monospace_font())
+        ed.setObjectName(f"field_{field.name}")
+        ed.setAccessibleName(field.label)
+        if field.help:
+            ed.setToolTip(field.help)
+        self.editor = ed
+        self.label.setBuddy(ed)
+        # the label's text lines up with the editor's (first) line
+        self.label.setMinimumHeight(ed.sizeHint().height() if t not in MULTILINE_TYPES else _line_height())
+        lay.addLayout(top)
+        self.help = help_label(field.help, self.container)
+        self.error = error_label(self.container)
+        self.error.setTextFormat(Qt.TextFormat.RichText)
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.error_message = ""
+        self.error.linkActivated.connect(lambda _l: self.dialog._retry_load(self.field))
+        lay.addWidget(self.help)
+        lay.addWidget(self.error)
+
+    # ------------------------------------------------------------ value
+    @property
+    def is_choice(self) -> bool:
+        return self.field.type in CHOICE_TYPES or self.field.type == "compartment"
+
+    def value(self):
+        t, ed = self.field.type, self.editor
+        if self.is_choice:
+            i = ed.currentIndex()
+            if self.placeholder is not None or not 0 <= i < len(self.options):
+                return None
+            return self.options[i].value
+        if t == "number":
+            return ed.value()
+        if t == "bool":
+            return ed.isChecked()
+        text = ed.toPlainText() if t in MULTILINE_TYPES else ed.text()
+        return text if text.strip() else None
+
+    def set_value(self, v) -> None:
+        self._setting = True
+        try:
+            t, ed = self.field.type, self.editor
+            if self.is_choice:
+                i = self.index_of(v)
+                if i >= 0 and self.placeholder is None:
+                    ed.setCurrentIndex(i)
+                else:
+                    self.wanted = v
+            elif t == "number":
+                ed.setValue(v)
+            elif t == "bool":
+                ed.setChecked(bool(v))
+            elif t in MULTILINE_TYPES:
+                ed.setPlainText("" if v is None else str(v))
+            else:
+                ed.setText("" if v is None else str(v))
+        finally:
+            self._setting = False
+        self._update_path()
+
+    def display(self) -> str:
+        """The value as a person reads it (option labels, not ids)."""
+        v = self.value()
+        t = self.field.type
+        if v is None or v == "" and not self.is_choice:
+            return ""
+        if t == "compartment":
+            i = self.editor.currentIndex()
+            return self.paths[i] if 0 <= i < len(self.paths) else str(v)
+        if self.is_choice:
+            return self.editor.currentText()
+        if t == "bool":
+            return "Yes" if v else "No"
+        if t == "password":
+            return "•" * 8
+        if t == "number":
+            return f"{v:g}"
+        if t == "sshkey":
+            return "\n".join(_short_key(ln.strip()) for ln in str(v).splitlines() if ln.strip())
+        return str(v).strip()
+
+    # ------------------------------------------------------------ options
+    def index_of(self, v) -> int:
+        return next((i for i, o in enumerate(self.options) if o.value == v), -1)
+
+    def set_placeholder(self, text: str) -> None:
+        self._setting = True
+        try:
+            self.placeholder = text
+            self.editor.clear()
+            self.editor.addItem(text)
+            self.editor.setEnabled(False)
+        finally:
+            self._setting = False
+        self._update_path()
+
+    def set_options(self, options: list[Option], empty_text: str = "") -> None:
+        """Fill the combo; select the wanted value, else keep the current one, else the default/first."""
+        f = self.field
+        keep = self.wanted if self.wanted is not None else self.value()
+        self.wanted = None
+        opts = list(options)
+        if opts and not f.required and f.default is None and not any(o.value in (None, "") for o in opts):
+            opts.insert(0, Option(None, "None"))
+        self._setting = True
+        try:
+            self.editor.clear()
+            self.options = opts
+            self.paths = _paths(opts) if f.type == "compartment" else []
+            if not opts:
+                self.placeholder = empty_text or f"No {_lower(f.label)} to choose from"
+                self.editor.addItem(self.placeholder)
+                self.editor.setEnabled(False)
+                return
+            self.placeholder = None
+            for i, o in enumerate(opts):
+                self.editor.addItem(o.label)
+                if o.depth:
+                    self.editor.setItemData(i, o.depth, DEPTH_ROLE)
+                if self.paths:
+                    self.editor.setItemData(i, self.paths[i], Qt.ItemDataRole.ToolTipRole)
+            self.editor.setEnabled(True)
+            i = self.index_of(keep) if keep is not None else -1
+            if i < 0 and f.default is not None:
+                i = self.index_of(f.default)
+            self.editor.setCurrentIndex(max(i, 0))
+            view = self.editor.view()
+            view.setMinimumWidth(min(max(view.sizeHintForColumn(0) + 24, self.editor.width()), 900))
+        finally:
+            self._setting = False
+            self._update_path()
+
+    def _update_path(self) -> None:
+        if self.field.type != "compartment":
+            return
+        i = self.editor.currentIndex()
+        path = self.paths[i] if self.placeholder is None and 0 <= i < len(self.paths) else ""
+        set_message(self.help, path or self.field.help)
+
+    # ------------------------------------------------------------ bounds, messages, visibility
+    def set_visible(self, visible: bool) -> None:
+        """Show or hide the whole row (label and field)."""
+        if self.container.isHidden() == visible:
+            self.label.setVisible(visible)
+            self.container.setVisible(visible)
+
+    @property
+    def shown(self) -> bool:
+        return not self.container.isHidden()
+
+    def set_bounds(self, b) -> None:
+        if self.field.type != "number":
+            return
+        self.editor.setBounds(b)
+        if self.hint is not None:
+            self.hint.setText(f"{b[0]:g} – {b[1]:g}" if b else "")
+
+    def set_error(self, text: str | None, link: bool = False) -> None:
+        self.error_message = text or ""
+        html = _escape(text).replace("\n", "<br>") if text else ""
+        if text and link:
+            html += " <a href='retry'>Retry</a>"
+        set_message(self.error, html)
+
+    def error_text(self) -> str:
+        """The message shown under the field ("" when none)."""
+        return self.error_message
+
+    # ------------------------------------------------------------ edits
+    def _user_changed(self) -> None:
+        self._update_path()
+        if not self._setting:
+            self.dialog._field_changed(self.field.name, by_user=True)
+
+    def choose_key_file(self) -> None:
+        """Pick a public key file without blocking the loop (open() + fileSelected)."""
+        import os
+        dlg = QFileDialog(self.container, "Load SSH public key", os.path.expanduser("~/.ssh"),
+                          "Public keys (*.pub);;All files (*)")
+        dlg.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.fileSelected.connect(self.load_key_file)
+        dlg.open()
+        self.file_dialog = dlg
+
+    def load_key_file(self, path: str) -> None:
+        """Append the keys in `path` (an OpenSSH .pub file) to the box."""
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(MAX_KEY_FILE + 1)
+        except OSError as e:
+            self.dialog._set_row_problem(self, f"Cannot read {path}: {e.strerror or e}")
+            return
+        if len(data) > MAX_KEY_FILE:
+            self.dialog._set_row_problem(self, f"{path} is too large for a public key file")
+            return
+        text = data.decode("utf-8", "replace").strip()
+        if not text:
+            self.dialog._set_row_problem(self, f"{path} is empty")
+            return
+        current = self.editor.toPlainText().rstrip("\n")
+        self.editor.setPlainText(f"{current}\n{text}" if current.strip() else text)
+        self.dialog._touched.add(self.field.name)
+
+
+def _line_height() -> int:
+    probe = QLineEdit()  # never shown, owned by Python: gone when this returns
+    return probe.sizeHint().height()
+
+
+def _lower(label: str) -> str:
+    """'Shape' -> 'shape' but 'VCN' stays 'VCN'."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
+def _escape(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# ---------------------------------------------------------------- the dialog
+
+class _Submission:
+    """One press of Create. Holds the dialog only until the service answers, so the
+    tracking that follows (in the activity log) never touches a closed dialog."""
+
+    def __init__(self, dialog: CreateDialog, on_resource):
+        self.dialog: CreateDialog | None = dialog
+        self.on_resource = on_resource
+        self.op = None
+
+    def resource(self, kind, res) -> None:
+        d, self.dialog = self.dialog, None
+        if d is not None:
+            d._accepted(self.op)
+        if self.on_resource is not None:
+            self.on_resource(kind, res)
+
+    async def run(self, session, oplog, kind, spec, values, request, token):
+        try:
+            op = await execute.run_create(session, oplog, kind, spec, values, request, token,
+                                          on_resource=self.resource, op=self.op, raise_on_submit_error=True)
+        except OciError as e:
+            d, self.dialog = self.dialog, None
+            if d is not None:
+                d._refused(e)
+            return self.op
+        except BaseException as e:
+            d, self.dialog = self.dialog, None
+            if d is not None:
+                d._refused(None if isinstance(e, asyncio.CancelledError) else e)
+            raise
+        d, self.dialog = self.dialog, None
+        if d is not None:  # finished without a resource: accepted unless it failed
+            if op.error is not None:
+                d._refused(op.error)
+            else:
+                d._accepted(op)
+        return op
+
+
+class CreateDialog(QDialog):
+    """Create a resource from a catalog FormSpec. Show it with open(); `submitted(op)` fires
+    when the service accepted the request (then the dialog closes)."""
+
+    submitted = Signal(object)  # core.operations.Operation
+
+    def __init__(self, spec: FormSpec, ctx: FormContext, session, oplog: OperationLog, kind: ResourceKind,
+                 parent: QWidget | None = None, on_resource=None):
+        super().__init__(parent)
+        self.spec, self.ctx, self.session, self.oplog, self.kind = spec, ctx, session, oplog, kind
+        self.on_resource = on_resource
+        self.retry_token = str(uuid.uuid4())
+        self._token_signature: str | None = None  # the request last sent with retry_token
+        self._tasks = aio.TaskGroup()
+        self._loading: set[str] = set()
+        self._waiting: set[str] = set()
+        self._gen: dict[str, int] = {}
+        self._edited: set[str] = set()  # changed by the person (default_from leaves them alone)
+        self._touched: set[str] = set()  # show "required" messages only once touched
+        self._errors: dict[str, str] = {}
+        self._submitting = False
+        self._started = False
+        self._alive = True
+        self._comp_lock: asyncio.Lock | None = None
+        self.submit_task: asyncio.Task | None = None
+        self.request: forms.Request | None = None
+        self.setWindowTitle(spec.title)
+        self.setModal(True)
+        self.setSizeGripEnabled(True)
+        self._build()
+        self._init_values()
+        self.finished.connect(self._on_finished)
+
+    # ------------------------------------------------------------ layout
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(16, 14, 16, 12)
+        outer.setSpacing(10)
+
+        head = QHBoxLayout()
+        self.title_label = QLabel(self.spec.title, self)
+        f = QFont(self.title_label.font())
+        f.setPointSizeF(f.pointSizeF() * 1.3 if f.pointSizeF() > 0 else 13)
+        f.setBold(True)
+        self.title_label.setFont(f)
+        head.addWidget(self.title_label)
+        head.addStretch(1)
+        self.steps = QLabel(self)
+        head.addWidget(self.steps)
+        outer.addLayout(head)
+
+        self.banner = Banner(self)
+        outer.addWidget(self.banner)
+
+        self.pages = QStackedWidget(self)
+        outer.addWidget(self.pages, 1)
+
+        # page 1: the form
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget()
+        self.form = QGridLayout(body)
+        self.form.setContentsMargins(0, 0, 8, 0)
+        self.form.setHorizontalSpacing(12)
+        self.form.setVerticalSpacing(10)
+        self.form.setColumnStretch(1, 1)
+        self.rows: dict[str, FieldRow] = {}
+        top = Qt.AlignmentFlag.AlignTop
+        for r, fld in enumerate(self.spec.fields):
+            row = FieldRow(fld, self, body)
+            self.rows[fld.name] = row
+            self.form.addWidget(row.label, r, 0, Qt.AlignmentFlag.AlignRight | top)
+            self.form.addWidget(row.container, r, 1, top)
+        self.form.setRowStretch(len(self.spec.fields), 1)
+        self.body = body
+        self.scroll.setWidget(body)
+        self.pages.addWidget(self.scroll)
+
+        # page 2: review
+        review = QWidget()
+        rl = QVBoxLayout(review)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.setSpacing(10)
+        self.summary_scroll = QScrollArea(review)
+        self.summary_scroll.setWidgetResizable(True)
+        self.summary_scroll.setFrameShape(QFrame.Shape.StyledPanel)
+        self.summary = QWidget()
+        self.summary_form = QFormLayout(self.summary)
+        self.summary_form.setContentsMargins(12, 10, 12, 10)
+        self.summary_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.summary_form.setHorizontalSpacing(14)
+        self.summary_form.setVerticalSpacing(6)
+        self.summary_scroll.setWidget(self.summary)
+        rl.addWidget(self.summary_scroll, 0)
+        self.code_tabs = QTabWidget(review)
+        self.cli_view = CodeView()
+        self.cli_view.setNote("Runs the same request with the oci CLI")
+        self.python_view = CodeView()
+        self.python_view.setNote("The same request with the OCI Python SDK (retry token included)")
+        self.code_tabs.addTab(self.cli_view, "oci CLI")
+        self.code_tabs.addTab(self.python_view, "Python SDK")
+        rl.addWidget(self.code_tabs, 1)
+        self.pages.addWidget(review)
+
+        # buttons
+        bar = QHBoxLayout()
+        bar.setSpacing(8)
+        self.status = QLabel(self)
+        self.status.setStyleSheet(f"color: {help_colour(self)};")
+        self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        bar.addWidget(self.status, 1)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.back_button = QPushButton("< Back", self)
+        self.review_button = QPushButton("Review >", self)
+        self.create_button = QPushButton("Create", self)
+        for b in (self.cancel_button, self.back_button, self.review_button, self.create_button):
+            b.setAutoDefault(False)
+            bar.addWidget(b)
+        self.cancel_button.clicked.connect(self.reject)
+        self.back_button.clicked.connect(self.show_form)
+        self.review_button.clicked.connect(self.show_review)
+        self.create_button.clicked.connect(self.submit)
+        outer.addLayout(bar)
+        self._set_page(0)
+        self._initial_size()
+
+    def _initial_size(self) -> None:
+        """Wide enough for OCIDs and long option labels, tall enough for the form (up to most
+        of the screen; the form scrolls beyond that)."""
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        max_h = int(screen.height() * 0.85) if screen is not None and screen.height() > 0 else 760
+        want = self.body.sizeHint().height() + 130
+        self.resize(720, max(420, min(want, max_h, 780)))
+
+    def _set_page(self, i: int) -> None:
+        self.pages.setCurrentIndex(i)
+        self.back_button.setVisible(i == 1)
+        self.review_button.setVisible(i == 0)
+        self.review_button.setDefault(i == 0)
+        self.create_button.setDefault(i == 1)
+        on = "<b>{}</b>"
+        off = f"<span style='color:{help_colour(self)}'>{{}}</span>"
+        self.steps.setText(f"{(on if i == 0 else off).format('1 Details')}  ›  "
+                           f"{(on if i == 1 else off).format('2 Review')}")
+        self._update_buttons()
+
+    # ------------------------------------------------------------ values
+    def values(self) -> dict:
+        """field name -> Python value (str, int/float, bool, option value; empty -> None)."""
+        return {name: row.value() for name, row in self.rows.items()}
+
+    def row(self, name: str) -> FieldRow:
+        return self.rows[name]
+
+    def _loader(self, f: Field):
+        if f.type == "compartment":
+            return None if self.ctx.compartments else self._load_compartments
+        return f.options if callable(f.options) else None
+
+    async def _load_compartments(self, ctx: FormContext, _values) -> list[Option]:
+        if self._comp_lock is None:
+            self._comp_lock = asyncio.Lock()
+        async with self._comp_lock:
+            if not ctx.compartments:
+                ctx.compartments = await load_compartment_options(ctx.session)
+        return ctx.compartments
+
+    def _init_values(self) -> None:
+        values: dict = {}
+        for f in self.spec.fields:
+            row = self.rows[f.name]
+            try:
+                v = f.default_from(values, self.ctx) if f.default_from is not None else f.default
+            except Exception:  # noqa: BLE001 - a declaration bug must not stop the dialog
+                log.exception("default_from of %s failed", f.name)
+                v = f.default
+            if f.type == "compartment" and v is None:
+                v = self.ctx.compartment_id
+            if row.is_choice:
+                if self._loader(f) is not None:
+                    row.wanted = v
+                    row.set_placeholder("Loading…")
+                else:
+                    static = self.ctx.compartments if f.type == "compartment" else list(f.options or [])
+                    row.wanted = v
+                    row.set_options(static)
+                    self.ctx.remember(f.name, row.options)
+            else:
+                row.set_value(v)
+            values[f.name] = row.value()
+        self._refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._started:
+            self._started = True
+            self.start()
+
+    def start(self) -> None:
+        """Begin loading the options (called when first shown)."""
+        self._started = True
+        for f in self.spec.fields:
+            if self._loader(f) is not None:
+                self._request_options(f)
+        self._refresh()
+
+    # ------------------------------------------------------------ dependencies
+    def _dependents(self, name: str) -> list[Field]:
+        return [f for f in self.spec.fields if name in f.depends_on]
+
+    def _field_changed(self, name: str, by_user: bool) -> None:
+        if by_user:
+            self._edited.add(name)
+            self._touched.add(name)
+        for f in self._dependents(name):
+            row = self.rows[f.name]
+            if f.default_from is not None and f.name not in self._edited:
+                try:
+                    v = f.default_from(self.values(), self.ctx)
+                except Exception:  # noqa: BLE001
+                    log.exception("default_from of %s failed", f.name)
+                    v = None
+                if row.is_choice and self._loader(f) is not None:
+                    row.wanted = v
+                elif v != row.value():
+                    row.set_value(v)
+                    if not row.is_choice or row.placeholder is None:
+                        self._field_changed(f.name, by_user=False)
+            if self._loader(f) is not None:
+                self._request_options(f)
+        self._refresh()
+
+    def _request_options(self, f: Field) -> None:
+        row = self.rows[f.name]
+        if row.placeholder is None and row.wanted is None:
+            row.wanted = row.value()
+        row.load_error = None
+        if any(d in self._loading or d in self._waiting for d in f.depends_on):
+            self._waiting.add(f.name)
+            self._loading.discard(f.name)
+            self._gen[f.name] = self._gen.get(f.name, 0) + 1  # a load in flight is now stale
+            row.set_placeholder("Loading…")
+            return
+        self._waiting.discard(f.name)
+        self._loading.add(f.name)
+        gen = self._gen[f.name] = self._gen.get(f.name, 0) + 1
+        row.set_placeholder("Loading…")
+        self._tasks.replace(f"options:{f.name}", self._load_options(f, gen))
+
+    def _retry_load(self, f: Field) -> None:
+        if self._alive and self._loader(f) is not None:
+            self._request_options(f)
+            self._refresh()
+
+    async def _load_options(self, f: Field, gen: int) -> None:
+        loader = self._loader(f)
+        error = None
+        options: list[Option] = []
+        try:
+            options = list(await loader(self.ctx, self.values()))
+        except asyncio.CancelledError:
+            raise
+        except OciError as e:
+            error = f"Could not load {_lower(f.label)}: {e.summary()}"
+            if e.request_id:
+                error += f" (opc-request-id {e.request_id})"
+        except Exception as e:  # noqa: BLE001 - a loader bug shows inline instead of a stuck "Loading…"
+            log.exception("loading options of %s failed", f.name)
+            error = f"Could not load {_lower(f.label)} ({type(e).__name__}: {e})"
+        if not self._alive or self._gen.get(f.name) != gen:
+            return
+        self._loading.discard(f.name)
+        row = self.rows[f.name]
+        if error is not None:
+            row.load_error = error
+            row.set_options([], empty_text="Not available")
+            self.ctx.remember(f.name, [])
+        else:
+            row.set_options(options)
+            self.ctx.remember(f.name, row.options)
+        self._after_load(f.name)
+
+    def _after_load(self, name: str) -> None:
+        # The value may or may not have changed: dependents recompute either way (their own
+        # loads keep a still-valid selection), and the ones waiting for this field start now.
+        self._field_changed(name, by_user=False)
+        for dep in self._dependents(name):
+            if dep.name in self._waiting:
+                self._request_options(dep)
+        self._refresh()
+
+    # ------------------------------------------------------------ validation and state
+    def _refresh(self) -> None:
+        if not self._alive:
+            return
+        values = self.values()
+        for f in self.spec.fields:
+            row = self.rows[f.name]
+            if f.visible is not None:
+                try:
+                    vis = bool(f.visible(values, self.ctx))
+                except Exception:  # noqa: BLE001
+                    vis = True
+                row.set_visible(vis)
+            if f.bounds is not None and f.type == "number":
+                try:
+                    row.set_bounds(f.bounds(values, self.ctx))
+                except Exception:  # noqa: BLE001
+                    row.set_bounds(None)
+        self._errors = self.spec.errors(values, self.ctx)
+        for name, row in self.rows.items():
+            if row.load_error:
+                row.set_error(row.load_error, link=True)
+                continue
+            if name in self._loading or name in self._waiting:
+                row.set_error(None)
+                continue
+            err = self._errors.get(name)
+            v = values.get(name)
+            shown = name in self._touched or (v not in (None, "", False))
+            row.set_error(err if shown else None)
+        self._update_buttons()
+
+    def errors(self) -> dict[str, str]:
+        return dict(self._errors)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._loading or self._waiting)
+
+    @property
+    def ready(self) -> bool:
+        return not self._errors and not self.busy and not self._submitting
+
+    def _update_buttons(self) -> None:
+        if not hasattr(self, "rows"):
+            return
+        ready = self.ready
+        self.review_button.setEnabled(ready)
+        self.create_button.setEnabled(ready)
+        self.back_button.setEnabled(not self._submitting)
+        self.cancel_button.setEnabled(not self._submitting)
+        if self._submitting:
+            text = "Submitting…"
+        elif self.busy:
+            labels = [self.spec.field(n).label for n in self.rows if n in self._loading or n in self._waiting]
+            text = f"Loading {', '.join(_lower(x) for x in labels)}…"
+        elif self._errors:
+            missing = [self.spec.field(n).label for n, e in self._errors.items()
+                       if self.rows[n].value() in (None, "") and self.spec.field(n).required]
+            others = len(self._errors) - len(missing)
+            parts = []
+            if missing:
+                parts.append("Required: " + ", ".join(missing))
+            if others:
+                parts.append(f"{others} value{'s' if others > 1 else ''} to fix")
+            text = "; ".join(parts)
+        else:
+            text = ""
+        self.status.setText(text)
+
+    def _set_row_problem(self, row: FieldRow, text: str) -> None:
+        row.set_error(text)
+
+    # ------------------------------------------------------------ review
+    def _build_request(self) -> forms.Request | None:
+        try:
+            return self.spec.build(self.values(), self.ctx)
+        except Exception as e:  # noqa: BLE001 - a form bug must show, not close the dialog
+            log.exception("building the request of %s failed", self.spec.title)
+            self.banner.show_error("Cannot build the request", f"{type(e).__name__}: {e}")
+            return None
+
+    @staticmethod
+    def _signature(req: forms.Request) -> str:
+        details = forms.to_json(req.details) if req.details is not None else ""
+        return f"{req.service}.{req.method}|{req.args!r}|{sorted(req.kwargs.items())!r}|{details}"
+
+    def _token_for(self, req: forms.Request) -> str:
+        """The retry token for `req`: the same while the request is unchanged since it was last
+        sent, a new one as soon as it differs (OCI refuses a reused token with another body)."""
+        if self._token_signature is not None and self._signature(req) != self._token_signature:
+            self.retry_token = str(uuid.uuid4())
+            self._token_signature = None
+        return self.retry_token
+
+    def show_review(self) -> None:
+        if not self.ready:
+            return
+        req = self._build_request()
+        if req is None:
+            return
+        self.request = req
+        token = self._token_for(req)
+        self._fill_summary()
+        values = self.values()
+        try:
+            cli = self.spec.cli(values, self.ctx, req)
+        except Exception as e:  # noqa: BLE001
+            log.exception("cli of %s failed", self.spec.title)
+            cli = f"# cannot show the CLI command ({type(e).__name__}: {e})"
+        self.cli_view.setText(cli)
+        self.python_view.setText(forms.python_code(req, token))
+        self._set_page(1)
+        self.create_button.setFocus()
+
+    def show_form(self) -> None:
+        if self._submitting:
+            return
+        self._set_page(0)
+
+    def _fill_summary(self) -> None:
+        while self.summary_form.rowCount():
+            self.summary_form.removeRow(0)
+        values = self.values()
+        for f in self.spec.fields:
+            row = self.rows[f.name]
+            if f.visible is not None:
+                try:
+                    if not f.visible(values, self.ctx):
+                        continue
+                except Exception:  # noqa: BLE001
+                    pass
+            text = row.display()
+            if not text:
+                continue
+            name = QLabel(f"{f.label}:")
+            name.setStyleSheet(f"color: {help_colour(self)};")
+            val = QLabel(text)
+            val.setWordWrap(True)
+            val.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            val.setTextFormat(Qt.TextFormat.PlainText)
+            if f.type in MONO_TYPES:
+                val.setFont(monospace_font())
+            self.summary_form.addRow(name, val)
+        width = max(self.pages.width() - 4, 300)
+        lay = self.summary_form
+        content = lay.totalHeightForWidth(width) if lay.hasHeightForWidth() else lay.totalSizeHint().height()
+        self.summary_scroll.setFixedHeight(min(content + 4, max(160, self.pages.height() // 2)))
+
+    def summary_text(self) -> str:
+        out = []
+        for i in range(self.summary_form.rowCount()):
+            lab = self.summary_form.itemAt(i, QFormLayout.ItemRole.LabelRole)
+            fld = self.summary_form.itemAt(i, QFormLayout.ItemRole.FieldRole)
+            if lab and fld:
+                out.append(f"{lab.widget().text()} {fld.widget().text()}")
+        return "\n".join(out)
+
+    # ------------------------------------------------------------ submit
+    def submit(self) -> None:
+        """Send the create (Create button / Enter on the review page). Never twice at once."""
+        if self._submitting or not self.ready:
+            return
+        req = self._build_request()
+        if req is None:
+            return
+        values = self.values()
+        token = self._token_for(req)
+        self._token_signature = self._signature(req)
+        self.request = req
+        self._submitting = True
+        self.banner.clear()
+        self._update_buttons()
+        label = self.spec.describe(values) or self.kind.singular
+        sub = _Submission(self, self.on_resource)
+        sub.op = self.oplog.start(f"Create {self.kind.singular.lower()} {label}", kind="create",
+                                  resource_label=label)
+        self.submit_task = aio.spawn(sub.run(self.session, self.oplog, self.kind, self.spec, values, req, token),
+                                     name=f"create:{self.kind.id}")
+
+    def _accepted(self, op) -> None:
+        self._submitting = False
+        if not self._alive:
+            return
+        self.submitted.emit(op)
+        self.accept()
+
+    def _refused(self, error) -> None:
+        self._submitting = False
+        if not self._alive:
+            return
+        if isinstance(error, OciError):
+            head = f"{self.kind.singular} not created — {error.code or 'Error'}"
+            if error.status:
+                head += f" (HTTP {error.status})"
+            lines = [error.message]
+            if error.request_id:
+                lines.append(f"opc-request-id: {error.request_id}")
+            lines.append("Nothing was created. Your values are kept: fix them and press Create again.")
+            self.banner.show_error(head, "\n".join(lines))
+        elif error is not None:
+            self.banner.show_error(f"{self.kind.singular} not created — unexpected error",
+                                   f"{type(error).__name__}: {error}")
+        else:
+            self.banner.show_error(f"{self.kind.singular}: submission cancelled")
+        if self.pages.currentIndex() == 0 and self.ready:
+            self.show_review()
+        self._update_buttons()
+
+    def error_text(self) -> str:
+        return self.banner.text() if self.banner.isVisible() else ""
+
+    # ------------------------------------------------------------ closing
+    def reject(self) -> None:
+        if self._submitting:  # the answer is on its way: wait for it (buttons are disabled)
+            return
+        super().reject()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        if self._submitting:
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    def _on_finished(self, _result: int) -> None:
+        self._alive = False
+        self._tasks.cancel_all()
