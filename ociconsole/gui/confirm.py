@@ -1,0 +1,192 @@
+"""Confirmation before an action that cannot be undone (or that the catalog asks to confirm).
+
+- confirm="name" on one resource: the person types the resource's name exactly;
+- on N resources (a bulk action) the person types the number N instead;
+- confirm="simple": OK / Cancel only;
+- the action's options (ActionOption) are checkboxes, returned with `confirmed(options)`.
+
+The OK button carries the action's label ("Terminate") and is red for destructive
+actions. Escape, Cancel and closing the window never confirm. Show it with open().
+"""
+
+from __future__ import annotations
+
+from ..catalog.model import Action, ResourceKind
+from .qt import (
+    QCheckBox, QDialog, QFont, QHBoxLayout, QLabel, QLineEdit, QPushButton, Qt, QVBoxLayout, QWidget, Signal,
+)
+from .widgets import help_label, monospace_font
+
+MAX_LISTED = 8
+
+
+def _esc(s: str) -> str:
+    return str(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _destructive_style(widget: QWidget) -> str:
+    dark = widget.palette().color(widget.backgroundRole()).lightness() < 128
+    bg, hover, border = ("#b3261e", "#c9342b", "#8c1d17") if not dark else ("#c62828", "#d84040", "#e57373")
+    return (f"QPushButton {{ background: {bg}; color: white; border: 1px solid {border}; border-radius: 4px;"
+            f" padding: 5px 16px; font-weight: bold; }}"
+            f"QPushButton:hover {{ background: {hover}; }}"
+            f"QPushButton:disabled {{ background: palette(button); color: palette(mid);"
+            f" border: 1px solid palette(mid); font-weight: normal; }}")
+
+
+class ConfirmDialog(QDialog):
+    """Ask before running `action` on `resources` (resources of `kind`)."""
+
+    confirmed = Signal(dict)  # option name -> bool
+
+    def __init__(self, action: Action, kind: ResourceKind, resources: list, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.action, self.kind, self.resources = action, kind, list(resources)
+        self._done = False
+        n = len(self.resources)
+        self.bulk = n > 1
+        self.names = [kind.name(r) for r in self.resources]
+        # what must be typed: the name (one resource), the count (several), nothing (simple)
+        if action.confirm == "simple" and not (self.bulk and action.destructive):
+            self.expected: str | None = None
+        elif self.bulk:
+            self.expected = str(n)
+        else:
+            self.expected = self.names[0] if self.names else ""
+
+        what = kind.singular.lower() if not self.bulk else f"{n} {kind.label.lower()}"
+        self.setWindowTitle(f"{action.label} {what}")
+        self.setModal(True)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(18, 16, 18, 14)
+        lay.setSpacing(10)
+        head = QLabel(f"{action.label} {what}?", self)
+        f = QFont(head.font())
+        f.setBold(True)
+        if f.pointSizeF() > 0:
+            f.setPointSizeF(f.pointSizeF() * 1.2)
+        head.setFont(f)
+        head.setTextFormat(Qt.TextFormat.PlainText)
+        lay.addWidget(head)
+
+        self.message = QLabel(self._message(), self)
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.RichText)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.message)
+
+        if not self.bulk and self.resources:
+            ocid = getattr(self.resources[0], "id", "") or ""
+            if ocid:
+                lab = help_label(ocid, self)
+                lab.setFont(monospace_font())
+                lay.addWidget(lab)
+        elif self.bulk:
+            listed = "\n".join(f"•  {nm}" for nm in self.names[:MAX_LISTED])
+            if n > MAX_LISTED:
+                listed += f"\n…and {n - MAX_LISTED} more"
+            lst = QLabel(listed, self)
+            lst.setTextFormat(Qt.TextFormat.PlainText)
+            lst.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            lst.setContentsMargins(8, 0, 0, 0)
+            lay.addWidget(lst)
+
+        self.option_boxes: dict[str, QCheckBox] = {}
+        for opt in action.options:
+            box = QCheckBox(opt.label, self)
+            box.setChecked(bool(opt.default))
+            box.setObjectName(f"option_{opt.name}")
+            self.option_boxes[opt.name] = box
+            lay.addWidget(box)
+
+        self.input: QLineEdit | None = None
+        if self.expected is not None:
+            if self.bulk:
+                prompt = f"Type <b>{n}</b> to confirm that you want to {action.label.lower()} {n} " \
+                         f"{_esc(kind.label.lower())}:"
+            else:
+                prompt = f"Type the {_esc(kind.singular.lower())} name <b>{_esc(self.expected)}</b> to confirm:"
+            p = QLabel(prompt, self)
+            p.setWordWrap(True)
+            p.setTextFormat(Qt.TextFormat.RichText)
+            lay.addSpacing(4)
+            lay.addWidget(p)
+            self.input = QLineEdit(self)
+            self.input.setObjectName("confirm_input")
+            self.input.setPlaceholderText(self.expected)
+            if not self.bulk:
+                self.input.setFont(monospace_font())
+            self.input.textChanged.connect(self._update)
+            lay.addWidget(self.input)
+
+        lay.addSpacing(6)
+        bar = QHBoxLayout()
+        bar.addStretch(1)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.ok_button = QPushButton(action.label, self)
+        if action.destructive:
+            self.ok_button.setStyleSheet(_destructive_style(self))
+        self.cancel_button.clicked.connect(self.reject)
+        self.ok_button.clicked.connect(self.accept)
+        bar.addWidget(self.cancel_button)
+        bar.addWidget(self.ok_button)
+        lay.addLayout(bar)
+
+        # Enter confirms only once the typed text matches; a plain destructive question
+        # defaults to Cancel so a stray Enter does not destroy anything.
+        self.cancel_button.setAutoDefault(False)
+        self.ok_button.setAutoDefault(False)
+        if self.expected is None and action.destructive:
+            self.cancel_button.setDefault(True)
+        else:
+            self.ok_button.setDefault(True)
+        self.setMinimumWidth(460)
+        self._update()
+        if self.input is not None:
+            self.input.setFocus()
+        else:
+            (self.cancel_button if action.destructive else self.ok_button).setFocus()
+
+    def _message(self) -> str:
+        a, k = self.action, self.kind
+        verb = a.label.lower()
+        if self.bulk:
+            text = f"You are about to {verb} {len(self.resources)} {_esc(k.label.lower())}."
+        else:
+            name = _esc(self.names[0]) if self.names else ""
+            state = k.state(self.resources[0]) if self.resources else None
+            text = f"You are about to {verb} the {_esc(k.singular.lower())} <b>{name}</b>"
+            text += f" (now {_esc(state)})." if state else "."
+        if a.destructive:
+            text += " <b>This cannot be undone.</b>"
+        return text
+
+    # ------------------------------------------------------------ state
+    def matches(self) -> bool:
+        if self.expected is None:
+            return True
+        return self.input is not None and self.input.text() == self.expected
+
+    def _update(self) -> None:
+        self.ok_button.setEnabled(self.matches())
+
+    def options(self) -> dict:
+        return {name: box.isChecked() for name, box in self.option_boxes.items()}
+
+    def accept(self) -> None:
+        """Confirm (the OK button): only when the typed text matches, and only once."""
+        if self._done or not self.matches():
+            return
+        self._done = True
+        opts = self.options()
+        super().accept()
+        self.confirmed.emit(opts)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        self._done = False
+        super().showEvent(event)
+
+    def reject(self) -> None:
+        self._done = True
+        super().reject()
