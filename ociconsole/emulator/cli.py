@@ -1,8 +1,10 @@
 """`ociconsole-emulator`: run the OCI emulator on loopback.
 
-The first line of stdout is the base URL. Point SDK clients at `<url>/<module>`
-(`oci.core` -> `/core`, `oci.identity` -> `/identity`) and the CLI at
+The first line of stdout is the base URL, printed once the server listens and the
+`--config-out` file is written (so it doubles as the readiness signal). Point SDK clients
+at `<url>/<module>` (`oci.core` -> `/core`, `oci.identity` -> `/identity`) and the CLI at
 `--endpoint <url>/<module>`; `--config-out` writes a ready profile for the admin user.
+`python -m ociconsole.emulator` runs the same without the console script installed.
 """
 
 from __future__ import annotations

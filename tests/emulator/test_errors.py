@@ -267,3 +267,10 @@ def test_if_match_mismatch_is_412_on_update_and_delete(clients, net):
     _sdk_err(ei, 412, "NoEtagMatch")
     assert clients.network.get_vcn(net.vcn_id).data.display_name == "test-vcn"
     assert clients.network.get_subnet(net.subnet_id).data.lifecycle_state == "AVAILABLE"
+
+
+def test_sdk_operation_the_emulator_lacks_is_501_naming_it(clients):
+    with pytest.raises(oci.exceptions.ServiceError) as ei:
+        clients.blockstorage.list_volumes(compartment_id=clients.tenancy)
+    assert ei.value.status == 501
+    assert "BlockstorageClient.list_volumes" in ei.value.message

@@ -49,13 +49,13 @@ def test_launch_reaches_running_and_its_work_request_succeeds(clients, net):
 
 
 def test_transitions_take_time_when_the_delay_is_not_zero(emulator, clients, net, raw):
-    r = raw.put(emulator.base_url + "/_emulator/settings", json={"transitionDelay": 0.2})
-    assert r.status_code == 200 and r.json()["transitionDelay"] == 0.2
-    inst = clients.compute.launch_instance(launch_details(net)).data
-    assert clients.compute.get_instance(inst.id).data.lifecycle_state == "PROVISIONING"
+    r = raw.put(emulator.base_url + "/_emulator/settings", json={"transitionDelay": 0.5})
+    assert r.status_code == 200 and r.json()["transitionDelay"] == 0.5
     t0 = time.monotonic()
+    inst = clients.compute.launch_instance(launch_details(net)).data
+    assert clients.compute.get_instance(inst.id).data.lifecycle_state == "PROVISIONING"  # RUNNING after 0.75 s
     wait_state(clients.compute, clients.compute.get_instance, inst.id, "RUNNING")
-    assert time.monotonic() - t0 >= 0.2
+    assert time.monotonic() - t0 >= 0.7
 
 
 def test_stop_start_and_resets(clients, net):
@@ -93,9 +93,12 @@ def test_terminate_deletes_the_boot_volume(clients, net):
     assert clients.blockstorage.get_boot_volume(bv_id).data.lifecycle_state == "TERMINATED"
     atts = c.list_vnic_attachments(net.compartment_id, instance_id=inst.id).data
     assert [a.lifecycle_state for a in atts] == ["DETACHED"]
-    # the subnet is free again
+    # the subnet is free again, and once the network is gone the compartment is empty
     clients.network.delete_subnet(net.subnet_id)
     wait_state(clients.network, clients.network.get_subnet, net.subnet_id, "TERMINATED")
+    clients.network.delete_vcn(net.vcn_id)
+    wait_state(clients.network, clients.network.get_vcn, net.vcn_id, "TERMINATED")
+    _wait_wr(clients.identity, clients.identity.delete_compartment(net.compartment_id).headers["opc-work-request-id"])
 
 
 def test_terminate_preserving_the_boot_volume_and_relaunch_from_it(clients, net):
