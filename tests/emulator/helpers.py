@@ -162,12 +162,20 @@ class EmulatorProcess:
             self.proc.stdout.close()
 
 
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM if the test process dies, so no emulator outlives a crashed run (Linux)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def start_emulator_process(args: list[str], log_path: Path, timeout: float = 10.0) -> EmulatorProcess:
     """Run the emulator's console script; return once it printed its URL (the first stdout line)."""
     t0 = time.monotonic()
     log = open(log_path, "ab")  # noqa: SIM115 - handed to the child
     proc = subprocess.Popen(emulator_command() + args, stdout=subprocess.PIPE, stderr=log, env=subprocess_env(),
-                            cwd=str(log_path.parent))
+                            cwd=str(log_path.parent), preexec_fn=_die_with_parent)
     log.close()
     ready, _, _ = select.select([proc.stdout], [], [], timeout)
     if not ready:

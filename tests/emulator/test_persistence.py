@@ -79,11 +79,15 @@ def test_acknowledged_creates_survive_sigkill(tmp_path):
     cfg_path = tmp_path / "config"
     args = ["--state", str(state), "--port", "0", "--transition-delay", "0", "--config-out", str(cfg_path)]
     first = start_emulator_process(args, tmp_path / "first.log")
-    cfg = oci.config.from_file(str(cfg_path))
     acknowledged: list[str] = []
     lock = threading.Lock()
     enough = threading.Event()
     stop = threading.Event()
+    try:
+        cfg = oci.config.from_file(str(cfg_path))  # written before the URL line
+    except Exception:
+        first.stop()
+        raise
 
     def worker(n: int) -> None:
         idc = oci.identity.IdentityClient(cfg, service_endpoint=first.endpoint("identity"), timeout=(2, 5),
