@@ -162,6 +162,20 @@ def _parse_problem(e: configparser.Error) -> str:
     return str(e).splitlines()[0]
 
 
+def pass_phrase_in_file(p: Profile) -> str | None:
+    """The `pass_phrase` the oci CLI allows in a config file (read on demand: Profile does not carry it)."""
+    if not p.has_pass_phrase:
+        return None
+    cp = _parser()
+    try:
+        with open(p.path, encoding="utf-8") as f:
+            cp.read_file(f)
+    except (OSError, UnicodeDecodeError, configparser.Error):
+        return None
+    sect = cp.defaults() if p.name == DEFAULT_PROFILE else (cp[p.name] if cp.has_section(p.name) else {})
+    return sect.get("pass_phrase") or None
+
+
 def find_profile(path: str | os.PathLike, name: str) -> Profile:
     for p in read_profiles(path):
         if p.name == name:

@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .config import Profile, check_profile, load_private_key
+from .config import Profile, check_profile, load_private_key, pass_phrase_in_file
 from .errors import OciError
 
 # service name -> (SDK module, client class). The emulator serves each module under /<module>.
@@ -90,6 +90,8 @@ def connection_from_profile(profile: Profile, region: str | None = None, passphr
 
     check_profile(profile, region)
     region = region or profile.region or ""
+    if passphrase is None and profile.has_pass_phrase:  # like the oci CLI: a pass_phrase in the config file
+        passphrase = pass_phrase_in_file(profile)
     key = load_private_key(profile.key_file or "", passphrase)
     cfg = {"tenancy": profile.tenancy, "region": region, "key_file": os.path.expanduser(profile.key_file or "")}
     if profile.kind == "session_token":

@@ -104,3 +104,16 @@ def test_expired_session_token_fails_before_any_request(emulator, tmp_path):
     assert (e.value.kind, e.value.code) == ("auth", "SessionExpired")
     assert "oci session" in e.value.message and "SESSION" in e.value.message
     assert emulator.core.stats["requests"] == before
+
+
+def test_pass_phrase_in_the_config_file_is_used_like_the_cli(emulator, tmp_path):
+    priv, pub, _fp = C.generate_key_pair(tmp_path / "keys", passphrase="in the file")
+    _upload(emulator, pub.read_text())
+    cfg = tmp_path / "config"
+    C.write_api_key_profile(cfg, "CLI", user=emulator.admin_user_id, tenancy=emulator.tenancy_id,
+                            region="us-ashburn-1", key_file=str(priv), passphrase="in the file")
+    cfg.write_text(cfg.read_text().replace("[CLI]", "[CLI]\npass_phrase = in the file"))
+    profile = C.find_profile(cfg, "CLI")
+    assert profile.has_pass_phrase and C.pass_phrase_in_file(profile) == "in the file"
+    conn = connection_from_profile(profile)
+    assert _identity(conn, emulator).get_user(emulator.admin_user_id).data.id == emulator.admin_user_id
