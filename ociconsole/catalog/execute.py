@@ -63,14 +63,19 @@ async def track(session, log: OperationLog, op: Operation, kind: ResourceKind, r
         delay = min(POLL_MAX, delay * 1.5)
 
 
+def queue_action(log: OperationLog, kind: ResourceKind, action: Action, resource) -> Operation:
+    """The QUEUED activity entry for an action, shown at once while the request is prepared."""
+    name = kind.name(resource)
+    return log.start(f"{action.verb or action.label} {kind.singular.lower()} {name}",
+                     kind="delete" if action.destructive else "action", resource_id=resource.id,
+                     resource_label=name)
+
+
 async def run_action(session, log: OperationLog, kind: ResourceKind, action: Action, resource,
                      options: dict | None = None, on_resource: ResourceListener | None = None,
                      op: Operation | None = None) -> Operation:
     """Run one declared action on one resource as a tracked operation. Never raises OciError."""
-    name = kind.name(resource)
-    op = op or log.start(f"{action.verb or action.label} {kind.singular.lower()} {name}",
-                         kind="delete" if action.destructive else "action", resource_id=resource.id,
-                         resource_label=name)
+    op = op or queue_action(log, kind, action, resource)
     try:
         log.running(op, detail="Requesting")
         result = await action.run(session, resource, options or {})

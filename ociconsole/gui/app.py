@@ -1,0 +1,287 @@
+"""Start-up: arguments, logging and crash handling, the qasync loop, and the choice of
+connection (the embedded demo sandbox, an OCI config profile, or the first-run dialog).
+
+    ociconsole --demo                 the embedded emulator, sandbox kept in the data dir
+    ociconsole --demo --demo-reset    ... starting from a fresh sandbox
+    ociconsole [--config-file F] [--profile P] [--region R]   real OCI, read like the oci CLI
+    ociconsole --demo --screenshot FILE   render the main window headless and exit
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+
+log = logging.getLogger("ociconsole")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="ociconsole", description="Desktop administration console for OCI.")
+    p.add_argument("--demo", action="store_true", help="use the embedded demo sandbox (no OCI account needed)")
+    p.add_argument("--demo-reset", action="store_true", help="with --demo: start from a fresh sandbox")
+    p.add_argument("--config-file", help="OCI config file (default: $OCI_CLI_CONFIG_FILE or ~/.oci/config)")
+    p.add_argument("--profile", help="profile in the config file (default: $OCI_CLI_PROFILE or DEFAULT)")
+    p.add_argument("--region", help="region to use instead of the profile's")
+    p.add_argument("--read-only", action="store_true", help="refuse every change (browse only)")
+    p.add_argument("--screenshot", metavar="FILE", help="save the main window to FILE once loaded, then exit")
+    p.add_argument("--log-level", default="INFO", help="log level for the log file (default INFO)")
+    return p
+
+
+class Console:
+    """Owns the window, the session and (in demo mode) the embedded emulator."""
+
+    def __init__(self, app, args):
+        from ..core.operations import OperationLog
+        from .main_window import MainWindow
+
+        self.app = app
+        self.args = args
+        self.emulator = None
+        self.session = None
+        self.oplog = OperationLog()
+        self.window = MainWindow(self.oplog)
+        self.window.profileSwitchRequested.connect(self.switch)
+        self._dialogs: list = []
+        self.exit_code = 0
+
+    # ------------------------------------------------------------ choosing a connection
+    def start(self) -> None:
+        from ..core.config import resolve_config_path, resolve_profile_name
+        from . import aio
+
+        self.window.show()
+        if self.args.demo:
+            aio.spawn(self.connect_demo(reset=self.args.demo_reset), name="connect-demo")
+            return
+        path = resolve_config_path(self.args.config_file)
+        if path.exists():
+            self.connect_profile(str(path), resolve_profile_name(self.args.profile), self.args.region)
+        else:
+            self.first_run()
+
+    def profile_entries(self, config_path: str | None) -> list[tuple[str, str]]:
+        from ..core.config import read_profiles, resolve_config_path
+        from ..core.errors import OciError
+        entries = [("demo", "Demo sandbox")]
+        path = config_path or str(resolve_config_path(self.args.config_file))
+        try:
+            for p in read_profiles(path):
+                entries.append((f"{path}|{p.name}", p.describe()))
+        except OciError:
+            pass
+        return entries
+
+    def switch(self, key: str) -> None:
+        from . import aio
+        if key == "demo":
+            aio.spawn(self.connect_demo(), name="connect-demo")
+        else:
+            path, _, profile = key.partition("|")
+            self.connect_profile(path, profile, None)
+
+    async def connect_demo(self, reset: bool = False) -> None:
+        from ..core.connection import connection_for_emulator
+        from ..services.runtime import Session
+        from . import paths, settings
+
+        if self.emulator is None:
+            loop = asyncio.get_running_loop()
+            try:
+                self.emulator = await loop.run_in_executor(None, _start_demo_emulator, reset)
+            except Exception as e:  # noqa: BLE001 - shown to the person, app stays usable
+                log.exception("demo sandbox failed to start")
+                self.window.show_error(f"The demo sandbox could not start: {e}")
+                return
+        emu = self.emulator
+        regions = emu.core.regions()
+        conn = connection_for_emulator(emu.client_config(), emu.base_url, regions=regions)
+        if self.args.read_only:
+            conn.read_only = True
+        self._use(conn, "demo", None)
+        settings.set("connection/last", "demo")
+        _ = paths
+
+    def connect_profile(self, config_path: str, profile_name: str, region: str | None) -> None:
+        from ..core.config import find_profile, key_needs_passphrase
+        from ..core.errors import OciError
+
+        try:
+            profile = find_profile(config_path, profile_name)
+            needs = bool(profile.key_file) and key_needs_passphrase(profile.key_file)
+        except OciError as e:
+            self._connection_failed(e, config_path)
+            return
+        except OSError as e:
+            self._connection_failed(OciError(str(e), code="InvalidKeyFilePath", kind="config"), config_path)
+            return
+        if needs:
+            from .passphrase import PassphraseDialog, resolve_passphrase
+            stored = resolve_passphrase(profile)
+            if stored is not None:
+                self._finish_profile(profile, region, stored)
+                return
+            dlg = PassphraseDialog(profile, self.window)
+            dlg.accepted_passphrase.connect(lambda pp: self._finish_profile(profile, region, pp))
+            dlg.open()
+            self._dialogs.append(dlg)
+            return
+        self._finish_profile(profile, region, None)
+
+    def _finish_profile(self, profile, region: str | None, passphrase: str | None) -> None:
+        from ..core.connection import connection_from_profile
+        from ..core.errors import OciError
+        from . import settings
+        try:
+            conn = connection_from_profile(profile, region or None, passphrase, read_only=self.args.read_only)
+        except OciError as e:
+            self._connection_failed(e, profile.path)
+            return
+        key = f"{profile.path}|{profile.name}"
+        self._use(conn, key, profile.path)
+        settings.set("connection/last", key)
+
+    def _use(self, conn, key: str, config_path: str | None) -> None:
+        from ..services.runtime import Session
+        session = Session(conn)
+        self.session = session
+        self.window.set_profiles(self.profile_entries(config_path), key)
+        self.window.setWindowTitle(f"OCI Console — {conn.label}")
+        self.window.set_session(session, key)
+
+    def _connection_failed(self, error, config_path: str | None) -> None:
+        self.window.show_error(error.summary(), error)
+        self.window.set_profiles(self.profile_entries(config_path), "")
+        from .qt import QMessageBox
+        box = QMessageBox(QMessageBox.Icon.Warning, "Cannot connect", error.summary(), parent=self.window)
+        box.setInformativeText("Fix the profile (see the message), choose another profile in the toolbar, "
+                               "or try the demo sandbox.")
+        box.setDetailedText(error.details())
+        demo = box.addButton("Use the demo sandbox", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.buttonClicked.connect(lambda b: b is demo and self.switch("demo"))
+        box.open()
+        self._dialogs.append(box)
+
+    def first_run(self) -> None:
+        from .first_run import FirstRunDialog
+        dlg = FirstRunDialog(self.window)
+        dlg.chosen.connect(self._first_run_chosen)
+        dlg.open()
+        self._dialogs.append(dlg)
+
+    def _first_run_chosen(self, choice) -> None:
+        if choice.kind == "demo":
+            self.switch("demo")
+        else:
+            self.connect_profile(choice.config_path, choice.profile, self.args.region)
+
+    # ------------------------------------------------------------ screenshot
+    async def screenshot(self, path: str) -> None:
+        """Load the tree, open the first compartment with instances, its list and first instance; save."""
+        from .. import catalog
+        from ..core.errors import OciError
+        from .qt import QApplication
+        try:
+            await _wait(lambda: self.window.tree_model.subtree_loaded, 30)
+            kind = catalog.kind("compute.instance")
+            target = None
+            for comp, _depth in self.window.tree_model.all_compartments():
+                rows = await kind.list(self.window.session, comp.id)
+                if rows:
+                    target = comp
+                    break
+            if target is None:
+                raise RuntimeError("no compartment has instances")
+            self.window.select(target.id, kind.id)
+            await _wait(lambda: self.window.resources.kind is kind and self.window.resources.model.rowCount() > 0, 30)
+            self.window.resources.table.setFocus()
+            self.window.resources.select_row(0)
+            await _wait(lambda: self.window.detail.resource is not None, 30)
+            await _wait(lambda: all("loading" not in self.window.detail.related.topLevelItem(i).text(1)
+                                    for i in range(self.window.detail.related.topLevelItemCount())), 30)
+            QApplication.processEvents()
+            await asyncio.sleep(0.2)
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            if not self.window.grab().save(path):
+                raise RuntimeError(f"could not write {path}")
+            log.info("screenshot saved to %s", path)
+            print(path)
+        except (OciError, RuntimeError, TimeoutError) as e:
+            print(f"ociconsole: screenshot failed: {e}", file=sys.stderr)
+            self.exit_code = 1
+        self.app.exit(self.exit_code)
+
+    def shutdown(self) -> None:
+        if self.session is not None:
+            self.session.close()
+        if self.emulator is not None:
+            self.emulator.stop()
+            self.emulator = None
+
+
+async def _wait(cond, timeout: float) -> None:
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not cond():
+        if loop.time() > end:
+            raise TimeoutError("timed out while loading")
+        await asyncio.sleep(0.02)
+
+
+def _start_demo_emulator(reset: bool):
+    from ..emulator import Emulator, EmulatorOptions
+    from . import paths
+    d = paths.demo_dir()
+    state = d / "sandbox.sqlite"
+    if reset:
+        for suffix in ("", "-wal", "-shm"):
+            p = Path(str(state) + suffix)
+            if p.exists():
+                p.unlink()
+    emu = Emulator(EmulatorOptions(seed="demo", state=str(state), transition_delay=2.0, key_dir=str(d)))
+    emu.start()
+    return emu
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.demo_reset and not args.demo:
+        args.demo = True
+    os.environ.setdefault("QT_API", "pyside6")
+    from .qt import QApplication  # PySide6 first, then qasync
+    import qasync
+
+    from . import crash
+    from .icons import icon
+
+    log_path = crash.setup_logging(args.log_level)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("ociconsole")
+    app.setOrganizationName("ociconsole")
+    app.setApplicationDisplayName("OCI Console")
+    app.setWindowIcon(icon("app"))
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    crash.install(app, loop)
+    log.info("starting; log file %s", log_path)
+
+    console = Console(app, args)
+    console.start()
+    if args.screenshot:
+        from . import aio
+        console.window.ready.connect(lambda: aio.spawn(console.screenshot(args.screenshot), name="screenshot"))
+    try:
+        with loop:
+            loop.run_forever()
+    finally:
+        console.shutdown()
+    return console.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,305 @@
+"""The detail pane: every field of the selected resource, its tags, and related resources
+as links (following a link shows that resource here, with Back)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+
+from .. import catalog
+from ..catalog.model import ResourceKind
+from ..core.errors import OciError
+from . import aio
+from .icons import icon, state_colour
+from .qt import (
+    QFont, QGuiApplication, QHBoxLayout, QHeaderView, QLabel, QMenu, QPushButton, Qt, QTabWidget, QToolButton,
+    QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget, Signal,
+)
+
+log = logging.getLogger(__name__)
+HIDDEN_FIELDS = {"freeform_tags", "defined_tags", "system_tags"}
+LINK_ROLE = Qt.ItemDataRole.UserRole + 20
+
+
+def humanize(key: str) -> str:
+    words = key.replace("_", " ").strip()
+    words = words.replace(" in g bs", " in GBs").replace(" in gbs", " in GBs").replace(" gbps", " Gbps")
+    words = words.replace("ocpus", "OCPUs").replace(" id", " ID").replace(" ip", " IP").replace("vcn", "VCN")
+    words = words.replace("dns", "DNS").replace("cidr", "CIDR").replace("vnic", "VNIC").replace("vpus", "VPUs")
+    return words[:1].upper() + words[1:]
+
+
+def flatten(value, prefix: str = "") -> list[tuple[str, str]]:
+    """(label, text) pairs for every leaf of an SDK object turned dict."""
+    out: list[tuple[str, str]] = []
+    if isinstance(value, dict):
+        for k in sorted(value, key=lambda k: (k != "id", k)):
+            if not prefix and k in HIDDEN_FIELDS:
+                continue
+            v = value[k]
+            label = f"{prefix} › {humanize(k)}" if prefix else humanize(k)
+            if isinstance(v, dict) and v:
+                out.extend(flatten(v, label))
+            elif isinstance(v, list) and v and any(isinstance(x, dict) for x in v):
+                for i, x in enumerate(v, 1):
+                    out.extend(flatten(x, f"{label} [{i}]"))
+            elif v is None or v == [] or v == {} or v == "":
+                continue  # unset fields are left out, as OCI's console does
+            else:
+                out.append((label, _text(v)))
+    return out
+
+
+def _text(v) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, _dt.datetime):
+        return v.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
+    if isinstance(v, list):
+        return ", ".join(_text(x) for x in v) if v else "—"
+    if isinstance(v, dict):
+        return "—" if not v else ", ".join(f"{k}={x}" for k, x in v.items())
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v)
+
+
+class DetailPane(QWidget):
+    actionRequested = Signal(object, object, list)  # kind, action, [resource]
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.session = None
+        self.kind: ResourceKind | None = None
+        self.resource = None
+        self._history: list[tuple[ResourceKind, object]] = []
+        self._tasks = aio.TaskGroup()
+        self.generation = 0
+
+        self.back = QToolButton()
+        self.back.setIcon(icon("back"))
+        self.back.setToolTip("Back")
+        self.back.clicked.connect(self.go_back)
+        self.back.hide()
+        self.kind_icon = QLabel()
+        self.name = QLabel("Nothing selected")
+        f = self.name.font()
+        f.setPointSizeF(f.pointSizeF() * 1.3)
+        f.setBold(True)
+        self.name.setFont(f)
+        self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.state = QLabel("")
+        self.subtitle = QLabel("")
+        self.subtitle.setStyleSheet("color: palette(mid);")
+        self.copy_ocid = QPushButton(icon("copy"), "Copy OCID")
+        self.copy_ocid.clicked.connect(self.copy_current_ocid)
+        self.copy_ocid.setEnabled(False)
+        self.actions_button = QPushButton("Actions")
+        self.actions_button.setEnabled(False)
+        self.actions_menu = QMenu(self)
+        self.actions_button.setMenu(self.actions_menu)
+
+        top = QHBoxLayout()
+        top.addWidget(self.back)
+        top.addWidget(self.kind_icon)
+        top.addWidget(self.name, 1)
+        top.addWidget(self.state)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.subtitle, 1)
+        buttons.addWidget(self.actions_button)
+        buttons.addWidget(self.copy_ocid)
+
+        self.tabs = QTabWidget()
+        self.fields = self._tree(["Field", "Value"])
+        self.tags = self._tree(["Tag", "Value"])
+        self.related = self._tree(["Related", "Value"])
+        self.related.itemActivated.connect(self._follow)
+        self.related.itemClicked.connect(self._follow)
+        self.tabs.addTab(self.fields, "Details")
+        self.tabs.addTab(self.tags, "Tags")
+        self.tabs.addTab(self.related, "Related")
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 0)
+        lay.addLayout(top)
+        lay.addLayout(buttons)
+        lay.addWidget(self.tabs, 1)
+
+    def _tree(self, headers: list[str]) -> QTreeWidget:
+        t = QTreeWidget()
+        t.setHeaderLabels(headers)
+        t.setRootIsDecorated(False)
+        t.setAlternatingRowColors(True)
+        t.setUniformRowHeights(True)
+        t.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        t.header().setStretchLastSection(True)
+        t.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        t.customContextMenuRequested.connect(lambda pos, tree=t: self._copy_menu(tree, pos))
+        return t
+
+    def _copy_menu(self, tree: QTreeWidget, pos) -> None:
+        item = tree.itemAt(pos)
+        if item is None:
+            return
+        m = QMenu(self)
+        m.addAction("Copy value").triggered.connect(lambda: QGuiApplication.clipboard().setText(item.text(1)))
+        m.popup(tree.viewport().mapToGlobal(pos))
+
+    # ------------------------------------------------------------ showing
+    def clear(self) -> None:
+        self.generation += 1
+        self._tasks.cancel_all()
+        self.kind = self.resource = None
+        self._history.clear()
+        self.back.hide()
+        self.name.setText("Nothing selected")
+        self.kind_icon.clear()
+        self.state.setText("")
+        self.subtitle.setText("")
+        self.copy_ocid.setEnabled(False)
+        self.actions_button.setEnabled(False)
+        for t in (self.fields, self.tags, self.related):
+            t.clear()
+
+    def show_resource(self, session, kind: ResourceKind, resource, keep_history: bool = False) -> None:
+        same = self.resource is not None and getattr(self.resource, "id", None) == getattr(resource, "id", None)
+        if not keep_history and not same:
+            self._history.clear()
+        self.session = session
+        self.kind = kind
+        self.resource = resource
+        self.generation += 1
+        self.back.setVisible(bool(self._history))
+        self.kind_icon.setPixmap(icon(kind.icon).pixmap(20, 20))
+        self.name.setText(kind.name(resource))
+        st = kind.state(resource)
+        if st:
+            c = state_colour(st).name()
+            self.state.setText(st)
+            self.state.setStyleSheet(f"color: white; background: {c}; border-radius: 3px; padding: 1px 6px;"
+                                     "font-weight: bold;")
+        else:
+            self.state.setText("")
+            self.state.setStyleSheet("")
+        self.subtitle.setText(f"{kind.singular} · {getattr(resource, 'id', '')}")
+        self.copy_ocid.setEnabled(bool(getattr(resource, "id", None)))
+        self._fill_actions()
+        self._fill_fields(resource)
+        self._fill_tags(resource)
+        if not same:
+            self._load_related()
+
+    def _fill_actions(self) -> None:
+        self.actions_menu.clear()
+        kind, res = self.kind, self.resource
+        if kind is None or not kind.actions:
+            self.actions_button.setEnabled(False)
+            return
+        ro = self.session is not None and self.session.read_only
+        for a in kind.actions:
+            act = self.actions_menu.addAction(icon(a.icon), a.label + ("…" if a.confirm else ""))
+            act.setEnabled(a.allowed(kind.state(res)) and not ro)
+            act.triggered.connect(lambda _=False, a=a: self.actionRequested.emit(kind, a, [res]))
+        self.actions_button.setEnabled(True)
+
+    def _fill_fields(self, resource) -> None:
+        import oci
+        self.fields.clear()
+        mono = QFont("monospace")
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        for label, text in flatten(oci.util.to_dict(resource)):
+            item = QTreeWidgetItem([label, text])
+            if text.startswith("ocid1."):
+                item.setFont(1, mono)
+            item.setToolTip(1, text)
+            self.fields.addTopLevelItem(item)
+
+    def _fill_tags(self, resource) -> None:
+        self.tags.clear()
+        for k, v in sorted((getattr(resource, "freeform_tags", None) or {}).items()):
+            self.tags.addTopLevelItem(QTreeWidgetItem([k, str(v)]))
+        for ns, kv in sorted((getattr(resource, "defined_tags", None) or {}).items()):
+            for k, v in sorted(kv.items()):
+                self.tags.addTopLevelItem(QTreeWidgetItem([f"{ns}.{k}", str(v)]))
+        if self.tags.topLevelItemCount() == 0:
+            item = QTreeWidgetItem(["(no tags)", ""])
+            item.setForeground(0, Qt.GlobalColor.gray)
+            self.tags.addTopLevelItem(item)
+
+    def _load_related(self) -> None:
+        self.related.clear()
+        self.related.setRootIsDecorated(True)
+        kind = self.kind
+        if kind is None or not kind.related:
+            item = QTreeWidgetItem(["(nothing related)", ""])
+            item.setForeground(0, Qt.GlobalColor.gray)
+            self.related.addTopLevelItem(item)
+            return
+        for rel in kind.related:
+            section = QTreeWidgetItem([rel.label, "loading…"])
+            f = section.font(0)
+            f.setBold(True)
+            section.setFont(0, f)
+            self.related.addTopLevelItem(section)
+            section.setExpanded(True)
+            self._tasks.replace(f"related:{rel.label}",
+                                self._fill_related(self.generation, rel, section, self.resource))
+
+    async def _fill_related(self, generation: int, rel, section: QTreeWidgetItem, resource) -> None:
+        try:
+            items = await rel.fetch(self.session, resource)
+        except OciError as e:
+            if generation == self.generation:
+                section.setText(1, f"could not load: {e.summary()}")
+                section.setForeground(1, Qt.GlobalColor.red)
+            return
+        if generation != self.generation:
+            return
+        section.setText(1, "" if items else "none")
+        for it in items:
+            child = QTreeWidgetItem([it.label, it.value])
+            child.setToolTip(1, it.ocid or it.value)
+            if it.ocid:
+                child.setData(0, LINK_ROLE, it.ocid)
+                f = child.font(1)
+                f.setUnderline(True)
+                child.setFont(1, f)
+                child.setForeground(1, Qt.GlobalColor.blue)
+            section.addChild(child)
+        section.setExpanded(True)
+
+    # ------------------------------------------------------------ links
+    def _follow(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        ocid = item.data(0, LINK_ROLE)
+        if ocid:
+            self.navigate(ocid)
+
+    def navigate(self, ocid: str) -> None:
+        kind = catalog.for_ocid(ocid)
+        if kind is None or self.session is None:
+            return
+        self._tasks.replace("navigate", self._navigate(kind, ocid))
+
+    async def _navigate(self, kind: ResourceKind, ocid: str) -> None:
+        try:
+            res = await kind.get(self.session, ocid)
+        except OciError as e:
+            self.subtitle.setText(f"Could not open {ocid}: {e.summary()}")
+            return
+        if self.kind is not None and self.resource is not None:
+            self._history.append((self.kind, self.resource))
+        self.show_resource(self.session, kind, res, keep_history=True)
+
+    def go_back(self) -> None:
+        if not self._history:
+            return
+        kind, res = self._history.pop()
+        self.show_resource(self.session, kind, res, keep_history=True)
+
+    def copy_current_ocid(self) -> bool:
+        rid = getattr(self.resource, "id", None)
+        if rid:
+            QGuiApplication.clipboard().setText(rid)
+        return bool(rid)

@@ -1,0 +1,504 @@
+"""The main window: compartment tree | resource table | detail pane, the activity dock,
+toolbar (profile, region, refresh, create, the selected kind's actions) and status bar.
+
+Everything shown is generic over the catalog; every SDK call runs in the service layer.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from .. import catalog
+from ..catalog import execute
+from ..catalog.forms import FormContext, Option
+from ..catalog.model import ResourceKind
+from ..core.config import token_expiry_text
+from ..core.errors import OciError
+from ..core.operations import OperationLog
+from ..services import identity as idsvc
+from . import aio, settings
+from .detail import DetailPane
+from .icons import dot, icon
+from .qt import (
+    QAbstractItemView, QComboBox, QKeySequence, QLabel, QMainWindow, QShortcut, QSplitter, Qt, QTimer, QToolBar,
+    QTreeView, QWidget, Signal,
+)
+from .resource_view import ResourceView
+from .tree import NODE_ROLE, CompartmentTreeModel
+
+log = logging.getLogger(__name__)
+PROBE_SECONDS = 3.0
+
+
+class MainWindow(QMainWindow):
+    profileSwitchRequested = Signal(str)  # "demo" or "<config path>|<profile>"
+    ready = Signal()  # the tree is shown and the last place restored
+
+    def __init__(self, oplog: OperationLog | None = None):
+        super().__init__()
+        self.setWindowTitle("OCI Console")
+        self.setWindowIcon(icon("app"))
+        self.oplog = oplog or OperationLog()
+        self.session = None
+        self.tenancy = None
+        self.current_compartment = None
+        self.current_kind: ResourceKind | None = None
+        self._tasks = aio.TaskGroup()
+        self._restoring = True
+        self._probe = QTimer(self)
+        self._probe.setInterval(int(PROBE_SECONDS * 1000))
+        self._probe.timeout.connect(self._probe_connection)
+        self._expiry_timer = QTimer(self)
+        self._expiry_timer.setInterval(30_000)
+        self._expiry_timer.timeout.connect(self._update_expiry)
+
+        # ---- centre
+        self.tree_model = CompartmentTreeModel(self)
+        self.tree = QTreeView()
+        self.tree.setObjectName("compartmentTree")
+        self.tree.setModel(self.tree_model)
+        self.tree.setHeaderHidden(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.selectionModel().currentChanged.connect(self._tree_current)
+        self.tree_model.loadFailed.connect(lambda e: self.show_error(f"Could not load compartments: {e.summary()}"))
+
+        self.resources = ResourceView()
+        self.detail = DetailPane()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(self.resources)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setStretchFactor(2, 3)
+        self.splitter.setSizes([260, 640, 420])
+        self.setCentralWidget(self.splitter)
+
+        self.resources.resourceActivated.connect(self._show_detail)
+        self.resources.selectionChangedList.connect(lambda k, rs: self._update_action_buttons())
+        self.resources.createRequested.connect(self.open_create)
+        self.resources.actionRequested.connect(self.request_action)
+        self.resources.loaded.connect(lambda k, n: self._update_action_buttons())
+        self.detail.actionRequested.connect(self.request_action)
+
+        # ---- activity
+        from .activity import ActivityDock
+        self.activity = ActivityDock(self.oplog, self)
+        self.activity.setObjectName("activityDock")
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.activity)
+
+        # ---- toolbar
+        tb = QToolBar("Main")
+        tb.setObjectName("mainToolbar")
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.addToolBar(tb)
+        self.toolbar = tb
+        tb.addWidget(QLabel(" Profile "))
+        self.profile_combo = QComboBox()
+        self.profile_combo.setMinimumWidth(180)
+        self.profile_combo.activated.connect(self._profile_chosen)
+        tb.addWidget(self.profile_combo)
+        tb.addWidget(QLabel("  Region "))
+        self.region_combo = QComboBox()
+        self.region_combo.setMinimumWidth(140)
+        self.region_combo.activated.connect(self._region_chosen)
+        tb.addWidget(self.region_combo)
+        tb.addSeparator()
+        self.refresh_action = tb.addAction(icon("refresh"), "Refresh")
+        self.refresh_action.setShortcut(QKeySequence("F5"))
+        self.refresh_action.setToolTip("Refresh (F5)")
+        self.refresh_action.triggered.connect(self.refresh)
+        self.create_action = tb.addAction(icon("create"), "Create")
+        self.create_action.setShortcut(QKeySequence("Ctrl+N"))
+        self.create_action.triggered.connect(lambda: self.current_kind and self.open_create(self.current_kind))
+        tb.addSeparator()
+        self._kind_actions: list = []
+
+        # ---- status bar
+        self.conn_label = QLabel()
+        self.endpoint_label = QLabel()
+        self.endpoint_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.expiry_label = QLabel()
+        self.activity_label = QLabel()
+        sb = self.statusBar()
+        sb.addWidget(self.conn_label)
+        sb.addWidget(self.endpoint_label, 1)
+        sb.addPermanentWidget(self.expiry_label)
+        sb.addPermanentWidget(self.activity_label)
+        self.activity.activeCountChanged.connect(
+            lambda n: self.activity_label.setText(f"{n} operation{'s' if n != 1 else ''} running" if n else ""))
+
+        # ---- shortcuts
+        QShortcut(QKeySequence("Ctrl+F"), self, activated=self._focus_filter)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.resources.table,
+                  activated=self._delete_selected, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Copy), self.resources.table,
+                  activated=self.resources.copy_selected_ocids, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Copy), self.tree, activated=self._copy_tree_ocid,
+                  context=Qt.ShortcutContext.WidgetShortcut)
+
+        self._layout_restored = False
+        self.resize(1400, 860)
+        self._set_conn_state(None)
+
+    # ------------------------------------------------------------ connection
+    def set_profiles(self, entries: list[tuple[str, str]], current: str) -> None:
+        """Profile switcher entries: (key, label); key "demo" or "<path>|<profile>"."""
+        self.profile_combo.clear()
+        for key, label in entries:
+            self.profile_combo.addItem(icon("app" if key == "demo" else "user"), label, key)
+        i = self.profile_combo.findData(current)
+        if i >= 0:
+            self.profile_combo.setCurrentIndex(i)
+
+    def _profile_chosen(self, i: int) -> None:
+        key = self.profile_combo.itemData(i)
+        if key and (self.session is None or key != getattr(self, "_connection_key", None)):
+            self.profileSwitchRequested.emit(key)
+
+    def set_session(self, session, key: str) -> None:
+        """Show a (new) connection: tree from its tenancy, restore the last place."""
+        old = self.session
+        self._connection_key = key
+        self.session = session
+        self._restoring = True
+        self._tasks.cancel_all()
+        self.resources.clear()
+        self.detail.clear()
+        self.tree_model.set_session(None, _Placeholder(session.tenancy_id))
+        session.on_health(self._health_changed)
+        self._set_conn_state(None)
+        self.endpoint_label.setText(session.connection.describe_endpoint())
+        self._update_expiry()
+        self._expiry_timer.start()
+        self._update_action_buttons()
+        self._tasks.replace("connect", self._connect(session))
+        if old is not None and old is not session:
+            old.close()
+
+    async def _connect(self, session) -> None:
+        try:
+            tenancy = await idsvc.get_compartment(session, session.tenancy_id)
+        except OciError as e:
+            self._set_conn_state(False, e)
+            self.show_error(f"Cannot open the tenancy: {e.summary()}", e)
+            self._probe.start()
+            return
+        if session is not self.session:
+            return
+        self._set_conn_state(True)
+        self.tenancy = tenancy
+        self.tree_model.set_session(session, tenancy)
+        root = self.tree_model.index(0, 0)
+        self.tree.expand(root)
+        self._tasks.replace("regions", self._load_regions(session))
+        await self._restore_place()
+        self.ready.emit()
+
+    async def _load_regions(self, session) -> None:
+        try:
+            subs = await idsvc.list_region_subscriptions(session)
+        except OciError:
+            subs = []
+        names = [s.region_name for s in subs if s.status == "READY"] or [session.connection.region]
+        if session.connection.region not in names:
+            names.append(session.connection.region)
+        self.region_combo.clear()
+        for n in names:
+            home = any(s.region_name == n and s.is_home_region for s in subs)
+            self.region_combo.addItem(f"{n}{'  (home)' if home else ''}", n)
+        self.region_combo.setCurrentIndex(max(0, self.region_combo.findData(session.connection.region)))
+
+    def _region_chosen(self, i: int) -> None:
+        region = self.region_combo.itemData(i)
+        if not region or self.session is None or region == self.session.connection.region:
+            return
+        settings.set("connection/region", region)
+        new = self.session.with_region(region)
+        comp, kind = self.current_compartment, self.current_kind
+        old = self.session
+        self.session = new
+        new.on_health(self._health_changed)
+        self.tree_model.session = new
+        self.endpoint_label.setText(new.connection.describe_endpoint())
+        self.detail.clear()
+        if comp is not None and kind is not None:
+            self.resources.show_kind(new, kind, comp)
+        old.close()
+
+    def _health_changed(self, health) -> None:
+        if health.reachable:
+            if self._probe.isActive():
+                self._probe.stop()
+                self._set_conn_state(True)
+                self.refresh()
+            else:
+                self._set_conn_state(True)
+        elif health.last_error is not None and health.last_error.kind == "connection":
+            self._set_conn_state(False, health.last_error)
+            if not self._probe.isActive():
+                self._probe.start()
+
+    def _probe_connection(self) -> None:
+        if self.session is None:
+            self._probe.stop()
+            return
+        self._tasks.replace("probe", self._probe_once(self.session))
+
+    async def _probe_once(self, session) -> None:
+        try:
+            await idsvc.get_compartment(session, session.tenancy_id)
+        except OciError:
+            return
+        if self.tenancy is None:
+            self._tasks.replace("connect", self._connect(session))
+
+    def _set_conn_state(self, ok: bool | None, error: OciError | None = None) -> None:
+        if ok is None:
+            self.conn_label.setPixmap(dot("#9e9e9e").pixmap(12, 12))
+            self.conn_label.setToolTip("Connecting…")
+        elif ok:
+            self.conn_label.setPixmap(dot("#2e8b45").pixmap(12, 12))
+            self.conn_label.setToolTip("Connected")
+            if self.session is not None:
+                self.endpoint_label.setText(self.session.connection.describe_endpoint())
+                self.endpoint_label.setStyleSheet("")
+        else:
+            self.conn_label.setPixmap(dot("#b83a2e").pixmap(12, 12))
+            where = error.endpoint if error is not None and error.endpoint else (
+                self.session.connection.describe_endpoint() if self.session else "the service")
+            self.conn_label.setToolTip(error.details() if error else "Disconnected")
+            self.endpoint_label.setText(f"Cannot reach {where} — retrying every {PROBE_SECONDS:g} s")
+            self.endpoint_label.setStyleSheet("color: #b83a2e; font-weight: bold;")
+
+    def _update_expiry(self) -> None:
+        prof = self.session.connection.profile if self.session else None
+        if prof is not None and prof.kind == "session_token":
+            exp = prof.token_expiry()
+            text = f"Session token {token_expiry_text(exp)}"
+            self.expiry_label.setText(text)
+            self.expiry_label.setStyleSheet("color: #b83a2e;" if exp and exp - time.time() < 600 else "")
+        else:
+            self.expiry_label.setText("read-only profile" if self.session and self.session.read_only else "")
+
+    # ------------------------------------------------------------ navigation
+    def _tree_current(self, current, _previous) -> None:
+        node = current.data(NODE_ROLE) if current.isValid() else None
+        if node is None or self.session is None or self.tree_model.session is None:
+            return
+        comp_node = node
+        while comp_node is not None and comp_node.type != "compartment":
+            comp_node = comp_node.parent
+        if comp_node is None:
+            return
+        self.current_compartment = comp_node.compartment
+        if node.type == "category":
+            self.current_kind = node.kind
+            self.resources.show_kind(self.session, node.kind, comp_node.compartment)
+            self.detail.clear()
+        elif node.type == "compartment":
+            self.current_kind = catalog.kind("identity.compartment")
+            self.resources.show_kind(self.session, self.current_kind, comp_node.compartment)
+            self.detail.show_resource(self.session, self.current_kind, comp_node.compartment)
+        if not self._restoring:
+            settings.set("browse/compartment", comp_node.compartment_id)
+            if node.type == "category":
+                settings.set("browse/kind", node.kind.id)
+        self._update_action_buttons()
+
+    async def _restore_place(self) -> None:
+        comp_id = settings.get("browse/compartment") or self.session.tenancy_id
+        kind_id = settings.get("browse/kind") or "compute.instance"
+        try:
+            catalog.kind(kind_id)
+        except KeyError:
+            kind_id = "compute.instance"
+        await self.wait_subtree(5.0)
+        idx = self.tree_model.reveal(comp_id)
+        if not idx.isValid():
+            comp_id = self.session.tenancy_id
+        self.select(comp_id, kind_id)
+        self._restoring = False
+
+    async def wait_subtree(self, timeout: float) -> bool:
+        import asyncio
+        deadline = time.monotonic() + timeout
+        while not self.tree_model.subtree_loaded and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        return self.tree_model.subtree_loaded
+
+    def select(self, comp_id: str, kind_id: str | None = None) -> bool:
+        """Show a compartment (and one of its categories) as if the person clicked it."""
+        idx = self.tree_model.reveal(comp_id)
+        if not idx.isValid():
+            return False
+        p = idx.parent()
+        while p.isValid():
+            self.tree.expand(p)
+            p = p.parent()
+        self.tree.expand(idx)
+        if kind_id:
+            cat = self.tree_model.category_index(comp_id, kind_id)
+            if cat.isValid():
+                self.tree.expand(cat.parent())
+                idx = cat
+        self.tree.setCurrentIndex(idx)
+        self.tree.scrollTo(idx)
+        return True
+
+    def _show_detail(self, kind, resource) -> None:
+        if resource is not None and self.session is not None:
+            self.detail.show_resource(self.session, kind, resource)
+        self._update_action_buttons()
+
+    def refresh(self) -> None:
+        if self.resources.kind is not None:
+            self.resources.reload()
+        if self.detail.resource is not None and self.detail.kind is not None and self.detail.kind.get:
+            self._tasks.replace("detail-refresh", self._refresh_detail())
+
+    async def _refresh_detail(self) -> None:
+        kind, res = self.detail.kind, self.detail.resource
+        try:
+            fresh = await kind.get(self.session, res.id)
+        except OciError:
+            return
+        if self.detail.resource is res:
+            self.detail.show_resource(self.session, kind, fresh)
+
+    def _focus_filter(self) -> None:
+        self.resources.filter.setFocus()
+        self.resources.filter.selectAll()
+
+    def _copy_tree_ocid(self) -> None:
+        node = self.tree.currentIndex().data(NODE_ROLE)
+        if node is not None and node.compartment_id:
+            from .qt import QGuiApplication
+            QGuiApplication.clipboard().setText(node.compartment_id)
+
+    # ------------------------------------------------------------ actions
+    def _update_action_buttons(self) -> None:
+        for a in self._kind_actions:
+            self.toolbar.removeAction(a)
+        self._kind_actions = []
+        kind = self.resources.kind
+        ro = self.session is None or self.session.read_only
+        self.create_action.setEnabled(bool(kind and kind.create) and not ro)
+        self.create_action.setText(f"Create {kind.singular.lower()}" if kind and kind.create else "Create")
+        if kind is None:
+            return
+        selected = self.resources.selected_resources()
+        for action in kind.actions:
+            qa = self.toolbar.addAction(icon(action.icon), action.label)
+            qa.setEnabled(bool(selected) and not ro and all(action.allowed(kind.state(r)) for r in selected))
+            qa.triggered.connect(lambda _=False, a=action: self.request_action(kind, a, self.resources.selected_resources()))
+            self._kind_actions.append(qa)
+
+    def _delete_selected(self) -> None:
+        kind = self.resources.kind
+        if kind is None:
+            return
+        action = next((a for a in kind.actions if a.destructive), None)
+        selected = self.resources.selected_resources()
+        if action is not None and selected:
+            self.request_action(kind, action, selected)
+
+    def request_action(self, kind: ResourceKind, action, resources: list) -> None:
+        resources = [r for r in resources if r is not None]
+        if not resources or self.session is None:
+            return
+        if self.session.read_only:
+            self.show_error("This profile is read-only: actions are disabled.")
+            return
+        blocked = [kind.name(r) for r in resources if not action.allowed(kind.state(r))]
+        if blocked:
+            self.show_error(f"{action.label} is not possible for {', '.join(blocked)} in its current state.")
+            return
+        if action.confirm:
+            from .confirm import ConfirmDialog
+            dlg = ConfirmDialog(action, kind, resources, self)
+            dlg.confirmed.connect(lambda options: self._run_action(kind, action, resources, options))
+            dlg.open()
+            self._last_dialog = dlg
+        else:
+            self._run_action(kind, action, resources, {})
+
+    def _run_action(self, kind, action, resources, options: dict) -> None:
+        session = self.session
+        for r in resources:
+            op = execute.queue_action(self.oplog, kind, action, r)
+            aio.spawn(execute.run_action(session, self.oplog, kind, action, r, options,
+                                         on_resource=self._resource_changed, op=op), name=f"action:{action.id}")
+
+    def _resource_changed(self, kind, res) -> None:
+        self.resources.resource_changed(kind, res)
+        if self.detail.resource is not None and getattr(self.detail.resource, "id", None) == getattr(res, "id", 0):
+            self.detail.show_resource(self.session, kind, res, keep_history=True)
+        self._update_action_buttons()
+
+    def form_context(self) -> FormContext:
+        comps = [Option(c.id, c.name, c, depth) for c, depth in self.tree_model.all_compartments()]
+        comp_id = self.current_compartment.id if self.current_compartment is not None else self.session.tenancy_id
+        return FormContext(self.session, comp_id, comps)
+
+    def open_create(self, kind: ResourceKind) -> None:
+        if kind is None or kind.create is None or self.session is None:
+            return
+        if self.session.read_only:
+            self.show_error("This profile is read-only: creating is disabled.")
+            return
+        from .form_dialog import CreateDialog
+        dlg = CreateDialog(kind.create, self.form_context(), self.session, self.oplog, kind, self,
+                           on_resource=self._resource_changed)
+        dlg.open()
+        self._last_dialog = dlg
+
+    # ------------------------------------------------------------ messages
+    def show_error(self, text: str, error: OciError | None = None) -> None:
+        self.statusBar().showMessage(text, 15_000)
+        if error is not None and error.request_id:
+            self.statusBar().showMessage(f"{text} (opc-request-id {error.request_id})", 15_000)
+
+    # ------------------------------------------------------------ layout persistence
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if not self._layout_restored:
+            self._layout_restored = True
+            self._restore_layout()
+
+    def _restore_layout(self) -> None:
+        g = settings.get("window/geometry")
+        if g:
+            self.restoreGeometry(g)
+        s = settings.get("window/state")
+        if s:
+            self.restoreState(s)
+        sp = settings.get("window/splitter")
+        if sp:
+            self.splitter.restoreState(sp)
+
+    def save_layout(self) -> None:
+        settings.set("window/geometry", bytes(self.saveGeometry()))
+        settings.set("window/state", bytes(self.saveState()))
+        settings.set("window/splitter", bytes(self.splitter.saveState()))
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.save_layout()
+        self._tasks.cancel_all()
+        super().closeEvent(event)
+
+
+class _Placeholder:
+    """Stands for the tenancy until its compartment record arrives."""
+
+    def __init__(self, tenancy_id: str):
+        self.id = tenancy_id
+        self.name = "Loading…"
+        self.description = ""
+        self.compartment_id = tenancy_id
+        self.lifecycle_state = "ACTIVE"
+
+
+_ = QWidget

@@ -1,0 +1,382 @@
+"""The centre of the window: the resources of one kind in one compartment.
+
+The model holds the SDK objects and builds each cell when Qt asks for it. Loads are
+generation-numbered: a result for a view the person has left is dropped. While any row
+is in a transitional state the list refreshes itself.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+
+from ..catalog.model import ResourceKind
+from ..core.errors import OciError
+from . import aio, settings
+from .icons import dot, icon, state_colour, state_tone
+from .qt import (
+    QAbstractItemView, QAbstractTableModel, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu,
+    QModelIndex, QPushButton, QSortFilterProxyModel, Qt, QTableView, QTimer, QVBoxLayout, QWidget, Signal,
+)
+
+log = logging.getLogger(__name__)
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 10
+RESOURCE_ROLE = Qt.ItemDataRole.UserRole + 11
+
+
+def format_value(value, kind: str = "text") -> str:
+    if value is None:
+        return ""
+    if kind == "datetime" or isinstance(value, _dt.datetime):
+        if isinstance(value, _dt.datetime):
+            return value.astimezone().strftime("%Y-%m-%d %H:%M")
+        return str(value)
+    if kind == "number" and isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+class ResourceTableModel(QAbstractTableModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.kind: ResourceKind | None = None
+        self.rows: list = []
+        self._row_of: dict[str, int] = {}
+
+    def set_kind(self, kind: ResourceKind | None, rows: list | None = None) -> None:
+        self.beginResetModel()
+        self.kind = kind
+        self.rows = list(rows or [])
+        self._reindex()
+        self.endResetModel()
+
+    def set_rows(self, rows: list) -> None:
+        """Replace the rows, keeping unchanged ones in place (selection survives refreshes)."""
+        new_ids = [getattr(r, "id", None) for r in rows]
+        if new_ids == [getattr(r, "id", None) for r in self.rows]:
+            self.rows = list(rows)
+            if self.rows:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, self.columnCount() - 1))
+            return
+        self.beginResetModel()
+        self.rows = list(rows)
+        self._reindex()
+        self.endResetModel()
+
+    def _reindex(self) -> None:
+        self._row_of = {getattr(r, "id", ""): i for i, r in enumerate(self.rows)}
+
+    def update_resource(self, res) -> bool:
+        i = self._row_of.get(getattr(res, "id", None))
+        if i is None:
+            return False
+        self.rows[i] = res
+        self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
+        return True
+
+    def add_resource(self, res) -> None:
+        if self.update_resource(res):
+            return
+        n = len(self.rows)
+        self.beginInsertRows(QModelIndex(), n, n)
+        self.rows.append(res)
+        self._row_of[getattr(res, "id", "")] = n
+        self.endInsertRows()
+
+    def resource(self, row: int):
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() or self.kind is None else len(self.kind.columns)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and self.kind:
+            return self.kind.columns[section].title
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or self.kind is None:
+            return None
+        res = self.rows[index.row()]
+        col = self.kind.columns[index.column()]
+        if role == RESOURCE_ROLE:
+            return res
+        try:
+            value = col.get(res)
+        except Exception:  # noqa: BLE001 - a bad getter shows blank, not a crash
+            value = None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return format_value(value, col.kind)
+        if role == SORT_ROLE:
+            if value is None:
+                return ""
+            if isinstance(value, _dt.datetime):
+                return value.timestamp()
+            if isinstance(value, (int, float)):
+                return float(value)
+            return str(value).lower()
+        if col.kind == "state":
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return state_colour(value)
+            if role == Qt.ItemDataRole.DecorationRole:
+                return dot(state_colour(value).name())
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
+            return getattr(res, "id", None)
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == 0:
+            return icon(self.kind.icon)
+        return None
+
+
+class ResourceView(QWidget):
+    resourceActivated = Signal(object, object)  # kind, resource (current row)
+    selectionChangedList = Signal(object, list)  # kind, resources
+    createRequested = Signal(object)  # kind
+    actionRequested = Signal(object, object, list)  # kind, Action, resources
+    loaded = Signal(object, int)  # kind, row count
+    loadFailed = Signal(object)  # OciError
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.session = None
+        self.kind: ResourceKind | None = None
+        self.compartment = None
+        self.generation = 0
+        self._tasks = aio.TaskGroup()
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.timeout.connect(lambda: self.reload(quiet=True))
+
+        self.title = QLabel("")
+        f = self.title.font()
+        f.setPointSizeF(f.pointSizeF() * 1.25)
+        f.setBold(True)
+        self.title.setFont(f)
+        self.count = QLabel("")
+        self.count.setStyleSheet("color: palette(mid);")
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter (Ctrl+F)")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setMaximumWidth(280)
+        self.create_button = QPushButton(icon("create"), "Create")
+        self.create_button.clicked.connect(lambda: self.kind and self.createRequested.emit(self.kind))
+
+        head = QHBoxLayout()
+        head.addWidget(self.title)
+        head.addWidget(self.count)
+        head.addStretch(1)
+        head.addWidget(self.filter)
+        head.addWidget(self.create_button)
+
+        self.banner = QFrame()
+        self.banner.setObjectName("errorBanner")
+        self.banner.setStyleSheet("#errorBanner { background: #fbe9e7; border: 1px solid #e0a39b; border-radius: 4px; }")
+        bl = QHBoxLayout(self.banner)
+        bl.setContentsMargins(8, 4, 8, 4)
+        self.banner_text = QLabel("")
+        self.banner_text.setWordWrap(True)
+        self.banner_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        retry = QPushButton("Retry")
+        retry.clicked.connect(lambda: self.reload())
+        bl.addWidget(self.banner_text, 1)
+        bl.addWidget(retry)
+        self.banner.hide()
+
+        self.model = ResourceTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.filter.textChanged.connect(self._filter_changed)
+
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+
+        self.placeholder = QLabel("")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setStyleSheet("color: palette(mid); padding: 24px;")
+        self.placeholder.hide()
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 0)
+        lay.addLayout(head)
+        lay.addWidget(self.banner)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.placeholder)
+        self._update_placeholder(loading=False)
+
+    # ------------------------------------------------------------ showing a kind
+    def show_kind(self, session, kind: ResourceKind, compartment) -> None:
+        changed = kind is not self.kind or compartment is None or self.compartment is None or \
+            compartment.id != self.compartment.id
+        self.session = session
+        self.kind = kind
+        self.compartment = compartment
+        if changed:
+            self.model.set_kind(kind, [])
+            self.filter.clear()
+            widths = [c.width for c in kind.columns]
+            for i, w in enumerate(widths):
+                self.table.setColumnWidth(i, w or 130)
+            self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.title.setText(f"{kind.label} in {compartment.name}")
+        self.create_button.setVisible(kind.create is not None)
+        self.create_button.setText(f"Create {kind.singular.lower()}")
+        self.reload()
+
+    def clear(self) -> None:
+        self.generation += 1
+        self._tasks.cancel_all()
+        self.kind = None
+        self.model.set_kind(None, [])
+        self.title.setText("")
+        self.count.setText("")
+
+    def reload(self, quiet: bool = False) -> None:
+        if self.kind is None or self.session is None or self.compartment is None:
+            return
+        self._refresh_timer.stop()
+        self.generation += 1
+        if not quiet:
+            self._update_placeholder(loading=True)
+        self._tasks.replace("load", self._load(self.generation, self.kind, self.compartment.id, quiet))
+
+    async def _load(self, generation: int, kind: ResourceKind, comp_id: str, quiet: bool) -> None:
+        try:
+            rows = await kind.list(self.session, comp_id)
+        except OciError as e:
+            if generation == self.generation:
+                self.banner_text.setText(f"Could not load {kind.label.lower()}: {e.summary()}"
+                                         + (f"  (opc-request-id {e.request_id})" if e.request_id else ""))
+                self.banner.show()
+                self._update_placeholder(loading=False)
+                self.loadFailed.emit(e)
+                if quiet:
+                    self._schedule_refresh()
+            return
+        if generation != self.generation:
+            return  # the person moved on: stale
+        self.banner.hide()
+        self.model.set_rows(rows)
+        self._update_placeholder(loading=False)
+        self.count.setText(f"{len(rows)} item{'s' if len(rows) != 1 else ''}")
+        self.loaded.emit(kind, len(rows))
+        if any(kind.is_transitional(r) for r in rows):
+            self._schedule_refresh()
+
+    def _schedule_refresh(self) -> None:
+        self._refresh_timer.start(int(settings.get("table/refresh_seconds")) * 1000)
+
+    def _update_placeholder(self, loading: bool) -> None:
+        if loading and self.model.rowCount() == 0:
+            self.placeholder.setText("Loading…")
+            self.placeholder.show()
+        elif not loading and self.kind is not None and self.model.rowCount() == 0 and not self.banner.isVisible():
+            where = f" in {self.compartment.name}" if self.compartment is not None else ""
+            self.placeholder.setText(f"No {self.kind.label.lower()}{where}.")
+            self.placeholder.show()
+        else:
+            self.placeholder.hide()
+
+    def _filter_changed(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text)
+
+    # ------------------------------------------------------------ updates from operations
+    def resource_changed(self, kind: ResourceKind, res) -> None:
+        """A fresh copy seen while tracking an operation: update (or add) its row."""
+        if kind is not self.kind or self.compartment is None:
+            return
+        if getattr(res, "compartment_id", None) not in (self.compartment.id, None):
+            return
+        self.model.add_resource(res)
+        self._update_placeholder(loading=False)
+        if kind.is_transitional(res):
+            self._schedule_refresh()
+        cur = self.current_resource()
+        if cur is not None and getattr(cur, "id", None) == getattr(res, "id", None):
+            self.resourceActivated.emit(kind, res)
+
+    # ------------------------------------------------------------ selection
+    def selected_resources(self) -> list:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.proxy.index(r, 0).data(RESOURCE_ROLE) for r in rows]
+
+    def current_resource(self):
+        idx = self.table.currentIndex()
+        return idx.data(RESOURCE_ROLE) if idx.isValid() else None
+
+    def select_row(self, row: int) -> None:
+        idx = self.proxy.index(row, 0)
+        if idx.isValid():
+            self.table.selectionModel().setCurrentIndex(
+                idx, self.table.selectionModel().SelectionFlag.ClearAndSelect
+                | self.table.selectionModel().SelectionFlag.Rows)
+
+    def _selection_changed(self, *_):
+        if self.kind is not None:
+            self.selectionChangedList.emit(self.kind, self.selected_resources())
+
+    def _current_changed(self, current, _previous):
+        if current.isValid() and self.kind is not None:
+            self.resourceActivated.emit(self.kind, current.data(RESOURCE_ROLE))
+
+    def _context_menu(self, pos) -> None:
+        if self.kind is None:
+            return
+        resources = self.selected_resources()
+        menu = QMenu(self)
+        kind = self.kind
+        for action in kind.actions:
+            states = [kind.state(r) for r in resources]
+            a = menu.addAction(icon(action.icon), action.label + ("…" if action.confirm else ""))
+            a.setEnabled(bool(resources) and all(action.allowed(s) for s in states) and not self.session.read_only)
+            a.triggered.connect(lambda _=False, act=action, rs=resources: self.actionRequested.emit(kind, act, rs))
+        if kind.actions:
+            menu.addSeparator()
+        copy = menu.addAction(icon("copy"), "Copy OCID")
+        copy.setEnabled(bool(resources))
+        copy.triggered.connect(lambda: self._copy_ocids(resources))
+        menu.addAction(icon("refresh"), "Refresh").triggered.connect(lambda: self.reload())
+        if kind.create is not None:
+            c = menu.addAction(icon("create"), f"Create {kind.singular.lower()}…")
+            c.setEnabled(not self.session.read_only)
+            c.triggered.connect(lambda: self.createRequested.emit(kind))
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    @staticmethod
+    def _copy_ocids(resources) -> None:
+        from .qt import QGuiApplication
+        QGuiApplication.clipboard().setText("\n".join(getattr(r, "id", "") for r in resources))
+
+    def copy_selected_ocids(self) -> bool:
+        rs = self.selected_resources()
+        if rs:
+            self._copy_ocids(rs)
+        return bool(rs)
+
+    def state_summary(self) -> str:
+        if self.kind is None:
+            return ""
+        counts: dict[str, int] = {}
+        for r in self.model.rows:
+            counts[state_tone(self.kind.state(r))] = counts.get(state_tone(self.kind.state(r)), 0) + 1
+        return ", ".join(f"{v} {k}" for k, v in counts.items())

@@ -1,0 +1,62 @@
+"""Persistent settings, declared once (key, type, default) and isolated in tests.
+
+Only layout and preferences live here — never secrets (passphrases go to the keyring).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from . import paths
+from .qt import QSettings
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    type: type
+    default: Any
+    doc: str
+
+
+SCHEMA = {s.key: s for s in [
+    Setting("window/geometry", bytes, b"", "main window geometry"),
+    Setting("window/state", bytes, b"", "toolbars and docks"),
+    Setting("window/splitter", bytes, b"", "tree | table | details sizes"),
+    Setting("connection/last", str, "", "'demo' or '<config path>|<profile>'"),
+    Setting("connection/region", str, "", "last region"),
+    Setting("browse/compartment", str, "", "last selected compartment OCID"),
+    Setting("browse/kind", str, "compute.instance", "last selected resource kind"),
+    Setting("table/refresh_seconds", int, 3, "auto-refresh period while a row is changing state"),
+]}
+
+
+def qsettings() -> QSettings:
+    f = paths.settings_file()
+    if f is not None:
+        return QSettings(str(f), QSettings.Format.IniFormat)
+    return QSettings("ociconsole", "ociconsole")
+
+
+def get(key: str):
+    s = SCHEMA[key]
+    v = qsettings().value(key)
+    if v is None:
+        return s.default
+    try:
+        if s.type is bytes:
+            return bytes(v)
+        if s.type is int:
+            return int(v)
+        return s.type(v)
+    except (TypeError, ValueError):
+        return s.default
+
+
+def set(key: str, value) -> None:  # noqa: A001 - settings.set reads naturally
+    if key not in SCHEMA:
+        raise KeyError(key)
+    q = qsettings()
+    q.setValue(key, value)
+    q.sync()

@@ -1,0 +1,302 @@
+"""The compartment tree: compartments loaded lazily (children fetched on expand), with the
+catalog's resource categories under each compartment.
+
+At start the whole compartment hierarchy is also requested in one paged subtree call;
+once it has arrived, expanding any compartment is instant. Until then (or if it fails),
+each expansion asks for that compartment's children.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from .. import catalog
+from ..core.errors import OciError
+from ..services import identity as idsvc
+from . import aio
+from .icons import icon
+from .qt import QAbstractItemModel, QModelIndex, QObject, Qt, Signal
+
+log = logging.getLogger(__name__)
+
+NODE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class Node:
+    __slots__ = ("type", "parent", "children", "compartment", "compartment_id", "label", "kind", "loaded",
+                 "loading", "error", "is_root")
+
+    def __init__(self, type_: str, parent: Node | None, label: str, compartment=None, compartment_id: str = "",
+                 kind=None, is_root: bool = False):
+        self.type = type_  # "compartment" | "group" | "category" | "placeholder"
+        self.parent = parent
+        self.children: list[Node] = []
+        self.compartment = compartment
+        self.compartment_id = compartment_id
+        self.label = label
+        self.kind = kind
+        self.loaded = False
+        self.loading = False
+        self.error: str | None = None
+        self.is_root = is_root
+
+    def row(self) -> int:
+        return self.parent.children.index(self) if self.parent else 0
+
+    @property
+    def compartment_children(self) -> list[Node]:
+        return [c for c in self.children if c.type == "compartment"]
+
+
+class CompartmentTreeModel(QAbstractItemModel):
+    loadFailed = Signal(object)  # OciError
+    childrenLoaded = Signal(str)  # compartment id
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.session = None
+        self._root = Node("invisible", None, "")
+        self._by_id: dict[str, Node] = {}
+        self._subtree: dict[str, list] | None = None
+        self._parents: dict[str, str] = {}
+        self._tasks = aio.TaskGroup()
+        self.generation = 0
+
+    # ------------------------------------------------------------ setup
+    def set_session(self, session, tenancy) -> None:
+        """Start over for a connection: the tenancy (root compartment) as the top node."""
+        self._tasks.cancel_all()
+        self.generation += 1
+        self.beginResetModel()
+        self.session = session
+        self._root = Node("invisible", None, "")
+        self._by_id = {}
+        self._subtree = None
+        self._parents = {}
+        top = self._make_compartment(self._root, tenancy, is_root=True)
+        self._root.children.append(top)
+        self.endResetModel()
+        if session is not None:
+            self._tasks.replace("subtree", self._load_subtree(self.generation))
+
+    def _make_compartment(self, parent: Node, comp, is_root: bool = False) -> Node:
+        node = Node("compartment", parent, comp.name, compartment=comp, compartment_id=comp.id, is_root=is_root)
+        for group, kinds in catalog.groups(at_root=is_root):
+            g = Node("group", node, group, compartment_id=comp.id)
+            g.loaded = True
+            for k in kinds:
+                c = Node("category", g, k.label, compartment_id=comp.id, kind=k)
+                c.loaded = True
+                g.children.append(c)
+            node.children.append(g)
+        self._by_id[comp.id] = node
+        return node
+
+    @property
+    def root_node(self) -> Node | None:
+        return self._root.children[0] if self._root.children else None
+
+    @property
+    def subtree_loaded(self) -> bool:
+        return self._subtree is not None
+
+    async def _load_subtree(self, generation: int) -> None:
+        try:
+            tree = await idsvc.compartment_tree(self.session)
+        except OciError as e:
+            log.info("subtree load failed (%s); expanding per compartment", e.summary())
+            return
+        if generation != self.generation:
+            return
+        self._subtree = tree
+        for parent, children in tree.items():
+            for c in children:
+                self._parents[c.id] = parent
+        # nodes that were waiting for a per-compartment load can be filled now
+        for node in list(self._by_id.values()):
+            if node.loading:
+                self._fill(node, tree.get(node.compartment_id, []))
+
+    # ------------------------------------------------------------ Qt model
+    def node(self, index: QModelIndex) -> Node:
+        return index.internalPointer() if index.isValid() else self._root
+
+    def index(self, row: int, column: int, parent: QModelIndex = QModelIndex()) -> QModelIndex:
+        p = self.node(parent)
+        if 0 <= row < len(p.children) and column == 0:
+            return self.createIndex(row, 0, p.children[row])
+        return QModelIndex()
+
+    def parent(self, index: QModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]
+        if not index.isValid():
+            return QModelIndex()
+        n = index.internalPointer()
+        p = n.parent
+        if p is None or p is self._root:
+            return QModelIndex()
+        return self.createIndex(p.row(), 0, p)
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return len(self.node(parent).children)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 1
+
+    def hasChildren(self, parent: QModelIndex = QModelIndex()) -> bool:
+        n = self.node(parent)
+        if n.type in ("compartment", "group", "invisible"):
+            return True
+        return False
+
+    def canFetchMore(self, parent: QModelIndex) -> bool:
+        n = self.node(parent)
+        return n.type == "compartment" and not n.loaded and not n.loading
+
+    def fetchMore(self, parent: QModelIndex) -> None:
+        n = self.node(parent)
+        if n.type != "compartment" or n.loaded or n.loading:
+            return
+        if self._subtree is not None:
+            self._fill(n, self._subtree.get(n.compartment_id, []))
+            return
+        n.loading = True
+        self._tasks.replace(f"children:{n.compartment_id}", self._load_children(n, self.generation))
+
+    async def _load_children(self, n: Node, generation: int) -> None:
+        try:
+            children = await idsvc.list_compartments(self.session, n.compartment_id)
+        except OciError as e:
+            if generation == self.generation:
+                n.loading = False
+                n.error = e.summary()
+                self.loadFailed.emit(e)
+            return
+        if generation == self.generation and n.loading:
+            self._fill(n, children)
+
+    def _fill(self, n: Node, children: list) -> None:
+        if n.loaded:
+            return
+        n.loading = False
+        n.loaded = True
+        n.error = None
+        if children:
+            idx = self.createIndex(n.row(), 0, n)
+            first = len(n.children)
+            self.beginInsertRows(idx, first, first + len(children) - 1)
+            for c in children:
+                self._parents.setdefault(c.id, n.compartment_id)
+                n.children.append(self._make_compartment(n, c))
+            self.endInsertRows()
+        self.childrenLoaded.emit(n.compartment_id)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        n: Node = index.internalPointer()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if n.type == "compartment" and n.loading:
+                return f"{n.label}  (loading…)"
+            return n.label
+        if role == Qt.ItemDataRole.DecorationRole:
+            if n.type == "compartment":
+                return icon("tenancy" if n.is_root else "compartment")
+            if n.type == "group":
+                return icon("group-" + n.label.lower())
+            if n.type == "category":
+                return icon(n.kind.icon)
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if n.type == "compartment":
+                desc = getattr(n.compartment, "description", "") or ""
+                tip = f"{n.label}\n{n.compartment_id}"
+                if desc:
+                    tip += f"\n{desc}"
+                if n.error:
+                    tip += f"\n\nCould not load child compartments: {n.error}"
+                return tip
+            if n.type == "category":
+                return f"{n.kind.label} in {self._compartment_name(n.compartment_id)}"
+            return None
+        if role == NODE_ROLE:
+            return n
+        return None
+
+    def flags(self, index: QModelIndex):
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    # ------------------------------------------------------------ lookups
+    def _compartment_name(self, comp_id: str) -> str:
+        n = self._by_id.get(comp_id)
+        return n.label if n else comp_id
+
+    def compartment_node(self, comp_id: str) -> Node | None:
+        return self._by_id.get(comp_id)
+
+    def index_of(self, node: Node) -> QModelIndex:
+        if node is self._root or node.parent is None:
+            return QModelIndex()
+        return self.createIndex(node.row(), 0, node)
+
+    def category_index(self, comp_id: str, kind_id: str) -> QModelIndex:
+        n = self._by_id.get(comp_id)
+        if n is None:
+            return QModelIndex()
+        for g in n.children:
+            for c in g.children:
+                if c.type == "category" and c.kind.id == kind_id:
+                    return self.index_of(c)
+        return QModelIndex()
+
+    def path_to(self, comp_id: str) -> list[str] | None:
+        """Compartment ids from the root down to `comp_id`, if the hierarchy is known."""
+        root = self.root_node
+        if root is None:
+            return None
+        path = [comp_id]
+        cur = comp_id
+        while cur != root.compartment_id:
+            parent = self._parents.get(cur)
+            if parent is None:
+                return None
+            path.append(parent)
+            cur = parent
+        return list(reversed(path))
+
+    def reveal(self, comp_id: str) -> QModelIndex:
+        """Load the nodes along the path to `comp_id` (subtree must be known) and return its index."""
+        path = self.path_to(comp_id)
+        if path is None:
+            return QModelIndex()
+        for cid in path[:-1]:
+            n = self._by_id.get(cid)
+            if n is None:
+                return QModelIndex()
+            if not n.loaded and self._subtree is not None:
+                self._fill(n, self._subtree.get(cid, []))
+        n = self._by_id.get(comp_id)
+        return self.index_of(n) if n else QModelIndex()
+
+    def all_compartments(self) -> list:
+        """Every known compartment (root first, then depth-first), with depth — for pickers."""
+        out: list[tuple[object, int]] = []
+        root = self.root_node
+        if root is None:
+            return out
+        if self._subtree is not None:
+            def walk(cid: str, depth: int):
+                for c in self._subtree.get(cid, []):
+                    out.append((c, depth))
+                    walk(c.id, depth + 1)
+            out.append((root.compartment, 0))
+            walk(root.compartment_id, 1)
+            return out
+
+        def walk_nodes(n: Node, depth: int):
+            out.append((n.compartment, depth))
+            for c in n.compartment_children:
+                walk_nodes(c, depth + 1)
+        walk_nodes(root, 0)
+        return out

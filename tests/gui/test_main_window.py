@@ -1,0 +1,201 @@
+"""The main window against a real emulator, driven like a person: tree, table, details,
+actions, keyboard, remembered layout — and no SDK call on the GUI thread."""
+
+from __future__ import annotations
+
+import threading
+
+import oci
+import pytest
+
+from ociconsole.gui import settings
+from ociconsole.gui.main_window import MainWindow
+from ociconsole.gui.qt import QApplication, QGuiApplication, Qt
+
+from .helpers import click_index, open_tree_path, table_rows
+
+
+@pytest.fixture
+def window(qtbot, aloop, session):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    with qtbot.waitSignal(w.ready, timeout=15_000):
+        w.set_session(session, "demo")
+    yield w
+    w.close()
+
+
+def instances_of(qtbot, window, *path):
+    open_tree_path(qtbot, window, *path, "Compute", "Instances")
+    qtbot.waitUntil(lambda: window.resources.model.rowCount() > 0, timeout=10_000)
+    return table_rows(window.resources)
+
+
+def test_tree_table_and_details(qtbot, window):
+    model = window.tree_model
+    root = model.index(0, 0)
+    assert root.data() == "acme-corp"
+    names = instances_of(qtbot, window, "Production", "Web", "Frontend")
+    assert names == ["web-01", "web-02"]
+    assert window.resources.title.text() == "Instances in Frontend"
+    # state column is coloured
+    state_idx = window.resources.proxy.index(0, 1)
+    assert state_idx.data() == "RUNNING"
+    assert state_idx.data(Qt.ItemDataRole.ForegroundRole).name() == "#2e8b45"
+    # details of the clicked row
+    click_index(qtbot, window.resources.table, window.resources.proxy.index(1, 0))
+    qtbot.waitUntil(lambda: window.detail.name.text() == "web-02", timeout=5000)
+    fields = {window.detail.fields.topLevelItem(i).text(0): window.detail.fields.topLevelItem(i).text(1)
+              for i in range(window.detail.fields.topLevelItemCount())}
+    assert fields["Shape"] == "VM.Standard.E4.Flex"
+    assert fields["Shape config › OCPUs"] == "2"
+    assert fields["Id"].startswith("ocid1.instance.")
+    # related resources: VNIC with its IPs, subnet, boot volume, image
+    rel = window.detail.related
+
+    def related_text():
+        out = []
+        for i in range(rel.topLevelItemCount()):
+            sec = rel.topLevelItem(i)
+            out += [f"{sec.child(j).text(0)}={sec.child(j).text(1)}" for j in range(sec.childCount())]
+        return out
+    qtbot.waitUntil(lambda: rel.topLevelItemCount() == 3 and all(
+        rel.topLevelItem(i).text(1) != "loading…" for i in range(3)), timeout=5000)
+    texts = related_text()
+    assert any(t.startswith("VNIC web-02") and "private 10.10.0." in t for t in texts), texts
+    assert any(t.startswith("Subnet=prod-vcn-public") for t in texts), texts
+    assert any(t.startswith("Image=Oracle-Linux-9") for t in texts), texts
+    # tags tab
+    tags = [window.detail.tags.topLevelItem(i).text(0) for i in range(window.detail.tags.topLevelItemCount())]
+    assert "Operations.Environment" in tags
+
+
+def test_related_link_navigates_and_back(qtbot, window):
+    instances_of(qtbot, window, "Production", "Web", "Frontend")
+    click_index(qtbot, window.resources.table, window.resources.proxy.index(0, 0))
+    rel = window.detail.related
+    qtbot.waitUntil(lambda: rel.topLevelItemCount() > 0 and rel.topLevelItem(0).childCount() >= 2, timeout=5000)
+    subnet_item = next(rel.topLevelItem(0).child(j) for j in range(rel.topLevelItem(0).childCount())
+                       if rel.topLevelItem(0).child(j).text(0) == "Subnet")
+    rect = rel.visualItemRect(subnet_item)
+    rect.moveLeft(rel.header().sectionPosition(1) + 4)
+    qtbot.mouseClick(rel.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: window.detail.name.text() == "prod-vcn-public", timeout=5000)
+    assert window.detail.back.isVisible()
+    qtbot.mouseClick(window.detail.back, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.detail.name.text() == "web-01", timeout=5000)
+
+
+def test_filter_refresh_and_copy_shortcuts(qtbot, window):
+    instances_of(qtbot, window, "Development", "Shared-Tools")
+    assert sorted(table_rows(window.resources)) == ["bastion", "jenkins", "old-build-agent"]
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.resources.filter.hasFocus()
+    qtbot.keyClicks(window.resources.filter, "jenk")
+    assert table_rows(window.resources) == ["jenkins"]
+    click_index(qtbot, window.resources.table, window.resources.proxy.index(0, 0))
+    qtbot.keyClick(window.resources.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text().startswith("ocid1.instance.")
+    # F5 reloads (a new generation is started and completes)
+    gen = window.resources.generation
+    qtbot.keyClick(window.resources.table, Qt.Key.Key_F5)
+    assert window.resources.generation == gen + 1
+    qtbot.waitUntil(lambda: window.resources.model.rowCount() == 3, timeout=5000)
+
+
+def test_action_buttons_follow_state(qtbot, window):
+    instances_of(qtbot, window, "Staging", "Web")
+    rows = table_rows(window.resources)
+    stopped = rows.index("stg-web-02")
+    click_index(qtbot, window.resources.table, window.resources.proxy.index(stopped, 0))
+    buttons = {a.text(): a.isEnabled() for a in window._kind_actions}
+    assert buttons["Start"] and not buttons["Stop"] and buttons["Terminate"]
+    running = rows.index("stg-web-01")
+    click_index(qtbot, window.resources.table, window.resources.proxy.index(running, 0))
+    buttons = {a.text(): a.isEnabled() for a in window._kind_actions}
+    assert not buttons["Start"] and buttons["Stop"] and buttons["Reboot"]
+
+
+def test_stop_and_start_from_toolbar_tracked_in_activity(qtbot, window, session):
+    instances_of(qtbot, window, "Development", "Shared-Tools")
+    row = table_rows(window.resources).index("jenkins")
+    click_index(qtbot, window.resources.table, window.resources.proxy.index(row, 0))
+    stop = next(a for a in window._kind_actions if a.text() == "Stop")
+    stop.trigger()
+    op = window.oplog.operations[-1]
+    assert op.title == "Stopping instance jenkins"
+    qtbot.waitUntil(lambda: op.state.done, timeout=15_000)
+    assert op.state.value == "Succeeded" and op.detail == "STOPPED"
+    # the table row followed the lifecycle without a manual refresh
+    qtbot.waitUntil(lambda: window.resources.proxy.index(row, 1).data() == "STOPPED", timeout=5000)
+    start = next(a for a in window._kind_actions if a.text() == "Start")
+    assert start.isEnabled()
+    start.trigger()
+    op2 = window.oplog.operations[-1]
+    qtbot.waitUntil(lambda: op2.state.done, timeout=15_000)
+    assert op2.detail == "RUNNING"
+
+
+def test_failed_action_shows_its_error(qtbot, window, gui_emulator):
+    instances_of(qtbot, window, "Development", "Shared-Tools")
+    row = table_rows(window.resources).index("bastion")
+    click_index(qtbot, window.resources.table, window.resources.proxy.index(row, 0))
+    inst = window.resources.current_resource()
+    # someone else stops it meanwhile: our STOP-able row is stale, OCI refuses the reboot
+    cfg = gui_emulator.client_config()
+    cc = oci.core.ComputeClient(cfg, service_endpoint=gui_emulator.endpoint("core"))
+    cc.instance_action(inst.id, "STOP")
+    oci.wait_until(cc, cc.get_instance(inst.id), "lifecycle_state", "STOPPED", max_wait_seconds=10)
+    reboot = next(a for a in window._kind_actions if a.text() == "Reboot")
+    assert reboot.isEnabled()  # the table still shows RUNNING
+    reboot.trigger()
+    op = window.oplog.operations[-1]
+    qtbot.waitUntil(lambda: op.state.done, timeout=10_000)
+    assert op.state.value == "Failed"
+    assert op.error.code == "IncorrectState" and op.error.status == 409
+    assert op.error.request_id
+    assert "IncorrectState" in op.detail
+
+
+def test_no_sdk_call_runs_on_the_gui_thread(qtbot, window, monkeypatch, session):
+    seen: list[threading.Thread] = []
+    real = oci.base_client.BaseClient.call_api
+
+    def spy(self, *a, **kw):
+        seen.append(threading.current_thread())
+        return real(self, *a, **kw)
+    monkeypatch.setattr(oci.base_client.BaseClient, "call_api", spy)
+    instances_of(qtbot, window, "Production", "Data", "Warehouse")
+    click_index(qtbot, window.resources.table, window.resources.proxy.index(0, 0))
+    qtbot.waitUntil(lambda: window.detail.related.topLevelItemCount() > 0
+                    and window.detail.related.topLevelItem(0).text(1) != "loading…", timeout=5000)
+    window.refresh()
+    qtbot.waitUntil(lambda: window.resources.model.rowCount() > 0, timeout=5000)
+    assert len(seen) >= 5
+    main = threading.main_thread()
+    assert all(t is not main for t in seen), [t.name for t in seen]
+    assert all(t.name.startswith("oci-sdk") for t in seen)
+
+
+def test_layout_and_place_are_remembered(qtbot, aloop, session, window):
+    instances_of(qtbot, window, "Staging", "QA")
+    qa = window.current_compartment.id
+    window.resize(780, 560)  # inside the offscreen platform's small virtual screen
+    QApplication.processEvents()
+    window.splitter.setSizes([300, 250, 200])
+    saved = window.splitter.sizes()
+    window.close()
+    assert settings.get("browse/compartment") == qa
+    assert settings.get("browse/kind") == "compute.instance"
+    w2 = MainWindow()
+    qtbot.addWidget(w2)
+    w2.show()
+    w2.set_session(session, "demo")
+    qtbot.waitUntil(lambda: w2.current_compartment is not None and w2.current_compartment.id == qa, timeout=10_000)
+    qtbot.waitUntil(lambda: table_rows(w2.resources) == ["qa-runner-arm"], timeout=10_000)
+    QApplication.processEvents()
+    assert w2.size() == window.size()
+    assert all(abs(a - b) <= 8 for a, b in zip(w2.splitter.sizes(), saved)), (w2.splitter.sizes(), saved)
+    w2.close()
+    _ = QApplication
