@@ -435,6 +435,7 @@ class FirstRunDialog(QDialog):
         lay.addWidget(self.profile_list, 1)
         self.profile_problem = widgets.error_label(w)
         lay.addWidget(self.profile_problem)
+        lay.addStretch(0)  # takes the room while the list is hidden (a file without profiles)
         self.use_button = QPushButton("Use this profile", w)
         self.use_button.clicked.connect(self.use_profile)
         self._button_row(lay, back=True, primary=self.use_button)
