@@ -177,6 +177,16 @@ class Console:
     def _first_run_chosen(self, choice) -> None:
         if choice.kind == "demo":
             self.switch("demo")
+        elif getattr(choice, "passphrase", None):
+            # a profile just created with a protected key: the dialog already has its passphrase
+            from ..core.config import find_profile
+            from ..core.errors import OciError
+            try:
+                profile = find_profile(choice.config_path, choice.profile)
+            except OciError as e:
+                self._connection_failed(e, choice.config_path)
+                return
+            self._finish_profile(profile, self.args.region, choice.passphrase)
         else:
             self.connect_profile(choice.config_path, choice.profile, self.args.region)
 

@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 3)
-        self.splitter.setSizes([260, 640, 420])
+        self.splitter.setSizes([290, 610, 500])
         self.setCentralWidget(self.splitter)
 
         self.resources.resourceActivated.connect(self._show_detail)
@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
         self.activity = ActivityDock(self.oplog, self)
         self.activity.setObjectName("activityDock")
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.activity)
+        self.resizeDocks([self.activity], [170], Qt.Orientation.Vertical)
 
         # ---- toolbar
         tb = QToolBar("Main")
@@ -102,7 +103,7 @@ class MainWindow(QMainWindow):
         tb.addWidget(self.profile_combo)
         tb.addWidget(QLabel("  Region "))
         self.region_combo = QComboBox()
-        self.region_combo.setMinimumWidth(140)
+        self.region_combo.setMinimumWidth(190)
         self.region_combo.activated.connect(self._region_chosen)
         tb.addWidget(self.region_combo)
         tb.addSeparator()
