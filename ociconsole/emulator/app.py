@@ -121,6 +121,10 @@ class Emulator:
     def tenancy_id(self) -> str:
         return self.core.tenancy_id
 
+    def regions(self) -> list[str]:
+        """The tenancy's subscribed regions (home region first)."""
+        return self.core.regions()
+
     @property
     def admin_user_id(self) -> str:
         return self.store.meta("admin_user_id")

@@ -98,7 +98,7 @@ class Console:
                 self.window.show_error(f"The demo sandbox could not start: {e}")
                 return
         emu = self.emulator
-        regions = emu.core.regions()
+        regions = emu.regions()
         conn = connection_for_emulator(emu.client_config(), emu.base_url, regions=regions)
         if self.args.read_only:
             conn.read_only = True

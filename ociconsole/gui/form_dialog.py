@@ -448,6 +448,8 @@ class CreateDialog(QDialog):
         self._started = False
         self._alive = True
         self._comp_lock: asyncio.Lock | None = None
+        self._need_compartments = not ctx.compartments or \
+            ctx.compartment_id not in {o.value for o in ctx.compartments}
         self.submit_task: asyncio.Task | None = None
         self.request: forms.Request | None = None
         self.setWindowTitle(spec.title)
@@ -584,15 +586,17 @@ class CreateDialog(QDialog):
 
     def _loader(self, f: Field):
         if f.type == "compartment":
-            return None if self.ctx.compartments else self._load_compartments
+            return self._load_compartments if self._need_compartments else None
         return f.options if callable(f.options) else None
 
     async def _load_compartments(self, ctx: FormContext, _values) -> list[Option]:
+        """The compartment list, when the caller had none (or not yet the current one)."""
         if self._comp_lock is None:
             self._comp_lock = asyncio.Lock()
         async with self._comp_lock:
-            if not ctx.compartments:
+            if self._need_compartments:
                 ctx.compartments = await load_compartment_options(ctx.session)
+                self._need_compartments = False
         return ctx.compartments
 
     def _init_values(self) -> None:
@@ -661,29 +665,35 @@ class CreateDialog(QDialog):
         self._refresh()
 
     def _request_options(self, f: Field) -> None:
+        """(Re)load the options of `f`; wait first if a field it depends on is still loading."""
         row = self.rows[f.name]
         if row.placeholder is None and row.wanted is None:
             row.wanted = row.value()
         row.load_error = None
+        self._gen[f.name] = gen = self._gen.get(f.name, 0) + 1  # a load in flight is now stale
         if any(d in self._loading or d in self._waiting for d in f.depends_on):
             self._waiting.add(f.name)
             self._loading.discard(f.name)
-            self._gen[f.name] = self._gen.get(f.name, 0) + 1  # a load in flight is now stale
             row.set_placeholder("Loading…")
             return
         self._waiting.discard(f.name)
+        loader = self._loader(f)
+        if loader is None:  # static options (e.g. compartments that have just arrived)
+            self._loading.discard(f.name)
+            row.set_options(self.ctx.compartments if f.type == "compartment" else list(f.options or []))
+            self.ctx.remember(f.name, row.options)
+            self._after_load(f.name)
+            return
         self._loading.add(f.name)
-        gen = self._gen[f.name] = self._gen.get(f.name, 0) + 1
         row.set_placeholder("Loading…")
-        self._tasks.replace(f"options:{f.name}", self._load_options(f, gen))
+        self._tasks.replace(f"options:{f.name}", self._load_options(f, loader, gen))
 
     def _retry_load(self, f: Field) -> None:
-        if self._alive and self._loader(f) is not None:
+        if self._alive:
             self._request_options(f)
             self._refresh()
 
-    async def _load_options(self, f: Field, gen: int) -> None:
-        loader = self._loader(f)
+    async def _load_options(self, f: Field, loader, gen: int) -> None:
         error = None
         options: list[Option] = []
         try:
@@ -715,7 +725,7 @@ class CreateDialog(QDialog):
         # loads keep a still-valid selection), and the ones waiting for this field start now.
         self._field_changed(name, by_user=False)
         for dep in self._dependents(name):
-            if dep.name in self._waiting:
+            if dep.name in self._waiting and dep.name not in self._loading:
                 self._request_options(dep)
         self._refresh()
 
@@ -776,14 +786,15 @@ class CreateDialog(QDialog):
             labels = [self.spec.field(n).label for n in self.rows if n in self._loading or n in self._waiting]
             text = f"Loading {', '.join(_lower(x) for x in labels)}…"
         elif self._errors:
-            missing = [self.spec.field(n).label for n, e in self._errors.items()
-                       if self.rows[n].value() in (None, "") and self.spec.field(n).required]
-            others = len(self._errors) - len(missing)
+            missing, fix = [], []
+            for n in self._errors:
+                f = self.spec.field(n)
+                (missing if f.required and self.rows[n].value() in (None, "") else fix).append(f.label)
             parts = []
             if missing:
                 parts.append("Required: " + ", ".join(missing))
-            if others:
-                parts.append(f"{others} value{'s' if others > 1 else ''} to fix")
+            if fix:
+                parts.append("To fix: " + ", ".join(fix))
             text = "; ".join(parts)
         else:
             text = ""

@@ -178,19 +178,32 @@ class NumberEdit(QtWidgets.QAbstractSpinBox):
 # ---------------------------------------------------------------- combo indentation
 
 class IndentDelegate(QStyledItemDelegate):
-    """Indents combo-box popup items by their DEPTH_ROLE (compartment trees)."""
+    """Indents combo-box popup items by their DEPTH_ROLE (compartment trees); the selection
+    highlight still spans the whole row."""
 
     STEP = 16
+    PAD = 6
 
-    def initStyleOption(self, option, index) -> None:  # noqa: N802
-        super().initStyleOption(option, index)
-        depth = index.data(DEPTH_ROLE) or 0
-        if depth:
-            option.rect.adjust(depth * self.STEP, 0, 0, 0)
+    def paint(self, painter, option, index) -> None:
+        opt = QtWidgets.QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        widget = opt.widget
+        style = widget.style() if widget is not None else QtWidgets.QApplication.style()
+        opt.showDecorationSelected = True
+        style.drawPrimitive(QtWidgets.QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, widget)
+        opt.rect.adjust((index.data(DEPTH_ROLE) or 0) * self.STEP + self.PAD, 0, 0, 0)
+        State = QtWidgets.QStyle.StateFlag
+        if opt.state & State.State_Selected:  # the highlight is drawn once, full width, above
+            opt.state &= ~State.State_Selected
+            opt.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(QPalette.ColorRole.HighlightedText))
+        opt.state &= ~State.State_HasFocus
+        opt.backgroundBrush = QtGui.QBrush()
+        style.drawControl(QtWidgets.QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
 
     def sizeHint(self, option, index):  # noqa: N802
         s = super().sizeHint(option, index)
-        s.setWidth(s.width() + (index.data(DEPTH_ROLE) or 0) * self.STEP)
+        s.setWidth(s.width() + (index.data(DEPTH_ROLE) or 0) * self.STEP + 2 * self.PAD)
+        s.setHeight(max(s.height(), option.fontMetrics.height() + 8))
         return s
 
 

@@ -447,8 +447,6 @@ def terminate_instance(ctx: Context):
         if inst["lifecycleState"] == "TERMINATED":
             raise not_found("instance", inst["id"])
         return None
-    if inst["lifecycleState"] == "PROVISIONING":
-        raise incorrect_state("The instance is still provisioning; wait until it is RUNNING to terminate it")
     preserve = bool(ctx.query.get("preserveBootVolume", False))
     ctx.update("instance", inst["id"], {"lifecycleState": "TERMINATING"})
     ctx.schedule("instance", inst["id"], {"lifecycleState": "TERMINATED"}, steps=1.5, when_state="TERMINATING",

@@ -8,7 +8,7 @@ import re
 from ..auth import fingerprint_of, load_public_pem
 from ..policy import PolicyError, parse_statement
 from ..protocol import ApiError, conflict, incorrect_state, invalid, not_found, ts
-from ..registry import Context, Service
+from ..registry import Context, Result, Service
 from . import workrequests
 
 svc = Service("identity")
@@ -270,7 +270,7 @@ def delete_compartment(ctx: Context):
                               "entityUri": f"/20160918/compartments/{doc['id']}"}])
     ctx.schedule("compartment", doc["id"], {"lifecycleState": "DELETED"}, steps=2, when_state="DELETING",
                  hook="identity.wr_done", args={"wr": wr["id"]})
-    return None
+    return Result(status=202)  # accepted: the work request completes it
 
 
 @svc.op("recover_compartment")
