@@ -397,7 +397,10 @@ class _Submission:
     def resource(self, kind, res) -> None:
         d, self.dialog = self.dialog, None
         if d is not None:
-            d._accepted(self.op)
+            try:
+                d._accepted(self.op)
+            except Exception:  # noqa: BLE001 - never let the dialog break the tracking that follows
+                log.exception("closing the create dialog failed")
         if self.on_resource is not None:
             self.on_resource(kind, res)
 
@@ -458,6 +461,8 @@ class CreateDialog(QDialog):
         self._build()
         self._init_values()
         self.finished.connect(self._on_finished)
+        tasks = self._tasks
+        self.destroyed.connect(lambda *_: tasks.cancel_all())  # must not touch the deleted dialog
 
     # ------------------------------------------------------------ layout
     def _build(self) -> None:

@@ -243,6 +243,25 @@ def test_failed_option_load_shows_inline_error_and_retry(qtbot, aloop, session, 
     assert "dev-vcn" in editor(dlg, "subnet_id").currentText()
 
 
+def test_stale_option_loads_are_dropped(qtbot, aloop, session, oplog, comps, gui_emulator):
+    """Switching shapes while images are still loading: only the last shape's images count."""
+    options, ids = comps
+    dlg = open_dialog(qtbot, session, oplog, "compute.instance", ids["Development"], options)
+    calls = []
+    session.on_call(lambda service, method: calls.append(method))
+    gui_emulator.core.faults.update({"latency_ms": 150.0})
+    pick(qtbot, editor(dlg, "shape"), "VM.Standard.E4.Flex")
+    assert dlg.busy and editor(dlg, "image_id").currentText() == "Loading…"
+    assert "Loading image" in dlg.status.text()
+    assert not dlg.review_button.isEnabled()
+    pick(qtbot, editor(dlg, "shape"), "VM.Standard.A1.Flex")
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=WAIT)
+    images = [editor(dlg, "image_id").itemText(i) for i in range(editor(dlg, "image_id").count())]
+    assert images and all("aarch64" in t for t in images), images
+    assert 1 <= calls.count("list_images") <= 2  # the stale load was cancelled (before or after sending)
+    assert dlg.review_button.isEnabled()
+
+
 def test_compartments_loaded_by_the_dialog_when_not_given(qtbot, aloop, session, oplog, comps):
     _options, ids = comps
     dlg = open_dialog(qtbot, session, oplog, "network.vcn", ids["Network"])
@@ -251,6 +270,30 @@ def test_compartments_loaded_by_the_dialog_when_not_given(qtbot, aloop, session,
     labels = [combo.itemText(i) for i in range(combo.count())]
     assert labels[0] == "acme-corp" and "Frontend" in labels
     assert dlg.ctx.compartments  # remembered for the next dialog
+
+
+def test_instance_form_loads_both_compartment_pickers(qtbot, aloop, session, oplog, comps):
+    """Without a compartment list (or one that lacks the current compartment) the dialog
+    loads it; the network compartment follows the compartment, then VCNs and subnets load."""
+    options, ids = comps
+    root_only = [o for o in options if o.depth == 0]
+    dlg = open_dialog(qtbot, session, oplog, "compute.instance", ids["Development"], root_only)
+    assert editor(dlg, "compartment_id").currentText() == "Development"
+    assert editor(dlg, "network_compartment_id").currentText() == "Development"
+    assert "dev-vcn" in editor(dlg, "vcn_id").currentText()
+    assert "dev-vcn" in editor(dlg, "subnet_id").currentText()
+    # the network compartment follows the compartment until the person picks one
+    pick(qtbot, editor(dlg, "compartment_id"), "Network")
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=WAIT)
+    assert editor(dlg, "network_compartment_id").currentText() == "Network"
+    assert "hub-vcn" in editor(dlg, "vcn_id").currentText()
+    pick(qtbot, editor(dlg, "network_compartment_id"), "Development")
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=WAIT)
+    pick(qtbot, editor(dlg, "compartment_id"), "Staging")
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=WAIT)
+    assert editor(dlg, "network_compartment_id").currentText() == "Development"
+    assert "dev-vcn" in editor(dlg, "vcn_id").currentText()
+    assert all(row.error_text() == "" for row in dlg.rows.values())
 
 
 # ---------------------------------------------------------------- VCN and subnet
