@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.resources
 from functools import lru_cache
+from pathlib import Path
 
 from .qt import QColor, QIcon, QPainter, QPixmap, Qt
 
@@ -12,11 +13,20 @@ STATE_COLOURS = {
 }
 
 
+@lru_cache(maxsize=1)
+def resources_dir():
+    """resources/ — installed as the package ociconsole.resources, or the source tree's top level."""
+    try:
+        return importlib.resources.files("ociconsole.resources")
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parents[2] / "resources"
+
+
 @lru_cache(maxsize=None)
 def icon(name: str | None) -> QIcon:
     if not name:
         return QIcon()
-    path = importlib.resources.files("ociconsole.resources").joinpath(f"icons/{name}.svg")
+    path = resources_dir().joinpath(f"icons/{name}.svg")
     if not path.is_file():
         return QIcon()
     return QIcon(str(path))
