@@ -46,3 +46,33 @@ def top_level(cls):
         if isinstance(w, cls) and w.isVisible():
             return w
     return None
+
+
+def pick(qtbot, combo, text: str) -> None:
+    """Open the combo's popup and click the first item containing `text`."""
+    items = [combo.itemText(i) for i in range(combo.count())]
+    matches = [i for i, t in enumerate(items) if text in t]
+    assert matches, f"{text!r} not among {items}"
+    combo.showPopup()
+    view = combo.view()
+    index = view.model().index(matches[0], 0)
+    view.scrollTo(index)
+    qtbot.waitUntil(lambda: view.isVisible(), timeout=2000)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(index).center())
+    qtbot.waitUntil(lambda: not view.isVisible(), timeout=2000)
+    assert combo.currentIndex() == matches[0], (combo.currentText(), items[matches[0]])
+
+
+def retype(qtbot, widget, text: str) -> None:
+    """Select everything in a line edit / spin box / text box and type over it."""
+    widget.setFocus()
+    qtbot.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    if text:
+        qtbot.keyClicks(widget, text)
+    else:
+        qtbot.keyClick(widget, Qt.Key.Key_Delete)
+
+
+def click(qtbot, button) -> None:
+    assert button.isEnabled(), f"{button.text()} is disabled"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)

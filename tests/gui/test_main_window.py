@@ -199,3 +199,127 @@ def test_layout_and_place_are_remembered(qtbot, aloop, session, window):
     assert all(abs(a - b) <= 8 for a, b in zip(w2.splitter.sizes(), saved)), (w2.splitter.sizes(), saved)
     w2.close()
     _ = QApplication
+
+
+# ---------------------------------------------------------------- create and destroy, end to end
+
+def _dialog(cls):
+    from .helpers import top_level
+    return top_level(cls)
+
+
+def test_launch_stop_terminate_instance_through_the_window(qtbot, window, session):
+    from ociconsole.gui.confirm import ConfirmDialog
+    from ociconsole.gui.form_dialog import CreateDialog
+
+    from .helpers import click, pick, retype
+    instances_of(qtbot, window, "Development", "Shared-Tools")
+    before = set(table_rows(window.resources))
+    qtbot.keyClick(window.resources.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: _dialog(CreateDialog) is not None, timeout=5000)
+    dlg = _dialog(CreateDialog)
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=10_000)
+    assert dlg.row("compartment_id").editor.currentText().strip() == "Shared-Tools"
+    retype(qtbot, dlg.row("display_name").editor, "build-02")
+    pick(qtbot, dlg.row("shape").editor, "VM.Standard.E4.Flex")
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=10_000)
+    retype(qtbot, dlg.row("ocpus").editor, "2")
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=10_000)
+    pick(qtbot, dlg.row("image_id").editor, "Oracle-Linux-9")
+    pick(qtbot, dlg.row("network_compartment_id").editor, "Development")
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=10_000)
+    pick(qtbot, dlg.row("vcn_id").editor, "dev-vcn")
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=10_000)
+    pick(qtbot, dlg.row("subnet_id").editor, "dev-vcn-private")
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=10_000)
+    assert dlg.row("assign_public_ip").editor.isChecked() is False  # private subnet: no public IP
+    click(qtbot, dlg.review_button)
+    click(qtbot, dlg.create_button)
+    qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=10_000)
+    op = window.oplog.operations[-1]
+    assert op.title == "Create instance build-02"
+    # the new row appears at once and follows PROVISIONING -> RUNNING in the table
+    qtbot.waitUntil(lambda: "build-02" in table_rows(window.resources), timeout=10_000)
+    qtbot.waitUntil(lambda: op.state.done, timeout=20_000)
+    assert op.state.value == "Succeeded" and op.detail == "RUNNING", (op.detail, op.error)
+    assert set(table_rows(window.resources)) == before | {"build-02"}
+    row = table_rows(window.resources).index("build-02")
+    qtbot.waitUntil(lambda: window.resources.proxy.index(row, 1).data() == "RUNNING", timeout=5000)
+
+    # stop it
+    click_index(qtbot, window.resources.table, window.resources.proxy.index(row, 0))
+    next(a for a in window._kind_actions if a.text() == "Stop").trigger()
+    stop_op = window.oplog.operations[-1]
+    qtbot.waitUntil(lambda: stop_op.state.done, timeout=20_000)
+    assert stop_op.detail == "STOPPED"
+
+    # terminate with the Delete key: the name must be typed, the boot volume kept
+    click_index(qtbot, window.resources.table, window.resources.proxy.index(row, 0))
+    window.activateWindow()  # the offscreen platform does not give focus back after a dialog
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    window.resources.table.setFocus()
+    qtbot.keyClick(window.resources.table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: _dialog(ConfirmDialog) is not None, timeout=5000)
+    conf = _dialog(ConfirmDialog)
+    assert not conf.ok_button.isEnabled()
+    qtbot.keyClicks(conf.input, "build-02")
+    assert conf.ok_button.isEnabled()
+    conf.option_boxes["keep_boot_volume"].setChecked(True)
+    click(qtbot, conf.ok_button)
+    term = window.oplog.operations[-1]
+    assert term.title == "Terminating instance build-02"
+    qtbot.waitUntil(lambda: term.state.done, timeout=20_000)
+    assert term.state.value == "Succeeded", term.error
+    qtbot.waitUntil(lambda: window.resources.proxy.index(row, 1).data() == "TERMINATED", timeout=10_000)
+    kept = [b for b in window.resources.model.rows if b.display_name == "build-02"]
+    assert kept
+    # the boot volume was kept
+    open_tree_path(qtbot, window, "Development", "Shared-Tools", "Compute", "Boot volumes")
+    qtbot.waitUntil(lambda: "build-02 (Boot Volume)" in table_rows(window.resources), timeout=10_000)
+
+
+def test_create_compartment_and_vcn_through_the_window(qtbot, window, session):
+    from ociconsole.gui.form_dialog import CreateDialog
+
+    from .helpers import click, retype
+    # a compartment: select a compartment node, its table lists child compartments
+    open_tree_path(qtbot, window, "Staging")
+    qtbot.waitUntil(lambda: window.resources.kind is not None
+                    and window.resources.kind.id == "identity.compartment", timeout=5000)
+    qtbot.waitUntil(lambda: set(table_rows(window.resources)) == {"QA", "Web"}, timeout=5000)
+    window.create_action.trigger()
+    qtbot.waitUntil(lambda: _dialog(CreateDialog) is not None, timeout=5000)
+    dlg = _dialog(CreateDialog)
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=10_000)
+    retype(qtbot, dlg.row("name").editor, "Perf")
+    retype(qtbot, dlg.row("description").editor, "Performance tests")
+    click(qtbot, dlg.review_button)
+    assert "oci iam compartment create" in dlg.cli_view.text() and "--name Perf" in dlg.cli_view.text()
+    click(qtbot, dlg.create_button)
+    qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=10_000)
+    op = window.oplog.operations[-1]
+    qtbot.waitUntil(lambda: op.state.done, timeout=10_000)
+    assert op.state.value == "Succeeded", op.error
+    qtbot.waitUntil(lambda: "Perf" in table_rows(window.resources), timeout=5000)
+
+    # a VCN in it
+    open_tree_path(qtbot, window, "Staging", "Networking", "VCNs")
+    qtbot.waitUntil(lambda: "staging-vcn" in table_rows(window.resources), timeout=5000)
+    window.create_action.trigger()
+    qtbot.waitUntil(lambda: _dialog(CreateDialog) is not None, timeout=5000)
+    dlg = _dialog(CreateDialog)
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=10_000)
+    retype(qtbot, dlg.row("display_name").editor, "perf-vcn")
+    retype(qtbot, dlg.row("cidr_block").editor, "10.40.0.0/33")
+    qtbot.waitUntil(lambda: dlg.row("cidr_block").error_text() != "", timeout=2000)
+    assert not dlg.review_button.isEnabled()
+    retype(qtbot, dlg.row("cidr_block").editor, "10.40.0.0/16")
+    retype(qtbot, dlg.row("dns_label").editor, "perf")
+    qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=2000)
+    click(qtbot, dlg.review_button)
+    click(qtbot, dlg.create_button)
+    qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=10_000)
+    op = window.oplog.operations[-1]
+    qtbot.waitUntil(lambda: op.state.done, timeout=10_000)
+    assert op.state.value == "Succeeded" and op.detail == "AVAILABLE", (op.detail, op.error)
+    assert "perf-vcn" in table_rows(window.resources)
