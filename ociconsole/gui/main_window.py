@@ -487,8 +487,16 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
         self.save_layout()
-        self._tasks.cancel_all()
+        self.shutdown()
         super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop every timer and pending load of this window (it is going away)."""
+        self._tasks.cancel_all()
+        self._probe.stop()
+        self._expiry_timer.stop()
+        self.resources.stop()
+        self.detail.clear()
 
 
 class _Placeholder:

@@ -243,7 +243,14 @@ class ResourceView(QWidget):
         self.create_button.setText(f"Create {kind.singular.lower()}")
         self.reload()
 
+    def stop(self) -> None:
+        """No more loads or self-refreshes (the window is closing)."""
+        self._refresh_timer.stop()
+        self.generation += 1
+        self._tasks.cancel_all()
+
     def clear(self) -> None:
+        self._refresh_timer.stop()
         self.generation += 1
         self._tasks.cancel_all()
         self.kind = None

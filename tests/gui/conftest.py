@@ -35,9 +35,13 @@ def aloop(qapp):
     loop = qasync.QEventLoop(qapp, already_running=True)
     asyncio.set_event_loop(loop)
     yield loop
+    import time
     for t in asyncio.all_tasks(loop):
         t.cancel()
-    qapp.processEvents()
+    deadline = time.monotonic() + 2.0
+    while any(not t.done() for t in asyncio.all_tasks(loop)) and time.monotonic() < deadline:
+        qapp.processEvents()
+        time.sleep(0.005)
     loop._QEventLoop__is_running = False  # noqa: SLF001 - qasync keeps no public way to unset it
     asyncio.events._set_running_loop(None)  # noqa: SLF001
     loop.close()
