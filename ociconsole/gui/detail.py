@@ -63,6 +63,11 @@ def _text(v) -> str:
         return "—" if not v else ", ".join(f"{k}={x}" for k, x in v.items())
     if isinstance(v, float):
         return f"{v:g}"
+    if isinstance(v, str) and len(v) >= 19 and v[4] == "-" and v[10] == "T":
+        try:
+            return _text(_dt.datetime.fromisoformat(v.replace("Z", "+00:00")))
+        except ValueError:
+            pass
     return str(v)
 
 
@@ -77,6 +82,7 @@ class DetailPane(QWidget):
         self._history: list[tuple[ResourceKind, object]] = []
         self._tasks = aio.TaskGroup()
         self.generation = 0
+        self.name_of = lambda ocid: None  # OCID -> known name (compartments), set by the window
 
         self.back = QToolButton()
         self.back.setIcon(icon("back"))
@@ -210,7 +216,12 @@ class DetailPane(QWidget):
         mono = QFont("monospace")
         mono.setStyleHint(QFont.StyleHint.Monospace)
         for label, text in flatten(oci.util.to_dict(resource)):
-            item = QTreeWidgetItem([label, text])
+            shown = text
+            if text.startswith("ocid1."):
+                name = self.name_of(text)
+                if name and label != "Id":
+                    shown = f"{name}  ({text})"
+            item = QTreeWidgetItem([label, shown])
             if text.startswith("ocid1."):
                 item.setFont(1, mono)
             item.setToolTip(1, text)

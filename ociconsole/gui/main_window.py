@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
 
         self.resources = ResourceView()
         self.detail = DetailPane()
+        self.detail.name_of = self._known_name
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(self.resources)
@@ -348,6 +349,9 @@ class MainWindow(QMainWindow):
         self.tree.setCurrentIndex(idx)
         self.tree.scrollTo(idx)
         return True
+
+    def _known_name(self, ocid: str) -> str | None:
+        return self.tree_model.name_of(ocid)
 
     def _show_detail(self, kind, resource) -> None:
         if resource is not None and self.session is not None:

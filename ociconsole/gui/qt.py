@@ -13,7 +13,7 @@ from PySide6.QtCore import (  # noqa: E402,F401
     QUrl, Signal, Slot,
 )
 from PySide6.QtGui import (  # noqa: E402,F401
-    QAction, QBrush, QClipboard, QColor, QDesktopServices, QFont, QFontMetrics, QGuiApplication, QIcon,
+    QAction, QBrush, QClipboard, QColor, QDesktopServices, QFont, QFontMetrics, QGuiApplication, QIcon, QImage,
     QKeySequence, QPainter, QPalette, QPixmap, QShortcut, QStandardItem, QStandardItemModel,
 )
 from PySide6.QtWidgets import (  # noqa: E402,F401

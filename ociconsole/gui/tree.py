@@ -59,6 +59,7 @@ class CompartmentTreeModel(QAbstractItemModel):
         self._by_id: dict[str, Node] = {}
         self._subtree: dict[str, list] | None = None
         self._parents: dict[str, str] = {}
+        self._names: dict[str, str] = {}
         self._tasks = aio.TaskGroup()
         self.generation = 0
 
@@ -73,6 +74,7 @@ class CompartmentTreeModel(QAbstractItemModel):
         self._by_id = {}
         self._subtree = None
         self._parents = {}
+        self._names = {tenancy.id: tenancy.name}
         top = self._make_compartment(self._root, tenancy, is_root=True)
         self._root.children.append(top)
         self.endResetModel()
@@ -112,6 +114,7 @@ class CompartmentTreeModel(QAbstractItemModel):
         for parent, children in tree.items():
             for c in children:
                 self._parents[c.id] = parent
+                self._names[c.id] = c.name
         # nodes that were waiting for a per-compartment load can be filled now
         for node in list(self._by_id.values()):
             if node.loading:
@@ -231,6 +234,10 @@ class CompartmentTreeModel(QAbstractItemModel):
     def _compartment_name(self, comp_id: str) -> str:
         n = self._by_id.get(comp_id)
         return n.label if n else comp_id
+
+    def name_of(self, comp_id: str) -> str | None:
+        n = self._by_id.get(comp_id)
+        return n.label if n is not None else self._names.get(comp_id)
 
     def compartment_node(self, comp_id: str) -> Node | None:
         return self._by_id.get(comp_id)
