@@ -5,7 +5,9 @@ pyproject.toml."""
 from setuptools import find_packages, setup
 
 setup(
-    packages=find_packages(include=["ociconsole", "ociconsole.*"]) + ["ociconsole.resources"],
-    package_dir={"ociconsole.resources": "resources"},
-    package_data={"ociconsole.resources": ["icons/*.svg", "*.qss"]},
+    packages=find_packages(include=["ociconsole", "ociconsole.*"])
+    + ["ociconsole.resources", "ociconsole.resources.icons"],
+    package_dir={"ociconsole.resources": "resources", "ociconsole.resources.icons": "resources/icons"},
+    package_data={"ociconsole.resources": ["*.qss"], "ociconsole.resources.icons": ["*.svg"]},
+    include_package_data=False,
 )
