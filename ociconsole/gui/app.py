@@ -52,17 +52,27 @@ class Console:
     # ------------------------------------------------------------ choosing a connection
     def start(self) -> None:
         from ..core.config import resolve_config_path, resolve_profile_name
-        from . import aio
+        from . import aio, settings
 
         self.window.show()
-        if self.args.demo:
+        last = settings.get("connection/last")
+        if self.args.demo or (last == "demo" and not (self.args.config_file or self.args.profile)):
             aio.spawn(self.connect_demo(reset=self.args.demo_reset), name="connect-demo")
             return
         path = resolve_config_path(self.args.config_file)
         if path.exists():
-            self.connect_profile(str(path), resolve_profile_name(self.args.profile), self.args.region)
+            profile = resolve_profile_name(self.args.profile)
+            if not self.args.profile and not os.environ.get("OCI_CLI_PROFILE") and last.startswith(f"{path}|"):
+                profile = last.partition("|")[2]  # the profile used last time with this file
+            self.connect_profile(str(path), profile, self.args.region or self.last_region(f"{path}|{profile}"))
         else:
             self.first_run()
+
+    @staticmethod
+    def last_region(key: str) -> str | None:
+        from . import settings
+        saved_key, _, region = settings.get("connection/region").rpartition("|")
+        return region if saved_key == key and region else None
 
     def profile_entries(self, config_path: str | None) -> list[tuple[str, str]]:
         from ..core.config import read_profiles, resolve_config_path
@@ -100,6 +110,9 @@ class Console:
         emu = self.emulator
         regions = emu.regions()
         conn = connection_for_emulator(emu.client_config(), emu.base_url, regions=regions)
+        region = self.last_region("demo")
+        if region in regions and region != conn.region:
+            conn = conn.with_region(region)
         if self.args.read_only:
             conn.read_only = True
         self._use(conn, "demo", None)
@@ -142,6 +155,10 @@ class Console:
             self._connection_failed(e, profile.path)
             return
         key = f"{profile.path}|{profile.name}"
+        if region is None:
+            remembered = self.last_region(key)
+            if remembered:
+                conn = conn.with_region(remembered)
         self._use(conn, key, profile.path)
         settings.set("connection/last", key)
 

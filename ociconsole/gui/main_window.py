@@ -217,7 +217,7 @@ class MainWindow(QMainWindow):
         region = self.region_combo.itemData(i)
         if not region or self.session is None or region == self.session.connection.region:
             return
-        settings.set("connection/region", region)
+        settings.set("connection/region", f"{getattr(self, '_connection_key', '')}|{region}")
         new = self.session.with_region(region)
         comp, kind = self.current_compartment, self.current_kind
         old = self.session

@@ -323,3 +323,36 @@ def test_create_compartment_and_vcn_through_the_window(qtbot, window, session):
     qtbot.waitUntil(lambda: op.state.done, timeout=10_000)
     assert op.state.value == "Succeeded" and op.detail == "AVAILABLE", (op.detail, op.error)
     assert "perf-vcn" in table_rows(window.resources)
+
+
+def test_multi_select_runs_the_action_on_each(qtbot, window):
+    instances_of(qtbot, window, "Production", "Web", "Frontend")
+    table = window.resources.table
+    click_index(qtbot, table, window.resources.proxy.index(0, 0))
+    rect = table.visualRect(window.resources.proxy.index(1, 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier,
+                     rect.center())
+    assert [r.display_name for r in window.resources.selected_resources()] == ["web-01", "web-02"]
+    n = len(window.oplog.operations)
+    next(a for a in window._kind_actions if a.text() == "Stop").trigger()
+    ops = window.oplog.operations[n:]
+    assert sorted(o.title for o in ops) == ["Stopping instance web-01", "Stopping instance web-02"]
+    qtbot.waitUntil(lambda: all(o.state.done for o in ops), timeout=20_000)
+    assert [o.detail for o in ops] == ["STOPPED", "STOPPED"]
+
+
+def test_last_connection_and_region_are_used_at_start(qtbot, aloop, tmp_path, monkeypatch):
+    from ociconsole.gui.app import Console, build_parser
+    settings.set("connection/last", "demo")
+    settings.set("connection/region", "demo|us-phoenix-1")
+    console = Console(QApplication.instance(), build_parser().parse_args([]))
+    qtbot.addWidget(console.window)
+    try:
+        with qtbot.waitSignal(console.window.ready, timeout=30_000):
+            console.start()
+        assert console.session.connection.is_demo
+        assert console.session.connection.region == "us-phoenix-1"
+        assert console.window.region_combo.currentData() == "us-phoenix-1"
+    finally:
+        console.window.shutdown()
+        console.shutdown()
