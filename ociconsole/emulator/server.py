@@ -128,6 +128,32 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
+    def __init__(self, *a, **kw):
+        self.open_connections: set[socket.socket] = set()
+        self._conn_lock = threading.Lock()
+        super().__init__(*a, **kw)
+
+    def process_request(self, request, client_address):
+        with self._conn_lock:
+            self.open_connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request):
+        with self._conn_lock:
+            self.open_connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_open_connections(self) -> None:
+        """Stopping means stopping: kept-alive client connections are closed too."""
+        with self._conn_lock:
+            conns = list(self.open_connections)
+            self.open_connections.clear()
+        for c in conns:
+            try:
+                c.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
     def handle_error(self, request, client_address):
         log.debug("connection error from %s", client_address, exc_info=True)
 
@@ -161,5 +187,6 @@ class HttpServer:
                 pass
             stopper.join(0.01)
         self.httpd.server_close()
+        self.httpd.close_open_connections()
         if self._thread is not None:
             self._thread.join(timeout=5)

@@ -231,14 +231,14 @@ class MainWindow(QMainWindow):
         old.close()
 
     def _health_changed(self, health) -> None:
-        if health.reachable:
+        if health.reachable and health.failures == 0:
             if self._probe.isActive():
                 self._probe.stop()
                 self._set_conn_state(True)
                 self.refresh()
             else:
                 self._set_conn_state(True)
-        elif health.last_error is not None and health.last_error.kind == "connection":
+        elif not health.reachable and health.last_error is not None and health.last_error.kind == "connection":
             self._set_conn_state(False, health.last_error)
             if not self._probe.isActive():
                 self._probe.start()
