@@ -162,6 +162,13 @@ def ssh_public_keys(text, required: bool = False) -> str | None:
         kind = blob[4:4 + int.from_bytes(blob[:4], "big")].decode("latin-1")
         if kind != m.group(1):
             return f"Line {i}: the key says {m.group(1)} but its data is a {kind or 'different'} key"
+        if not kind.startswith("sk-"):  # security-key types are not parsed by cryptography
+            from cryptography.exceptions import UnsupportedAlgorithm
+            from cryptography.hazmat.primitives.serialization import load_ssh_public_key
+            try:
+                load_ssh_public_key(f"{kind} {m.group(4)}".encode())
+            except (ValueError, UnsupportedAlgorithm):
+                return f"Line {i}: the {kind} key data is incomplete or damaged"
     return None
 
 
@@ -222,12 +229,14 @@ def policy_statement(s) -> str | None:
         if re.fullmatch(r"define\s+(tenancy|group|dynamic-group)\s+[\w-]+\s+as\s+ocid1\.[\w.-]+", text, re.I):
             return None
         return "Write: Define tenancy <alias> as <ocid>"
-    m = re.fullmatch(r"(allow|endorse|admit)\s+(.+?)\s+to\s+(.+)", text, re.I)
+    m = re.fullmatch(rf"(allow|endorse|admit)\s+({_SUBJECT.pattern})\s+to\s+(.+)", text, re.I)
     if not m:
-        return "Start with 'Allow <subject> to ...'"
-    subject, rest = m.group(2), m.group(3)
-    if not _SUBJECT.fullmatch(subject):
-        return f"Unknown subject '{subject}': use group <name>, dynamic-group <name>, any-user or service <name>"
+        rough = re.fullmatch(r"(allow|endorse|admit)\s+(.+?)\s+to\s+(.+)", text, re.I)
+        if not rough:
+            return "Start with 'Allow <subject> to ...'"
+        return (f"Unknown subject '{rough.group(2)}': use group <name>, dynamic-group <name>, any-user "
+                "or service <name>")
+    rest = m.group(m.lastindex)
     rest = re.split(r"\s+where\s+", rest, maxsplit=1, flags=re.I)
     cond = rest[1] if len(rest) > 1 else None
     im = re.fullmatch(r"(.+?)\s+in\s+(.+)", rest[0], re.I)

@@ -67,8 +67,10 @@ class Connection:
         return f"{self.emulator_url}/{module}"
 
     def describe_endpoint(self) -> str:
-        if self.emulator_url:
+        if self.emulator_url and self.profile is None:
             return f"demo sandbox at {self.emulator_url}"
+        if self.emulator_url:
+            return f"{self.emulator_url} (profile {self.label}, {self.region})"
         return f"OCI {self.region}"
 
     def endpoint_host(self, service: str) -> str:
@@ -111,8 +113,12 @@ def connection_from_profile(profile: Profile, region: str | None = None, passphr
         signer = _signer_with_key(profile, key)
         cfg.update(user=profile.user, fingerprint=profile.fingerprint)
     home = profile.extra.get("home_region") or region
+    # `ociconsole_endpoint = http://127.0.0.1:PORT` sends the profile's requests to an emulator
+    # (`ociconsole-emulator --config-out` writes it) instead of OCI's regional endpoints.
+    endpoint = (profile.extra.get("ociconsole_endpoint") or "").rstrip("/") or None
+    read_only = read_only or str(profile.extra.get("ociconsole_read_only", "")).lower() in ("true", "yes", "1")
     return Connection(label=profile.name, config=cfg, signer=signer, region=region, home_region=home,
-                      profile=profile, read_only=read_only or profile.extra.get("ociconsole_read_only") == "true")
+                      emulator_url=endpoint, profile=profile, read_only=read_only)
 
 
 def _signer_with_key(profile: Profile, key):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import configparser
 import logging
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -57,6 +58,17 @@ class Emulator:
         self._server: HttpServer | None = None
         self._tmpdir: tempfile.TemporaryDirectory | None = None
         self._lock = threading.Lock()
+        # files the services keep (object bytes): next to the state file, or a temp dir removed at stop
+        if options.state:
+            state = Path(options.state).resolve()
+            self.files_dir = state.with_name(state.name + ".files")
+            self._files_temp = False
+        else:
+            self.files_dir = Path(tempfile.mkdtemp(prefix="ociemu-files-"))
+            self._files_temp = True
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(self.files_dir / "spool", ignore_errors=True)  # bodies of requests a crash cut short
+        self.core.files_dir = self.files_dir
         self._prepare()
 
     # ------------------------------------------------------------ state
@@ -66,6 +78,11 @@ class Emulator:
             with self.store.transaction():
                 seed_state(self.core, self.options.seed, self.options.seed_options)
         self.core.tenancy_id = self.store.meta("tenancy_id")
+        # hooks named "<service>.on_start" reconcile a service's files with the state (after a crash)
+        with self.store.transaction():
+            for name, fn in self.core.hooks.items():
+                if name.endswith(".on_start"):
+                    fn(self.core, {}, {})
         self._install_auth()
         self._install_admin()
         self._write_admin_key()
@@ -156,6 +173,9 @@ class Emulator:
         sect = cp[profile] if profile != DEFAULT_PROFILE else cp["DEFAULT"]
         for k, v in self.client_config().items():
             sect[k] = v
+        if self._server is not None:
+            # read by ociconsole (ignored by the SDK and the CLI): send this profile's requests here
+            sect["ociconsole_endpoint"] = self.base_url
         fd = os.open(str(path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as f:
             cp.write(f)
@@ -225,6 +245,11 @@ class Emulator:
         keep = {k: self.store.meta(k) for k in ("admin_private_key", "token_signing_key")}
         with self.store.lock:
             self.store.clear()
+            for child in self.files_dir.iterdir():
+                if child.is_dir() and child.name != "spool":
+                    shutil.rmtree(child, ignore_errors=True)
+                elif not child.is_dir():
+                    child.unlink()
             with self.store.transaction():
                 for k, v in keep.items():
                     self.store.set_meta(k, v)
@@ -247,6 +272,8 @@ class Emulator:
                 self._server.stop()
                 self._server = None
             self.store.close()
+            if self._files_temp:
+                shutil.rmtree(self.files_dir, ignore_errors=True)
             if self._tmpdir is not None:
                 self._tmpdir.cleanup()
                 self._tmpdir = None

@@ -66,13 +66,15 @@ def parse_statement(stmt: str) -> dict:
         if not m:
             raise PolicyError("expected 'Define tenancy|group|dynamic-group <alias> as <ocid>'")
         return {"kind": "define"}
-    m = re.match(r"^(allow|endorse|admit|deny)\s+(.+?)\s+to\s+(.+)$", s, re.I)
+    subject_re = _SUBJECT.pattern.lstrip("^").rstrip("$")
+    m = re.match(rf"^(allow|endorse|admit|deny)\s+({subject_re})\s+to\s+(.+)$", s, re.I)
     if not m:
-        raise PolicyError("expected 'Allow <subject> to <verb> <resource-type> in <location>'")
-    action, subject, rest = m.group(1).lower(), m.group(2), m.group(3)
-    if not _SUBJECT.match(subject):
-        raise PolicyError(f"unrecognised subject '{subject}' (expected group <name>, dynamic-group <name>, "
+        rough = re.match(r"^(allow|endorse|admit|deny)\s+(.+?)\s+to\s+(.+)$", s, re.I)
+        if not rough:
+            raise PolicyError("expected 'Allow <subject> to <verb> <resource-type> in <location>'")
+        raise PolicyError(f"unrecognised subject '{rough.group(2)}' (expected group <name>, dynamic-group <name>, "
                           "any-user, any-group or service <name>)")
+    action, subject, rest = m.group(1).lower(), m.group(2), m.group(m.lastindex)
     where = None
     wm = re.search(r"\s+where\s+(.+)$", rest, re.I)
     if wm:

@@ -46,6 +46,8 @@ class Console:
         self.oplog = OperationLog()
         self.window = MainWindow(self.oplog)
         self.window.profileSwitchRequested.connect(self.switch)
+        self.window.authFailed.connect(lambda e: self._connection_failed(e, self._config_path))
+        self._config_path: str | None = None
         self._dialogs: list = []
         self.exit_code = 0
 
@@ -148,7 +150,13 @@ class Console:
     def _finish_profile(self, profile, region: str | None, passphrase: str | None) -> None:
         from ..core.connection import connection_from_profile
         from ..core.errors import OciError
-        from . import settings
+        from . import crash, settings
+        crash.register_secret(passphrase)
+        if profile.kind == "session_token":
+            try:
+                crash.register_secret(Path(os.path.expanduser(profile.security_token_file)).read_text().strip())
+            except OSError:
+                pass
         try:
             conn = connection_from_profile(profile, region or None, passphrase, read_only=self.args.read_only)
         except OciError as e:
@@ -164,6 +172,7 @@ class Console:
 
     def _use(self, conn, key: str, config_path: str | None) -> None:
         from ..services.runtime import Session
+        self._config_path = config_path
         session = Session(conn)
         self.session = session
         self.window.set_profiles(self.profile_entries(config_path), key)
@@ -175,12 +184,18 @@ class Console:
         self.window.set_profiles(self.profile_entries(config_path), "")
         from .qt import QMessageBox
         box = QMessageBox(QMessageBox.Icon.Warning, "Cannot connect", error.summary(), parent=self.window)
-        box.setInformativeText("Fix the profile (see the message), choose another profile in the toolbar, "
-                               "or try the demo sandbox.")
+        box.setInformativeText(_how_to_fix(error))
         box.setDetailedText(error.details())
         demo = box.addButton("Use the demo sandbox", QMessageBox.ButtonRole.AcceptRole)
+        setup = box.addButton("Set up a profile…", QMessageBox.ButtonRole.ActionRole)
         box.addButton(QMessageBox.StandardButton.Close)
-        box.buttonClicked.connect(lambda b: b is demo and self.switch("demo"))
+
+        def clicked(b):
+            if b is demo:
+                self.switch("demo")
+            elif b is setup:
+                self.first_run()
+        box.buttonClicked.connect(clicked)
         box.open()
         self._dialogs.append(box)
 
@@ -249,6 +264,20 @@ class Console:
         if self.emulator is not None:
             self.emulator.stop()
             self.emulator = None
+
+
+def _how_to_fix(error) -> str:
+    code = getattr(error, "code", "")
+    if code == "SessionExpired":
+        return "Refresh the session token (oci session refresh, or oci session authenticate) and reconnect."
+    if code in ("WrongPassphrase", "MissingPassphrase"):
+        return "Enter the key's passphrase again, or choose another profile."
+    if getattr(error, "status", None) == 401 or getattr(error, "kind", "") == "auth":
+        return ("OCI refused the profile's credentials. Check the user and tenancy OCIDs and the fingerprint in the "
+                "config file, and that the key's public half is uploaded under User settings › API keys "
+                "(a deleted or deactivated key is refused). Then reconnect, choose another profile in the "
+                "toolbar, or set up a new profile.")
+    return "Fix the profile (see the message), choose another profile in the toolbar, or try the demo sandbox."
 
 
 async def _wait(cond, timeout: float) -> None:

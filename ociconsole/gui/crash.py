@@ -99,10 +99,26 @@ _PATTERNS: list[tuple[re.Pattern, object]] = [
 ]
 
 
+_KNOWN_SECRETS: set[str] = set()
+_known_lock = threading.Lock()
+
+
+def register_secret(value: str | None) -> None:
+    """A secret the app holds (a passphrase, a session token): redacted verbatim wherever it appears."""
+    if value and len(value) >= 4:
+        with _known_lock:
+            _KNOWN_SECRETS.add(value)
+
+
 def redact(text: str) -> str:
     """`text` with private keys, passphrases, signatures and tokens replaced by [REDACTED]."""
     if not text:
         return text
+    with _known_lock:
+        known = sorted(_KNOWN_SECRETS, key=len, reverse=True)
+    for secret in known:
+        if secret in text:
+            text = text.replace(secret, REDACTED)
     for pattern, repl in _PATTERNS:
         text = pattern.sub(repl, text)
     return text

@@ -34,6 +34,7 @@ PROBE_SECONDS = 3.0
 class MainWindow(QMainWindow):
     profileSwitchRequested = Signal(str)  # "demo" or "<config path>|<profile>"
     ready = Signal()  # the tree is shown and the last place restored
+    authFailed = Signal(object)  # OciError: the profile's credentials were refused (once per session)
 
     def __init__(self, oplog: OperationLog | None = None):
         super().__init__()
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self.resources.createRequested.connect(self.open_create)
         self.resources.actionRequested.connect(self.request_action)
         self.resources.loaded.connect(lambda k, n: self._update_action_buttons())
+        self.resources.loadFailed.connect(lambda e: e.kind == "auth" and self._auth_failed(e))
         self.detail.actionRequested.connect(self.request_action)
 
         # ---- activity
@@ -164,6 +166,7 @@ class MainWindow(QMainWindow):
         """Show a (new) connection: tree from its tenancy, restore the last place."""
         old = self.session
         self._connection_key = key
+        self._auth_reported = False
         self.session = session
         self._restoring = True
         self._tasks.cancel_all()
@@ -186,7 +189,10 @@ class MainWindow(QMainWindow):
         except OciError as e:
             self._set_conn_state(False, e)
             self.show_error(f"Cannot open the tenancy: {e.summary()}", e)
-            self._probe.start()
+            if e.kind == "auth":
+                self._auth_failed(e)  # retrying cannot help: the profile must be fixed
+            else:
+                self._probe.start()
             return
         if session is not self.session:
             return
@@ -242,6 +248,11 @@ class MainWindow(QMainWindow):
             self._set_conn_state(False, health.last_error)
             if not self._probe.isActive():
                 self._probe.start()
+
+    def _auth_failed(self, error: OciError) -> None:
+        if not getattr(self, "_auth_reported", False):
+            self._auth_reported = True
+            self.authFailed.emit(error)
 
     def _probe_connection(self) -> None:
         if self.session is None:
