@@ -161,6 +161,8 @@ class Authenticator:
         for p in ("keyId", "signature", "headers"):
             if p not in params:
                 raise _unauth(f"The signature is missing its '{p}' parameter")
+        if params.get("version", "1") != "1":
+            raise _unauth(f"Unsupported signature version '{params['version'][:10]}'")
         algorithm = params.get("algorithm", "rsa-sha256")
         if algorithm != "rsa-sha256":
             raise _unauth(f"Unsupported signature algorithm '{algorithm}'")
