@@ -4,18 +4,28 @@ raw HTTP request -> region/module prefix -> route (from the SDK's operation spec
 -> fault/latency injection -> signature check -> query/header/body validation
 -> transaction { advance lifecycles -> retry-token replay -> handler -> filter, sort,
 paginate, project to the response model } -> JSON response with opc-request-id.
+
+Operations whose SDK body type is `stream` (object uploads) get their body as a SpooledBody:
+the server hands over a reader and the core writes it to a file (size, MD5) before taking the
+state lock. A handler may answer with a streamed Result (`stream` + `length`, e.g. an object's
+bytes read from disk). Services may also declare unsigned routes (`Service.public`, used by
+pre-authenticated requests) that bypass the SDK routes and the signature check.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import logging
+import os
 import random
+import tempfile
 import threading
 import time
 import traceback
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
@@ -23,7 +33,7 @@ from . import models
 from .auth import Authenticator, Principal
 from .faults import FaultInjector
 from .protocol import ApiError, invalid, request_id
-from .registry import Context, Result, Service
+from .registry import Context, Result, Service, SpooledBody
 from .spec import OpSpec, module_specs
 from .store import Store
 
@@ -40,7 +50,7 @@ class RawRequest:
     method: str
     target: str  # path + "?" + query, as received
     headers: Any  # case-insensitive mapping (http.client.HTTPMessage)
-    body: bytes | None
+    body: Any  # bytes | None, or a file-like reader for streamed bodies (see EmulatorCore.streams_body)
 
 
 @dataclass
@@ -49,6 +59,7 @@ class RawResponse:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     action: str | None = None  # "reset" | "lost": drop the connection instead of answering
+    stream: Any = None  # iterable of bytes sent instead of `body` (content-length in headers)
 
 
 class _Headers:
@@ -62,6 +73,10 @@ class _Headers:
 
     def __contains__(self, name: str) -> bool:
         return name.lower() in self._d
+
+    def items(self):
+        """(lower-case name, value) pairs, e.g. for opc-meta-* headers."""
+        return self._d.items()
 
 
 # ------------------------------------------------------------------ routing
@@ -81,8 +96,12 @@ class Router:
                     node = node.setdefault("lit", {}).setdefault(s, {})
             node.setdefault("ops", {}).setdefault(op.method, (key, op, segs))
 
-    def match(self, segments: list[str], method: str):
-        """Return ((key, op, template), params) or raise 404/405."""
+    def match(self, segments: list[str], method: str, raw_path: str | None = None):
+        """Return ((key, op, template), params) or raise 404/405.
+
+        `raw_path` (the path the segments came from) keeps a last parameter exact: an object
+        name may hold '/', '//' or end with '/'.
+        """
         found = self._walk(self.root, segments, 0)
         if found is None:
             # a greedy last parameter (object names may contain '/')
@@ -102,7 +121,9 @@ class Router:
         n = len(template)
         for i, t in enumerate(template):
             if t.startswith("{"):
-                if i == n - 1 and len(segments) > n:
+                if i == n - 1 and raw_path is not None:
+                    raw = _tail(raw_path, i) or segments[i]
+                elif i == n - 1 and len(segments) > n:
                     raw = "/".join(segments[i:])
                 else:
                     raw = segments[i]
@@ -130,6 +151,18 @@ class Router:
                     if template and template[-1].startswith("{") and len(template) == cut:
                         return node
         return None
+
+
+def _tail(path: str, skip: int) -> str:
+    """What follows the first `skip` non-empty segments of `path` (and the '/' after them), verbatim."""
+    pos = 0
+    for _ in range(skip):
+        while pos < len(path) and path[pos] == "/":
+            pos += 1
+        pos = path.find("/", pos)
+        if pos < 0:
+            return ""
+    return path[pos + 1:] if path.startswith("/", pos) else path[pos:]
 
 
 # ------------------------------------------------------------------ query parsing
@@ -209,6 +242,16 @@ class EmulatorCore:
         self.op_calls: dict[tuple[str, str], int] = {}
         self.strict_violations: list[str] = []
         self.admin_handlers: dict[str, Any] = {}
+        # where services keep files (object bytes) and streamed bodies are spooled; set by the app
+        self.files_dir: Path | None = None
+        # unsigned routes: (module, first segment) -> handler; root segment -> (module, handler)
+        self.public_routes: dict[tuple[str, str], Any] = {}
+        self.root_routes: dict[str, tuple[str, Any]] = {}
+        for svc in services:
+            for seg, (fn, root) in svc.public_routes.items():
+                self.public_routes[(svc.sdk_module, seg)] = fn
+                if root:
+                    self.root_routes[seg] = (svc.sdk_module, fn)
 
     # ------------------------------------------------------------ services
     @property
@@ -300,17 +343,25 @@ class EmulatorCore:
         headers = _Headers(req.headers)
         if segments[0] == "_emulator":
             return self._admin(req, headers, segments[1:], qs)
+        if segments[0] in self.root_routes:
+            _module, fn = self.root_routes[segments[0]]
+            return self._serve_public(req, self.home_region, fn, _tail(path, 1), qs, headers)
 
         region = self.home_region
+        skip = 1
         if segments[0] not in self.handlers and len(segments) > 1 and segments[1] in self.handlers:
             region = segments[0]
             segments = segments[1:]
+            skip = 2
             if region not in self.regions():
                 raise ApiError(404, "NotAuthorizedOrNotFound", f"The tenancy is not subscribed to region {region}")
         module = segments[0]
         if module not in self.handlers:
             raise ApiError(404, "NotAuthorizedOrNotFound", f"Unknown service '{module}'")
-        (key, op, _template), path_params = self.router(module).match(segments[1:], req.method)
+        if len(segments) > 1 and (module, segments[1]) in self.public_routes:
+            fn = self.public_routes[(module, segments[1])]
+            return self._serve_public(req, region, fn, _tail(path, skip + 1), qs, headers)
+        (key, op, _template), path_params = self.router(module).match(segments[1:], req.method, _tail(path, skip))
 
         # latency and faults (outside the state lock)
         self.faults.sleep(self.faults.delay(module, op.name))
@@ -335,7 +386,19 @@ class EmulatorCore:
             raise ApiError(501, "NotImplemented",
                            f"{op.client}.{op.name} is not implemented by the ociconsole emulator")
         _svc, fn = svc_fn
+        if op.body_type == "stream":
+            # written to disk before taking the state lock: big uploads run in parallel
+            raw = self.spool(req.body, headers)
+            try:
+                return self._run(req, rid, module, op, handler_name, fn, region, principal, path_params, query,
+                                 headers, body, raw, fault)
+            finally:
+                raw.discard()
+        return self._run(req, rid, module, op, handler_name, fn, region, principal, path_params, query, headers,
+                         body, raw, fault)
 
+    def _run(self, req, rid, module, op, handler_name, fn, region, principal, path_params, query, headers, body,
+             raw, fault) -> RawResponse:
         retry_token = headers.get("opc-retry-token") if op.param("opc-retry-token") else None
         with self.store.transaction():
             self.advance()
@@ -359,8 +422,92 @@ class EmulatorCore:
     def _authenticate(self, req: RawRequest, headers: _Headers, op: OpSpec) -> Principal | None:
         if not self.verify_signatures or self.auth is None:
             return None
-        return self.auth.verify(req.method, req.target, headers, req.body,
+        # a streamed body is not read yet: binary uploads are signed without their body (as the SDK does)
+        body = req.body if req.body is None or isinstance(req.body, (bytes, bytearray)) else None
+        return self.auth.verify(req.method, req.target, headers, body,
                                 body_signed_required=(op.body_type not in ("stream", None)))
+
+    # ------------------------------------------------------------ streamed bodies
+    def streams_body(self, method: str, target: str) -> bool:
+        """Whether the request's body goes to its handler as a stream (the server then does not buffer it)."""
+        segs = [s for s in target.partition("?")[0].split("/") if s]
+        if segs and segs[0] in self.root_routes:
+            return method in ("PUT", "POST")
+        if len(segs) > 1 and segs[0] not in self.handlers and segs[1] in self.handlers:
+            segs = segs[1:]
+        if not segs or segs[0] not in self.handlers:
+            return False
+        if len(segs) > 1 and (segs[0], segs[1]) in self.public_routes:
+            return method in ("PUT", "POST")
+        try:
+            (_key, op, _template), _params = self.router(segs[0]).match(segs[1:], method)
+        except ApiError:
+            return False
+        return op.body_type == "stream"
+
+    def spool(self, body, headers) -> SpooledBody:
+        """Write a request body (bytes or a reader) to a file under files_dir, with its size and MD5."""
+        spool_dir = (self.files_dir / "spool") if self.files_dir is not None else Path(tempfile.gettempdir())
+        spool_dir.mkdir(parents=True, exist_ok=True)
+        fd, path = tempfile.mkstemp(prefix="body-", dir=str(spool_dir))
+        md5 = hashlib.md5()  # noqa: S324 - OCI's content checksum
+        size = 0
+        try:
+            with os.fdopen(fd, "wb") as f:
+                if isinstance(body, (bytes, bytearray)):
+                    f.write(body)
+                    md5.update(body)
+                    size = len(body)
+                elif body is not None:
+                    while True:
+                        chunk = body.read(1024 * 1024)
+                        if not chunk:
+                            break
+                        f.write(chunk)
+                        md5.update(chunk)
+                        size += len(chunk)
+        except BaseException:
+            os.unlink(path)
+            raise
+        return SpooledBody(path, size, base64.b64encode(md5.digest()).decode())
+
+    def _serve_public(self, req: RawRequest, region: str, fn, rest: str, qs: str, headers: _Headers) -> RawResponse:
+        """An unsigned service route (pre-authenticated requests): no operation spec, no signature."""
+        query = {k: v[-1] for k, v in parse_qs(qs, keep_blank_values=True).items()} if qs else {}
+        spooled = self.spool(req.body, headers) if req.method in ("PUT", "POST") else None
+        try:
+            with self.store.transaction():
+                self.advance()
+                ctx = Context(self, None, region, None, {"rest": rest}, query, headers, None, spooled)  # type: ignore[arg-type]
+                ctx.method = req.method  # type: ignore[attr-defined]
+                result = fn(ctx, rest)
+                if not isinstance(result, Result):
+                    result = Result(body=result)
+                out_headers = dict(result.headers)
+                out_headers.update(ctx.response_headers)
+                if result.stream is not None:
+                    out_headers["content-type"] = result.content_type or "application/octet-stream"
+                    out_headers["content-length"] = str(result.length or 0)
+                    return RawResponse(result.status, out_headers, b"", stream=result.stream)
+                if result.raw is not None:
+                    out_headers["content-type"] = result.content_type or "application/octet-stream"
+                    return RawResponse(result.status, out_headers, result.raw)
+                if result.body is None:
+                    return RawResponse(204 if result.status == 200 else result.status, out_headers, b"")
+                out_headers["content-type"] = "application/json"
+                return RawResponse(result.status, out_headers,
+                                   json.dumps(self._public_doc(result.body), separators=(",", ":")).encode())
+        finally:
+            if spooled is not None:
+                spooled.discard()
+
+    @classmethod
+    def _public_doc(cls, doc):
+        if isinstance(doc, list):
+            return [cls._public_doc(d) for d in doc]
+        if isinstance(doc, dict):
+            return {k: cls._public_doc(v) for k, v in doc.items() if not k.startswith("_")}
+        return doc
 
     def _parse_query(self, op: OpSpec, qs: str) -> dict[str, Any]:
         raw = parse_qs(qs, keep_blank_values=True) if qs else {}
@@ -409,7 +556,7 @@ class EmulatorCore:
     def _retry_fingerprint(self, req: RawRequest) -> str:
         h = hashlib.sha256()
         h.update(req.method.encode() + b" " + req.target.encode() + b"\n")
-        h.update(req.body or b"")
+        h.update(req.body if isinstance(req.body, (bytes, bytearray)) else b"")
         return h.hexdigest()
 
     def _retry_replay(self, op: OpSpec, token: str, req: RawRequest) -> RawResponse | None:
@@ -437,6 +584,11 @@ class EmulatorCore:
         if isinstance(result, Result):
             headers.update(result.headers)
             status = result.status
+            if result.stream is not None:
+                headers["content-type"] = result.content_type or "application/octet-stream"
+                headers.update(ctx.response_headers)
+                headers["content-length"] = str(result.length or 0)
+                return RawResponse(status, headers, b"", stream=result.stream)
             if result.raw is not None:
                 headers["content-type"] = result.content_type or "application/octet-stream"
                 headers.update(ctx.response_headers)

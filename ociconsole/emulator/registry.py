@@ -10,8 +10,9 @@ implements the operation's meaning.
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,42 @@ class Result:
     headers: dict[str, str] = field(default_factory=dict)
     raw: bytes | None = None  # non-JSON body (object content)
     content_type: str | None = None
+    # a streamed non-JSON body: chunks written as they come (the server closes the iterable after)
+    stream: Iterable[bytes] | None = None
+    length: int | None = None  # content-length of `stream`
+
+
+class SpooledBody:
+    """The body of a request whose SDK body type is `stream` (object uploads): written to a file
+    in chunks before the handler runs (outside the state lock), with its size and MD5.
+
+    A handler keeps the bytes with `adopt(dest)` (a rename on the same filesystem); otherwise the
+    file is removed after the request.
+    """
+
+    def __init__(self, path: str, size: int, md5_b64: str):
+        self.path = path
+        self.size = size
+        self.md5 = md5_b64  # base64 of the MD5 digest, as Content-MD5 / opc-content-md5
+        self.adopted = False
+
+    def open(self):
+        return open(self.path, "rb")  # noqa: SIM115 - the caller closes it
+
+    def read(self) -> bytes:
+        with self.open() as f:
+            return f.read()
+
+    def adopt(self, dest: str) -> None:
+        os.replace(self.path, dest)
+        self.adopted = True
+
+    def discard(self) -> None:
+        if not self.adopted:
+            try:
+                os.unlink(self.path)
+            except OSError:
+                pass
 
 
 Handler = Callable[["Context"], Any]
@@ -45,6 +82,9 @@ class Service:
         self.handlers: dict[str, Handler] = {}
         self.hooks: dict[str, Hook] = {}
         self.seeders: list[Callable] = []
+        # unauthenticated routes outside the SDK's operations (pre-authenticated requests):
+        # first path segment under /<module> -> (handler(ctx, rest_segments), also served at the root)
+        self.public_routes: dict[str, tuple[Callable, bool]] = {}
 
     def op(self, *names: str):
         def deco(fn: Handler) -> Handler:
@@ -64,6 +104,17 @@ class Service:
     def seeder(self, fn: Callable) -> Callable:
         self.seeders.append(fn)
         return fn
+
+    def public(self, segment: str, root: bool = False):
+        """An unsigned route `/<module>/<segment>/...` (and `/<segment>/...` if `root`).
+
+        The handler gets a Context (no operation, no principal; `ctx.path["rest"]` is the raw
+        remainder of the path, `ctx.raw_body` a SpooledBody for PUT/POST) and returns a Result.
+        """
+        def deco(fn: Callable) -> Callable:
+            self.public_routes[segment] = (fn, root)
+            return fn
+        return deco
 
 
 class Context:

@@ -10,7 +10,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .core import MAX_BODY, EmulatorCore, RawRequest
-from .protocol import DEFAULT_CODES, request_id
+from .protocol import DEFAULT_CODES, ApiError, request_id
 
 log = logging.getLogger("ociconsole.emulator.http")
 
@@ -46,8 +46,12 @@ class _Handler(BaseHTTPRequestHandler):
             pass
         self.close_connection = True
 
-    def _read_body(self) -> bytes | None:
+    def _read_body(self):
+        """The body as bytes, or a reader for operations whose body the core streams (object uploads)."""
+        stream = self.core.streams_body(self.command, self.path)
         te = self.headers.get("transfer-encoding", "")
+        if "chunked" in te.lower() and stream:
+            return _ChunkedReader(self.rfile)
         if "chunked" in te.lower():
             chunks = []
             total = 0
@@ -76,11 +80,13 @@ class _Handler(BaseHTTPRequestHandler):
             raise _BadRequest(400, "Invalid content-length")
         if n < 0:
             raise _BadRequest(400, "Invalid content-length")
-        if n > MAX_BODY and not self.path.split("?")[0].count("/o/"):
+        if n > MAX_BODY and not stream:
             # drain nothing: refuse and close
             raise _BadRequest(413, "The request body is too large")
         if n > MAX_UPLOAD:
             raise _BadRequest(413, "The request body is too large")
+        if stream:
+            return _LengthReader(self.rfile, n)
         data = self.rfile.read(n)
         if len(data) != n:
             raise _BadRequest(400, "The request body is shorter than content-length")
@@ -93,16 +99,27 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_error(e.status, e.message)
             return
         resp = self.core.handle(RawRequest(self.command, self.path, self.headers, body))
-        if resp.action in ("reset", "lost"):
-            self._abort()
-            return
-        self.send_response(resp.status)
-        for k, v in resp.headers.items():
-            self.send_header(k, v)
-        self.send_header("content-length", str(len(resp.body)))
-        self.end_headers()
-        if self.command != "HEAD" and resp.body:
-            self.wfile.write(resp.body)
+        if isinstance(body, (_LengthReader, _ChunkedReader)) and not body.done:
+            self.close_connection = True  # the handler refused before reading it all: the rest is unread
+        try:
+            if resp.action in ("reset", "lost"):
+                self._abort()
+                return
+            self.send_response(resp.status)
+            for k, v in resp.headers.items():
+                self.send_header(k, v)
+            if "content-length" not in resp.headers:
+                self.send_header("content-length", str(len(resp.body)))
+            self.end_headers()
+            if self.command != "HEAD" and resp.stream is not None:
+                for chunk in resp.stream:
+                    self.wfile.write(chunk)
+            elif self.command != "HEAD" and resp.body:
+                self.wfile.write(resp.body)
+        finally:
+            close = getattr(resp.stream, "close", None)
+            if close is not None:
+                close()
 
     def _abort(self):
         """Reset the connection (RST) without a response."""
@@ -114,6 +131,62 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
 
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = _handle
+
+
+class _LengthReader:
+    """The next `n` bytes of a connection, read on demand."""
+
+    def __init__(self, rfile, n: int):
+        self._f = rfile
+        self._left = n
+
+    @property
+    def done(self) -> bool:
+        return self._left == 0
+
+    def read(self, size: int = -1) -> bytes:
+        if self._left <= 0:
+            return b""
+        want = self._left if size is None or size < 0 else min(size, self._left)
+        data = self._f.read(want)
+        if not data:
+            raise ApiError(400, "InvalidParameter", "The request body is shorter than content-length")
+        self._left -= len(data)
+        return data
+
+
+class _ChunkedReader:
+    """A chunked (transfer-encoding) body, decoded on demand."""
+
+    def __init__(self, rfile):
+        self._f = rfile
+        self._left = 0
+        self.done = False
+
+    def read(self, size: int = -1) -> bytes:
+        out = []
+        want = size if size is not None and size >= 0 else 1 << 62
+        while want > 0 and not self.done:
+            if self._left == 0:
+                line = self._f.readline(65537)
+                try:
+                    self._left = int(line.split(b";")[0].strip(), 16)
+                except ValueError:
+                    raise ApiError(400, "InvalidParameter", "Malformed chunked body")
+                if self._left == 0:
+                    while self._f.readline(65537) not in (b"\r\n", b"\n", b""):
+                        pass
+                    self.done = True
+                    break
+            data = self._f.read(min(want, self._left))
+            if not data:
+                raise ApiError(400, "InvalidParameter", "The chunked body ended early")
+            out.append(data)
+            self._left -= len(data)
+            want -= len(data)
+            if self._left == 0:
+                self._f.readline(3)
+        return b"".join(out)
 
 
 class _BadRequest(Exception):

@@ -43,6 +43,8 @@ class Store:
         self._dirty_meta: dict[str, object] = {}
         self._timer_adds: list[tuple[float, int, dict]] = []
         self._timer_dels: list[int] = []
+        self._after_commit: list = []
+        self._on_rollback: list = []
         self._db: sqlite3.Connection | None = None
         if path:
             self._open(path)
@@ -92,11 +94,34 @@ class Store:
                 yield
             except BaseException:
                 self._rollback()
+                self._run(self._on_rollback)
                 raise
             else:
                 self._commit()
+                self._run(self._after_commit)
             finally:
                 self._undo = None
+                self._after_commit = []
+                self._on_rollback = []
+
+    def after_commit(self, fn) -> None:
+        """Run `fn()` once the current transaction is committed (e.g. free a file a deleted doc owned)."""
+        self._require_txn()
+        self._after_commit.append(fn)
+
+    def on_rollback(self, fn) -> None:
+        """Run `fn()` if the current transaction is rolled back (e.g. remove a file a failed create wrote)."""
+        self._require_txn()
+        self._on_rollback.append(fn)
+
+    @staticmethod
+    def _run(callbacks: list) -> None:
+        for fn in callbacks:
+            try:
+                fn()
+            except Exception:  # noqa: BLE001 - a cleanup failure must not fail the request
+                import logging
+                logging.getLogger("ociconsole.emulator").exception("transaction callback failed")
 
     def _rollback(self) -> None:
         assert self._undo is not None
