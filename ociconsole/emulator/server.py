@@ -14,11 +14,13 @@ from .protocol import DEFAULT_CODES, ApiError, request_id
 
 log = logging.getLogger("ociconsole.emulator.http")
 
+MAX_DRAIN = 64 * 1024 * 1024  # oversized JSON bodies up to this size are read before the 413
 MAX_UPLOAD = 64 * 1024 * 1024 * 1024  # object bodies are streamed by their service
 
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    timeout = 120  # a client that stops sending mid-request is dropped, not waited for forever
     server_version = "ociconsole-emulator"
     # Headers and body go out in separate writes: without TCP_NODELAY, Nagle's algorithm and the
     # client's delayed ACK add ~40 ms to every keep-alive response.
@@ -81,7 +83,14 @@ class _Handler(BaseHTTPRequestHandler):
         if n < 0:
             raise _BadRequest(400, "Invalid content-length")
         if n > MAX_BODY and not stream:
-            # drain nothing: refuse and close
+            # read (and drop) a moderately oversized body so that the client sees the 413, not a reset
+            if n <= MAX_DRAIN:
+                left = n
+                while left > 0:
+                    chunk = self.rfile.read(min(left, 1 << 20))
+                    if not chunk:
+                        break
+                    left -= len(chunk)
             raise _BadRequest(413, "The request body is too large")
         if n > MAX_UPLOAD:
             raise _BadRequest(413, "The request body is too large")
