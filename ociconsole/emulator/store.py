@@ -8,7 +8,10 @@ Rules for callers (service modules):
   back in memory if the handler raised (so a failed request changes nothing).
 
 Keys starting with "_" are internal (etag, region, pending lifecycle...) and never
-serialized to clients.
+serialized to clients. `put` keeps each document's `_stateHistory`: a bounded list of
+`[time, lifecycleState]` entries, one per change of `lifecycleState` (the first entry is
+`[None, initial state]`, "since timeCreated"), so services can tell what state a resource
+was in at a past time (the monitoring emulator reports metrics only while RUNNING).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from contextlib import contextmanager
 from .protocol import new_etag
 
 _MISSING = object()
+STATE_HISTORY_MAX = 100  # lifecycle changes kept per document
 
 
 class Store:
@@ -249,6 +253,8 @@ class Store:
         doc = dict(doc)
         doc["_etag"] = new_etag()
         old = self._docs.get(kind, {}).get(doc["id"])
+        if old is not None:
+            _record_state_change(old, doc)
         self._undo.append(("doc", kind, doc["id"], old))  # type: ignore[union-attr]
         if old is not None:
             self._index_del(kind, old)
@@ -335,3 +341,15 @@ class Store:
                 self._db.execute("DELETE FROM meta")
                 self._db.execute("DELETE FROM timers")
                 self._db.execute("COMMIT")
+
+
+def _record_state_change(old: dict, new: dict) -> None:
+    """Carry `_stateHistory` over to the new version and append a changed `lifecycleState`."""
+    hist = old.get("_stateHistory")
+    before, after = old.get("lifecycleState"), new.get("lifecycleState")
+    if before is not None and after is not None and before != after:
+        hist = list(hist or [[None, before]])
+        hist.append([time.time(), after])
+        new["_stateHistory"] = hist[-STATE_HISTORY_MAX:]
+    elif hist is not None and "_stateHistory" not in new:
+        new["_stateHistory"] = hist
