@@ -12,7 +12,7 @@ import oci
 
 from ociconsole.emulator.spec import module_specs
 
-from .helpers import IM, Clients, M, launch_details, wait_state
+from .helpers import IM, NO_RETRY, Clients, M, launch_details, wait_state
 
 WAIT = {"max_wait_seconds": 15, "max_interval_seconds": 1}
 TAGS = {"freeform_tags": {"team": "tour"}, "defined_tags": {"Operations": {"Environment": "dev"}}}
@@ -239,10 +239,100 @@ def _tour_seeded_data(emulator, c: Clients) -> None:
     c.identity.list_user_group_memberships(t)
 
 
+def _tour_object_storage(emulator, c: Clients) -> None:
+    import datetime
+
+    from oci._vendor import requests
+    from oci.object_storage import models as OM
+
+    def client(region=None):
+        return oci.object_storage.ObjectStorageClient(c.config, service_endpoint=emulator.endpoint(
+            "object_storage", region), signer=c.compute.base_client.signer, **NO_RETRY)
+
+    osc, phx, t = client(), client("us-phoenix-1"), c.tenancy
+    ns = osc.get_namespace().data
+    assert osc.get_namespace_metadata(ns).data.namespace == ns
+    osc.update_namespace_metadata(ns, OM.UpdateNamespaceMetadataDetails(default_s3_compartment_id=t))
+    osc.create_bucket(ns, OM.CreateBucketDetails(name="tour", compartment_id=t, versioning="Enabled",
+                                                 freeform_tags={"a": "b"}))
+    osc.head_bucket(ns, "tour")
+    osc.update_bucket(ns, "tour", OM.UpdateBucketDetails(public_access_type="ObjectRead"))
+    assert osc.get_bucket(ns, "tour", fields=["approximateCount"]).data.approximate_count == 0
+    assert "tour" in [b.name for b in osc.list_buckets(ns, t).data]
+    osc.put_object(ns, "tour", "dir/a.txt", b"tour", opc_meta={"k": "v"})
+    osc.put_object(ns, "tour", "cold.txt", b"cold", storage_tier="Archive")
+    osc.restore_objects(ns, "tour", OM.RestoreObjectsDetails(object_name="cold.txt"))
+    osc.update_object_storage_tier(ns, "tour", OM.UpdateObjectStorageTierDetails(object_name="cold.txt",
+                                                                                 storage_tier="Standard"))
+    assert osc.get_object(ns, "tour", "dir/a.txt").data.content == b"tour"
+    osc.head_object(ns, "tour", "dir/a.txt")
+    assert osc.list_objects(ns, "tour", delimiter="/").data.prefixes == ["dir/"]
+    assert osc.list_object_versions(ns, "tour").data.items
+    osc.rename_object(ns, "tour", OM.RenameObjectDetails(source_name="dir/a.txt", new_name="dir/b.txt"))
+    wr_id = osc.copy_object(ns, "tour", OM.CopyObjectDetails(
+        source_object_name="dir/b.txt", destination_region="us-ashburn-1", destination_namespace=ns,
+        destination_bucket="tour", destination_object_name="dir/c.txt")).headers["opc-work-request-id"]
+    assert oci.wait_until(osc, osc.get_work_request(wr_id), "status", "COMPLETED", **WAIT).data
+    assert osc.list_work_requests(t).data and osc.list_work_request_logs(wr_id).data
+    assert osc.list_work_request_errors(wr_id).data == []
+    emulator.core.transition_delay = 60
+    try:
+        slow = osc.copy_object(ns, "tour", OM.CopyObjectDetails(
+            source_object_name="dir/b.txt", destination_region="us-ashburn-1", destination_namespace=ns,
+            destination_bucket="tour", destination_object_name="dir/d.txt")).headers["opc-work-request-id"]
+        osc.cancel_work_request(slow)
+    finally:
+        emulator.core.transition_delay = 0
+    up = osc.create_multipart_upload(ns, "tour", OM.CreateMultipartUploadDetails(object="mp")).data
+    etag = osc.upload_part(ns, "tour", "mp", up.upload_id, 1, b"part").headers["etag"]
+    assert osc.list_multipart_uploads(ns, "tour").data
+    assert osc.list_multipart_upload_parts(ns, "tour", "mp", up.upload_id).data[0].etag == etag
+    osc.commit_multipart_upload(ns, "tour", "mp", up.upload_id, OM.CommitMultipartUploadDetails(
+        parts_to_commit=[OM.CommitMultipartUploadPartDetails(part_num=1, etag=etag)]))
+    up = osc.create_multipart_upload(ns, "tour", OM.CreateMultipartUploadDetails(object="mp2")).data
+    osc.abort_multipart_upload(ns, "tour", "mp2", up.upload_id)
+    par = osc.create_preauthenticated_request(ns, "tour", OM.CreatePreauthenticatedRequestDetails(
+        name="tour-par", access_type="ObjectRead", object_name="mp", time_expires=datetime.datetime.now(
+            datetime.UTC) + datetime.timedelta(minutes=5))).data
+    assert requests.get(emulator.base_url + par.access_uri).content == b"part"
+    assert osc.get_preauthenticated_request(ns, "tour", par.id).data.name == "tour-par"
+    assert osc.list_preauthenticated_requests(ns, "tour").data
+    osc.delete_preauthenticated_request(ns, "tour", par.id)
+    osc.put_object_lifecycle_policy(ns, "tour", OM.PutObjectLifecyclePolicyDetails(items=[OM.ObjectLifecycleRule(
+        name="r", action="DELETE", time_amount=30, time_unit="DAYS", is_enabled=True)]))
+    assert osc.get_object_lifecycle_policy(ns, "tour").data.items[0].name == "r"
+    osc.delete_object_lifecycle_policy(ns, "tour")
+    # replication to another region (neither bucket versioned)
+    osc.create_bucket(ns, OM.CreateBucketDetails(name="tour-src", compartment_id=t))
+    phx.create_bucket(ns, OM.CreateBucketDetails(name="tour-dst", compartment_id=t))
+    pol = osc.create_replication_policy(ns, "tour-src", OM.CreateReplicationPolicyDetails(
+        name="p", destination_region_name="us-phoenix-1", destination_bucket_name="tour-dst")).data
+    osc.put_object(ns, "tour-src", "r.txt", b"r")
+    assert phx.get_object(ns, "tour-dst", "r.txt").data.content == b"r"
+    assert osc.get_replication_policy(ns, "tour-src", pol.id).data.status == "ACTIVE"
+    assert osc.list_replication_policies(ns, "tour-src").data
+    assert phx.list_replication_sources(ns, "tour-dst").data
+    osc.delete_replication_policy(ns, "tour-src", pol.id)
+    phx.make_bucket_writable(ns, "tour-dst")
+    # tear down: every version, then the buckets
+    for region_client, bucket in ((osc, "tour"), (osc, "tour-src"), (phx, "tour-dst")):
+        for v in region_client.list_object_versions(ns, bucket).data.items:
+            region_client.delete_object(ns, bucket, v.name, version_id=v.version_id)
+        region_client.delete_bucket(ns, bucket)
+    # the seeded buckets and objects fit the models too
+    for region_client in (osc, phx):
+        for comp in [t] + [x.id for x in c.identity.list_compartments(t, compartment_id_in_subtree=True).data]:
+            for b in region_client.list_buckets(ns, comp, fields=["tags"]).data:
+                region_client.get_bucket(ns, b.name)
+                region_client.list_objects(ns, b.name, fields="name,size,md5,etag,timeCreated,timeModified")
+                region_client.list_object_versions(ns, b.name)
+
+
 def test_tour_calls_every_handler(emulator, clients):
     _tour_identity(clients)
     _tour_network_and_compute(clients)
     _tour_seeded_data(emulator, clients)
+    _tour_object_storage(emulator, clients)
 
     assert emulator.core.strict_violations == []
     registered = {(module, name) for module, table in emulator.core.handlers.items() for name in table}

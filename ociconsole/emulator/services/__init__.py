@@ -10,6 +10,6 @@ from ..registry import Service
 
 
 def all_services() -> list[Service]:
-    from . import compute, identity, network, workrequests
+    from . import compute, identity, network, object_storage, workrequests
 
-    return [identity.svc, workrequests.identity_ops, workrequests.svc, network.svc, compute.svc]
+    return [identity.svc, workrequests.identity_ops, workrequests.svc, network.svc, compute.svc, object_storage.svc]
