@@ -328,11 +328,75 @@ def _tour_object_storage(emulator, c: Clients) -> None:
                 region_client.list_object_versions(ns, b.name)
 
 
+def _tour_block_volume(emulator, c: Clients) -> None:
+    bs, cc, t = c.blockstorage, c.compute, c.tenancy
+    comps = [t] + [x.id for x in c.identity.list_compartments(t, compartment_id_in_subtree=True).data]
+    inst = next(i for comp in comps for i in cc.list_instances(comp).data
+                if i.display_name == "jenkins" and i.lifecycle_state == "RUNNING")
+    gold = next(p for p in bs.list_volume_backup_policies().data if p.display_name == "gold")
+    vol = bs.create_volume(M.CreateVolumeDetails(compartment_id=inst.compartment_id,
+                                                 availability_domain=inst.availability_domain, size_in_gbs=100,
+                                                 vpus_per_gb=20, display_name="tour-vol", **TAGS)).data
+    wait_state(bs, bs.get_volume, vol.id, "AVAILABLE")
+    bs.update_volume(vol.id, M.UpdateVolumeDetails(size_in_gbs=150))
+    assert vol.id in [v.id for v in bs.list_volumes(compartment_id=inst.compartment_id).data]
+    att = cc.attach_volume(M.AttachIScsiVolumeDetails(type="iscsi", instance_id=inst.id, volume_id=vol.id,
+                                                      use_chap=True)).data
+    wait_state(cc, cc.get_volume_attachment, att.id, "ATTACHED")
+    cc.update_volume_attachment(att.id, M.UpdateVolumeAttachmentDetails(iscsi_login_state="LOGIN_SUCCEEDED"))
+    assert [a.id for a in cc.list_volume_attachments(inst.compartment_id, volume_id=vol.id).data] == [att.id]
+    pol = bs.create_volume_backup_policy(M.CreateVolumeBackupPolicyDetails(
+        compartment_id=inst.compartment_id, display_name="tour-policy", destination_region="us-phoenix-1",
+        schedules=[M.VolumeBackupSchedule(backup_type="FULL", period="ONE_WEEK", day_of_week="MONDAY",
+                                          retention_seconds=30 * 86400)])).data
+    bs.update_volume_backup_policy(pol.id, M.UpdateVolumeBackupPolicyDetails(display_name="tour-policy-2"))
+    assert bs.get_volume_backup_policy(pol.id).data.destination_region == "us-phoenix-1"
+    asg = bs.create_volume_backup_policy_assignment(M.CreateVolumeBackupPolicyAssignmentDetails(
+        asset_id=vol.id, policy_id=pol.id)).data
+    assert bs.get_volume_backup_policy_assignment(asg.id).data.asset_id == vol.id
+    assert bs.get_volume_backup_policy_asset_assignment(vol.id).data[0].id == asg.id
+    bs.delete_volume_backup_policy_assignment(asg.id)
+    bs.delete_volume_backup_policy(pol.id)
+    bk = bs.create_volume_backup(M.CreateVolumeBackupDetails(volume_id=vol.id, type="FULL")).data
+    wait_state(bs, bs.get_volume_backup, bk.id, "AVAILABLE")
+    bs.update_volume_backup(bk.id, M.UpdateVolumeBackupDetails(display_name="tour-backup"))
+    assert bk.id in [b.id for b in bs.list_volume_backups(inst.compartment_id).data]
+    bs.copy_volume_backup(bk.id, M.CopyVolumeBackupDetails(destination_region="us-phoenix-1"))
+    restored = bs.create_volume(M.CreateVolumeDetails(
+        compartment_id=inst.compartment_id, availability_domain=inst.availability_domain,
+        source_details=M.VolumeSourceFromVolumeBackupDetails(type="volumeBackup", id=bk.id),
+        backup_policy_id=gold.id)).data
+    wait_state(bs, bs.get_volume, restored.id, "AVAILABLE")
+    cc.detach_volume(att.id)
+    wait_state(cc, cc.get_volume_attachment, att.id, "DETACHED")
+    bs.delete_volume_backup(bk.id)
+    bs.delete_volume(vol.id)
+    bva = cc.list_boot_volume_attachments(inst.availability_domain, inst.compartment_id, instance_id=inst.id).data[0]
+    bbk = bs.create_boot_volume_backup(M.CreateBootVolumeBackupDetails(boot_volume_id=bva.boot_volume_id)).data
+    wait_state(bs, bs.get_boot_volume_backup, bbk.id, "AVAILABLE")
+    bs.update_boot_volume_backup(bbk.id, M.UpdateBootVolumeBackupDetails(display_name="tour-boot-backup"))
+    assert bbk.id in [b.id for b in bs.list_boot_volume_backups(inst.compartment_id).data]
+    bs.delete_boot_volume_backup(bbk.id)
+    # the seeded volumes, attachments, backups and policies fit the models too
+    for region in ("us-ashburn-1", "us-phoenix-1"):
+        ep = emulator.endpoint("core", region)
+        rbs = oci.core.BlockstorageClient(c.config, service_endpoint=ep, signer=c.compute.base_client.signer)
+        rcc = oci.core.ComputeClient(c.config, service_endpoint=ep, signer=c.compute.base_client.signer)
+        for comp in comps:
+            for v in rbs.list_volumes(compartment_id=comp).data:
+                rbs.get_volume(v.id)
+            rcc.list_volume_attachments(comp)
+            rbs.list_volume_backups(comp)
+            rbs.list_boot_volume_backups(comp)
+            rbs.list_volume_backup_policies(compartment_id=comp)
+
+
 def test_tour_calls_every_handler(emulator, clients):
     _tour_identity(clients)
     _tour_network_and_compute(clients)
     _tour_seeded_data(emulator, clients)
     _tour_object_storage(emulator, clients)
+    _tour_block_volume(emulator, clients)
 
     assert emulator.core.strict_violations == []
     registered = {(module, name) for module, table in emulator.core.handlers.items() for name in table}

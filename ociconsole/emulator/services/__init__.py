@@ -10,6 +10,7 @@ from ..registry import Service
 
 
 def all_services() -> list[Service]:
-    from . import compute, identity, network, object_storage, workrequests
+    from . import blockstorage, compute, identity, network, object_storage, workrequests
 
-    return [identity.svc, workrequests.identity_ops, workrequests.svc, network.svc, compute.svc, object_storage.svc]
+    return [identity.svc, workrequests.identity_ops, workrequests.svc, network.svc, compute.svc, blockstorage.svc,
+            object_storage.svc]
