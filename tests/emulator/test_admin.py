@@ -8,7 +8,7 @@ from .helpers import IM
 def test_info_describes_the_emulator(emulator, raw):
     info = raw.get(emulator.base_url + "/_emulator/info").json()
     assert info["tenancyId"] == emulator.tenancy_id and info["adminUserId"] == emulator.admin_user_id
-    assert {"core", "identity", "work_requests", "object_storage"} <= set(info["modules"])
+    assert {"core", "file_storage", "identity", "object_storage", "work_requests"} <= set(info["modules"])
     assert info["modules"] == sorted(info["modules"])
     assert info["regions"] == ["us-ashburn-1", "us-phoenix-1"] and info["homeRegion"] == "us-ashburn-1"
     assert info["persistent"] is False and info["transitionDelay"] == 0

@@ -391,12 +391,63 @@ def _tour_block_volume(emulator, c: Clients) -> None:
             rbs.list_volume_backup_policies(compartment_id=comp)
 
 
+def _tour_file_storage(emulator, c: Clients) -> None:
+    from oci.file_storage import models as FM
+
+    fsc = oci.file_storage.FileStorageClient(c.config, service_endpoint=emulator.endpoint("file_storage"),
+                                             signer=c.compute.base_client.signer, **NO_RETRY)
+    t = c.tenancy
+    comps = {x.name: x.id for x in c.identity.list_compartments(t, compartment_id_in_subtree=True).data}
+    comp = comps["Development"]
+    ad = c.identity.list_availability_domains(t).data[0].name
+    subnet = next(s for s in c.network.list_subnets(comp).data if s.display_name == "dev-vcn-private")
+    fs = fsc.create_file_system(FM.CreateFileSystemDetails(compartment_id=comp, availability_domain=ad,
+                                                           display_name="tour-fs", **TAGS)).data
+    wait_state(fsc, fsc.get_file_system, fs.id, "ACTIVE")
+    fsc.update_file_system(fs.id, FM.UpdateFileSystemDetails(display_name="tour-fs-2"))
+    assert fs.id in [f.id for f in fsc.list_file_systems(comp, ad).data]
+    mt = fsc.create_mount_target(FM.CreateMountTargetDetails(compartment_id=comp, availability_domain=ad,
+                                                             subnet_id=subnet.id, display_name="tour-mt")).data
+    wait_state(fsc, fsc.get_mount_target, mt.id, "ACTIVE")
+    fsc.update_mount_target(mt.id, FM.UpdateMountTargetDetails(display_name="tour-mt-2"))
+    assert mt.id in [m.id for m in fsc.list_mount_targets(comp, ad).data]
+    assert fsc.get_export_set(mt.export_set_id).data.lifecycle_state == "ACTIVE"
+    fsc.update_export_set(mt.export_set_id, FM.UpdateExportSetDetails(display_name="tour-es"))
+    assert mt.export_set_id in [e.id for e in fsc.list_export_sets(comp, ad).data]
+    ex = fsc.create_export(FM.CreateExportDetails(export_set_id=mt.export_set_id, file_system_id=fs.id,
+                                                  path="/tour")).data
+    wait_state(fsc, fsc.get_export, ex.id, "ACTIVE")
+    fsc.update_export(ex.id, FM.UpdateExportDetails(export_options=[FM.ClientOptions(source="10.30.0.0/16")]))
+    assert ex.id in [e.id for e in fsc.list_exports(compartment_id=comp).data]
+    snap = fsc.create_snapshot(FM.CreateSnapshotDetails(file_system_id=fs.id, name="tour-snap")).data
+    wait_state(fsc, fsc.get_snapshot, snap.id, "ACTIVE")
+    fsc.update_snapshot(snap.id, FM.UpdateSnapshotDetails(freeform_tags={"k": "v"}))
+    assert [s.id for s in fsc.list_snapshots(file_system_id=fs.id).data] == [snap.id]
+    fsc.delete_snapshot(snap.id)
+    fsc.delete_export(ex.id)
+    wait_state(fsc, fsc.get_export, ex.id, "DELETED")
+    fsc.delete_mount_target(mt.id)
+    fsc.delete_file_system(fs.id)
+    wait_state(fsc, fsc.get_file_system, fs.id, "DELETED")
+    # the seeded file storage fits the models too
+    for cid in [t] + list(comps.values()):
+        for f in fsc.list_file_systems(cid, ad).data:
+            fsc.get_file_system(f.id)
+            for s in fsc.list_snapshots(file_system_id=f.id).data:
+                fsc.get_snapshot(s.id)
+        for m in fsc.list_mount_targets(cid, ad).data:
+            fsc.get_mount_target(m.id)
+            for e in fsc.list_exports(export_set_id=m.export_set_id).data:
+                fsc.get_export(e.id)
+
+
 def test_tour_calls_every_handler(emulator, clients):
     _tour_identity(clients)
     _tour_network_and_compute(clients)
     _tour_seeded_data(emulator, clients)
     _tour_object_storage(emulator, clients)
     _tour_block_volume(emulator, clients)
+    _tour_file_storage(emulator, clients)
 
     assert emulator.core.strict_violations == []
     registered = {(module, name) for module, table in emulator.core.handlers.items() for name in table}
