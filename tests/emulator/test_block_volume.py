@@ -324,3 +324,20 @@ def test_demo_seed_volumes(emulator, clients):
                                                    ).data == []
     custom = [p for c in comps for p in clients.blockstorage.list_volume_backup_policies(compartment_id=c).data]
     assert any(p.destination_region == "us-phoenix-1" for p in custom)
+
+
+@pytest.mark.cli
+def test_oci_cli_volume_create_and_attach(emulator, clients, net, tmp_path):
+    from .test_cli import _run_oci
+    inst = launch_running(clients, net)
+    cfg = emulator.write_config(tmp_path / "config")
+    ep = emulator.endpoint("core")
+    vol = _run_oci(cfg, ep, "bv", "volume", "create", "--compartment-id", net.compartment_id,
+                   "--availability-domain", net.ad, "--size-in-gbs", "60", "--vpus-per-gb", "20",
+                   "--display-name", "cli-vol", "--wait-for-state", "AVAILABLE", "--wait-interval-seconds", "1")["data"]
+    assert vol["lifecycle-state"] == "AVAILABLE" and vol["size-in-gbs"] == 60 and vol["vpus-per-gb"] == 20
+    att = _run_oci(cfg, ep, "compute", "volume-attachment", "attach", "--instance-id", inst.id,
+                   "--volume-id", vol["id"], "--type", "paravirtualized", "--wait-for-state", "ATTACHED",
+                   "--wait-interval-seconds", "1")["data"]
+    assert att["lifecycle-state"] == "ATTACHED" and att["volume-id"] == vol["id"]
+    assert clients.compute.get_volume_attachment(att["id"]).data.instance_id == inst.id
