@@ -271,6 +271,6 @@ def test_if_match_mismatch_is_412_on_update_and_delete(clients, net):
 
 def test_sdk_operation_the_emulator_lacks_is_501_naming_it(clients):
     with pytest.raises(oci.exceptions.ServiceError) as ei:
-        clients.blockstorage.list_volumes(compartment_id=clients.tenancy)
+        clients.blockstorage.list_volume_groups(compartment_id=clients.tenancy)
     assert ei.value.status == 501
-    assert "BlockstorageClient.list_volumes" in ei.value.message
+    assert "BlockstorageClient.list_volume_groups" in ei.value.message
