@@ -441,6 +441,70 @@ def _tour_file_storage(emulator, c: Clients) -> None:
                 fsc.get_export(e.id)
 
 
+def _tour_monitoring(emulator, c: Clients) -> None:
+    import datetime as dt
+
+    from oci.monitoring import models as MM
+
+    mon = oci.monitoring.MonitoringClient(c.config, service_endpoint=emulator.endpoint("monitoring"),
+                                          signer=c.compute.base_client.signer, **NO_RETRY)
+    t = c.tenancy
+    comp = next(x for x in c.identity.list_compartments(t).data if x.name == "tour").id
+    now = dt.datetime.now(dt.timezone.utc)
+    posted = mon.post_metric_data(MM.PostMetricDataDetails(metric_data=[MM.MetricDataDetails(
+        namespace="tour_app", compartment_id=comp, name="Requests", dimensions={"host": "h1"},
+        metadata={"unit": "count"}, resource_group="tour-rg",
+        datapoints=[MM.Datapoint(timestamp=now - dt.timedelta(seconds=30 * i), value=float(i), count=1)
+                    for i in range(5)])])).data
+    assert posted.failed_metrics_count == 0
+    data = mon.summarize_metrics_data(comp, MM.SummarizeMetricsDataDetails(
+        namespace="tour_app", resource_group="tour-rg", query="Requests[1m].sum()",
+        start_time=now - dt.timedelta(minutes=10), end_time=now + dt.timedelta(minutes=2))).data
+    assert data and data[0].dimensions == {"host": "h1"}
+    assert [m.name for m in mon.list_metrics(comp, MM.ListMetricsDetails(namespace="tour_app")).data] == ["Requests"]
+    # every service metric of the demo tenancy fits MetricData, and ListMetrics over the whole tenancy
+    for m in {m.name for m in mon.list_metrics(t, MM.ListMetricsDetails(namespace="oci_computeagent"),
+                                               compartment_id_in_subtree=True).data}:
+        mon.summarize_metrics_data(t, MM.SummarizeMetricsDataDetails(
+            namespace="oci_computeagent", query=f"{m}[5m].groupBy(resourceId).max()"), compartment_id_in_subtree=True)
+
+    topic = "ocid1.onstopic.oc1.iad.aaaaaaaatour"
+    alarm = mon.create_alarm(MM.CreateAlarmDetails(
+        display_name="tour-alarm", compartment_id=comp, metric_compartment_id=comp, namespace="tour_app",
+        resource_group="tour-rg", query="Requests[1m].max() > 100", severity="WARNING", destinations=[topic],
+        is_enabled=True, body="tour", pending_duration="PT2M", **TAGS)).data
+    assert mon.get_alarm(alarm.id).data.query == "Requests[1m].max() > 100"
+    assert [a.id for a in mon.list_alarms(comp).data] == [alarm.id]
+    until = now + dt.timedelta(hours=1)
+    mon.update_alarm(alarm.id, MM.UpdateAlarmDetails(severity="CRITICAL", suppression=MM.Suppression(
+        description="tour", time_suppress_from=now - dt.timedelta(minutes=1), time_suppress_until=until)))
+    assert [s.status for s in mon.list_alarms_status(comp).data] == ["SUSPENDED"]
+    mon.remove_alarm_suppression(alarm.id)
+    assert [s.status for s in mon.list_alarms_status(comp).data] == ["OK"]
+    assert mon.get_alarm_history(alarm.id, alarm_historytype="STATE_HISTORY").data.entries
+    assert mon.retrieve_dimension_states(alarm.id).data.alarm_id == alarm.id
+    sup = mon.create_alarm_suppression(MM.CreateAlarmSuppressionDetails(
+        alarm_suppression_target=MM.AlarmSuppressionAlarmTarget(alarm_id=alarm.id), level="DIMENSION",
+        display_name="tour-sup", dimensions={"host": "h1"}, time_suppress_from=now, time_suppress_until=until,
+        suppression_conditions=[MM.Recurrence(suppression_recurrence="FREQ=DAILY;BYHOUR=3",
+                                              suppression_duration="PT1H")])).data
+    assert mon.get_alarm_suppression(sup.id).data.display_name == "tour-sup"
+    assert [s.id for s in mon.list_alarm_suppressions(alarm_id=alarm.id).data.items] == [sup.id]
+    assert [i.suppression_id for i in mon.summarize_alarm_suppression_history(alarm.id).data.items] == [sup.id]
+    mon.delete_alarm_suppression(sup.id)
+    mon.change_alarm_compartment(alarm.id, MM.ChangeAlarmCompartmentDetails(compartment_id=t))
+    mon.delete_alarm(alarm.id)
+    wait_state(mon, mon.get_alarm, alarm.id, "DELETED")
+    # the seeded alarms and suppressions fit the models too
+    for a in mon.list_alarms(t, compartment_id_in_subtree=True).data:
+        mon.get_alarm(a.id)
+        mon.get_alarm_history(a.id)
+        mon.retrieve_dimension_states(a.id)
+        for s in mon.list_alarm_suppressions(alarm_id=a.id, is_all_suppressions=True).data.items:
+            mon.get_alarm_suppression(s.id)
+    mon.list_alarms_status(t, compartment_id_in_subtree=True)
+
+
 def test_tour_calls_every_handler(emulator, clients):
     _tour_identity(clients)
     _tour_network_and_compute(clients)
@@ -448,6 +512,7 @@ def test_tour_calls_every_handler(emulator, clients):
     _tour_object_storage(emulator, clients)
     _tour_block_volume(emulator, clients)
     _tour_file_storage(emulator, clients)
+    _tour_monitoring(emulator, clients)
 
     assert emulator.core.strict_violations == []
     registered = {(module, name) for module, table in emulator.core.handlers.items() for name in table}

@@ -10,7 +10,7 @@ from ..registry import Service
 
 
 def all_services() -> list[Service]:
-    from . import blockstorage, compute, file_storage, identity, network, object_storage, workrequests
+    from . import blockstorage, compute, file_storage, identity, monitoring, network, object_storage, workrequests
 
     return [identity.svc, workrequests.identity_ops, workrequests.svc, network.svc, compute.svc, blockstorage.svc,
-            object_storage.svc, file_storage.svc]
+            object_storage.svc, file_storage.svc, monitoring.svc]
