@@ -85,6 +85,8 @@ class Service:
         # unauthenticated routes outside the SDK's operations (pre-authenticated requests):
         # first path segment under /<module> -> (handler(ctx, rest_segments), also served at the root)
         self.public_routes: dict[str, tuple[Callable, bool]] = {}
+        # resources the Resource Search service finds: OCI resource type -> (store kind, name field)
+        self.searchable: dict[str, tuple[str, str]] = {}
 
     def op(self, *names: str):
         def deco(fn: Handler) -> Handler:
@@ -104,6 +106,10 @@ class Service:
     def seeder(self, fn: Callable) -> Callable:
         self.seeders.append(fn)
         return fn
+
+    def search(self, resource_type: str, kind: str, name_field: str = "displayName") -> None:
+        """Declare that OCI's Resource Search finds `kind` documents as `resource_type` ("Instance")."""
+        self.searchable[resource_type] = (kind, name_field)
 
     def public(self, segment: str, root: bool = False):
         """An unsigned route `/<module>/<segment>/...` (and `/<segment>/...` if `root`).

@@ -21,8 +21,8 @@ from . import aio, settings
 from .detail import DetailPane
 from .icons import dot, icon
 from .qt import (
-    QAbstractItemView, QComboBox, QKeySequence, QLabel, QMainWindow, QShortcut, QSplitter, Qt, QTimer, QToolBar,
-    QTreeView, QWidget, Signal,
+    QAbstractItemView, QComboBox, QKeySequence, QLabel, QLineEdit, QMainWindow, QShortcut, QSplitter, Qt, QTimer,
+    QToolBar, QTreeView, QWidget, Signal,
 )
 from .resource_view import ResourceView
 from .tree import NODE_ROLE, CompartmentTreeModel
@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         self.resources.createRequested.connect(self.open_create)
         self.resources.actionRequested.connect(self.request_action)
         self.resources.loaded.connect(lambda k, n: self._update_action_buttons())
+        self.resources.loaded.connect(lambda k, n: self._select_pending())
         self.resources.loadFailed.connect(lambda e: e.kind == "auth" and self._auth_failed(e))
         self.detail.actionRequested.connect(self.request_action)
 
@@ -91,7 +92,14 @@ class MainWindow(QMainWindow):
         self.activity = ActivityDock(self.oplog, self)
         self.activity.setObjectName("activityDock")
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.activity)
+        from .search_view import SearchDock
+        self.search = SearchDock(self._known_name, self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.search)
+        self.tabifyDockWidget(self.activity, self.search)
+        self.activity.raise_()
         self.resizeDocks([self.activity], [170], Qt.Orientation.Vertical)
+        self.search.openRequested.connect(self.open_resource)
+        self._pending_select: str | None = None
 
         # ---- toolbar
         tb = QToolBar("Main")
@@ -119,6 +127,15 @@ class MainWindow(QMainWindow):
         self.create_action.triggered.connect(lambda: self.current_kind and self.open_create(self.current_kind))
         tb.addSeparator()
         self._kind_actions: list = []
+        self._search_toolbar = QToolBar("Search")
+        self._search_toolbar.setObjectName("searchToolbar")
+        self.addToolBar(self._search_toolbar)
+        self.search_field = QLineEdit()
+        self.search_field.setPlaceholderText("Search all compartments (Ctrl+K)")
+        self.search_field.setClearButtonEnabled(True)
+        self.search_field.setMinimumWidth(260)
+        self.search_field.returnPressed.connect(self._search_from_toolbar)
+        self._search_toolbar.addWidget(self.search_field)
 
         # ---- status bar
         self.conn_label = QLabel()
@@ -136,6 +153,8 @@ class MainWindow(QMainWindow):
 
         # ---- shortcuts
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self._focus_filter)
+        QShortcut(QKeySequence("Ctrl+K"), self, activated=lambda: (self.search_field.setFocus(),
+                                                                    self.search_field.selectAll()))
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.resources.table,
                   activated=self._delete_selected, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Copy), self.resources.table,
@@ -173,6 +192,7 @@ class MainWindow(QMainWindow):
         self.resources.clear()
         self.detail.clear()
         self.tree_model.set_session(None, _Placeholder(session.tenancy_id))
+        self.search.set_session(session)
         session.on_health(self._health_changed)
         self._set_conn_state(None)
         self.endpoint_label.setText(session.connection.describe_endpoint())
@@ -363,6 +383,35 @@ class MainWindow(QMainWindow):
 
     def _known_name(self, ocid: str) -> str | None:
         return self.tree_model.name_of(ocid)
+
+    # ------------------------------------------------------------ search
+    def _search_from_toolbar(self) -> None:
+        text = self.search_field.text().strip()
+        if text:
+            self.search.show()
+            self.search.raise_()
+            self.search.search(text)
+
+    def open_resource(self, ocid: str, compartment_id: str) -> None:
+        """Show a resource found elsewhere (search): its compartment and category, its row, its details."""
+        kind = catalog.for_ocid(ocid)
+        if kind is not None and kind.scope != "hidden" and self.select(compartment_id, kind.id):
+            self._pending_select = ocid
+            if self.resources.kind is kind and self.resources.model.rowCount():
+                self._select_pending()
+        else:
+            self.detail.navigate(ocid)
+
+    def _select_pending(self) -> None:
+        ocid, self._pending_select = self._pending_select, None
+        if not ocid:
+            return
+        for r in range(self.resources.proxy.rowCount()):
+            res = self.resources.proxy.index(r, 0).data(Qt.ItemDataRole.UserRole + 11)
+            if getattr(res, "id", None) == ocid:
+                self.resources.select_row(r)
+                self.resources.table.scrollTo(self.resources.proxy.index(r, 0))
+                return
 
     def _show_detail(self, kind, resource) -> None:
         if resource is not None and self.session is not None:

@@ -505,6 +505,20 @@ def _tour_monitoring(emulator, c: Clients) -> None:
     mon.list_alarms_status(t, compartment_id_in_subtree=True)
 
 
+def _tour_search(emulator, c: Clients) -> None:
+    cfg = emulator.client_config()
+    sc = oci.resource_search.ResourceSearchClient(cfg, service_endpoint=emulator.endpoint("resource_search"),
+                                                  retry_strategy=oci.retry.NoneRetryStrategy())
+    M = oci.resource_search.models
+    found = oci.pagination.list_call_get_all_results(
+        sc.search_resources, M.StructuredSearchDetails(query="query all resources where lifeCycleState != 'x'"),
+        limit=50).data
+    assert len(found) > 50
+    assert sc.search_resources(M.FreeTextSearchDetails(text="web")).data.items
+    for t in sc.list_resource_types().data:
+        assert sc.get_resource_type(t.name).data.name == t.name
+
+
 def test_tour_calls_every_handler(emulator, clients):
     _tour_identity(clients)
     _tour_network_and_compute(clients)
@@ -513,6 +527,7 @@ def test_tour_calls_every_handler(emulator, clients):
     _tour_block_volume(emulator, clients)
     _tour_file_storage(emulator, clients)
     _tour_monitoring(emulator, clients)
+    _tour_search(emulator, clients)
 
     assert emulator.core.strict_violations == []
     registered = {(module, name) for module, table in emulator.core.handlers.items() for name in table}

@@ -9,7 +9,9 @@ def click_index(qtbot, view, index: QModelIndex, double: bool = False) -> None:
     assert index.isValid(), "nothing to click"
     view.scrollTo(index)
     rect = view.visualRect(index)
-    if double:
+    if double:  # a press first: item views only act on a double click where the press happened
+        qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
         qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     else:
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())

@@ -356,3 +356,27 @@ def test_last_connection_and_region_are_used_at_start(qtbot, aloop, tmp_path, mo
     finally:
         console.window.shutdown()
         console.shutdown()
+
+
+def test_search_the_tenancy_and_open_a_result(qtbot, window):
+    window.search_field.setFocus()
+    qtbot.keyClicks(window.search_field, "query instance resources where lifeCycleState = 'RUNNING'")
+    with qtbot.waitSignal(window.search.finished, timeout=10_000) as blocker:
+        qtbot.keyClick(window.search_field, Qt.Key.Key_Return)
+    assert blocker.args == [11]
+    names = table_rows(window.search)
+    assert "api-01" in names and "api-02" not in names  # api-02 is stopped
+    comp_col = [c.title for c in window.search.kind.columns].index("Compartment")
+    row = names.index("api-01")
+    assert window.search.proxy.index(row, comp_col).data() == "API"  # names, not OCIDs
+    click_index(qtbot, window.search.table, window.search.proxy.index(row, 0), double=True)
+    qtbot.waitUntil(lambda: window.detail.name.text() == "api-01", timeout=10_000)
+    assert window.resources.title.text() == "Instances in API"
+    assert window.resources.current_resource().display_name == "api-01"
+    # free text finds by name across kinds; a broken query says where it is wrong
+    window.search.search("prod-vcn")
+    qtbot.waitUntil(lambda: "found" in window.search.status.text(), timeout=10_000)
+    assert "prod-vcn" in table_rows(window.search)
+    window.search.search("query instance resources where displayName = ")
+    qtbot.waitUntil(lambda: "failed" in window.search.status.text(), timeout=10_000)
+    assert "position" in window.search.status.text()

@@ -10,7 +10,8 @@ from ..registry import Service
 
 
 def all_services() -> list[Service]:
-    from . import blockstorage, compute, file_storage, identity, monitoring, network, object_storage, workrequests
+    from . import (blockstorage, compute, file_storage, identity, monitoring, network, object_storage, search,
+                   workrequests)
 
     return [identity.svc, workrequests.identity_ops, workrequests.svc, network.svc, compute.svc, blockstorage.svc,
-            object_storage.svc, file_storage.svc, monitoring.svc]
+            object_storage.svc, file_storage.svc, search.svc, monitoring.svc]

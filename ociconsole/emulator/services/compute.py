@@ -12,6 +12,8 @@ from . import network, workrequests
 from .identity import ad_names, fault_domains
 
 svc = Service("core", name="compute")
+svc.search("Instance", "instance")
+svc.search("BootVolume", "bootvolume")
 
 # ---------------------------------------------------------------- shapes (real bounds)
 

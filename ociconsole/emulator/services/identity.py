@@ -12,6 +12,9 @@ from ..registry import Context, Result, Service
 from . import workrequests
 
 svc = Service("identity")
+for _t, _k in (("Compartment", "compartment"), ("User", "user"), ("Group", "group"), ("Policy", "policy"),
+               ("TagNamespace", "tagnamespace")):
+    svc.search(_t, _k, "name")
 
 # Regions this emulator knows: identifier -> (key, AD prefix)
 REGIONS = {

@@ -10,6 +10,10 @@ from ..protocol import ApiError, conflict, incorrect_state, invalid, not_found, 
 from ..registry import Context, Service
 
 svc = Service("core", name="network")
+for _t, _k in (("Vcn", "vcn"), ("Subnet", "subnet"), ("InternetGateway", "internetgateway"),
+               ("NatGateway", "natgateway"), ("RouteTable", "routetable"), ("SecurityList", "securitylist"),
+               ("Vnic", "vnic"), ("PublicIp", "publicip")):
+    svc.search(_t, _k)
 
 LIVE = ("PROVISIONING", "AVAILABLE", "UPDATING")
 _DNS_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9]{0,14}$")
