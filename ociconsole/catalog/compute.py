@@ -11,7 +11,7 @@ from ..services import identity as idsvc
 from ..services import network as netsvc
 from . import validators
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
-from .model import Action, ActionOption, Column, Related, RelatedItem, ResourceKind, attr
+from .model import Action, ActionOption, ChartSpec, Column, MetricsSpec, Related, RelatedItem, ResourceKind, attr
 
 M = oci.core.models
 
@@ -298,6 +298,18 @@ INSTANCES = ResourceKind(
     related=[Related("Networking", _vnics), Related("Storage", _boot), Related("Image and shape", _image_shape)],
     actions=INSTANCE_ACTIONS,
     create=LAUNCH_FORM,
+    metrics=MetricsSpec("oci_computeagent", [
+        ChartSpec("CPU utilization", ["CpuUtilization"], "%", y_range=(0, 100)),
+        ChartSpec("Memory utilization", ["MemoryUtilization"], "%", y_range=(0, 100)),
+        # the agent reports bytes and operations per minute: their mean is a per-minute rate at any interval
+        ChartSpec("Network", ["NetworksBytesIn", "NetworksBytesOut"], "B/min",
+                  labels={"NetworksBytesIn": "in", "NetworksBytesOut": "out"}),
+        ChartSpec("Disk throughput", ["DiskBytesRead", "DiskBytesWritten"], "B/min",
+                  labels={"DiskBytesRead": "read", "DiskBytesWritten": "written"}),
+        ChartSpec("Disk IOPS", ["DiskIopsRead", "DiskIopsWritten"], "ops/min",
+                  labels={"DiskIopsRead": "read", "DiskIopsWritten": "written"}),
+        ChartSpec("Load average", ["LoadAverage"], ""),
+    ]),
 )
 
 BOOT_VOLUMES = ResourceKind(

@@ -78,6 +78,27 @@ class Related:
 
 
 @dataclass
+class ChartSpec:
+    """One chart of a resource's Metrics tab: one or more metrics of its namespace."""
+
+    title: str
+    metrics: list[str]
+    unit: str = ""  # "%", "bytes", "ops", ...
+    statistic: str = "mean"  # the default statistic
+    y_range: tuple[float, float] | None = None  # fixed axis (percentages)
+    labels: dict[str, str] = field(default_factory=dict)  # metric -> legend label
+
+
+@dataclass
+class MetricsSpec:
+    """Where a kind's metrics live: namespace, the dimension naming the resource, the charts."""
+
+    namespace: str
+    charts: list[ChartSpec]
+    dimension: str = "resourceId"
+
+
+@dataclass
 class ResourceKind:
     id: str  # "compute.instance"
     label: str  # "Instances"
@@ -94,7 +115,7 @@ class ResourceKind:
     actions: list[Action] = field(default_factory=list)
     create: Any = None  # catalog.forms.FormSpec
     ready_states: frozenset[str] = frozenset({"RUNNING", "AVAILABLE", "ACTIVE"})
-    metrics: Any = None  # declared by the monitoring work
+    metrics: MetricsSpec | None = None
     order: int = 100
 
     def name(self, resource) -> str:

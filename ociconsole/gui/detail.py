@@ -126,6 +126,10 @@ class DetailPane(QWidget):
         self.tabs.addTab(self.fields, "Details")
         self.tabs.addTab(self.tags, "Tags")
         self.tabs.addTab(self.related, "Related")
+        self.metrics_panel = None  # created the first time a Metrics tab is looked at (pyqtgraph loads then)
+        self._metrics_holder = QWidget()
+        QVBoxLayout(self._metrics_holder).setContentsMargins(0, 0, 0, 0)
+        self.tabs.currentChanged.connect(lambda _i: self._maybe_metrics())
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 0)
@@ -157,6 +161,8 @@ class DetailPane(QWidget):
     def clear(self) -> None:
         self.generation += 1
         self._tasks.cancel_all()
+        if self.metrics_panel is not None:
+            self.metrics_panel.stop()
         self.kind = self.resource = None
         self._history.clear()
         self.back.hide()
@@ -196,6 +202,34 @@ class DetailPane(QWidget):
         self._fill_tags(resource)
         if not same:
             self._load_related()
+        self._update_metrics_tab()
+
+    # ------------------------------------------------------------ metrics
+    def _update_metrics_tab(self) -> None:
+        has = self.kind is not None and self.kind.metrics is not None
+        idx = self.tabs.indexOf(self._metrics_holder)
+        if has and idx < 0:
+            self.tabs.addTab(self._metrics_holder, "Metrics")
+        elif not has and idx >= 0:
+            if self.metrics_panel is not None:
+                self.metrics_panel.stop()
+            self.tabs.removeTab(idx)
+        self._maybe_metrics()
+
+    def _maybe_metrics(self) -> None:
+        if self.tabs.currentWidget() is not self._metrics_holder or self.kind is None or self.kind.metrics is None:
+            return
+        if self.metrics_panel is None:
+            from .metrics_view import MetricsPanel
+            self.metrics_panel = MetricsPanel(self._metrics_holder)
+            self._metrics_holder.layout().addWidget(self.metrics_panel)
+        self.metrics_panel.show_resource(self.session, self.kind, self.resource)
+
+    def show_metrics(self) -> None:
+        """Switch to the Metrics tab (when the kind has one)."""
+        idx = self.tabs.indexOf(self._metrics_holder)
+        if idx >= 0:
+            self.tabs.setCurrentIndex(idx)
 
     def _fill_actions(self) -> None:
         self.actions_menu.clear()

@@ -31,7 +31,7 @@ from ..core.errors import OciError, from_exception
 
 log = logging.getLogger(__name__)
 
-READ_PREFIXES = ("get_", "list_", "summarize_", "head_", "search_", "request_summarized")
+READ_PREFIXES = ("get_", "list_", "summarize_", "head_", "search_", "request_summarized", "retrieve_")
 MAX_ATTEMPTS = 3
 BACKOFF = (0.3, 1.0)  # seconds before the 2nd and 3rd attempts (+ jitter)
 FAIL_THRESHOLD = 2  # consecutive connection failures that mark a service unreachable

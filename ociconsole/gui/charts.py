@@ -1,0 +1,221 @@
+"""Time-series charts on pyqtgraph, following its own performance advice: one
+GraphicsLayoutWidget for many plots, `setData` with numpy arrays, explicit X ranges, no
+antialiasing, downsampling and clip-to-view set on each PlotItem. Time axes are in local time.
+Charts redraw when data arrives, never on a timer.
+
+pyqtgraph is imported with this module, which the GUI imports only when the first chart
+is shown (it costs ~0.4 s).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import math
+
+import numpy as np
+import pyqtgraph as pg
+
+from .qt import QColor, Qt, QVBoxLayout, QWidget, Signal
+
+pg.setConfigOptions(antialias=False, useOpenGL=False, background="w", foreground="#333")
+
+PALETTE = ["#1f6fb2", "#d9822b", "#2e9a4b", "#b83a2e", "#7a5bb5", "#8c6d31", "#d95f8c", "#4d9ba6",
+           "#6b6b6b", "#a6a03c"]
+
+
+def human(value: float, unit: str = "") -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if unit == "%":
+        return f"{value:.1f} %"
+    if unit in ("bytes", "B") or unit.startswith("B/"):
+        per = unit[1:] if unit.startswith("B/") else ""
+        for u in ("B", "kB", "MB", "GB", "TB"):
+            if abs(value) < 1000 or u == "TB":
+                return (f"{value:.1f} {u}" if u != "B" else f"{value:.0f} B") + per
+            value /= 1000
+    if abs(value) >= 1e6:
+        return f"{value / 1e6:.2f} M{(' ' + unit) if unit else ''}"
+    if abs(value) >= 1e3:
+        return f"{value / 1e3:.2f} k{(' ' + unit) if unit else ''}"
+    return f"{value:.3g}{(' ' + unit) if unit else ''}"
+
+
+class Chart:
+    """One plot in a ChartGrid: its series, threshold, crosshair and read-out."""
+
+    def __init__(self, plot: pg.PlotItem, title: str, unit: str = "", y_range=None):
+        self.plot = plot
+        self.title = title
+        self.unit = unit
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        self.data: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.threshold: pg.InfiniteLine | None = None
+        plot.setTitle(title, size="10pt")
+        plot.showGrid(x=True, y=True, alpha=0.15)
+        plot.setClipToView(True)
+        plot.setDownsampling(auto=True, mode="peak")
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        plot.getViewBox().setMouseEnabled(x=False, y=False)
+        if y_range is not None:
+            plot.setYRange(*y_range, padding=0.02)
+            plot.getViewBox().enableAutoRange(axis="y", enable=False)
+        self.legend = plot.addLegend(offset=(-6, 6), labelTextSize="8pt", brush=pg.mkBrush(255, 255, 255, 210),
+                                     pen=pg.mkPen("#ccc"))
+        self.vline = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#999", width=1, style=Qt.PenStyle.DashLine))
+        self.vline.setVisible(False)
+        plot.addItem(self.vline, ignoreBounds=True)
+        self.readout = pg.TextItem(anchor=(0, 0), color="#222", fill=pg.mkBrush(255, 255, 255, 220),
+                                   border=pg.mkPen("#bbb"))
+        self.readout.setVisible(False)
+        self.readout.setZValue(1000)
+        plot.addItem(self.readout, ignoreBounds=True)
+        self.empty = pg.TextItem("", anchor=(0.5, 0.5), color="#888")
+        plot.addItem(self.empty, ignoreBounds=True)
+
+    def set_series(self, series: list[tuple[str, np.ndarray, np.ndarray]], x_range: tuple[float, float],
+                   empty_text: str = "No data in this period") -> None:
+        """Replace the chart's curves with (label, times, values) triples; same labels reuse their curve."""
+        wanted = {label for label, _t, _v in series}
+        for label in list(self.curves):
+            if label not in wanted:
+                self.plot.removeItem(self.curves.pop(label))
+                self.legend.removeItem(label)
+                self.data.pop(label, None)
+        for i, (label, t, v) in enumerate(series):
+            curve = self.curves.get(label)
+            if curve is None:
+                pen = pg.mkPen(PALETTE[len(self.curves) % len(PALETTE)], width=1.5)
+                curve = self.plot.plot([], [], pen=pen, name=label)
+                self.curves[label] = curve
+            curve.setData(t, v)
+            self.data[label] = (t, v)
+        self.plot.setXRange(*x_range, padding=0)
+        self.legend.setVisible(len(self.curves) > 1)  # one series: the title says what it is
+        has_points = any(len(t) for t, _v in self.data.values())
+        self.empty.setText("" if has_points else empty_text)
+        if not has_points:
+            y0, y1 = self.plot.getViewBox().viewRange()[1]
+            self.empty.setPos((x_range[0] + x_range[1]) / 2, (y0 + y1) / 2)
+
+    def set_threshold(self, value: float | None) -> None:
+        if value is None:
+            if self.threshold is not None:
+                self.plot.removeItem(self.threshold)
+                self.threshold = None
+            return
+        if self.threshold is None:
+            self.threshold = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen("#b83a2e", width=1,
+                                                                                   style=Qt.PenStyle.DashLine))
+            self.plot.addItem(self.threshold)
+        self.threshold.setValue(value)
+
+    def point_at(self, x: float) -> list[tuple[str, float, float]]:
+        """The nearest point of every series to time x: (label, time, value)."""
+        out = []
+        for label, (t, v) in self.data.items():
+            if len(t) == 0:
+                continue
+            i = int(np.clip(np.searchsorted(t, x), 0, len(t) - 1))
+            if i > 0 and abs(t[i - 1] - x) < abs(t[i] - x):
+                i -= 1
+            out.append((label, float(t[i]), float(v[i])))
+        return out
+
+    def show_crosshair(self, x: float | None) -> str:
+        if x is None:
+            self.vline.setVisible(False)
+            self.readout.setVisible(False)
+            return ""
+        pts = self.point_at(x)
+        if not pts:
+            self.vline.setVisible(False)
+            self.readout.setVisible(False)
+            return ""
+        t = pts[0][1]
+        when = _dt.datetime.fromtimestamp(t).strftime("%Y-%m-%d %H:%M")
+        text = when + "".join(f"\n{label}: {human(val, self.unit)}" for label, _t, val in pts)
+        self.vline.setPos(t)
+        self.vline.setVisible(True)
+        (x0, x1), (y0, y1) = self.plot.getViewBox().viewRange()
+        self.readout.setText(text)
+        self.readout.setPos(t if t < (x0 + x1) / 2 else t - (x1 - x0) * 0.28, y1)
+        self.readout.setVisible(True)
+        return text
+
+
+class ChartGrid(QWidget):
+    """Many charts in one GraphicsLayoutWidget, laid out in `columns` columns."""
+
+    hovered = Signal(str)  # the read-out text under the mouse
+
+    def __init__(self, columns: int = 2, parent=None):
+        super().__init__(parent)
+        self.columns = columns
+        self.view = pg.GraphicsLayoutWidget()
+        self.view.ci.setSpacing(6)
+        self.charts: list[Chart] = []
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.view)
+        self.view.scene().sigMouseMoved.connect(self._mouse_moved)
+
+    def clear(self) -> None:
+        self.view.clear()
+        self.charts = []
+
+    def add_chart(self, title: str, unit: str = "", y_range=None) -> Chart:
+        n = len(self.charts)
+        axis = pg.DateAxisItem(orientation="bottom")
+        plot = self.view.addPlot(row=n // self.columns, col=n % self.columns, axisItems={"bottom": axis})
+        left = plot.getAxis("left")
+        left.setWidth(56)
+        if unit in ("bytes", "B") or unit.startswith("B/"):
+            left.setLabel(units="B" if unit == "bytes" else unit)  # kB, MB, GB... chosen by the axis
+        elif unit and unit != "%":
+            left.setLabel(units=unit)
+        elif unit:
+            left.setLabel(text=unit)
+        chart = Chart(plot, title, unit, y_range)
+        self.charts.append(chart)
+        return chart
+
+    def _mouse_moved(self, pos) -> None:
+        text = ""
+        for chart in self.charts:
+            vb = chart.plot.getViewBox()
+            if chart.plot.sceneBoundingRect().contains(pos):
+                x = vb.mapSceneToView(pos).x()
+                text = chart.show_crosshair(x)
+                for other in self.charts:  # the same moment on every chart
+                    if other is not chart:
+                        other.show_crosshair(x if other.data else None)
+                break
+        else:
+            for chart in self.charts:
+                chart.show_crosshair(None)
+        self.hovered.emit(text)
+
+    # ------------------------------------------------------------ export
+    def export_png(self, path: str) -> bool:
+        return self.view.grab().save(path, "PNG")
+
+    def export_csv(self, path: str) -> int:
+        """Every point of every series: chart, series, ISO time (UTC), epoch seconds, value. Returns rows."""
+        rows = 0
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(["chart", "series", "time_utc", "epoch_seconds", "value", "unit"])
+            for chart in self.charts:
+                for label, (t, v) in chart.data.items():
+                    for ti, vi in zip(t, v):
+                        w.writerow([chart.title, label,
+                                    _dt.datetime.fromtimestamp(ti, tz=_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                                    f"{ti:.0f}", repr(float(vi)), chart.unit])
+                        rows += 1
+        return rows
+
+
+_ = QColor

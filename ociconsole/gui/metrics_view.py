@@ -1,0 +1,225 @@
+"""The Metrics tab of the detail pane, for every kind whose catalog entry declares metrics:
+one chart per declared ChartSpec, time range, statistic, interval, auto-refresh, crosshair
+read-out, export to PNG and CSV."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from ..catalog.model import ResourceKind
+from ..core.errors import OciError
+from ..services import monitoring as mon
+from . import aio
+from .charts import ChartGrid
+from .qt import (
+    QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QSpinBox, Qt, QTimer, QVBoxLayout,
+    QWidget, Signal,
+)
+
+log = logging.getLogger(__name__)
+
+RANGES = [("Last hour", 3600), ("Last 6 hours", 6 * 3600), ("Last 24 hours", 24 * 3600),
+          ("Last 7 days", 7 * 24 * 3600)]
+INTERVALS = [("Auto", None), ("1 minute", "1m"), ("5 minutes", "5m"), ("1 hour", "1h"), ("1 day", "1d")]
+STATS = [("Default", None), ("Mean", "mean"), ("Max", "max"), ("Min", "min"), ("Sum", "sum"), ("Count", "count"),
+         ("Rate", "rate"), ("P95", "p95"), ("P99", "p99")]
+SECONDS = {"1m": 60, "5m": 300, "1h": 3600, "1d": 86400}
+
+
+def auto_interval(span: float) -> str:
+    if span <= 24 * 3600:
+        return "1m"
+    if span <= 7 * 24 * 3600:
+        return "5m"
+    return "1h"
+
+
+class MetricsPanel(QWidget):
+    refreshed = Signal(int)  # number of series drawn
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.session = None
+        self.kind: ResourceKind | None = None
+        self.resource = None
+        self.generation = 0
+        self.custom: tuple[float, float] | None = None
+        self._tasks = aio.TaskGroup()
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(lambda: self.isVisible() and self.refresh())  # hidden charts wait
+        self.last_error: OciError | None = None
+
+        self.range_combo = QComboBox()
+        for label, secs in RANGES:
+            self.range_combo.addItem(label, secs)
+        self.range_combo.setCurrentIndex(0)
+        self.stat_combo = QComboBox()
+        for label, stat in STATS:
+            self.stat_combo.addItem(label, stat)
+        self.interval_combo = QComboBox()
+        for label, iv in INTERVALS:
+            self.interval_combo.addItem(label, iv)
+        self.auto = QCheckBox("Auto-refresh every")
+        self.period = QSpinBox()
+        self.period.setRange(10, 3600)
+        self.period.setValue(60)
+        self.period.setSuffix(" s")
+        self.refresh_button = QPushButton("Refresh")
+        self.png_button = QPushButton("PNG…")
+        self.csv_button = QPushButton("CSV…")
+        for w in (self.range_combo, self.stat_combo, self.interval_combo):
+            w.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.auto.toggled.connect(self._auto_changed)
+        self.period.valueChanged.connect(lambda _v: self._auto_changed(self.auto.isChecked()))
+        self.refresh_button.clicked.connect(self.refresh)
+        self.png_button.clicked.connect(lambda: self._save("png"))
+        self.csv_button.clicked.connect(lambda: self._save("csv"))
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.range_combo)
+        bar.addWidget(QLabel("Statistic"))
+        bar.addWidget(self.stat_combo)
+        bar.addWidget(QLabel("Interval"))
+        bar.addWidget(self.interval_combo)
+        bar.addStretch(1)
+        bar2 = QHBoxLayout()
+        bar2.addWidget(self.auto)
+        bar2.addWidget(self.period)
+        bar2.addStretch(1)
+        bar2.addWidget(self.refresh_button)
+        bar2.addWidget(self.png_button)
+        bar2.addWidget(self.csv_button)
+        self.status = QLabel("")
+        self.status.setStyleSheet("color: palette(mid);")
+        self.status.setWordWrap(True)
+        self.grid = ChartGrid(columns=2)
+        self.grid.setMinimumHeight(360)
+        self.grid.hovered.connect(lambda text: text and self.status.setText(text.replace("\n", "   ")))
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 4, 0, 0)
+        lay.addLayout(bar)
+        lay.addLayout(bar2)
+        lay.addWidget(self.grid, 1)
+        lay.addWidget(self.status)
+
+    # ------------------------------------------------------------ what to show
+    def show_resource(self, session, kind: ResourceKind, resource) -> None:
+        if kind is not self.kind:
+            self.grid.clear()
+            for spec in kind.metrics.charts:
+                self.grid.add_chart(spec.title, spec.unit, spec.y_range)
+        same = self.resource is not None and getattr(self.resource, "id", None) == getattr(resource, "id", None)
+        self.session, self.kind, self.resource = session, kind, resource
+        if not same or not any(c.data for c in self.grid.charts):
+            self.refresh()
+
+    def time_window(self) -> tuple[float, float]:
+        if self.custom is not None:
+            return self.custom
+        end = time.time()
+        span = self.range_combo.currentData() or 3600
+        return end - span, end
+
+    def set_custom_range(self, start: float, end: float) -> None:
+        """A custom window (epoch seconds); the range picker shows "Custom"."""
+        if end <= start:
+            raise ValueError("the end of the range must be after its start")
+        self.custom = (start, end)
+        if self.range_combo.findText("Custom") < 0:
+            self.range_combo.addItem("Custom", None)
+        self.range_combo.blockSignals(True)
+        self.range_combo.setCurrentIndex(self.range_combo.findText("Custom"))
+        self.range_combo.blockSignals(False)
+        self.refresh()
+
+    def interval(self, span: float) -> str:
+        return self.interval_combo.currentData() or auto_interval(span)
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self._tasks.cancel_all()
+        self.generation += 1
+
+    # ------------------------------------------------------------ loading
+    def refresh(self) -> None:
+        if self.session is None or self.resource is None or self.kind is None or self.kind.metrics is None:
+            return
+        if self.range_combo.currentText() != "Custom":
+            self.custom = None
+        self.generation += 1
+        self.status.setText("Loading metrics…")
+        self._tasks.replace("load", self._load(self.generation))
+
+    async def _load(self, generation: int) -> None:
+        spec = self.kind.metrics
+        start, end = self.time_window()
+        interval = self.interval(end - start)
+        chosen = self.stat_combo.currentData()
+        ident = getattr(self.resource, "id", "")
+        comp = getattr(self.resource, "compartment_id", None) or self.session.tenancy_id
+        jobs = []
+        for chart in spec.charts:
+            for metric in chart.metrics:
+                q = mon.mql(metric, interval, chosen or chart.statistic, {spec.dimension: ident})
+                jobs.append(mon.summarize(self.session, comp, spec.namespace, q, start, end))
+        results = await asyncio.gather(*jobs, return_exceptions=True)
+        if generation != self.generation:
+            return
+        errors = [r for r in results if isinstance(r, BaseException)]
+        for r in errors:
+            if not isinstance(r, OciError):
+                raise r
+        i = 0
+        drawn = 0
+        for chart_spec, chart in zip(spec.charts, self.grid.charts):
+            series = []
+            for metric in chart_spec.metrics:
+                res = results[i]
+                i += 1
+                if isinstance(res, BaseException):
+                    continue
+                for s in res:
+                    label = chart_spec.labels.get(metric, metric if len(chart_spec.metrics) > 1 else chart_spec.title)
+                    series.append((label, s.times, s.values))
+            chart.set_series(series, (start, end), empty_text="No data in this period" + (
+                " (not running)" if getattr(self.resource, "lifecycle_state", "RUNNING") != "RUNNING" else ""))
+            drawn += len(series)
+        self.last_error = errors[0] if errors else None
+        if errors:
+            self.status.setText(f"Some metrics could not be loaded: {errors[0].summary()}")
+        else:
+            self.status.setText(f"{time.strftime('%H:%M:%S')} · {interval} interval · "
+                                f"{self.stat_combo.currentText().lower()} statistic · hover a chart for values")
+        self.refreshed.emit(drawn)
+
+    def _auto_changed(self, on: bool) -> None:
+        if on:
+            self._timer.start(self.period.value() * 1000)
+        else:
+            self._timer.stop()
+
+    # ------------------------------------------------------------ export
+    def _save(self, kind: str) -> None:
+        name = (getattr(self.resource, "display_name", None) or "metrics").replace("/", "_")
+        dlg = QFileDialog(self, f"Export metrics as {kind.upper()}")
+        dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dlg.setNameFilter("PNG image (*.png)" if kind == "png" else "CSV file (*.csv)")
+        dlg.setDefaultSuffix(kind)
+        dlg.selectFile(f"{name}-metrics.{kind}")
+        dlg.fileSelected.connect(lambda path: self.export(kind, path))
+        dlg.open()
+        self._dialog = dlg
+
+    def export(self, kind: str, path: str) -> bool:
+        if kind == "png":
+            ok = self.grid.export_png(path)
+        else:
+            ok = self.grid.export_csv(path) >= 0
+        self.status.setText(f"Saved {path}" if ok else f"Could not save {path}")
+        return ok
+
+
+_ = Qt

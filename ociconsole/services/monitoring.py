@@ -1,0 +1,135 @@
+"""Monitoring: metric queries (MQL), metric listing and posting, alarms."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+
+import oci
+
+from .runtime import Session
+
+models = oci.monitoring.models
+
+# OCI's query intervals and how much history each may span in one query
+INTERVALS = ["1m", "5m", "1h", "1d"]
+STATISTICS = ["mean", "max", "min", "sum", "count", "rate", "p50", "p90", "p95", "p99"]
+
+
+@dataclass
+class Series:
+    """One stream of a query result: a label and numpy arrays of epoch seconds and values."""
+
+    name: str
+    dimensions: dict
+    times: object  # numpy float64 array, epoch seconds
+    values: object  # numpy float64 array
+
+    @property
+    def label(self) -> str:
+        d = self.dimensions
+        return d.get("resourceDisplayName") or d.get("resourceId") or ", ".join(f"{k}={v}" for k, v in d.items()) \
+            or self.name
+
+
+def statistic_call(statistic: str) -> str:
+    """`mean()` / `percentile(0.95)` from a short statistic name."""
+    if statistic.startswith("p") and statistic[1:].isdigit():
+        return f"percentile(0.{statistic[1:]})"
+    return f"{statistic}()"
+
+
+def mql(metric: str, interval: str, statistic: str, dimensions: dict | None = None,
+        group_by: list[str] | None = None, predicate: str = "") -> str:
+    """Build an MQL query: Metric[interval]{dim = "v", ...}.groupBy(...).statistic() <predicate>."""
+    q = f"{metric}[{interval}]"
+    if dimensions:
+        parts = []
+        for k, v in dimensions.items():
+            if isinstance(v, (list, tuple)):
+                parts.append(f'{k} =~ "{"|".join(str(x) for x in v)}"')
+            else:
+                parts.append(f'{k} = "{v}"')
+        q += "{" + ", ".join(parts) + "}"
+    if group_by:
+        q += f".groupBy({', '.join(group_by)})"
+    q += "." + statistic_call(statistic)
+    if predicate:
+        q += f" {predicate}"
+    return q
+
+
+def _utc(t) -> _dt.datetime:
+    if isinstance(t, (int, float)):
+        return _dt.datetime.fromtimestamp(t, tz=_dt.timezone.utc)
+    return t
+
+
+async def summarize(session: Session, compartment_id: str, namespace: str, query: str, start, end,
+                    resolution: str | None = None, in_subtree: bool = False) -> list[Series]:
+    import numpy as np
+    details = models.SummarizeMetricsDataDetails(namespace=namespace, query=query, start_time=_utc(start),
+                                                 end_time=_utc(end), resolution=resolution)
+    data = await session.data("monitoring", "summarize_metrics_data", compartment_id, details,
+                              compartment_id_in_subtree=in_subtree)
+    out = []
+    for md in data:
+        pts = md.aggregated_datapoints or []
+        times = np.fromiter((p.timestamp.timestamp() for p in pts), dtype=np.float64, count=len(pts))
+        values = np.fromiter((p.value for p in pts), dtype=np.float64, count=len(pts))
+        out.append(Series(md.name, dict(md.dimensions or {}), times, values))
+    return out
+
+
+async def list_metrics(session: Session, compartment_id: str, namespace: str | None = None, name: str | None = None,
+                       group_by: list[str] | None = None, dimension_filters: dict | None = None,
+                       in_subtree: bool = False) -> list:
+    details = models.ListMetricsDetails(namespace=namespace, name=name, group_by=group_by,
+                                        dimension_filters=dimension_filters)
+    return await session.list_all("monitoring", "list_metrics", compartment_id, details,
+                                  compartment_id_in_subtree=in_subtree)
+
+
+async def post_metric_data(session: Session, metric_data: list, atomic: bool = True):
+    details = models.PostMetricDataDetails(metric_data=metric_data,
+                                           batch_atomicity="ATOMIC" if atomic else "NON_ATOMIC")
+    return await session.data("monitoring", "post_metric_data", details)
+
+
+async def list_alarms(session: Session, compartment_id: str, in_subtree: bool = False) -> list:
+    return await session.list_all("monitoring", "list_alarms", compartment_id, compartment_id_in_subtree=in_subtree)
+
+
+async def list_alarms_status(session: Session, compartment_id: str, in_subtree: bool = False) -> list:
+    return await session.list_all("monitoring", "list_alarms_status", compartment_id,
+                                  compartment_id_in_subtree=in_subtree)
+
+
+async def get_alarm(session: Session, alarm_id: str):
+    return await session.data("monitoring", "get_alarm", alarm_id)
+
+
+async def delete_alarm(session: Session, alarm_id: str) -> None:
+    await session.call("monitoring", "delete_alarm", alarm_id)
+
+
+async def update_alarm(session: Session, alarm_id: str, details):
+    return await session.data("monitoring", "update_alarm", alarm_id, details)
+
+
+async def alarm_history(session: Session, alarm_id: str, transitions_only: bool = True) -> list:
+    kind = "STATE_TRANSITION_HISTORY" if transitions_only else "STATE_HISTORY"
+    coll = await session.data("monitoring", "get_alarm_history", alarm_id, alarm_historytype=kind)
+    return list(coll.entries or [])
+
+
+async def suppress_alarm(session: Session, alarm, until: _dt.datetime, description: str = ""):
+    """Suppress an alarm's notifications until `until` (OCI: an alarm-level suppression)."""
+    details = models.UpdateAlarmDetails(suppression=models.Suppression(
+        description=description or "Suppressed from ociconsole", time_suppress_from=_dt.datetime.now(_dt.timezone.utc),
+        time_suppress_until=until))
+    return await session.data("monitoring", "update_alarm", alarm.id, details)
+
+
+async def remove_suppression(session: Session, alarm_id: str) -> None:
+    await session.call("monitoring", "remove_alarm_suppression", alarm_id)

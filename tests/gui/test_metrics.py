@@ -1,0 +1,147 @@
+"""The Metrics tab: live charts from the emulator's monitoring service through the SDK."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from ociconsole import catalog
+from ociconsole.gui import aio
+from ociconsole.gui.detail import DetailPane
+from ociconsole.gui.qt import QImage, QPoint
+from ociconsole.services import identity as idsvc
+
+
+def run(qtbot, coro, timeout=10_000):
+    task = aio.spawn(coro)
+    qtbot.waitUntil(task.done, timeout=timeout)
+    return task.result()
+
+
+@pytest.fixture
+def instances(qtbot, aloop, session):
+    kind = catalog.kind("compute.instance")
+
+    async def load():
+        tree = await idsvc.compartment_tree(session)
+        out = {}
+        for c in [c for cs in tree.values() for c in cs]:
+            for i in await kind.list(session, c.id):
+                out[i.display_name] = i
+        return out
+    return kind, run(qtbot, load())
+
+
+def open_metrics(qtbot, session, kind, inst) -> DetailPane:
+    pane = DetailPane()
+    qtbot.addWidget(pane)
+    pane.resize(900, 900)
+    pane.show()
+    pane.show_resource(session, kind, inst)
+    pane.show_metrics()  # creates the panel; its first load runs on the loop, so the signal is still ahead
+    with qtbot.waitSignal(pane.metrics_panel.refreshed, timeout=10_000):
+        pass
+    return pane
+
+
+def points(pane, title):
+    chart = next(c for c in pane.metrics_panel.grid.charts if c.title == title)
+    return {label: (t, v) for label, (t, v) in chart.data.items()}
+
+
+def test_running_instance_charts(qtbot, session, instances):
+    kind, insts = instances
+    pane = open_metrics(qtbot, session, kind, insts["api-01"])
+    panel = pane.metrics_panel
+    assert [c.title for c in panel.grid.charts] == [c.title for c in kind.metrics.charts]
+    (t, v), = points(pane, "CPU utilization").values()
+    assert 55 <= len(t) <= 61  # the last hour at 1-minute interval
+    assert v.mean() > 70  # api-01 runs hot in the demo
+    assert set(points(pane, "Network")) == {"in", "out"}
+    # 24 hours: 1,440 points per series
+    with qtbot.waitSignal(panel.refreshed, timeout=10_000):
+        panel.range_combo.setCurrentIndex(2)
+    (t, v), = points(pane, "CPU utilization").values()
+    assert 1430 <= len(t) <= 1441
+    # interval and statistic
+    with qtbot.waitSignal(panel.refreshed, timeout=10_000):
+        panel.interval_combo.setCurrentIndex(panel.interval_combo.findData("1h"))
+    (t1, mean), = points(pane, "CPU utilization").values()
+    assert 23 <= len(t1) <= 25
+    with qtbot.waitSignal(panel.refreshed, timeout=10_000):
+        panel.stat_combo.setCurrentIndex(panel.stat_combo.findData("max"))
+    (t2, mx), = points(pane, "CPU utilization").values()
+    assert len(t2) == len(t1) and (mx >= mean - 1e-9).all() and (mx > mean).any()
+
+
+def test_idle_and_stopped_instances(qtbot, session, instances):
+    kind, insts = instances
+    pane = open_metrics(qtbot, session, kind, insts["alice-dev"])
+    (_t, v), = points(pane, "CPU utilization").values()
+    assert v.mean() < 10  # idle
+    pane2 = open_metrics(qtbot, session, kind, insts["api-02"])
+    assert all(len(t) == 0 for t, _v in points(pane2, "CPU utilization").values())
+    cpu = next(c for c in pane2.metrics_panel.grid.charts if c.title == "CPU utilization")
+    assert "not running" in cpu.empty.toPlainText()
+
+
+def test_crosshair_and_exports(qtbot, session, instances, tmp_path):
+    kind, insts = instances
+    pane = open_metrics(qtbot, session, kind, insts["web-01"])
+    grid = pane.metrics_panel.grid
+    chart = grid.charts[0]
+    # move the mouse over the middle of the first chart
+    scene_pt = chart.plot.getViewBox().sceneBoundingRect().center()
+    view_pt = grid.view.mapFromScene(scene_pt)
+    qtbot.mouseMove(grid.view.viewport(), QPoint(int(view_pt.x()), int(view_pt.y())))
+    qtbot.waitUntil(lambda: chart.readout.isVisible(), timeout=3000)
+    assert "%" in chart.readout.toPlainText() and ":" in chart.readout.toPlainText()
+    assert grid.charts[1].vline.isVisible()  # the same moment on every chart
+    png, csv_path = tmp_path / "m.png", tmp_path / "m.csv"
+    assert pane.metrics_panel.export("png", str(png))
+    img = QImage(str(png))
+    assert img.width() > 300 and len({img.pixel(x, y) for x in range(0, img.width(), 13)
+                                      for y in range(0, img.height(), 11)}) > 10
+    assert pane.metrics_panel.export("csv", str(csv_path))
+    rows = list(csv.reader(open(csv_path, encoding="utf-8")))
+    assert rows[0] == ["chart", "series", "time_utc", "epoch_seconds", "value", "unit"]
+    expected = sum(len(t) for c in grid.charts for t, _v in c.data.values())
+    assert len(rows) - 1 == expected > 0
+    assert {r[0] for r in rows[1:]} >= {"CPU utilization", "Network"}
+
+
+def test_auto_refresh(qtbot, session, instances):
+    kind, insts = instances
+    pane = open_metrics(qtbot, session, kind, insts["web-02"])
+    panel = pane.metrics_panel
+    panel.period.setValue(10)
+    panel.auto.setChecked(True)
+    assert panel._timer.isActive() and panel._timer.interval() == 10_000
+    panel._timer.setInterval(200)  # not wait 10 s in a test
+    with qtbot.waitSignal(panel.refreshed, timeout=5000):
+        pass
+    panel.auto.setChecked(False)
+    assert not panel._timer.isActive()
+
+
+def test_pyqtgraph_loads_only_with_the_first_chart(tmp_path):
+    script = textwrap.dedent("""
+        import os, sys
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        from ociconsole.gui.qt import QApplication
+        app = QApplication([])
+        from ociconsole.gui.main_window import MainWindow
+        w = MainWindow()
+        assert "pyqtgraph" not in sys.modules, "pyqtgraph imported at start-up"
+        w.detail.tabs.setCurrentIndex(0)
+        from ociconsole.gui import metrics_view
+        assert "pyqtgraph" in sys.modules
+        print("ok")
+    """)
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                       env={"OCICONSOLE_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    assert r.returncode == 0 and "ok" in r.stdout, r.stderr
