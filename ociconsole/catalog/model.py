@@ -116,6 +116,7 @@ class ResourceKind:
     create: Any = None  # catalog.forms.FormSpec
     ready_states: frozenset[str] = frozenset({"RUNNING", "AVAILABLE", "ACTIVE"})
     metrics: MetricsSpec | None = None
+    browser: str | None = None  # a GUI view that opening a resource shows instead of details (gui.views)
     order: int = 100
 
     def name(self, resource) -> str:

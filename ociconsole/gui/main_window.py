@@ -21,8 +21,8 @@ from . import aio, settings
 from .detail import DetailPane
 from .icons import dot, icon
 from .qt import (
-    QAbstractItemView, QComboBox, QKeySequence, QLabel, QLineEdit, QMainWindow, QShortcut, QSplitter, Qt, QTimer,
-    QToolBar, QTreeView, QWidget, Signal,
+    QAbstractItemView, QComboBox, QKeySequence, QLabel, QLineEdit, QMainWindow, QShortcut, QSplitter,
+    QStackedWidget, Qt, QTimer, QToolBar, QTreeView, QWidget, Signal,
 )
 from .resource_view import ResourceView
 from .tree import NODE_ROLE, CompartmentTreeModel
@@ -70,7 +70,10 @@ class MainWindow(QMainWindow):
         self.detail.name_of = self._known_name
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.tree)
-        self.splitter.addWidget(self.resources)
+        # the centre: the resource list, or a view a kind opens (a bucket's browser...)
+        self.centre = QStackedWidget()
+        self.centre.addWidget(self.resources)
+        self.splitter.addWidget(self.centre)
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 5)
@@ -81,6 +84,7 @@ class MainWindow(QMainWindow):
         self.resources.resourceActivated.connect(self._show_detail)
         self.resources.selectionChangedList.connect(lambda k, rs: self._update_action_buttons())
         self.resources.createRequested.connect(self.open_create)
+        self.resources.table.activated.connect(self._row_activated)
         self.resources.actionRequested.connect(self.request_action)
         self.resources.loaded.connect(lambda k, n: self._update_action_buttons())
         self.resources.loaded.connect(lambda k, n: self._select_pending())
@@ -165,6 +169,8 @@ class MainWindow(QMainWindow):
         self._layout_restored = False
         self.resize(1400, 860)
         self._set_conn_state(None)
+        from . import views
+        views.install_all(self)
 
     # ------------------------------------------------------------ connection
     def set_profiles(self, entries: list[tuple[str, str]], current: str) -> None:
@@ -318,6 +324,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ navigation
     def _tree_current(self, current, _previous) -> None:
+        self.show_list()
         node = current.data(NODE_ROLE) if current.isValid() else None
         if node is None or self.session is None or self.tree_model.session is None:
             return
@@ -412,6 +419,49 @@ class MainWindow(QMainWindow):
                 self.resources.select_row(r)
                 self.resources.table.scrollTo(self.resources.proxy.index(r, 0))
                 return
+
+    # ------------------------------------------------------------ extension points (gui.views)
+    def menu(self, title: str):
+        """The menu-bar menu `title`, created on first use."""
+        for a in self.menuBar().actions():
+            if a.menu() is not None and a.text().replace("&", "") == title.replace("&", ""):
+                return a.menu()
+        return self.menuBar().addMenu(title)
+
+    def add_status_widget(self, widget) -> None:
+        self.statusBar().addPermanentWidget(widget)
+
+    def show_view(self, widget) -> None:
+        """Show a view in the centre instead of the list (the list comes back with show_list)."""
+        for i in range(self.centre.count() - 1, 0, -1):
+            old = self.centre.widget(i)
+            if old is not widget:
+                self.centre.removeWidget(old)
+                if hasattr(old, "shutdown"):
+                    old.shutdown()
+                old.deleteLater()
+        if self.centre.indexOf(widget) < 0:
+            self.centre.addWidget(widget)
+        self.centre.setCurrentWidget(widget)
+
+    def show_list(self) -> None:
+        self.centre.setCurrentWidget(self.resources)
+
+    def open_browser(self, kind, resource) -> bool:
+        """Open a resource in its kind's browser view, if it declares one."""
+        from . import views
+        factory = views.view(kind.browser) if kind.browser else None
+        if factory is None or self.session is None:
+            return False
+        self.show_view(factory(self, self.session, kind, resource))
+        return True
+
+    def _row_activated(self, index) -> None:
+        from .resource_view import RESOURCE_ROLE
+        kind = self.resources.kind
+        res = index.data(RESOURCE_ROLE)
+        if kind is not None and res is not None:
+            self.open_browser(kind, res)
 
     def _show_detail(self, kind, resource) -> None:
         if resource is not None and self.session is not None:
@@ -543,6 +593,8 @@ class MainWindow(QMainWindow):
         sp = settings.get("window/splitter")
         if sp:
             self.splitter.restoreState(sp)
+            # once more after the restored geometry has been laid out (the first pass can be rescaled)
+            QTimer.singleShot(0, lambda: self.splitter.restoreState(sp))
 
     def save_layout(self) -> None:
         settings.set("window/geometry", bytes(self.saveGeometry()))
@@ -557,6 +609,10 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop every timer and pending load of this window (it is going away)."""
         self._tasks.cancel_all()
+        for i in range(1, self.centre.count()):
+            w = self.centre.widget(i)
+            if hasattr(w, "shutdown"):
+                w.shutdown()
         self._probe.stop()
         self._expiry_timer.stop()
         self.resources.stop()

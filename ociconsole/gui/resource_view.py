@@ -16,7 +16,8 @@ from . import aio, settings
 from .icons import dot, icon, state_colour, state_tone
 from .qt import (
     QAbstractItemView, QAbstractTableModel, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu,
-    QModelIndex, QPushButton, QSortFilterProxyModel, Qt, QTableView, QTimer, QVBoxLayout, QWidget, Signal,
+    QModelIndex, QPushButton, QSizePolicy, QSortFilterProxyModel, Qt, QTableView, QTimer, QVBoxLayout, QWidget,
+    Signal,
 )
 
 log = logging.getLogger(__name__)
@@ -157,6 +158,8 @@ class ResourceView(QWidget):
         f.setPointSizeF(f.pointSizeF() * 1.25)
         f.setBold(True)
         self.title.setFont(f)
+        # a long title must not widen the view (the splitter would move when the title changes)
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.count = QLabel("")
         self.count.setStyleSheet("color: palette(mid);")
         self.filter = QLineEdit()
