@@ -187,18 +187,26 @@ class Gen:
         idx = np.asarray(index).astype(np.int64).astype(np.uint64)
         return _unit(_mix(key + _mix(idx)))
 
+    def _per(self, salt: str, index: np.ndarray) -> np.ndarray:
+        """`uniform(salt, index)` for a (1, n) run of non-decreasing integers: hashed once per distinct value."""
+        lo = int(index[0, 0])
+        ks = np.arange(lo, int(index[0, -1]) + 1)
+        return self.uniform(salt, ks)[:, (index[0] - lo).astype(np.int64)]
+
     def jitter(self, salt: str) -> np.ndarray:
         """Per-minute noise in [-1, 1] (triangular: most values near 0)."""
-        m = self.minute
-        return self.uniform(salt + "/a", m) + self.uniform(salt + "/b", m) - 1.0
+        key = self.seeds ^ np.uint64(hash64(salt))
+        x = _mix(key + _mix(self.minute.astype(np.uint64)))
+        lo32 = (x & np.uint64(0xFFFFFFFF)).astype(np.float64)
+        hi32 = (x >> np.uint64(32)).astype(np.float64)
+        return (lo32 + hi32) * (1.0 / 4294967296.0) - 1.0
 
     def wander(self, salt: str, minutes: int = 30) -> np.ndarray:
         """Smooth noise in [-1, 1]: random knots every `minutes`, smoothstep in between."""
-        pos = self.minute / float(minutes)
-        k = np.floor(pos)
-        f = pos - k
-        a = self.uniform(salt, k) * 2 - 1
-        b = self.uniform(salt, k + 1) * 2 - 1
+        k = self.minute // minutes
+        f = (self.minute - k * minutes) / float(minutes)
+        a = self._per(salt, k) * 2 - 1
+        b = self._per(salt, k + 1) * 2 - 1
         s = f * f * (3 - 2 * f)
         return a + (b - a) * s
 
@@ -208,11 +216,11 @@ class Gen:
         m = self.minute
         bi = m // block
         chance = min(1.0, per_day * block / 1440.0)
-        hit = self.uniform(salt + "/hit", bi) < chance
-        start = np.floor(self.uniform(salt + "/at", bi) * (block - minutes))
+        hit = self._per(salt + "/hit", bi) < chance
+        start = np.floor(self._per(salt + "/at", bi) * (block - minutes))
         off = (m - bi * block) - start
         inside = hit & (off >= 0) & (off < minutes)
-        height = 0.6 + 0.4 * self.uniform(salt + "/h", bi)
+        height = 0.6 + 0.4 * self._per(salt + "/h", bi)
         ramp = np.minimum(1.0, np.minimum(off + 1, minutes - off) / 2.0)
         return np.where(inside, height * ramp, 0.0)
 

@@ -52,7 +52,7 @@ from __future__ import annotations
 import math
 import re
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -207,6 +207,7 @@ _DIM_KEY = re.compile(r"""[^\s=!~,{}()"\[\]]+""")
 _BARE_VALUE = re.compile(r"""[^\s,{}"]+""")
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _DURATION = re.compile(r"\d+[a-zA-Z]+")
+_ARG = re.compile(r"[A-Za-z0-9_.$+-]+")
 
 
 def parse(text: str) -> Node:
@@ -418,7 +419,7 @@ class _Parser:
             if self.s.startswith('"', self.i):
                 val = self.dim_value()
             else:
-                val = self.regex(re.compile(r"[^\s,()]+"))
+                val = self.regex(_ARG)
                 if val is None:
                     self.fail(f"expected an argument, found {self.found()}")
             out.append((val, at))  # type: ignore[arg-type]
@@ -516,25 +517,6 @@ class _Parser:
         if not math.isfinite(v):
             self.fail(f"the number '{tok}' is not finite", at)
         return v
-
-
-def to_text(node: Node) -> str:
-    """A canonical rendering of the tree (for messages)."""
-    if isinstance(node, Join):
-        return f"{to_text(node.left)} {node.op} {to_text(node.right)}"
-    q = node
-    parts = [f"{q.metric}[{q.interval_text}]"]
-    if q.filters:
-        parts.append("{" + ", ".join(f'{f.key} {f.op} "{f.value}"' for f in q.filters) + "}")
-
-    def grp(g):
-        return "" if g is None else (".grouping()" if not g else f".groupBy({', '.join(g)})")
-
-    stat = q.stat + ("()" if q.stat_arg is None else f"({q.stat_arg:g})")
-    if q.stat == "absent":
-        stat = f"absent({int(q.stat_arg or 0) // 60}m)"
-    s = "".join(parts) + grp(q.pre_group) + "." + stat + grp(q.post_group)
-    return s + (f" {q.predicate}" if q.predicate else "")
 
 
 # ---------------------------------------------------------------- data interface
@@ -669,7 +651,8 @@ def _eval_query(q: Query, source, times, step, comp, max_streams, budget) -> lis
         by: dict[tuple, list[Stream]] = {}
         for s in streams:
             by.setdefault(_group_key(s, q.pre_group), []).append(s)
-        groups = [({d: v for d, v in zip(q.pre_group, k) if v is not None}, members) for k, members in by.items()]
+        groups = [({d: v for d, v in zip(q.pre_group, k, strict=True) if v is not None}, members)
+                  for k, members in by.items()]
     # groups after it
     post: list[list[int]] | None = None
     post_dims: list[dict] = []
@@ -678,7 +661,7 @@ def _eval_query(q: Query, source, times, step, comp, max_streams, budget) -> lis
         for gi, (dims, _m) in enumerate(groups):
             pby.setdefault(tuple(dims.get(d) for d in q.post_group), []).append(gi)
         post = list(pby.values())
-        post_dims = [{d: v for d, v in zip(q.post_group, k) if v is not None} for k in pby]
+        post_dims = [{d: v for d, v in zip(q.post_group, k, strict=True) if v is not None} for k in pby]
     n_out = len(post) if post is not None else len(groups)
     if max_streams is not None and n_out > max_streams:
         raise MqlLimit(f"The query returns {n_out} metric streams; the maximum is {max_streams}. "
@@ -766,11 +749,17 @@ def _bin(block: Block, base: float, g: int, K: int, order: bool) -> _Cells:
     starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
     ub = k[starts]
     vz = np.where(has, v, 0.0)
-    cnt[:, ub] = np.add.reduceat(c, starts, axis=1)
-    sm[:, ub] = np.add.reduceat(vz * c, starts, axis=1)
     vn = np.where(has, v, np.nan)
-    mx[:, ub] = np.fmax.reduceat(vn, starts, axis=1)
-    mn[:, ub] = np.fmin.reduceat(vn, starts, axis=1)
+    if len(starts) == len(k):  # one raw point per cell (minute data in minute cells): no reduction
+        cnt[:, ub] = c
+        sm[:, ub] = vz * c
+        mx[:, ub] = vn
+        mn[:, ub] = vn
+    else:
+        cnt[:, ub] = np.add.reduceat(c, starts, axis=1)
+        sm[:, ub] = np.add.reduceat(vz * c, starts, axis=1)
+        mx[:, ub] = np.fmax.reduceat(vn, starts, axis=1)
+        mn[:, ub] = np.fmin.reduceat(vn, starts, axis=1)
     if order:
         n = t.size
         pos = np.arange(n)
@@ -820,41 +809,41 @@ def _stat_from_cells(q: Query, cells: _Cells, times: np.ndarray, base: float, g:
     w = q.interval // g
     lo, hi = _windows(times, base, g, w, K)
     rows = cells.cnt.shape[0]
-    zero = np.zeros((rows, 1))
-    ccum = np.concatenate([zero, np.cumsum(cells.cnt, axis=1)], axis=1)
-    count = ccum[:, hi] - ccum[:, lo]
-    has = count > 0
+    idx = np.empty(2 * len(times), dtype=np.int64)
+    idx[0::2], idx[1::2] = lo, hi
+    pad = np.zeros((rows, 1))
+
+    def window(fn, src: np.ndarray, fill: float) -> np.ndarray:
+        """fn over each window's cells: reduceat on (lo, hi) pairs, the odd slots dropped. Exact: a
+        window always adds the same cells in the same order, whatever the query's time range."""
+        return fn.reduceat(np.concatenate([src, pad + fill], axis=1), idx, axis=1)[:, 0::2]
+
+    count = window(np.add, cells.cnt, 0.0)
+    has = (count > 0) & (hi > lo)[None, :]
     stat = q.stat
     with np.errstate(invalid="ignore", divide="ignore"):
         if stat == "count":
             return np.where(has, count, np.nan)
         if stat in ("sum", "mean"):
-            scum = np.concatenate([zero, np.cumsum(cells.sum, axis=1)], axis=1)
-            total = scum[:, hi] - scum[:, lo]
+            total = window(np.add, cells.sum, 0.0)
             return np.where(has, total if stat == "sum" else total / np.where(has, count, 1), np.nan)
         if stat in ("max", "min"):
-            src = cells.mx if stat == "max" else cells.mn
-            fn = np.fmax if stat == "max" else np.fmin
-            padded = np.concatenate([src, np.full((rows, 1), np.nan)], axis=1)
-            idx = np.empty(2 * len(times), dtype=np.int64)
-            idx[0::2], idx[1::2] = lo, hi
-            red = fn.reduceat(padded, idx, axis=1)[:, 0::2]
+            red = window(np.fmax if stat == "max" else np.fmin, cells.mx if stat == "max" else cells.mn, np.nan)
             return np.where(has, red, np.nan)
         nonempty = cells.cnt > 0
-        ar = np.arange(K)
-        ffi = np.maximum.accumulate(np.where(nonempty, ar, -1), axis=1) if K else np.zeros((rows, 0), np.int64)
-        last_i = ffi[:, np.clip(hi - 1, 0, max(K - 1, 0))] if K else np.full((rows, len(times)), -1)
-        last_i = np.where(hi[None, :] > 0, last_i, -1)
+        ar = np.arange(K)  # K >= 1: the cells always cover the lookback
+        ffi = np.maximum.accumulate(np.where(nonempty, ar, -1), axis=1)  # last non-empty cell at or before k
+        last_i = np.where(hi[None, :] > 0, ffi[:, np.clip(hi - 1, 0, K - 1)], -1)
         if stat == "absent":
             t_any = _take(cells.tlast, last_i)
             recent = (last_i >= 0) & ((times[None, :] - t_any) <= float(q.stat_arg or DEFAULT_ABSENCE_PERIOD))
             return np.where(has, 0.0, np.where(recent, 1.0, np.nan))
         # increment / rate
         valid_last = last_i >= lo[None, :]
-        prev_i = np.where(lo[None, :] > 0, ffi[:, np.clip(lo - 1, 0, max(K - 1, 0))], -1) if K else last_i
+        prev_i = np.where(lo[None, :] > 0, ffi[:, np.clip(lo - 1, 0, K - 1)], -1)
         valid_prev = (prev_i >= 0) & (prev_i >= (lo - w)[None, :])
-        bfi = np.minimum.accumulate(np.where(nonempty, ar, K)[:, ::-1], axis=1)[:, ::-1]
-        first_i = bfi[:, np.clip(lo, 0, max(K - 1, 0))]
+        bfi = np.minimum.accumulate(np.where(nonempty, ar, K)[:, ::-1], axis=1)[:, ::-1]  # first non-empty >= k
+        first_i = bfi[:, np.clip(lo, 0, K - 1)]
         valid_first = (first_i < hi[None, :]) & (lo[None, :] < K)
         v_last, t_last = _take(cells.last, last_i), _take(cells.tlast, last_i)
         v_base = np.where(valid_prev, _take(cells.last, prev_i), _take(cells.first, first_i))
@@ -867,8 +856,6 @@ def _stat_from_cells(q: Query, cells: _Cells, times: np.ndarray, base: float, g:
 
 
 def _take(arr: np.ndarray, idx: np.ndarray) -> np.ndarray:
-    if arr.shape[1] == 0:
-        return np.full(idx.shape, np.nan)
     return np.take_along_axis(arr, np.clip(idx, 0, arr.shape[1] - 1), axis=1)
 
 
@@ -900,7 +887,7 @@ def _compute(q: Query, groups, times: np.ndarray, step: int) -> np.ndarray:
     singles = q.pre_group is None
     need_order = q.stat in ("rate", "increment", "absent")
     if q.stat == "percentile":
-        return _percentiles(q, groups, streams, group_of, times, base)
+        return _percentiles(q, groups, streams, group_of, times, base, step)
     acc = None
     summed = q.stat in ("rate", "increment") and not singles
     filled = np.zeros((G, T), dtype=bool)
@@ -924,7 +911,7 @@ def _compute(q: Query, groups, times: np.ndarray, step: int) -> np.ndarray:
     return out
 
 
-def _percentiles(q: Query, groups, streams, group_of, times, base) -> np.ndarray:
+def _percentiles(q: Query, groups, streams, group_of, times, base, step: int) -> np.ndarray:
     G, T = len(groups), len(times)
     out = np.full((G, T), np.nan)
     p = 100.0 * float(q.stat_arg or 0.5)
@@ -943,9 +930,34 @@ def _percentiles(q: Query, groups, streams, group_of, times, base) -> np.ndarray
         t = np.concatenate([a for a, _b, _c in parts])
         v = np.concatenate([b for _a, b, _c in parts])
         c = np.concatenate([c for _a, _b, c in parts])
-        o = np.argsort(t, kind="stable")
-        out[gi] = _pct_rows(t[o], v[o][None, :], c[o][None, :], times, q.interval, p)[0]
+        if q.interval == step and np.all(c == 1):
+            out[gi] = _pct_partition(t, v, times, q.interval, p)
+        else:
+            o = np.argsort(t, kind="stable")
+            out[gi] = _pct_rows(t[o], v[o][None, :], c[o][None, :], times, q.interval, p)[0]
     return out
+
+
+def _pct_partition(t: np.ndarray, v: np.ndarray, times: np.ndarray, interval: int, p: float) -> np.ndarray:
+    """Percentiles when the windows partition time (interval == spacing of `times`), all counts 1:
+    one sort by (window, value), then numpy's linear interpolation per window, vectorized."""
+    res = np.full(len(times), np.nan)
+    j = np.searchsorted(times, t, side="left")
+    ok = (j < len(times)) & (t > times[np.minimum(j, len(times) - 1)] - interval)
+    j, v = j[ok], v[ok]
+    if not len(v):
+        return res
+    order = np.lexsort((v, j))
+    j, v = j[order], v[order]
+    n = np.bincount(j, minlength=len(times))
+    start = np.concatenate([[0], np.cumsum(n)[:-1]])
+    has = n > 0
+    rank = (p / 100.0) * (n[has] - 1)
+    lo = np.floor(rank).astype(np.int64)
+    hi = np.minimum(lo + 1, n[has] - 1)
+    a, b = v[start[has] + lo], v[start[has] + hi]
+    res[has] = a + (b - a) * (rank - lo)
+    return res
 
 
 def _pct_rows(t: np.ndarray, v: np.ndarray, c: np.ndarray, times: np.ndarray, interval: int, p: float) -> np.ndarray:
@@ -998,8 +1010,3 @@ def grid(start: float, end: float, step: int) -> np.ndarray:
     n = int(math.ceil((end - first) / step))
     ts = first + step * np.arange(n, dtype=np.float64)
     return ts[ts < end]
-
-
-def iter_points(values: np.ndarray, times: np.ndarray) -> Iterable[tuple[float, float]]:
-    ok = ~np.isnan(values)
-    return zip(times[ok].tolist(), values[ok].tolist())

@@ -34,7 +34,7 @@ POINTS = {
 
 
 def _at(t: float) -> dt.datetime:
-    return dt.datetime.fromtimestamp(t, dt.timezone.utc)
+    return dt.datetime.fromtimestamp(t, dt.UTC)
 
 
 @pytest.fixture(scope="module")

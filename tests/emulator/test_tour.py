@@ -450,7 +450,7 @@ def _tour_monitoring(emulator, c: Clients) -> None:
                                           signer=c.compute.base_client.signer, **NO_RETRY)
     t = c.tenancy
     comp = next(x for x in c.identity.list_compartments(t).data if x.name == "tour").id
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     posted = mon.post_metric_data(MM.PostMetricDataDetails(metric_data=[MM.MetricDataDetails(
         namespace="tour_app", compartment_id=comp, name="Requests", dimensions={"host": "h1"},
         metadata={"unit": "count"}, resource_group="tour-rg",

@@ -191,7 +191,7 @@ def _parse_query(text, where: str = "query") -> mql.Node:
         caret = ""
         if isinstance(text, str) and len(text) <= 300:
             caret = f" [{text[:e.column - 1]} >>>{text[e.column - 1:]}]"
-        raise invalid(f"{where}: {e}{caret}")
+        raise invalid(f"{where}: {e}{caret}") from None
 
 
 def _fmt_dur(secs: int) -> str:
@@ -226,7 +226,7 @@ def _time(value, where: str) -> float:
     try:
         return parse_ts(value)
     except (TypeError, ValueError):
-        raise invalid(f"{where}: '{str(value)[:40]}' is not an RFC 3339 timestamp")
+        raise invalid(f"{where}: '{str(value)[:40]}' is not an RFC 3339 timestamp") from None
 
 
 def _reach(resolution: int) -> int:
@@ -272,7 +272,7 @@ def summarize_metrics_data(ctx: Context):
         series = mql.evaluate(node, src, times, res, compartment_id=comps[0], max_streams=MAX_STREAMS,
                               max_points=MAX_DATAPOINTS)
     except mql.MqlLimit as e:
-        raise invalid(str(e))
+        raise invalid(str(e)) from None
     stamps = [ts(t) for t in times.tolist()]
     out = []
     for s in sorted(series, key=lambda s: (s.name, s.key)):
@@ -283,7 +283,7 @@ def summarize_metrics_data(ctx: Context):
         vals = s.values[ok].tolist()
         d = {"namespace": ns, "compartmentId": s.compartment_id, "name": s.name, "dimensions": s.dims,
              "metadata": s.metadata, "resolution": res_text,
-             "aggregatedDatapoints": [{"timestamp": stamps[i], "value": v} for i, v in zip(idx, vals)]}
+             "aggregatedDatapoints": [{"timestamp": stamps[i], "value": v} for i, v in zip(idx, vals, strict=True)]}
         if s.resource_group:
             d["resourceGroup"] = s.resource_group
         out.append(d)
@@ -816,7 +816,7 @@ def _optional_body(ctx: Context, model: str):
     try:
         doc = json.loads(ctx.raw_body)
     except (ValueError, UnicodeDecodeError) as e:
-        raise invalid(f"The request body is not valid JSON: {e}")
+        raise invalid(f"The request body is not valid JSON: {e}") from None
     if doc is None:
         return {}
     return models.validate("monitoring", model, doc, model[0].lower() + model[1:]) or {}
@@ -1131,7 +1131,7 @@ def _seed_custom_metrics(seed, comp: str, region: str, now: float) -> None:
         md = {"unit": "milliseconds"}
         metrics.store_points(seed.store, region, {
             "namespace": "custom_app", "compartmentId": comp, "name": "RequestLatency", "dimensions": dims,
-            "metadata": md}, list(zip(when.tolist(), np.round(lat, 2).tolist(), count.tolist())), now)
+            "metadata": md}, list(zip(when.tolist(), np.round(lat, 2).tolist(), count.tolist(), strict=True)), now)
         metrics.store_points(seed.store, region, {
             "namespace": "custom_app", "compartmentId": comp, "name": "RequestCount", "dimensions": dims,
-            "metadata": {"unit": "count"}}, list(zip(when.tolist(), count.tolist(), [1.0] * len(t))), now)
+            "metadata": {"unit": "count"}}, list(zip(when.tolist(), count.tolist(), [1.0] * len(t), strict=True)), now)
