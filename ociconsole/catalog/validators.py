@@ -274,3 +274,108 @@ def policy_statements(text) -> str | None:
         if err:
             return f"Statement {i}: {err}"
     return None
+
+
+# ---------------------------------------------------------------- monitoring
+
+def mql(text, alarm: bool = False) -> str | None:
+    """A Monitoring Query Language query, checked client-side ("Column 17: expected ..."); alarm
+    queries also need a trigger rule (a predicate or absent())."""
+    from . import mql as _mql
+    if not isinstance(text, str) or not text.strip():
+        return "A query is required, e.g. CpuUtilization[1m].mean()"
+    err = _mql.check_alarm(text) if alarm else _mql.check(text)
+    return None if err is None else f"Column {err.column}: {err.message}"
+
+
+_METRIC_NS = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_METRIC_NAME = re.compile(r"[A-Za-z][A-Za-z0-9._$-]*")
+_DIM_KEY = re.compile(r"[\x21-\x7e]+")
+RESERVED_NAMESPACE_PREFIXES = ("oci_", "oracle_", "oraclecloud")
+MAX_DIMENSIONS = 20
+
+
+def metric_namespace(v, custom: bool = True) -> str | None:
+    """A metric namespace; custom ones (posted) may not use OCI's reserved prefixes."""
+    if not isinstance(v, str) or not v:
+        return "A namespace is required"
+    if len(v) > 255:
+        return "At most 255 characters"
+    if not _METRIC_NS.fullmatch(v):
+        return "Start with a letter; then only letters, digits and '_'"
+    if custom and v.lower().startswith(RESERVED_NAMESPACE_PREFIXES):
+        return "Custom namespaces cannot start with 'oci_', 'oracle_' or 'oraclecloud' (reserved for OCI)"
+    return None
+
+
+def metric_name(v, what: str = "A metric name") -> str | None:
+    if not isinstance(v, str) or not v:
+        return f"{what} is required"
+    if len(v) > 255:
+        return "At most 255 characters"
+    if not _METRIC_NAME.fullmatch(v):
+        return "Start with a letter; then only letters, digits, '.', '_', '-' and '$'"
+    return None
+
+
+def parse_dimensions(text) -> tuple[dict[str, str], str | None]:
+    """Metric dimensions from key=value lines: (dimensions, first problem or None). OCI: 1-20
+    dimensions, keys 1-256 printable ASCII characters without spaces, values 1-512 characters."""
+    if not isinstance(text, str):
+        return {}, "Dimensions are required: one key=value per line"
+    out: dict[str, str] = {}
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line:
+            continue
+        if "=" not in line:
+            return out, f"Line {n}: write key=value"
+        k, val = (p.strip() for p in line.split("=", 1))
+        if not k or len(k) > 256 or not _DIM_KEY.fullmatch(k):
+            return out, f"Line {n}: the key must be 1-256 printable ASCII characters without spaces"
+        if not val or len(val) > 512:
+            return out, f"Line {n}: the value of {k} must be 1-512 characters"
+        if _CTRL.search(val):
+            return out, f"Line {n}: control characters are not allowed"
+        if k in out:
+            return out, f"Line {n}: {k} is given twice"
+        out[k] = val
+    if not out:
+        return out, "At least one dimension is required (one key=value per line)"
+    if len(out) > MAX_DIMENSIONS:
+        return out, f"At most {MAX_DIMENSIONS} dimensions"
+    return out, None
+
+
+def metric_dimensions(text) -> str | None:
+    return parse_dimensions(text)[1]
+
+
+def iso_duration(v) -> int | None:
+    """Seconds of an ISO 8601 duration such as PT5M, PT1H or P1D (None if it is not one)."""
+    if not isinstance(v, str):
+        return None
+    m = re.fullmatch(r"P(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?", v.strip())
+    if not m or not any(m.groups()):
+        return None
+    d, h, mi, s = (int(x) if x else 0 for x in m.groups())
+    return d * 86400 + h * 3600 + mi * 60 + s
+
+
+def alarm_destinations(text) -> str | None:
+    """Notification topic / stream OCIDs, one per line (OCI: at least one, one per service)."""
+    if not isinstance(text, str) or not text.strip():
+        return "At least one destination is required: a Notifications topic OCID (ocid1.onstopic...)"
+    seen = set()
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line:
+            continue
+        parts = line.split(".")
+        if len(parts) < 4 or parts[0] != "ocid1" or parts[1] not in ("onstopic", "stream") or \
+                not re.fullmatch(r"[a-z0-9._-]+", line):
+            return f"Line {n}: not the OCID of a Notifications topic (ocid1.onstopic...) or a stream (ocid1.stream...)"
+        if parts[1] in seen:
+            return "One destination per service: one topic and/or one stream"
+        seen.add(parts[1])
+    return None

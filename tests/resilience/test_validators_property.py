@@ -228,3 +228,79 @@ def test_tags_round_trip(tags):
                         min_size=1, max_size=10), min_size=1, max_size=5))
 def test_tag_lines_without_equals_refused(lines):
     assert "key=value" in v.tags("\n".join(lines))
+
+
+# ---------------------------------------------------------------- monitoring: MQL, custom metrics, alarms
+
+@SETTINGS
+@given(anything)
+def test_monitoring_validators_never_raise(value):
+    for fn in (v.mql, lambda x: v.mql(x, alarm=True), v.metric_namespace, v.metric_name, v.metric_dimensions,
+               v.alarm_destinations):
+        msg_or_none(fn(value))
+    assert v.iso_duration(value) is None or isinstance(v.iso_duration(value), int)
+
+
+metric_names = st.from_regex(r"[A-Za-z][A-Za-z0-9_]{0,20}", fullmatch=True)
+dim_values = st.from_regex(r"[A-Za-z0-9 _.:/*|-]{1,20}", fullmatch=True).filter(lambda s: '"' not in s)
+
+
+@st.composite
+def mql_queries(draw):
+    """Well-formed MQL: metric, interval, filters, groupings, a statistic, maybe a predicate; joined."""
+    def one():
+        q = draw(metric_names) + f"[{draw(st.sampled_from(['1m', '5m', '60m', '1h', '24h', '1d']))}]"
+        dims = draw(st.dictionaries(metric_names, dim_values, max_size=3))
+        if dims:
+            ops = [draw(st.sampled_from(["=", "=~", "!=", "!~"])) for _ in dims]
+            q += "{" + ", ".join(f'{k} {op} "{val}"' for (k, val), op in zip(dims.items(), ops)) + "}"
+        if draw(st.booleans()):
+            q += draw(st.sampled_from([".grouping()", ".groupBy(resourceId)", ".groupBy(a, b)"]))
+        q += "." + draw(st.sampled_from(["mean()", "max()", "min()", "sum()", "count()", "rate()", "avg()",
+                                         "increment()", "percentile(0.9)", "absent()", "absent(20m)"]))
+        pred = draw(st.sampled_from(["", " > 80", " >= 1.5", " < -2", " == 0", " != 3e2", " in (1, 2)",
+                                     " not in (0, 10)"]))
+        return q + pred
+    q = one()
+    for _ in range(draw(st.integers(0, 2))):
+        q = f"({q}) {draw(st.sampled_from(['&&', '||']))} {one()}"
+    return q
+
+
+@SETTINGS
+@given(mql_queries())
+def test_well_formed_mql_accepted(query):
+    assert v.mql(query) is None
+
+
+@SETTINGS
+@given(mql_queries(), st.data())
+def test_truncated_mql_refused_with_a_column(query, data):
+    cut = data.draw(st.integers(1, len(query) - 1))
+    head = query[:cut]
+    from ociconsole.catalog import mql as cmql
+    err = cmql.check(head)
+    if err is not None:  # some prefixes are complete queries ("A[1m].mean() > 8" of "> 80")
+        assert 1 <= err.column <= len(head) + 1
+        assert v.mql(head).startswith(f"Column {err.column}: ")
+
+
+@SETTINGS
+@given(metric_names.filter(lambda s: not s.lower().startswith(("oci_", "oracle_", "oraclecloud"))))
+def test_custom_namespaces_accepted(ns):
+    assert v.metric_namespace(ns) is None
+
+
+@SETTINGS
+@given(st.sampled_from(["oci_", "OCI_", "oracle_", "oraclecloud"]), st.from_regex(r"[A-Za-z0-9_]{0,10}", fullmatch=True))
+def test_reserved_namespaces_refused(prefix, rest):
+    assert "reserved" in v.metric_namespace(prefix + rest)
+
+
+@SETTINGS
+@given(st.dictionaries(st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126, blacklist_characters="="),
+                               min_size=1, max_size=20), dim_values.map(str.strip).filter(bool), min_size=1,
+                       max_size=20))
+def test_dimensions_round_trip(dims):
+    parsed, err = v.parse_dimensions("\n".join(f"{k}={val}" for k, val in dims.items()))
+    assert err is None and parsed == dims
