@@ -114,6 +114,8 @@ def subnet_cidr(v, vcn_cidrs: Iterable[str], existing: Iterable[tuple[str, str]]
 def number_in(v, lo: float, hi: float, what: str = "Value", whole: bool = True) -> str | None:
     if isinstance(v, bool) or not isinstance(v, (int, float)) or v != v:  # NaN
         return f"{what} must be a number"
+    if v in (float("inf"), float("-inf")):
+        return f"{what} must be between {lo:g} and {hi:g}"
     if whole and v != int(v):
         return f"{what} must be a whole number"
     if not lo <= v <= hi:

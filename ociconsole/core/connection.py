@@ -145,23 +145,24 @@ class ClientFactory:
         self._clients: dict[tuple[str, str], object] = {}
         self._lock = threading.Lock()
 
-    def get(self, service: str, region: str | None = None):
+    def get(self, service: str, region: str | None = None, raw: bool = False):
+        """The client for `service`; `raw` clients return response bodies undeserialized (lazy lists)."""
         conn = self.connection
         if service in HOME_REGION_SERVICES and conn.emulator_url is None:
             region = conn.home_region
         region = region or conn.region
-        key = (service, region)
+        key = (service, region, raw)
         c = self._clients.get(key)
         if c is not None:
             return c
         with self._lock:
             c = self._clients.get(key)
             if c is None:
-                c = self._make(service, region)
+                c = self._make(service, region, raw)
                 self._clients[key] = c
         return c
 
-    def _make(self, service: str, region: str):
+    def _make(self, service: str, region: str, raw: bool = False):
         import oci
         module, cls_name = SERVICES[service]
         cls = getattr(importlib.import_module(f"oci.{module}"), cls_name)
@@ -172,6 +173,8 @@ class ClientFactory:
             circuit_breaker_strategy=oci.circuit_breaker.NoCircuitBreakerStrategy(),
             timeout=TIMEOUT,
         )
+        if raw:
+            kwargs["skip_deserialization"] = True
         ep = conn.endpoint(service, region)
         if ep:
             kwargs["service_endpoint"] = ep

@@ -70,15 +70,28 @@ async def summarize(session: Session, compartment_id: str, namespace: str, query
     import numpy as np
     details = models.SummarizeMetricsDataDetails(namespace=namespace, query=query, start_time=_utc(start),
                                                  end_time=_utc(end), resolution=resolution)
-    data = await session.data("monitoring", "summarize_metrics_data", compartment_id, details,
-                              compartment_id_in_subtree=in_subtree)
+    resp = await session.call("monitoring", "summarize_metrics_data", compartment_id, details,
+                              compartment_id_in_subtree=in_subtree, lazy=True)
     out = []
-    for md in data:
-        pts = md.aggregated_datapoints or []
-        times = np.fromiter((p.timestamp.timestamp() for p in pts), dtype=np.float64, count=len(pts))
-        values = np.fromiter((p.value for p in pts), dtype=np.float64, count=len(pts))
+    for md in resp.data:
+        pts = md.raw.get("aggregatedDatapoints") or []
+        times = _epoch_seconds([p["timestamp"] for p in pts])
+        values = np.fromiter((p["value"] for p in pts), dtype=np.float64, count=len(pts))
         out.append(Series(md.name, dict(md.dimensions or {}), times, values))
     return out
+
+
+def _epoch_seconds(stamps: list[str]):
+    """ISO-8601 UTC timestamps ("...Z") to epoch seconds, vectorized."""
+    import numpy as np
+    if not stamps:
+        return np.empty(0, dtype=np.float64)
+    try:
+        arr = np.array([s[:-1] if s.endswith("Z") else s for s in stamps], dtype="datetime64[ms]")
+        return arr.astype("int64").astype(np.float64) / 1000.0
+    except ValueError:  # offsets other than Z: the slow, general way
+        from ..core.lazy import parse_datetime
+        return np.array([parse_datetime(s).timestamp() for s in stamps], dtype=np.float64)
 
 
 async def list_metrics(session: Session, compartment_id: str, namespace: str | None = None, name: str | None = None,

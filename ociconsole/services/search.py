@@ -27,7 +27,7 @@ async def search_pages(session: Session, text: str, limit: int = 1000) -> AsyncI
         kw = {"limit": limit}
         if page:
             kw["page"] = page
-        resp = await session.call("search", "search_resources", d, **kw)
+        resp = await session.call("search", "search_resources", d, lazy=True, **kw)
         yield list(resp.data.items or [])
         page = (resp.headers or {}).get("opc-next-page")
         if not page:

@@ -1,0 +1,70 @@
+"""Lazy list models read exactly what the SDK's deserializer would produce."""
+
+from __future__ import annotations
+
+import asyncio
+
+import oci
+import pytest
+
+from ociconsole.core.connection import connection_for_emulator
+from ociconsole.core.lazy import LazyModel
+from ociconsole.services.runtime import Session
+
+from ..conftest import make_emulator
+
+
+@pytest.fixture(scope="module")
+def session(tmp_path_factory):
+    emu = make_emulator(tmp_path_factory.mktemp("lazy"))
+    s = Session(connection_for_emulator(emu.client_config(), emu.base_url))
+    yield s
+    s.close()
+    emu.stop()
+
+
+CALLS = [
+    ("identity", "list_compartments", lambda t: ((t,), {"compartment_id_in_subtree": True})),
+    ("compute", "list_shapes", lambda t: ((t,), {})),
+    ("compute", "list_images", lambda t: ((t,), {})),
+    ("identity", "list_policies", lambda t: ((t,), {})),
+    ("identity", "list_users", lambda t: ((t,), {})),
+]
+
+
+@pytest.mark.parametrize("service, method, args", CALLS)
+def test_lazy_lists_equal_sdk_deserialization(session, service, method, args):
+    a, kw = args(session.tenancy_id)
+
+    async def both():
+        sdk = await session.call(service, method, *a, **kw)
+        lazy = await session.call(service, method, *a, lazy=True, **kw)
+        return sdk.data, lazy.data
+    sdk, lazy = asyncio.run(both())
+    assert len(sdk) == len(lazy) > 0
+    assert all(isinstance(x, LazyModel) for x in lazy)
+    assert [oci.util.to_dict(x) for x in sdk] == [oci.util.to_dict(x) for x in lazy]
+
+
+def test_instances_in_every_compartment_and_nested_attributes(session):
+    async def go():
+        comps = await session.list_all("identity", "list_compartments", session.tenancy_id,
+                                       compartment_id_in_subtree=True)
+        pairs = []
+        for c in comps:
+            sdk = (await session.call("compute", "list_instances", c.id)).data
+            lazy = await session.list_all("compute", "list_instances", c.id)
+            pairs += list(zip(sdk, lazy))
+        return pairs
+    pairs = asyncio.run(go())
+    assert len(pairs) >= 10
+    for sdk, lazy in pairs:
+        assert oci.util.to_dict(sdk) == oci.util.to_dict(lazy)
+        assert lazy.shape_config.ocpus == sdk.shape_config.ocpus
+        assert lazy.source_details.source_type == sdk.source_details.source_type
+        assert lazy.time_created == sdk.time_created and lazy.time_created.tzinfo is not None
+        assert oci.util.to_dict(lazy.to_sdk()) == oci.util.to_dict(sdk)
+    with pytest.raises(AttributeError):
+        _ = pairs[0][1].no_such_field
+    with pytest.raises(AttributeError):
+        pairs[0][1].display_name = "x"
