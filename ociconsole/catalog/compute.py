@@ -88,6 +88,20 @@ async def _image_shape(session, inst) -> list[RelatedItem]:
     return out
 
 
+# ---- block volumes attached to the instance (Storage: catalog/block_volume.py)
+
+async def _block_volumes(session, inst) -> list[RelatedItem]:
+    from ..services import blockstorage as bvsvc
+    out = []
+    for att, vol in await bvsvc.instance_volumes(session, inst):
+        ro = ", read-only" if att.is_read_only else ""
+        what = f"{vol.size_in_gbs} GB, " if vol is not None else ""
+        out.append(RelatedItem(f"Volume {vol.display_name if vol is not None else att.volume_id}",
+                               f"{what}{att.attachment_type}, {att.device or 'no device'}{ro}, {att.lifecycle_state}",
+                               att.volume_id))
+    return out
+
+
 # ---------------------------------------------------------------- the launch form
 
 async def _ads(ctx: FormContext, values) -> list[Option]:
@@ -295,7 +309,8 @@ INSTANCES = ResourceKind(
         Column("Fault domain", attr("fault_domain")),
         Column("Created", attr("time_created"), "datetime"),
     ],
-    related=[Related("Networking", _vnics), Related("Storage", _boot), Related("Image and shape", _image_shape)],
+    related=[Related("Networking", _vnics), Related("Storage", _boot), Related("Block volumes", _block_volumes),
+             Related("Image and shape", _image_shape)],
     actions=INSTANCE_ACTIONS,
     create=LAUNCH_FORM,
     metrics=MetricsSpec("oci_computeagent", [

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from ..core.errors import OciError
 from ..core.operations import Operation, OperationLog
 from . import forms
-from .model import BAD, Action, ResourceKind
+from .model import BAD, Action, Gone, ResourceKind
 
 POLL_FIRST = 0.5
 POLL_MAX = 5.0
@@ -45,6 +45,8 @@ async def track(session, log: OperationLog, op: Operation, kind: ResourceKind, r
         except OciError as e:
             if e.status == 404 and gone_ok:
                 log.succeed(op, detail="Gone")
+                if on_resource is not None:
+                    on_resource(kind, Gone(resource_id))
                 return None
             raise
         state = kind.state(res) or ""
@@ -79,6 +81,22 @@ async def run_action(session, log: OperationLog, kind: ResourceKind, action: Act
     try:
         log.running(op, detail="Requesting")
         result = await action.run(session, resource, options or {})
+        if isinstance(result, Gone):  # deleted at once (a resource without lifecycle states)
+            log.succeed(op, detail="Deleted")
+            if on_resource is not None:
+                on_resource(kind, result)
+            return op
+        if action.tracks:  # the action's outcome is another resource (a detach: the attachment)
+            from . import kind as kind_of
+            tracked = kind_of(action.tracks)
+            if result is not None and on_resource is not None:
+                on_resource(tracked, result)
+            if action.target_states and tracked.get is not None and getattr(result, "id", None):
+                await track(session, log, op, tracked, result.id, action.target_states, action.gone_ok,
+                            on_resource=on_resource)
+            else:
+                log.succeed(op, detail="Done")
+            return op
         if result is not None and on_resource is not None and hasattr(result, "lifecycle_state"):
             on_resource(kind, result)
         if action.target_states and kind.get is not None:
@@ -94,6 +112,13 @@ async def run_action(session, log: OperationLog, kind: ResourceKind, action: Act
     return op
 
 
+def start_create(log: OperationLog, kind: ResourceKind, spec: forms.FormSpec, values: dict) -> Operation:
+    """The QUEUED activity entry of a form's request ("Create bucket logs", or the form's own title)."""
+    label = spec.describe(values) or kind.singular
+    title = spec.op_title(values) if spec.op_title is not None else f"Create {kind.singular.lower()} {label}"
+    return log.start(title, kind="create" if spec.submit_label == "Create" else "action", resource_label=label)
+
+
 async def run_create(session, log: OperationLog, kind: ResourceKind, spec: forms.FormSpec, values: dict,
                      request: forms.Request, retry_token: str, on_resource: ResourceListener | None = None,
                      op: Operation | None = None, raise_on_submit_error: bool = False) -> Operation:
@@ -102,8 +127,7 @@ async def run_create(session, log: OperationLog, kind: ResourceKind, spec: forms
     With `raise_on_submit_error`, a refused request (the resource was not created) raises the
     OciError after marking the operation failed, so a dialog can stay open and keep the input.
     """
-    label = spec.describe(values) or kind.singular
-    op = op or log.start(f"Create {kind.singular.lower()} {label}", kind="create", resource_label=label)
+    op = op or start_create(log, kind, spec, values)
     try:
         log.running(op, detail="Submitting")
         try:
@@ -113,11 +137,11 @@ async def run_create(session, log: OperationLog, kind: ResourceKind, spec: forms
             if raise_on_submit_error:
                 raise
             return op
-        log.update(op, resource_id=getattr(res, "id", ""), work_request_id=wr_id)
-        if on_resource is not None:
+        log.update(op, resource_id=getattr(res, "id", "") or "", work_request_id=wr_id)
+        if on_resource is not None and res is not None:
             on_resource(kind, res)
         state = kind.state(res) or ""
-        if kind.get is not None and state not in kind.ready_states:
+        if kind.get is not None and state and state not in kind.ready_states:  # stateless resources are ready
             await track(session, log, op, kind, res.id, kind.ready_states, work_request_id=wr_id,
                         on_resource=on_resource)
         else:

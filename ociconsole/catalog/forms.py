@@ -42,6 +42,20 @@ class Field:
     bounds: Callable[[dict, FormContext], tuple[float, float, float] | None] | None = None  # (min, max, step)
     visible: Callable[[dict, FormContext], bool] | None = None
     default_from: Callable[[dict, FormContext], Any] | None = None  # recomputed when dependencies change
+    # a value that is allowed but deserves a loud warning (a public bucket): shown under the field and
+    # on the review page; never blocks
+    warning: Callable[[Any, dict, FormContext], str | None] | None = None
+
+    def warn(self, value, values: dict, ctx: FormContext) -> str | None:
+        """The field's warning for `value`, or None. Never raises."""
+        if self.warning is None:
+            return None
+        try:
+            if self.visible is not None and not self.visible(values, ctx):
+                return None
+            return self.warning(value, values, ctx)
+        except Exception:  # noqa: BLE001 - a warning bug must not break the dialog
+            return None
 
     def check(self, value, values: dict, ctx: FormContext) -> str | None:
         """The field's error for `value`, or None. Never raises."""
@@ -83,6 +97,7 @@ class Request:
     details: Any = None
     args: tuple = ()
     kwargs: dict = field(default_factory=dict)
+    retry_token: bool = True  # the method takes an opc-retry-token (Object Storage's mostly do not)
 
 
 @dataclass
@@ -93,6 +108,8 @@ class FormSpec:
     build: Callable[[dict, FormContext], Request]
     cli: Callable[[dict, FormContext, Request], str]
     describe: Callable[[dict], str] = lambda v: v.get("display_name") or v.get("name") or ""
+    submit_label: str = "Create"  # the button that sends the request ("Attach", "Resize"...)
+    op_title: Callable[[dict], str] | None = None  # activity title; default "Create <kind> <describe>"
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -103,6 +120,14 @@ class FormSpec:
             err = f.check(values.get(f.name), values, ctx)
             if err:
                 out[f.name] = err
+        return out
+
+    def warnings(self, values: dict, ctx: FormContext) -> dict[str, str]:
+        out = {}
+        for f in self.fields:
+            w = f.warn(values.get(f.name), values, ctx)
+            if w:
+                out[f.name] = w
         return out
 
 
@@ -129,7 +154,8 @@ class FormContext:
 async def submit(session, request: Request, retry_token: str):
     """Send the request (retried safely: it carries the retry token). Returns (data, work request id)."""
     args = (*request.args, request.details) if request.details is not None else request.args
-    resp = await session.call(request.service, request.method, *args, opc_retry_token=retry_token, **request.kwargs)
+    kw = dict(request.kwargs, opc_retry_token=retry_token) if request.retry_token else request.kwargs
+    resp = await session.call(request.service, request.method, *args, **kw)
     return resp.data, (resp.headers or {}).get("opc-work-request-id", "")
 
 
@@ -139,6 +165,7 @@ CLIENT_CLASSES = {
     "identity": "oci.identity.IdentityClient", "compute": "oci.core.ComputeClient",
     "network": "oci.core.VirtualNetworkClient", "blockstorage": "oci.core.BlockstorageClient",
     "monitoring": "oci.monitoring.MonitoringClient", "object_storage": "oci.object_storage.ObjectStorageClient",
+    "file_storage": "oci.file_storage.FileStorageClient",
 }
 
 
@@ -174,7 +201,8 @@ def python_code(request: Request, retry_token: str = "<token>") -> str:
         lines.append(f"details = {_py_value(request.details, 0)}")
         args.append("details")
     kw = [f"{k}={v!r}" for k, v in request.kwargs.items()]
-    kw.append(f"opc_retry_token={retry_token!r}")
+    if request.retry_token:
+        kw.append(f"opc_retry_token={retry_token!r}")
     lines.append(f"response = client.{request.method}({', '.join(args + kw)})")
     lines.append("print(response.data)")
     return "\n".join(lines)

@@ -34,8 +34,9 @@ def attr(path: str) -> Callable[[Any], Any]:
 class Column:
     title: str
     get: Callable[[Any], Any]
-    kind: str = "text"  # text | state | datetime | number | ocid
+    kind: str = "text"  # text | state | datetime | number | bytes | ocid
     width: int | None = None
+    tone: Callable[[Any], str | None] | None = None  # value -> "bad" | "busy" | "good": a warning colour
 
 
 @dataclass
@@ -59,9 +60,20 @@ class Action:
     shortcut: str | None = None
     icon: str | None = None
     verb: str = ""  # "Stopping" for activity titles; defaults to label
+    # an action that asks for input first: the GUI opens the generic form dialog with the FormSpec built
+    # for the resource (`form(resource)`); its request is the action, tracked like a create (`run` unused)
+    form: Callable[[Any], Any] | None = None
+    tracks: str | None = None  # kind id of what `run` returns, tracked to target_states (detach -> attachment)
 
     def allowed(self, state: str | None) -> bool:
         return self.allowed_states is None or (state or "") in self.allowed_states
+
+
+@dataclass(frozen=True)
+class Gone:
+    """A resource that no longer exists (a 404 while tracking its deletion)."""
+
+    id: str
 
 
 @dataclass
@@ -117,6 +129,7 @@ class ResourceKind:
     ready_states: frozenset[str] = frozenset({"RUNNING", "AVAILABLE", "ACTIVE"})
     metrics: MetricsSpec | None = None
     browser: str | None = None  # a GUI view that opening a resource shows instead of details (gui.views)
+    create_view: str | None = None  # a GUI dialog (gui.views) that creating opens instead of the generic form
     order: int = 100
 
     def name(self, resource) -> str:

@@ -26,6 +26,7 @@ SERVICES: dict[str, tuple[str, str]] = {
     "work_requests": ("work_requests", "WorkRequestClient"),
     "monitoring": ("monitoring", "MonitoringClient"),
     "object_storage": ("object_storage", "ObjectStorageClient"),
+    "file_storage": ("file_storage", "FileStorageClient"),
     "search": ("resource_search", "ResourceSearchClient"),
 }
 HOME_REGION_SERVICES = {"identity"}  # IAM writes go to the home region
@@ -72,6 +73,18 @@ class Connection:
         if self.emulator_url:
             return f"{self.emulator_url} (profile {self.label}, {self.region})"
         return f"OCI {self.region}"
+
+    def object_url(self, namespace: str, bucket: str, name: str) -> str:
+        """The (signed-API) URL of an object: OCI's regional Object Storage endpoint or the emulator's."""
+        from urllib.parse import quote
+        return f"{self.endpoint_host('object_storage').rstrip('/')}/n/{quote(namespace, safe='')}" \
+               f"/b/{quote(bucket, safe='')}/o/{quote(name, safe='/')}"
+
+    def par_url(self, access_uri: str) -> str:
+        """The full URL of a pre-authenticated request from its `accessUri` (served unsigned): the
+        emulator's base URL + accessUri, or https://objectstorage.<region>.oraclecloud.com + accessUri."""
+        base = self.emulator_url if self.emulator_url is not None else self.endpoint_host("object_storage")
+        return base.rstrip("/") + access_uri
 
     def endpoint_host(self, service: str) -> str:
         ep = self.endpoint(service)

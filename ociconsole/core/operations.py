@@ -1,6 +1,11 @@
 """Tracked operations: every action and create the person starts, from queued to done.
 
 A plain-Python evented container; the GUI's activity panel is a thin Qt adapter over it.
+
+Long-running work such as a file transfer can report bytes (`OperationLog.bytes`: done and
+total, which also sets the percentage) and offer a way to stop it (`Operation.cancel`, a
+callable set by whoever runs the work; `OperationLog.request_cancel` calls it). Whoever runs
+the work still ends the operation (`cancel()` once it has really stopped and cleaned up).
 """
 
 from __future__ import annotations
@@ -42,6 +47,9 @@ class Operation:
     work_request_id: str = ""
     error: OciError | None = None
     result: object = None
+    bytes_done: int | None = None  # transfers: bytes moved so far
+    bytes_total: int | None = None  # transfers: bytes to move (None while unknown)
+    cancel: Callable[[], None] | None = field(default=None, repr=False, compare=False)  # stops the work
     started: float = field(default_factory=time.time)
     finished: float | None = None
     id: int = field(default_factory=lambda: next(_ids))
@@ -50,12 +58,18 @@ class Operation:
     def elapsed(self) -> float:
         return (self.finished or time.time()) - self.started
 
+    @property
+    def cancellable(self) -> bool:
+        return self.cancel is not None and not self.state.done
+
     def as_dict(self) -> dict:
         d = {"id": self.id, "title": self.title, "kind": self.kind, "resource": self.resource_label,
              "resourceId": self.resource_id, "state": self.state.value, "detail": self.detail,
              "progress": self.progress, "workRequestId": self.work_request_id,
              "started": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(self.started)),
              "elapsedSeconds": round(self.elapsed, 1)}
+        if self.bytes_total is not None or self.bytes_done is not None:
+            d["bytes"] = {"done": self.bytes_done, "total": self.bytes_total}
         if self.error is not None:
             d["error"] = {"code": self.error.code, "message": self.error.message, "status": self.error.status,
                           "opcRequestId": self.error.request_id}
@@ -106,6 +120,20 @@ class OperationLog:
 
     def cancel(self, op: Operation) -> None:
         self.update(op, state=OpState.CANCELLED, detail="Cancelled")
+
+    def bytes(self, op: Operation, done: int, total: int | None = None, detail: str = "") -> None:
+        """Bytes progress of a running operation (the percentage follows when the total is known)."""
+        total = op.bytes_total if total is None else total
+        progress = min(100.0, 100.0 * done / total) if total else (100.0 if total == 0 else None)
+        self.update(op, state=OpState.RUNNING, bytes_done=done, bytes_total=total,
+                    progress=progress if progress is not None else op.progress, detail=detail or op.detail)
+
+    def request_cancel(self, op: Operation) -> bool:
+        """Ask the work behind `op` to stop (it ends the operation itself). False when it cannot."""
+        if not op.cancellable:
+            return False
+        op.cancel()
+        return True
 
     @property
     def active(self) -> list[Operation]:

@@ -33,7 +33,7 @@ from .qt import (
 )
 from .widgets import (
     DEPTH_ROLE, Banner, CodeView, IndentDelegate, NumberEdit, error_label, help_colour, help_label, monospace_font,
-    set_message,
+    set_message, warning_label,
 )
 
 log = logging.getLogger(__name__)
@@ -176,12 +176,14 @@ class FieldRow:
         lay.addLayout(top)
         self.help = help_label(field.help, self.container)
         self.error = error_label(self.container)
+        self.warning = warning_label(self.container)  # Field.warning: allowed, but said loudly
         self.error.setTextFormat(Qt.TextFormat.RichText)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.error_message = ""
         self.error.linkActivated.connect(lambda _l: self.dialog._retry_load(self.field))
         lay.addWidget(self.help)
         lay.addWidget(self.error)
+        lay.addWidget(self.warning)
 
     # ------------------------------------------------------------ value
     @property
@@ -320,6 +322,9 @@ class FieldRow:
         self.editor.setBounds(b)
         if self.hint is not None:
             self.hint.setText(f"{b[0]:g} – {b[1]:g}" if b else "")
+
+    def set_warning(self, text: str | None) -> None:
+        set_message(self.warning, text)
 
     def set_error(self, text: str | None, link: bool = False) -> None:
         self.error_message = text or ""
@@ -526,6 +531,8 @@ class CreateDialog(QDialog):
         self.summary_form.setHorizontalSpacing(14)
         self.summary_form.setVerticalSpacing(6)
         self.summary_scroll.setWidget(self.summary)
+        self.review_warning = Banner(review)  # the form's warnings again, above the summary
+        rl.addWidget(self.review_warning, 0)
         rl.addWidget(self.summary_scroll, 0)
         self.code_tabs = QTabWidget(review)
         self.cli_view = CodeView()
@@ -549,7 +556,7 @@ class CreateDialog(QDialog):
         self.cancel_button = QPushButton("Cancel", self)
         self.back_button = QPushButton("< Back", self)
         self.review_button = QPushButton("Review >", self)
-        self.create_button = QPushButton("Create", self)
+        self.create_button = QPushButton(self.spec.submit_label, self)
         for b in (self.cancel_button, self.back_button, self.review_button, self.create_button):
             b.setAutoDefault(False)
             bar.addWidget(b)
@@ -753,6 +760,9 @@ class CreateDialog(QDialog):
                 except Exception:  # noqa: BLE001
                     row.set_bounds(None)
         self._errors = self.spec.errors(values, self.ctx)
+        self._warnings = self.spec.warnings(values, self.ctx)
+        for name, row in self.rows.items():
+            row.set_warning(self._warnings.get(name) if row.shown else None)
         for name, row in self.rows.items():
             if row.load_error:
                 row.set_error(row.load_error, link=True)
@@ -839,6 +849,11 @@ class CreateDialog(QDialog):
         self.request = req
         token = self._token_for(req)
         self._fill_summary()
+        warnings = [w for n, w in self.spec.warnings(self.values(), self.ctx).items() if self.rows[n].shown]
+        if warnings:
+            self.review_warning.show_warning("⚠  Check before you continue", "\n\n".join(warnings))
+        else:
+            self.review_warning.clear()
         values = self.values()
         try:
             cli = self.spec.cli(values, self.ctx, req)
@@ -908,10 +923,8 @@ class CreateDialog(QDialog):
         self._submitting = True
         self.banner.clear()
         self._update_buttons()
-        label = self.spec.describe(values) or self.kind.singular
         sub = _Submission(self, self.on_resource)
-        sub.op = self.oplog.start(f"Create {self.kind.singular.lower()} {label}", kind="create",
-                                  resource_label=label)
+        sub.op = execute.start_create(self.oplog, self.kind, self.spec, values)
         self.submit_task = aio.spawn(sub.run(self.session, self.oplog, self.kind, self.spec, values, req, token),
                                      name=f"create:{self.kind.id}")
 
@@ -927,7 +940,7 @@ class CreateDialog(QDialog):
         if not self._alive:
             return
         if isinstance(error, OciError):
-            head = f"{self.kind.singular} not created — {error.code or 'Error'}"
+            head = f"{self._not_done()} — {error.code or 'Error'}"
             if error.status:
                 head += f" (HTTP {error.status})"
             lines = [error.message]
@@ -936,13 +949,22 @@ class CreateDialog(QDialog):
             lines.append("Nothing was created. Your values are kept: fix them and press Create again.")
             self.banner.show_error(head, "\n".join(lines))
         elif error is not None:
-            self.banner.show_error(f"{self.kind.singular} not created — unexpected error",
+            self.banner.show_error(f"{self._not_done()} — unexpected error",
                                    f"{type(error).__name__}: {error}")
         else:
             self.banner.show_error(f"{self.kind.singular}: submission cancelled")
         if self.pages.currentIndex() == 0 and self.ready:
             self.show_review()
         self._update_buttons()
+
+    def _not_done(self) -> str:
+        if self.spec.submit_label == "Create":
+            return f"{self.kind.singular} not created"
+        return f"{self.spec.title}: not done"
+
+    def warning_texts(self) -> dict[str, str]:
+        """The warnings shown under the fields (field name -> text)."""
+        return {n: r.warning.text() for n, r in self.rows.items() if not r.warning.isHidden() and r.warning.text()}
 
     def error_text(self) -> str:
         return self.banner.text() if self.banner.isVisible() else ""

@@ -12,7 +12,7 @@ import time
 from .. import catalog
 from ..catalog import execute
 from ..catalog.forms import FormContext, Option
-from ..catalog.model import ResourceKind
+from ..catalog.model import Gone, ResourceKind
 from ..core.config import token_expiry_text
 from ..core.errors import OciError
 from ..core.operations import OperationLog
@@ -531,6 +531,9 @@ class MainWindow(QMainWindow):
         if blocked:
             self.show_error(f"{action.label} is not possible for {', '.join(blocked)} in its current state.")
             return
+        if action.form is not None:  # an action that asks for input: its form, in the generic dialog
+            self.open_form(action.form(resources[0]))
+            return
         if action.confirm:
             from .confirm import ConfirmDialog
             dlg = ConfirmDialog(action, kind, resources, self)
@@ -548,6 +551,12 @@ class MainWindow(QMainWindow):
                                          on_resource=self._resource_changed, op=op), name=f"action:{action.id}")
 
     def _resource_changed(self, kind, res) -> None:
+        if isinstance(res, Gone):  # deleted for good (not a TERMINATED row): it leaves the list
+            self.resources.resource_gone(kind, res.id)
+            if getattr(self.detail.resource, "id", None) == res.id:
+                self.detail.clear()
+            self._update_action_buttons()
+            return
         self.resources.resource_changed(kind, res)
         if self.detail.resource is not None and getattr(self.detail.resource, "id", None) == getattr(res, "id", 0):
             self.detail.show_resource(self.session, kind, res, keep_history=True)
@@ -564,8 +573,19 @@ class MainWindow(QMainWindow):
         if self.session.read_only:
             self.show_error("This profile is read-only: creating is disabled.")
             return
+        from . import views
+        factory = views.view(kind.create_view) if kind.create_view else None
+        if factory is not None:  # a kind whose creation is a wizard of its own (gui.views)
+            dlg = factory(self, self.session, kind, None)
+            dlg.open()
+            self._last_dialog = dlg
+            return
+        self.open_form(kind.create)
+
+    def open_form(self, spec) -> None:
+        """The generic dialog for a FormSpec (a create, or an action's form); tracked in the activity."""
         from .form_dialog import CreateDialog
-        dlg = CreateDialog(kind.create, self.form_context(), self.session, self.oplog, kind, self,
+        dlg = CreateDialog(spec, self.form_context(), self.session, self.oplog, catalog.kind(spec.kind_id), self,
                            on_resource=self._resource_changed)
         dlg.open()
         self._last_dialog = dlg

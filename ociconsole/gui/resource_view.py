@@ -13,9 +13,9 @@ import logging
 from ..catalog.model import ResourceKind
 from ..core.errors import OciError
 from . import aio, settings
-from .icons import dot, icon, state_colour, state_tone
+from .icons import STATE_COLOURS, dot, icon, state_colour, state_tone
 from .qt import (
-    QAbstractItemView, QAbstractTableModel, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu,
+    QAbstractItemView, QAbstractTableModel, QFont, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu,
     QModelIndex, QPushButton, QSizePolicy, QSortFilterProxyModel, Qt, QTableView, QTimer, QVBoxLayout, QWidget,
     Signal,
 )
@@ -26,9 +26,23 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 10
 RESOURCE_ROLE = Qt.ItemDataRole.UserRole + 11
 
 
+def human_size(n) -> str:
+    """1536 -> '1.5 KiB' (binary units, as file managers and OCI's console show sizes)."""
+    if n is None:
+        return ""
+    n = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if abs(n) < 1024 or unit == "TiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} PiB"
+
+
 def format_value(value, kind: str = "text") -> str:
     if value is None:
         return ""
+    if kind == "bytes" and isinstance(value, (int, float)):
+        return human_size(value)
     if kind == "datetime" or isinstance(value, _dt.datetime):
         if isinstance(value, _dt.datetime):
             return value.astimezone().strftime("%Y-%m-%d %H:%M")
@@ -87,6 +101,16 @@ class ResourceTableModel(QAbstractTableModel):
         self._row_of[getattr(res, "id", "")] = n
         self.endInsertRows()
 
+    def remove_resource(self, resource_id: str) -> bool:
+        i = self._row_of.get(resource_id)
+        if i is None:
+            return False
+        self.beginRemoveRows(QModelIndex(), i, i)
+        del self.rows[i]
+        self._reindex()
+        self.endRemoveRows()
+        return True
+
     def resource(self, row: int):
         return self.rows[row] if 0 <= row < len(self.rows) else None
 
@@ -122,6 +146,14 @@ class ResourceTableModel(QAbstractTableModel):
             if isinstance(value, (int, float)):
                 return float(value)
             return str(value).lower()
+        if col.tone is not None and role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole):
+            tone = col.tone(value)
+            if tone and role == Qt.ItemDataRole.ForegroundRole:
+                return STATE_COLOURS[tone]
+            if tone == "bad" and role == Qt.ItemDataRole.FontRole:
+                f = QFont()
+                f.setBold(True)
+                return f
         if col.kind == "state":
             if role == Qt.ItemDataRole.ForegroundRole:
                 return state_colour(value)
@@ -324,6 +356,13 @@ class ResourceView(QWidget):
         cur = self.current_resource()
         if cur is not None and getattr(cur, "id", None) == getattr(res, "id", None):
             self.resourceActivated.emit(kind, res)
+
+    def resource_gone(self, kind: ResourceKind, resource_id: str) -> None:
+        """A resource that no longer exists (deleted, not just TERMINATED): its row goes."""
+        if kind is self.kind and self.model.remove_resource(resource_id):
+            n = self.model.rowCount()
+            self.count.setText(f"{n} item{'s' if n != 1 else ''}")
+            self._update_placeholder(loading=False)
 
     # ------------------------------------------------------------ selection
     def selected_resources(self) -> list:

@@ -73,6 +73,20 @@ def error_label(parent: QWidget | None = None) -> QLabel:
     return lab
 
 
+def warning_label(parent: QWidget | None = None) -> QLabel:
+    """A loud, boxed warning under a field (a value that is allowed but dangerous); hidden while empty."""
+    lab = QLabel("", parent)
+    lab.setObjectName("fieldWarning")
+    lab.setWordWrap(True)
+    lab.setTextFormat(Qt.TextFormat.PlainText)
+    lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    bg, border, fg = ("#5a3a00", "#e0a526", "#ffe1a6") if _dark(parent) else ("#fff3cd", "#d68a00", "#6b3e00")
+    lab.setStyleSheet(f"QLabel#fieldWarning {{ background: {bg}; border: 1px solid {border}; border-left: 5px solid "
+                      f"{border}; border-radius: 3px; color: {fg}; padding: 6px 8px; font-weight: bold; }}")
+    lab.setVisible(False)
+    return lab
+
+
 def set_message(label: QLabel, text: str | None) -> None:
     label.setText(text or "")
     label.setVisible(bool(text))
@@ -238,6 +252,16 @@ class Banner(QFrame):
         dark = _dark(self)
         bg, border, fg = ("#4a1f1f", "#a84a4a", "#ffd9d6") if dark else ("#fdecea", "#e0a09a", "#8e1b12")
         self.setStyleSheet(f"QFrame#banner {{ background: {bg}; border: 1px solid {border}; border-radius: 4px; }}"
+                           f"QFrame#banner QLabel {{ color: {fg}; background: transparent; border: none; }}")
+        self.heading.setText(heading)
+        self.body.setText(body)
+        self.body.setVisible(bool(body))
+        self.setVisible(True)
+
+    def show_warning(self, heading: str, body: str = "") -> None:
+        dark = _dark(self)
+        bg, border, fg = ("#5a3a00", "#e0a526", "#ffe1a6") if dark else ("#fff3cd", "#d68a00", "#6b3e00")
+        self.setStyleSheet(f"QFrame#banner {{ background: {bg}; border: 2px solid {border}; border-radius: 4px; }}"
                            f"QFrame#banner QLabel {{ color: {fg}; background: transparent; border: none; }}")
         self.heading.setText(heading)
         self.body.setText(body)

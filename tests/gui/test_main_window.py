@@ -60,8 +60,8 @@ def test_tree_table_and_details(qtbot, window):
             sec = rel.topLevelItem(i)
             out += [f"{sec.child(j).text(0)}={sec.child(j).text(1)}" for j in range(sec.childCount())]
         return out
-    qtbot.waitUntil(lambda: rel.topLevelItemCount() == 3 and all(
-        rel.topLevelItem(i).text(1) != "loading…" for i in range(3)), timeout=5000)
+    qtbot.waitUntil(lambda: rel.topLevelItemCount() == 4 and all(
+        rel.topLevelItem(i).text(1) != "loading…" for i in range(4)), timeout=5000)
     texts = related_text()
     assert any(t.startswith("VNIC web-02") and "private 10.10.0." in t for t in texts), texts
     assert any(t.startswith("Subnet=prod-vcn-public") for t in texts), texts

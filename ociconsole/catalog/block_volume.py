@@ -1,0 +1,503 @@
+"""Block Volume kinds: volumes (attach, detach, resize, back up now), their attachments, volume
+backups and backup policies (schedules, cross-region copies)."""
+
+from __future__ import annotations
+
+import time
+
+import oci
+
+from ..services import blockstorage as svc
+from ..services import compute as compute_svc
+from ..services import identity as idsvc
+from . import validators
+from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
+from .model import Action, ChartSpec, Column, MetricsSpec, Related, RelatedItem, ResourceKind, attr
+
+M = oci.core.models
+GONE = frozenset({"TERMINATED"})
+MIN_GB, MAX_GB = 50, 32768
+
+PERFORMANCE = [(0, "Lower cost"), (10, "Balanced"), (20, "Higher performance")] + \
+    [(v, "Ultra high performance") for v in range(30, 130, 10)]
+
+
+def performance(vpus) -> str:
+    """10 -> 'Balanced (10 VPUs/GB)'."""
+    if vpus is None:
+        return ""
+    name = dict(PERFORMANCE).get(int(vpus), "")
+    return f"{name} ({int(vpus)} VPUs/GB)" if name else f"{int(vpus)} VPUs/GB"
+
+
+VPU_OPTIONS = [Option(v, performance(v)) for v, _ in PERFORMANCE]
+PERIODS = [("ONE_HOUR", "Hourly"), ("ONE_DAY", "Daily"), ("ONE_WEEK", "Weekly"), ("ONE_MONTH", "Monthly"),
+           ("ONE_YEAR", "Yearly")]
+PERIOD_NAMES = dict(PERIODS)
+MIN_RETENTION_DAYS = {"ONE_HOUR": 1, "ONE_DAY": 1, "ONE_WEEK": 7, "ONE_MONTH": 31, "ONE_YEAR": 366}
+WEEKDAYS = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"]
+MONTHS = ["JANUARY", "FEBRUARY", "MARCH", "APRIL", "MAY", "JUNE", "JULY", "AUGUST", "SEPTEMBER", "OCTOBER",
+          "NOVEMBER", "DECEMBER"]
+SCHEDULES = 3  # schedule rows in the policy form
+
+
+def _tags(v):
+    return validators.parse_tags(v.get("freeform_tags"))[0] or None
+
+
+def _delete(fn):
+    async def run(session, res, _options):
+        await fn(session, res.id)
+    return run
+
+
+def _delete_action(fn, states=frozenset({"AVAILABLE"})) -> Action:
+    return Action("delete", "Delete", _delete(fn), states, destructive=True, confirm="name",
+                  target_states=GONE, gone_ok=True, shortcut="Delete", icon="delete", verb="Deleting")
+
+
+async def _ads(ctx: FormContext, _values) -> list[Option]:
+    return [Option(a.name, a.name, a) for a in await idsvc.list_availability_domains(ctx.session)]
+
+
+# ---------------------------------------------------------------- related
+
+async def _volume_attachments(session, vol) -> list[RelatedItem]:
+    out = []
+    for a in await svc.volume_attachments(session, vol.compartment_id, volume_id=vol.id):
+        try:
+            inst = await compute_svc.get_instance(session, a.instance_id)
+            name = inst.display_name
+        except Exception:  # noqa: BLE001 - a related lookup must not hide the others
+            name = a.instance_id
+        ro = ", read-only" if a.is_read_only else ""
+        out.append(RelatedItem(f"Instance {name}", f"{a.attachment_type}, {a.device or 'no device'}{ro}, "
+                               f"{a.lifecycle_state}", a.instance_id))
+    return out
+
+
+async def _volume_backups(session, vol) -> list[RelatedItem]:
+    backups = await svc.list_volume_backups(session, vol.compartment_id, volume_id=vol.id)
+    live = [b for b in backups if b.lifecycle_state not in ("TERMINATED", "TERMINATING")]
+    live.sort(key=lambda b: b.time_created, reverse=True)
+    return [RelatedItem(f"{b.type.title()} backup", f"{b.display_name} ({b.time_created:%Y-%m-%d %H:%M}, "
+                        f"{b.lifecycle_state})", b.id) for b in live[:20]]
+
+
+async def _volume_policy(session, vol) -> list[RelatedItem]:
+    pol = await svc.policy_of(session, vol.id)
+    if pol is None:
+        return [RelatedItem("Backup policy", "none — this volume is not backed up on a schedule")]
+    return [RelatedItem("Backup policy", pol.display_name, pol.id)] + _schedule_items(pol)
+
+
+def _schedule_text(s) -> str:
+    when = ""
+    if s.period == "ONE_WEEK" and s.day_of_week:
+        when = f" on {s.day_of_week.title()}"
+    elif s.period in ("ONE_MONTH", "ONE_YEAR") and s.day_of_month:
+        when = f" on day {s.day_of_month}" + (f" of {s.month.title()}" if s.period == "ONE_YEAR" and s.month else "")
+    at = f" at {s.hour_of_day:02d}:00 {s.time_zone or 'UTC'}" if s.period != "ONE_HOUR" and \
+        s.hour_of_day is not None else ""
+    keep = s.retention_seconds / 86400 if s.retention_seconds else 0
+    keep_text = f"{keep:g} days" if keep >= 1 else f"{s.retention_seconds / 3600:g} hours"
+    return f"{PERIOD_NAMES.get(s.period, s.period)}{when}{at}, {s.backup_type.lower()}, kept {keep_text}"
+
+
+def _schedule_items(pol) -> list[RelatedItem]:
+    items = [RelatedItem(f"Schedule {i}", _schedule_text(s)) for i, s in enumerate(pol.schedules or [], 1)]
+    if pol.destination_region:
+        items.append(RelatedItem("Copied to", pol.destination_region))
+    return items
+
+
+async def _policy_related(session, pol) -> list[RelatedItem]:
+    return _schedule_items(pol)
+
+
+async def _backup_related(session, b) -> list[RelatedItem]:
+    out = []
+    if b.volume_id:
+        try:
+            vol = await svc.get_volume(session, b.volume_id)
+            out.append(RelatedItem("Volume", f"{vol.display_name} ({vol.lifecycle_state})", vol.id))
+        except Exception:  # noqa: BLE001
+            out.append(RelatedItem("Volume", b.volume_id))
+    if b.expiration_time:
+        out.append(RelatedItem("Expires", f"{b.expiration_time:%Y-%m-%d %H:%M}"))
+    return out
+
+
+async def _attachment_related(session, a) -> list[RelatedItem]:
+    out = []
+    for label, getter, ocid in (("Volume", svc.get_volume, a.volume_id),
+                                ("Instance", compute_svc.get_instance, a.instance_id)):
+        try:
+            r = await getter(session, ocid)
+            out.append(RelatedItem(label, r.display_name, r.id))
+        except Exception:  # noqa: BLE001
+            out.append(RelatedItem(label, ocid, ocid))
+    return out
+
+
+# ---------------------------------------------------------------- actions
+
+async def _detach(session, vol, _options):
+    """Detach the volume from its instance; returns the attachment (tracked until DETACHED)."""
+    atts = await svc.volume_attachments(session, vol.compartment_id, volume_id=vol.id)
+    if not atts:
+        from ..core.errors import OciError
+        raise OciError(f"Volume {vol.display_name} is not attached to any instance", code="NotAttached",
+                       kind="input")
+    for a in atts:
+        await svc.detach(session, a.id)
+    return await svc.get_volume_attachment(session, atts[0].id)
+
+
+async def _detach_attachment(session, att, _options):
+    await svc.detach(session, att.id)
+
+
+# ---------------------------------------------------------------- create volume
+
+async def _policies(ctx: FormContext, values) -> list[Option]:
+    comp = values.get("compartment_id") or ctx.compartment_id
+    oracle = await svc.list_backup_policies(ctx.session)
+    custom = await svc.list_backup_policies(ctx.session, comp)
+    out = [Option("", "None — no scheduled backups")]
+    out += [Option(p.id, f"{p.display_name.title()} (Oracle-defined)", p) for p in oracle]
+    out += [Option(p.id, p.display_name, p) for p in custom]
+    return out
+
+
+def _volume_request(v: dict, ctx: FormContext) -> Request:
+    return Request("blockstorage", "create_volume", M.CreateVolumeDetails(
+        compartment_id=v["compartment_id"], availability_domain=v["availability_domain"],
+        display_name=v.get("display_name") or None, size_in_gbs=int(v["size_in_gbs"]),
+        vpus_per_gb=int(v["vpus_per_gb"]), backup_policy_id=v.get("backup_policy_id") or None,
+        freeform_tags=_tags(v)))
+
+
+def _volume_cli(v, ctx, req: Request) -> str:
+    d = req.details
+    return cli_command("bv volume create", [
+        ("--compartment-id", d.compartment_id), ("--availability-domain", d.availability_domain),
+        ("--display-name", d.display_name), ("--size-in-gbs", d.size_in_gbs), ("--vpus-per-gb", d.vpus_per_gb),
+        ("--backup-policy-id", d.backup_policy_id), ("--freeform-tags", d.freeform_tags),
+        ("--wait-for-state", "AVAILABLE")])
+
+
+VOLUME_FORM = FormSpec(
+    title="Create block volume", kind_id="blockstorage.volume",
+    fields=[
+        Field("display_name", "Name", "text", required=True, default_from=lambda *_: time.strftime("volume-%Y%m%d-%H%M"),
+              validate=lambda v, *_: validators.display_name(v, True)),
+        Field("compartment_id", "Compartment", "compartment", required=True),
+        Field("availability_domain", "Availability domain", "choice", required=True, options=_ads,
+              help="A volume can only be attached to instances in the same availability domain"),
+        Field("size_in_gbs", "Size (GB)", "number", required=True, default=1024, bounds=lambda v, c: (MIN_GB, MAX_GB, 1),
+              help="50 GB to 32 TB; a volume can grow later, never shrink"),
+        Field("vpus_per_gb", "Performance", "enum", required=True, default=10, options=VPU_OPTIONS,
+              help="Volume performance units per GB: more VPUs, more IOPS and throughput per GB (and cost)"),
+        Field("backup_policy_id", "Backup policy", "choice", default="", options=_policies,
+              depends_on=("compartment_id",)),
+        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+    ],
+    build=_volume_request, cli=_volume_cli)
+
+
+# ---------------------------------------------------------------- action forms
+
+def attach_form(vol) -> FormSpec:
+    async def instances(ctx: FormContext, values) -> list[Option]:
+        comp = values.get("instance_compartment_id") or vol.compartment_id
+        out = []
+        for i in await compute_svc.list_instances(ctx.session, comp):
+            if i.availability_domain != vol.availability_domain or i.lifecycle_state not in ("RUNNING", "STOPPED"):
+                continue
+            out.append(Option(i.id, f"{i.display_name} ({i.shape}, {i.lifecycle_state.lower()})", i))
+        return out
+
+    def build(v: dict, ctx: FormContext) -> Request:
+        common = dict(instance_id=v["instance_id"], volume_id=vol.id, is_read_only=bool(v.get("is_read_only")),
+                      is_shareable=bool(v.get("is_shareable")) or None, display_name=None)
+        if v.get("attachment_type") == "iscsi":
+            details = M.AttachIScsiVolumeDetails(type="iscsi", **common)
+        else:
+            details = M.AttachParavirtualizedVolumeDetails(type="paravirtualized", **common)
+        return Request("compute", "attach_volume", details)
+
+    def cli(v, ctx, req: Request) -> str:
+        d = req.details
+        return cli_command("compute volume-attachment attach", [
+            ("--instance-id", d.instance_id), ("--volume-id", d.volume_id), ("--type", d.type),
+            ("--is-read-only", d.is_read_only), ("--is-shareable", d.is_shareable),
+            ("--wait-for-state", "ATTACHED")])
+
+    return FormSpec(
+        title=f"Attach volume {vol.display_name}", kind_id="compute.volume_attachment",
+        fields=[
+            Field("instance_compartment_id", "Instance compartment", "compartment", required=True,
+                  default_from=lambda *_: vol.compartment_id),
+            Field("instance_id", "Instance", "choice", required=True, options=instances,
+                  depends_on=("instance_compartment_id",),
+                  help=f"Running or stopped instances in {vol.availability_domain} (the volume's availability "
+                       "domain) only"),
+            Field("attachment_type", "Attachment type", "enum", required=True, default="paravirtualized", options=[
+                Option("paravirtualized", "Paravirtualized — simplest, no commands to run on the instance"),
+                Option("iscsi", "iSCSI — highest performance; run the iSCSI commands on the instance"),
+            ]),
+            Field("is_read_only", "Read-only", "bool", default=False),
+            Field("is_shareable", "Shareable (several instances may attach it)", "bool", default=False),
+        ],
+        build=build, cli=cli, describe=lambda v: vol.display_name, submit_label="Attach",
+        op_title=lambda v: f"Attach volume {vol.display_name}")
+
+
+def resize_form(vol) -> FormSpec:
+    def check_size(v, values, ctx):
+        if v is not None and v < vol.size_in_gbs:
+            return f"A volume can only grow: {vol.display_name} is {vol.size_in_gbs} GB"
+        if v == vol.size_in_gbs and values.get("vpus_per_gb") == vol.vpus_per_gb:
+            return "Nothing to change: choose a larger size or another performance level"
+        return None
+
+    def build(v: dict, ctx: FormContext) -> Request:
+        size = int(v["size_in_gbs"])
+        vpus = int(v["vpus_per_gb"])
+        return Request("blockstorage", "update_volume", M.UpdateVolumeDetails(
+            size_in_gbs=size if size != vol.size_in_gbs else None,
+            vpus_per_gb=vpus if vpus != vol.vpus_per_gb else None), args=(vol.id,), retry_token=False)
+
+    def cli(v, ctx, req: Request) -> str:
+        d = req.details
+        return cli_command("bv volume update", [
+            ("--volume-id", vol.id), ("--size-in-gbs", d.size_in_gbs), ("--vpus-per-gb", d.vpus_per_gb),
+            ("--wait-for-state", "AVAILABLE")])
+
+    return FormSpec(
+        title=f"Resize volume {vol.display_name}", kind_id="blockstorage.volume",
+        fields=[
+            Field("size_in_gbs", "Size (GB)", "number", required=True, default=vol.size_in_gbs,
+                  bounds=lambda v, c: (vol.size_in_gbs, MAX_GB, 1), validate=check_size, depends_on=("vpus_per_gb",),
+                  help=f"Now {vol.size_in_gbs} GB. After growing it, extend the partition and file system on the "
+                       "instance"),
+            Field("vpus_per_gb", "Performance", "enum", required=True, default=vol.vpus_per_gb, options=VPU_OPTIONS),
+        ],
+        build=build, cli=cli, describe=lambda v: vol.display_name, submit_label="Resize",
+        op_title=lambda v: f"Resize volume {vol.display_name} to {v.get('size_in_gbs')} GB")
+
+
+def backup_form(vol) -> FormSpec:
+    def build(v: dict, ctx: FormContext) -> Request:
+        return Request("blockstorage", "create_volume_backup", M.CreateVolumeBackupDetails(
+            volume_id=vol.id, type=v["type"], display_name=v.get("display_name") or None))
+
+    def cli(v, ctx, req: Request) -> str:
+        d = req.details
+        return cli_command("bv backup create", [
+            ("--volume-id", d.volume_id), ("--type", d.type), ("--display-name", d.display_name),
+            ("--wait-for-state", "AVAILABLE")])
+
+    return FormSpec(
+        title=f"Back up volume {vol.display_name}", kind_id="blockstorage.volume_backup",
+        fields=[
+            Field("display_name", "Backup name", "text", required=True,
+                  default_from=lambda *_: time.strftime(f"{vol.display_name}-%Y%m%d-%H%M"),
+                  validate=lambda v, *_: validators.display_name(v, True)),
+            Field("type", "Backup type", "enum", required=True, default="INCREMENTAL", options=[
+                Option("INCREMENTAL", "Incremental — only what changed since the last backup"),
+                Option("FULL", "Full — a complete, independent copy"),
+            ]),
+        ],
+        build=build, cli=cli, describe=lambda v: v.get("display_name") or vol.display_name, submit_label="Back up",
+        op_title=lambda v: f"Back up volume {vol.display_name} ({(v.get('type') or '').lower()})")
+
+
+# ---------------------------------------------------------------- backup policy form
+
+async def _other_regions(ctx: FormContext, _values) -> list[Option]:
+    subs = await idsvc.list_region_subscriptions(ctx.session)
+    here = ctx.session.connection.region
+    return [Option("", "None — keep backups in this region only")] + [
+        Option(s.region_name, s.region_name) for s in subs if s.region_name != here and s.status == "READY"]
+
+
+def _schedule_fields(i: int) -> list[Field]:
+    p = f"s{i}_"
+
+    def period(values):
+        return values.get(p + "period") or ""
+
+    def on(values, _ctx=None) -> bool:
+        return bool(period(values))
+
+    def retention_check(v, values, ctx):
+        need = MIN_RETENTION_DAYS.get(period(values), 1)
+        if v is not None and v < need:
+            return f"Keep {PERIOD_NAMES[period(values)].lower()} backups at least {need} day{'s' if need > 1 else ''}"
+        return None
+
+    label = f"Schedule {i}"
+    options = ([] if i == 1 else [Option("", "None")]) + [Option(k, n) for k, n in PERIODS]
+    fields = [
+        Field(p + "period", label, "enum", required=(i == 1), default="ONE_DAY" if i == 1 else "", options=options,
+              visible=(None if i == 1 else lambda v, c, prev=f"s{i - 1}_period": bool(v.get(prev)))),
+        Field(p + "type", "  Backup type", "enum", required=True, default="INCREMENTAL" if i == 1 else "FULL",
+              options=[Option("INCREMENTAL", "Incremental"), Option("FULL", "Full")], depends_on=(p + "period",),
+              visible=lambda v, c: on(v)),
+        Field(p + "weekday", "  Day of the week", "enum", required=True, default="SUNDAY",
+              options=[Option(d, d.title()) for d in WEEKDAYS], depends_on=(p + "period",),
+              visible=lambda v, c: period(v) == "ONE_WEEK"),
+        Field(p + "month", "  Month", "enum", required=True, default="JANUARY",
+              options=[Option(m, m.title()) for m in MONTHS], depends_on=(p + "period",),
+              visible=lambda v, c: period(v) == "ONE_YEAR"),
+        Field(p + "day", "  Day of the month", "number", required=True, default=1, bounds=lambda v, c: (1, 28, 1),
+              depends_on=(p + "period",), visible=lambda v, c: period(v) in ("ONE_MONTH", "ONE_YEAR")),
+        Field(p + "hour", "  Hour (UTC)", "number", required=True, default=2, bounds=lambda v, c: (0, 23, 1),
+              depends_on=(p + "period",), visible=lambda v, c: on(v) and period(v) != "ONE_HOUR"),
+        Field(p + "retention", "  Keep for (days)", "number", required=True,
+              default={1: 14, 2: 90, 3: 365}[i], bounds=lambda v, c: (1, 36500, 1), validate=retention_check,
+              depends_on=(p + "period",), visible=lambda v, c: on(v)),
+    ]
+    return fields
+
+
+def _schedules(v: dict) -> list:
+    out = []
+    for i in range(1, SCHEDULES + 1):
+        p = f"s{i}_"
+        per = v.get(p + "period")
+        if not per:
+            break
+        out.append(M.VolumeBackupSchedule(
+            backup_type=v[p + "type"], period=per, offset_type="STRUCTURED", time_zone="UTC",
+            hour_of_day=int(v[p + "hour"]) if per != "ONE_HOUR" else None,
+            day_of_week=v[p + "weekday"] if per == "ONE_WEEK" else None,
+            day_of_month=int(v[p + "day"]) if per in ("ONE_MONTH", "ONE_YEAR") else None,
+            month=v[p + "month"] if per == "ONE_YEAR" else None,
+            retention_seconds=int(v[p + "retention"]) * 86400))
+    return out
+
+
+def _policy_request(v: dict, ctx: FormContext) -> Request:
+    return Request("blockstorage", "create_volume_backup_policy", M.CreateVolumeBackupPolicyDetails(
+        compartment_id=v["compartment_id"], display_name=v["display_name"],
+        destination_region=v.get("destination_region") or None, schedules=_schedules(v), freeform_tags=_tags(v)))
+
+
+def _policy_cli(v, ctx, req: Request) -> str:
+    d = req.details
+    return cli_command("bv volume-backup-policy create", [
+        ("--compartment-id", d.compartment_id), ("--display-name", d.display_name),
+        ("--destination-region", d.destination_region), ("--schedules", d.schedules),
+        ("--freeform-tags", d.freeform_tags)])
+
+
+BACKUP_POLICY_FORM = FormSpec(
+    title="Create backup policy", kind_id="blockstorage.backup_policy",
+    fields=[
+        Field("display_name", "Name", "text", required=True, validate=lambda v, *_: validators.display_name(v, True)),
+        Field("compartment_id", "Compartment", "compartment", required=True),
+        Field("destination_region", "Copy backups to", "choice", default="", options=_other_regions,
+              help="Each scheduled backup is also copied to this region (disaster recovery)"),
+        *[f for i in range(1, SCHEDULES + 1) for f in _schedule_fields(i)],
+        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+    ],
+    build=_policy_request, cli=_policy_cli)
+
+
+# ---------------------------------------------------------------- kinds
+
+async def _list_policies(session, compartment_id):
+    return await svc.list_backup_policies(session, compartment_id)
+
+
+async def _list_backups(session, compartment_id):
+    return await svc.list_volume_backups(session, compartment_id)
+
+
+async def _no_list(_session, _compartment_id) -> list:
+    return []
+
+
+VOLUMES = ResourceKind(
+    id="blockstorage.volume", label="Block volumes", singular="Volume", group="Storage", icon="volume", order=10,
+    list=svc.list_volumes, get=svc.get_volume, ocid_types=("volume",),
+    columns=[
+        Column("Name", attr("display_name"), width=200),
+        Column("State", attr("lifecycle_state"), "state"),
+        Column("Size (GB)", attr("size_in_gbs"), "number", width=80),
+        Column("Performance", lambda v: performance(v.vpus_per_gb), width=190),
+        Column("Availability domain", attr("availability_domain"), width=170),
+        Column("Created", attr("time_created"), "datetime"),
+    ],
+    related=[Related("Attached to", _volume_attachments), Related("Backups", _volume_backups),
+             Related("Backup policy", _volume_policy)],
+    actions=[
+        Action("attach", "Attach to instance…", lambda *_: None, frozenset({"AVAILABLE"}), form=attach_form,
+               icon="attach", verb="Attaching"),
+        Action("detach", "Detach", _detach, frozenset({"AVAILABLE"}), confirm="simple",
+               target_states=frozenset({"DETACHED"}), tracks="compute.volume_attachment", icon="detach",
+               verb="Detaching volume"),
+        Action("resize", "Resize…", lambda *_: None, frozenset({"AVAILABLE"}), form=resize_form, icon="resize"),
+        Action("backup", "Back up now…", lambda *_: None, frozenset({"AVAILABLE"}), form=backup_form, icon="backup"),
+        _delete_action(svc.delete_volume),
+    ],
+    create=VOLUME_FORM,
+    ready_states=frozenset({"AVAILABLE"}),
+    metrics=MetricsSpec("oci_blockstore", [
+        ChartSpec("Throughput", ["VolumeReadThroughput", "VolumeWriteThroughput"], "B/min",
+                  labels={"VolumeReadThroughput": "read", "VolumeWriteThroughput": "write"}),
+        ChartSpec("Operations", ["VolumeReadOps", "VolumeWriteOps"], "ops/min",
+                  labels={"VolumeReadOps": "read", "VolumeWriteOps": "write"}),
+    ]),
+)
+
+VOLUME_ATTACHMENTS = ResourceKind(
+    id="compute.volume_attachment", label="Volume attachments", singular="Volume attachment", group="Storage",
+    icon="attach", scope="hidden", list=_no_list, get=svc.get_volume_attachment, ocid_types=("volumeattachment",),
+    columns=[Column("Name", attr("display_name")), Column("State", attr("lifecycle_state"), "state"),
+             Column("Type", attr("attachment_type")), Column("Device", attr("device"))],
+    related=[Related("Attachment", _attachment_related)],
+    actions=[Action("detach", "Detach", _detach_attachment, frozenset({"ATTACHED"}), confirm="simple",
+                    target_states=frozenset({"DETACHED"}), icon="detach", verb="Detaching")],
+    ready_states=frozenset({"ATTACHED"}),
+)
+
+VOLUME_BACKUPS = ResourceKind(
+    id="blockstorage.volume_backup", label="Volume backups", singular="Volume backup", group="Storage",
+    icon="backup", order=11, list=_list_backups, get=svc.get_volume_backup, ocid_types=("volumebackup",),
+    columns=[
+        Column("Name", attr("display_name"), width=260),
+        Column("State", attr("lifecycle_state"), "state"),
+        Column("Type", lambda b: (b.type or "").title(), width=90),
+        Column("Source", lambda b: "Scheduled" if b.source_type == "SCHEDULED" else "Manual", width=80),
+        Column("Size (GB)", attr("size_in_gbs"), "number", width=80),
+        Column("Created", attr("time_created"), "datetime"),
+        Column("Expires", attr("expiration_time"), "datetime"),
+    ],
+    related=[Related("Source", _backup_related)],
+    actions=[_delete_action(svc.delete_volume_backup)],
+    ready_states=frozenset({"AVAILABLE"}),
+)
+
+BACKUP_POLICIES = ResourceKind(
+    id="blockstorage.backup_policy", label="Backup policies", singular="Backup policy", group="Storage",
+    icon="policy-backup", order=12, list=_list_policies, get=svc.get_backup_policy,
+    ocid_types=("volumebackuppolicy",),
+    columns=[
+        Column("Name", attr("display_name"), width=200),
+        Column("Schedules", lambda p: "; ".join(PERIOD_NAMES.get(s.period, s.period) + " " + s.backup_type.lower()
+                                                for s in p.schedules or []), width=260),
+        Column("Copied to", attr("destination_region"), width=130),
+        Column("Created", attr("time_created"), "datetime"),
+    ],
+    related=[Related("Schedules", _policy_related)],
+    actions=[Action("delete", "Delete", _delete(svc.delete_backup_policy), destructive=True, confirm="name",
+                    gone_ok=True, target_states=frozenset({"DELETED"}), shortcut="Delete", icon="delete",
+                    verb="Deleting")],
+    create=BACKUP_POLICY_FORM,
+)
+
+KINDS = [VOLUMES, VOLUME_ATTACHMENTS, VOLUME_BACKUPS, BACKUP_POLICIES]
