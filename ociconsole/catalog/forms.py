@@ -166,7 +166,10 @@ CLIENT_CLASSES = {
     "network": "oci.core.VirtualNetworkClient", "blockstorage": "oci.core.BlockstorageClient",
     "monitoring": "oci.monitoring.MonitoringClient", "object_storage": "oci.object_storage.ObjectStorageClient",
     "file_storage": "oci.file_storage.FileStorageClient",
+    "monitoring_ingestion": "oci.monitoring.MonitoringClient",
 }
+# constructor arguments beyond the config (services whose OCI endpoint is not the SDK's default)
+CLIENT_ARGS = {"monitoring_ingestion": 'service_endpoint=f"https://telemetry-ingestion.{config[\'region\']}.oraclecloud.com"'}
 
 
 def _py_value(v, indent: int) -> str:
@@ -195,7 +198,8 @@ def python_code(request: Request, retry_token: str = "<token>") -> str:
     """Runnable Python SDK code equivalent to `request`."""
     cls = CLIENT_CLASSES.get(request.service, f"<{request.service} client>")
     lines = ["import oci", "", "config = oci.config.from_file()  # ~/.oci/config, DEFAULT profile",
-             f"client = {cls}(config)", ""]
+             f"client = {cls}(config{', ' + CLIENT_ARGS[request.service] if request.service in CLIENT_ARGS else ''})",
+             ""]
     args = [repr(a) for a in request.args]
     if request.details is not None:
         lines.append(f"details = {_py_value(request.details, 0)}")

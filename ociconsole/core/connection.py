@@ -25,11 +25,14 @@ SERVICES: dict[str, tuple[str, str]] = {
     "blockstorage": ("core", "BlockstorageClient"),
     "work_requests": ("work_requests", "WorkRequestClient"),
     "monitoring": ("monitoring", "MonitoringClient"),
+    # PostMetricData has its own endpoint on OCI (telemetry-ingestion.<region>...); the emulator serves both
+    "monitoring_ingestion": ("monitoring", "MonitoringClient"),
     "object_storage": ("object_storage", "ObjectStorageClient"),
     "file_storage": ("file_storage", "FileStorageClient"),
     "search": ("resource_search", "ResourceSearchClient"),
 }
 HOME_REGION_SERVICES = {"identity"}  # IAM writes go to the home region
+OCI_ENDPOINTS = {"monitoring_ingestion": "https://telemetry-ingestion.{region}.oraclecloud.com"}  # not the SDK's
 TIMEOUT = (5.0, 60.0)  # connect, read
 
 
@@ -191,4 +194,10 @@ class ClientFactory:
         ep = conn.endpoint(service, region)
         if ep:
             kwargs["service_endpoint"] = ep
-        return cls(dict(conn.config, region=region), **kwargs)
+        elif service in OCI_ENDPOINTS:
+            kwargs["service_endpoint"] = OCI_ENDPOINTS[service].format(region=region)
+        client = cls(dict(conn.config, region=region), **kwargs)
+        if conn.emulator_url is not None and conn.emulator_url.startswith(("http://127.0.0.1", "http://localhost")):
+            # loopback: no proxy applies, and requests would scan the environment for one on every call
+            client.base_client.session.trust_env = False
+        return client

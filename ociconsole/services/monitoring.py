@@ -146,3 +146,115 @@ async def suppress_alarm(session: Session, alarm, until: _dt.datetime, descripti
 
 async def remove_suppression(session: Session, alarm_id: str) -> None:
     await session.call("monitoring", "remove_alarm_suppression", alarm_id)
+
+
+# ---------------------------------------------------------------- pacing (dashboards, reports)
+
+MAX_CONCURRENT_QUERIES = 4  # metric queries in flight at once, per tenancy
+QUERIES_PER_SECOND = 10  # OCI: SummarizeMetricsData is limited to 10 requests per second per tenancy
+
+
+class QueryPacer:
+    """At most `concurrent` metric queries in flight and `per_second` started in any second.
+
+    One per tenancy (and event loop): every dashboard, report and alarm check of a window shares it,
+    so a 16-chart refresh never floods the service (OCI answers 429 beyond 10 queries/s)."""
+
+    def __init__(self, concurrent: int = MAX_CONCURRENT_QUERIES, per_second: int = QUERIES_PER_SECOND):
+        import asyncio
+        from collections import deque
+        self.concurrent, self.per_second = concurrent, per_second
+        self._sem = asyncio.Semaphore(concurrent)
+        self._starts: deque[float] = deque()
+        self.in_flight = 0
+        self.peak = 0  # the most queries seen in flight at once (diagnostics, tests)
+
+    async def __aenter__(self):
+        import asyncio
+        import time
+        await self._sem.acquire()
+        try:
+            while True:
+                now = time.monotonic()
+                while self._starts and now - self._starts[0] >= 1.0:
+                    self._starts.popleft()
+                if len(self._starts) < self.per_second:
+                    break
+                await asyncio.sleep(1.0 - (now - self._starts[0]) + 0.002)
+            self._starts.append(time.monotonic())
+        except BaseException:
+            self._sem.release()
+            raise
+        self.in_flight += 1
+        self.peak = max(self.peak, self.in_flight)
+        return self
+
+    async def __aexit__(self, *_exc):
+        self.in_flight -= 1
+        self._sem.release()
+
+
+_pacers: dict[tuple[str, int], QueryPacer] = {}
+
+
+def pacer(session: Session) -> QueryPacer:
+    """The query pacer of `session`'s tenancy on the running event loop."""
+    import asyncio
+    key = (session.tenancy_id, id(asyncio.get_running_loop()))
+    p = _pacers.get(key)
+    if p is None:
+        if len(_pacers) > 32:  # loops come and go in tests: forget the old ones
+            _pacers.clear()
+        p = _pacers[key] = QueryPacer()
+    return p
+
+
+async def summarize_paced(session: Session, compartment_id: str, namespace: str, query: str, start, end,
+                          resolution: str | None = None, in_subtree: bool = False) -> list[Series]:
+    """`summarize` through the tenancy's QueryPacer."""
+    async with pacer(session):
+        return await summarize(session, compartment_id, namespace, query, start, end, resolution, in_subtree)
+
+
+async def list_metrics_paced(session: Session, compartment_id: str, **kwargs) -> list:
+    async with pacer(session):
+        return await list_metrics(session, compartment_id, **kwargs)
+
+
+async def namespaces(session: Session, compartment_id: str, in_subtree: bool = False) -> list[str]:
+    """The metric namespaces with data in the compartment (ListMetrics grouped by namespace)."""
+    ms = await list_metrics_paced(session, compartment_id, group_by=["namespace"], in_subtree=in_subtree)
+    return sorted({m.namespace for m in ms if m.namespace})
+
+
+async def metric_names(session: Session, compartment_id: str, namespace: str, in_subtree: bool = False) -> list[str]:
+    ms = await list_metrics_paced(session, compartment_id, namespace=namespace, group_by=["name"],
+                                  in_subtree=in_subtree)
+    return sorted({m.name for m in ms if m.name})
+
+
+async def metric_streams(session: Session, compartment_id: str, namespace: str, name: str | None = None,
+                         in_subtree: bool = False) -> list:
+    """Every stream of a metric (ListMetrics): its compartment and dimensions."""
+    return await list_metrics_paced(session, compartment_id, namespace=namespace, name=name, in_subtree=in_subtree)
+
+
+# ---------------------------------------------------------------- alarms (console)
+
+async def create_alarm(session: Session, details, retry_token: str):
+    return await session.data("monitoring", "create_alarm", details, opc_retry_token=retry_token)
+
+
+async def set_alarm_enabled(session: Session, alarm_id: str, enabled: bool):
+    return await update_alarm(session, alarm_id, models.UpdateAlarmDetails(is_enabled=enabled))
+
+
+async def dimension_states(session: Session, alarm_id: str) -> list:
+    data = await session.data("monitoring", "retrieve_dimension_states", alarm_id)
+    return list(data.items or [])
+
+
+async def firing_alarms(session: Session) -> list:
+    """Alarm statuses FIRING anywhere in the tenancy (one call; the status bar's badge)."""
+    return await session.list_all("monitoring", "list_alarms_status", session.tenancy_id,
+                                  compartment_id_in_subtree=True, status="FIRING")
