@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-import oci
-
+from ..core.sdk import models as sdk_models
+from ..core.sdk import to_dict as sdk_to_dict
 from ..services import compute as svc
 from ..services import identity as idsvc
 from ..services import network as netsvc
@@ -13,7 +13,7 @@ from . import validators
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
 from .model import Action, ActionOption, ChartSpec, Column, MetricsSpec, Related, RelatedItem, ResourceKind, attr
 
-M = oci.core.models
+M = sdk_models("core")
 
 
 # ---------------------------------------------------------------- actions
@@ -190,7 +190,7 @@ def _check_memory(v, values, ctx):
     s = _shape(values, ctx)
     if not s or not s.is_flexible:
         return None
-    return validators.flex_memory(v, values.get("ocpus"), oci.util.to_dict(s.memory_options))
+    return validators.flex_memory(v, values.get("ocpus"), sdk_to_dict(s.memory_options))
 
 
 def _check_public_ip(v, values, ctx):

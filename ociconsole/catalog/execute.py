@@ -15,7 +15,7 @@ from collections.abc import Callable
 from ..core.errors import OciError
 from ..core.operations import Operation, OperationLog
 from . import forms
-from .model import BAD, Action, Gone, ResourceKind
+from .model import BAD, TRANSITIONAL, Action, Gone, ResourceKind
 
 POLL_FIRST = 0.5
 POLL_MAX = 5.0
@@ -31,6 +31,8 @@ async def track(session, log: OperationLog, op: Operation, kind: ResourceKind, r
     delay = POLL_FIRST
     deadline = time.monotonic() + timeout
     from ..services import compute as compute_svc
+    seen_moving = False
+    settled_elsewhere = 0
 
     while True:
         progress = None
@@ -58,6 +60,15 @@ async def track(session, log: OperationLog, op: Operation, kind: ResourceKind, r
             return res
         if state in BAD and state not in targets:
             raise OciError(f"{kind.singular} went to {state}", code="UnexpectedState", kind="service")
+        if state in TRANSITIONAL:
+            seen_moving = True
+        else:
+            # a settled state that is not the target: someone else changed the resource meanwhile
+            # (or the request did nothing); do not wait forever for a state that will not come
+            settled_elsewhere += 1
+            if seen_moving or settled_elsewhere >= 3:
+                raise OciError(f"{kind.singular} is {state} instead of {'/'.join(sorted(targets))}; "
+                               "another operation may have changed it", code="UnexpectedState", kind="service")
         if time.monotonic() > deadline:
             raise OciError(f"Gave up waiting for {kind.singular.lower()} to become {'/'.join(sorted(targets))}",
                            code="Timeout", kind="service")

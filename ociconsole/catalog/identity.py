@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import oci
-
+from ..core.sdk import models as sdk_models
 from ..services import identity as svc
 from . import validators
 from .forms import Field, FormContext, FormSpec, Request, cli_command
 from .model import Action, Column, Related, RelatedItem, ResourceKind, attr
 
-M = oci.identity.models
+M = sdk_models("identity")
 GONE = frozenset({"DELETED"})
 
 

@@ -3,15 +3,14 @@ lists (and VNICs, reached from instances)."""
 
 from __future__ import annotations
 
-import oci
-
+from ..core.sdk import models as sdk_models
 from ..services import identity as idsvc
 from ..services import network as svc
 from . import validators
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
 from .model import Action, Column, Related, RelatedItem, ResourceKind, attr
 
-M = oci.core.models
+M = sdk_models("core")
 GONE = frozenset({"TERMINATED"})
 
 

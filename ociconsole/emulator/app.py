@@ -22,7 +22,6 @@ from pathlib import Path
 from . import auth as authmod
 from .core import EmulatorCore
 from .server import HttpServer
-from .services import all_services
 from .store import Store
 
 log = logging.getLogger("ociconsole.emulator")
@@ -52,7 +51,7 @@ class Emulator:
             raise TypeError("pass either options or keyword arguments")
         self.options = options
         self.store = Store(options.state)
-        self.core = EmulatorCore(all_services(), self.store, transition_delay=options.transition_delay,
+        self.core = EmulatorCore(None, self.store, transition_delay=options.transition_delay,
                                  verify_signatures=options.verify_signatures, strict=options.strict,
                                  home_region=options.home_region)
         self._server: HttpServer | None = None
@@ -80,9 +79,8 @@ class Emulator:
         self.core.tenancy_id = self.store.meta("tenancy_id")
         # hooks named "<service>.on_start" reconcile a service's files with the state (after a crash)
         with self.store.transaction():
-            for name, fn in self.core.hooks.items():
-                if name.endswith(".on_start"):
-                    fn(self.core, {}, {})
+            for fn in self.core.started_hooks():
+                fn(self.core, {}, {})
         self._install_auth()
         self._install_admin()
         self._write_admin_key()

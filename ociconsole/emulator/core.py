@@ -213,25 +213,38 @@ def _convert_param(p, values: list[str]):
 # ------------------------------------------------------------------ the core
 
 class EmulatorCore:
-    def __init__(self, services: list[Service], store: Store, *, transition_delay: float = 2.0,
+    """The pipeline over the registered services.
+
+    `services` is either a list of Service objects, or None for the registry in
+    `services/__init__.py`, whose modules are imported when a request first needs them.
+    """
+
+    def __init__(self, services: list[Service] | None, store: Store, *, transition_delay: float = 2.0,
                  verify_signatures: bool = True, strict: bool = False, home_region: str = "us-ashburn-1"):
-        self.services = services
         self.store = store
         self.transition_delay = transition_delay
         self.strict = strict
         self.home_region = home_region
         self.faults = FaultInjector()
         self.rng = random.Random()
-        self.handlers: dict[str, dict[str, tuple[Service, Any]]] = {}
-        self.hooks: dict[str, Any] = {}
-        for svc in services:
-            table = self.handlers.setdefault(svc.sdk_module, {})
-            for name, fn in svc.handlers.items():
-                table[name] = (svc, fn)
-            for name, fn in svc.hooks.items():
-                if name in self.hooks:
-                    raise ValueError(f"hook {name} registered twice")
-                self.hooks[name] = fn
+        self._handlers: dict[str, dict[str, tuple[Service, Any]]] = {}
+        self._hooks: dict[str, Any] = {}
+        self._services: dict[str, list[Service]] = {}  # emulator module -> its Service objects
+        self._load_lock = threading.RLock()
+        # unsigned routes: (module, first segment) -> handler; root segment -> (module, handler)
+        self.public_routes: dict[tuple[str, str], Any] = {}
+        self.root_routes: dict[str, tuple[str, Any]] = {}
+        if services is None:
+            from .services import EAGER, LAYOUT
+            self._layout = dict(LAYOUT)
+            for name in EAGER:
+                self._load(name)
+        else:
+            self._layout = {}
+            for i, svc in enumerate(services):
+                key = f"{svc.name}#{i}"
+                self._layout[key] = (svc.sdk_module,)
+                self._register(key, [svc])
         self._routers: dict[str, Router] = {}
         self._router_lock = threading.Lock()
         self.auth: Authenticator | None = None
@@ -244,23 +257,81 @@ class EmulatorCore:
         self.admin_handlers: dict[str, Any] = {}
         # where services keep files (object bytes) and streamed bodies are spooled; set by the app
         self.files_dir: Path | None = None
-        # unsigned routes: (module, first segment) -> handler; root segment -> (module, handler)
-        self.public_routes: dict[tuple[str, str], Any] = {}
-        self.root_routes: dict[str, tuple[str, Any]] = {}
+
+    # ------------------------------------------------------------ services (loaded on demand)
+    def _register(self, name: str, services: list[Service]) -> None:
         for svc in services:
+            table = self._handlers.setdefault(svc.sdk_module, {})
+            for op_name, fn in svc.handlers.items():
+                table[op_name] = (svc, fn)
+            for hook_name, fn in svc.hooks.items():
+                if hook_name in self._hooks:
+                    raise ValueError(f"hook {hook_name} registered twice")
+                self._hooks[hook_name] = fn
             for seg, (fn, root) in svc.public_routes.items():
                 self.public_routes[(svc.sdk_module, seg)] = fn
                 if root:
                     self.root_routes[seg] = (svc.sdk_module, fn)
+        self._services[name] = services
 
-    # ------------------------------------------------------------ services
+    def _load(self, name: str) -> None:
+        if name in self._services:
+            return
+        with self._load_lock:
+            if name not in self._services:
+                from .services import load
+                self._register(name, load(name))
+
+    def _ensure(self, sdk_module: str) -> dict[str, tuple[Service, Any]]:
+        """The handlers of an SDK package, importing the service modules that serve it."""
+        for name, mods in self._layout.items():
+            if sdk_module in mods and name not in self._services:
+                self._load(name)
+        return self._handlers.get(sdk_module, {})
+
+    def load_all(self) -> None:
+        for name in self._layout:
+            self._load(name)
+
+    @property
+    def services(self) -> list[Service]:
+        """Every service, in seeding order (imports them all)."""
+        self.load_all()
+        return [s for name in self._layout for s in self._services.get(name, [])]
+
+    @property
+    def handlers(self) -> dict[str, dict[str, tuple[Service, Any]]]:
+        self.load_all()
+        return self._handlers
+
+    @property
+    def hooks(self) -> dict[str, Any]:
+        self.load_all()
+        return self._hooks
+
+    def hook(self, name: str):
+        """A lifecycle hook by name ("<service module>.<hook>"), importing its module if needed."""
+        fn = self._hooks.get(name)
+        if fn is None and name.partition(".")[0] in self._layout:
+            self._load(name.partition(".")[0])
+            fn = self._hooks.get(name)
+        return fn
+
+    def started_hooks(self) -> list:
+        """Hooks named "<service>.on_start" of the services imported at start."""
+        return [fn for n, fn in self._hooks.items() if n.endswith(".on_start")]
+
     @property
     def modules(self) -> list[str]:
-        return sorted(self.handlers)
+        mods = getattr(self, "_module_list", None)
+        if mods is None:
+            mods = self._module_list = sorted({m for ms in self._layout.values() for m in ms})
+        return mods
 
     def router(self, module: str) -> Router:
         r = self._routers.get(module)
         if r is None:
+            self._ensure(module)
             with self._router_lock:
                 r = self._routers.get(module)
                 if r is None:
@@ -298,7 +369,7 @@ class EmulatorCore:
                     doc = self.store.update(kind, ident, payload["set"])
             hook = payload.get("hook")
             if hook:
-                fn = self.hooks.get(hook)
+                fn = self.hook(hook)
                 if fn is None:
                     log.error("unknown lifecycle hook %s", hook)
                 else:
@@ -307,7 +378,7 @@ class EmulatorCore:
         return applied
 
     def check_defined_tags(self, defined: dict) -> None:
-        fn = self.hooks.get("identity.check_defined_tags")
+        fn = self.hook("identity.check_defined_tags")
         if fn is not None:
             fn(self, {}, {"definedTags": defined})
 
@@ -349,14 +420,15 @@ class EmulatorCore:
 
         region = self.home_region
         skip = 1
-        if segments[0] not in self.handlers and len(segments) > 1 and segments[1] in self.handlers:
+        known = self.modules
+        if segments[0] not in known and len(segments) > 1 and segments[1] in known:
             region = segments[0]
             segments = segments[1:]
             skip = 2
             if region not in self.regions():
                 raise ApiError(404, "NotAuthorizedOrNotFound", f"The tenancy is not subscribed to region {region}")
         module = segments[0]
-        if module not in self.handlers:
+        if module not in known:
             raise ApiError(404, "NotAuthorizedOrNotFound", f"Unknown service '{module}'")
         if len(segments) > 1 and (module, segments[1]) in self.public_routes:
             fn = self.public_routes[(module, segments[1])]
@@ -380,8 +452,9 @@ class EmulatorCore:
                 raise ApiError(400, "MissingParameter", f"Header '{p.wire}' is required")
         body, raw = self._parse_body(op, req.body)
 
-        handler_name = op.name if op.name in self.handlers[module] else key
-        svc_fn = self.handlers[module].get(handler_name)
+        table = self._ensure(module)
+        handler_name = op.name if op.name in table else key
+        svc_fn = table.get(handler_name)
         if svc_fn is None:
             raise ApiError(501, "NotImplemented",
                            f"{op.client}.{op.name} is not implemented by the ociconsole emulator")
@@ -433,9 +506,10 @@ class EmulatorCore:
         segs = [s for s in target.partition("?")[0].split("/") if s]
         if segs and segs[0] in self.root_routes:
             return method in ("PUT", "POST")
-        if len(segs) > 1 and segs[0] not in self.handlers and segs[1] in self.handlers:
+        known = self.modules
+        if len(segs) > 1 and segs[0] not in known and segs[1] in known:
             segs = segs[1:]
-        if not segs or segs[0] not in self.handlers:
+        if not segs or segs[0] not in known:
             return False
         if len(segs) > 1 and (segs[0], segs[1]) in self.public_routes:
             return method in ("PUT", "POST")

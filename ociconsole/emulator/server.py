@@ -14,6 +14,7 @@ from .protocol import DEFAULT_CODES, ApiError, request_id
 
 log = logging.getLogger("ociconsole.emulator.http")
 
+_REASONS = {int(code): phrase for code, (phrase, _desc) in BaseHTTPRequestHandler.responses.items()}
 MAX_DRAIN = 64 * 1024 * 1024  # oversized JSON bodies up to this size are read before the 413
 MAX_UPLOAD = 64 * 1024 * 1024 * 1024  # object bodies are streamed by their service
 
@@ -114,17 +115,24 @@ class _Handler(BaseHTTPRequestHandler):
             if resp.action in ("reset", "lost"):
                 self._abort()
                 return
-            self.send_response(resp.status)
+            self.log_request(resp.status)
+            head = [f"HTTP/1.1 {resp.status} {_REASONS.get(resp.status, '')}\r\n",
+                    f"server: {self.server_version}\r\n"]
             for k, v in resp.headers.items():
-                self.send_header(k, v)
+                head.append(f"{k}: {v}\r\n")
             if "content-length" not in resp.headers:
-                self.send_header("content-length", str(len(resp.body)))
-            self.end_headers()
+                head.append(f"content-length: {len(resp.body)}\r\n")
+            if self.close_connection:
+                head.append("connection: close\r\n")
+            head.append("\r\n")
+            out = "".join(head).encode("latin-1", "replace")
             if self.command != "HEAD" and resp.stream is not None:
+                self.wfile.write(out)
                 for chunk in resp.stream:
                     self.wfile.write(chunk)
-            elif self.command != "HEAD" and resp.body:
-                self.wfile.write(resp.body)
+            else:
+                # status, headers and body in one write: one segment for small answers
+                self.wfile.write(out + resp.body if self.command != "HEAD" and resp.body else out)
         finally:
             close = getattr(resp.stream, "close", None)
             if close is not None:

@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--read-only", action="store_true", help="refuse every change (browse only)")
     p.add_argument("--screenshot", metavar="FILE", help="save the main window to FILE once loaded, then exit")
     p.add_argument("--log-level", default="INFO", help="log level for the log file (default INFO)")
+    p.add_argument("--exit-when-ready", action="store_true", help=argparse.SUPPRESS)  # start-up benchmark
     return p
 
 
@@ -331,6 +332,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.screenshot:
         from . import aio
         console.window.ready.connect(lambda: aio.spawn(console.screenshot(args.screenshot), name="screenshot"))
+    if args.exit_when_ready:
+        def _ready():
+            print("ready", flush=True)
+            app.exit(0)
+        console.window.firstLevelShown.connect(_ready)
     try:
         with loop:
             loop.run_forever()

@@ -34,6 +34,7 @@ PROBE_SECONDS = 3.0
 class MainWindow(QMainWindow):
     profileSwitchRequested = Signal(str)  # "demo" or "<config path>|<profile>"
     ready = Signal()  # the tree is shown and the last place restored
+    firstLevelShown = Signal()  # the tenancy's child compartments are in the tree (start-up is over)
     authFailed = Signal(object)  # OciError: the profile's credentials were refused (once per session)
 
     def __init__(self, oplog: OperationLog | None = None):
@@ -64,6 +65,8 @@ class MainWindow(QMainWindow):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.selectionModel().currentChanged.connect(self._tree_current)
         self.tree_model.loadFailed.connect(lambda e: self.show_error(f"Could not load compartments: {e.summary()}"))
+        self.tree_model.childrenLoaded.connect(self._children_loaded)
+        self._first_level_done = False
 
         self.resources = ResourceView()
         self.detail = DetailPane()
@@ -192,6 +195,7 @@ class MainWindow(QMainWindow):
         old = self.session
         self._connection_key = key
         self._auth_reported = False
+        self._first_level_done = False
         self.session = session
         self._restoring = True
         self._tasks.cancel_all()
@@ -230,6 +234,13 @@ class MainWindow(QMainWindow):
         self._tasks.replace("regions", self._load_regions(session))
         await self._restore_place()
         self.ready.emit()
+
+    def _children_loaded(self, comp_id: str) -> None:
+        root = self.tree_model.root_node
+        if not self._first_level_done and root is not None and root.compartment_id == comp_id \
+                and self.tenancy is not None:
+            self._first_level_done = True
+            self.firstLevelShown.emit()
 
     async def _load_regions(self, session) -> None:
         try:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
-import oci
-
+from ..core.sdk import models as sdk_models
 from .runtime import Session
 
-models = oci.core.models
+models = sdk_models("core")
 
 
 async def list_instances(session: Session, compartment_id: str) -> list:

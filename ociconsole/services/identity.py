@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import oci
-
+from ..core.sdk import models as sdk_models
 from .runtime import Session
 
-models = oci.identity.models
+models = sdk_models("identity")
 
 
 async def compartment_tree(session: Session) -> dict[str, list]:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import oci
-
+from ..core.sdk import models as sdk_models
 from .runtime import Session
 
-models = oci.core.models
+models = sdk_models("core")
 
 
 def _lister(method: str):

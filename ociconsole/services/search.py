@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import oci
-
+from ..core.sdk import models as sdk_models
 from .runtime import Session
 
-models = oci.resource_search.models
+models = sdk_models("resource_search")
 
 
 def details(text: str):

@@ -1,17 +1,40 @@
-"""Every emulated service, in seeding order (identity first: the others need its tenancy).
+"""Every emulated service: one module each, registered here by name.
 
-Adding a service: write `services/<name>.py` with a `Service(...)`, its handlers, hooks and
-seeder, and list it here.
+Modules are imported when a request first reaches one of the SDK packages they serve (so
+the embedded emulator starts fast), all of them when seeding or searching. LAYOUT is also the
+seeding order (identity first: the others need its tenancy).
+
+Adding a service: write `services/<name>.py` with a `Service(...)`, its handlers, hooks
+(named "<name>.<hook>") and seeder, and list it in LAYOUT with the SDK packages it serves.
 """
 
 from __future__ import annotations
 
+import importlib
+
 from ..registry import Service
+
+# emulator module -> the SDK packages (`oci.<package>`, served under /<package>) it answers
+LAYOUT: dict[str, tuple[str, ...]] = {
+    "identity": ("identity",),
+    "workrequests": ("work_requests", "identity"),
+    "network": ("core",),
+    "compute": ("core",),
+    "blockstorage": ("core",),
+    "object_storage": ("object_storage",),
+    "file_storage": ("file_storage",),
+    "search": ("resource_search",),
+    "monitoring": ("monitoring",),
+}
+# imported at start: they keep files to reconcile, or serve unsigned root paths (/p/...)
+EAGER = ("identity", "workrequests", "object_storage")
+
+
+def load(name: str) -> list[Service]:
+    """The Service objects a service module defines, in definition order."""
+    module = importlib.import_module(f"{__name__}.{name}")
+    return [v for v in vars(module).values() if isinstance(v, Service)]
 
 
 def all_services() -> list[Service]:
-    from . import (blockstorage, compute, file_storage, identity, monitoring, network, object_storage, search,
-                   workrequests)
-
-    return [identity.svc, workrequests.identity_ops, workrequests.svc, network.svc, compute.svc, blockstorage.svc,
-            object_storage.svc, file_storage.svc, search.svc, monitoring.svc]
+    return [s for name in LAYOUT for s in load(name)]

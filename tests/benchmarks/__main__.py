@@ -1,0 +1,331 @@
+"""ociconsole benchmarks: `python -m tests.benchmarks [--runs N] [--json FILE] [--quick]`.
+
+Everything runs headless against the embedded emulator (in separate processes, so that the
+console's figures are its own) and prints one table — median and spread (min–max) over the
+runs — plus a JSON file with every sample and the machine it ran on.
+
+  1. cold start: process start -> main window with the tree's first level (demo sandbox);
+     and `python -X importtime` per top-level package
+  2. large tenancy (500 compartments, 10,000 instances, 50 ms latency per request): whole
+     compartment tree, a 1,000-instance list, every RUNNING instance (Resource Search)
+  3. responsiveness: the longest gap of a 5 ms GUI heartbeat during each load
+  4. charts: a full refresh of a 16-chart dashboard, 1,440 points per series
+  5. memory: peak RSS after listing all 10,000 instances
+  6. emulator: signed SDK requests per second for a GET, p50/p99, 1 and 4 client threads
+  7. the peer: the same tasks with the `oci` CLI (one process per command), and the ratios
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PY = sys.executable
+LATENCY_MS = 50
+
+
+def env(**extra) -> dict:
+    e = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT), **extra)
+    e.setdefault("OCICONSOLE_CACHE_DIR", str(Path(tempfile.gettempdir()) / "ociconsole-bench-cache"))
+    e["OCI_CLI_SUPPRESS_FILE_PERMISSIONS_WARNING"] = "True"
+    return e
+
+
+class EmulatorProcess:
+    def __init__(self, workdir: Path, *args: str):
+        self.workdir = workdir
+        self.config = workdir / "config"
+        cmd = [PY, "-m", "ociconsole.emulator", "--port", "0", "--transition-delay", "0",
+               "--config-out", str(self.config), *args]
+        t = time.perf_counter()
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env(),
+                                     cwd=str(workdir))
+        self.url = self.proc.stdout.readline().strip()
+        if not self.url.startswith("http"):
+            raise RuntimeError(f"the emulator did not start: {self.url!r}")
+        self.started_s = time.perf_counter() - t
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def stats(samples: list[float]) -> dict:
+    if not samples:
+        return {"median": None, "min": None, "max": None, "n": 0, "samples": []}
+    return {"median": statistics.median(samples), "min": min(samples), "max": max(samples), "n": len(samples),
+            "samples": samples}
+
+
+# ---------------------------------------------------------------- 1. cold start
+
+def cold_start(runs: int, home: Path) -> tuple[dict, float, list[tuple[str, float]]]:
+    cmd = [PY, "-m", "ociconsole", "--demo", "--exit-when-ready"]
+    e = env(OCICONSOLE_HOME=str(home))
+
+    def once() -> float:
+        t = time.perf_counter()
+        p = subprocess.run(cmd, env=e, capture_output=True, text=True, timeout=120)
+        if "ready" not in p.stdout:
+            raise RuntimeError(f"the console did not start: {p.stderr[-500:]}")
+        return time.perf_counter() - t
+
+    first = once()  # creates the sandbox
+    samples = [once() for _ in range(runs)]
+    p = subprocess.run([PY, "-X", "importtime", *cmd[1:]], env=e, capture_output=True, text=True, timeout=120)
+    by_top: dict[str, float] = {}
+    for line in p.stderr.splitlines():
+        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)", line)
+        if m and len(m.group(3)) <= 1:
+            top = m.group(4).split(".")[0]
+            by_top[top] = by_top.get(top, 0.0) + int(m.group(2)) / 1e6
+    imports = sorted(by_top.items(), key=lambda kv: -kv[1])[:10]
+    return stats(samples), first, imports
+
+
+# ---------------------------------------------------------------- 2-5. the console probes
+
+def probe(args: list[str], workdir: Path) -> dict:
+    out = workdir / f"probe-{time.time_ns()}.json"
+    p = subprocess.run([PY, "-m", "tests.benchmarks.probe", *args, "--out", str(out)], env=env(
+        OCICONSOLE_HOME=str(workdir / "home")), capture_output=True, text=True, timeout=900, cwd=str(ROOT))
+    if p.returncode != 0:
+        raise RuntimeError(f"probe failed: {p.stderr[-2000:]}")
+    return json.loads(out.read_text())
+
+
+# ---------------------------------------------------------------- 6. emulator throughput
+
+def throughput(emu: EmulatorProcess, threads: int, seconds: float) -> dict:
+    import oci
+    cfg = oci.config.from_file(str(emu.config))
+    tenancy = cfg["tenancy"]
+
+    def worker(deadline: float) -> list[float]:
+        client = oci.identity.IdentityClient(cfg, service_endpoint=f"{emu.url}/identity",
+                                             retry_strategy=oci.retry.NoneRetryStrategy(),
+                                             circuit_breaker_strategy=oci.circuit_breaker.NoCircuitBreakerStrategy())
+        # the emulator is on loopback: skip requests' per-request scan of the environment for proxies
+        # (as the console's client factory does for emulator endpoints)
+        client.base_client.session.trust_env = False
+        client.get_compartment(tenancy)  # connect, warm up
+        lat = []
+        while time.perf_counter() < deadline:
+            t = time.perf_counter()
+            client.get_compartment(tenancy)
+            lat.append(time.perf_counter() - t)
+        return lat
+
+    deadline = time.perf_counter() + seconds
+    t0 = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(threads) as pool:
+        lats = [x for f in [pool.submit(worker, deadline) for _ in range(threads)] for x in f.result()]
+    elapsed = time.perf_counter() - t0
+    lats.sort()
+    return {"rps": len(lats) / elapsed, "p50_ms": lats[len(lats) // 2] * 1000,
+            "p99_ms": lats[int(len(lats) * 0.99)] * 1000, "requests": len(lats)}
+
+
+# ---------------------------------------------------------------- 7. the oci CLI
+
+def cli(emu: EmulatorProcess, args: list[str]) -> float:
+    exe = shutil.which("oci") or str(Path(PY).with_name("oci"))
+    t = time.perf_counter()
+    p = subprocess.run([exe, "--config-file", str(emu.config), *args], env=env(), capture_output=True, text=True,
+                       timeout=600)
+    if p.returncode != 0:
+        raise RuntimeError(f"oci {' '.join(args)} failed: {p.stderr[-500:]}")
+    return time.perf_counter() - t
+
+
+def compartment_ids(emu: EmulatorProcess, names: list[str]) -> dict[str, str]:
+    import oci
+    cfg = oci.config.from_file(str(emu.config))
+    idc = oci.identity.IdentityClient(cfg, service_endpoint=f"{emu.url}/identity")
+    comps = oci.pagination.list_call_get_all_results(idc.list_compartments, cfg["tenancy"],
+                                                     compartment_id_in_subtree=True, limit=1000).data
+    return {c.name: c.id for c in comps if c.name in names}
+
+
+# ---------------------------------------------------------------- report
+
+def machine() -> dict:
+    cpu = platform.processor() or ""
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        for line in open("/proc/meminfo"):
+            if line.startswith("MemTotal"):
+                mem = f"{int(line.split()[1]) / 1024 / 1024:.0f} GiB"
+    except OSError:
+        pass
+    import PySide6
+    import oci
+    return {"os": f"{platform.system()} {platform.release()}", "cpu": cpu, "cores": os.cpu_count(), "memory": mem,
+            "python": platform.python_version(), "pyside6": PySide6.__version__, "oci": oci.__version__,
+            "date": time.strftime("%Y-%m-%d")}
+
+
+def fmt(v, unit: str) -> str:
+    if v is None:
+        return "—"
+    if unit == "s":
+        return f"{v * 1000:.0f} ms" if v < 10 else f"{v:.1f} s"
+    if unit == "ms":
+        return f"{v:.1f} ms"
+    if unit == "MB":
+        return f"{v:.0f} MB"
+    if unit == "rps":
+        return f"{v:.0f}/s"
+    if unit == "x":
+        return f"{v:.2f}×"
+    return f"{v:.0f}"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(prog="python -m tests.benchmarks", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=3, help="runs per measurement (default 3)")
+    ap.add_argument("--json", default="benchmark-results.json", help="where to write every sample")
+    ap.add_argument("--quick", action="store_true", help="a smaller tenancy (100 compartments, 2,000 instances)")
+    ap.add_argument("--no-cli", action="store_true", help="skip the oci CLI comparison")
+    a = ap.parse_args()
+    comps, insts = (100, 2000) if a.quick else (500, 10000)
+    work = Path(tempfile.mkdtemp(prefix="ociconsole-bench-"))
+    rows: list[dict] = []
+
+    def row(name, unit, st, target=None, ok=None, note=""):
+        rows.append({"name": name, "unit": unit, **{k: v for k, v in st.items() if k != "samples"},
+                     "samples": st.get("samples", []), "target": target, "met": ok, "note": note})
+
+    print(f"benchmarks: {a.runs} runs each, working in {work}", flush=True)
+
+    print("1/6 cold start…", flush=True)
+    cs, first, imports = cold_start(a.runs, work / "demo-home")
+    row("Cold start to the tree's first level (demo)", "s", cs, "≤ 1.0 s", cs["median"] <= 1.0,
+        f"first run (creates the sandbox): {first:.2f} s")
+
+    print(f"2/6 large tenancy ({comps} compartments, {insts} instances, {LATENCY_MS} ms latency)…", flush=True)
+    large = EmulatorProcess(work, "--seed", "large", "--compartments", str(comps), "--instances", str(insts),
+                            "--latency", str(LATENCY_MS))
+    samples: list[dict] = []
+    try:
+        for _ in range(a.runs):
+            samples.append(probe(["large", "--config", str(large.config)], work))
+        rtt = LATENCY_MS / 1000
+        get = lambda k: [s[k] for s in samples]  # noqa: E731
+        tree = stats(get("tree_s"))
+        row(f"Whole compartment tree ({samples[0]['tree_compartments']} compartments)", "s", tree,
+            "≤ 2 RTT + 100 ms", tree["median"] <= 2 * rtt + 0.1,
+            f"{samples[0]['tree_requests']} request(s)")
+        lst = stats(get("list_s"))
+        row(f"List of {samples[0]['list_rows']} instances shown", "s", lst, "≤ 1 RTT + 150 ms",
+            lst["median"] <= rtt + 0.15, f"first rows after {statistics.median(get('list_first_rows_s')) * 1000:.0f} ms; "
+                                          f"{samples[0]['list_requests']} request(s)")
+        run_ = stats(get("running_s"))
+        row(f"Every RUNNING instance found ({samples[0]['running_found']})", "s", run_, None, None,
+            f"Resource Search, {samples[0]['running_requests']} page request(s)")
+        walk = stats(get("walk5_s"))
+        row("Five compartments' instance lists walked", "s", walk)
+        for key, label in (("tree_stall_ms", "tree load"), ("list_stall_ms", "1,000-instance list"),
+                           ("running_stall_ms", "RUNNING search"), ("walk5_stall_ms", "five lists"),
+                           ("all_stall_ms", f"listing all {insts} instances")):
+            st = stats(get(key))
+            row(f"Longest GUI stall during {label}", "ms", st, "≤ 50 ms", st["median"] <= 50)
+        rss = stats(get("peak_rss_mb"))
+        row(f"Peak RSS with all {samples[0]['all_instances']} instances listed", "MB", rss, "≤ 300 MB",
+            rss["median"] <= 300)
+
+        if not a.no_cli:
+            print("   the oci CLI on the same tasks…", flush=True)
+            ids = compartment_ids(large, [f"c{i:04d}" for i in range(1, 7)])
+            ep_id, ep_core = f"{large.url}/identity", f"{large.url}/core"
+            import configparser
+            cp = configparser.ConfigParser(interpolation=None)
+            cp.read(large.config)
+            ten = cp["DEFAULT"]["tenancy"]
+            c_tree = stats([cli(large, ["--endpoint", ep_id, "iam", "compartment", "list", "--all",
+                                        "--compartment-id", ten, "--compartment-id-in-subtree", "true"])
+                            for _ in range(a.runs)])
+            c_list = stats([cli(large, ["--endpoint", ep_core, "compute", "instance", "list", "--all",
+                                        "--compartment-id", ids["c0001"]]) for _ in range(a.runs)])
+            c_walk = stats([sum(cli(large, ["--endpoint", ep_core, "compute", "instance", "list", "--all",
+                                            "--compartment-id", ids[f"c{i:04d}"]]) for i in range(2, 7))
+                            for _ in range(a.runs)])
+            row("oci CLI: iam compartment list --all --compartment-id-in-subtree", "s", c_tree)
+            row("oci CLI: compute instance list (1,000 instances)", "s", c_list)
+            row("oci CLI: five compartments' instance lists (5 processes)", "s", c_walk)
+            for label, console, peer in (("tree", tree, c_tree), ("1,000-instance list", lst, c_list),
+                                         ("five lists", walk, c_walk)):
+                ratio = console["median"] / peer["median"]
+                row(f"Console / CLI time, {label}", "x", {"median": ratio, "min": console["min"] / peer["max"],
+                                                        "max": console["max"] / peer["min"], "n": a.runs})
+    finally:
+        large.stop()
+    row("Emulator start with the large seed", "s", stats([large.started_s]))
+
+    print("3/6 charts…", flush=True)
+    ch = probe(["charts", "--runs", str(max(5, a.runs * 3))], work)
+    st = stats(ch["refresh_ms"][1:] or ch["refresh_ms"])
+    row(f"16-chart dashboard refresh ({ch['points_per_series']} points per series)", "ms", st, "≤ 16 ms",
+        st["median"] <= 16)
+
+    print("4/6 emulator throughput…", flush=True)
+    (work / "tp").mkdir()
+    small = EmulatorProcess(work / "tp", "--seed", "demo")
+    try:
+        for threads in (1, 4):
+            tps = [throughput(small, threads, 3.0) for _ in range(a.runs)]
+            row(f"Emulator signed GETs, {threads} client thread{'s' if threads > 1 else ''}", "rps",
+                stats([t["rps"] for t in tps]), "≥ 500/s" if threads == 1 else None,
+                statistics.median(t["rps"] for t in tps) >= 500 if threads == 1 else None,
+                f"p50 {statistics.median(t['p50_ms'] for t in tps):.2f} ms, "
+                f"p99 {statistics.median(t['p99_ms'] for t in tps):.2f} ms")
+    finally:
+        small.stop()
+
+    m = machine()
+    width = max(len(r["name"]) for r in rows)
+    print()
+    print(f"ociconsole benchmarks — {m['date']} — {m['cpu']}, {m['cores']} cores, {m['memory']}, {m['os']}, "
+          f"Python {m['python']}, PySide6 {m['pyside6']}, oci {m['oci']}")
+    print(f"{'measure'.ljust(width)} | {'median':>10} | {'spread (min–max)':>21} | {'target':>17} | met")
+    print("-" * (width + 64))
+    for r in rows:
+        spread = f"{fmt(r['min'], r['unit'])} – {fmt(r['max'], r['unit'])}" if r["n"] and r["n"] > 1 else ""
+        met = "" if r["met"] is None else ("yes" if r["met"] else "NO")
+        print(f"{r['name'].ljust(width)} | {fmt(r['median'], r['unit']):>10} | {spread:>21} | "
+              f"{(r['target'] or ''):>17} | {met}{('  ' + r['note']) if r['note'] else ''}")
+    print()
+    print("slowest imports at start-up:", ", ".join(f"{n} {s * 1000:.0f} ms" for n, s in imports))
+    Path(a.json).write_text(json.dumps({"machine": m, "runs": a.runs, "tenancy": {"compartments": comps,
+                                        "instances": insts, "latency_ms": LATENCY_MS},
+                                        "imports_s": dict(imports), "results": rows}, indent=2))
+    print(f"\nevery sample: {a.json}")
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
