@@ -3,11 +3,13 @@ they build, and the equivalent `oci` CLI command and Python code. The GUI render
 `FormSpec` with one generic dialog.
 
 Field types: text, textarea, password, number, bool, enum, choice (options loaded from the
-service, may depend on other fields), compartment, cidr, sshkey, tags, statements.
+service, may depend on other fields), compartment, cidr, sshkey, tags, statements, mql (a
+Monitoring query, multi-line monospace; validators.mql checks its syntax: catalog/mql.py).
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import shlex
 from collections.abc import Awaitable, Callable
@@ -70,6 +72,7 @@ class Field:
                 "sshkey": lambda v: validators.ssh_public_keys(v),
                 "tags": validators.tags,
                 "statements": validators.policy_statements,
+                "mql": validators.mql,
             }.get(self.type)
             if builtin is not None:
                 err = builtin(value)
@@ -228,6 +231,8 @@ def to_json(v) -> str:
             return [conv(i) for i in x]
         if isinstance(x, dict):
             return {k: conv(i) for k, i in x.items()}
+        if isinstance(x, _dt.datetime):  # RFC 3339, as the service and the CLI take it
+            return x.isoformat().replace("+00:00", "Z")
         return x
     _ = oci
     return json.dumps(conv(v), separators=(",", ":"))

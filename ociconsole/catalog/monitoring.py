@@ -96,10 +96,25 @@ class AlarmRow:
         return f"AlarmRow({self.display_name!r}, {self.status})"
 
 
+def _suppressed_now(alarm) -> bool:
+    sup = getattr(alarm, "suppression", None)
+    a, b = getattr(sup, "time_suppress_from", None), getattr(sup, "time_suppress_until", None)
+    if not isinstance(a, _dt.datetime) or not isinstance(b, _dt.datetime):
+        return False
+    return a <= _dt.datetime.now(_dt.timezone.utc) <= b
+
+
 def status_of(alarm) -> str | None:
+    """FIRING / OK / SUSPENDED: the status read with the alarm, else the last one known (a fresh copy
+    after an update has none) — SUSPENDED while its own suppression is in effect."""
     s = getattr(alarm, "status", None)
-    if s is None and getattr(alarm, "id", None) in _STATUS:
-        s = _STATUS[alarm.id][0]
+    if s is None:
+        if _suppressed_now(alarm):
+            return "SUSPENDED"
+        if getattr(alarm, "id", None) in _STATUS:
+            s = _STATUS[alarm.id][0]
+            if s == "SUSPENDED":
+                s = None  # no longer suppressed: unknown until the next read
     return s
 
 

@@ -39,9 +39,9 @@ from .widgets import (
 log = logging.getLogger(__name__)
 
 TEXT_TYPES = ("text", "password", "cidr")
-MULTILINE_TYPES = ("textarea", "statements", "tags", "sshkey")
+MULTILINE_TYPES = ("textarea", "statements", "tags", "sshkey", "mql")
 CHOICE_TYPES = ("enum", "choice")
-MONO_TYPES = ("cidr", "statements", "sshkey", "tags")
+MONO_TYPES = ("cidr", "statements", "sshkey", "tags", "mql")
 MAX_KEY_FILE = 64 * 1024
 
 

@@ -454,9 +454,22 @@ class MainWindow(QMainWindow):
         if self.centre.indexOf(widget) < 0:
             self.centre.addWidget(widget)
         self.centre.setCurrentWidget(widget)
+        self._widen(bool(getattr(widget, "wide", False)))
 
     def show_list(self) -> None:
         self.centre.setCurrentWidget(self.resources)
+        self._widen(False)
+
+    def _widen(self, on: bool) -> None:
+        """A view that declares `wide = True` (dashboards, reports) takes the details pane's room while
+        it is shown; the pane comes back with the list."""
+        sizes = self.splitter.sizes()
+        if on and sizes[2] > 0:
+            self._detail_width = sizes[2]
+            self.splitter.setSizes([sizes[0], sizes[1] + sizes[2], 0])
+        elif not on and sizes[2] == 0 and getattr(self, "_detail_width", 0):
+            width, self._detail_width = self._detail_width, 0
+            self.splitter.setSizes([sizes[0], max(200, sizes[1] - width), width])
 
     def open_browser(self, kind, resource) -> bool:
         """Open a resource in its kind's browser view, if it declares one."""
@@ -628,6 +641,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, lambda: self.splitter.restoreState(sp))
 
     def save_layout(self) -> None:
+        self._widen(False)  # the layout of the list and details, not of a wide view
         settings.set("window/geometry", bytes(self.saveGeometry()))
         settings.set("window/state", bytes(self.saveState()))
         settings.set("window/splitter", bytes(self.splitter.saveState()))

@@ -17,7 +17,9 @@ from collections.abc import Callable
 
 _VIEWS: dict[str, Callable] = {}
 _EXTENSIONS: list[Callable] = []
-EXTENSIONS: list[str] = []  # "ociconsole.gui.<module>" — each registers itself on import
+EXTENSIONS: list[str] = [  # "ociconsole.gui.<module>" — each registers itself on import
+    "ociconsole.gui.monitoring_ui",
+]
 _loaded = False
 
 
