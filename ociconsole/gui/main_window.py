@@ -21,8 +21,8 @@ from . import aio, settings
 from .detail import DetailPane
 from .icons import dot, icon
 from .qt import (
-    QAbstractItemView, QComboBox, QKeySequence, QLabel, QLineEdit, QMainWindow, QShortcut, QSplitter,
-    QStackedWidget, Qt, QTimer, QToolBar, QTreeView, QWidget, Signal,
+    QAbstractItemView, QComboBox, QKeySequence, QLabel, QLineEdit, QMainWindow, QShortcut, QSizePolicy,
+    QSplitter, QStackedWidget, Qt, QTimer, QToolBar, QTreeView, QWidget, Signal,
 )
 from .resource_view import ResourceView
 from .tree import NODE_ROLE, CompartmentTreeModel
@@ -201,7 +201,8 @@ class MainWindow(QMainWindow):
         self._tasks.cancel_all()
         self.resources.clear()
         self.detail.clear()
-        self.tree_model.set_session(None, _Placeholder(session.tenancy_id))
+        # the whole hierarchy is asked for at once, while the tenancy's own record is fetched
+        self.tree_model.set_session(session, _Placeholder(session.tenancy_id))
         self.search.set_session(session)
         session.on_health(self._health_changed)
         self._set_conn_state(None)
@@ -228,12 +229,15 @@ class MainWindow(QMainWindow):
             return
         self._set_conn_state(True)
         self.tenancy = tenancy
-        self.tree_model.set_session(session, tenancy)
+        self.tree_model.set_root(tenancy)
         root = self.tree_model.index(0, 0)
         self.tree.expand(root)
         self._tasks.replace("regions", self._load_regions(session))
         await self._restore_place()
         self.ready.emit()
+        # load the SDK packages of every other service in the background now, not at the first click
+        from ..core.connection import SERVICES
+        self._tasks.replace("prefetch", session.prefetch(list(SERVICES)))
 
     def _children_loaded(self, comp_id: str) -> None:
         root = self.tree_model.root_node
@@ -440,6 +444,9 @@ class MainWindow(QMainWindow):
         return self.menuBar().addMenu(title)
 
     def add_status_widget(self, widget) -> None:
+        # a badge whose text grows must not widen the whole window
+        widget.setSizePolicy(QSizePolicy.Policy.Maximum, widget.sizePolicy().verticalPolicy())
+        widget.setMaximumWidth(max(widget.maximumWidth() if widget.maximumWidth() < 16777215 else 0, 260))
         self.statusBar().addPermanentWidget(widget)
 
     def show_view(self, widget) -> None:

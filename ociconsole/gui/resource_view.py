@@ -84,6 +84,17 @@ class ResourceTableModel(QAbstractTableModel):
     def _reindex(self) -> None:
         self._row_of = {getattr(r, "id", ""): i for i, r in enumerate(self.rows)}
 
+    def append_rows(self, rows: list) -> None:
+        """Add a page of rows at the end (the view keeps its scroll position and selection)."""
+        if not rows:
+            return
+        n = len(self.rows)
+        self.beginInsertRows(QModelIndex(), n, n + len(rows) - 1)
+        for i, r in enumerate(rows, n):
+            self.rows.append(r)
+            self._row_of[getattr(r, "id", "") or f"#{i}"] = i
+        self.endInsertRows()
+
     def update_resource(self, res) -> bool:
         i = self._row_of.get(getattr(res, "id", None))
         if i is None:

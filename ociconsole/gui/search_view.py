@@ -71,6 +71,7 @@ class SearchDock(QDockWidget):
         self.proxy.setSortRole(SORT_ROLE)
         self.table = QTableView()
         self.table.setModel(self.proxy)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # result order until a header is clicked
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
@@ -130,7 +131,7 @@ class SearchDock(QDockWidget):
                 if generation != self.generation:
                     return
                 rows.extend(page)
-                self.model.set_rows(rows)
+                self.model.append_rows(page)
                 self.status.setText(f"{len(rows)} found so far…")
         except OciError as e:
             if generation == self.generation:

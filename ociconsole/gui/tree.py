@@ -81,6 +81,17 @@ class CompartmentTreeModel(QAbstractItemModel):
         if session is not None:
             self._tasks.replace("subtree", self._load_subtree(self.generation))
 
+    def set_root(self, tenancy) -> None:
+        """The tenancy's record arrived (the subtree may be loading meanwhile): show its name."""
+        root = self.root_node
+        if root is None:
+            return
+        root.compartment = tenancy
+        root.label = tenancy.name
+        self._names[tenancy.id] = tenancy.name
+        idx = self.index_of(root)
+        self.dataChanged.emit(idx, idx)
+
     def _make_compartment(self, parent: Node, comp, is_root: bool = False) -> Node:
         node = Node("compartment", parent, comp.name, compartment=comp, compartment_id=comp.id, is_root=is_root)
         for group, kinds in catalog.groups(at_root=is_root):

@@ -66,6 +66,7 @@ class Session:
         self._health_listeners: list[Callable[[ServiceHealth], None]] = []
         self._call_hooks: list[Callable[[str, str], None]] = []  # (service, method) on the worker thread
         self.calls = 0
+        self.prefetched: set[str] = set()  # services whose SDK package and clients are loaded
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------ lifecycle
@@ -178,6 +179,21 @@ class Session:
             return result
         assert last is not None
         raise last
+
+    async def prefetch(self, services) -> None:
+        """Import the SDK packages and build the clients of `services` on a worker thread (each
+        `oci.<package>` costs 0.1-0.5 s the first time), so that the first click does not wait."""
+        loop = asyncio.get_running_loop()
+
+        def load():
+            for service in services:
+                try:
+                    self.clients.get(service)
+                    self.clients.get(service, raw=True)
+                except Exception:  # noqa: BLE001 - a service this SDK lacks: its calls will say so
+                    log.debug("prefetch of %s failed", service, exc_info=True)
+        await loop.run_in_executor(self.pool, load)
+        self.prefetched.update(services)
 
     async def data(self, service: str, method: str, *args, **kwargs):
         return (await self.call(service, method, *args, **kwargs)).data

@@ -191,14 +191,15 @@ def test_layout_and_place_are_remembered(qtbot, aloop, session, window):
     w2 = MainWindow()
     qtbot.addWidget(w2)
     w2.show()
+    QApplication.processEvents()
+    # the layout comes back as it was left
+    assert w2.size() == window.size()
+    assert all(abs(a - b) <= 8 for a, b in zip(w2.splitter.sizes(), saved)), (w2.splitter.sizes(), saved)
+    # and so does the place, once connected
     w2.set_session(session, "demo")
     qtbot.waitUntil(lambda: w2.current_compartment is not None and w2.current_compartment.id == qa, timeout=10_000)
     qtbot.waitUntil(lambda: table_rows(w2.resources) == ["qa-runner-arm"], timeout=10_000)
-    QApplication.processEvents()
-    assert w2.size() == window.size()
-    assert all(abs(a - b) <= 8 for a, b in zip(w2.splitter.sizes(), saved)), (w2.splitter.sizes(), saved)
     w2.close()
-    _ = QApplication
 
 
 # ---------------------------------------------------------------- create and destroy, end to end
@@ -352,7 +353,7 @@ def test_last_connection_and_region_are_used_at_start(qtbot, aloop, tmp_path, mo
             console.start()
         assert console.session.connection.is_demo
         assert console.session.connection.region == "us-phoenix-1"
-        assert console.window.region_combo.currentData() == "us-phoenix-1"
+        qtbot.waitUntil(lambda: console.window.region_combo.currentData() == "us-phoenix-1", timeout=10_000)
     finally:
         console.window.shutdown()
         console.shutdown()
