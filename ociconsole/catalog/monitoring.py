@@ -198,8 +198,9 @@ async def _status_items(session, alarm) -> list[RelatedItem]:
                                + (f" — {sup.description}" if sup.description else "")))
     for d in await svc.dimension_states(session, alarm.id):
         dims = dict(d.dimensions or {})
+        rid = dims.get("resourceId")
         out.append(RelatedItem(f"{d.status} since {_local(d.timestamp)}", _dims_label(dims),
-                               dims.get("resourceId") if str(dims.get("resourceId", "")).startswith("ocid1.") else None))
+                               rid if str(rid or "").startswith("ocid1.") else None))
     return out
 
 
@@ -516,7 +517,8 @@ def _post_cli(v: dict, ctx: FormContext, req: Request) -> str:
         obj["metadata"] = d.metadata
     region = ctx.session.connection.region if ctx.session is not None else "<region>"
     return ("# custom metrics are posted to the telemetry-ingestion endpoint\n"
-            f"oci monitoring metric-data post \\\n    --endpoint https://telemetry-ingestion.{region}.oraclecloud.com \\\n"
+            "oci monitoring metric-data post \\\n"
+            f"    --endpoint https://telemetry-ingestion.{region}.oraclecloud.com \\\n"
             f"    --metric-data {shlex.quote(json.dumps([obj], separators=(',', ':')))} \\\n"
             "    --batch-atomicity ATOMIC")
 

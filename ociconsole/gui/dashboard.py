@@ -36,13 +36,46 @@ from ..services import identity as idsvc
 from ..services import monitoring as mon
 from . import aio, paths
 from .qt import (
-    QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QFrame,
-    QGridLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMenu, QPlainTextEdit, QPushButton,
-    QRadioButton, QScrollArea, QSizePolicy, QSpinBox, QSplitter, QStackedWidget, Qt, QTimer, QToolButton,
-    QtWidgets, QVBoxLayout, QWidget, Signal,
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QSplitter,
+    QStackedWidget,
+    Qt,
+    QTimer,
+    QToolButton,
+    QtWidgets,
+    QVBoxLayout,
+    QWidget,
+    Signal,
 )
 from .widgets import (
-    DEPTH_ROLE, IndentDelegate, NumberEdit, error_colour, help_colour, help_label, monospace_font, small_font,
+    DEPTH_ROLE,
+    IndentDelegate,
+    NumberEdit,
+    error_colour,
+    help_colour,
+    help_label,
+    monospace_font,
+    small_font,
 )
 
 log = logging.getLogger(__name__)
@@ -396,7 +429,7 @@ async def fetch_chart(qctx: QueryContext, chart: ChartQuery, start: float, end: 
     labels: dict[str, int] = {}
     out = []
     several = len(targets) > 1
-    for (comp, _sub), series in zip(targets, results):
+    for (comp, _sub), series in zip(targets, results, strict=True):
         for s in series:
             fallback = chart.title
             if several and not s.dimensions:
@@ -1253,6 +1286,7 @@ class DashboardView(QWidget):
             w.setEnabled(has)
         self.rename_action.setEnabled(has)
         self.delete_action.setEnabled(has)
+        self.side.setVisible(has and bool(d.charts))
         self._update_template_label()
         if has and d.charts:
             self.stack.setCurrentWidget(self.scroll_area)
@@ -1538,7 +1572,10 @@ class DashboardView(QWidget):
             chart.set_series(data.series, (start, end))
             chart.empty.setColor("#888")
             chart.plot.setTitle(chart.title, size="10pt")
-            chart.legend.setVisible(1 < len(data.series) <= MAX_LEGEND)
+            # a legend box covers the plot: only for a few series in a wide enough chart (the crosshair
+            # read-out names every series anyway)
+            cols = self.dashboard.columns if self.dashboard is not None else 2
+            chart.legend.setVisible(1 < len(data.series) <= max(3, MAX_LEGEND // max(1, cols)))
         item = self.chart_list.item(i)
         if item is not None:
             item.setIcon(icon("warning" if data.error else "metric"))

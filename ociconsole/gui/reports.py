@@ -25,8 +25,21 @@ from . import aio
 from .dashboard import QueryContext, compartment_items, load_compartments
 from .icons import icon
 from .qt import (
-    QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSizePolicy,
-    QSpinBox, Qt, QtWidgets, QVBoxLayout, QWidget, Signal,
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    Qt,
+    QtWidgets,
+    QVBoxLayout,
+    QWidget,
+    Signal,
 )
 from .widgets import help_colour
 
@@ -134,7 +147,7 @@ async def underutilized(session, compartment_id: str, in_subtree: bool, threshol
     instances = await asyncio.gather(*(get(rid) for rid, *_ in under))
     await qctx.tree()
     out = []
-    for (rid, mean, peak, hours), inst in zip(under, instances):
+    for (_rid, mean, peak, hours), inst in zip(under, instances, strict=True):
         if inst is None or inst.lifecycle_state != "RUNNING":
             continue
         out.append(Finding(inst, qctx.compartment_names.get(inst.compartment_id, "(root)" if

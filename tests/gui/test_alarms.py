@@ -120,8 +120,9 @@ def test_alarm_list_shows_the_firing_alarm_first(qtbot, window):
     rel = window.detail.related
     qtbot.waitUntil(lambda: rel.topLevelItemCount() == 3 and all(
         rel.topLevelItem(i).text(1) != "loading…" for i in range(3)), timeout=10_000)
-    sections = {rel.topLevelItem(i).text(0): [(rel.topLevelItem(i).child(j).text(0), rel.topLevelItem(i).child(j).text(1))
-                                             for j in range(rel.topLevelItem(i).childCount())] for i in range(3)}
+    def items(sec):
+        return [(sec.child(j).text(0), sec.child(j).text(1)) for j in range(sec.childCount())]
+    sections = {rel.topLevelItem(i).text(0): items(rel.topLevelItem(i)) for i in range(3)}
     assert any(label.startswith("FIRING since") and value == "api-01" for label, value in sections["Status"])
     assert sections["Current value"][0][0] == "api-01" and " at " in sections["Current value"][0][1]
     assert sections["History (state transitions)"][0][1] == "State transitioned from OK to Firing"

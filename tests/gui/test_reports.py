@@ -76,10 +76,12 @@ def _inst(shape, ocpus, mem):
 
 
 def test_suggestions():
-    assert suggest(_inst("VM.Standard.E4.Flex", 8, 128), 6.0, 20.0) == "Downsize to 3 OCPU / 48 GB (from 8 OCPU / 128 GB)"
+    assert suggest(_inst("VM.Standard.E4.Flex", 8, 128), 6.0, 20.0) == \
+        "Downsize to 3 OCPU / 48 GB (from 8 OCPU / 128 GB)"
     assert suggest(_inst("VM.Standard.E4.Flex", 4, 64), 1.0, 3.0) == \
         "Stop it (idle), or downsize to 1 OCPU / 16 GB (from 4 OCPU / 64 GB)"
     assert suggest(_inst("VM.Standard2.8", 8, 120), 5.0, 30.0) == "Move to VM.Standard2.4 (from 8 OCPU)"
     assert suggest(_inst("BM.Standard.E4.128", 128, 2048), 4.0, 9.0).startswith(
         "Move to a VM shape such as VM.Standard.E4.Flex with 17 OCPU")
-    assert suggest(_inst("VM.Standard.E4.Flex", 1, 16), 8.0, 60.0) == "Keep the size (peaks at 60 %); stop it when unused"
+    assert suggest(_inst("VM.Standard.E4.Flex", 1, 16), 8.0, 60.0) == \
+        "Keep the size (peaks at 60 %); stop it when unused"
