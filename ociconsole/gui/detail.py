@@ -175,8 +175,10 @@ class DetailPane(QWidget):
         for t in (self.fields, self.tags, self.related):
             t.clear()
 
-    def show_resource(self, session, kind: ResourceKind, resource, keep_history: bool = False) -> None:
-        same = self.resource is not None and getattr(self.resource, "id", None) == getattr(resource, "id", None)
+    def show_resource(self, session, kind: ResourceKind, resource, keep_history: bool = False,
+                      reload_related: bool = False) -> None:
+        same = self.resource is not None and getattr(self.resource, "id", None) == getattr(resource, "id", None) \
+            and not reload_related
         if not keep_history and not same:
             self._history.clear()
         self.session = session

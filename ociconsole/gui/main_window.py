@@ -512,7 +512,7 @@ class MainWindow(QMainWindow):
         except OciError:
             return
         if self.detail.resource is res:
-            self.detail.show_resource(self.session, kind, fresh)
+            self.detail.show_resource(self.session, kind, fresh, keep_history=True, reload_related=True)
 
     def _focus_filter(self) -> None:
         self.resources.filter.setFocus()

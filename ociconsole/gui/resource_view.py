@@ -213,9 +213,8 @@ class ResourceView(QWidget):
         self.create_button.clicked.connect(lambda: self.kind and self.createRequested.emit(self.kind))
 
         head = QHBoxLayout()
-        head.addWidget(self.title)
+        head.addWidget(self.title, 1)
         head.addWidget(self.count)
-        head.addStretch(1)
         head.addWidget(self.filter)
         head.addWidget(self.create_button)
 
