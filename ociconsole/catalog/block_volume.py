@@ -190,12 +190,14 @@ def _volume_cli(v, ctx, req: Request) -> str:
 VOLUME_FORM = FormSpec(
     title="Create block volume", kind_id="blockstorage.volume",
     fields=[
-        Field("display_name", "Name", "text", required=True, default_from=lambda *_: time.strftime("volume-%Y%m%d-%H%M"),
+        Field("display_name", "Name", "text", required=True,
+              default_from=lambda *_: time.strftime("volume-%Y%m%d-%H%M"),
               validate=lambda v, *_: validators.display_name(v, True)),
         Field("compartment_id", "Compartment", "compartment", required=True),
         Field("availability_domain", "Availability domain", "choice", required=True, options=_ads,
               help="A volume can only be attached to instances in the same availability domain"),
-        Field("size_in_gbs", "Size (GB)", "number", required=True, default=1024, bounds=lambda v, c: (MIN_GB, MAX_GB, 1),
+        Field("size_in_gbs", "Size (GB)", "number", required=True, default=1024,
+              bounds=lambda v, c: (MIN_GB, MAX_GB, 1),
               help="50 GB to 32 TB; a volume can grow later, never shrink"),
         Field("vpus_per_gb", "Performance", "enum", required=True, default=10, options=VPU_OPTIONS,
               help="Volume performance units per GB: more VPUs, more IOPS and throughput per GB (and cost)"),
@@ -256,7 +258,10 @@ def attach_form(vol) -> FormSpec:
 
 def resize_form(vol) -> FormSpec:
     def check_size(v, values, ctx):
-        if v is not None and v < vol.size_in_gbs:
+        err = validators.number_in(v, MIN_GB, MAX_GB, "Size (GB)")
+        if err:
+            return err
+        if v < vol.size_in_gbs:
             return f"A volume can only grow: {vol.display_name} is {vol.size_in_gbs} GB"
         if v == vol.size_in_gbs and values.get("vpus_per_gb") == vol.vpus_per_gb:
             return "Nothing to change: choose a larger size or another performance level"
@@ -279,9 +284,9 @@ def resize_form(vol) -> FormSpec:
         title=f"Resize volume {vol.display_name}", kind_id="blockstorage.volume",
         fields=[
             Field("size_in_gbs", "Size (GB)", "number", required=True, default=vol.size_in_gbs,
-                  bounds=lambda v, c: (vol.size_in_gbs, MAX_GB, 1), validate=check_size, depends_on=("vpus_per_gb",),
-                  help=f"Now {vol.size_in_gbs} GB. After growing it, extend the partition and file system on the "
-                       "instance"),
+                  validate=check_size, depends_on=("vpus_per_gb",),
+                  help=f"Now {vol.size_in_gbs} GB; up to {MAX_GB:,} GB. After growing it, extend the partition and "
+                       "file system on the instance"),
             Field("vpus_per_gb", "Performance", "enum", required=True, default=vol.vpus_per_gb, options=VPU_OPTIONS),
         ],
         build=build, cli=cli, describe=lambda v: vol.display_name, submit_label="Resize",

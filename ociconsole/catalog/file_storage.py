@@ -92,7 +92,7 @@ async def _mt_related(session, mt) -> list[RelatedItem]:
         except Exception:  # noqa: BLE001
             return e.file_system_id
     names = await asyncio.gather(*(fs_name(e) for e in exports))
-    for e, name in zip(exports, names):
+    for e, name in zip(exports, names, strict=True):
         out.append(RelatedItem(f"Export {e.path}", f"file system {name}", e.file_system_id))
         if ip:
             out.append(RelatedItem("Mount command", svc.mount_command(ip, e.path)))
@@ -192,14 +192,48 @@ MOUNT_TARGET_FORM = FormSpec(
     build=_mt_request, cli=lambda v, ctx, req: mt_cli(req.details))
 
 
+def export_request(export_set_id: str, file_system_id: str, path: str) -> Request:
+    return Request("file_storage", "create_export", M.CreateExportDetails(
+        export_set_id=export_set_id, file_system_id=file_system_id, path=path.strip()))
+
+
+def export_form(fs) -> FormSpec:
+    """Export a file system through one of the mount targets of its availability domain."""
+    async def mount_targets(ctx: FormContext, values) -> list[Option]:
+        comp = values.get("mt_compartment_id") or fs.compartment_id
+        mts = [m for m in await svc.list_mount_targets(ctx.session, comp, fs.availability_domain)
+               if m.lifecycle_state == "ACTIVE"]
+        ips = await asyncio.gather(*(svc.mount_target_ip(ctx.session, m) for m in mts))
+        return [Option(m.export_set_id, f"{m.display_name} ({ip or 'no IP'})", m)
+                for m, ip in zip(mts, ips, strict=True)]
+
+    return FormSpec(
+        title=f"Export file system {fs.display_name}", kind_id="filestorage.export",
+        fields=[
+            Field("mt_compartment_id", "Mount target compartment", "compartment", required=True,
+                  default_from=lambda *_: fs.compartment_id),
+            Field("export_set_id", "Mount target", "choice", required=True, options=mount_targets,
+                  depends_on=("mt_compartment_id",),
+                  help=f"Active mount targets in {fs.availability_domain} (the file system's availability domain)"),
+            Field("path", "Export path", "text", required=True, default="/" + fs.display_name.strip("/"),
+                  validate=check_export_path, help="Clients mount <mount target IP>:<path>"),
+        ],
+        build=lambda v, ctx: export_request(v["export_set_id"], fs.id, v["path"]),
+        cli=lambda v, ctx, req: export_cli(req.details.export_set_id, req.details.file_system_id, req.details.path),
+        describe=lambda v: v.get("path") or "", submit_label="Export",
+        op_title=lambda v: f"Export {fs.display_name} as {v.get('path')}")
+
+
 # ---------------------------------------------------------------- kinds
 
+_IPS: dict[str, str | None] = {}  # mount target OCID -> private IP address (for the table's column)
+
+
 async def list_mount_targets(session, compartment_id):
-    """Mount targets with their private IP (what a person needs to mount from them)."""
+    """Mount targets, with their private IP looked up (what a person needs to mount from them)."""
     mts = await svc.list_mount_targets(session, compartment_id)
     ips = await asyncio.gather(*(svc.mount_target_ip(session, m) for m in mts))
-    for m, ip in zip(mts, ips):
-        m.private_ip_address = ip  # shown in the table (not a field of the SDK model)
+    _IPS.update((m.id, ip) for m, ip in zip(mts, ips, strict=True))
     return mts
 
 
@@ -218,7 +252,8 @@ FILE_SYSTEMS = ResourceKind(
         Column("Created", attr("time_created"), "datetime"),
     ],
     related=[Related("Exports", _fs_exports), Related("Snapshots", _fs_snapshots)],
-    actions=[_delete_action(svc.delete_file_system)],
+    actions=[Action("export", "Export…", lambda *_: None, frozenset({"ACTIVE"}), form=export_form, icon="create"),
+             _delete_action(svc.delete_file_system)],
     create=FILE_SYSTEM_FORM, create_view="nfs_wizard",
     ready_states=frozenset({"ACTIVE"}),
 )
@@ -229,7 +264,7 @@ MOUNT_TARGETS = ResourceKind(
     columns=[
         Column("Name", attr("display_name"), width=200),
         Column("State", attr("lifecycle_state"), "state"),
-        Column("Private IP", attr("private_ip_address"), width=110),
+        Column("Private IP", lambda m: _IPS.get(m.id), width=110),
         Column("Availability domain", attr("availability_domain"), width=170),
         Column("Created", attr("time_created"), "datetime"),
     ],

@@ -551,7 +551,11 @@ class ActivityDock(QDockWidget):
         self.copy_action.triggered.connect(self.copy_selected)
         self.copy_request_id_action = QAction("Copy opc-request-id", self)
         self.copy_request_id_action.triggered.connect(self.copy_request_id)
-        for a in (self.details_action, self.clear_action, self.export_action):
+        # operations that can be stopped (transfers) offer Cancel
+        self.cancel_action = QAction(st.standardIcon(QStyle.StandardPixmap.SP_BrowserStop), "Cancel", self)
+        self.cancel_action.setToolTip("Stop the selected operations that can be stopped (transfers)")
+        self.cancel_action.triggered.connect(self.cancel_selected)
+        for a in (self.details_action, self.cancel_action, self.clear_action, self.export_action):
             self.toolbar.addAction(a)
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -634,6 +638,8 @@ class ActivityDock(QDockWidget):
     def _update_actions(self, *_) -> None:
         op = self.current_operation()
         self.details_action.setEnabled(op is not None)
+        chosen = self.selected_operations() or ([op] if op is not None else [])
+        self.cancel_action.setEnabled(any(o.cancellable for o in chosen))
         self.copy_request_id_action.setEnabled(op is not None and op.error is not None
                                                and bool(op.error.request_id))
         self.clear_action.setEnabled(self.model.rowCount() > self.model.active_count)
@@ -680,6 +686,7 @@ class ActivityDock(QDockWidget):
         self._update_actions()
         menu = QMenu(self.view)
         menu.addAction(self.details_action)
+        menu.addAction(self.cancel_action)
         menu.addAction(self.copy_action)
         menu.addAction(self.copy_request_id_action)
         menu.addSeparator()
@@ -697,6 +704,13 @@ class ActivityDock(QDockWidget):
         ops = self.selected_operations() or ([self.current_operation()] if self.current_operation() else [])
         if ops:
             QApplication.clipboard().setText("\n\n".join(describe(o) for o in ops))
+
+    def cancel_selected(self) -> int:
+        """Ask the selected (or current) operations to stop; returns how many were asked."""
+        ops = self.selected_operations() or ([self.current_operation()] if self.current_operation() else [])
+        n = sum(1 for o in ops if self.oplog.request_cancel(o))
+        self._update_actions()
+        return n
 
     def copy_request_id(self) -> None:
         op = self.current_operation()

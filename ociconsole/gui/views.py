@@ -19,6 +19,7 @@ _VIEWS: dict[str, Callable] = {}
 _EXTENSIONS: list[Callable] = []
 EXTENSIONS: list[str] = [  # "ociconsole.gui.<module>" — each registers itself on import
     "ociconsole.gui.monitoring_ui",
+    "ociconsole.gui.storage_ui",
 ]
 _loaded = False
 

@@ -54,7 +54,7 @@ async def instance_volumes(session: Session, instance) -> list[tuple]:
             return await get_volume(session, a.volume_id)
         except OciError:
             return None
-    return list(zip(atts, await asyncio.gather(*(vol(a) for a in atts))))
+    return list(zip(atts, await asyncio.gather(*(vol(a) for a in atts)), strict=True))
 
 
 # ---------------------------------------------------------------- backups
