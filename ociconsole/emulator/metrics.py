@@ -465,3 +465,86 @@ def expire_posted(store, now: float) -> int:
             store.delete(STREAM_KIND, sdoc["id"])
             removed += 1
     return removed
+
+
+# ---------------------------------------------------------------- storage service metrics
+# Declared here rather than in services/blockstorage.py and services/object_storage.py: those modules
+# load lazily (on the first request to their SDK package), and a metric query may come first.
+
+def _volume_dims(doc: dict) -> dict:
+    dims = {"resourceId": doc["id"], "resourceDisplayName": doc.get("displayName") or doc["id"],
+            "availabilityDomain": doc.get("availabilityDomain"), "region": doc.get("_region")}
+    return {k: v for k, v in dims.items() if v}
+
+
+def _volume_profile(doc: dict) -> dict:
+    vpus = float(doc.get("vpusPerGB") if doc.get("vpusPerGB") is not None else 10)
+    return {"perf": 0.5 + vpus / 20.0}  # higher performance volumes are (usually) the busy ones
+
+
+def _volume_activity(g: Gen) -> np.ndarray:
+    return np.maximum(0.0, 0.3 + g.p("load", 0.2) * (1.0 + 0.6 * g.daily(g.p("peak", 14.0)))
+                      + 0.2 * g.wander("vio", 30))
+
+
+def _volume_read(g: Gen) -> np.ndarray:
+    level = g.p("io", 1.0) * g.p("perf", 1.0) * 8e6
+    return np.maximum(0.0, level * _volume_activity(g) * (1 + 0.3 * g.jitter("vr"))
+                      + level * 6 * g.spikes("vr", per_day=2, minutes=6))
+
+
+def _volume_write(g: Gen) -> np.ndarray:
+    level = g.p("io", 1.0) * g.p("perf", 1.0) * 5e6
+    backup = np.maximum(0.0, g.daily(1.0)) ** 24  # a nightly job around 01:00 UTC
+    return np.maximum(0.0, level * _volume_activity(g) * (1 + 0.3 * g.jitter("vw")) + level * 12 * backup)
+
+
+def _volume_read_ops(g: Gen) -> np.ndarray:
+    return _volume_read(g) / (16384.0 * (1 + 0.1 * g.jitter("vro")))
+
+
+def _volume_write_ops(g: Gen) -> np.ndarray:
+    return _volume_write(g) / (12288.0 * (1 + 0.1 * g.jitter("vwo")))
+
+
+BLOCKSTORE = declare(MetricSource(
+    namespace="oci_blockstore",
+    kind="volume",
+    reports_in={"AVAILABLE"},
+    dimensions=_volume_dims,
+    profile=_volume_profile,
+    metrics=[
+        Metric("VolumeReadThroughput", "bytes", _volume_read, "Volume Read Throughput"),
+        Metric("VolumeWriteThroughput", "bytes", _volume_write, "Volume Write Throughput"),
+        Metric("VolumeReadOps", "operations", _volume_read_ops, "Volume Read Operations"),
+        Metric("VolumeWriteOps", "operations", _volume_write_ops, "Volume Write Operations"),
+    ],
+))
+
+
+def _bucket_dims(doc: dict) -> dict:
+    # Object Storage's own dimension names (resourceID, not resourceId)
+    return {"resourceID": doc["id"], "resourceDisplayName": doc.get("name") or doc["id"],
+            "tier": doc.get("storageTier") or "Standard"}
+
+
+def _stored_bytes(g: Gen) -> np.ndarray:
+    base = g.p("io", 1.0) * 4e8  # 100 MB to 1 GB
+    # grows slowly over the days, with a little daily churn (uploads during the day, lifecycle at night)
+    return np.maximum(0.0, base * (1.0 + 0.15 * g.wander("size", 1440) + 0.02 * g.daily(g.p("peak", 14.0))))
+
+
+def _object_count(g: Gen) -> np.ndarray:
+    return np.floor(_stored_bytes(g) / (2e6 * (0.5 + g.p("net", 1.0))))
+
+
+OBJECTSTORAGE = declare(MetricSource(
+    namespace="oci_objectstorage",
+    kind="osbucket",
+    reports_in={None},  # buckets have no lifecycle state: they report from their creation on
+    dimensions=_bucket_dims,
+    metrics=[
+        Metric("StoredBytes", "bytes", _stored_bytes, "Stored Bytes"),
+        Metric("ObjectCount", "count", _object_count, "Object Count"),
+    ],
+))

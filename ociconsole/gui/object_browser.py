@@ -252,6 +252,7 @@ class BucketBrowser(QWidget):
 
     navigated = Signal(str)  # the prefix shown
     loaded = Signal(int)  # rows listed
+    wide = True  # a file browser wants the room: the details pane steps aside while it is shown
 
     def __init__(self, window, session, kind, bucket, parent=None):
         super().__init__(parent)

@@ -346,16 +346,6 @@ def test_par_link_downloads_without_signature_until_it_expires(qtbot, window, ns
     assert e.value.code == 404
 
 
-def test_par_url_uses_oci_endpoint_for_real_oci():
-    from ociconsole.core.connection import Connection
-    conn = Connection(label="p", config={"tenancy": "t", "region": "eu-frankfurt-1"}, signer=None,
-                      region="eu-frankfurt-1", home_region="eu-frankfurt-1")
-    assert conn.par_url("/p/tok/n/ns/b/b1/o/a.txt") == \
-        "https://objectstorage.eu-frankfurt-1.oraclecloud.com/p/tok/n/ns/b/b1/o/a.txt"
-    assert conn.object_url("ns", "b1", "dir/a b.txt") == \
-        "https://objectstorage.eu-frankfurt-1.oraclecloud.com/n/ns/b/b1/o/dir/a%20b.txt"
-
-
 # ---------------------------------------------------------------- buckets
 
 def test_public_bucket_choice_warns_loudly(qtbot, window):
