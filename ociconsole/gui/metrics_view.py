@@ -14,7 +14,7 @@ from ..services import monitoring as mon
 from . import aio
 from .charts import ChartGrid
 from .qt import (
-    QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QSpinBox, Qt, QTimer, QVBoxLayout,
+    QCheckBox, QComboBox, QDateTime, QDateTimeEdit, QFileDialog, QHBoxLayout, QLabel, QPushButton, QSpinBox, Qt, QTimer, QVBoxLayout,
     QWidget, Signal,
 )
 
@@ -54,7 +54,29 @@ class MetricsPanel(QWidget):
         self.range_combo = QComboBox()
         for label, secs in RANGES:
             self.range_combo.addItem(label, secs)
+        self.range_combo.addItem("Custom…", "custom")
         self.range_combo.setCurrentIndex(0)
+        # the custom window: from / to in local time, applied with the button
+        self.custom_row = QWidget()
+        cr = QHBoxLayout(self.custom_row)
+        cr.setContentsMargins(0, 0, 0, 0)
+        now = QDateTime.currentDateTime()
+        self.from_edit = QDateTimeEdit(now.addSecs(-3 * 3600))
+        self.to_edit = QDateTimeEdit(now)
+        for e in (self.from_edit, self.to_edit):
+            e.setCalendarPopup(True)
+            e.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.apply_custom = QPushButton("Apply")
+        self.custom_error = QLabel("")
+        self.custom_error.setStyleSheet("color: #b83a2e;")
+        cr.addWidget(QLabel("From"))
+        cr.addWidget(self.from_edit)
+        cr.addWidget(QLabel("to"))
+        cr.addWidget(self.to_edit)
+        cr.addWidget(self.apply_custom)
+        cr.addWidget(self.custom_error, 1)
+        self.custom_row.hide()
+        self.apply_custom.clicked.connect(self._apply_custom)
         self.stat_combo = QComboBox()
         for label, stat in STATS:
             self.stat_combo.addItem(label, stat)
@@ -69,7 +91,8 @@ class MetricsPanel(QWidget):
         self.refresh_button = QPushButton("Refresh")
         self.png_button = QPushButton("PNG…")
         self.csv_button = QPushButton("CSV…")
-        for w in (self.range_combo, self.stat_combo, self.interval_combo):
+        self.range_combo.currentIndexChanged.connect(self._range_changed)
+        for w in (self.stat_combo, self.interval_combo):
             w.currentIndexChanged.connect(lambda _i: self.refresh())
         self.auto.toggled.connect(self._auto_changed)
         self.period.valueChanged.connect(lambda _v: self._auto_changed(self.auto.isChecked()))
@@ -101,6 +124,7 @@ class MetricsPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 4, 0, 0)
         lay.addLayout(bar)
+        lay.addWidget(self.custom_row)
         lay.addLayout(bar2)
         lay.addWidget(self.grid, 1)
         lay.addWidget(self.status)
@@ -120,20 +144,43 @@ class MetricsPanel(QWidget):
         if self.custom is not None:
             return self.custom
         end = time.time()
-        span = self.range_combo.currentData() or 3600
+        span = self.range_combo.currentData()
+        span = span if isinstance(span, int) else 3600
         return end - span, end
 
     def set_custom_range(self, start: float, end: float) -> None:
-        """A custom window (epoch seconds); the range picker shows "Custom"."""
+        """A custom window (epoch seconds); the range picker shows "Custom…"."""
         if end <= start:
             raise ValueError("the end of the range must be after its start")
         self.custom = (start, end)
-        if self.range_combo.findText("Custom") < 0:
-            self.range_combo.addItem("Custom", None)
         self.range_combo.blockSignals(True)
-        self.range_combo.setCurrentIndex(self.range_combo.findText("Custom"))
+        self.range_combo.setCurrentIndex(self.range_combo.findData("custom"))
         self.range_combo.blockSignals(False)
+        self.from_edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(start)))
+        self.to_edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(end)))
+        self.custom_row.show()
         self.refresh()
+
+    def _range_changed(self, _i: int) -> None:
+        if self.range_combo.currentData() == "custom":
+            self.custom_row.show()
+            self.custom_error.setText("")
+            return  # waits for Apply
+        self.custom_row.hide()
+        self.custom = None
+        self.refresh()
+
+    def _apply_custom(self) -> None:
+        start = self.from_edit.dateTime().toSecsSinceEpoch()
+        end = self.to_edit.dateTime().toSecsSinceEpoch()
+        if end <= start:
+            self.custom_error.setText("The end must be after the start")
+            return
+        if end - start > 90 * 86400:
+            self.custom_error.setText("At most 90 days")
+            return
+        self.custom_error.setText("")
+        self.set_custom_range(float(start), float(end))
 
     def interval(self, span: float) -> str:
         return self.interval_combo.currentData() or auto_interval(span)
@@ -147,7 +194,7 @@ class MetricsPanel(QWidget):
     def refresh(self) -> None:
         if self.session is None or self.resource is None or self.kind is None or self.kind.metrics is None:
             return
-        if self.range_combo.currentText() != "Custom":
+        if self.range_combo.currentData() != "custom":
             self.custom = None
         self.generation += 1
         self.status.setText("Loading metrics…")

@@ -145,3 +145,25 @@ def test_pyqtgraph_loads_only_with_the_first_chart(tmp_path):
     r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
                        env={"OCICONSOLE_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
     assert r.returncode == 0 and "ok" in r.stdout, r.stderr
+
+
+def test_custom_time_range(qtbot, session, instances):
+    import time as _time
+
+    from ociconsole.gui.qt import QDateTime
+    kind, insts = instances
+    pane = open_metrics(qtbot, session, kind, insts["web-01"])
+    panel = pane.metrics_panel
+    panel.range_combo.setCurrentIndex(panel.range_combo.findData("custom"))
+    assert panel.custom_row.isVisible()
+    end = int(_time.time()) - 2 * 3600
+    panel.from_edit.setDateTime(QDateTime.fromSecsSinceEpoch(end))
+    panel.to_edit.setDateTime(QDateTime.fromSecsSinceEpoch(end - 3600))
+    panel.apply_custom.click()
+    assert "after the start" in panel.custom_error.text()  # refused, nothing loaded
+    panel.from_edit.setDateTime(QDateTime.fromSecsSinceEpoch(end - 3 * 3600))
+    panel.to_edit.setDateTime(QDateTime.fromSecsSinceEpoch(end))
+    with qtbot.waitSignal(panel.refreshed, timeout=10_000):
+        panel.apply_custom.click()
+    (t, _v), = points(pane, "CPU utilization").values()
+    assert 170 <= len(t) <= 181 and t.min() >= end - 3 * 3600 - 60 and t.max() <= end + 60
