@@ -270,3 +270,32 @@ def test_loopback_only(emu):
     with pytest.raises(ValueError):
         HttpServer(emu.core, host="0.0.0.0")
     assert urlparse(emu.base_url).hostname == "127.0.0.1"
+
+
+@pytest.mark.parametrize("name", ["../../../../tmp/ociconsole-escape", "..", "a/../../b", "%2e%2e/%2e%2e/x",
+                                  "/leading/slash", "dir//double", "C:\\windows\\system32", "name\x7f"])
+def test_object_names_are_names_not_paths(emu, name, tmp_path):
+    import oci
+    cfg = emu.client_config()
+    osc = oci.object_storage.ObjectStorageClient(cfg, service_endpoint=emu.endpoint("object_storage"))
+    ns = osc.get_namespace().data
+    bucket = "traversal"
+    try:
+        osc.create_bucket(ns, oci.object_storage.models.CreateBucketDetails(name=bucket,
+                                                                            compartment_id=cfg["tenancy"]))
+    except oci.exceptions.ServiceError as e:
+        assert e.status == 409  # made by an earlier parameter
+    files_before = {p for p in emu.files_dir.rglob("*")} if emu.files_dir else set()
+    outside = list(tmp_path.parent.parent.glob("ociconsole-escape*"))
+    try:
+        osc.put_object(ns, bucket, name, b"payload")
+    except oci.exceptions.ServiceError as e:
+        assert 400 <= e.status < 500  # refused is fine; escaping is not
+        return
+    assert osc.get_object(ns, bucket, name).data.content == b"payload"
+    assert name in [o.name for o in osc.list_objects(ns, bucket).data.objects]
+    new = {p for p in emu.files_dir.rglob("*")} - files_before
+    assert all(emu.files_dir in p.parents for p in new)
+    assert list(tmp_path.parent.parent.glob("ociconsole-escape*")) == outside
+    assert not __import__("pathlib").Path("/tmp/ociconsole-escape").exists()
+    osc.delete_object(ns, bucket, name)
