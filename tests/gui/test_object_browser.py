@@ -418,3 +418,38 @@ def test_deleting_a_bucket_that_is_not_empty_shows_ocis_409(qtbot, window, files
 
 
 _ = QPoint
+
+
+def test_replication_policy_form_and_related(qtbot, window):
+    from ociconsole.gui.form_dialog import CreateDialog
+    open_tree_path(qtbot, window, "Production", "Web", "Frontend", "Storage", "Buckets")
+    qtbot.waitUntil(lambda: "app-assets" in table_rows(window.resources), timeout=10_000)
+    click_index(qtbot, window.resources.table, window.resources.proxy.index(0, 0))
+    qtbot.waitUntil(lambda: window.detail.name.text() == "app-assets", timeout=5000)
+    next(a for a in window._kind_actions if a.text() == "Replicate…").trigger()
+    qtbot.waitUntil(lambda: top_level(CreateDialog) is not None, timeout=5000)
+    dlg = top_level(CreateDialog)
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=10_000)
+    assert dlg.create_button.text() == "Create policy"
+    pick(qtbot, dlg.row("destination_region").editor, "us-phoenix-1")
+    dlg.row("destination_bucket").editor.setText("dr-archive")
+    qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
+    click(qtbot, dlg.review_button)
+    cli = dlg.cli_view.text()
+    assert "oci os replication create-replication-policy" in cli and "--destination-bucket dr-archive" in cli
+    click(qtbot, dlg.create_button)
+    qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=10_000)
+    op = window.oplog.operations[-1]
+    qtbot.waitUntil(lambda: op.state.done, timeout=10_000)
+    assert op.state is OpState.SUCCEEDED and op.title == "Replicate bucket app-assets to us-phoenix-1", op.error
+    window.refresh()  # F5 reloads the related resources too
+    rel = window.detail.related
+
+    def section(label):
+        for i in range(rel.topLevelItemCount()):
+            s = rel.topLevelItem(i)
+            if s.text(0) == label and s.text(1) != "loading…":
+                return [f"{s.child(j).text(0)}={s.child(j).text(1)}" for j in range(s.childCount())]
+        return None
+    qtbot.waitUntil(lambda: bool(section("Replication")), timeout=5000)
+    assert section("Replication")[0].startswith("Policy app-assets-replication=to dr-archive in us-phoenix-1")
