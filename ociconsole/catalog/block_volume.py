@@ -444,7 +444,7 @@ VOLUMES = ResourceKind(
                icon="attach", verb="Attaching"),
         Action("detach", "Detach", _detach, frozenset({"AVAILABLE"}), confirm="simple",
                target_states=frozenset({"DETACHED"}), tracks="compute.volume_attachment", icon="detach",
-               verb="Detaching volume"),
+               verb="Detaching"),
         Action("resize", "Resize…", lambda *_: None, frozenset({"AVAILABLE"}), form=resize_form, icon="resize"),
         Action("backup", "Back up now…", lambda *_: None, frozenset({"AVAILABLE"}), form=backup_form, icon="backup"),
         _delete_action(svc.delete_volume),

@@ -108,7 +108,7 @@ def test_attach_from_the_dialog_then_detach(qtbot, window, gui_emulator):
     conf = dialog(qtbot, ConfirmDialog)
     click(qtbot, conf.ok_button)
     op = window.oplog.operations[-1]
-    assert op.title == "Detaching volume volume scratch"
+    assert op.title == "Detaching volume scratch"
     qtbot.waitUntil(lambda: op.state.done, timeout=15_000)
     assert op.state is OpState.SUCCEEDED and op.detail == "DETACHED", (op.detail, op.error)
     cfg = gui_emulator.client_config()
