@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import time
 
-import oci
-
+from ..core.sdk import models as sdk_models
 from ..services import blockstorage as svc
 from ..services import compute as compute_svc
 from ..services import identity as idsvc
@@ -14,7 +13,7 @@ from . import validators
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
 from .model import Action, ChartSpec, Column, MetricsSpec, Related, RelatedItem, ResourceKind, attr
 
-M = oci.core.models
+M = sdk_models("core")
 GONE = frozenset({"TERMINATED"})
 MIN_GB, MAX_GB = 50, 32768
 

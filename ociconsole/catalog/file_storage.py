@@ -6,8 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-import oci
-
+from ..core.sdk import models as sdk_models
 from ..services import file_storage as svc
 from ..services import identity as idsvc
 from ..services import network as netsvc
@@ -15,7 +14,7 @@ from . import validators
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
 from .model import Action, Column, Related, RelatedItem, ResourceKind, attr
 
-M = oci.file_storage.models
+M = sdk_models("file_storage")
 GONE = frozenset({"DELETED"})
 
 

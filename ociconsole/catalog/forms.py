@@ -187,11 +187,11 @@ def _py_value(v, indent: int) -> str:
             items.append(f"{pad}    {py}={_py_value(val, indent + 4)}")
         if not items:
             return f"{mod}.{type(v).__name__}()"
-        return f"{mod}.{type(v).__name__}(\n" + ",\n".join(items) + f")"
+        return f"{mod}.{type(v).__name__}(\n" + ",\n".join(items) + ")"
     if isinstance(v, list):
         if not v:
             return "[]"
-        return "[\n" + ",\n".join(f"{pad}    {_py_value(x, indent + 4)}" for x in v) + f"]"
+        return "[\n" + ",\n".join(f"{pad}    {_py_value(x, indent + 4)}" for x in v) + "]"
     if isinstance(v, dict):
         return repr(v)
     return repr(v)

@@ -16,16 +16,15 @@ import re
 import shlex
 import time
 
-import oci
-
 from ..core.errors import OciError
+from ..core.sdk import models as sdk_models
 from ..services import monitoring as svc
 from . import mql as mqlcheck
 from . import validators
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
 from .model import Action, Column, Related, RelatedItem, ResourceKind, attr
 
-M = oci.monitoring.models
+M = sdk_models("monitoring")
 
 SEVERITIES = ["CRITICAL", "ERROR", "WARNING", "INFO"]
 FULL_READS = 6  # GetAlarm calls in flight while listing

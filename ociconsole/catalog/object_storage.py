@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import re
 
-import oci
-
 from ..core.errors import OciError
+from ..core.sdk import models as sdk_models
 from ..services import identity as idsvc
 from ..services import object_storage as svc
 from . import validators
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
 from .model import Action, ChartSpec, Column, Gone, MetricsSpec, Related, RelatedItem, ResourceKind, attr
 
-M = oci.object_storage.models
+M = sdk_models("object_storage")
 _BUCKET_RE = re.compile(r"^[A-Za-z0-9._-]{1,256}$")
 
 VISIBILITY = {

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import asyncio
 
-import oci
-
 from ..core.errors import OciError
+from ..core.sdk import models as sdk_models
 from .runtime import Session
 
-models = oci.core.models
+models = sdk_models("core")
 LIVE_ATTACHMENT = ("ATTACHING", "ATTACHED")
 
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import asyncio
 
-import oci
-
 from ..core.errors import OciError
+from ..core.sdk import models as sdk_models
 from . import identity
 from .runtime import Session
 
-models = oci.file_storage.models
+models = sdk_models("file_storage")
 GONE = ("DELETING", "DELETED")
 
 

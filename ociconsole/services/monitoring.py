@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
-import oci
-
+from ..core.sdk import models as sdk_models
 from .runtime import Session
 
-models = oci.monitoring.models
+models = sdk_models("monitoring")
 
 # OCI's query intervals and how much history each may span in one query
 INTERVALS = ["1m", "5m", "1h", "1d"]

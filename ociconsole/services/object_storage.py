@@ -23,12 +23,11 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import oci
-
 from ..core.errors import OciError
+from ..core.sdk import models as sdk_models
 from .runtime import Session
 
-models = oci.object_storage.models
+models = sdk_models("object_storage")
 
 MiB = 1024 * 1024
 MULTIPART_THRESHOLD = 8 * MiB  # files this large or larger go in parts

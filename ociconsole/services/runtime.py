@@ -67,10 +67,12 @@ class Session:
         self._call_hooks: list[Callable[[str, str], None]] = []  # (service, method) on the worker thread
         self.calls = 0
         self.prefetched: set[str] = set()  # services whose SDK package and clients are loaded
+        self.closed = False  # a closed session's pending work ends as cancelled, not as an error
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------ lifecycle
     def close(self) -> None:
+        self.closed = True
         self.pool.shutdown(wait=False, cancel_futures=True)
 
     def with_region(self, region: str) -> Session:
@@ -148,6 +150,8 @@ class Session:
                 err = h.last_error
                 raise OciError(err.message, code=err.code, operation=method, service=service, endpoint=err.endpoint,
                                kind="connection", retriable=True)
+            if self.closed:
+                raise asyncio.CancelledError()  # the connection was replaced or the window closed
             with self._lock:
                 self.calls += 1
             fut = loop.run_in_executor(self.pool, functools.partial(self._run_sync, service, method, args, kwargs,
@@ -183,6 +187,8 @@ class Session:
     async def prefetch(self, services) -> None:
         """Import the SDK packages and build the clients of `services` on a worker thread (each
         `oci.<package>` costs 0.1-0.5 s the first time), so that the first click does not wait."""
+        if self.closed:
+            raise asyncio.CancelledError()
         loop = asyncio.get_running_loop()
 
         def load():
