@@ -260,6 +260,7 @@ class Console:
         self.app.exit(self.exit_code)
 
     def shutdown(self) -> None:
+        self.window.shutdown()
         if self.session is not None:
             self.session.close()
         if self.emulator is not None:
