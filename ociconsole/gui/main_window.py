@@ -109,7 +109,7 @@ class MainWindow(QMainWindow):
         self._pending_select: str | None = None
 
         # ---- toolbar
-        tb = QToolBar("Main")
+        tb = QToolBar("Main toolbar")
         tb.setObjectName("mainToolbar")
         tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.addToolBar(tb)
@@ -134,7 +134,7 @@ class MainWindow(QMainWindow):
         self.create_action.triggered.connect(lambda: self.current_kind and self.open_create(self.current_kind))
         tb.addSeparator()
         self._kind_actions: list = []
-        self._search_toolbar = QToolBar("Search")
+        self._search_toolbar = QToolBar("Search bar")
         self._search_toolbar.setObjectName("searchToolbar")
         self.addToolBar(self._search_toolbar)
         self.search_field = QLineEdit()
@@ -169,11 +169,46 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence(QKeySequence.StandardKey.Copy), self.tree, activated=self._copy_tree_ocid,
                   context=Qt.ShortcutContext.WidgetShortcut)
 
+        self._build_menus()
         self._layout_restored = False
         self.resize(1400, 860)
         self._set_conn_state(None)
         from . import views
         views.install_all(self)
+
+    def _build_menus(self) -> None:
+        """File, View and Help; services add theirs between View and Help (menu())."""
+        mb = self.menuBar()
+        file_menu = mb.addMenu("&File")
+        quit_action = file_menu.addAction(icon("cancel"), "&Quit")
+        quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+        quit_action.setMenuRole(quit_action.MenuRole.QuitRole)
+        quit_action.triggered.connect(self.close)
+        view_menu = mb.addMenu("&View")
+        view_menu.addAction(self.refresh_action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.activity.toggleViewAction())
+        view_menu.addAction(self.search.toggleViewAction())
+        view_menu.addAction(self.toolbar.toggleViewAction())
+        view_menu.addAction(self._search_toolbar.toggleViewAction())
+        self._help_menu = mb.addMenu("&Help")
+        self.about_action = self._help_menu.addAction(icon("app"), "&About ociconsole")
+        self.about_action.setMenuRole(self.about_action.MenuRole.AboutRole)
+        self.about_action.triggered.connect(self.show_about)
+        logs = self._help_menu.addAction(icon("folder"), "Open &log folder")
+        logs.triggered.connect(self._open_log_folder)
+
+    def show_about(self):
+        from .about import AboutDialog
+        dlg = AboutDialog(self.session, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.open()
+        return dlg
+
+    def _open_log_folder(self) -> None:
+        from . import paths
+        from .qt import QDesktopServices, QUrl
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.log_dir())))
 
     # ------------------------------------------------------------ connection
     def set_profiles(self, entries: list[tuple[str, str]], current: str) -> None:
@@ -441,7 +476,9 @@ class MainWindow(QMainWindow):
         for a in self.menuBar().actions():
             if a.menu() is not None and a.text().replace("&", "") == title.replace("&", ""):
                 return a.menu()
-        return self.menuBar().addMenu(title)
+        menu = self.menuBar().addMenu(title)
+        self.menuBar().insertMenu(self._help_menu.menuAction(), menu)  # Help stays last
+        return menu
 
     def add_status_widget(self, widget) -> None:
         # a badge whose text grows must not widen the whole window
