@@ -28,6 +28,15 @@ from .resource_view import ResourceView
 from .tree import NODE_ROLE, CompartmentTreeModel
 
 log = logging.getLogger(__name__)
+
+
+def _freeze_heap() -> None:
+    """Move every object alive now (modules, SDK classes, the tree) out of the garbage collector's
+    sight. Without it, the first large response (1,000 instances: ~40,000 new objects) sets off a
+    full collection that walks the whole start-up heap: +85 ms on that list, measured. Cheap (no
+    collection runs); the cost is that cyclic garbage already present is never reclaimed."""
+    import gc
+    gc.freeze()
 PROBE_SECONDS = 3.0
 
 
@@ -269,10 +278,15 @@ class MainWindow(QMainWindow):
         self.tree.expand(root)
         self._tasks.replace("regions", self._load_regions(session))
         await self._restore_place()
+        _freeze_heap()
         self.ready.emit()
         # load the SDK packages of every other service in the background now, not at the first click
+        self._tasks.replace("prefetch", self._prefetch(session))
+
+    async def _prefetch(self, session) -> None:
         from ..core.connection import SERVICES
-        self._tasks.replace("prefetch", session.prefetch(list(SERVICES)))
+        await session.prefetch(list(SERVICES))
+        _freeze_heap()
 
     def _children_loaded(self, comp_id: str) -> None:
         root = self.tree_model.root_node
