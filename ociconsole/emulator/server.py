@@ -108,6 +108,10 @@ class _Handler(BaseHTTPRequestHandler):
         except _BadRequest as e:
             self.send_error(e.status, e.message)
             return
+        except Exception:  # noqa: BLE001 - a bug answers 500 in OCI's shape, never a dropped connection
+            log.exception("emulator bug reading %s %s", self.command, self.path)
+            self.send_error(500, "Internal error in the emulator")
+            return
         resp = self.core.handle(RawRequest(self.command, self.path, self.headers, body))
         if isinstance(body, (_LengthReader, _ChunkedReader)) and not body.done:
             self.close_connection = True  # the handler refused before reading it all: the rest is unread

@@ -274,3 +274,14 @@ def test_sdk_operation_the_emulator_lacks_is_501_naming_it(clients):
         clients.blockstorage.list_volume_groups(compartment_id=clients.tenancy)
     assert ei.value.status == 501
     assert "BlockstorageClient.list_volume_groups" in ei.value.message
+
+
+def test_a_bug_before_the_core_answers_500_not_a_dropped_connection(emulator, raw, monkeypatch):
+    # e.g. the SDK's client sources missing from a frozen build: the operation table cannot load
+    def broken(method, target):
+        raise FileNotFoundError("oci/version.py")
+    monkeypatch.setattr(emulator.core, "streams_body", broken)
+    msg = _err(raw.get(emulator.base_url + "/core/20160918/vcns"), 500, "InternalServerError")
+    assert "emulator" in msg
+    monkeypatch.undo()
+    assert raw.get(emulator.base_url + "/core/20160918/teapots").status_code == 404  # the server lives on
