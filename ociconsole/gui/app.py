@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 log = logging.getLogger("ociconsole")
+READY_TIMEOUT_S = 60  # --exit-when-ready gives up (exit 1) when the tree has not loaded by then
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -311,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.demo_reset and not args.demo:
         args.demo = True
     os.environ.setdefault("QT_API", "pyside6")
-    from .qt import QApplication  # PySide6 first, then qasync
+    from .qt import QApplication, QTimer  # PySide6 first, then qasync
     import qasync
 
     from . import crash
@@ -322,6 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName("ociconsole")
     app.setOrganizationName("ociconsole")
     app.setApplicationDisplayName("OCI Console")
+    app.setDesktopFileName("io.github.ociconsole.OciConsole")  # packaging/linux: the icon on Wayland docks
     app.setWindowIcon(icon("app"))
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
@@ -338,6 +340,12 @@ def main(argv: list[str] | None = None) -> int:
             print("ready", flush=True)
             app.exit(0)
         console.window.firstLevelShown.connect(_ready)
+
+        def _give_up():
+            print(f"not ready after {READY_TIMEOUT_S} s: see {log_path}", file=sys.stderr, flush=True)
+            console.exit_code = 1
+            app.exit(1)
+        QTimer.singleShot(READY_TIMEOUT_S * 1000, _give_up)
     try:
         with loop:
             loop.run_forever()
