@@ -66,13 +66,19 @@ def _utc(t) -> _dt.datetime:
 
 async def summarize(session: Session, compartment_id: str, namespace: str, query: str, start, end,
                     resolution: str | None = None, in_subtree: bool = False) -> list[Series]:
-    import numpy as np
     details = models.SummarizeMetricsDataDetails(namespace=namespace, query=query, start_time=_utc(start),
                                                  end_time=_utc(end), resolution=resolution)
     resp = await session.call("monitoring", "summarize_metrics_data", compartment_id, details,
-                              compartment_id_in_subtree=in_subtree, lazy=True)
+                              compartment_id_in_subtree=in_subtree, lazy=True, post=_to_series)
+    return resp.data
+
+
+def _to_series(data) -> list[Series]:
+    """The answer's streams as numpy arrays (on the worker thread: 16 charts of 15 streams of 1,440
+    points took 300 ms of the GUI thread when converted there)."""
+    import numpy as np
     out = []
-    for md in resp.data:
+    for md in data:
         pts = md.raw.get("aggregatedDatapoints") or []
         times = _epoch_seconds([p["timestamp"] for p in pts])
         values = np.fromiter((p["value"] for p in pts), dtype=np.float64, count=len(pts))

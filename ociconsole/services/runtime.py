@@ -118,7 +118,7 @@ class Session:
                     log.exception("health listener failed")
 
     # ------------------------------------------------------------ calls
-    def _run_sync(self, service: str, method: str, args, kwargs, lazy: bool = False):
+    def _run_sync(self, service: str, method: str, args, kwargs, lazy: bool = False, post=None):
         for hook in self._call_hooks:
             hook(service, method)
         client = self.clients.get(service, raw=lazy)
@@ -128,13 +128,16 @@ class Session:
             if shape is not None:
                 remember_client(shape[0], self.clients.get(service))  # a deserializing one, for to_sdk()
                 resp.data = wrap(resp.data, *shape)  # parsed here, on the worker thread
+        if post is not None:
+            resp.data = post(resp.data)
         return resp
 
-    async def call(self, service: str, method: str, *args, lazy: bool = False, **kwargs):
+    async def call(self, service: str, method: str, *args, lazy: bool = False, post=None, **kwargs):
         """Await `clients[service].<method>(*args, **kwargs)` (an oci.response.Response).
 
         With `lazy`, the data is kept as received and read through `core.lazy.LazyModel`s (no SDK
-        deserialization: ten times faster for long lists).
+        deserialization: ten times faster for long lists). `post(data)` runs on the worker thread too
+        and its result replaces `resp.data` (turning a large answer into arrays off the GUI thread).
         """
         read = is_read(method)
         if not read and self.read_only:
@@ -155,7 +158,7 @@ class Session:
             with self._lock:
                 self.calls += 1
             fut = loop.run_in_executor(self.pool, functools.partial(self._run_sync, service, method, args, kwargs,
-                                                                    lazy))
+                                                                    lazy, post))
             try:
                 result = await fut
             except asyncio.CancelledError:
