@@ -34,16 +34,22 @@ async def _ads(ctx: FormContext, _values) -> list[Option]:
 
 
 def check_export_path(v, *_):
-    """OCI's rules for an export path: starts with '/', no '//', '.', '..' segments or spaces at the ends."""
+    """OCI's rules for an export path: starts with '/', no trailing '/', no empty, '.' or '..' segments,
+    printable ASCII without spaces, at most 1024 characters."""
     v = (v or "").strip()
     if not v.startswith("/"):
         return "The path starts with '/' (e.g. /shared)"
     if v == "/":
         return "Choose a path below '/' (e.g. /shared)"
+    if v.endswith("/"):
+        return "No '/' at the end"
     if "//" in v or any(seg in (".", "..") for seg in v.split("/")):
         return "No empty, '.' or '..' parts in the path"
     if len(v) > 1024:
         return "At most 1024 characters"
+    bad = next((c for c in v if not 33 <= ord(c) <= 126), None)
+    if bad is not None:
+        return "Spaces are not allowed" if bad == " " else f"Only printable ASCII characters (not {bad!r})"
     return None
 
 

@@ -1,14 +1,20 @@
 """File Storage through the window against the real emulator: the NFS share wizard creates a file
 system, a mount target and an export as tracked operations, waits for ACTIVE and shows the mount
-command with the mount target's IP; the review shows the three CLI commands."""
+command with the mount target's IP; the review shows the CLI commands and a Python program that
+runs. An export path the chosen mount target already has is refused on the Export page; a step that
+fails midway keeps what was made, lets the person go back and change the input, and names (or
+deletes) what remains."""
 
 from __future__ import annotations
+
+import os
 
 import oci
 import pytest
 
 from ociconsole.core.operations import OpState
 from ociconsole.gui.main_window import MainWindow
+from ociconsole.gui.qt import Qt
 
 from .helpers import click, open_tree_path, pick, retype, table_rows, top_level
 
@@ -69,6 +75,8 @@ def test_wizard_creates_a_share_and_shows_the_mount_command(qtbot, window, clien
     assert cli.count("oci fs ") == 3
     assert "oci fs file-system create" in cli and "oci fs mount-target create" in cli and "oci fs export create" in cli
     assert "--display-name team-share" in cli and "--path /team-share" in cli
+    py = wiz.python_view.text()
+    assert py.count("oci.file_storage.models.Create") == 3 and "display_name='team-share'" in py
     n = len(window.oplog.operations)
     click(qtbot, wiz.create_button)
     qtbot.waitUntil(lambda: bool(wiz.mount_command) or wiz.retry_button.isVisible(), timeout=20_000)
@@ -102,9 +110,14 @@ def test_wizard_with_an_existing_mount_target(qtbot, window, clients):
     qtbot.waitUntil(lambda: not wiz.busy and wiz.existing.count() > 0, timeout=10_000)
     click(qtbot, wiz.mt_existing)
     assert wiz.existing.currentText().startswith("dev-nfs (10.")
+    qtbot.waitUntil(lambda: not wiz.busy, timeout=10_000)  # the export set's paths, for the path check
     click(qtbot, wiz.next_button)
+    qtbot.waitUntil(lambda: not wiz.busy, timeout=10_000)
     click(qtbot, wiz.next_button)
     assert "oci fs mount-target create" not in wiz.cli_view.text()
+    assert "CreateMountTargetDetails" not in wiz.python_view.text()
+    assert f"export_set_id={wiz.existing_data[wiz.existing.currentData()][0].export_set_id!r}" in \
+        wiz.python_view.text()
     n = len(window.oplog.operations)
     click(qtbot, wiz.create_button)
     qtbot.waitUntil(lambda: bool(wiz.mount_command) or wiz.retry_button.isVisible(), timeout=20_000)
@@ -113,3 +126,167 @@ def test_wizard_with_an_existing_mount_target(qtbot, window, clients):
     assert [o.title for o in ops] == ["Create file system scratch-share", "Export scratch-share as /scratch-share"]
     ip = wiz.existing.currentText().split("(")[1].rstrip(")")
     assert wiz.mount_command == f"sudo mount -t nfs {ip}:/scratch-share /mnt/scratch-share"
+
+
+# ---------------------------------------------------------------- duplicate paths, failures, the Python program
+
+def _grab(qtbot, widget, name: str) -> None:
+    """A PNG of the widget for a person to look at, when AUDIT_PNG_DIR names a folder."""
+    folder = os.environ.get("AUDIT_PNG_DIR")
+    if folder:
+        qtbot.wait(300)  # laid out and painted
+        os.makedirs(folder, exist_ok=True)
+        widget.grab().save(os.path.join(folder, name))
+
+
+def to_export_page_with_existing(qtbot, wiz, name: str) -> None:
+    retype(qtbot, wiz.fs_name, name)
+    click(qtbot, wiz.next_button)
+    qtbot.waitUntil(lambda: not wiz.busy and wiz.existing.count() > 0, timeout=10_000)
+    click(qtbot, wiz.mt_existing)
+    assert wiz.existing.currentText().startswith("dev-nfs (10.")
+    qtbot.waitUntil(lambda: not wiz.busy, timeout=10_000)
+    click(qtbot, wiz.next_button)
+    assert wiz.pages.currentIndex() == 2
+    qtbot.waitUntil(lambda: not wiz.busy, timeout=10_000)
+
+
+def to_review_with_a_new_mount_target(qtbot, wiz, name: str, mt_name: str) -> None:
+    retype(qtbot, wiz.fs_name, name)
+    click(qtbot, wiz.next_button)
+    qtbot.waitUntil(lambda: not wiz.busy and wiz.subnet.count() > 0, timeout=10_000)
+    pick(qtbot, wiz.subnet, "dev-vcn-private")
+    retype(qtbot, wiz.mt_name, mt_name)
+    click(qtbot, wiz.next_button)
+    click(qtbot, wiz.next_button)
+    assert wiz.pages.currentIndex() == 3
+
+
+def file_systems_named(fsc, mt, name: str) -> list:
+    fss = fsc.list_file_systems(mt.compartment_id, mt.availability_domain, display_name=name).data
+    return [f for f in fss if f.lifecycle_state != "DELETED"]
+
+
+def test_a_path_the_existing_mount_target_already_exports_is_refused_next_to_the_field(qtbot, window):
+    wiz = open_wizard(qtbot, window)
+    to_export_page_with_existing(qtbot, wiz, "dup-share")
+    assert wiz.path_error.text() == "" and wiz.next_button.isEnabled()
+    retype(qtbot, wiz.path, "/shared-home")  # the seed's shared-home is exported there as /shared-home
+    qtbot.waitUntil(lambda: "already exported through dev-nfs" in wiz.path_error.text(), timeout=3000)
+    assert wiz.path_error.isVisible() and not wiz.next_button.isEnabled()
+    _grab(qtbot, wiz, "nfs-wizard-duplicate-path.png")
+    retype(qtbot, wiz.path, "/shared-home2")
+    assert wiz.path_error.text() == "" and wiz.next_button.isEnabled()
+    click(qtbot, wiz.cancel_button)  # nothing was created: closes at once
+    qtbot.waitUntil(lambda: not wiz.isVisible(), timeout=3000)
+
+
+def test_an_export_refused_midway_goes_back_to_the_path_and_finishes_with_one_file_system(qtbot, window, clients):
+    fsc, _vn = clients
+    wiz = open_wizard(qtbot, window)
+    to_export_page_with_existing(qtbot, wiz, "mid-share")
+    assert wiz.path.text() == "/mid-share" and wiz.next_button.isEnabled()
+    mt = wiz.existing_data[wiz.existing.currentData()][0]
+    click(qtbot, wiz.next_button)
+    # after the page was validated, someone else exports another file system as /mid-share there
+    other = fsc.create_file_system(oci.file_storage.models.CreateFileSystemDetails(
+        compartment_id=mt.compartment_id, availability_domain=mt.availability_domain, display_name="other-fs")).data
+    oci.wait_until(fsc, fsc.get_file_system(other.id), "lifecycle_state", "ACTIVE", max_interval_seconds=1)
+    fsc.create_export(oci.file_storage.models.CreateExportDetails(export_set_id=mt.export_set_id,
+                                                                  file_system_id=other.id, path="/mid-share"))
+    n = len(window.oplog.operations)
+    click(qtbot, wiz.create_button)
+    qtbot.waitUntil(lambda: wiz.retry_button.isVisible(), timeout=20_000)
+    assert not wiz.mount_command
+    fs = wiz.created["fs"]
+    text = wiz.banner.text()
+    assert "already exists" in text and f"File system mid-share: {fs.id}" in text, text
+    assert wiz.back_button.isVisible() and wiz.back_button.text() == "< Change the export path"
+    assert wiz.delete_button.isVisible() and wiz.close_button.text() == "Close and keep them"
+    _grab(qtbot, wiz, "nfs-wizard-error.png")
+    # back to the path: the duplicate is refused next to the field, the file system is kept and locked
+    click(qtbot, wiz.back_button)
+    assert wiz.pages.currentIndex() == 2
+    qtbot.waitUntil(lambda: not wiz.busy and "already exported through dev-nfs" in wiz.path_error.text(),
+                    timeout=10_000)
+    assert not wiz.next_button.isEnabled()
+    assert "mid-share" in wiz.kept_note.text() and not wiz.fs_name.isEnabled()
+    retype(qtbot, wiz.path, "/mid-share-2")
+    click(qtbot, wiz.next_button)
+    assert f"created earlier ({fs.id})" in wiz.cli_view.text()
+    assert "oci fs file-system create" not in wiz.cli_view.text() and f"--file-system-id {fs.id}" in wiz.cli_view.text()
+    assert "CreateFileSystemDetails" not in wiz.python_view.text() and repr(fs.id) in wiz.python_view.text()
+    assert wiz.create_button.text() == "Continue"
+    click(qtbot, wiz.create_button)
+    qtbot.waitUntil(lambda: bool(wiz.mount_command) or wiz.retry_button.isVisible(), timeout=20_000)
+    assert wiz.mount_command.endswith(":/mid-share-2 /mnt/mid-share-2"), wiz.banner.text()
+    # exactly one file system, created once; the export went through with the new path
+    assert [f.id for f in file_systems_named(fsc, mt, "mid-share")] == [fs.id]
+    titles = [o.title for o in window.oplog.operations[n:]]
+    assert titles == ["Create file system mid-share", "Export mid-share as /mid-share",
+                      "Export mid-share as /mid-share-2"], titles
+    assert [e.path for e in fsc.list_exports(file_system_id=fs.id).data] == ["/mid-share-2"]
+    assert wiz.close_button.text() == "Close"
+    click(qtbot, wiz.close_button)
+    qtbot.waitUntil(lambda: not wiz.isVisible(), timeout=3000)
+
+
+def test_a_failed_export_names_what_remains_and_deletes_it_on_request(qtbot, window, clients, gui_emulator):
+    fsc, _vn = clients
+    wiz = open_wizard(qtbot, window)
+    to_review_with_a_new_mount_target(qtbot, wiz, "flaky-share", "flaky-nfs")
+    gui_emulator.core.faults.update({"rate": 1.0, "operations": ["create_export"], "mix": {"503": 1.0}})
+    try:
+        click(qtbot, wiz.create_button)
+        qtbot.waitUntil(lambda: wiz.retry_button.isVisible(), timeout=30_000)
+    finally:
+        gui_emulator.core.faults.update({"rate": 0.0})
+    fs, mt = wiz.created["fs"], wiz.created["mt"]
+    text = wiz.banner.text()
+    assert f"File system flaky-share: {fs.id}" in text and f"Mount target flaky-nfs: {mt.id}" in text, text
+    # closing first says what stays (no modal box), and keeps the dialog open once
+    qtbot.keyClick(wiz, Qt.Key.Key_Escape)
+    assert wiz.isVisible() and "Close and keep what was created?" in wiz.banner.text()
+    assert fs.id in wiz.banner.text() and mt.id in wiz.banner.text()
+    click(qtbot, wiz.delete_button)
+    qtbot.waitUntil(lambda: "Deleted: nothing this wizard created remains" in wiz.banner.text(), timeout=20_000)
+    assert fsc.get_file_system(fs.id).data.lifecycle_state == "DELETED"
+    assert fsc.get_mount_target(mt.id).data.lifecycle_state == "DELETED"
+    assert not wiz.made and not wiz.created and wiz.close_button.text() == "Close"
+    # going back and creating again makes new ones (fresh retry tokens: not the deleted ones again)
+    click(qtbot, wiz.back_button)
+    assert wiz.pages.currentIndex() == 2 and wiz.fs_name.isEnabled()
+    click(qtbot, wiz.next_button)
+    assert wiz.create_button.text() == "Create"
+    click(qtbot, wiz.create_button)
+    qtbot.waitUntil(lambda: bool(wiz.mount_command) or wiz.retry_button.isVisible(), timeout=20_000)
+    assert wiz.mount_command, wiz.banner.text()
+    assert wiz.created["fs"].id != fs.id and wiz.created["mt"].id != mt.id
+    assert [f.id for f in file_systems_named(fsc, mt, "flaky-share")] == [wiz.created["fs"].id]
+
+
+def test_the_review_shows_a_python_program_that_runs_against_the_sdk(qtbot, window, clients, gui_emulator):
+    fsc, vn = clients
+    wiz = open_wizard(qtbot, window)
+    to_review_with_a_new_mount_target(qtbot, wiz, "py-share", "py-nfs")
+    assert [wiz.code_tabs.tabText(i) for i in range(wiz.code_tabs.count())] == ["oci CLI", "Python SDK"]
+    wiz.code_tabs.setCurrentIndex(1)
+    _grab(qtbot, wiz, "nfs-wizard-review.png")
+    code = wiz.python_view.text()
+    for text in ("oci.file_storage.FileStorageClient(config)", "oci.file_storage.models.CreateFileSystemDetails(",
+                 "oci.file_storage.models.CreateMountTargetDetails(", "oci.file_storage.models.CreateExportDetails(",
+                 "client.create_file_system(details, opc_retry_token=", "export_set_id=mt.export_set_id",
+                 "file_system_id=fs.id", "path='/py-share'"):
+        assert text in code, (text, code)
+    # run it as shown, only pointed at the emulator instead of ~/.oci/config
+    assert code.count("oci.config.from_file()") == 1
+    program = code.replace("oci.config.from_file()", "CONFIG").replace(
+        "FileStorageClient(config)", "FileStorageClient(config, service_endpoint=ENDPOINT)")
+    scope = {"CONFIG": gui_emulator.client_config(), "ENDPOINT": gui_emulator.endpoint("file_storage")}
+    exec(compile(program, "nfs-wizard-review.py", "exec"), scope)  # noqa: S102 - the code under test
+    fs, mt, export = scope["fs"], scope["mt"], scope["export"]
+    assert (fs.display_name, fs.lifecycle_state, mt.display_name) == ("py-share", "ACTIVE", "py-nfs")
+    assert (export.path, export.file_system_id, export.export_set_id, export.lifecycle_state) == (
+        "/py-share", fs.id, mt.export_set_id, "ACTIVE")
+    click(qtbot, wiz.cancel_button)
+    qtbot.waitUntil(lambda: not wiz.isVisible(), timeout=3000)

@@ -175,3 +175,21 @@ def test_storage_metric_namespaces(emulator, namespace, metric, dimension):
     assert names == expected
     assert all(dimension in m.dimensions and m.aggregated_datapoints for m in data)
     assert all(p.value >= 0 for m in data for p in m.aggregated_datapoints)
+
+
+@pytest.mark.parametrize("path, problem", [
+    ("/shared", None), ("/a/b-c_d.e", None), ("shared", "starts with"), ("/", "below"), ("/a/", "at the end"),
+    ("/a//b", "empty"), ("/a/../b", "'..'"), ("/a b", "Spaces"), ("/caf\u00e9", "ASCII"), ("/" + "a" * 1024, "1024"),
+])
+def test_export_path_rules_match_the_emulators(path, problem):
+    from ociconsole.catalog.file_storage import check_export_path
+    from ociconsole.emulator.protocol import ApiError
+    from ociconsole.emulator.services.file_storage import check_export_path as emulator_check
+    message = check_export_path(path)
+    if problem is None:
+        assert message is None
+        emulator_check(path)
+    else:
+        assert problem in message
+        with pytest.raises(ApiError):
+            emulator_check(path)
