@@ -16,12 +16,22 @@ import math
 import numpy as np
 import pyqtgraph as pg
 
-from .qt import QColor, QGraphicsItem, Qt, QVBoxLayout, QWidget, Signal
+from .qt import QColor, QGraphicsItem, QSizePolicy, Qt, QVBoxLayout, QWidget, Signal
 
 pg.setConfigOptions(antialias=False, useOpenGL=False, background="w", foreground="#333")
 
+# 20 distinguishable colours (strong, then light, as in Tableau's 20); past 20 series the colours
+# come round again dashed, so no two of the first 40 curves look the same
 PALETTE = ["#1f6fb2", "#d9822b", "#2e9a4b", "#b83a2e", "#7a5bb5", "#8c6d31", "#d95f8c", "#4d9ba6",
-           "#6b6b6b", "#a6a03c"]
+           "#6b6b6b", "#a6a03c", "#7fb2dc", "#f2b36f", "#86c98c", "#e8857c", "#b7a3d9", "#c4a27a",
+           "#f0a3c2", "#8fd0da", "#a8a8a8", "#d6d27e"]
+LEGEND_ROW_PX = 23  # height of one legend entry (8 pt text beside a 20 px sample)
+
+
+def series_pen(i: int):
+    """The pen of the i-th series of a chart: 1 px (Qt's fast path; wider pens cost ~3x per refresh)."""
+    style = Qt.PenStyle.SolidLine if (i // len(PALETTE)) % 2 == 0 else Qt.PenStyle.DashLine
+    return pg.mkPen(PALETTE[i % len(PALETTE)], width=1, style=style)
 
 
 def human(value: float, unit: str = "") -> str:
@@ -45,10 +55,16 @@ def human(value: float, unit: str = "") -> str:
 class Chart:
     """One plot in a ChartGrid: its series, threshold, crosshair and read-out."""
 
-    def __init__(self, plot: pg.PlotItem, title: str, unit: str = "", y_range=None):
+    def __init__(self, plot: pg.PlotItem, title: str, unit: str = "", y_range=None, legend_limit: int = 40):
         self.plot = plot
         self.title = title
         self.unit = unit
+        # the legend box names the series (2..legend_limit of them) in as many columns as the plot's
+        # height needs, unless it would cover most of the plot (the crosshair read-out names them
+        # anyway). Entries are made only then: one costs more than its curve (15 series: 17 of 35 ms)
+        self.legend_limit = legend_limit
+        self._legend_labels: list[str] = []
+        self._legend_columns = 1
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.data: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.threshold: pg.InfiniteLine | None = None
@@ -68,6 +84,7 @@ class Chart:
             plot.getViewBox().enableAutoRange(axis="y", enable=False)
         self.legend = plot.addLegend(offset=(-6, 6), labelTextSize="8pt", brush=pg.mkBrush(255, 255, 255, 210),
                                      pen=pg.mkPen("#ccc"))
+        plot.getViewBox().sigResized.connect(self._update_legend)
         self.vline = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#999", width=1, style=Qt.PenStyle.DashLine))
         self.vline.setVisible(False)
         plot.addItem(self.vline, ignoreBounds=True)
@@ -86,24 +103,49 @@ class Chart:
         for label in list(self.curves):
             if label not in wanted:
                 self.plot.removeItem(self.curves.pop(label))
-                self.legend.removeItem(label)
                 self.data.pop(label, None)
-        for i, (label, t, v) in enumerate(series):
+        for label, t, v in series:
             curve = self.curves.get(label)
             if curve is None:
-                # 1 px cosmetic pens take Qt's fast path (wider pens cost ~3x per refresh)
-                pen = pg.mkPen(PALETTE[len(self.curves) % len(PALETTE)], width=1)
-                curve = self.plot.plot([], [], pen=pen, name=label, skipFiniteCheck=True)
+                curve = self.plot.plot([], [], pen=series_pen(len(self.curves)), skipFiniteCheck=True)
                 self.curves[label] = curve
             curve.setData(t, v)
             self.data[label] = (t, v)
         self.plot.setXRange(*x_range, padding=0)
-        self.legend.setVisible(len(self.curves) > 1)  # one series: the title says what it is
+        self._update_legend()
         has_points = any(len(t) for t, _v in self.data.values())
         self.empty.setText("" if has_points else empty_text)
         if not has_points:
             y0, y1 = self.plot.getViewBox().viewRange()[1]
             self.empty.setPos((x_range[0] + x_range[1]) / 2, (y0 + y1) / 2)
+
+    def _update_legend(self, *_resized) -> None:
+        """One series: the title says what it is. Several: a box in top-right corner, in columns so that
+        it fits the plot's height; none when it would cover most of the plot. Rebuilt only on change."""
+        labels = list(self.curves) if 1 < len(self.curves) <= self.legend_limit else []
+        columns = 1
+        if labels:
+            vb = self.plot.getViewBox()
+            width, height = vb.width(), vb.height()
+            if width > 0 and height > 0:  # laid out (else: decided again when it is)
+                rows_fit = max(1, int((height - 10) // LEGEND_ROW_PX))
+                columns = -(-len(labels) // rows_fit)
+                col_px = 30 + 6 * min(28, max(len(label) for label in labels))
+                rows = -(-len(labels) // columns)
+                box_w, box_h = columns * col_px, rows * LEGEND_ROW_PX
+                if box_w > width * 0.85 or box_w * box_h > 0.5 * width * height:
+                    labels = []
+        if labels != self._legend_labels or columns != self._legend_columns:
+            self.legend.clear()
+            self.legend.setColumnCount(columns)
+            for label in labels:
+                self.legend.addItem(self.curves[label], label if len(label) <= 28 else label[:27] + "…")
+            self._legend_labels, self._legend_columns = labels, columns
+        self.legend.setVisible(bool(labels))
+
+    def legend_labels(self) -> list[str]:
+        """The series named in the visible legend box."""
+        return list(self._legend_labels) if self.legend.isVisible() else []
 
     def set_threshold(self, value: float | None) -> None:
         if value is None:
@@ -162,6 +204,7 @@ class ChartGrid(QWidget):
         self.view = pg.GraphicsLayoutWidget()
         self.view.ci.setSpacing(6)
         self.charts: list[Chart] = []
+        self._cells: list = []  # empty cells reserved for charts not made yet (reserve())
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.view)
@@ -170,11 +213,40 @@ class ChartGrid(QWidget):
     def clear(self) -> None:
         self.view.clear()
         self.charts = []
+        self._cells = []
 
-    def add_chart(self, title: str, unit: str = "", y_range=None) -> Chart:
+    def reserve(self, count: int) -> None:
+        """Lay out empty cells for `count` charts now, so that charts added one at a time afterwards
+        (each costs ~10 ms to make) take their final size at once: those already drawn neither move
+        nor repaint while the others arrive."""
+        for n in range(len(self.charts) + len(self._cells), count):
+            cell = pg.GraphicsWidget()
+            self._same_cell(cell)
+            self.view.addItem(cell, row=n // self.columns, col=n % self.columns)
+            self._cells.append(cell)
+        lay = self.view.ci.layout
+        for c in range(min(self.columns, max(1, count))):
+            lay.setColumnStretchFactor(c, 1)
+        for r in range(-(-count // max(1, self.columns))):
+            lay.setRowStretchFactor(r, 1)
+
+    @staticmethod
+    def _same_cell(item) -> None:
+        """Every cell asks for the same size, so the layout shares the room equally whatever is in it
+        (a plot's own size hints depend on its axes' labels)."""
+        item.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        item.setMinimumSize(120, 90)
+        item.setPreferredSize(120, 90)
+
+    def add_chart(self, title: str, unit: str = "", y_range=None, legend_limit: int = 40) -> Chart:
         n = len(self.charts)
+        if self._cells:
+            self.view.removeItem(self._cells.pop(0))
         axis = pg.DateAxisItem(orientation="bottom")
-        plot = self.view.addPlot(row=n // self.columns, col=n % self.columns, axisItems={"bottom": axis})
+        # no context menus (charts have their own actions): pyqtgraph builds one per plot otherwise
+        plot = pg.PlotItem(axisItems={"bottom": axis}, enableMenu=False)
+        self._same_cell(plot)
+        self.view.addItem(plot, row=n // self.columns, col=n % self.columns)
         left = plot.getAxis("left")
         left.setWidth(56)
         if unit in ("bytes", "B") or unit.startswith("B/"):
@@ -183,7 +255,7 @@ class ChartGrid(QWidget):
             left.setLabel(units=unit)
         elif unit:
             left.setLabel(text=unit)
-        chart = Chart(plot, title, unit, y_range)
+        chart = Chart(plot, title, unit, y_range, legend_limit)
         self.charts.append(chart)
         return chart
 

@@ -88,7 +88,7 @@ STATISTICS = [("Mean", "mean"), ("Max", "max"), ("Min", "min"), ("Sum", "sum"), 
 GROUP_ALL = "*"  # grouping(): every stream in one series
 NAMES_TTL = 600.0  # seconds a compartment's resource names (ListMetrics) are reused
 ROW_HEIGHT = 250
-MAX_LEGEND = 12  # more series than this: no legend box (the crosshair read-out names them)
+BUILD_SLICE_MS = 12  # charts are made for at most this long per event-loop turn while a dashboard opens
 
 
 def auto_interval(span: float) -> str:
@@ -1010,6 +1010,9 @@ class DashboardView(QWidget):
         self.generation = 0
         self.data: list[ChartData | None] = []
         self.last_refresh_seconds: float | None = None
+        self._built = asyncio.Event()  # every chart of the dashboard is made (they are made a few per turn)
+        self._build_generation = 0
+        self._window: tuple[float, float] | None = None  # the time window of the data last fetched
         self._tasks = aio.TaskGroup()
         self._refresh_task: asyncio.Task | None = None
         self._compartments: list | None = None
@@ -1360,26 +1363,50 @@ class DashboardView(QWidget):
             self.set_dashboard(None)
 
     # ------------------------------------------------------------ charts
-    def _rebuild(self) -> None:
-        """Recreate the grid's charts from the dashboard (after adding, removing, reordering)."""
+    def _rebuild(self, data: list[ChartData | None] | None = None) -> None:
+        """Recreate the grid's charts from the dashboard (after opening, adding, removing, reordering).
+
+        The cells are laid out at once and the charts made a few per event-loop turn (~10 ms each:
+        sixteen at once froze the window for 260 ms); `data` (per chart) is drawn as each is made."""
         d = self.dashboard
+        self._build_generation += 1
         self.grid.clear()
         self.chart_list.clear()
         self.data = []
         if d is None:
+            self._built.set()
             return
+        self._built.clear()
         self.grid.columns = d.columns
         from .icons import icon
-        for c in d.charts:
-            unit, rng = c.unit_and_range()
-            chart = self.grid.add_chart(c.title, unit, rng)
-            chart.set_threshold(c.threshold)
-            self.data.append(None)
+        for i, c in enumerate(d.charts):
+            self.data.append(data[i] if data is not None and i < len(data) else None)
             item = QListWidgetItem(icon("metric"), c.title)
             item.setToolTip(c.mql(auto_interval(d.range_seconds)))
             self.chart_list.addItem(item)
         rows = max(1, -(-len(d.charts) // max(1, d.columns)))
         self.grid.setMinimumHeight(rows * ROW_HEIGHT)
+        self.grid.reserve(len(d.charts))
+        self._make_charts(self._build_generation)
+
+    def _make_charts(self, generation: int) -> None:
+        if generation != self._build_generation or self.dashboard is None:
+            return
+        charts = self.dashboard.charts
+        t0 = time.perf_counter()
+        while len(self.grid.charts) < len(charts):
+            i = len(self.grid.charts)
+            c = charts[i]
+            unit, rng = c.unit_and_range()
+            self.grid.add_chart(c.title, unit, rng).set_threshold(c.threshold)
+            if self.data[i] is not None:
+                self._draw(i, self.data[i], self._window)
+            if (time.perf_counter() - t0) * 1000 >= BUILD_SLICE_MS:
+                break
+        if len(self.grid.charts) < len(charts):
+            QTimer.singleShot(0, self, lambda: self._make_charts(generation))  # dropped if the view goes
+        else:
+            self._built.set()
 
     def chart_queries(self) -> list[ChartQuery]:
         return list(self.dashboard.charts) if self.dashboard else []
@@ -1507,11 +1534,7 @@ class DashboardView(QWidget):
             return
         self.dashboard.columns = n
         self.save()
-        data = list(self.data)
-        self._rebuild()
-        for i, dd in enumerate(data):
-            if dd is not None:
-                self._draw(i, dd)
+        self._rebuild(list(self.data))
 
     def _auto_changed(self, on: bool, save: bool = True) -> None:
         if on:
@@ -1539,11 +1562,16 @@ class DashboardView(QWidget):
 
         async def one(i: int, c: ChartQuery):
             data = await fetch_chart(self.qctx, c, start, end)
-            if generation == self.generation and i < len(self.grid.charts):
-                self._draw(i, data, (start, end))
+            if generation == self.generation:
+                self._window = (start, end)
+                if i < len(self.grid.charts):
+                    self._draw(i, data, (start, end))
+                elif i < len(self.data):
+                    self.data[i] = data  # drawn when its chart is made
             return data
 
         results = await asyncio.gather(*(one(i, c) for i, c in enumerate(charts)))
+        await self._built.wait()
         if generation != self.generation:
             return 0
         drawn = sum(len(r.series) for r in results)
@@ -1572,10 +1600,6 @@ class DashboardView(QWidget):
             chart.set_series(data.series, (start, end))
             chart.empty.setColor("#888")
             chart.plot.setTitle(chart.title, size="10pt")
-            # a legend box covers the plot: only for a few series in a wide enough chart (the crosshair
-            # read-out names every series anyway)
-            cols = self.dashboard.columns if self.dashboard is not None else 2
-            chart.legend.setVisible(1 < len(data.series) <= max(3, MAX_LEGEND // max(1, cols)))
         item = self.chart_list.item(i)
         if item is not None:
             item.setIcon(icon("warning" if data.error else "metric"))

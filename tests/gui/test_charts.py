@@ -1,0 +1,70 @@
+"""Chart widgets on their own: the legend names the series in columns that fit the plot (or gives
+way when it would cover it), every series of a chart has a pen of its own, and a grid's cells are
+laid out before its charts are made."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+
+def _series(n: int, points: int = 360):
+    t1 = time.time()
+    times = np.arange(t1 - points * 60, t1, 60.0)
+    return [(f"web-{j:02d}", times, 50 + 30 * np.sin(times / 3000 + j)) for j in range(n)], (times[0], t1)
+
+
+def _grid(qtbot, columns: int, size):
+    from ociconsole.gui.charts import ChartGrid
+    grid = ChartGrid(columns=columns)
+    qtbot.addWidget(grid)
+    grid.resize(*size)
+    grid.show()
+    qtbot.waitExposed(grid)
+    return grid
+
+
+def test_legend_in_columns_that_fit_and_none_when_it_would_cover_the_plot(qtbot):
+    grid = _grid(qtbot, 1, (1100, 300))
+    wide_low = grid.add_chart("CPU", "%", (0, 100))
+    series, window = _series(12)
+    wide_low.set_series(series, window)
+    qtbot.waitUntil(lambda: wide_low.legend.isVisible())
+    assert wide_low.legend_labels() == [label for label, _t, _v in series]  # all twelve named
+    assert wide_low._legend_columns > 1  # too many for one column of a 300 px high chart
+    assert wide_low.legend.boundingRect().height() < wide_low.plot.getViewBox().height()
+
+    grid4 = _grid(qtbot, 4, (1000, 300))
+    grid4.reserve(4)  # four charts side by side
+    narrow = grid4.add_chart("CPU", "%", (0, 100))
+    narrow.set_series(_series(15)[0], window)
+    qtbot.wait(50)
+    assert not narrow.legend.isVisible() and narrow.legend_labels() == []  # the read-out names them
+
+    grid1 = _grid(qtbot, 1, (600, 300))
+    one = grid1.add_chart("CPU", "%", (0, 100))
+    one.set_series(_series(1)[0], window)
+    assert not one.legend.isVisible()  # the title says what it is
+
+
+def test_every_series_of_a_chart_has_a_pen_of_its_own(qtbot):
+    grid = _grid(qtbot, 1, (800, 400))
+    chart = grid.add_chart("CPU", "%", (0, 100))
+    series, window = _series(40)
+    chart.set_series(series, window)
+    pens = {(c.opts["pen"].color().name(), c.opts["pen"].style()) for c in chart.curves.values()}
+    assert len(pens) == 40
+
+
+def test_reserved_cells_keep_the_layout_while_charts_arrive(qtbot):
+    grid = _grid(qtbot, 2, (800, 600))
+    grid.reserve(4)
+    first = grid.add_chart("a", "%", (0, 100))
+    qtbot.wait(20)
+    size = first.plot.size()
+    for name in "bcd":
+        grid.add_chart(name, "%", (0, 100))
+    qtbot.wait(20)
+    assert first.plot.size().width() == size.width()  # the second column was already there
+    assert len(grid.charts) == 4 and not grid._cells
