@@ -85,3 +85,24 @@ def test_suggestions():
         "Move to a VM shape such as VM.Standard.E4.Flex with 17 OCPU")
     assert suggest(_inst("VM.Standard.E4.Flex", 1, 16), 8.0, 60.0) == \
         "Keep the size (peaks at 60 %); stop it when unused"
+
+
+def test_longer_periods_keep_hourly_peaks(qtbot, aloop, session):
+    """14 and 30 days are read hour by hour too (a query per week): the busiest hour over a longer
+    period is at least the week's, so suggestions never get bolder with a longer period."""
+    from ociconsole.gui.reports import underutilized
+
+    def run(days):
+        task = aloop.create_task(underutilized(session, session.tenancy_id, True, 50.0, days * 86400))
+        qtbot.waitUntil(task.done, timeout=20_000)
+        return task.result()
+
+    week, week_stats = run(7)
+    month, month_stats = run(30)
+    assert week_stats["queries"] == 1 and month_stats["queries"] == 5  # 30 days: five windows of at most 7
+    by_name = {f.name: f for f in month}
+    assert week and all(f.name in by_name for f in week)
+    for f in week:
+        m = by_name[f.name]
+        assert m.peak >= f.peak - 1e-9 and m.hours > f.hours
+        assert 24 * 28 <= m.hours <= 24 * 30 + 1
