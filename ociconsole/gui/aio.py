@@ -52,6 +52,10 @@ class TaskGroup:
         self._tasks[key] = t
         return t
 
+    def running(self, key: str) -> bool:
+        t = self._tasks.get(key)
+        return t is not None and not t.done()
+
     def cancel_all(self) -> None:
         for t in self._tasks.values():
             if not t.done():

@@ -52,6 +52,15 @@ def human(value: float, unit: str = "") -> str:
     return f"{value:.3g}{(' ' + unit) if unit else ''}"
 
 
+def _label_axis(left, unit: str) -> None:
+    if unit in ("bytes", "B") or unit.startswith("B/"):
+        left.setLabel(units="B" if unit == "bytes" else unit)  # kB, MB, GB... chosen by the axis
+    elif unit and unit != "%":
+        left.setLabel(units=unit)
+    else:
+        left.setLabel(text=unit or None)
+
+
 class Chart:
     """One plot in a ChartGrid: its series, threshold, crosshair and read-out."""
 
@@ -79,9 +88,8 @@ class Chart:
         plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.getViewBox().setMouseEnabled(x=False, y=False)
-        if y_range is not None:
-            plot.setYRange(*y_range, padding=0.02)
-            plot.getViewBox().enableAutoRange(axis="y", enable=False)
+        self.y_range = None
+        self._apply_y_range(y_range)
         self.legend = plot.addLegend(offset=(-6, 6), labelTextSize="8pt", brush=pg.mkBrush(255, 255, 255, 210),
                                      pen=pg.mkPen("#ccc"))
         plot.getViewBox().sigResized.connect(self._update_legend)
@@ -118,6 +126,23 @@ class Chart:
         if not has_points:
             y0, y1 = self.plot.getViewBox().viewRange()[1]
             self.empty.setPos((x_range[0] + x_range[1]) / 2, (y0 + y1) / 2)
+
+    def _apply_y_range(self, y_range) -> None:
+        self.y_range = y_range
+        vb = self.plot.getViewBox()
+        if y_range is not None:
+            self.plot.setYRange(*y_range, padding=0.02)
+            vb.enableAutoRange(axis="y", enable=False)
+        else:
+            vb.enableAutoRange(axis="y", enable=True)
+
+    def set_scale(self, unit: str, y_range=None) -> None:
+        """Another unit and Y range (e.g. a count or a rate of a percentage: no fixed 0-100 scale)."""
+        if (unit, y_range) == (self.unit, self.y_range):
+            return
+        self.unit = unit
+        _label_axis(self.plot.getAxis("left"), unit)
+        self._apply_y_range(y_range)
 
     def _update_legend(self, *_resized) -> None:
         """One series: the title says what it is. Several: a box in top-right corner, in columns so that
@@ -247,14 +272,8 @@ class ChartGrid(QWidget):
         plot = pg.PlotItem(axisItems={"bottom": axis}, enableMenu=False)
         self._same_cell(plot)
         self.view.addItem(plot, row=n // self.columns, col=n % self.columns)
-        left = plot.getAxis("left")
-        left.setWidth(56)
-        if unit in ("bytes", "B") or unit.startswith("B/"):
-            left.setLabel(units="B" if unit == "bytes" else unit)  # kB, MB, GB... chosen by the axis
-        elif unit and unit != "%":
-            left.setLabel(units=unit)
-        elif unit:
-            left.setLabel(text=unit)
+        plot.getAxis("left").setWidth(56)
+        _label_axis(plot.getAxis("left"), unit)
         chart = Chart(plot, title, unit, y_range, legend_limit)
         self.charts.append(chart)
         return chart

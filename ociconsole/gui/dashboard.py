@@ -1018,7 +1018,8 @@ class DashboardView(QWidget):
         self._compartments: list | None = None
         self._dialog = None
         self._timer = QTimer(self)
-        self._timer.timeout.connect(lambda: self.isVisible() and self.refresh())
+        # auto-refresh: hidden dashboards wait, and one still loading is not started again
+        self._timer.timeout.connect(lambda: self.isVisible() and not self._tasks.running("refresh") and self.refresh())
         self.setObjectName("dashboardView")
         self._build()
         self._fill_dashboard_list()

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 RANGES = [("Last hour", 3600), ("Last 6 hours", 6 * 3600), ("Last 24 hours", 24 * 3600),
           ("Last 7 days", 7 * 24 * 3600)]
+UNSCALED = ("count", "rate", "sum")  # statistics whose values are not in the metric's unit (as dashboards)
 INTERVALS = [("Auto", None), ("1 minute", "1m"), ("5 minutes", "5m"), ("1 hour", "1h"), ("1 day", "1d")]
 STATS = [("Default", None), ("Mean", "mean"), ("Max", "max"), ("Min", "min"), ("Sum", "sum"), ("Count", "count"),
          ("Rate", "rate"), ("P95", "p95"), ("P99", "p99")]
@@ -48,7 +49,7 @@ class MetricsPanel(QWidget):
         self.custom: tuple[float, float] | None = None
         self._tasks = aio.TaskGroup()
         self._timer = QTimer(self)
-        self._timer.timeout.connect(lambda: self.isVisible() and self.refresh())  # hidden charts wait
+        self._timer.timeout.connect(self._tick)
         self.last_error: OciError | None = None
 
         self.range_combo = QComboBox()
@@ -207,11 +208,22 @@ class MetricsPanel(QWidget):
         chosen = self.stat_combo.currentData()
         ident = getattr(self.resource, "id", "")
         comp = getattr(self.resource, "compartment_id", None) or self.session.tenancy_id
+        step = SECONDS.get(interval, 60)
+        if step > end - start:
+            # OCI answers such a query with nothing: say why instead of "No data"
+            for chart in self.grid.charts:
+                chart.set_series([], (start, end), empty_text=f"The {interval} interval is longer than the time range")
+            self.last_error = None
+            self.status.setText(f"Choose an interval shorter than the time range (the {interval} interval gives no "
+                                "point in it), or Auto.")
+            self.refreshed.emit(0)
+            return
         jobs = []
         for chart in spec.charts:
             for metric in chart.metrics:
                 q = mon.mql(metric, interval, chosen or chart.statistic, {spec.dimension: ident})
-                jobs.append(mon.summarize(self.session, comp, spec.namespace, q, start, end))
+                # through the tenancy's pacer, as dashboards: OCI allows 10 queries per second
+                jobs.append(mon.summarize_paced(self.session, comp, spec.namespace, q, start, end))
         results = await asyncio.gather(*jobs, return_exceptions=True)
         if generation != self.generation:
             return
@@ -222,6 +234,9 @@ class MetricsPanel(QWidget):
         i = 0
         drawn = 0
         for chart_spec, chart in zip(spec.charts, self.grid.charts):
+            # counts and rates are not on the metric's own scale (a CPU count is not a percentage)
+            chart.set_scale(*((chart_spec.unit, chart_spec.y_range) if chosen not in UNSCALED else
+                              ("/s" if chosen == "rate" else "", None)))
             series = []
             for metric in chart_spec.metrics:
                 res = results[i]
@@ -241,6 +256,11 @@ class MetricsPanel(QWidget):
             self.status.setText(f"{time.strftime('%H:%M:%S')} · {interval} interval · "
                                 f"{self.stat_combo.currentText().lower()} statistic · hover a chart for values")
         self.refreshed.emit(drawn)
+
+    def _tick(self) -> None:
+        """Auto-refresh: hidden charts wait, and a refresh still loading is not started again."""
+        if self.isVisible() and not self._tasks.running("load"):
+            self.refresh()
 
     def _auto_changed(self, on: bool) -> None:
         if on:

@@ -167,3 +167,31 @@ def test_custom_time_range(qtbot, session, instances):
         panel.apply_custom.click()
     (t, _v), = points(pane, "CPU utilization").values()
     assert 170 <= len(t) <= 181 and t.min() >= end - 3 * 3600 - 60 and t.max() <= end + 60
+
+
+def test_an_interval_longer_than_the_range_and_counts_off_the_percent_scale(qtbot, session, instances):
+    from ociconsole.services import monitoring as mon
+    kind, insts = instances
+    calls: list[str] = []
+    session.on_call(lambda service, method: method == "summarize_metrics_data" and calls.append(method))
+    pane = open_metrics(qtbot, session, kind, insts["api-01"])
+    panel = pane.metrics_panel
+    cpu = next(c for c in panel.grid.charts if c.title == "CPU utilization")
+    assert cpu.y_range == (0.0, 100.0) and cpu.unit == "%"
+    # a day's interval over the last hour: said, and not asked
+    asked = len(calls)
+    with qtbot.waitSignal(panel.refreshed, timeout=10_000):
+        panel.interval_combo.setCurrentIndex(panel.interval_combo.findData("1d"))
+    assert len(calls) == asked
+    assert "longer than the time range" in cpu.empty.toPlainText() and "shorter" in panel.status.text()
+    # counts are datapoints, not percentages: free scale, back to 0-100 % for the mean
+    with qtbot.waitSignal(panel.refreshed, timeout=10_000):
+        panel.interval_combo.setCurrentIndex(panel.interval_combo.findData("5m"))
+    with qtbot.waitSignal(panel.refreshed, timeout=10_000):
+        panel.stat_combo.setCurrentIndex(panel.stat_combo.findData("count"))
+    (_t, counts), = points(pane, "CPU utilization").values()
+    assert cpu.y_range is None and cpu.unit == "" and counts.max() == 5  # five 1-minute points per 5 minutes
+    with qtbot.waitSignal(panel.refreshed, timeout=10_000):
+        panel.stat_combo.setCurrentIndex(panel.stat_combo.findData("mean"))
+    assert cpu.y_range == (0.0, 100.0) and cpu.unit == "%"
+    assert mon.pacer(session).peak <= mon.MAX_CONCURRENT_QUERIES  # the tab's queries go through the pacer
