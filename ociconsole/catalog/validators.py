@@ -78,13 +78,22 @@ def parse_cidr(v) -> tuple[ipaddress.IPv4Network | None, str | None]:
     return net, None
 
 
+# what OCI refuses in a VCN or subnet: "this network", loopback, link-local, Classes D and E
+RESERVED_CIDRS = tuple(ipaddress.IPv4Network(n) for n in (
+    "0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "240.0.0.0/4"))
+
+
 def cidr(v, min_prefix: int = 16, max_prefix: int = 30) -> str | None:
+    """A VCN or subnet CIDR block."""
     net, err = parse_cidr(v)
     if err:
         return err
     assert net is not None
     if not min_prefix <= net.prefixlen <= max_prefix:
         return f"The prefix must be between /{min_prefix} and /{max_prefix}"
+    for r in RESERVED_CIDRS:
+        if net.overlaps(r):
+            return f"Overlaps {r}, a reserved range; use a private range such as 10.0.0.0/16"
     return None
 
 
@@ -174,6 +183,9 @@ def ssh_public_keys(text, required: bool = False) -> str | None:
     return None
 
 
+MAX_FREEFORM_TAGS = 10
+
+
 def parse_tags(text) -> tuple[dict[str, str], str | None]:
     """Freeform tags written one per line as key=value."""
     if text is None or (isinstance(text, str) and not text.strip()):
@@ -193,6 +205,8 @@ def parse_tags(text) -> tuple[dict[str, str], str | None]:
             return {}, f"Line {i}: the tag key is empty"
         if len(k) > 100:
             return {}, f"Line {i}: tag keys are at most 100 characters"
+        if "." in k or any(c.isspace() for c in k):
+            return {}, f"Line {i}: tag keys cannot contain periods or spaces"
         if len(v) > 256:
             return {}, f"Line {i}: tag values are at most 256 characters"
         if _CTRL.search(k) or _CTRL.search(v):
@@ -200,8 +214,8 @@ def parse_tags(text) -> tuple[dict[str, str], str | None]:
         if k in out:
             return {}, f"Line {i}: the key '{k}' appears twice"
         out[k] = v
-    if len(out) > 50:
-        return {}, "At most 50 tags"
+    if len(out) > MAX_FREEFORM_TAGS:
+        return {}, f"At most {MAX_FREEFORM_TAGS} tags (OCI's limit of free-form tags per resource)"
     return out, None
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import configparser
 import logging
+import math
 import os
 import shutil
 import tempfile
@@ -27,6 +28,23 @@ from .store import Store
 log = logging.getLogger("ociconsole.emulator")
 
 DEFAULT_PROFILE = "DEFAULT"
+MAX_TRANSITION_DELAY = 3600.0  # seconds per lifecycle step (admin settings)
+MAX_SESSION_TTL = 24 * 3600.0  # OCI session tokens can be refreshed for at most 24 hours
+
+
+def _fields(body, known: tuple[str, ...]) -> None:
+    """An admin request body: a JSON object with only `known` fields (ValueError -> 400)."""
+    if not isinstance(body, dict):
+        raise ValueError("expected a JSON object")
+    unknown = sorted(set(body) - set(known))
+    if unknown:
+        raise ValueError(f"unknown fields: {', '.join(k[:40] for k in unknown)} (known: {', '.join(known)})")
+
+
+def _number(v, name: str) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+        raise ValueError(f"{name} must be a number, got {str(v)[:40]!r}")
+    return float(v)
 
 
 @dataclass
@@ -210,25 +228,36 @@ class Emulator:
             return core.faults.as_dict()
 
         def put_settings(body, _rest):
-            if not isinstance(body, dict):
-                raise ValueError("expected a JSON object")
+            _fields(body, ("transitionDelay",))
             if "transitionDelay" in body:
-                v = float(body["transitionDelay"])
-                if v < 0:
-                    raise ValueError("transitionDelay must be >= 0")
+                v = _number(body["transitionDelay"], "transitionDelay")
+                if not 0 <= v <= MAX_TRANSITION_DELAY:
+                    raise ValueError(f"transitionDelay must be >= 0 and at most {MAX_TRANSITION_DELAY:g} seconds")
                 core.transition_delay = v
             return info(None, None)
 
         def reset(body, _rest):
+            from .seed import PROFILES
+            _fields({} if body is None else body, ("seed",))
             seed = (body or {}).get("seed", self.options.seed)
+            if seed not in PROFILES:  # checked before anything is dropped
+                raise ValueError(f"seed must be one of {', '.join(PROFILES)}, got {str(seed)[:40]!r}")
             self.reset(seed)
             return info(None, None)
 
         def session(body, _rest):
             if not isinstance(body, dict) or "publicKey" not in body:
                 raise ValueError("expected {\"publicKey\": PEM, \"ttl\": seconds}")
-            return {"token": self.issue_session_token(body["publicKey"], body.get("userId"),
-                                                      float(body.get("ttl", 3600)))}
+            _fields(body, ("publicKey", "userId", "ttl"))
+            if not isinstance(body["publicKey"], str):
+                raise ValueError("publicKey must be a PEM string")
+            user = body.get("userId")
+            if user is not None and not isinstance(user, str):
+                raise ValueError("userId must be a user OCID")
+            ttl = _number(body.get("ttl", 3600), "ttl")
+            if not 0 < ttl <= MAX_SESSION_TTL:
+                raise ValueError(f"ttl must be more than 0 and at most {MAX_SESSION_TTL:g} seconds")
+            return {"token": self.issue_session_token(body["publicKey"], user, ttl)}
 
         core.admin_handlers.update({
             ("GET", ""): info, ("GET", "info"): info,

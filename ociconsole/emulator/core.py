@@ -9,7 +9,18 @@ Operations whose SDK body type is `stream` (object uploads) get their body as a 
 the server hands over a reader and the core writes it to a file (size, MD5) before taking the
 state lock. A handler may answer with a streamed Result (`stream` + `length`, e.g. an object's
 bytes read from disk). Services may also declare unsigned routes (`Service.public`, used by
-pre-authenticated requests) that bypass the SDK routes and the signature check.
+pre-authenticated requests) that bypass the SDK routes and the signature check, and SDK operations
+that an unsigned request may make when the state allows it (`Service.unsigned`: reads of public
+buckets): such a request skips the signature check and its service's `allow(ctx)` decides, inside the
+transaction, before the handler runs.
+
+A request under /<package> for an operation that package does not have is routed to a package served
+by the same OCI endpoint (SAME_ENDPOINT: iaas serves core and work requests), as one `--endpoint`
+given to the `oci` CLI is used for every client a command builds.
+
+A handler whose answer is a long read-only computation (metric queries) returns `Result(later=fn)`:
+the transaction ends with what it read, and `fn()` computes the answer without the state lock.
+Methods other than GET, HEAD, POST, PUT, DELETE and PATCH are answered 405 with an Allow header.
 """
 
 from __future__ import annotations
@@ -32,7 +43,7 @@ from urllib.parse import parse_qs, unquote
 from . import models
 from .auth import Authenticator, Principal
 from .faults import FaultInjector
-from .protocol import ApiError, invalid, request_id
+from .protocol import ApiError, invalid, parse_json, request_id
 from .registry import Context, Result, Service, SpooledBody
 from .spec import OpSpec, module_specs
 from .store import Store
@@ -43,6 +54,10 @@ MAX_BODY = 10 * 1024 * 1024
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
 RETRY_TOKEN_TTL = 24 * 3600.0
+METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH")  # any other method is answered 405
+# SDK packages whose clients call the same OCI endpoint as another package's: tried, in order, for
+# paths the package itself does not route (iaas.<region> serves oci.core and oci.work_requests)
+SAME_ENDPOINT: dict[str, tuple[str, ...]] = {"core": ("work_requests",)}
 
 
 @dataclass
@@ -115,7 +130,8 @@ class Router:
             if method == "HEAD" and "GET" in ops:
                 entry = ops["GET"]
             else:
-                raise ApiError(405, "MethodNotAllowed", f"{method} is not allowed on this path")
+                raise ApiError(405, "MethodNotAllowed", f"{method} is not allowed on this path",
+                               headers={"allow": ", ".join(self._methods(node))})
         key, op, template = entry
         params = {}
         n = len(template)
@@ -129,6 +145,18 @@ class Router:
                     raw = segments[i]
                 params[t[1:-1]] = unquote(raw)
         return entry, params
+
+    def methods(self, segments: list[str]) -> list[str] | None:
+        """The HTTP methods a path answers, or None if no operation has that path."""
+        node = self._walk(self.root, segments, 0) or self._greedy(segments)
+        return None if node is None else self._methods(node)
+
+    @staticmethod
+    def _methods(node: dict) -> list[str]:
+        have = set(node.get("ops", {}))
+        if "GET" in have:
+            have.add("HEAD")
+        return sorted(have)
 
     def _walk(self, node: dict, segs: list[str], i: int):
         if i == len(segs):
@@ -234,6 +262,8 @@ class EmulatorCore:
         # unsigned routes: (module, first segment) -> handler; root segment -> (module, handler)
         self.public_routes: dict[tuple[str, str], Any] = {}
         self.root_routes: dict[str, tuple[str, Any]] = {}
+        # SDK operations unsigned requests may make when allowed: (module, operation) -> allow(ctx)
+        self.unsigned_ops: dict[tuple[str, str], Any] = {}
         if services is None:
             from .services import EAGER, LAYOUT
             self._layout = dict(LAYOUT)
@@ -272,6 +302,8 @@ class EmulatorCore:
                 self.public_routes[(svc.sdk_module, seg)] = fn
                 if root:
                     self.root_routes[seg] = (svc.sdk_module, fn)
+            for op_name, fn in svc.unsigned_ops.items():
+                self.unsigned_ops[(svc.sdk_module, op_name)] = fn
         self._services[name] = services
 
     def _load(self, name: str) -> None:
@@ -407,6 +439,9 @@ class EmulatorCore:
         return RawResponse(e.status, headers, body)
 
     def _handle(self, req: RawRequest, rid: str) -> RawResponse:
+        if req.method not in METHODS:  # OPTIONS, TRACE, CONNECT, anything else: 405, never a 5xx
+            raise ApiError(405, "MethodNotAllowed", f"The HTTP method '{req.method[:20]}' is not supported",
+                           headers={"allow": ", ".join(self.allowed_methods(req.target))})
         path, _, qs = req.target.partition("?")
         segments = [s for s in path.split("/") if s]
         if not segments:
@@ -433,7 +468,7 @@ class EmulatorCore:
         if len(segments) > 1 and (module, segments[1]) in self.public_routes:
             fn = self.public_routes[(module, segments[1])]
             return self._serve_public(req, region, fn, _tail(path, skip + 1), qs, headers)
-        (key, op, _template), path_params = self.router(module).match(segments[1:], req.method, _tail(path, skip))
+        (key, op, _template), path_params, module = self._route(module, segments[1:], req.method, _tail(path, skip))
 
         # latency and faults (outside the state lock)
         self.faults.sleep(self.faults.delay(module, op.name))
@@ -444,7 +479,10 @@ class EmulatorCore:
             code = {"429": "TooManyRequests", "500": "InternalServerError", "503": "ServiceUnavailable"}[fault]
             raise ApiError(int(fault), code, f"Injected fault ({fault})")
 
-        principal = self._authenticate(req, headers, op)
+        allow = None
+        if self.verify_signatures and self.auth is not None and not headers.get("authorization"):
+            allow = self.unsigned_ops.get((module, op.name))
+        principal = None if allow is not None else self._authenticate(req, headers, op)
 
         query = self._parse_query(op, qs)
         for p in op.headers:
@@ -464,14 +502,31 @@ class EmulatorCore:
             raw = self.spool(req.body, headers)
             try:
                 return self._run(req, rid, module, op, handler_name, fn, region, principal, path_params, query,
-                                 headers, body, raw, fault)
+                                 headers, body, raw, fault, allow)
             finally:
                 raw.discard()
         return self._run(req, rid, module, op, handler_name, fn, region, principal, path_params, query, headers,
-                         body, raw, fault)
+                         body, raw, fault, allow)
+
+    def _route(self, module: str, segments: list[str], method: str, raw_path: str):
+        """((key, op, template), path params, module) of a request under /<module>: its own routes first,
+        then those of the packages served by the same OCI endpoint (SAME_ENDPOINT)."""
+        try:
+            entry, params = self.router(module).match(segments, method, raw_path)
+            return entry, params, module
+        except ApiError as e:
+            if e.status != 404:
+                raise
+            for other in SAME_ENDPOINT.get(module, ()):
+                try:
+                    entry, params = self.router(other).match(segments, method, raw_path)
+                except ApiError:
+                    continue
+                return entry, params, other
+            raise
 
     def _run(self, req, rid, module, op, handler_name, fn, region, principal, path_params, query, headers, body,
-             raw, fault) -> RawResponse:
+             raw, fault, allow=None) -> RawResponse:
         retry_token = headers.get("opc-retry-token") if op.param("opc-retry-token") else None
         with self.store.transaction():
             self.advance()
@@ -481,12 +536,22 @@ class EmulatorCore:
                     replay.headers["opc-request-id"] = rid
                     return replay
             ctx = Context(self, op, region, principal, path_params, query, headers, body, raw)
+            if allow is not None and not allow(ctx):
+                self._authenticate(req, headers, op)  # raises the 401 of a request without a signature
             result = fn(ctx)
-            resp = self._render(ctx, result)
-            if retry_token and resp.status < 300:
-                self._retry_store(op, retry_token, req, resp)
+            later = result.later if isinstance(result, Result) else None
+            if later is None:
+                resp = self._render(ctx, result)
+                if retry_token and resp.status < 300:
+                    self._retry_store(op, retry_token, req, resp)
             calls = (module, handler_name)  # counted under the store lock
             self.op_calls[calls] = self.op_calls.get(calls, 0) + 1
+        if later is not None:
+            # a long read-only computation over what the handler read: other requests go on meanwhile
+            resp = self._render(ctx, later())
+            if retry_token and resp.status < 300:
+                with self.store.transaction():
+                    self._retry_store(op, retry_token, req, resp)
         if fault == "lost":
             resp.action = "lost"
         return resp
@@ -499,6 +564,18 @@ class EmulatorCore:
         body = req.body if req.body is None or isinstance(req.body, (bytes, bytearray)) else None
         return self.auth.verify(req.method, req.target, headers, body,
                                 body_signed_required=(op.body_type not in ("stream", None)))
+
+    def allowed_methods(self, target: str) -> list[str]:
+        """The methods a path answers (a 405's Allow header); every method served if the path routes nowhere."""
+        segs = [s for s in target.partition("?")[0].split("/") if s]
+        known = self.modules
+        if len(segs) > 1 and segs[0] not in known and segs[1] in known:
+            segs = segs[1:]
+        if len(segs) > 1 and segs[0] in known and (segs[0], segs[1]) not in self.public_routes:
+            found = self.router(segs[0]).methods(segs[1:])
+            if found:
+                return found
+        return sorted(METHODS)
 
     # ------------------------------------------------------------ streamed bodies
     def streams_body(self, method: str, target: str) -> bool:
@@ -612,10 +689,7 @@ class EmulatorCore:
             return None, None
         if len(body) > MAX_BODY:
             raise ApiError(413, "RequestEntityTooLarge", "The request body is too large")
-        try:
-            doc = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as e:
-            raise invalid(f"The request body is not valid JSON: {e}")
+        doc = parse_json(body)
         if doc is None:  # a JSON null is no body at all
             if op.body_required:
                 raise ApiError(400, "MissingParameter", f"The request body ({op.body_type}) is required")
@@ -796,10 +870,7 @@ class EmulatorCore:
             raise ApiError(404, "NotAuthorizedOrNotFound", f"Unknown admin path /_emulator/{name}")
         body = None
         if req.body:
-            try:
-                body = json.loads(req.body)
-            except ValueError as e:
-                raise invalid(f"The request body is not valid JSON: {e}")
+            body = parse_json(req.body)
         try:
             out = fn(body, segments[1:])
         except (ValueError, TypeError) as e:

@@ -8,12 +8,14 @@ know it succeeded, which is what retry tokens are for).
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 import time
 from dataclasses import asdict, dataclass, field
 
 FAULT_KINDS = ("429", "500", "503", "reset", "lost")
+MAX_LATENCY_MS = 60_000.0  # a request held longer than a minute is a hang, not a latency test
 
 
 @dataclass
@@ -27,15 +29,36 @@ class FaultConfig:
     seed: int | None = None
 
     def validate(self) -> None:
-        if not 0.0 <= float(self.rate) <= 1.0:
-            raise ValueError("rate must be between 0 and 1")
+        """Every field's type and range (the admin API hands over raw JSON): ValueError if not."""
+        self.rate = _number(self.rate, "rate", 0.0, 1.0)
+        if not isinstance(self.mix, dict):
+            raise ValueError("mix must be an object of fault kind -> weight, e.g. {\"503\": 1}")
+        mix = {}
         for k, w in self.mix.items():
             if k not in FAULT_KINDS:
-                raise ValueError(f"unknown fault kind '{k}' (known: {', '.join(FAULT_KINDS)})")
-            if float(w) < 0:
-                raise ValueError("fault weights must be >= 0")
-        if self.latency_ms < 0 or self.jitter_ms < 0:
-            raise ValueError("latency and jitter must be >= 0")
+                raise ValueError(f"unknown fault kind '{str(k)[:40]}' (known: {', '.join(FAULT_KINDS)})")
+            mix[k] = _number(w, f"mix.{k}", 0.0, None, "fault weights must be >= 0")
+        self.mix = mix
+        for name in ("services", "operations"):
+            v = getattr(self, name)
+            if v is not None and (not isinstance(v, list) or not all(isinstance(x, str) and x for x in v)):
+                raise ValueError(f"{name} must be a list of names or null")
+        self.latency_ms = _number(self.latency_ms, "latency_ms", 0.0, MAX_LATENCY_MS,
+                                  "latency and jitter must be >= 0")
+        self.jitter_ms = _number(self.jitter_ms, "jitter_ms", 0.0, MAX_LATENCY_MS, "latency and jitter must be >= 0")
+        if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, int)):
+            raise ValueError("seed must be an integer or null")
+
+
+def _number(v, name: str, lo: float, hi: float | None, low_msg: str | None = None) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+        raise ValueError(f"{name} must be a number, got {str(v)[:40]!r}")
+    if v < lo:
+        raise ValueError(low_msg or f"{name} must be at least {lo:g}")
+    if hi is not None and v > hi:
+        raise ValueError(f"{name} must be between {lo:g} and {hi:g}" if name == "rate"
+                         else f"{name} must be at most {hi:g}")
+    return float(v)
 
 
 class FaultInjector:
@@ -56,6 +79,8 @@ class FaultInjector:
         return d
 
     def update(self, changes: dict) -> None:
+        if not isinstance(changes, dict):
+            raise ValueError("expected a JSON object of fault settings")
         base = asdict(self.config)
         unknown = set(changes) - set(base)
         if unknown:

@@ -3,6 +3,9 @@
 Service metrics (oci_computeagent, oci_blockstore, oci_objectstorage...) are never stored: they are
 generated on the fly, per minute, from the resources in the store, as pure functions of (resource,
 minute), so the same time always gives the same value and a 24 h chart costs a few numpy calls.
+A source whose values follow real state (a bucket's stored bytes) declares `facts(store, doc, now)`:
+read from the store's documents (never from files) when the streams are listed, under the state lock
+(a query may then be evaluated without it), and handed to its generators as `g.facts`.
 A resource reports only while it is in one of the source's `reports_in` lifecycle states: the
 store keeps each document's `_stateHistory` (see store.py), so a stopped period has no data, and
 nothing exists before `timeCreated` or after now.
@@ -87,6 +90,9 @@ class MetricSource:
     reports_in: frozenset[str] | set[str] = frozenset({"RUNNING"})
     profile: Callable[[dict], dict] | None = None
     resource_group: str | None = None
+    # what the generators need from the store beyond the document (a bucket's objects): called as
+    # facts(store, doc, now) for each stream when streams are listed; generators read them as `g.facts`
+    facts: Callable[[object, dict, float], object] | None = None
     by_name: dict[str, Metric] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self):
@@ -156,12 +162,15 @@ class Gen:
     """What a metric generator sees: minute timestamps and per-resource parameters, broadcastable
     to (resources, minutes). Every helper is a pure function of (resource seed, minute)."""
 
-    def __init__(self, t: np.ndarray, seeds: np.ndarray, profiles: list[dict], docs: list[dict]):
+    def __init__(self, t: np.ndarray, seeds: np.ndarray, profiles: list[dict], docs: list[dict],
+                 facts: list | None = None, now: float | None = None):
         self.t = np.asarray(t, dtype=np.float64)[None, :]
         self.minute = (self.t // MINUTE).astype(np.int64)
         self.seeds = np.asarray(seeds, dtype=np.uint64)[:, None]
         self.profiles = profiles
         self.docs = docs
+        self.facts = facts if facts is not None else [None] * len(docs)  # per resource: MetricSource.facts
+        self.now = float(self.t[0, -1]) + MINUTE if now is None else now
         self._cache: dict = {}
 
     @property
@@ -291,8 +300,9 @@ class StoreSource:
                 iv = reporting_intervals(doc, src.reports_in, self.now)
                 if not iv:
                     continue
+                facts = src.facts(self.store, doc, self.now) if src.facts is not None else None
                 out.append(Stream(metric, src.dimensions(doc), doc["compartmentId"], src.resource_group,
-                                  _metadata(m), (iv[0][0], iv[-1][1]), loader, (doc, iv)))
+                                  _metadata(m), (iv[0][0], iv[-1][1]), loader, (doc, iv, facts)))
             return out
         loader = PostedLoader(self.store)
         out = []
@@ -364,7 +374,8 @@ class SyntheticLoader:
             chunk = list(streams[i:i + per])
             docs = [s.ref[0] for s in chunk]
             seeds = np.array([hash64(d["id"]) for d in docs], dtype=np.uint64)
-            gen = Gen(t, seeds, [self.source.params(d) for d in docs], docs)
+            facts = [s.ref[2] for s in chunk] if self.source.facts is not None else None
+            gen = Gen(t, seeds, [self.source.params(d) for d in docs], docs, facts, self.now)
             values = np.array(np.broadcast_to(self.metric.generate(gen), gen.shape), dtype=np.float64)
             mask = np.zeros(values.shape, dtype=bool)
             for r, s in enumerate(chunk):
@@ -470,6 +481,9 @@ def expire_posted(store, now: float) -> int:
 # ---------------------------------------------------------------- storage service metrics
 # Declared here rather than in services/blockstorage.py and services/object_storage.py: those modules
 # load lazily (on the first request to their SDK package), and a metric query may come first.
+# Volume metrics are synthetic; a bucket's StoredBytes and ObjectCount are its real contents over time
+# (what OCI counts: every object version but delete markers, not the parts of uncommitted multipart
+# uploads; the same numbers as GetBucket's approximateSize and approximateCount).
 
 def _volume_dims(doc: dict) -> dict:
     dims = {"resourceId": doc["id"], "resourceDisplayName": doc.get("displayName") or doc["id"],
@@ -528,14 +542,42 @@ def _bucket_dims(doc: dict) -> dict:
             "tier": doc.get("storageTier") or "Standard"}
 
 
+def _bucket_usage(store, doc: dict, now: float):
+    """(times, bytes, count): the bucket's stored bytes and object count after each change at `times`
+    (sorted), from the Object Storage documents (see object_storage.usage_events); None if it never held
+    anything."""
+    from .services.object_storage import usage_events  # the service owns its document layout
+    events = usage_events(store, doc)
+    if not events:
+        return None
+    arr = np.array(events, dtype=np.float64).reshape(-1, 3)
+    arr = arr[np.argsort(arr[:, 0], kind="stable")]
+    return arr[:, 0], np.cumsum(arr[:, 1]), np.cumsum(arr[:, 2])
+
+
+def _usage(g: Gen, column: int) -> np.ndarray:
+    """What each bucket held (column 1: bytes, 2: objects) at the end of the minute that starts at each
+    point (the running minute: now), so the newest point is the bucket as it is."""
+    key = ("usage", column)
+    if key not in g._cache:
+        at = np.minimum(g.t[0] + MINUTE, g.now)
+        out = np.zeros(g.shape)
+        for r, facts in enumerate(g.facts):
+            if facts is None:
+                continue
+            times, values = facts[0], facts[column]
+            i = np.searchsorted(times, at, side="right") - 1
+            out[r] = np.where(i >= 0, values[np.maximum(i, 0)], 0.0)
+        g._cache[key] = np.maximum(out, 0.0)
+    return g._cache[key]
+
+
 def _stored_bytes(g: Gen) -> np.ndarray:
-    base = g.p("io", 1.0) * 4e8  # 100 MB to 1 GB
-    # grows slowly over the days, with a little daily churn (uploads during the day, lifecycle at night)
-    return np.maximum(0.0, base * (1.0 + 0.15 * g.wander("size", 1440) + 0.02 * g.daily(g.p("peak", 14.0))))
+    return _usage(g, 1)
 
 
 def _object_count(g: Gen) -> np.ndarray:
-    return np.floor(_stored_bytes(g) / (2e6 * (0.5 + g.p("net", 1.0))))
+    return _usage(g, 2)
 
 
 OBJECTSTORAGE = declare(MetricSource(
@@ -543,6 +585,7 @@ OBJECTSTORAGE = declare(MetricSource(
     kind="osbucket",
     reports_in={None},  # buckets have no lifecycle state: they report from their creation on
     dimensions=_bucket_dims,
+    facts=_bucket_usage,
     metrics=[
         Metric("StoredBytes", "bytes", _stored_bytes, "Stored Bytes"),
         Metric("ObjectCount", "count", _object_count, "Object Count"),

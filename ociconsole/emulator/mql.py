@@ -16,7 +16,9 @@ Syntax accepted (OCI's, https://docs.oracle.com/iaas/Content/Monitoring/Referenc
 Intervals (and resolutions): 1m-60m, 1h-24h, 1d. `=~` matches wildcards: `*` is any text and `|`
 separates alternatives (`"web-*|api-01"`); `!~` is its negation. A filter on a dimension that none
 of the metric's streams has filters nothing (OCI: "if the dimension doesn't exist, data isn't
-filtered"). `compartmentId` may be used as a dimension.
+filtered"). `compartmentId` may be used as a dimension. Parentheses nest at most MAX_NESTING (32)
+levels and a query joins at most MAX_TERMS (64) metric expressions: the parser and the evaluator are
+recursive, and a deeper query is refused (MqlError at its column) long before Python's recursion limit.
 
 Semantics (every returned timestamp `t` is the END of its aggregation window):
 
@@ -217,10 +219,16 @@ def parse(text: str) -> Node:
     return _Parser(text).parse()
 
 
+MAX_NESTING = 32  # parentheses inside parentheses
+MAX_TERMS = 64  # metric expressions joined by && / ||
+
+
 class _Parser:
     def __init__(self, text: str):
         self.s = text
         self.i = 0
+        self.depth = 0
+        self.terms = 0
 
     # -------------------------------------------------------- helpers
     def fail(self, message: str, at: int | None = None):
@@ -294,9 +302,17 @@ class _Parser:
 
     def unary(self) -> Node:
         if self.take("("):
+            if self.depth >= MAX_NESTING:
+                self.fail(f"parentheses are nested more than {MAX_NESTING} levels deep", self.i - 1)
+            self.depth += 1
             node = self.expr()
             self.expect(")", "to close the parenthesis")
+            self.depth -= 1
             return node
+        self.terms += 1
+        if self.terms > MAX_TERMS:
+            self.ws()
+            self.fail(f"the query joins more than {MAX_TERMS} metric expressions with && and ||")
         return self.metric()
 
     def metric(self) -> Query:
@@ -1002,11 +1018,15 @@ def _combine_after(q: Query, values: np.ndarray, post: list[list[int]]) -> np.nd
     return out
 
 
-def grid(start: float, end: float, step: int) -> np.ndarray:
-    """Multiples of `step` (epoch-aligned) in [start, end)."""
+def grid(start: float, end: float, step: int, max_points: int | None = None) -> np.ndarray:
+    """Multiples of `step` (epoch-aligned) in [start, end); MqlLimit if there would be more than
+    `max_points` of them (counted before anything is allocated)."""
     first = math.ceil(start / step) * step
     if first >= end:
         return np.zeros(0)
     n = int(math.ceil((end - first) / step))
+    if max_points is not None and n > max_points:
+        raise MqlLimit(f"The time range holds {n:,} timestamps at a resolution of {step:,} seconds; "
+                       f"the maximum is {max_points:,}. Use a coarser resolution or a shorter time range")
     ts = first + step * np.arange(n, dtype=np.float64)
     return ts[ts < end]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
+import re
 import secrets
 import time
 import uuid
@@ -62,6 +64,100 @@ def invalid(message: str) -> ApiError:
 
 def missing(message: str) -> ApiError:
     return ApiError(400, "MissingParameter", message)
+
+
+# ---------------------------------------------------------------- request bodies
+
+MAX_JSON_DEPTH = 100  # arrays/objects nested deeper than this are refused (Jackson, OCI's parser, stops at 1000)
+_INT64 = 2**63
+_INF = float("inf")
+
+
+class _Constant:
+    """NaN, Infinity or -Infinity in a body (Python's json reads them; JSON has no such numbers):
+    kept in place so that json_problem can say where it is."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+
+def parse_json(raw, what: str = "The request body"):
+    """A request body as JSON, as strictly as OCI reads it: 400 InvalidParameter for malformed
+    JSON, NaN/Infinity (Python's extension, not JSON), numbers out of range (1e400, integers beyond
+    64 bits) and arrays/objects nested deeper than MAX_JSON_DEPTH levels."""
+    try:
+        doc = json.loads(raw, parse_constant=_Constant)
+    except RecursionError:
+        raise invalid(f"{what} is not valid JSON: arrays and objects are nested more than "
+                      f"{MAX_JSON_DEPTH} levels deep") from None
+    except (ValueError, UnicodeDecodeError) as e:
+        raise invalid(f"{what} is not valid JSON: {e}") from None
+    why = json_problem(doc, MAX_JSON_DEPTH, raw)
+    if why:
+        raise invalid(f"{what} is not valid JSON: {why}")
+    return doc
+
+
+_CONTAINERS = (list, dict)
+# what a number out of range looks like in the raw text: 19+ digits in a row, a 3-digit exponent,
+# NaN or Infinity (only then are the numbers checked one by one)
+_SUSPECT = re.compile(rb"\d{19}|[eE][+-]?\d{3}|NaN|Infinity")
+
+
+def json_problem(doc, max_depth: int = MAX_JSON_DEPTH, raw: bytes | str | None = None) -> str | None:
+    """Why parsed JSON is out of OCI's bounds (nesting deeper than `max_depth`, a number out of
+    range), naming where; None if it is fine. Iterative, level by level: any depth is safe to check.
+    With the `raw` text, numbers are checked only if it holds a suspect one."""
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8", "replace")
+    numbers = raw is None or _SUSPECT.search(raw) is not None
+    level: list[tuple[tuple, object]] = [((), doc)]
+    depth = 0
+    while level:
+        if numbers:
+            for path, node in level:
+                if isinstance(node, _CONTAINERS):
+                    items = node.items() if isinstance(node, dict) else enumerate(node)
+                    for k, v in items:
+                        why = _number_problem(v)
+                        if why:
+                            return f"{_where((*path, k))}: {why}"
+                else:
+                    why = _number_problem(node)
+                    if why:
+                        return f"{_where(path)}: {why}" if path else why
+        nxt: list[tuple[tuple, object]] = []
+        for path, node in level:
+            if isinstance(node, dict):
+                nxt.extend(((*path, k), v) for k, v in node.items() if type(v) in _CONTAINERS)
+            elif isinstance(node, list):
+                kids = [v for v in node if type(v) in _CONTAINERS]
+                if kids:
+                    nxt.extend(((*path, -1), v) for v in kids)  # -1: some element (the index is not kept)
+        if nxt:
+            depth += 1
+            if depth >= max_depth:
+                return f"{_where(nxt[0][0])}: arrays and objects are nested more than {max_depth} levels deep"
+        level = nxt
+    return None
+
+
+def _number_problem(v) -> str | None:
+    t = type(v)
+    if t is _Constant:
+        return f"{v.name} is not a JSON number"
+    if t is int and not -_INT64 <= v < _INT64:
+        return f"the integer {str(v)[:30]}... is out of range (at most 64 bits)"
+    if t is float and (v == _INF or v == -_INF):
+        return "the number is out of range (beyond ±1.8e308)"
+    return None
+
+
+def _where(path: tuple) -> str:
+    out = ""
+    for k in path[:12]:
+        out += ("[]" if k == -1 else f"[{k}]") if isinstance(k, int) else (f".{k}" if out else str(k))
+    return out + ("..." if len(path) > 12 else "")
 
 
 # ---------------------------------------------------------------- identifiers

@@ -10,6 +10,7 @@ implements the operation's meaning.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -17,6 +18,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .protocol import ApiError, invalid, new_ocid, not_found, ts
+
+# OCI's tag limits per resource (Tagging: "Tag limits")
+MAX_FREEFORM_TAGS = 10
+MAX_DEFINED_TAGS = 64
+MAX_TAG_BYTES = 5 * 1024  # free-form and defined tags together, as JSON
 
 if TYPE_CHECKING:
     from .app import EmulatorCore
@@ -36,6 +42,10 @@ class Result:
     # a streamed non-JSON body: chunks written as they come (the server closes the iterable after)
     stream: Iterable[bytes] | None = None
     length: int | None = None  # content-length of `stream`
+    # a long read-only computation (metric queries): called after the transaction, without the state
+    # lock, over what the handler took from the store under it; returns the answer (a body or a Result).
+    # The handler must not change state that should be rolled back if `later` raises.
+    later: Callable[[], Any] | None = None
 
 
 class SpooledBody:
@@ -85,6 +95,9 @@ class Service:
         # unauthenticated routes outside the SDK's operations (pre-authenticated requests):
         # first path segment under /<module> -> (handler(ctx, rest_segments), also served at the root)
         self.public_routes: dict[str, tuple[Callable, bool]] = {}
+        # SDK operations a caller may also make without a signature when allow(ctx) says so (public
+        # buckets): operation name -> allow
+        self.unsigned_ops: dict[str, Callable[[Context], bool]] = {}
         # resources the Resource Search service finds: OCI resource type -> (store kind, name field)
         self.searchable: dict[str, tuple[str, str]] = {}
 
@@ -119,6 +132,22 @@ class Service:
         """
         def deco(fn: Callable) -> Callable:
             self.public_routes[segment] = (fn, root)
+            return fn
+        return deco
+
+    def unsigned(self, *names: str):
+        """Let requests without an Authorization header make the SDK operations `names` when the
+        decorated `allow(ctx) -> bool` says so, e.g. GetObject on a public bucket.
+
+        `allow` runs in the request's transaction, just before the handler (so it sees the state the
+        handler sees), with `ctx.principal` None; when it says no, the request gets the 401 an
+        unsigned request always gets. A request that carries a signature is verified as usual.
+        """
+        def deco(fn: Callable[[Context], bool]) -> Callable[[Context], bool]:
+            for n in names:
+                if n in self.unsigned_ops:
+                    raise ValueError(f"{self.name}: unsigned access to {n} declared twice")
+                self.unsigned_ops[n] = fn
             return fn
         return deco
 
@@ -221,11 +250,24 @@ class Context:
         out = {}
         if "freeformTags" in body and body["freeformTags"] is not None:
             ff = body["freeformTags"]
+            if len(ff) > MAX_FREEFORM_TAGS:
+                raise invalid(f"freeformTags: a resource can have at most {MAX_FREEFORM_TAGS} free-form tags, "
+                              f"got {len(ff)}")
             for k, v in ff.items():
                 if not k or len(k) > 100 or len(str(v)) > 256:
                     raise invalid(f"freeformTags: key '{k[:40]}' must be 1-100 characters, value at most 256")
+                if "." in k or any(c.isspace() for c in k):
+                    raise invalid(f"freeformTags: key '{k[:40]}' must not contain periods or spaces")
             out["freeformTags"] = ff
         if "definedTags" in body and body["definedTags"] is not None:
-            self.core.check_defined_tags(body["definedTags"])
-            out["definedTags"] = body["definedTags"]
+            dt = body["definedTags"]
+            n = sum(len(kv) if isinstance(kv, dict) else 1 for kv in dt.values())
+            if n > MAX_DEFINED_TAGS:
+                raise invalid(f"definedTags: a resource can have at most {MAX_DEFINED_TAGS} defined tags, got {n}")
+            self.core.check_defined_tags(dt)
+            out["definedTags"] = dt
+        size = len(json.dumps(out, separators=(",", ":"), ensure_ascii=False).encode())
+        if size > MAX_TAG_BYTES:
+            raise invalid(f"freeformTags and definedTags hold {size:,} bytes of JSON; at most {MAX_TAG_BYTES:,} "
+                          "are allowed per resource")
         return out

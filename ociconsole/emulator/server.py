@@ -1,4 +1,11 @@
-"""HTTP/1.1 server on loopback that feeds requests to the core pipeline."""
+"""HTTP/1.1 server on loopback (127.0.0.1, localhost or ::1; any other host is a ValueError) that
+feeds requests to the core pipeline.
+
+Every method reaches the core (which answers the ones it does not serve with a 405, never the
+stdlib's 501 page). A JSON body over MAX_BODY is read and dropped up to MAX_DRAIN before its 413;
+a bigger one, or an upload refused before it was read, is answered first and then read and dropped
+(up to LINGER_BYTES / LINGER_SECONDS) so that a client still sending reads the answer, not a reset.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,7 @@ import logging
 import socket
 import struct
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .core import MAX_BODY, EmulatorCore, RawRequest
@@ -17,6 +25,15 @@ log = logging.getLogger("ociconsole.emulator.http")
 _REASONS = {int(code): phrase for code, (phrase, _desc) in BaseHTTPRequestHandler.responses.items()}
 MAX_DRAIN = 64 * 1024 * 1024  # oversized JSON bodies up to this size are read before the 413
 MAX_UPLOAD = 64 * 1024 * 1024 * 1024  # object bodies are streamed by their service
+# After an answer that leaves part of the request body unread (a bigger 413, an upload refused before
+# it was read), the rest is read and dropped, up to these bounds, before the connection is closed:
+# closing with unread data makes the kernel reset the connection, and a client still sending its body
+# (requests, http.client) then gets a broken pipe instead of the answer.
+LINGER_BYTES = 1024 * 1024 * 1024
+LINGER_SECONDS = 30.0
+LINGER_IDLE = 2.0  # a client that sends nothing for this long is not waited for
+# the only hosts the emulator listens on (its API is unauthenticated on the admin side of a signature)
+LOOPBACK = {"127.0.0.1": socket.AF_INET, "localhost": socket.AF_INET, "::1": socket.AF_INET6}
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -28,6 +45,13 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     sys_version = ""
     core: EmulatorCore  # set on the subclass made per server
+
+    def __getattr__(self, name: str):
+        # every method reaches the core, which answers the ones it does not serve (OPTIONS, TRACE,
+        # CONNECT, FOO) with a 405 in OCI's shape instead of the stdlib's 501
+        if name.startswith("do_"):
+            return self._handle
+        raise AttributeError(name)
 
     def log_message(self, format, *args):  # noqa: A002 - stdlib signature
         log.debug("%s - %s", self.address_string(), format % args)
@@ -84,17 +108,19 @@ class _Handler(BaseHTTPRequestHandler):
         if n < 0:
             raise _BadRequest(400, "Invalid content-length")
         if n > MAX_BODY and not stream:
-            # read (and drop) a moderately oversized body so that the client sees the 413, not a reset
-            if n <= MAX_DRAIN:
-                left = n
-                while left > 0:
-                    chunk = self.rfile.read(min(left, 1 << 20))
-                    if not chunk:
-                        break
-                    left -= len(chunk)
+            # read (and drop) a moderately oversized body so that the client sees the 413, not a reset;
+            # a bigger one is answered first and read (bounded) after the answer
+            if n > MAX_DRAIN:
+                raise _BadRequest(413, "The request body is too large", unread=n)
+            left = n
+            while left > 0:
+                chunk = self.rfile.read(min(left, 1 << 20))
+                if not chunk:
+                    break
+                left -= len(chunk)
             raise _BadRequest(413, "The request body is too large")
         if n > MAX_UPLOAD:
-            raise _BadRequest(413, "The request body is too large")
+            raise _BadRequest(413, "The request body is too large", unread=n)
         if stream:
             return _LengthReader(self.rfile, n)
         data = self.rfile.read(n)
@@ -107,14 +133,18 @@ class _Handler(BaseHTTPRequestHandler):
             body = self._read_body()
         except _BadRequest as e:
             self.send_error(e.status, e.message)
+            if e.unread:
+                self._linger(e.unread)
             return
         except Exception:  # noqa: BLE001 - a bug answers 500 in OCI's shape, never a dropped connection
             log.exception("emulator bug reading %s %s", self.command, self.path)
             self.send_error(500, "Internal error in the emulator")
             return
         resp = self.core.handle(RawRequest(self.command, self.path, self.headers, body))
+        unread = 0
         if isinstance(body, (_LengthReader, _ChunkedReader)) and not body.done:
             self.close_connection = True  # the handler refused before reading it all: the rest is unread
+            unread = body.left if isinstance(body, _LengthReader) else LINGER_BYTES
         try:
             if resp.action in ("reset", "lost"):
                 self._abort()
@@ -141,6 +171,27 @@ class _Handler(BaseHTTPRequestHandler):
             close = getattr(resp.stream, "close", None)
             if close is not None:
                 close()
+        if unread and resp.action is None:
+            self._linger(unread)
+
+    def _linger(self, unread: int) -> None:
+        """After the answer: end our side (FIN after the answer), then read and drop up to `unread`
+        bytes of the body the client is still sending (at most LINGER_BYTES / LINGER_SECONDS), so
+        that the client, once done sending, reads the answer instead of a connection reset."""
+        self.close_connection = True
+        try:
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_WR)
+            self.connection.settimeout(LINGER_IDLE)
+            left = min(unread, LINGER_BYTES)
+            deadline = time.monotonic() + LINGER_SECONDS
+            while left > 0 and time.monotonic() < deadline:
+                chunk = self.rfile.read1(min(left, 1 << 20))
+                if not chunk:
+                    break
+                left -= len(chunk)
+        except OSError:
+            pass
 
     def _abort(self):
         """Reset the connection (RST) without a response."""
@@ -164,6 +215,10 @@ class _LengthReader:
     @property
     def done(self) -> bool:
         return self._left == 0
+
+    @property
+    def left(self) -> int:
+        return self._left
 
     def read(self, size: int = -1) -> bytes:
         if self._left <= 0:
@@ -211,10 +266,11 @@ class _ChunkedReader:
 
 
 class _BadRequest(Exception):
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, unread: int = 0):
         super().__init__(message)
         self.status = status
         self.message = message
+        self.unread = unread  # body bytes still to come after the answer
 
 
 class _Server(ThreadingHTTPServer):
@@ -252,18 +308,24 @@ class _Server(ThreadingHTTPServer):
         log.debug("connection error from %s", client_address, exc_info=True)
 
 
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
 class HttpServer:
     def __init__(self, core: EmulatorCore, host: str = "127.0.0.1", port: int = 0):
-        if host not in ("127.0.0.1", "localhost", "::1"):
-            raise ValueError("the emulator only binds to loopback")
+        family = LOOPBACK.get(host) if isinstance(host, str) else None
+        if family is None:
+            raise ValueError(f"the emulator only binds to loopback ({', '.join(LOOPBACK)}), not {host!r}")
         handler = type("Handler", (_Handler,), {"core": core})
-        self.httpd = _Server((host, port), handler)
+        self.httpd = (_Server6 if family == socket.AF_INET6 else _Server)((host, port), handler)
         self.host, self.port = self.httpd.server_address[:2]
         self._thread: threading.Thread | None = None
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.2},

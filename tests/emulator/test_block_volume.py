@@ -130,6 +130,56 @@ def test_attach_detach_lifecycle_and_rules(emulator, clients, net):
     bs.delete_volume(vol.id)
 
 
+def test_detach_is_tracked_by_a_work_request(emulator, clients, net):
+    cc, wrc = clients.compute, clients.work_requests
+    inst = launch_running(clients, net)
+    vol = make_volume(clients, net)
+    att = wait_state(cc, cc.get_volume_attachment, attach(clients, inst, vol).id, "ATTACHED")
+    emulator.core.transition_delay = 2  # see it in progress
+    try:
+        resp = cc.detach_volume(att.id)
+        assert resp.status == 204
+        wr_id = resp.headers["opc-work-request-id"]
+        wr = wrc.get_work_request(wr_id).data
+        assert wr.operation_type == "DetachVolume" and wr.status in ("ACCEPTED", "IN_PROGRESS")
+        assert wr.compartment_id == att.compartment_id
+        assert [(r.entity_type, r.identifier) for r in wr.resources] == [("volumeattachment", att.id)]
+        assert cc.get_volume_attachment(att.id).data.lifecycle_state == "DETACHING"
+    finally:
+        emulator.core.transition_delay = 0
+    done = oci.wait_until(wrc, wrc.get_work_request(wr_id), "status", "SUCCEEDED", max_wait_seconds=15,
+                          max_interval_seconds=1).data
+    assert done.percent_complete == 100.0 and done.time_finished is not None
+    assert cc.get_volume_attachment(att.id).data.lifecycle_state == "DETACHED"
+    assert [w.id for w in wrc.list_work_requests(net.compartment_id, resource_id=att.id).data] == [wr_id]
+    assert wrc.list_work_request_errors(wr_id).data == []
+    assert any("detached" in log.message.lower() for log in wrc.list_work_request_logs(wr_id).data)
+    # the same work request through the core endpoint, as the oci CLI asks for it
+    cfg = clients.config
+    via_core = oci.work_requests.WorkRequestClient(cfg, service_endpoint=emulator.endpoint("core"),
+                                                   signer=signer_for(cfg), **NO_RETRY)
+    assert via_core.get_work_request(wr_id).data.status == "SUCCEEDED"
+    with pytest.raises(oci.exceptions.ServiceError) as e:
+        via_core.get_work_request("ocid1.workrequest.oc1.iad.nope")
+    assert e.value.status == 404
+
+
+def test_detach_work_request_succeeds_when_the_instance_terminates_meanwhile(emulator, clients, net):
+    cc, wrc = clients.compute, clients.work_requests
+    inst = launch_running(clients, net)
+    att = wait_state(cc, cc.get_volume_attachment, attach(clients, inst, make_volume(clients, net)).id, "ATTACHED")
+    emulator.core.transition_delay = 2
+    try:
+        wr_id = cc.detach_volume(att.id).headers["opc-work-request-id"]
+        cc.terminate_instance(inst.id)  # takes its attachments with it
+    finally:
+        emulator.core.transition_delay = 0
+    done = oci.wait_until(wrc, wrc.get_work_request(wr_id), "status", "SUCCEEDED", max_wait_seconds=15,
+                          max_interval_seconds=1).data
+    assert done.status == "SUCCEEDED"
+    assert cc.get_volume_attachment(att.id).data.lifecycle_state == "DETACHED"
+
+
 def test_shareable_volumes_attach_to_several_instances(clients, net):
     cc = clients.compute
     a, b = launch_running(clients, net), launch_running(clients, net)
@@ -341,3 +391,9 @@ def test_oci_cli_volume_create_and_attach(emulator, clients, net, tmp_path):
                    "--wait-interval-seconds", "1")["data"]
     assert att["lifecycle-state"] == "ATTACHED" and att["volume-id"] == vol["id"]
     assert clients.compute.get_volume_attachment(att["id"]).data.instance_id == inst.id
+    # detach waits on its work request (the CLI asks the --endpoint given for core for it)
+    wr = _run_oci(cfg, ep, "compute", "volume-attachment", "detach", "--volume-attachment-id", att["id"], "--force",
+                  "--wait-for-state", "SUCCEEDED", "--wait-interval-seconds", "1", "--max-wait-seconds", "30")["data"]
+    assert wr["status"] == "SUCCEEDED" and wr["operation-type"] == "DetachVolume"
+    assert [r["identifier"] for r in wr["resources"]] == [att["id"]]
+    assert clients.compute.get_volume_attachment(att["id"]).data.lifecycle_state == "DETACHED"

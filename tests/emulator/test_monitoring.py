@@ -20,7 +20,7 @@ from .helpers import NO_RETRY, Clients, launch_running, signed_session, signer_f
 
 MM = oci.monitoring.models
 CA = "oci_computeagent"
-TOPIC = "ocid1.onstopic.oc1.iad.aaaaaaaaexampletopic"
+TOPIC = "ocid1.onstopic.oc1.iad.aaaaaaaaexampletopic"  # well-formed, but no such topic (format checks)
 AGENT_DIMS = {"resourceId", "resourceDisplayName", "availabilityDomain", "faultDomain", "shape", "imageId", "region"}
 
 
@@ -28,6 +28,14 @@ def mon_client(emu, region: str | None = None) -> oci.monitoring.MonitoringClien
     cfg = emu.client_config()
     return oci.monitoring.MonitoringClient(cfg, service_endpoint=emu.endpoint("monitoring", region),
                                            signer=signer_for(cfg), **NO_RETRY)
+
+
+def ops_alerts(emu) -> list[str]:
+    """Destinations for a test alarm: the demo's "ops-alerts" topic (they must be topics that exist)."""
+    cfg = emu.client_config()
+    ons = oci.ons.NotificationControlPlaneClient(cfg, service_endpoint=emu.endpoint("ons"), signer=signer_for(cfg),
+                                                 **NO_RETRY)
+    return [ons.list_topics(emu.tenancy_id, name="ops-alerts").data[0].topic_id]
 
 
 def utc(t: float) -> dt.datetime:
@@ -180,6 +188,106 @@ def test_no_data_before_launch_nor_after_stop(emulator, mon, net):
     wait_state(c.compute, c.compute.get_instance, inst.id, "STOPPED")
     later = summarize(mon, net.compartment_id, q, time.time() + 1, time.time() + 7200)
     assert later == []
+
+
+def _usage_points(mon, comp: str, bucket: str, start: float, end: float) -> dict[str, list[tuple[float, float]]]:
+    out = {}
+    for metric in ("StoredBytes", "ObjectCount"):
+        data = summarize(mon, comp, f'{metric}[1m]{{resourceDisplayName = "{bucket}"}}.max()', start, end,
+                         namespace="oci_objectstorage", resolution="1m")
+        assert len(data) <= 1
+        out[metric] = [(p.timestamp.timestamp(), p.value) for md in data for p in md.aggregated_datapoints]
+    return out
+
+
+def test_bucket_metrics_are_its_contents(emulator, mon):
+    from ociconsole.emulator.protocol import ts
+
+    t = emulator.tenancy_id
+    cfg = emulator.client_config()
+    osc = oci.object_storage.ObjectStorageClient(cfg, service_endpoint=emulator.endpoint("object_storage"),
+                                                 signer=signer_for(cfg), **NO_RETRY)
+    OM = oci.object_storage.models
+    ns = osc.get_namespace().data
+    bucket = osc.create_bucket(ns, OM.CreateBucketDetails(name="metered", compartment_id=t)).data
+    now = time.time()
+    created = minute(now) - 3 * 3600 + 30
+    store = emulator.store
+    with store.transaction():  # pretend the bucket is three hours old
+        store.update("osbucket", bucket.id, {"timeCreated": ts(created)})
+    empty = _usage_points(mon, t, "metered", now - 4 * 3600, now + 120)
+    assert empty["StoredBytes"] and all(v == 0 for _t, v in empty["StoredBytes"] + empty["ObjectCount"])
+    assert min(ts_ for ts_, _v in empty["StoredBytes"]) >= created  # nothing before the bucket existed
+
+    osc.put_object(ns, "metered", "a.bin", b"a" * 100)
+    with store.transaction():  # ... and a.bin two hours old
+        for d in store.by_field("osobject", "_bucket", bucket.id):
+            store.update("osobject", d["id"], {"_mtime": minute(now) - 2 * 3600 + 10})
+    osc.put_object(ns, "metered", "b.bin", b"b" * 250)
+    osc.put_object(ns, "metered", "gone.bin", b"g" * 50)
+    osc.delete_object(ns, "metered", "gone.bin")
+    osc.put_object(ns, "metered", "a.bin", b"A" * 120)  # overwritten: the 100 bytes were there until now
+    up = osc.create_multipart_upload(ns, "metered", OM.CreateMultipartUploadDetails(object="big.bin")).data
+    osc.upload_part(ns, "metered", "big.bin", up.upload_id, 1, b"p" * 4096)  # uncommitted: not counted
+
+    got = osc.get_bucket(ns, "metered", fields=["approximateCount", "approximateSize"]).data
+    assert (got.approximate_count, got.approximate_size) == (2, 370)
+    end = time.time()
+    pts = _usage_points(mon, t, "metered", end - 4 * 3600, end + 120)
+    stored, count = dict(pts["StoredBytes"]), dict(pts["ObjectCount"])
+    assert pts["StoredBytes"][-1][1] == got.approximate_size
+    assert pts["ObjectCount"][-1][1] == got.approximate_count
+    assert min(stored) >= created
+    added = minute(now) - 2 * 3600  # the minute a.bin was written in
+    before = [v for at, v in stored.items() if at < added]
+    during = [v for at, v in stored.items() if added <= at < minute(now) - 60]
+    assert before and set(before) == {0.0}
+    assert during and set(during) == {100.0}
+    assert {v for at, v in count.items() if added <= at < minute(now) - 60} == {1.0}
+    # the same question gives the same answer
+    assert _usage_points(mon, t, "metered", end - 4 * 3600, end + 120)["StoredBytes"][:-1] == pts["StoredBytes"][:-1]
+
+    osc.abort_multipart_upload(ns, "metered", "big.bin", up.upload_id)
+    for name in ("a.bin", "b.bin"):
+        osc.delete_object(ns, "metered", name)
+    end = time.time()
+    pts = _usage_points(mon, t, "metered", end - 4 * 3600, end + 120)
+    assert pts["StoredBytes"][-1][1] == 0 and pts["ObjectCount"][-1][1] == 0
+    assert {v for at, v in pts["StoredBytes"] if added <= at < minute(now) - 60} == {100.0}  # history kept
+    osc.delete_bucket(ns, "metered")
+    assert _usage_points(mon, t, "metered", end - 4 * 3600, end + 120) == {"StoredBytes": [], "ObjectCount": []}
+
+
+def test_demo_bucket_metrics_match_their_contents(demo):
+    emu, mon = demo
+    cfg = emu.client_config()
+    osc = oci.object_storage.ObjectStorageClient(cfg, service_endpoint=emu.endpoint("object_storage"),
+                                                 signer=signer_for(cfg), **NO_RETRY)
+    ns = osc.get_namespace().data
+    now = time.time()
+    for name in ("app-assets", "db-backups"):
+        b = osc.get_bucket(ns, name, fields=["approximateCount", "approximateSize"]).data
+        data = summarize(mon, b.compartment_id, f'StoredBytes[1d]{{resourceDisplayName = "{name}"}}.max()',
+                         now - 89 * 86400, now, namespace="oci_objectstorage", resolution="1d")
+        values = [p.value for p in data[0].aggregated_datapoints]
+        assert values[-1] == b.approximate_size and max(values) == b.approximate_size  # only ever grew
+        assert values == sorted(values)
+        if name == "db-backups":  # its README got a second version 5-10 days ago: a step up
+            assert values[0] < values[-1]
+        counts = summarize(mon, b.compartment_id, f'ObjectCount[1m]{{resourceDisplayName = "{name}"}}.max()',
+                           now - 600, now, namespace="oci_objectstorage", resolution="1m")
+        assert counts[0].aggregated_datapoints[-1].value == b.approximate_count
+
+
+def test_gone_versions_are_compacted():
+    from ociconsole.emulator.services import object_storage as objs
+
+    hour = 3600.0
+    gone = [[i * 60.0, i * 60.0 + 2 * hour, 10, 1] for i in range(objs.GONE_MAX + 100)]
+    kept = objs._compact_gone(gone)
+    assert len(kept) <= objs.GONE_MAX
+    assert sum(g[2] for g in kept) == 10 * len(gone) and sum(g[3] for g in kept) == len(gone)
+    assert objs._compact_gone(gone[:10]) == gone[:10]
 
 
 def test_compartment_scope(demo):
@@ -383,7 +491,8 @@ def test_posted_data_survives_a_restart(tmp_path):
         mon = mon_client(emu)
         t = emu.tenancy_id
         mon.post_metric_data(MM.PostMetricDataDetails(metric_data=[MM.MetricDataDetails(**_metric(t))]))
-        alarm = mon.create_alarm(_alarm_details(t, query="orders.count[1m].max() > 1000", namespace="shop")).data
+        alarm = mon.create_alarm(_alarm_details(t, query="orders.count[1m].max() > 1000", namespace="shop",
+                                                    destinations=ops_alerts(emu))).data
         before = summarize(mon, t, "orders.count[1m].sum()", now - 600, now + 60, namespace="shop")
         assert before
     finally:
@@ -447,12 +556,14 @@ def test_alarm_severity_must_be_known(emulator, mon, raw):
 
 def test_alarm_crud(emulator, mon, net):
     comp = net.compartment_id
-    a = mon.create_alarm(_alarm_details(comp, display_name="lab temperature", freeform_tags={"k": "v"})).data
+    a = mon.create_alarm(_alarm_details(comp, display_name="lab temperature", freeform_tags={"k": "v"},
+                                        destinations=ops_alerts(emulator))).data
     assert (a.lifecycle_state, a.pending_duration, a.resolution, a.rule_name, a.message_format) == \
         ("ACTIVE", "PT1M", "1m", "BASE", "RAW")
     got = mon.get_alarm(a.id)
     assert got.data.query == 'Temp[1m]{room = "lab"}.max() > 50' and got.data.freeform_tags == {"k": "v"}
-    b = mon.create_alarm(_alarm_details(comp, display_name="another", severity="INFO")).data
+    b = mon.create_alarm(_alarm_details(comp, display_name="another", severity="INFO",
+                                        destinations=ops_alerts(emulator))).data
     assert {x.id for x in mon.list_alarms(comp).data} == {a.id, b.id}
     assert [x.id for x in mon.list_alarms(comp, display_name="another").data] == [b.id]
     assert [x.display_name for x in mon.list_alarms(comp, sort_by="displayName", sort_order="ASC").data] == [
@@ -488,9 +599,9 @@ def _status(mon, comp: str, alarm_id: str):
 
 def test_alarm_fires_when_posted_data_crosses_the_threshold_and_clears_after(emulator, mon, net):
     comp = net.compartment_id
-    alarm = mon.create_alarm(_alarm_details(comp, display_name="lab too hot")).data
+    alarm = mon.create_alarm(_alarm_details(comp, display_name="lab too hot", destinations=ops_alerts(emulator))).data
     slow = mon.create_alarm(_alarm_details(comp, display_name="lab too hot for 5 minutes",
-                                           pending_duration="PT5M")).data
+                                           pending_duration="PT5M", destinations=ops_alerts(emulator))).data
     assert _status(mon, comp, alarm.id).status == "OK"
     hot_at = time.time() - 57  # inside the 1-minute window now, out of it three seconds later
     _post_temp(mon, comp, 80.0, hot_at)
@@ -633,7 +744,8 @@ def test_suppressions(emulator, mon):
 
 def test_absence_alarm(emulator, mon, net):
     comp = net.compartment_id
-    alarm = mon.create_alarm(_alarm_details(comp, query='Temp[1m]{room = "lab"}.groupBy(room).absent(5m)')).data
+    alarm = mon.create_alarm(_alarm_details(comp, query='Temp[1m]{room = "lab"}.groupBy(room).absent(5m)',
+                                            destinations=ops_alerts(emulator))).data
     _post_temp(mon, comp, 20.0, time.time() - 30)
     assert _status(mon, comp, alarm.id).status == "OK"  # data in the last minute: absent() is 0
     now = time.time()

@@ -461,6 +461,89 @@ def test_write_and_listing_pars(emulator, osc, ns, bucket):
     assert osc.get_object(ns, bucket.name, "upload.bin").data.content == b"\x00\x01"
 
 
+# ---------------------------------------------------------------- public buckets
+
+def _unsigned(emulator, method: str, ns: str, bucket: str, name: str | None = None, region: str | None = None,
+              **kw):
+    prefix = f"/{region}" if region else ""
+    path = f"/object_storage/n/{ns}/b/{bucket}/o" + (f"/{name}" if name is not None else "")
+    return requests.request(method, emulator.base_url + prefix + path, **kw)
+
+
+def test_public_buckets_serve_reads_without_a_signature(emulator, osc, ns, oci_config):
+    tenancy = oci_config["tenancy"]
+    for name, access in (("pub-read", "ObjectRead"), ("pub-nolist", "ObjectReadWithoutList"),
+                         ("private", "NoPublicAccess")):
+        b = osc.create_bucket(ns, OM.CreateBucketDetails(name=name, compartment_id=tenancy,
+                                                         public_access_type=access)).data
+        assert b.public_access_type == access
+        osc.put_object(ns, name, "site/index.html", b"<h1>hello</h1>", content_type="text/html")
+
+    r = _unsigned(emulator, "GET", ns, "pub-read", "site/index.html")
+    assert r.status_code == 200 and r.content == b"<h1>hello</h1>", r.text
+    assert r.headers["content-type"] == "text/html" and r.headers["etag"]
+    r = _unsigned(emulator, "GET", ns, "pub-read", "site/index.html", headers={"range": "bytes=4-8"})
+    assert r.status_code == 206 and r.content == b"hello"
+    r = _unsigned(emulator, "HEAD", ns, "pub-read", "site/index.html")
+    assert r.status_code == 200 and r.headers["content-length"] == "14"
+    listing = _unsigned(emulator, "GET", ns, "pub-read", params={"prefix": "site/"})
+    assert listing.status_code == 200 and [o["name"] for o in listing.json()["objects"]] == ["site/index.html"]
+    missing = _unsigned(emulator, "GET", ns, "pub-read", "nope.txt")
+    assert (missing.status_code, missing.json()["code"]) == (404, "ObjectNotFound")
+
+    # without list: objects yes, the listing no
+    assert _unsigned(emulator, "GET", ns, "pub-nolist", "site/index.html").content == b"<h1>hello</h1>"
+    assert _unsigned(emulator, "HEAD", ns, "pub-nolist", "site/index.html").status_code == 200
+    r = _unsigned(emulator, "GET", ns, "pub-nolist")
+    assert (r.status_code, r.json()["code"]) == (401, "NotAuthenticated")
+
+    # private buckets, unknown buckets and namespaces, and every write stay signed
+    for args in (("GET", ns, "private", "site/index.html"), ("HEAD", ns, "private", "site/index.html"),
+                 ("GET", ns, "private"), ("GET", ns, "no-such-bucket", "x"), ("GET", "wrongns", "pub-read", "x"),
+                 ("PUT", ns, "pub-read", "new.txt"), ("DELETE", ns, "pub-read", "site/index.html"),
+                 ("GET", ns, "pub-read", None, "us-phoenix-1")):
+        r = _unsigned(emulator, *args)
+        assert r.status_code == 401, (args, r.status_code, r.text)
+        if args[0] != "HEAD":
+            assert r.json()["code"] == "NotAuthenticated"
+    assert osc.get_object(ns, "pub-read", "site/index.html").status == 200  # still there
+    with pytest.raises(oci.exceptions.ServiceError) as e:
+        osc.get_object(ns, "pub-read", "new.txt")
+    assert err(e) == (404, "ObjectNotFound")
+
+    # a signature, when given, is still checked
+    r = _unsigned(emulator, "GET", ns, "pub-read", "site/index.html", headers={"authorization": "Signature x"})
+    assert r.status_code == 401
+
+
+def test_making_a_bucket_private_again_takes_effect_at_once(emulator, osc, ns, oci_config, raw):
+    osc.create_bucket(ns, OM.CreateBucketDetails(name="flip", compartment_id=oci_config["tenancy"],
+                                                 public_access_type="ObjectRead"))
+    osc.put_object(ns, "flip", "a.txt", b"a")
+    assert _unsigned(emulator, "GET", ns, "flip", "a.txt").status_code == 200
+    osc.update_bucket(ns, "flip", OM.UpdateBucketDetails(public_access_type="NoPublicAccess"))
+    assert _unsigned(emulator, "GET", ns, "flip", "a.txt").status_code == 401
+    assert _unsigned(emulator, "GET", ns, "flip").status_code == 401
+    osc.update_bucket(ns, "flip", OM.UpdateBucketDetails(public_access_type="ObjectReadWithoutList"))
+    assert _unsigned(emulator, "GET", ns, "flip", "a.txt").content == b"a"
+    assert _unsigned(emulator, "GET", ns, "flip").status_code == 401
+    # a renamed public bucket is public under its new name only
+    osc.update_bucket(ns, "flip", OM.UpdateBucketDetails(name="flipped"))
+    assert _unsigned(emulator, "GET", ns, "flipped", "a.txt").content == b"a"
+    assert _unsigned(emulator, "GET", ns, "flip", "a.txt").status_code == 401
+    # an access type OCI does not have is a 400, never a 5xx
+    r = raw.post(emulator.endpoint("object_storage") + f"/n/{ns}/b/flipped",
+                json={"publicAccessType": "EveryoneWrite"})
+    assert r.status_code == 400 and r.json()["code"] in ("InvalidParameter", "InvalidParameterValue"), r.text
+
+
+def test_demo_public_bucket_serves_its_site(emulator, ns):
+    r = _unsigned(emulator, "GET", ns, "app-assets", "index.html")
+    assert r.status_code == 200 and b"Welcome to ACME" in r.content
+    assert _unsigned(emulator, "GET", ns, "app-assets").status_code == 401  # ObjectReadWithoutList
+    assert _unsigned(emulator, "GET", ns, "db-backups", "README.txt").status_code == 401
+
+
 # ---------------------------------------------------------------- replication
 
 def test_replication_copies_new_objects_to_the_other_region(emulator, osc, ns, bucket, oci_config):

@@ -468,7 +468,9 @@ def _tour_monitoring(emulator, c: Clients) -> None:
         mon.summarize_metrics_data(t, MM.SummarizeMetricsDataDetails(
             namespace="oci_computeagent", query=f"{m}[5m].groupBy(resourceId).max()"), compartment_id_in_subtree=True)
 
-    topic = "ocid1.onstopic.oc1.iad.aaaaaaaatour"
+    ons = oci.ons.NotificationControlPlaneClient(c.config, service_endpoint=emulator.endpoint("ons"),
+                                                 signer=c.compute.base_client.signer, **NO_RETRY)
+    topic = ons.list_topics(t, name="ops-alerts").data[0].topic_id  # destinations must be topics that exist
     alarm = mon.create_alarm(MM.CreateAlarmDetails(
         display_name="tour-alarm", compartment_id=comp, metric_compartment_id=comp, namespace="tour_app",
         resource_group="tour-rg", query="Requests[1m].max() > 100", severity="WARNING", destinations=[topic],
@@ -505,6 +507,24 @@ def _tour_monitoring(emulator, c: Clients) -> None:
     mon.list_alarms_status(t, compartment_id_in_subtree=True)
 
 
+def _tour_notifications(emulator, c: Clients) -> None:
+    from oci.ons import models as NM
+
+    ons = oci.ons.NotificationControlPlaneClient(c.config, service_endpoint=emulator.endpoint("ons"),
+                                                 signer=c.compute.base_client.signer, **NO_RETRY)
+    t = c.tenancy
+    comp = next(x for x in c.identity.list_compartments(t).data if x.name == "tour").id
+    topic = ons.create_topic(NM.CreateTopicDetails(name="tour-topic", compartment_id=t, description="tour",
+                                                   **TAGS)).data
+    assert oci.wait_until(ons, ons.get_topic(topic.topic_id), "lifecycle_state", "ACTIVE", **WAIT).data.etag
+    assert "tour-topic" in {x.name for x in ons.list_topics(t).data}
+    assert ons.update_topic(topic.topic_id, NM.TopicAttributesDetails(description="toured")).data.description == \
+        "toured"
+    ons.change_topic_compartment(topic.topic_id, NM.ChangeCompartmentDetails(compartment_id=comp))
+    assert [x.name for x in ons.list_topics(comp).data] == ["tour-topic"]
+    ons.delete_topic(topic.topic_id)
+
+
 def _tour_search(emulator, c: Clients) -> None:
     cfg = emulator.client_config()
     sc = oci.resource_search.ResourceSearchClient(cfg, service_endpoint=emulator.endpoint("resource_search"),
@@ -526,6 +546,7 @@ def test_tour_calls_every_handler(emulator, clients):
     _tour_object_storage(emulator, clients)
     _tour_block_volume(emulator, clients)
     _tour_file_storage(emulator, clients)
+    _tour_notifications(emulator, clients)
     _tour_monitoring(emulator, clients)
     _tour_search(emulator, clients)
 

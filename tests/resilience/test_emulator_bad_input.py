@@ -1,5 +1,6 @@
 """Bad input to the emulator, property-based and hand-picked: always a 4xx in OCI's error shape,
-never a 5xx, and nothing changes. Every single-field mutation of a valid signed request is refused."""
+never a 5xx, and nothing changes (a digest of every document, etags included, is compared). Every
+single-field mutation of a valid signed GET, POST, PUT and DELETE is refused."""
 
 from __future__ import annotations
 
@@ -83,8 +84,21 @@ def raw(emu):
     return Raw(emu)
 
 
-def state_size(emu) -> int:
-    return sum(len(v) for k, v in emu.store._docs.items() if not k.startswith("_"))  # noqa: SLF001
+def state_digest(emu) -> str:
+    """A digest of every resource document (etags included: any write changes it), after the
+    lifecycle changes already due are applied (with instant transitions they are due at once)."""
+    store = emu.store
+    with store.transaction():
+        for _ in range(100):
+            if not emu.core.advance():
+                break
+    h = hashlib.sha256()
+    with store.lock:
+        for kind in sorted(k for k in store._docs if not k.startswith("_")):  # noqa: SLF001
+            for ident, doc in sorted(store._docs[kind].items()):  # noqa: SLF001
+                h.update(f"{kind}\0{ident}\0".encode())
+                h.update(json.dumps(doc, sort_keys=True, default=str).encode())
+    return h.hexdigest()
 
 
 def assert_oci_4xx(status: int, body: bytes) -> dict:
@@ -94,10 +108,20 @@ def assert_oci_4xx(status: int, body: bytes) -> dict:
     return doc
 
 
+# numbers JSON cannot hold (NaN, ±Infinity: json.dumps writes them anyway) and ones out of range
+numbers = st.one_of(st.integers(), st.integers(min_value=2**62, max_value=2**200), st.floats(),
+                    st.sampled_from([float("nan"), float("inf"), float("-inf"), 1e308, -0.0, 2**63, -2**63 - 1]))
+scalars = st.one_of(st.none(), st.booleans(), numbers, st.text(max_size=20), st.text(min_size=300, max_size=5000))
 json_values = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20)),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
     max_leaves=12)
+
+
+def nested(depth: int, kind: str, leaf: str = "1") -> str:
+    """JSON text `depth` arrays or objects deep."""
+    if kind == "list":
+        return "[" * depth + leaf + "]" * depth
+    return '{"a":' * depth + leaf + "}" * depth
 
 
 # ---------------------------------------------------------------- bodies
@@ -105,21 +129,21 @@ json_values = st.recursive(
 @SETTINGS
 @given(st.dictionaries(st.text(max_size=15), json_values, max_size=6))
 def test_random_json_bodies_for_creates(emu, raw, body):
-    before = state_size(emu)
+    before = state_digest(emu)
     for path in ("/core/20160918/vcns", "/identity/20160918/compartments", "/core/20160918/instances"):
         status, data = raw.signed("POST", path, json.dumps(body).encode())
         assert_oci_4xx(status, data)
-    assert state_size(emu) == before
+    assert state_digest(emu) == before
 
 
 @SETTINGS
 @given(st.binary(min_size=1, max_size=200))
 def test_random_bytes_are_not_json(emu, raw, blob):
-    before = state_size(emu)
+    before = state_digest(emu)
     status, data = raw.signed("POST", "/core/20160918/vcns", blob)
     doc = assert_oci_4xx(status, data)
     assert status == 400
-    assert state_size(emu) == before
+    assert state_digest(emu) == before
     _ = doc
 
 
@@ -136,15 +160,15 @@ FIELD_VALUES = {"compartmentId": st.one_of(st.integers(), st.booleans(), st.list
 def test_wrong_types_name_the_field(emu, raw, field, data):
     body = {"compartmentId": raw.tenancy, "cidrBlock": "10.99.0.0/16", "displayName": "typed"}
     body[field] = data.draw(FIELD_VALUES[field])
-    before = state_size(emu)
+    before = state_digest(emu)
     status, resp = raw.signed("POST", "/core/20160918/vcns", json.dumps(body).encode())
     doc = assert_oci_4xx(status, resp)
     assert status == 400 and field in doc["message"], doc
-    assert state_size(emu) == before
+    assert state_digest(emu) == before
 
 
 def test_missing_and_unknown_fields(emu, raw):
-    before = state_size(emu)
+    before = state_digest(emu)
     status, resp = raw.signed("POST", "/core/20160918/vcns", json.dumps({"cidrBlock": "10.9.0.0/16"}).encode())
     doc = assert_oci_4xx(status, resp)
     assert doc["code"] == "MissingParameter" and "compartmentId" in doc["message"]
@@ -152,11 +176,11 @@ def test_missing_and_unknown_fields(emu, raw):
         {"compartmentId": raw.tenancy, "cidrBlock": "10.9.0.0/16", "colour": "blue"}).encode())
     doc = assert_oci_4xx(status, resp)
     assert "colour" in doc["message"]
-    assert state_size(emu) == before
+    assert state_digest(emu) == before
 
 
 def test_huge_bodies_and_headers(emu, raw):
-    before = state_size(emu)
+    before = state_digest(emu)
     big = b'{"compartmentId": "' + b"x" * (11 * 1024 * 1024) + b'"}'
     status, resp = raw.signed("POST", "/core/20160918/vcns", big)
     assert_oci_4xx(status, resp)
@@ -168,7 +192,7 @@ def test_huge_bodies_and_headers(emu, raw):
     many.update({f"x-h{i}": "v" for i in range(150)})
     status, resp = raw.send("GET", "/core/20160918/vcns?compartmentId=" + raw.tenancy, None, many)
     assert_oci_4xx(status, resp)
-    assert state_size(emu) == before
+    assert state_digest(emu) == before
 
 
 # ---------------------------------------------------------------- identifiers, paths, pages
@@ -177,14 +201,14 @@ def test_huge_bodies_and_headers(emu, raw):
 @given(st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126, blacklist_characters="/?#%"),
                min_size=1, max_size=80))
 def test_bad_ocids_in_paths(emu, raw, ident):
-    before = state_size(emu)
+    before = state_digest(emu)
     for path in (f"/core/20160918/vcns/{ident}", f"/core/20160918/instances/{ident}",
                  f"/identity/20160918/compartments/{ident}"):
         status, resp = raw.signed("GET", path)
         assert_oci_4xx(status, resp)
         status, resp = raw.signed("DELETE", path)
         assert_oci_4xx(status, resp)
-    assert state_size(emu) == before
+    assert state_digest(emu) == before
 
 
 @pytest.mark.parametrize("path", ["/core/20160918/../../identity/20160918/compartments",
@@ -208,28 +232,32 @@ def test_bad_page_tokens(emu, raw, token):
 
 # ---------------------------------------------------------------- signatures
 
-def _mutations(raw):
-    """(label, method, path, headers, body) for every single-field mutation of one valid signed POST."""
-    path = "/identity/20160918/compartments"
-    body = json.dumps({"compartmentId": raw.tenancy, "name": "tampered", "description": "t"}).encode()
-    good = raw.sign("POST", path, body)
+def _mutations(raw, method: str, path: str, body: bytes | None = None):
+    """(label, method, path, headers, body) for every single-field mutation of one valid signed request."""
+    good = raw.sign(method, path, body)
     out = []
+
     def changed(v: str) -> str:
         if v.isdigit():
             return str(int(v) - 1)  # a longer length would only make the server wait for more bytes
         return ("y" if v[0] != "y" else "z") + v[1:]
 
-    for h in ("date", "host", "content-type", "content-length", "x-content-sha256"):
+    signed = [h for h in ("date", "host", "content-type", "content-length", "x-content-sha256") if h in good]
+    for h in signed:
         hs = dict(good)
         hs[h] = changed(hs[h]) if h != "date" else email.utils.formatdate(0, usegmt=True)
-        out.append((f"header {h}", "POST", path, hs, body))
+        out.append((f"header {h}", method, path, hs, body))
         hs = dict(good)
         del hs[h]
-        out.append((f"missing {h}", "POST", path, hs, body))
-    out.append(("method", "PUT", path, good, body))
-    out.append(("path", "POST", path + "x", good, body))
-    out.append(("query", "POST", path + "?limit=1", good, body))
-    out.append(("body byte", "POST", path, good, body[:-2] + b"X}"))
+        out.append((f"missing {h}", method, path, hs, body))
+    # a date two seconds later: still fresh, but not the signed one
+    later = email.utils.formatdate(email.utils.parsedate_to_datetime(good["date"]).timestamp() + 2, usegmt=True)
+    out.append(("date +2 s", method, path, dict(good, date=later), body))
+    out.append(("method", {"GET": "DELETE", "DELETE": "GET", "POST": "PUT", "PUT": "POST"}[method], path, good, body))
+    out.append(("path", method, path + "x", good, body))
+    out.append(("query", method, path + ("&" if "?" in path else "?") + "limit=1", good, body))
+    if body:
+        out.append(("body byte", method, path, good, body[:-2] + b"X}"))
     params = dict(re.findall(r'(\w+)="([^"]*)"', good["authorization"]))
     for p in ("keyId", "algorithm", "headers", "signature", "version"):
         for variant in ("", ("x" if params[p][0] != "x" else "y") + params[p][1:], params[p] + "A"):
@@ -237,16 +265,15 @@ def _mutations(raw):
                 continue
             q = dict(params, **{p: variant})
             hs = dict(good, authorization="Signature " + ",".join(f'{k}="{v}"' for k, v in q.items()))
-            out.append((f"auth {p}={variant[:12]!r}", "POST", path, hs, body))
-    out.append(("no authorization", "POST", path, {k: v for k, v in good.items() if k != "authorization"}, body))
-    out.append(("scheme", "POST", path, dict(good, authorization=good["authorization"].replace("Signature", "Basic")),
+            out.append((f"auth {p}={variant[:12]!r}", method, path, hs, body))
+    out.append(("no authorization", method, path, {k: v for k, v in good.items() if k != "authorization"}, body))
+    out.append(("scheme", method, path, dict(good, authorization=good["authorization"].replace("Signature", "Basic")),
                 body))
     return out
 
 
-def test_every_single_field_mutation_of_a_signed_request_is_refused(emu, raw):
-    before = state_size(emu)
-    mutations = _mutations(raw)
+def _all_refused(emu, raw, mutations) -> None:
+    before = state_digest(emu)
     accepted = []
     for label, method, path, headers, body in mutations:
         status, resp = raw.send(method, path, body, headers)
@@ -258,12 +285,34 @@ def test_every_single_field_mutation_of_a_signed_request_is_refused(emu, raw):
             assert status in (400, 401), (label, status, doc)
     print(f"\nsignature mutations tried: {len(mutations)}, accepted: {accepted}")
     assert not accepted, accepted
-    assert state_size(emu) == before
-    # and the unmutated request still works
+    assert state_digest(emu) == before
+
+
+def test_every_single_field_mutation_of_a_signed_post_is_refused(emu, raw):
     path = "/identity/20160918/compartments"
+    body = json.dumps({"compartmentId": raw.tenancy, "name": "tampered", "description": "t"}).encode()
+    _all_refused(emu, raw, _mutations(raw, "POST", path, body))
+    # and the unmutated request still works
     body = json.dumps({"compartmentId": raw.tenancy, "name": "untampered", "description": "t"}).encode()
     status, _ = raw.signed("POST", path, body)
     assert status == 200
+
+
+def test_every_single_field_mutation_of_a_signed_get_put_and_delete_is_refused(emu, raw):
+    status, resp = raw.signed("POST", "/core/20160918/vcns", json.dumps(
+        {"compartmentId": raw.tenancy, "cidrBlock": "10.251.0.0/16", "displayName": "mutations"}).encode())
+    assert status == 200, resp
+    vcn = json.loads(resp)["id"]
+    path = f"/core/20160918/vcns/{vcn}"
+    _all_refused(emu, raw, _mutations(raw, "GET", path))
+    put = json.dumps({"displayName": "tampered"}).encode()
+    _all_refused(emu, raw, _mutations(raw, "PUT", path, put))
+    _all_refused(emu, raw, _mutations(raw, "DELETE", path))
+    # the unmutated requests still work
+    assert raw.signed("GET", path)[0] == 200
+    status, resp = raw.signed("PUT", path, put)
+    assert status == 200 and json.loads(resp)["displayName"] == "tampered"
+    assert raw.signed("DELETE", path)[0] == 204
 
 
 def test_loopback_only(emu):
@@ -299,3 +348,321 @@ def test_object_names_are_names_not_paths(emu, name, tmp_path):
     assert list(tmp_path.parent.parent.glob("ociconsole-escape*")) == outside
     assert not __import__("pathlib").Path("/tmp/ociconsole-escape").exists()
     osc.delete_object(ns, bucket, name)
+
+
+# ---------------------------------------------------------------- JSON the parser must refuse
+
+@pytest.fixture(scope="module")
+def flex(emu):
+    """A RUNNING flexible-shape instance of the seed, and the pieces of a valid launch like it."""
+    inst = next(d for d in emu.store.list("instance")
+                if d["shape"].endswith(".Flex") and d["lifecycleState"] == "RUNNING")
+    subnet = next(v["subnetId"] for v in emu.store.list("vnic") if v.get("subnetId"))
+    launch = {"compartmentId": inst["compartmentId"], "availabilityDomain": inst["availabilityDomain"],
+              "shape": inst["shape"], "sourceDetails": {"sourceType": "image", "imageId": inst["imageId"]},
+              "createVnicDetails": {"subnetId": subnet}, "displayName": "numbers"}
+    return inst, launch
+
+
+@SETTINGS
+@given(st.integers(90, 20_000), st.sampled_from(["list", "dict"]), st.sampled_from(["top", "freeformTags", "value"]))
+def test_deeply_nested_bodies(emu, raw, depth, kind, where):
+    inner = nested(depth, kind)
+    text = {"top": inner, "freeformTags": f'{{"compartmentId": "{raw.tenancy}", "freeformTags": {{"k": {inner}}}}}',
+            "value": f'{{"compartmentId": "{raw.tenancy}", "cidrBlock": {inner}}}'}[where]
+    before = state_digest(emu)
+    status, data = raw.signed("POST", "/core/20160918/vcns", text.encode())
+    assert_oci_4xx(status, data)
+    assert state_digest(emu) == before
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000, "{\"a\":" * 50_000, "[" * 101 + "]" * 101])
+def test_nesting_beyond_the_limit_is_malformed_json(emu, raw, text):
+    status, data = raw.signed("POST", "/core/20160918/vcns", text.encode())
+    doc = assert_oci_4xx(status, data)
+    assert status == 400 and doc["code"] == "InvalidParameter" and "nested" in doc["message"], doc
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "1e400", "123456789012345678901234567890"])
+@pytest.mark.parametrize("op", ["launch", "update"])
+def test_numbers_json_cannot_hold_are_refused(emu, raw, flex, value, op):
+    inst, launch = flex
+    if op == "launch":
+        body = json.dumps(dict(launch, shapeConfig={"ocpus": 1})).replace('"ocpus": 1', f'"ocpus": {value}')
+        method, path = "POST", "/core/20160918/instances"
+    else:
+        body = f'{{"shapeConfig": {{"ocpus": {value}}}}}'
+        method, path = "PUT", f"/core/20160918/instances/{inst['id']}"
+    before = state_digest(emu)
+    status, data = raw.signed(method, path, body.encode())
+    doc = assert_oci_4xx(status, data)
+    assert status == 400 and "not valid JSON" in doc["message"], doc
+    assert state_digest(emu) == before
+
+
+@SETTINGS
+@given(numbers)
+def test_any_number_for_ocpus_is_an_answer_not_a_crash(emu, raw, flex, x):
+    inst, _launch = flex
+    before = state_digest(emu)
+    status, data = raw.signed("PUT", f"/core/20160918/instances/{inst['id']}",
+                              json.dumps({"shapeConfig": {"ocpus": x}}).encode())
+    if status >= 300:
+        assert_oci_4xx(status, data)
+        assert state_digest(emu) == before
+
+
+# ---------------------------------------------------------------- MQL
+
+@pytest.mark.parametrize("query", ["(" * 3000 + "CpuUtilization[1m].mean()" + ")" * 3000,
+                                   " && ".join(["CpuUtilization[1m].mean()"] * 5000)])
+def test_mql_nesting_and_length_are_bounded(emu, raw, query):
+    before = state_digest(emu)
+    status, data = raw.signed("POST", f"/monitoring/20180401/metrics/actions/summarizeMetricsData"
+                                      f"?compartmentId={raw.tenancy}",
+                              json.dumps({"namespace": "oci_computeagent", "query": query}).encode())
+    doc = assert_oci_4xx(status, data)
+    assert status == 400 and "column" in doc["message"], doc
+    alarm = {"compartmentId": raw.tenancy, "metricCompartmentId": raw.tenancy, "displayName": "deep",
+             "namespace": "oci_computeagent", "query": query, "severity": "CRITICAL", "isEnabled": True,
+             "destinations": []}
+    status, data = raw.signed("POST", "/monitoring/20180401/alarms", json.dumps(alarm).encode())
+    assert_oci_4xx(status, data)
+    assert state_digest(emu) == before
+
+
+# ---------------------------------------------------------------- SummarizeMetricsData time ranges
+
+def _summarize(raw, start: str | None, end: str | None, query="CpuUtilization[1m].grouping().mean()",
+               resolution=None):
+    body = {"namespace": "oci_computeagent", "query": query}
+    if start:
+        body["startTime"] = start
+    if end:
+        body["endTime"] = end
+    if resolution:
+        body["resolution"] = resolution
+    return raw.signed("POST", f"/monitoring/20180401/metrics/actions/summarizeMetricsData"
+                              f"?compartmentId={raw.tenancy}&compartmentIdInSubtree=true", json.dumps(body).encode())
+
+
+@pytest.mark.parametrize("start,end", [("-3h", "+365d"), ("-7d", "2200-01-01T00:00:00Z"),
+                                       ("0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z"), ("+1d", "+2d")])
+def test_summarize_with_a_far_end_time_is_cheap(emu, raw, monkeypatch, start, end):
+    import datetime as dt
+
+    from ociconsole.emulator import mql
+    now = dt.datetime.now(dt.UTC)
+
+    def when(v):
+        if not v.startswith(("+", "-")):
+            return v
+        delta = dt.timedelta(days=int(v[:-1])) if v.endswith("d") else dt.timedelta(hours=int(v[:-1]))
+        return (now + delta).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    grids = []
+    real = mql.evaluate
+    monkeypatch.setattr(mql, "evaluate", lambda node, src, times, *a, **kw: (grids.append(len(times)),
+                                                                          real(node, src, times, *a, **kw))[1])
+    status, data = _summarize(raw, when(start), when(end), resolution="1m")
+    assert status == 200, data[:300]
+    # the time grid is clamped to the 1m retention (7 days) and to now (+10 min for posted points)
+    assert all(n <= 7 * 1440 + 12 for n in grids), grids
+    stamps = [p["timestamp"] for s in json.loads(data) for p in s["aggregatedDatapoints"]]
+    horizon = (now + dt.timedelta(minutes=12)).strftime("%Y-%m-%dT%H:%M:%S")
+    assert all(t[:19] <= horizon for t in stamps)
+
+
+def test_summarize_time_grid_is_bounded_before_it_is_allocated():
+    from ociconsole.emulator import mql
+    with pytest.raises(mql.MqlLimit):
+        mql.grid(0, 1e18, 60, max_points=100_000)  # 1.7e16 timestamps: refused, not allocated
+    assert mql.grid(0, 600, 60, max_points=10).size == 10
+
+
+def test_summarize_evaluates_without_the_state_lock(emu, raw, monkeypatch):
+    import threading
+
+    from ociconsole.emulator import mql
+    real = mql.evaluate
+    free = []
+
+    def spy(*a, **kw):
+        got = []
+
+        def probe():
+            ok = emu.store.lock.acquire(timeout=1)
+            if ok:
+                emu.store.lock.release()
+            got.append(ok)
+
+        t = threading.Thread(target=probe)
+        t.start()
+        t.join()
+        free.append(got[0])
+        return real(*a, **kw)
+
+    monkeypatch.setattr(mql, "evaluate", spy)
+    status, data = _summarize(raw, None, None)
+    assert status == 200, data[:300]
+    assert free == [True]  # another request could take the lock while this one computed
+
+
+# ---------------------------------------------------------------- the admin API
+
+@pytest.mark.parametrize("path,method,body", [
+    ("faults", "PUT", {"mix": None}), ("faults", "PUT", {"mix": "x"}), ("faults", "PUT", {"mix": {"503": "x"}}),
+    ("faults", "PUT", {"seed": "x"}), ("faults", "PUT", {"seed": 1.5}), ("faults", "PUT", {"rate": "0.5"}),
+    ("faults", "PUT", {"rate": True}), ("faults", "PUT", {"latency_ms": "5"}),
+    ("faults", "PUT", {"latency_ms": 1e12}), ("faults", "PUT", {"services": "core"}),
+    ("faults", "PUT", {"operations": [1]}), ("faults", "PUT", [1]),
+    ("settings", "PUT", {"transitionDelay": True}), ("settings", "PUT", {"transitionDelay": "1"}),
+    ("settings", "PUT", {"transitionDelay": 1e12}), ("settings", "PUT", {"bogus": 1}),
+    ("reset", "POST", {"seed": "x"}), ("reset", "POST", {"seed": 5}), ("reset", "POST", {"wipe": True}),
+    ("session-tokens", "POST", {"publicKey": 5}), ("session-tokens", "POST", {"publicKey": "k", "ttl": "x"}),
+    ("session-tokens", "POST", {"publicKey": "k", "ttl": -1}),
+])
+def test_admin_fields_are_validated(emu, raw, path, method, body):
+    faults = dict(emu.core.faults.as_dict())
+    delay = emu.core.transition_delay
+    before = state_digest(emu)
+    status, data = raw.signed(method, f"/_emulator/{path}", json.dumps(body).encode())
+    doc = assert_oci_4xx(status, data)
+    assert status == 400 and doc["code"] == "InvalidParameter", doc
+    assert emu.core.faults.as_dict() == faults and emu.core.transition_delay == delay
+    assert state_digest(emu) == before  # a refused reset drops nothing
+
+
+# ---------------------------------------------------------------- HTTP methods
+
+@pytest.mark.parametrize("method", ["OPTIONS", "TRACE", "FOO", "CONNECT", "PROPFIND"])
+def test_other_http_methods_are_405_in_oci_shape(emu, raw, method):
+    for path in ("/core/20160918/vcns", "/nowhere", "*" if method == "OPTIONS" else "/"):
+        c = http.client.HTTPConnection(raw.host, raw.port, timeout=10)
+        try:
+            c.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+            c.putheader("host", f"{raw.host}:{raw.port}")
+            c.endheaders()
+            r = c.getresponse()
+            doc = assert_oci_4xx(r.status, r.read())
+            assert r.status == 405 and doc["code"] == "MethodNotAllowed", (path, doc)
+            assert r.getheader("content-type") == "application/json" and r.getheader("allow")
+            if path == "/core/20160918/vcns":
+                assert r.getheader("allow") == "GET, HEAD, POST"
+        finally:
+            c.close()
+
+
+def test_a_known_method_on_the_wrong_path_names_the_allowed_ones(emu, raw):
+    status, data = raw.signed("DELETE", "/core/20160918/vcns")
+    assert status == 405 and assert_oci_4xx(status, data)["code"] == "MethodNotAllowed"
+    c = http.client.HTTPConnection(raw.host, raw.port, timeout=10)
+    c.request("PATCH", "/core/20160918/vcns")
+    r = c.getresponse()
+    assert r.status == 405 and r.getheader("allow") == "GET, HEAD, POST"
+    r.read()
+    c.close()
+
+
+# ---------------------------------------------------------------- loopback
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.10", "example.com", "", None, "127.0.0.1 "])
+def test_only_loopback_hosts(emu, host):
+    with pytest.raises(ValueError, match="loopback"):
+        HttpServer(emu.core, host=host)
+
+
+def test_ipv6_loopback(emu):
+    import socket
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError as e:
+        pytest.skip(f"no IPv6 loopback on this machine: {e}")
+    srv = HttpServer(emu.core, host="::1")
+    srv.start()
+    try:
+        assert srv.base_url.startswith("http://[::1]:")
+        assert srv.httpd.socket.family == socket.AF_INET6
+        c = http.client.HTTPConnection("::1", srv.port, timeout=10)
+        c.request("GET", "/core/20160918/vcns")
+        r = c.getresponse()
+        assert_oci_4xx(r.status, r.read())
+        c.close()
+    finally:
+        srv.stop()
+
+
+# ---------------------------------------------------------------- oversized bodies
+
+@pytest.fixture
+def small_drain(monkeypatch):
+    """Bodies over 1 MB are answered before they are read (as over 64 MB are, without the patch)."""
+    from ociconsole.emulator import server
+    monkeypatch.setattr(server, "MAX_DRAIN", 1024 * 1024)
+
+
+def test_an_oversized_body_answers_413_the_client_can_read(emu, raw, small_drain):
+    from oci._vendor import requests
+    before = state_digest(emu)
+    body = b'{"compartmentId": "' + b"x" * (12 * 1024 * 1024) + b'"}'
+    url = emu.base_url + "/core/20160918/vcns"
+    r = requests.post(url, data=body, headers={"content-type": "application/json"}, timeout=30)
+    assert r.status_code == 413 and r.json()["code"] == "RequestEntityTooLarge", r.text[:200]
+    assert r.headers.get("connection") == "close"
+    status, data = raw.send("POST", "/core/20160918/vcns", body, {"content-type": "application/json",
+                                                                   "content-length": str(len(body))})
+    assert status == 413 and assert_oci_4xx(status, data)["code"] == "RequestEntityTooLarge"
+    assert state_digest(emu) == before
+
+
+def test_a_refused_upload_answers_what_the_client_can_read(emu, raw):
+    from oci._vendor import requests
+    before = state_digest(emu)
+    url = emu.base_url + "/object_storage/n/nosuchnamespace/b/nosuchbucket/o/big"
+    r = requests.put(url, data=b"x" * (40 * 1024 * 1024), timeout=60)  # unsigned: refused before reading
+    assert 400 <= r.status_code < 500 and r.json()["code"], r.text[:200]
+    assert state_digest(emu) == before
+
+
+# ---------------------------------------------------------------- tags and CIDR blocks
+
+@pytest.mark.parametrize("tags", [{f"k{i}": "v" for i in range(11)}, {f"k{i}": "v" for i in range(10_000)},
+                                  {"a.b": "v"}, {"a b": "v"}, {"k": "v" * 257}, {"k" * 101: "v"}])
+def test_freeform_tags_within_oci_limits(emu, raw, tags):
+    before = state_digest(emu)
+    status, data = raw.signed("POST", "/core/20160918/vcns", json.dumps(
+        {"compartmentId": raw.tenancy, "cidrBlock": "10.252.0.0/16", "freeformTags": tags}).encode())
+    doc = assert_oci_4xx(status, data)
+    assert status == 400 and "freeformTags" in doc["message"], doc
+    assert state_digest(emu) == before
+
+
+def test_defined_tags_within_oci_limits(emu, raw):
+    before = state_digest(emu)
+    status, data = raw.signed("POST", "/core/20160918/vcns", json.dumps(
+        {"compartmentId": raw.tenancy, "cidrBlock": "10.252.0.0/16",
+         "definedTags": {"Operations": {f"k{i}": "v" for i in range(65)}}}).encode())
+    doc = assert_oci_4xx(status, data)
+    assert status == 400 and "at most 64 defined tags" in doc["message"], doc
+    assert state_digest(emu) == before
+
+
+@pytest.mark.parametrize("cidr", ["224.0.0.0/16", "239.255.0.0/16", "240.0.0.0/16", "127.0.0.0/16", "0.0.0.0/16",
+                                  "169.254.0.0/16"])
+def test_reserved_ranges_are_not_vcn_cidrs(emu, raw, cidr):
+    before = state_digest(emu)
+    status, data = raw.signed("POST", "/core/20160918/vcns", json.dumps(
+        {"compartmentId": raw.tenancy, "cidrBlock": cidr}).encode())
+    doc = assert_oci_4xx(status, data)
+    assert status == 400 and "reserved" in doc["message"], doc
+    assert state_digest(emu) == before
+
+
+@pytest.mark.parametrize("cond", ["(" * 3000 + "displayName = 'a'" + ")" * 3000,
+                                  " && ".join(["displayName = 'a'"] * 5000)])
+def test_search_query_nesting_and_length_are_bounded(emu, raw, cond):
+    body = {"type": "Structured", "query": f"query instance resources where {cond}"}
+    status, data = raw.signed("POST", "/resource_search/20180409/resources", json.dumps(body).encode())
+    doc = assert_oci_4xx(status, data)
+    assert status == 400 and "position" in doc["message"] and len(doc["message"]) < 400, doc

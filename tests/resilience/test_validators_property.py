@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import ipaddress
 
+import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from hypothesis import HealthCheck, assume, given, settings
@@ -102,7 +103,14 @@ networks = st.builds(lambda addr, prefix: ipaddress.IPv4Network((addr, prefix), 
 @given(networks)
 def test_cidr_prefix_bounds(net):
     r = v.cidr(str(net))
-    assert (r is None) == (16 <= net.prefixlen <= 30)
+    reserved = any(net.overlaps(ipaddress.IPv4Network(n)) for n in
+                   ("0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "240.0.0.0/4"))
+    assert (r is None) == (16 <= net.prefixlen <= 30 and not reserved)
+
+
+@pytest.mark.parametrize("text", ["224.0.0.0/16", "127.0.0.0/16", "0.0.0.0/16", "169.254.0.0/16", "240.1.0.0/16"])
+def test_reserved_cidrs_refused(text):
+    assert "reserved" in v.cidr(text)
 
 
 @SETTINGS
@@ -210,7 +218,7 @@ def test_arbitrary_statements_never_raise(text):
 
 # ---------------------------------------------------------------- tags
 
-keys = st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126, blacklist_characters="="), min_size=1,
+keys = st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126, blacklist_characters="=."), min_size=1,
                max_size=30)
 values = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=40).map(str.strip)
 

@@ -24,6 +24,7 @@ LAYOUT: dict[str, tuple[str, ...]] = {
     "object_storage": ("object_storage",),
     "file_storage": ("file_storage",),
     "search": ("resource_search",),
+    "notifications": ("ons",),  # before monitoring: the seeded alarms notify its topics
     "monitoring": ("monitoring",),
 }
 # imported at start: they keep files to reconcile, or serve unsigned root paths (/p/...)

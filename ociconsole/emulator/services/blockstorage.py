@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 from ..protocol import ApiError, conflict, incorrect_state, invalid, new_ocid, not_found, ts
 from ..registry import Context, Service
+from . import workrequests
 from .identity import ad_names
 
 svc = Service("core", name="blockstorage")
@@ -270,9 +271,33 @@ def detach_volume(ctx: Context):
         raise incorrect_state(f"The volume attachment is {att['lifecycleState']}")
     if att["lifecycleState"] != "ATTACHED":
         raise incorrect_state("The volume is still attaching; detach it once it is ATTACHED")
+    # OCI tracks a detachment with a work request (`oci compute volume-attachment detach --wait-for-state`
+    # waits on it): it succeeds once the attachment is DETACHED
+    wr = workrequests.start(ctx, "iaas", "DetachVolume", att["compartmentId"], [
+        {"entityType": "volumeattachment", "actionType": "IN_PROGRESS", "identifier": att["id"],
+         "entityUri": f"/20160918/volumeAttachments/{att['id']}"}])
     ctx.update("volumeattachment", att["id"], {"lifecycleState": "DETACHING"})
     ctx.schedule("volumeattachment", att["id"], {"lifecycleState": "DETACHED"}, steps=1, when_state="DETACHING")
+    ctx.schedule(workrequests.KIND, wr["id"], {}, steps=1, hook="blockstorage.detached",
+                 args={"attachment": att["id"]})
     return None
+
+
+@svc.hook("blockstorage.detached")
+def _detached(core, wr: dict, args: dict) -> None:
+    """Complete a DetachVolume work request once its attachment is DETACHED."""
+    att = core.store.get("volumeattachment", args.get("attachment") or "")
+    if att is not None:
+        att = _settle(core.store, att)
+    if att is not None and att["lifecycleState"] == "DETACHING":  # not yet: look again shortly
+        core.schedule(workrequests.KIND, wr["id"], {}, steps=0.5, hook="blockstorage.detached", args=args)
+        return
+    if att is None or att["lifecycleState"] != "DETACHED":
+        workrequests.finish(core, wr["id"], False, "The volume attachment did not detach", "Conflict")
+        return
+    core.store.update(workrequests.KIND, wr["id"], {
+        "resources": [dict(r, actionType="UPDATED") for r in wr.get("resources", [])]})
+    workrequests.finish(core, wr["id"], True, "Volume detached")
 
 
 @svc.op("get_volume_attachment")

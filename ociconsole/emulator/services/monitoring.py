@@ -8,8 +8,11 @@ path, so it is served here too: point the client at `<url>/monitoring` for both.
   (generated service metrics + posted streams). Returned timestamps are multiples of the
   resolution in [startTime, endTime) (defaults: endTime = now, startTime = 3 h before;
   resolution = the query's interval, as the OCI console documents; it may not exceed the
-  interval). Data at a resolution reaches back 7 days (< 5m), 30 days (< 1h) or 90 days.
-  At most 2,000 streams and 100,000 datapoints per response (else 400).
+  interval). Data at a resolution reaches back 7 days (< 5m), 30 days (< 1h) or 90 days, and
+  no further ahead than now (+10 min for posted points): the range is clamped to that before
+  any timestamp is made, so a far endTime costs nothing. At most 2,000 streams and 100,000
+  datapoints per response (else 400). The query is evaluated after the transaction, without the
+  state lock, over the streams and points read under it (`Result.later`).
 - PostMetricData: OCI's rules (namespace, name, resource group and dimension syntax, reserved
   namespace prefixes oci_/oracle_, timestamps from 2 h in the past to 10 min in the future,
   1-20 dimensions, <= 10 metadata entries, <= 50 streams per call) plus the emulator's limit of
@@ -25,6 +28,7 @@ path, so it is served here too: point the client at `<url>/monitoring` for both.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
@@ -34,8 +38,9 @@ import numpy as np
 
 from .. import metrics, models, mql
 from ..metrics import Gen, Metric, MetricSource, StoreSource, declare
-from ..protocol import ApiError, incorrect_state, invalid, looks_like_ocid, not_found, parse_ts, ts
-from ..registry import Context, Service
+from ..protocol import ApiError, incorrect_state, invalid, looks_like_ocid, not_found, parse_json, parse_ts, ts
+from ..registry import Context, Result, Service
+from . import notifications
 from .identity import subtree
 
 svc = Service("monitoring")
@@ -266,10 +271,53 @@ def summarize_metrics_data(ctx: Context):
         res_text = b["resolution"]
     else:
         res, res_text = shortest, _fmt_dur(shortest)
-    times = mql.grid(max(start, now - _reach(res)), end, res)
-    src = StoreSource(ctx.store, ctx.region, comps, ns, rg, now)
+    # no data is older than the resolution's retention, nor newer than now (posted datapoints: 10 min
+    # ahead at most): the range is clamped to that before any timestamp is made, so that a far
+    # endTime (year 9999) costs nothing
+    lo, hi = max(start, now - _reach(res)), min(end, now + POST_FUTURE + res)
     try:
-        series = mql.evaluate(node, src, times, res, compartment_id=comps[0], max_streams=MAX_STREAMS,
+        times = mql.grid(lo, hi, res, max_points=MAX_DATAPOINTS)
+    except mql.MqlLimit as e:
+        raise invalid(str(e)) from None
+    src = _Snapshot(StoreSource(ctx.store, ctx.region, comps, ns, rg, now), node)
+    # evaluated after the transaction, without the state lock: a 90-day query takes a second or more
+    return Result(later=lambda: _summarize(node, src, times, res, res_text, ns, comps[0]))
+
+
+class _Snapshot:
+    """A DataSource read under the state lock (the streams of the query's metrics and the posted
+    points they may need), evaluated later without it. Documents are replaced, never changed in
+    place, so the references kept here stay as they were read."""
+
+    def __init__(self, src: StoreSource, node: mql.Node):
+        self._streams: dict[str, list[mql.Stream]] = {}
+        docs: dict[tuple[str, str], dict] = {}
+        for metric in {q.metric for q in mql.leaves(node)}:
+            streams = src.streams(metric)
+            for s in streams:
+                if isinstance(s.loader, metrics.PostedLoader):
+                    for h in s.ref.get("buckets", []):
+                        key = (metrics.POINTS_KIND, f"{s.ref['id']}:{h}")
+                        doc = src.store.get(*key)
+                        if doc is not None:
+                            docs[key] = doc
+            self._streams[metric] = streams
+        posted = metrics.PostedLoader(self)
+        for metric, streams in self._streams.items():
+            self._streams[metric] = [dataclasses.replace(s, loader=posted)
+                                     if isinstance(s.loader, metrics.PostedLoader) else s for s in streams]
+        self._docs = docs
+
+    def get(self, kind: str, ident: str) -> dict | None:  # the store's read, for PostedLoader
+        return self._docs.get((kind, ident))
+
+    def streams(self, metric: str) -> list[mql.Stream]:
+        return self._streams.get(metric, [])
+
+
+def _summarize(node: mql.Node, src, times: np.ndarray, res: int, res_text: str, ns: str, comp: str) -> list[dict]:
+    try:
+        series = mql.evaluate(node, src, times, res, compartment_id=comp, max_streams=MAX_STREAMS,
                               max_points=MAX_DATAPOINTS)
     except mql.MqlLimit as e:
         raise invalid(str(e)) from None
@@ -529,6 +577,7 @@ def create_alarm(ctx: Context):
     d.setdefault("notificationVersion", "1.X")
     d.setdefault("evaluationSlackDuration", "PT3M")
     _check_alarm(ctx, d)
+    notifications.check_destinations(ctx, d.get("destinations"))  # topics that exist (404)
     d.update(ctx.tags(b))
     d.setdefault("freeformTags", {})
     d.setdefault("definedTags", {})
@@ -574,6 +623,7 @@ def update_alarm(ctx: Context):
     merged = dict(doc)
     merged.update(changes)
     _check_alarm(ctx, merged)
+    notifications.check_destinations(ctx, changes.get("destinations"))  # new destinations must exist
     changes.update(ctx.tags(b))
     changes["timeUpdated"] = ctx.ts()
     reset = any(k in changes and changes[k] != doc.get(k) for k in _RESET_FIELDS)
@@ -813,10 +863,7 @@ def get_alarm_history(ctx: Context):
 def _optional_body(ctx: Context, model: str):
     if not ctx.raw_body:
         return {}
-    try:
-        doc = json.loads(ctx.raw_body)
-    except (ValueError, UnicodeDecodeError) as e:
-        raise invalid(f"The request body is not valid JSON: {e}") from None
+    doc = parse_json(ctx.raw_body)
     if doc is None:
         return {}
     return models.validate("monitoring", model, doc, model[0].lower() + model[1:]) or {}
@@ -1076,7 +1123,8 @@ def seed_monitoring(seed) -> None:
     home = seed.core.home_region
     api = comps.get("API", tenancy)
     _seed_custom_metrics(seed, api, home, now)
-    topic = seed.ocid("onstopic", home)
+    ops = notifications.topic_named(store, "ops-alerts")  # seeded before (services.LAYOUT)
+    topic = ops["id"] if ops is not None else seed.ocid("onstopic", home)
     created = ts(now - 30 * 86400)
 
     def alarm(comp, name, metric_comp, subtree_, ns, query, severity, pending, body, enabled=True, **extra):

@@ -37,6 +37,19 @@ def parse_cidr(value: str, field: str) -> ipaddress.IPv4Network:
     return net  # type: ignore[return-value]
 
 
+# Ranges a VCN or subnet cannot use: OCI reserves link-local 169.254.0.0/16 and Classes D (multicast)
+# and E ("IP Addresses Reserved for Use by Oracle"); 0.0.0.0/8 ("this network") and 127.0.0.0/8
+# (loopback) are not addresses a host can be given.
+RESERVED_RANGES = tuple(ipaddress.ip_network(n) for n in (
+    "0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "240.0.0.0/4"))
+
+
+def check_private_range(net: ipaddress.IPv4Network, field: str) -> None:
+    for r in RESERVED_RANGES:
+        if net.overlaps(r):
+            raise invalid(f"{field} {net} overlaps {r}, which is reserved and cannot be used in a VCN")
+
+
 def _check_dns_label(label, field: str):
     if label is None:
         return None
@@ -150,6 +163,7 @@ def _vcn_cidrs(b: dict) -> list[ipaddress.IPv4Network]:
     for n in nets:
         if not 16 <= n.prefixlen <= 30:
             raise invalid(f"cidrBlock {n}: a VCN CIDR block must be between /16 and /30")
+        check_private_range(n, "cidrBlock")
     for i, a in enumerate(nets):
         for c in nets[i + 1:]:
             if a.overlaps(c):
@@ -243,6 +257,7 @@ def delete_vcn(ctx: Context):
 
 def _subnet_cidr_checks(ctx: Context, vcn: dict, cidr: str, exclude: str | None = None) -> ipaddress.IPv4Network:
     net = parse_cidr(cidr, "cidrBlock")
+    check_private_range(net, "cidrBlock")
     if not any(net.subnet_of(ipaddress.ip_network(c)) for c in vcn["cidrBlocks"]):
         raise invalid(f"cidrBlock {net} is not within the VCN's CIDR blocks ({', '.join(vcn['cidrBlocks'])})")
     if net.prefixlen > 30:

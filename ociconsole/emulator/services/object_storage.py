@@ -13,7 +13,11 @@ removed on rollback.
 Layout of the documents: `osbucket` (one per bucket; `_key` = "<region>/<name>"), `osobject`
 (one per object version; `_bucket`, `_key` = "<bucket id>/<name>", `_latest`), `osupload` and
 `ospart` (multipart uploads and their parts), `ospar` (pre-authenticated requests; `_token`),
-`osreplication` (replication policies), `oswr` (work requests).
+`osreplication` (replication policies), `oswr` (work requests), `_osgone` (per bucket: the lifetimes of
+removed object versions, so its StoredBytes/ObjectCount metrics have a history; see `usage_events`).
+
+Buckets whose publicAccessType is ObjectRead serve GetObject, HeadObject and ListObjects to unsigned
+callers (ObjectReadWithoutList: GetObject and HeadObject), declared with `svc.unsigned`.
 """
 
 from __future__ import annotations
@@ -44,6 +48,10 @@ _CONTENT_HEADERS = (("contentType", "content-type"), ("contentLanguage", "conten
 READ_ACCESS = {"ObjectRead", "ObjectReadWrite", "AnyObjectRead", "AnyObjectReadWrite"}
 WRITE_ACCESS = {"ObjectWrite", "ObjectReadWrite", "AnyObjectWrite", "AnyObjectReadWrite"}
 DAY = 86400.0
+HOUR = 3600.0
+GONE_KIND = "_osgone"
+GONE_MAX = 500  # lifetimes of removed versions kept per bucket (then merged by hour, by day, dropped)
+GONE_KEEP = 90 * DAY  # metrics reach back 90 days: older removals no longer show anywhere
 
 
 # ---------------------------------------------------------------- errors (OCI's codes)
@@ -382,6 +390,7 @@ def delete_bucket(ctx: Context):
         raise conflict(f"Bucket named '{b['name']}' has a replication policy; delete it first")
     for par in ctx.store.by_field("ospar", "_bucket", b["id"]):
         ctx.delete("ospar", par["id"])
+    ctx.delete(GONE_KIND, b["id"])
     ctx.delete("osbucket", b["id"])
     return None
 
@@ -486,8 +495,7 @@ def store_object(core, bucket: dict, name: str, segments: list, *, md5: str, mul
         if versioned or (old.get("_versioned") and bucket.get("versioning") == "Suspended"):
             store.update("osobject", old["id"], {"_latest": False})
         else:
-            _free(core, old.get("_parts"))
-            store.delete("osobject", old["id"])
+            _drop_version(core, old, now)
     tier = tier or bucket.get("storageTier", "Standard")
     doc = {"id": str(uuid.uuid4()), "_bucket": bucket["id"], "_key": f"{bucket['id']}/{name}", "name": name,
            "size": sum(s for _b, s in segments), "md5": md5, "etag": str(uuid.uuid4()), "timeCreated": ts(now),
@@ -519,8 +527,7 @@ def _remove_object(core, bucket: dict, name: str, now: float, replicate: bool = 
             "timeCreated": ts(now), "timeModified": ts(now), "_mtime": now, "_parts": [], "_latest": True,
             "isDeleteMarker": True, "_versioned": True, "etag": str(uuid.uuid4())})
     else:
-        _free(core, old.get("_parts"))
-        store.delete("osobject", old["id"])
+        _drop_version(core, old, now)
     if replicate:
         _replicate_delete(core, bucket, name, now)
     return marker
@@ -528,12 +535,51 @@ def _remove_object(core, bucket: dict, name: str, now: float, replicate: bool = 
 
 def _delete_version(core, bucket: dict, doc: dict) -> None:
     store = core.store
-    _free(core, doc.get("_parts"))
-    store.delete("osobject", doc["id"])
+    _drop_version(core, doc, core_time())
     if doc.get("_latest"):
         rest = sorted(store.by_field("osobject", "_key", doc["_key"]), key=lambda d: d["_mtime"])
         if rest:
             store.update("osobject", rest[-1]["id"], {"_latest": True})
+
+
+def _drop_version(core, doc: dict, now: float) -> None:
+    """Delete an object version and (once committed) its bytes; remember its lifetime for the metrics."""
+    _free(core, doc.get("_parts"))
+    core.store.delete("osobject", doc["id"])
+    if not doc.get("isDeleteMarker"):
+        rec = core.store.get(GONE_KIND, doc["_bucket"])
+        gone = [g for g in (rec or {}).get("gone", []) if g[1] > now - GONE_KEEP]
+        gone.append([doc["_mtime"], now, doc.get("size") or 0, 1])
+        core.store.put(GONE_KIND, {"id": doc["_bucket"], "gone": _compact_gone(gone)})
+
+
+def _compact_gone(gone: list) -> list:
+    """At most GONE_MAX [created, removed, bytes, objects] records: merged to the hour, then to the day
+    (what lived less than that disappears), then the oldest removals dropped."""
+    for step in (HOUR, DAY):
+        if len(gone) <= GONE_MAX:
+            return gone
+        merged: dict = {}
+        for created, removed, size, n in gone:
+            key = (round(created / step) * step, round(removed / step) * step)
+            if key[1] > key[0]:
+                acc = merged.setdefault(key, [key[0], key[1], 0, 0])
+                acc[2] += size
+                acc[3] += n
+        gone = sorted(merged.values(), key=lambda g: g[1])
+    return gone[-GONE_MAX:]
+
+
+def usage_events(store, bucket: dict) -> list[tuple[float, int, int]]:
+    """(time, bytes, objects) changes of a bucket's contents over its life, from the documents alone: its
+    object versions (delete markers hold nothing; parts of uncommitted multipart uploads do not count,
+    as in OCI's StoredBytes/ObjectCount) and the versions removed since. The sums are `_bucket_view`'s
+    approximateSize and approximateCount."""
+    events = [(d["_mtime"], d.get("size") or 0, 1) for d in _versions(store, bucket) if not d.get("isDeleteMarker")]
+    for created, removed, size, n in (store.get(GONE_KIND, bucket["id"]) or {}).get("gone", []):
+        events.append((created, size, n))
+        events.append((removed, -size, -n))
+    return events
 
 
 def _parse_range(value: str, size: int) -> tuple[int, int] | None:
@@ -623,6 +669,27 @@ def _write_headers(d: dict) -> dict:
     if d.get("_versioned"):
         h["version-id"] = d["id"]
     return h
+
+
+# ---------------------------------------------------------------- public buckets
+
+def _public_bucket(ctx: Context) -> dict | None:
+    """The bucket of an unsigned request's path, if it exists (in this namespace and region)."""
+    if ctx.path.get("namespaceName") != namespace_of(ctx.tenancy_id):
+        return None
+    return find_bucket(ctx.store, ctx.region, ctx.path.get("bucketName") or "")
+
+
+@svc.unsigned("get_object", "head_object")
+def _public_object_read(ctx: Context) -> bool:
+    b = _public_bucket(ctx)
+    return b is not None and b.get("publicAccessType") in ("ObjectRead", "ObjectReadWithoutList")
+
+
+@svc.unsigned("list_objects")
+def _public_listing(ctx: Context) -> bool:
+    b = _public_bucket(ctx)
+    return b is not None and b.get("publicAccessType") == "ObjectRead"
 
 
 # ---------------------------------------------------------------- objects: operations

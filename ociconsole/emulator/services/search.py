@@ -7,8 +7,8 @@ and free-text search over every resource kind a service declared with `svc.searc
     query instance resources where timeCreated > '2026-01-01T00:00:00Z' sorted by timeCreated desc
 
 Operators: = != (exact, case-insensitive for lifecycle states), =~ !~ (contains, case-
-insensitive), > >= < <= (times and strings), && || and parentheses. A bad query is a 400 that
-points at the position of the problem.
+insensitive), > >= < <= (times and strings), && || and parentheses (nested at most 32 deep, at
+most 64 conditions). A bad query is a 400 that points at the position of the problem.
 """
 
 from __future__ import annotations
@@ -50,11 +50,17 @@ def _tokens(text: str):
     return out
 
 
+MAX_NESTING = 32  # parentheses inside parentheses
+MAX_CONDITIONS = 64  # conditions joined by && / || (the parser and the matcher are recursive)
+
+
 class _Parser:
     def __init__(self, text: str):
         self.text = text
         self.toks = _tokens(text)
         self.i = 0
+        self.depth = 0
+        self.conditions = 0
 
     def peek(self):
         return self.toks[self.i]
@@ -125,12 +131,19 @@ class _Parser:
     def unary(self):
         k, v, p = self.peek()
         if k == "punct" and v == "(":
+            if self.depth >= MAX_NESTING:
+                raise QueryError(p, f"parentheses are nested more than {MAX_NESTING} levels deep")
             self.take()
+            self.depth += 1
             inner = self.or_()
             k2, v2, p2 = self.take()
             if (k2, v2) != ("punct", ")"):
                 raise QueryError(p2, "expected ')'")
+            self.depth -= 1
             return inner
+        self.conditions += 1
+        if self.conditions > MAX_CONDITIONS:
+            raise QueryError(p, f"the query joins more than {MAX_CONDITIONS} conditions with && and ||")
         k, field, p = self.take()
         if k != "word":
             raise QueryError(p, "expected a field name (e.g. displayName, lifeCycleState)")
@@ -147,7 +160,9 @@ def parse_query(text: str) -> dict:
     try:
         return _Parser(text).parse()
     except QueryError as e:
-        raise invalid(f"Invalid search query at position {e.pos + 1}: {e} — {text[:e.pos]}⟨here⟩{text[e.pos:]}")
+        before = ("…" if e.pos > 80 else "") + text[max(0, e.pos - 80):e.pos]
+        after = text[e.pos:e.pos + 80] + ("…" if len(text) > e.pos + 80 else "")
+        raise invalid(f"Invalid search query at position {e.pos + 1}: {e} — {before}⟨here⟩{after}") from None
 
 
 def _field(doc: dict, field: str, name_field: str):
