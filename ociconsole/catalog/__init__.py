@@ -14,7 +14,8 @@ from .model import Action, ActionOption, Column, Related, RelatedItem, ResourceK
 __all__ = ["Action", "ActionOption", "Column", "Related", "RelatedItem", "ResourceKind", "attr",
            "kinds", "kind", "groups", "for_ocid", "tree_kinds"]
 
-_MODULES = ["compute", "network", "identity", "monitoring", "object_storage", "block_volume", "file_storage"]
+_MODULES = ["compute", "network", "identity", "monitoring", "notifications", "object_storage", "block_volume",
+            "file_storage"]
 GROUP_ORDER = ["Compute", "Storage", "Networking", "Database", "Identity", "Observability"]
 _KINDS: dict[str, ResourceKind] = {}
 _loaded = False

@@ -101,6 +101,9 @@ class Request:
     args: tuple = ()
     kwargs: dict = field(default_factory=dict)
     retry_token: bool = True  # the method takes an opc-retry-token (Object Storage's mostly do not)
+    # the answer's data as the kind's resource (a model whose OCID is not `id`, such as a topic's
+    # `topic_id`, wrapped so that `.id` reads it); None: the data as it is
+    wrap: Callable[[Any], Any] | None = None
 
 
 @dataclass
@@ -159,7 +162,8 @@ async def submit(session, request: Request, retry_token: str):
     args = (*request.args, request.details) if request.details is not None else request.args
     kw = dict(request.kwargs, opc_retry_token=retry_token) if request.retry_token else request.kwargs
     resp = await session.call(request.service, request.method, *args, **kw)
-    return resp.data, (resp.headers or {}).get("opc-work-request-id", "")
+    data = request.wrap(resp.data) if request.wrap is not None and resp.data is not None else resp.data
+    return data, (resp.headers or {}).get("opc-work-request-id", "")
 
 
 # ---------------------------------------------------------------- equivalents
@@ -170,6 +174,7 @@ CLIENT_CLASSES = {
     "monitoring": "oci.monitoring.MonitoringClient", "object_storage": "oci.object_storage.ObjectStorageClient",
     "file_storage": "oci.file_storage.FileStorageClient",
     "monitoring_ingestion": "oci.monitoring.MonitoringClient",
+    "notifications": "oci.ons.NotificationControlPlaneClient",
 }
 # constructor arguments beyond the config (services whose OCI endpoint is not the SDK's default)
 CLIENT_ARGS = {"monitoring_ingestion": 'service_endpoint=f"https://telemetry-ingestion.{config[\'region\']}.oraclecloud.com"'}

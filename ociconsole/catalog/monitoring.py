@@ -5,6 +5,12 @@ An alarm row is the alarm joined with its status (`list_alarms` + `list_alarms_s
 compartment, two calls), firing ones first. Editing and suppressing are actions that open the
 generic form dialog (`Action.form`). Posting a custom metric is a form whose request is not a
 create (`submit_label="Post"`, no retry token: PostMetricData takes none).
+
+The alarm form (`alarm_form`) builds its query from a metric, dimension filters, a statistic, an
+interval, a grouping and a trigger rule, or takes it typed in MQL; editing parses a query the builder
+can say back into it (`builder_fields`). `alarm_from_chart` gives a new alarm's values from a dashboard
+chart. Destinations are picked among the Notifications topics of the alarm's compartment and of the
+tenancy (services.notifications), or pasted.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import time
 from ..core.errors import OciError
 from ..core.sdk import models as sdk_models
 from ..services import monitoring as svc
+from ..services import notifications as notif
 from . import mql as mqlcheck
 from . import validators
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
@@ -36,7 +43,8 @@ PENDING = [("PT1M", "1 minute"), ("PT5M", "5 minutes"), ("PT10M", "10 minutes"),
 SUPPRESS_FOR = [("PT1H", "1 hour"), ("PT4H", "4 hours"), ("PT12H", "12 hours"), ("P1D", "1 day"),
                 ("P3D", "3 days"), ("P7D", "1 week")]
 ALARM_STATISTICS = [("mean", "Mean"), ("max", "Max"), ("min", "Min"), ("sum", "Sum"), ("count", "Count"),
-                    ("rate", "Rate"), ("p95", "P95"), ("p99", "P99"), ("absent", "Absent (no data)")]
+                    ("rate", "Rate"), ("p50", "P50"), ("p90", "P90"), ("p95", "P95"), ("p99", "P99"),
+                    ("absent", "Absent (no data)")]
 OPERATORS = [(">", "greater than (>)"), (">=", "at least (>=)"), ("<", "less than (<)"), ("<=", "at most (<=)"),
              ("==", "equal to (==)"), ("!=", "not equal to (!=)")]
 
@@ -315,38 +323,135 @@ def edit_form(alarm) -> FormSpec:
 
 
 # ---------------------------------------------------------------- the alarm form (create and edit)
+#
+# The query is built from a metric, dimension filters, a statistic, an interval, a grouping and a
+# trigger rule (the builder), or typed in MQL. Editing an alarm parses its query back into the
+# builder when the builder can say it (`builder_fields`), else shows it as MQL.
 
-async def _namespaces(ctx: FormContext, values) -> list[Option]:
-    comp = values.get("metric_compartment_id") or ctx.compartment_id
-    sub = bool(values.get("metric_compartment_id_in_subtree")) and comp == ctx.tenancy_id
-    names = await svc.namespaces(ctx.session, comp, sub)
-    current = values.get("namespace")
-    if current and current not in names:  # an alarm on a namespace with no recent data keeps it
-        names = sorted([*names, current])
-    return [Option(n, n) for n in names]
-
-
-async def _metrics(ctx: FormContext, values) -> list[Option]:
-    ns = values.get("namespace")
-    if not ns:
-        return []
-    comp = values.get("metric_compartment_id") or ctx.compartment_id
-    sub = bool(values.get("metric_compartment_id_in_subtree")) and comp == ctx.tenancy_id
-    return [Option(n, n) for n in await svc.metric_names(ctx.session, comp, ns, sub)]
+ALARM_INTERVALS = ["1m", "5m", "10m", "15m", "30m", "1h"]
+FILTER_OPS = ("=~", "!~", "!=", "=")  # longest first (parsing)
+GROUP_ALL = "*"  # grouping(): every stream together
+MODES = [("builder", "Builder: metric, dimensions, statistic and trigger rule"), ("mql", "MQL, typed below")]
+_FILTER_LINE = re.compile(r"\s*([^\s=!~,{}()\"\[\]]+)\s*(=~|!~|!=|=)\s*(.*?)\s*\Z")
+_RESOURCE_FILTER_MAX = 50  # resources named in one filter when an alarm stands for a compartment's subtree
 
 
-def _compose(values, ctx) -> str | None:
-    """The query the builder fields describe: Metric[interval].statistic() <operator> <threshold>."""
-    metric = values.get("metric")
-    if not metric:
+def _number(v: float) -> str:
+    v = float(v)
+    return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+
+
+def _quoted(v: str) -> str:
+    return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def parse_filters(text) -> tuple[list[tuple[str, str, str]], str | None]:
+    """Dimension filters, one a line: `key = value` (`=~` wildcards * and alternatives a|b, `!=`,
+    `!~`); a value may be "quoted". Returns ([(key, op, value)], error)."""
+    out: list[tuple[str, str, str]] = []
+    for n, line in enumerate(str(text or "").splitlines(), 1):
+        if not line.strip():
+            continue
+        m = _FILTER_LINE.match(line)
+        if m is None or not m.group(3):
+            return out, f"Line {n}: write dimension = value (or =~ with * and |, != or !~)"
+        value = m.group(3)
+        if len(value) >= 2 and value[0] == value[-1] == '"':
+            value = re.sub(r'\\(.)', r"\1", value[1:-1])
+        if not value:
+            return out, f"Line {n}: the value of {m.group(1)} is empty"
+        out.append((m.group(1), m.group(2), value))
+    return out, None
+
+
+def filters_text(filters) -> str | None:
+    return "\n".join(f"{k} {op} {v}" for k, op, v in filters) or None
+
+
+def builder_query(metric: str, interval: str = "1m", statistic: str = "mean", filters=(), group_by: str = "",
+                  operator: str = ">", threshold: float | None = None) -> str:
+    """Metric[interval]{filters}.groupBy(dim).statistic() <operator> <threshold> (absent(): no rule)."""
+    q = f"{metric}[{interval}]"
+    if filters:
+        q += "{" + ", ".join(f"{k} {op} {_quoted(v)}" for k, op, v in filters) + "}"
+    if group_by == GROUP_ALL:
+        q += ".grouping()"
+    elif group_by or statistic == "absent":  # absence is told per resource
+        q += f".groupBy({group_by or 'resourceId'})"
+    if statistic == "absent":
+        return q + ".absent()"
+    q += "." + svc.statistic_call(statistic)
+    if isinstance(threshold, (int, float)) and not isinstance(threshold, bool):
+        q += f" {operator or '>'} {_number(threshold)}"
+    return q
+
+
+def builder_fields(query: str, trigger: bool = True) -> dict | None:
+    """The builder's fields for `query` when the builder would write exactly it (whitespace aside),
+    else None. `trigger=False`: a chart's query, without a trigger rule."""
+    try:
+        leaves = mqlcheck.parse(query)
+    except mqlcheck.MqlError:
         return None
-    stat = values.get("statistic") or "mean"
-    interval = values.get("interval") or "1m"
-    if stat == "absent":
-        return f"{metric}[{interval}].groupBy(resourceId).absent()"
+    if len(leaves) != 1:
+        return None
+    q = leaves[0]
+    if q.post_group is not None or (q.pre_group is not None and len(q.pre_group) > 1):
+        return None
+    stat = q.stat
+    if stat == "percentile":
+        stat = f"p{round(q.stat_arg * 100)}"
+    if stat not in {s for s, _label in ALARM_STATISTICS} or q.interval_text not in ALARM_INTERVALS:
+        return None
+    group = "" if q.pre_group is None else (q.pre_group[0] if q.pre_group else GROUP_ALL)
+    fields: dict = {"metric": q.metric, "interval": q.interval_text, "statistic": stat, "group_by": group,
+                    "filters": [(f.key, f.op, f.value) for f in q.filters], "operator": ">", "threshold": None}
+    if q.predicate is not None:
+        if not trigger or q.predicate[0] not in dict(OPERATORS):
+            return None
+        fields["operator"], fields["threshold"] = q.predicate
+    elif trigger and stat != "absent":
+        return None
+    if re.sub(r"\s+", "", builder_query(**fields)) != re.sub(r"\s+", "", query):
+        return None
+    return fields
+
+
+def _builder_values(fields: dict) -> dict:
+    """builder_fields(...) as the form's values."""
+    out = {k: fields[k] for k in ("metric", "interval", "statistic", "group_by", "operator")}
+    out["dimensions"] = filters_text(fields["filters"])
+    if fields.get("threshold") is not None:
+        out["threshold"] = fields["threshold"]
+    return out
+
+
+def _scope(values) -> tuple[str | None, bool]:
+    comp = values.get("metric_compartment_id")
+    return comp, bool(values.get("metric_compartment_id_in_subtree"))
+
+
+def _group_options(keys, wanted: str = "") -> list[Option]:
+    opts = [Option("", "Each stream (no grouping)"),
+            Option("resourceId", "Resource (resourceId): one state per resource",
+                   "dimension" if "resourceId" in keys else None)]
+    extra = sorted({*keys, wanted} - {"", "resourceId", GROUP_ALL})
+    opts += [Option(k, k, "dimension" if k in keys else None) for k in extra]
+    return [*opts, Option(GROUP_ALL, "Everything together (grouping)")]
+
+
+def _compose(values, ctx, fallback: str | None = None) -> str | None:
+    """The query the builder fields describe (builder mode), else the query as it is."""
+    current = values.get("query") or fallback
+    if values.get("mode") != "builder" or not values.get("metric"):
+        return current
+    filters, err = parse_filters(values.get("dimensions"))
+    if err:
+        return current
     thr = values.get("threshold")
-    pred = f"{values.get('operator') or '>'} {thr:g}" if isinstance(thr, (int, float)) else ""
-    return svc.mql(metric, interval, stat, predicate=pred)
+    return builder_query(values["metric"], values.get("interval") or "1m", values.get("statistic") or "mean",
+                         filters, values.get("group_by") or "", values.get("operator") or ">",
+                         thr if isinstance(thr, (int, float)) else None)
 
 
 def _lines(text) -> list[str]:
@@ -375,7 +480,8 @@ def _alarm_cli(alarm, v: dict, ctx: FormContext, req: Request) -> str:
               ("--metric-compartment-id-in-subtree", d.metric_compartment_id_in_subtree or None),
               ("--namespace", d.namespace), ("--query-text", d.query), ("--severity", d.severity),
               ("--pending-duration", d.pending_duration), ("--body", d.body),
-              ("--destinations", json.dumps(d.destinations)), ("--is-enabled", d.is_enabled),
+              ("--destinations", json.dumps(d.destinations) if d.destinations else None),
+              ("--is-enabled", d.is_enabled),
               ("--message-format", getattr(d, "message_format", None))]
     if alarm is None:
         flags.insert(1, ("--resolution", d.resolution))
@@ -394,51 +500,150 @@ def _check_name(v, values, ctx) -> str | None:
     return validators.display_name(v, True)
 
 
-def alarm_form(alarm=None) -> FormSpec:
-    """Create an alarm (alarm None) or edit one: a query typed in MQL (checked as you type) or built
-    from a metric, a statistic and a trigger rule."""
+def _check_filters(v, values, ctx) -> str | None:
+    return parse_filters(v)[1]
+
+
+def _unknown_filters(v, values, ctx) -> str | None:
+    """A filter on a dimension the metric's streams do not have matches nothing."""
+    known = {k for k, d in ctx.option_data.get("group_by", {}).items() if d == "dimension"}
+    if not known:
+        return None
+    bad = [k for k, _op, _v in parse_filters(v)[0] if k not in known]
+    if not bad:
+        return None
+    return (f"No stream of {values.get('metric') or 'this metric'} has the dimension {', '.join(bad)} "
+            f"(it has {', '.join(sorted(known))}): the alarm would see no data")
+
+
+def _builder(v, c) -> bool:
+    return v.get("mode") == "builder"
+
+
+def alarm_form(alarm=None, initial: dict | None = None) -> FormSpec:
+    """Create an alarm (alarm None) or edit one: its query made in the builder (metric, dimension
+    filters, statistic, interval, grouping, trigger rule) or typed in MQL (checked as you type).
+
+    `initial`: values to start a new alarm from (a dashboard chart: `alarm_from_chart`), with
+    "_note" shown under the metric compartment."""
     editing = alarm is not None
+    init = dict(initial or {})
+    if editing:
+        fields_back = builder_fields(alarm.query or "") if alarm.query else None
+        init.update(display_name=alarm.display_name, metric_compartment_id=alarm.metric_compartment_id,
+                    metric_compartment_id_in_subtree=bool(alarm.metric_compartment_id_in_subtree),
+                    namespace=alarm.namespace, query=alarm.query, severity=alarm.severity,
+                    pending_duration=alarm.pending_duration, body=alarm.body,
+                    destinations="\n".join(alarm.destinations or []) or None, is_enabled=alarm.is_enabled,
+                    mode="builder" if fields_back is not None else "mql")
+        if fields_back is not None:
+            init.update(_builder_values(fields_back))
+    init.setdefault("mode", "builder")
+    note = init.pop("_note", None)
+    first_topic = next((d for d in _lines(init.get("destinations")) if d.startswith("ocid1.onstopic.")), None)
+    home = alarm.compartment_id if editing else None
 
     def dflt(name, fallback=None):
-        return getattr(alarm, name, fallback) if editing else fallback
+        v = init.get(name)
+        return fallback if v is None else v
+
+    async def namespaces(ctx: FormContext, values) -> list[Option]:
+        comp, sub = _scope(values)
+        comp = comp or ctx.compartment_id
+        names = await svc.namespaces(ctx.session, comp, sub and comp == ctx.tenancy_id)
+        wanted = values.get("namespace") or init.get("namespace")
+        if wanted and wanted not in names:  # an alarm on a namespace with no recent data keeps it
+            names = sorted([*names, wanted])
+        return [Option(n, n) for n in names]
+
+    async def metrics(ctx: FormContext, values) -> list[Option]:
+        ns = values.get("namespace")
+        if not ns:
+            return []
+        comp, sub = _scope(values)
+        comp = comp or ctx.compartment_id
+        names = await svc.metric_names(ctx.session, comp, ns, sub and comp == ctx.tenancy_id)
+        wanted = init.get("metric") if ns == init.get("namespace") else None
+        if wanted and wanted not in names:
+            names = sorted([*names, wanted])
+        return [Option(n, n) for n in names]
+
+    async def groupings(ctx: FormContext, values) -> list[Option]:
+        ns, metric = values.get("namespace"), values.get("metric")
+        keys: set[str] = set()
+        if ns and metric:
+            comp, sub = _scope(values)
+            comp = comp or ctx.compartment_id
+            for m in await svc.metric_streams(ctx.session, comp, ns, metric, sub and comp == ctx.tenancy_id):
+                keys.update((m.dimensions or {}).keys())
+        return _group_options(keys, values.get("group_by") or init.get("group_by") or "")
+
+    async def topics(ctx: FormContext, values) -> list[Option]:
+        comp = values.get("compartment_id") or home or ctx.compartment_id
+        found = await notif.topics_for(ctx.session, [comp, ctx.tenancy_id])
+        names = {o.value: o.label for o in ctx.compartments}
+        opts = [Option(t.topic_id, f"{t.name}   ({names.get(t.compartment_id, 'another compartment')})", t)
+                for t in found]
+        if first_topic and all(o.value != first_topic for o in opts):
+            opts.insert(0, Option(first_topic, f"…{first_topic[-12:]} (in another compartment)"))
+        return [*opts, Option(None, "Other: paste topic or stream OCIDs below")]
+
+    def destinations_from(values, ctx) -> str | None:
+        lines = _lines(values.get("destinations")) if "destinations" in values else _lines(init.get("destinations"))
+        topic = values.get("topic")
+        if not topic:
+            return "\n".join(lines) or None
+        return "\n".join([topic] + [ln for ln in lines if not ln.startswith("ocid1.onstopic.")])
+
+    def note_for(v, values, ctx) -> str | None:
+        return note if note and v == init.get("metric_compartment_id") else None
 
     fields = [
         Field("display_name", "Name", "text", required=True, default=dflt("display_name"), validate=_check_name),
     ]
     if not editing:
         fields.append(Field("compartment_id", "Compartment", "compartment", required=True,
-                            help="Where the alarm lives"))
+                            default=dflt("compartment_id"), help="Where the alarm lives"))
     fields += [
         Field("metric_compartment_id", "Metric compartment", "compartment", required=True,
               default=dflt("metric_compartment_id"),
-              default_from=None if editing else (lambda v, c: v.get("compartment_id")),
-              depends_on=() if editing else ("compartment_id",), help="Where the metric's resources are"),
+              default_from=None if editing or "metric_compartment_id" in init else
+              (lambda v, c: v.get("compartment_id")),
+              depends_on=() if editing else ("compartment_id",), help="Where the metric's resources are",
+              warning=note_for),
         Field("metric_compartment_id_in_subtree", "Include the tenancy's subcompartments", "bool",
               default=bool(dflt("metric_compartment_id_in_subtree", False)), depends_on=("metric_compartment_id",),
               visible=lambda v, c: v.get("metric_compartment_id") == c.tenancy_id),
-        Field("namespace", "Metric namespace", "choice", required=True, options=_namespaces,
+        Field("namespace", "Metric namespace", "choice", required=True, options=namespaces,
               default=dflt("namespace"),
               depends_on=("metric_compartment_id", "metric_compartment_id_in_subtree")),
-    ]
-    if not editing:
-        fields += [
-            Field("metric", "Metric", "choice", options=_metrics, depends_on=("namespace",),
-                  help="Builds the query below; or type the query yourself"),
-            Field("statistic", "Statistic", "enum", default="mean",
-                  options=[Option(s, label) for s, label in ALARM_STATISTICS]),
-            Field("interval", "Interval", "enum", default="1m",
-                  options=[Option(i, i) for i in ("1m", "5m", "10m", "15m", "30m", "1h")]),
-            Field("operator", "Trigger when", "enum", default=">", options=[Option(o, label) for o, label in OPERATORS],
-                  visible=lambda v, c: v.get("statistic") != "absent"),
-            Field("threshold", "Threshold", "number", default=80,
-                  visible=lambda v, c: v.get("statistic") != "absent"),
-        ]
-    fields += [
+        Field("mode", "Query from", "enum", required=True, default=dflt("mode"),
+              options=[Option(m, label) for m, label in MODES]),
+        Field("metric", "Metric", "choice", required=True, options=metrics, default=dflt("metric"),
+              depends_on=("namespace",), visible=_builder),
+        Field("dimensions", "Dimension filters", "textarea", default=dflt("dimensions"), visible=_builder,
+              placeholder='resourceDisplayName = web-01\navailabilityDomain =~ *AD-1', validate=_check_filters,
+              warning=_unknown_filters, depends_on=("metric",),
+              help="One a line: dimension = value; =~ with wildcards * and alternatives a|b; != and !~ exclude"),
+        Field("statistic", "Statistic", "enum", default=dflt("statistic", "mean"), visible=_builder,
+              options=[Option(s, label) for s, label in ALARM_STATISTICS]),
+        Field("interval", "Interval", "enum", default=dflt("interval", "1m"), visible=_builder,
+              options=[Option(i, i) for i in ALARM_INTERVALS]),
+        Field("group_by", "Group by", "choice", default=dflt("group_by", ""), options=groupings,
+              depends_on=("metric",), visible=_builder,
+              help="Each group is its own alarm state (FIRING for one resource, OK for another)"),
+        Field("operator", "Trigger when", "enum", default=dflt("operator", ">"),
+              options=[Option(o, label) for o, label in OPERATORS],
+              visible=lambda v, c: _builder(v, c) and v.get("statistic") != "absent"),
+        Field("threshold", "Threshold", "number", default=dflt("threshold", 80),
+              visible=lambda v, c: _builder(v, c) and v.get("statistic") != "absent"),
         Field("query", "Query (MQL)", "mql", required=True, default=dflt("query"),
-              default_from=None if editing else _compose,
-              depends_on=() if editing else ("metric", "statistic", "interval", "operator", "threshold"),
+              default_from=lambda v, c: _compose(v, c, init.get("query")),
+              depends_on=("mode", "metric", "dimensions", "statistic", "interval", "group_by", "operator",
+                          "threshold"),
               placeholder='CpuUtilization[1m]{resourceDisplayName = "web-01"}.mean() > 80', validate=_check_query,
-              help="Metric[interval]{dimension filters}.statistic() and a trigger rule such as > 80"),
+              help="Made by the builder above, or typed: Metric[interval]{dimension filters}.statistic() "
+                   "and a trigger rule such as > 80"),
         Field("severity", "Severity", "enum", required=True, default=dflt("severity", "CRITICAL"),
               options=[Option(s, s.title()) for s in SEVERITIES]),
         Field("pending_duration", "Trigger delay", "enum", required=True, default=dflt("pending_duration", "PT5M"),
@@ -446,17 +651,22 @@ def alarm_form(alarm=None) -> FormSpec:
               help="How long the condition must hold before the alarm fires"),
         Field("body", "Alarm body", "textarea", default=dflt("body"), placeholder="What to do when it fires",
               validate=lambda v, *_: "At most 1,000 characters" if v and len(v) > 1000 else None),
-        Field("destinations", "Destinations", "textarea", required=True,
-              default="\n".join(dflt("destinations", []) or []) or None,
+        Field("topic", "Notify topic", "choice", options=topics, default=first_topic,
+              depends_on=() if editing else ("compartment_id",),
+              help="A Notifications topic of the alarm's compartment or of the tenancy"),
+        Field("destinations", "Destinations", "textarea", required=True, default=dflt("destinations"),
+              default_from=destinations_from, depends_on=("topic",),
               placeholder="ocid1.onstopic.oc1...", validate=lambda v, *_: validators.alarm_destinations(v),
-              help="Notifications topic (and/or stream) OCIDs, one per line"),
+              help="The chosen topic, or Notifications topic (and/or stream) OCIDs pasted one a line"),
         Field("is_enabled", "Enabled", "bool", default=bool(dflt("is_enabled", True))),
     ]
 
     def build(v: dict, ctx: FormContext) -> Request:
         if editing:
-            return Request("monitoring", "update_alarm", _alarm_details(v, ctx, True), args=(alarm.id,),
-                           retry_token=False)
+            details = _alarm_details(v, ctx, True)
+            if details.destinations == list(alarm.destinations or []):
+                details.destinations = None  # unchanged: not sent (nor checked again against the topics)
+            return Request("monitoring", "update_alarm", details, args=(alarm.id,), retry_token=False)
         return Request("monitoring", "create_alarm", _alarm_details(v, ctx, False))
 
     return FormSpec(
@@ -467,6 +677,92 @@ def alarm_form(alarm=None) -> FormSpec:
 
 
 ALARM_FORM = alarm_form()
+
+
+async def alarm_from_chart(session, chart: dict, interval: str = "1m") -> dict:
+    """The values of a new alarm on a dashboard chart (`chart`: ChartQuery.to_json(); `interval`: its
+    automatic interval): its compartment, namespace, metric, filters, statistic, interval, grouping and
+    threshold line, or its MQL with a trigger rule.
+
+    OCI includes subcompartments only when the metric compartment is the tenancy: a chart of a
+    compartment with its subcompartments becomes an alarm on the tenancy filtered to the resources
+    that report the metric there today (named in a filter, at most _RESOURCE_FILTER_MAX), said in
+    "_note"."""
+    comp = chart.get("compartment_id") or session.tenancy_id
+    ns = chart.get("namespace") or None
+    title = (chart.get("title") or chart.get("metric") or "").strip()
+    thr = chart.get("threshold")
+    out: dict = {"display_name": title[:255] or None, "compartment_id": comp, "metric_compartment_id": comp,
+                 "metric_compartment_id_in_subtree": False, "namespace": ns}
+    raw = (chart.get("query") or "").strip()
+    fields = builder_fields(raw, trigger=False) if raw else None
+    if raw and fields is None:  # MQL the builder cannot say: kept as MQL, with a trigger rule if it has one leaf
+        out["mode"] = "mql"
+        try:
+            leaves = mqlcheck.parse(raw)
+        except mqlcheck.MqlError:
+            leaves = []
+        bare = len(leaves) == 1 and leaves[0].predicate is None and leaves[0].stat != "absent"
+        out["query"] = f"{raw} > {_number(thr if thr is not None else 80)}" if bare else raw
+    else:
+        if fields is None:
+            iv = chart.get("interval") or "auto"
+            iv = interval if iv == "auto" else iv
+            stat = chart.get("statistic") or "mean"
+            fields = {"metric": chart.get("metric") or "", "statistic": stat if stat in dict(ALARM_STATISTICS)
+                      else "mean", "interval": iv if iv in ALARM_INTERVALS else "1h" if iv == "1d" else "1m",
+                      "group_by": chart.get("group_by") or "", "operator": ">",
+                      "filters": [(k, "=", v) for k, v in (chart.get("dimensions") or {}).items()]}
+        fields["threshold"] = thr
+        out["mode"] = "builder"
+        out.update(_builder_values(fields))
+    if chart.get("in_subtree"):
+        if comp == session.tenancy_id:
+            out["metric_compartment_id_in_subtree"] = True
+        else:
+            await _subtree_scope(session, out, comp, ns, fields)
+    return out
+
+
+async def _subtree_scope(session, out: dict, comp: str, ns: str | None, fields: dict | None) -> None:
+    """A compartment and its subcompartments as an alarm (see alarm_from_chart)."""
+    from ..services import identity as idsvc
+    tenancy = session.tenancy_id
+    metric = (fields or {}).get("metric")
+    if not ns or not metric:
+        out["_note"] = ("OCI includes subcompartments only when the metric compartment is the root compartment: "
+                        "this alarm sees only the resources directly in this compartment")
+        return
+    tree, streams = await asyncio.gather(idsvc.compartment_tree(session),
+                                         svc.metric_streams(session, tenancy, ns, metric, True))
+    below, stack = {comp}, [comp]
+    while stack:
+        for c in tree.get(stack.pop(), []):
+            below.add(c.id)
+            stack.append(c.id)
+    inside = [m for m in streams if m.compartment_id in below]
+    if all(m.compartment_id == comp for m in inside):
+        return  # nothing in the subcompartments: the compartment alone says it
+    dims = [m.dimensions or {} for m in inside]
+    outside = {(m.dimensions or {}).get("resourceDisplayName") for m in streams if m.compartment_id not in below}
+    names = {d.get("resourceDisplayName") for d in dims}
+    key = "resourceDisplayName"
+    if None in names or names & outside or any(re.search(r'[*|"\\]', n) for n in names):
+        key, names = "resourceId", {d.get("resourceId") for d in dims}
+    if None in names or len(names) > _RESOURCE_FILTER_MAX:
+        out["_note"] = (f"OCI includes subcompartments only when the metric compartment is the root compartment, "
+                        f"and {len(inside)} streams are too many to name: this alarm sees only the resources "
+                        "directly in this compartment")
+        return
+    values = sorted(names)
+    filters = [f for f in fields["filters"] if f[0] != key]
+    filters.append((key, "=", values[0]) if len(values) == 1 else (key, "=~", "|".join(values)))
+    fields["filters"] = filters
+    out.update(metric_compartment_id=tenancy, metric_compartment_id_in_subtree=True,
+               dimensions=filters_text(filters))
+    out["_note"] = (f"OCI includes subcompartments only when the metric compartment is the root compartment: the "
+                    f"alarm watches the {len(values)} resources of the chart's compartment and its subcompartments "
+                    f"by {key} (resources added later are not included)")
 
 
 # ---------------------------------------------------------------- post custom metric

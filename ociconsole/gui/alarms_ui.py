@@ -4,6 +4,10 @@ through the service layer; paused while the window is hidden, stopped when it cl
 refreshed soon after an alarm or metric operation ends. Clicking it lists the firing alarms;
 choosing one opens it in its compartment's Alarms list.
 
+`create_alarm_from_chart` opens the alarm dialog (the generic form of `catalog.monitoring.alarm_form`)
+prefilled from a dashboard chart: its compartment, namespace, metric, dimension filters, statistic,
+interval, grouping and threshold line.
+
 An alarm that starts firing is announced once on the desktop where the platform has a system
 tray (QSystemTrayIcon.showMessage); `notifications` keeps what was announced (tests, and
 platforms without a tray such as headless CI).
@@ -13,6 +17,7 @@ from __future__ import annotations
 
 import logging
 
+from ..catalog import monitoring as moncat
 from ..core.errors import OciError
 from ..core.operations import OpState
 from ..services import monitoring as mon
@@ -206,3 +211,35 @@ class AlarmBadge(QToolButton):
     def count(self) -> int:
         return len(self.firing) if self.isVisible() else 0
 
+
+
+# ---------------------------------------------------------------- an alarm from a dashboard chart
+
+def create_alarm_from_chart(view, chart, range_seconds: int):
+    """Open "Create alarm" prefilled from `chart` (a dashboard's ChartQuery) over the window of the
+    dashboard `view`; the values are read first (a chart of a compartment's subtree needs its
+    resources, see `moncat.alarm_from_chart`). Returns the task (its result: the dialog or None)."""
+    window = getattr(view, "main_window", None)
+    if window is None or getattr(window, "session", None) is None:
+        view.status.setText("Alarms are created from the console's window")
+        return None
+    if window.session.read_only:
+        view.status.setText("This profile is read-only: creating alarms is disabled.")
+        return None
+    from .dashboard import auto_interval
+    view.status.setText(f"Preparing an alarm on {chart.title}…")
+    return view._tasks.replace("alarm", _open_alarm(view, window, chart.to_json(), auto_interval(range_seconds)))
+
+
+async def _open_alarm(view, window, chart: dict, interval: str):
+    session = window.session
+    try:
+        values = await moncat.alarm_from_chart(session, chart, interval)
+    except OciError as e:
+        view.status.setText(f"Cannot prepare the alarm: {e.summary()}")
+        return None
+    if window.session is not session:
+        return None
+    view.status.setText("")
+    window.open_form(moncat.alarm_form(initial=values))
+    return getattr(window, "_last_dialog", None)

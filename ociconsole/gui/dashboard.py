@@ -1488,14 +1488,29 @@ class DashboardView(QWidget):
         self.refresh()
 
     def _list_menu(self, pos) -> None:
-        row = self.chart_list.currentRow()
+        self.chart_menu(self.chart_list.currentRow()).popup(self.chart_list.viewport().mapToGlobal(pos))
+
+    def chart_menu(self, row: int) -> QMenu:
+        """The menu of the chart at `row`: the chart list's and the chart's own (right-click)."""
+        from .icons import icon
         m = QMenu(self)
         m.addAction("Edit…", lambda: self.edit_chart(row)).setEnabled(row >= 0)
         m.addAction("Duplicate", lambda: self._duplicate(row)).setEnabled(row >= 0)
         m.addAction("Remove", lambda: self.remove_chart(row)).setEnabled(row >= 0)
         m.addSeparator()
+        m.addAction(icon("alarm"), "Create alarm from this chart…", lambda: self.create_alarm(row)).setEnabled(
+            row >= 0 and not getattr(self.session, "read_only", False))
+        m.addSeparator()
         m.addAction("Add chart…", lambda: self.edit_chart(None))
-        m.popup(self.chart_list.viewport().mapToGlobal(pos))
+        self.menu_shown = m
+        return m
+
+    def create_alarm(self, row: int):
+        """"Create alarm" prefilled from the chart at `row` (gui.alarms_ui); returns the task."""
+        if self.dashboard is None or not 0 <= row < len(self.dashboard.charts):
+            return None
+        from .alarms_ui import create_alarm_from_chart
+        return create_alarm_from_chart(self, self.dashboard.charts[row], self.dashboard.range_seconds)
 
     def _duplicate(self, row: int) -> None:
         if self.dashboard is not None and 0 <= row < len(self.dashboard.charts):
@@ -1504,13 +1519,18 @@ class DashboardView(QWidget):
             self.put_chart(c)
 
     def _scene_clicked(self, ev) -> None:
-        if not ev.double():
+        """Double-click a chart: edit it; right-click: its menu (Create alarm from this chart…)."""
+        right = ev.button() == Qt.MouseButton.RightButton
+        if not ev.double() and not right:
             return
         pos = ev.scenePos()
         for i, chart in enumerate(self.grid.charts):
             if chart.plot.sceneBoundingRect().contains(pos):
                 self.chart_list.setCurrentRow(i)
-                self.edit_chart(i)
+                if right:
+                    self.chart_menu(i).popup(ev.screenPos().toPoint())
+                else:
+                    self.edit_chart(i)
                 return
 
     # ------------------------------------------------------------ time range, refresh

@@ -17,8 +17,6 @@ from ociconsole.gui.qt import QApplication, Qt
 
 from .helpers import click, click_index, open_tree_path, pick, retype, table_rows, top_level
 
-TOPIC = "ocid1.onstopic.oc1.iad.aaaaaaaaexampletopic"
-
 
 @pytest.fixture
 def window(qtbot, aloop, session):
@@ -166,9 +164,13 @@ def test_alarm_on_a_custom_metric_fires_and_clears(qtbot, window):
     assert "needs a trigger rule" in dlg.row("query").error_text()
     retype(qtbot, dlg.row("query").editor, 'QueueDepth[1m]{queue = "orders"}.mean() > 50')
     pick(qtbot, dlg.row("pending_duration").editor, "1 minute")
+    # the destination: the tenancy's seeded topic is chosen; a pasted OCID is checked
+    assert dlg.row("topic").editor.currentText().startswith("ops-alerts")
+    ops_alerts = dlg.row("topic").value()
+    assert dlg.row("destinations").value() == ops_alerts and ops_alerts.startswith("ocid1.onstopic.")
     retype(qtbot, dlg.row("destinations").editor, "not-a-topic")
     assert "Notifications topic" in dlg.row("destinations").error_text()
-    retype(qtbot, dlg.row("destinations").editor, TOPIC)
+    retype(qtbot, dlg.row("destinations").editor, ops_alerts)
     assert dlg.errors() == {}, dlg.errors()
     click(qtbot, dlg.review_button)
     cli = dlg.cli_view.text()
@@ -243,17 +245,22 @@ def test_edit_disable_and_delete_an_alarm(qtbot, window):
     toolbar_action(window, "Enable").trigger()
     qtbot.waitUntil(lambda: cell(window, "Memory pressure", "Enabled") == "yes", timeout=10_000)
     # delete: the name must be typed
-    select(qtbot, window, "Memory pressure")
+    delete_row(qtbot, window, "Memory pressure")
+
+
+def delete_row(qtbot, window, name: str) -> None:
+    """Delete the row `name` of the list: its name must be typed, then it leaves the list."""
+    select(qtbot, window, name)
     toolbar_action(window, "Delete").trigger()
     qtbot.waitUntil(lambda: top_level(ConfirmDialog) is not None, timeout=5000)
     confirm = top_level(ConfirmDialog)
     assert not confirm.ok_button.isEnabled()
-    qtbot.keyClicks(confirm.input, "Memory pressure")
+    qtbot.keyClicks(confirm.input, name)
     click(qtbot, confirm.ok_button)
     op = window.oplog.operations[-1]
     qtbot.waitUntil(lambda: op.state.done, timeout=15_000)
     assert op.state.value == "Succeeded", (op.detail, op.error)
-    qtbot.waitUntil(lambda: "Memory pressure" not in table_rows(window.resources), timeout=10_000)
+    qtbot.waitUntil(lambda: name not in table_rows(window.resources), timeout=10_000)
 
 
 def test_badge_notifies_only_new_firing_alarms_and_stops_with_the_window(qtbot, aloop, session):
@@ -270,3 +277,139 @@ def test_badge_notifies_only_new_firing_alarms_and_stops_with_the_window(qtbot, 
     assert not badge.timer.isActive()
     assert badge.poll() is None  # a closed window does not poll
     _ = QApplication
+
+
+# ---------------------------------------------------------------- from a dashboard chart; the builder when editing
+
+PRODUCTION_NAMES = ["analytics-bm", "api-01", "api-02", "etl-01", "web-01", "web-02"]  # reporting CpuUtilization
+
+
+def test_alarm_from_a_dashboard_chart_is_prefilled_and_fires(qtbot, window):
+    """CPU across all instances of Production -> Create alarm from this chart -> the builder holds the
+    chart's query; with a low threshold the new alarm fires at once."""
+    open_tree_path(qtbot, window, "Production")
+    view = window.monitoring.new_cpu_dashboard()
+    qtbot.waitUntil(lambda: view.chart_list.count() == 2 and bool(view.series_labels(0)), timeout=15_000)
+    assert view.dashboard.charts[0].threshold == 80
+    # the chart list's context menu (the chart's own right-click shows the same menu)
+    view.chart_list.setCurrentRow(0)
+    view._list_menu(view.chart_list.visualItemRect(view.chart_list.item(0)).center())
+    menu = view.menu_shown
+    labels = [a.text() for a in menu.actions() if a.text()]
+    assert labels == ["Edit…", "Duplicate", "Remove", "Create alarm from this chart…", "Add chart…"]
+    act = next(a for a in menu.actions() if a.text() == "Create alarm from this chart…")
+    menu.close()
+    act.trigger()
+    dlg = form_dialog(qtbot)
+    assert dlg.windowTitle() == "Create alarm"
+    qtbot.waitUntil(lambda: dlg.row("topic").value() is not None and dlg.row("group_by").value() == "resourceId",
+                    timeout=10_000)
+    comps = {o.label: o.value for o in dlg.ctx.compartments}
+    v = dlg.values()
+    assert v["display_name"] == "CPU utilization — instances of Production"
+    assert v["compartment_id"] == comps["Production"]
+    # OCI includes subcompartments only from the root: the tenancy, filtered to Production's instances
+    assert v["metric_compartment_id"] == window.session.tenancy_id and v["metric_compartment_id_in_subtree"]
+    assert "subcompartments only when the metric compartment is the root" in \
+        dlg.warning_texts()["metric_compartment_id"]
+    assert (v["namespace"], v["mode"], v["metric"], v["statistic"], v["interval"], v["group_by"], v["operator"],
+            v["threshold"]) == ("oci_computeagent", "builder", "CpuUtilization", "mean", "1m", "resourceId", ">", 80)
+    names = "|".join(PRODUCTION_NAMES)
+    assert v["dimensions"] == f"resourceDisplayName =~ {names}"
+    assert v["query"] == f'CpuUtilization[1m]{{resourceDisplayName =~ "{names}"}}.groupBy(resourceId).mean() > 80'
+    assert dlg.row("topic").editor.currentText().startswith("ops-alerts")
+    assert v["destinations"] == v["topic"]
+    # the builder drives the query: a low threshold, and no filter on web-02
+    retype(qtbot, dlg.row("threshold").editor, "1")
+    retype(qtbot, dlg.row("dimensions").editor, "resourceDisplayName =~ " + names.replace("|web-02", ""))
+    assert dlg.row("query").value().endswith('-01"}.groupBy(resourceId).mean() > 1')
+    retype(qtbot, dlg.row("dimensions").editor, "nosuchdimension = x")
+    assert "has the dimension nosuchdimension" in dlg.warning_texts()["dimensions"]
+    retype(qtbot, dlg.row("dimensions").editor, "resourceDisplayName =~ " + names)
+    retype(qtbot, dlg.row("display_name").editor, "Production CPU above 1%")
+    pick(qtbot, dlg.row("pending_duration").editor, "1 minute")
+    assert dlg.errors() == {}, dlg.errors()
+    click(qtbot, dlg.review_button)
+    cli = dlg.cli_view.text()
+    assert "--metric-compartment-id-in-subtree true" in cli and "groupBy(resourceId).mean() > 1" in cli
+    click(qtbot, dlg.create_button)
+    qtbot.waitUntil(lambda: window.oplog.operations[-1].title == "Create alarm Production CPU above 1%"
+                    and window.oplog.operations[-1].state.done, timeout=10_000)
+    op = window.oplog.operations[-1]
+    assert op.state.value == "Succeeded", (op.detail, op.error)
+    # it is in Production's alarms, FIRING (api-01 runs hot), and the badge counts it
+    assert window.current_compartment.name == "Production"
+    window.monitoring.alarms_action.trigger()  # Monitoring > Alarms: the current compartment's
+    qtbot.waitUntil(lambda: window.resources.kind is not None and window.resources.kind.id == "monitoring.alarm"
+                    and window.resources.model.rowCount() > 0, timeout=10_000)
+    assert "Production CPU above 1%" in table_rows(window.resources)
+    qtbot.waitUntil(lambda: cell(window, "Production CPU above 1%", "Status") == "FIRING", timeout=10_000)
+    badge_count(qtbot, window.monitoring.badge, 2)
+
+
+def test_edit_parses_the_query_back_into_the_builder(qtbot, window):
+    alarms_of(qtbot, window, "Production")
+    select(qtbot, window, "High CPU on production")
+    toolbar_action(window, "Edit").trigger()
+    dlg = form_dialog(qtbot)
+    qtbot.waitUntil(lambda: dlg.row("metric").value() == "CpuUtilization" and bool(dlg.row("topic").value()),
+                    timeout=10_000)
+    v = dlg.values()
+    assert (v["mode"], v["metric"], v["statistic"], v["interval"], v["group_by"], v["operator"], v["threshold"]) == \
+        ("builder", "CpuUtilization", "mean", "1m", "", ">", 80)
+    assert v["dimensions"] == "resourceDisplayName =~ web-*|api-*|etl-*|analytics-*"
+    assert v["metric_compartment_id"] == window.session.tenancy_id and v["metric_compartment_id_in_subtree"]
+    assert dlg.row("topic").editor.currentText().startswith("ops-alerts") and v["destinations"] == v["topic"]
+    old = v["query"]
+    assert old == 'CpuUtilization[1m]{resourceDisplayName =~ "web-*|api-*|etl-*|analytics-*"}.mean() > 80'
+    retype(qtbot, dlg.row("threshold").editor, "92.5")
+    pick(qtbot, dlg.row("statistic").editor, "Max")
+    new = 'CpuUtilization[1m]{resourceDisplayName =~ "web-*|api-*|etl-*|analytics-*"}.max() > 92.5'
+    assert dlg.row("query").value() == new
+    click(qtbot, dlg.review_button)
+    assert "--query-text" in dlg.cli_view.text() and "max() > 92.5" in dlg.cli_view.text()
+    click(qtbot, dlg.create_button)
+    qtbot.waitUntil(lambda: cell(window, "High CPU on production", "Query") == new, timeout=10_000)
+
+    # a query the builder cannot say (absent with a period) is edited as MQL
+    window.show_list()
+    alarms_of(qtbot, window, "Development", "Shared-Tools")
+    select(qtbot, window, "Bastion heartbeat")
+    toolbar_action(window, "Edit").trigger()
+    dlg = form_dialog(qtbot)
+    assert dlg.row("mode").value() == "mql" and not dlg.row("metric").shown and not dlg.row("threshold").shown
+    assert dlg.row("query").value() == \
+        'CpuUtilization[1m]{resourceDisplayName = "bastion"}.groupBy(resourceId).absent(10m)'
+    click(qtbot, dlg.cancel_button)
+
+
+def test_notification_topics_are_listed_created_and_deleted(qtbot, window):
+    open_tree_path(qtbot, window, "Observability", "Notification topics")
+    qtbot.waitUntil(lambda: window.resources.kind is not None and window.resources.kind.id == "notifications.topic"
+                    and window.resources.model.rowCount() > 0, timeout=10_000)
+    assert table_rows(window.resources) == ["ops-alerts"]
+    click(qtbot, window.resources.create_button)
+    dlg = form_dialog(qtbot)
+    assert dlg.windowTitle() == "Create notification topic"
+    retype(qtbot, dlg.row("name").editor, "db alerts")
+    assert "letters, digits" in dlg.row("name").error_text()
+    retype(qtbot, dlg.row("name").editor, "db-alerts")
+    retype(qtbot, dlg.row("description").editor, "Database on-call")
+    click(qtbot, dlg.review_button)
+    assert dlg.cli_view.text().startswith("oci ons topic create") and "NotificationControlPlaneClient" in \
+        dlg.python_view.text()
+    click(qtbot, dlg.create_button)
+    op = window.oplog.operations[-1]
+    qtbot.waitUntil(lambda: op.state.done, timeout=10_000)
+    assert op.state.value == "Succeeded" and op.detail == "ACTIVE", (op.detail, op.error)
+    qtbot.waitUntil(lambda: "db-alerts" in table_rows(window.resources), timeout=10_000)
+    qtbot.waitUntil(lambda: cell(window, "db-alerts", "State") == "ACTIVE", timeout=10_000)
+    # a name is unique in the tenancy: the service's 409 keeps the dialog open
+    click(qtbot, window.resources.create_button)
+    dlg = form_dialog(qtbot)
+    retype(qtbot, dlg.row("name").editor, "ops-alerts")
+    click(qtbot, dlg.review_button)
+    click(qtbot, dlg.create_button)
+    qtbot.waitUntil(lambda: "already exists" in dlg.error_text(), timeout=10_000)
+    click(qtbot, dlg.cancel_button)
+    delete_row(qtbot, window, "db-alerts")  # DELETING, then gone
