@@ -248,7 +248,7 @@ OBJECTS = ResourceKind(
     list=_no_list, get=None, name_attr="name",
     columns=[Column("Name", attr("name")), Column("Size", attr("size"), "bytes"),
              Column("Modified", attr("time_modified"), "datetime"), Column("Storage tier", attr("storage_tier"))],
-    actions=[Action("delete", "Delete", lambda *_: None, destructive=True, confirm="simple", icon="delete",
+    actions=[Action("delete", "Delete", lambda *_: None, destructive=True, confirm="name", icon="delete",
                     verb="Deleting")],
 )
 

@@ -30,10 +30,15 @@ SERVICES: dict[str, tuple[str, str]] = {
     "object_storage": ("object_storage", "ObjectStorageClient"),
     "file_storage": ("file_storage", "FileStorageClient"),
     "search": ("resource_search", "ResourceSearchClient"),
+    "notifications": ("ons", "NotificationControlPlaneClient"),
 }
 HOME_REGION_SERVICES = {"identity"}  # IAM writes go to the home region
 OCI_ENDPOINTS = {"monitoring_ingestion": "https://telemetry-ingestion.{region}.oraclecloud.com"}  # not the SDK's
-TIMEOUT = (5.0, 60.0)  # connect, read
+# (connect, read) seconds, as the oci SDK and CLI (--connection-timeout 10, --read-timeout 60). The read
+# timeout bounds the silence between two reads of the socket, not a whole transfer: a long download that
+# keeps receiving is never cut. A silent endpoint is shown by the service layer after a few seconds
+# (runtime.STALL_SECONDS), long before these expire; a timed-out attempt is not repeated.
+TIMEOUT = (10.0, 60.0)
 
 
 @dataclass

@@ -60,6 +60,11 @@ class MainWindow(QMainWindow):
         self._probe = QTimer(self)
         self._probe.setInterval(int(PROBE_SECONDS * 1000))
         self._probe.timeout.connect(self._probe_connection)
+        self._conn_ok: bool | None = None
+        self._waiting_shown = False  # the status bar says an endpoint is not answering
+        self._waiting_timer = QTimer(self)  # asks the session every second (and counts the seconds)
+        self._waiting_timer.setInterval(1000)
+        self._waiting_timer.timeout.connect(self._show_waiting)
         self._expiry_timer = QTimer(self)
         self._expiry_timer.setInterval(30_000)
         self._expiry_timer.timeout.connect(self._update_expiry)
@@ -249,6 +254,8 @@ class MainWindow(QMainWindow):
         self.tree_model.set_session(session, _Placeholder(session.tenancy_id))
         self.search.set_session(session)
         session.on_health(self._health_changed)
+        session.on_waiting(self._waiting_changed)
+        self._waiting_timer.start()  # asks the session every second whether a call waits unanswered
         self._set_conn_state(None)
         self.endpoint_label.setText(session.connection.describe_endpoint())
         self._update_expiry()
@@ -319,6 +326,7 @@ class MainWindow(QMainWindow):
         old = self.session
         self.session = new
         new.on_health(self._health_changed)
+        new.on_waiting(self._waiting_changed)
         self.tree_model.session = new
         self.endpoint_label.setText(new.connection.describe_endpoint())
         self.detail.clear()
@@ -338,6 +346,34 @@ class MainWindow(QMainWindow):
             self._set_conn_state(False, health.last_error)
             if not self._probe.isActive():
                 self._probe.start()
+        self._show_waiting()
+
+    def _waiting_changed(self, _health) -> None:
+        self._show_waiting()
+
+    def _show_waiting(self) -> None:
+        """While a call has been pending for seconds (an endpoint that accepts connections but does not
+        answer), say so in the status bar with the seconds counting, instead of showing nothing until
+        the read timeout. "Cannot reach" (connection failures) takes precedence."""
+        session = self.session
+        waiting = session.waiting() if session is not None else []
+        if session is not None and not self._waiting_timer.isActive():
+            self._waiting_timer.start()  # the session is asked every second (it keeps no timers itself)
+        if not waiting or self._conn_ok is False:
+            if self._waiting_shown:
+                self._waiting_shown = False
+                if self._conn_ok is not False:
+                    self._set_conn_state(self._conn_ok)
+            return
+        h = waiting[0]
+        where = session.connection.endpoint_host(h.service)
+        more = len(waiting) - 1
+        also = f" (and {more} other service{'s' if more > 1 else ''})" if more else ""
+        self.endpoint_label.setText(f"{where} is not answering ({h.waiting_seconds:.0f} s){also} — still waiting")
+        self.endpoint_label.setStyleSheet("color: #a15c00; font-weight: bold;")
+        self.conn_label.setPixmap(dot("#d08a00").pixmap(12, 12))
+        self.conn_label.setToolTip(f"Waiting for an answer from {where}")
+        self._waiting_shown = True
 
     def _auth_failed(self, error: OciError) -> None:
         if not getattr(self, "_auth_reported", False):
@@ -359,9 +395,14 @@ class MainWindow(QMainWindow):
             self._tasks.replace("connect", self._connect(session))
 
     def _set_conn_state(self, ok: bool | None, error: OciError | None = None) -> None:
+        self._conn_ok = ok
         if ok is None:
             self.conn_label.setPixmap(dot("#9e9e9e").pixmap(12, 12))
             self.conn_label.setToolTip("Connecting…")
+            if self._waiting_shown and self.session is not None:
+                self._waiting_shown = False
+                self.endpoint_label.setText(self.session.connection.describe_endpoint())
+                self.endpoint_label.setStyleSheet("")
         elif ok:
             self.conn_label.setPixmap(dot("#2e8b45").pixmap(12, 12))
             self.conn_label.setToolTip("Connected")
@@ -718,6 +759,7 @@ class MainWindow(QMainWindow):
                 w.shutdown()
         self._probe.stop()
         self._expiry_timer.stop()
+        self._waiting_timer.stop()
         self.resources.stop()
         self.detail.clear()
 

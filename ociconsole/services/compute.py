@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 from ..core.sdk import models as sdk_models
 from .runtime import Session
@@ -24,8 +25,11 @@ async def launch_instance(session: Session, details, retry_token: str):
     return resp.data, resp.headers.get("opc-work-request-id", "")
 
 
-async def instance_action(session: Session, instance_id: str, action: str):
-    return await session.data("compute", "instance_action", instance_id, action)
+async def instance_action(session: Session, instance_id: str, action: str, retry_token: str | None = None):
+    """Start/stop/reset an instance. One opc-retry-token per action: an attempt whose answer was lost is
+    retried safely (OCI replays the first answer instead of acting twice)."""
+    return await session.data("compute", "instance_action", instance_id, action,
+                              opc_retry_token=retry_token or str(uuid.uuid4()))
 
 
 async def terminate_instance(session: Session, instance_id: str, preserve_boot_volume: bool = False) -> None:

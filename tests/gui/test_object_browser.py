@@ -278,7 +278,7 @@ def test_delete_with_confirmation_and_rename(qtbot, window, osc, ns):
     names = [o.name for o in osc.list_objects(ns, "app-assets", prefix="releases/").data.objects]
     assert names == ["releases/2026/01/app-1.4.0.tar.gz"]
 
-    # one object: rename it (F2), then delete it with a plain confirmation
+    # one object: rename it (F2), then delete it, confirmed by typing its name
     click_index(qtbot, browser.table, browser.proxy.index(0, 0), double=True)
     qtbot.waitUntil(lambda: browser.rows() == ["app-1.4.0.tar.gz"], timeout=5000)
     focus(qtbot, window, browser.table)  # the offscreen platform does not give focus back after a dialog
@@ -298,7 +298,9 @@ def test_delete_with_confirmation_and_rename(qtbot, window, osc, ns):
     qtbot.keyClick(browser.table, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: top_level(ConfirmDialog) is not None, timeout=5000)
     conf = top_level(ConfirmDialog)
-    assert conf.input is None and conf.ok_button.text() == "Delete"
+    assert conf.ok_button.text() == "Delete" and conf.expected == "releases/2026/01/app-1.4.1.tar.gz"
+    assert not conf.ok_button.isEnabled()  # one object: its name is typed, as for every deletion
+    qtbot.keyClicks(conf.input, "releases/2026/01/app-1.4.1.tar.gz")
     click(qtbot, conf.ok_button)
     qtbot.waitUntil(lambda: "This folder is empty" in browser.placeholder.text() and browser.placeholder.isVisible(),
                     timeout=5000)

@@ -1,42 +1,32 @@
 """A scripted session of hundreds of operations through the service layer while the emulator
 injects 20% faults (429, 500, 503, connection resets, and responses lost after the change was
 committed). Every operation must end — succeeded, or a clear OciError — nothing twice, nothing
-hanging, and one failing service must not hold up the others."""
+hanging, and one failing or slow service must not hold up the others. Every mutation's outcome
+is checked against the emulator's final state: a success took effect (creates exactly once), a
+failure did not, unless it was reported as OutcomeUnknown ("may have been carried out")."""
 
 from __future__ import annotations
 
 import asyncio
 import collections
 import random
+import time
 import uuid
 
 import oci
-import pytest
 
 from ociconsole import catalog
 from ociconsole.catalog import execute
-from ociconsole.core.connection import connection_for_emulator
 from ociconsole.core.errors import OciError
 from ociconsole.core.operations import OperationLog
 from ociconsole.emulator.faults import FaultConfig
 from ociconsole.services import compute as csvc
 from ociconsole.services import identity as idsvc
 from ociconsole.services import network as nsvc
-from ociconsole.services.runtime import Session
-
-from ..conftest import make_emulator
+from ociconsole.services.runtime import OutcomeUnknown
 
 OPS_TIMEOUT = 60.0
 M_ID, M_CORE = oci.identity.models, oci.core.models
-
-
-@pytest.fixture
-def faulty(tmp_path):
-    emu = make_emulator(tmp_path, strict=False)
-    session = Session(connection_for_emulator(emu.client_config(), emu.base_url))
-    yield emu, session
-    session.close()
-    emu.stop()
 
 
 async def _prepare(session):
@@ -70,9 +60,26 @@ async def _run_session(session, n_ops: int, seed: int = 7):
     outcomes = collections.Counter()
     errors: collections.Counter = collections.Counter()
     unclear: list[str] = []
+    mutations: list[dict] = []  # what each mutation asked for and how it was reported
     instance_kind = catalog.kind("compute.instance")
     inst_ids = [i.id for c in comp_list for i in await csvc.list_instances(session, c.id)
                 if i.lifecycle_state == "RUNNING"]
+    inst_locks = {i: asyncio.Lock() for i in inst_ids}  # one action at a time per instance: outcomes attributable
+
+    async def mutate(record: dict, coro):
+        """Await a mutation and record how it was reported: succeeded, failed, or unknown."""
+        try:
+            result = await coro
+        except OutcomeUnknown:
+            record["outcome"] = "unknown"
+            raise
+        except OciError:
+            record["outcome"] = "failed"
+            raise
+        finally:
+            mutations.append(record)
+        record["outcome"] = "succeeded"
+        return result
 
     async def one(i: int, what: str):
         token = str(uuid.uuid4())
@@ -93,41 +100,61 @@ async def _run_session(session, n_ops: int, seed: int = 7):
             await idsvc.list_policies(session, session.tenancy_id)
         elif what == "create_compartment":
             created["compartment"].append(name)
-            c = await idsvc.create_compartment(session, M_ID.CreateCompartmentDetails(
-                compartment_id=dev.id, name=name, description="fault session"), token)
+            c = await mutate({"what": "create", "name": name}, idsvc.create_compartment(
+                session, M_ID.CreateCompartmentDetails(compartment_id=dev.id, name=name,
+                                                       description="fault session"), token))
             made_ids["compartment"].append(c.id)
         elif what == "create_vcn":
             created["vcn"].append(name)
-            v = await nsvc.create_vcn(session, M_CORE.CreateVcnDetails(
-                compartment_id=dev.id, cidr_block=f"172.{16 + i % 16}.0.0/16", display_name=name), token)
+            v = await mutate({"what": "create", "name": name}, nsvc.create_vcn(session, M_CORE.CreateVcnDetails(
+                compartment_id=dev.id, cidr_block=f"172.{16 + i % 16}.0.0/16", display_name=name), token))
             made_ids["vcn"].append(v.id)
         elif what == "create_group":
             created["group"].append(name)
-            g = await idsvc.create_group(session, M_ID.CreateGroupDetails(
-                compartment_id=session.tenancy_id, name=name, description="fault session"), token)
-            made_ids["group"].append(g.id)
+            g = await mutate({"what": "create", "name": name}, idsvc.create_group(session, M_ID.CreateGroupDetails(
+                compartment_id=session.tenancy_id, name=name, description="fault session"), token))
+            made_ids["group"].append((g.id, name))
         elif what == "launch":
             created["instance"].append(name)
-            inst, _wr = await csvc.launch_instance(session, M_CORE.LaunchInstanceDetails(
-                compartment_id=dev.id, availability_domain=ad, shape="VM.Standard.E4.Flex", display_name=name,
-                shape_config=M_CORE.LaunchInstanceShapeConfigDetails(ocpus=1, memory_in_gbs=8),
-                source_details=M_CORE.InstanceSourceViaImageDetails(image_id=image),
-                create_vnic_details=M_CORE.CreateVnicDetails(subnet_id=subnet.id, assign_public_ip=False)), token)
+            inst, _wr = await mutate({"what": "create", "name": name}, csvc.launch_instance(
+                session, M_CORE.LaunchInstanceDetails(
+                    compartment_id=dev.id, availability_domain=ad, shape="VM.Standard.E4.Flex", display_name=name,
+                    shape_config=M_CORE.LaunchInstanceShapeConfigDetails(ocpus=1, memory_in_gbs=8),
+                    source_details=M_CORE.InstanceSourceViaImageDetails(image_id=image),
+                    create_vnic_details=M_CORE.CreateVnicDetails(subnet_id=subnet.id, assign_public_ip=False)),
+                token))
             made_ids["instance"].append(inst.id)
         elif what == "stop_start":
-            inst = await csvc.get_instance(session, rng.choice(inst_ids))
-            action = instance_kind.action("stop" if inst.lifecycle_state == "RUNNING" else "start")
-            if action.allowed(inst.lifecycle_state):
-                op = await execute.run_action(session, log, instance_kind, action, inst)
-                if op.error is not None:
-                    raise op.error
+            inst_id = rng.choice(inst_ids)
+            async with inst_locks[inst_id]:
+                inst = await csvc.get_instance(session, inst_id)
+                stop = inst.lifecycle_state == "RUNNING"
+                action = instance_kind.action("stop" if stop else "start")
+                if action.allowed(inst.lifecycle_state):
+                    record = {"what": "action", "id": inst_id, "t0": time.time(),
+                              "enters": {"STOPPING", "STOPPED"} if stop else {"STARTING", "RUNNING"}}
+                    op = await execute.run_action(session, log, instance_kind, action, inst)
+                    record["t1"] = time.time()
+                    e = op.error
+                    if e is None:
+                        record["outcome"] = "succeeded"
+                    elif e.operation != "instance_action":
+                        record["outcome"] = "succeeded"  # the request was accepted; following it failed
+                        record["tracking_failed"] = True
+                    else:
+                        record["outcome"] = "unknown" if isinstance(e, OutcomeUnknown) else "failed"
+                    mutations.append(record)
+                    if e is not None:
+                        raise e
         elif what == "update_compartment":
             target = rng.choice(made_ids["compartment"] or [dev.id])
-            await session.call("identity", "update_compartment", target,
-                               M_ID.UpdateCompartmentDetails(description=f"updated {i}"))
+            await mutate({"what": "update", "id": target, "description": f"updated {i}"},
+                         session.call("identity", "update_compartment", target,
+                                      M_ID.UpdateCompartmentDetails(description=f"updated {i}")))
         elif what == "delete_created":
             if made_ids["group"]:
-                await idsvc.delete_group(session, made_ids["group"].pop(0))
+                gid, gname = made_ids["group"].pop(0)
+                await mutate({"what": "delete", "id": gid, "name": gname}, idsvc.delete_group(session, gid))
             else:
                 await idsvc.list_groups(session, session.tenancy_id)
 
@@ -137,6 +164,11 @@ async def _run_session(session, n_ops: int, seed: int = 7):
             outcomes["succeeded"] += 1
         except asyncio.TimeoutError:
             outcomes["hung"] += 1
+        except OutcomeUnknown as e:
+            outcomes["failed, reported as may have happened"] += 1
+            errors[e.code or "?"] += 1
+            if not (e.code and "may have been carried out" in e.message):
+                unclear.append(repr(e))
         except OciError as e:
             outcomes["failed with a clear error"] += 1
             errors[e.code or "?"] += 1
@@ -153,13 +185,61 @@ async def _run_session(session, n_ops: int, seed: int = 7):
         async with sem:
             await guarded(i, what)
     await asyncio.gather(*(limited(i, w) for i, w in enumerate(script)))
-    return outcomes, errors, unclear, created
+    return outcomes, errors, unclear, created, mutations
+
+
+def verify(emu, names: collections.Counter, descriptions: dict[str, str], mutations: list[dict]):
+    """Check each mutation's report against the final state. Returns (counts, violations)."""
+    counts: collections.Counter = collections.Counter()
+    violations: list[str] = []
+    deleted = {m["name"]: m["outcome"] for m in mutations if m["what"] == "delete"}
+    failed_updates = collections.defaultdict(set)
+    for m in mutations:
+        if m["what"] == "update" and m["outcome"] == "failed":
+            failed_updates[m["id"]].add(m["description"])
+    for m in mutations:
+        outcome = m["outcome"]
+        if m["what"] == "create":
+            n = names[m["name"]]
+            gone = deleted.get(m["name"])  # a created group deleted later in the session
+            if outcome == "succeeded":
+                ok = n == 1 if gone in (None, "failed") else (n == 0 if gone == "succeeded" else n <= 1)
+                happened = True
+            else:
+                ok = n == 0 if outcome == "failed" else n <= 1
+                happened = n > 0
+        elif m["what"] == "delete":
+            n = names[m["name"]]
+            happened = n == 0
+            ok = happened if outcome == "succeeded" else (not happened if outcome == "failed" else True)
+        elif m["what"] == "action":
+            doc = emu.core.store.get("instance", m["id"])
+            history = (doc or {}).get("_stateHistory") or []
+            happened = any(t is not None and m["t0"] <= t <= m["t1"] + 0.5 and st in m["enters"]
+                           for t, st in history)
+            ok = happened if outcome == "succeeded" else (not happened if outcome == "failed" else True)
+        else:  # update: a failed one's description never became the compartment's
+            happened = descriptions.get(m["id"]) == m["description"]
+            ok = not (outcome == "failed" and happened)
+        if outcome == "succeeded":
+            counts["succeeded, verified done" if ok else "succeeded, NOT done"] += 1
+        elif outcome == "failed":
+            counts["failed, verified not done" if ok else "failed, but DONE"] += 1
+        else:
+            counts["reported may have happened"] += 1
+            counts["  of which happened"] += int(happened)
+        if m.get("tracking_failed"):
+            counts["action accepted, tracking failed"] += 1
+        if not ok:
+            violations.append(f"{m['what']} {m.get('name') or m.get('id')}: reported {outcome}, "
+                              f"{'took effect' if happened else 'did not take effect'}")
+    return counts, violations
 
 
 def test_two_hundred_operations_under_twenty_percent_faults(faulty):
     emu, session = faulty
     emu.core.faults.configure(FaultConfig(rate=0.2, seed=42))  # all five kinds, equal weights
-    outcomes, errors, unclear, created = asyncio.run(_run_session(session, 240))
+    outcomes, errors, unclear, created, mutations = asyncio.run(_run_session(session, 240))
     injected = dict(emu.core.faults.counts)
     emu.core.faults.configure(FaultConfig())  # check the result without faults
 
@@ -167,8 +247,10 @@ def test_two_hundred_operations_under_twenty_percent_faults(faulty):
     idc = oci.identity.IdentityClient(cfg, service_endpoint=emu.endpoint("identity"))
     vn = oci.core.VirtualNetworkClient(cfg, service_endpoint=emu.endpoint("core"))
     cc = oci.core.ComputeClient(cfg, service_endpoint=emu.endpoint("core"))
-    dev = next(c for c in oci.pagination.list_call_get_all_results(
-        idc.list_compartments, cfg["tenancy"], compartment_id_in_subtree=True).data if c.name == "Development")
+    comps = oci.pagination.list_call_get_all_results(idc.list_compartments, cfg["tenancy"],
+                                                     compartment_id_in_subtree=True).data
+    dev = next(c for c in comps if c.name == "Development")
+    descriptions = {c.id: c.description for c in comps}
     names = collections.Counter()
     names.update(c.name for c in oci.pagination.list_call_get_all_results(idc.list_compartments, dev.id).data)
     names.update(v.display_name for v in oci.pagination.list_call_get_all_results(vn.list_vcns, dev.id).data)
@@ -176,11 +258,13 @@ def test_two_hundred_operations_under_twenty_percent_faults(faulty):
     names.update(i.display_name for i in oci.pagination.list_call_get_all_results(cc.list_instances, dev.id).data)
     asked = [n for ns in created.values() for n in ns]
     duplicates = {n: names[n] for n in asked if names[n] > 1}
+    checked, violations = verify(emu, names, descriptions, mutations)
 
     total = sum(outcomes.values())
     print(f"\nfault session: {total} operations, {session.calls} SDK requests, faults injected {injected} "
           f"(total {sum(injected.values())}), outcomes {dict(outcomes)}, error codes {dict(errors)}, "
-          f"creates asked {len(asked)}, duplicates {len(duplicates)}, hangs {outcomes['hung']}")
+          f"creates asked {len(asked)}, duplicates {len(duplicates)}, hangs {outcomes['hung']}; "
+          f"{len(mutations)} mutations checked against the final state: {dict(checked)}")
     assert total == 240
     assert sum(injected.values()) >= 40, injected
     assert all(injected[k] > 0 for k in ("429", "500", "503", "reset", "lost")), injected
@@ -188,6 +272,8 @@ def test_two_hundred_operations_under_twenty_percent_faults(faulty):
     assert outcomes["hung"] == 0
     assert outcomes["unexpected exception"] == 0
     assert not duplicates, duplicates
+    assert not violations, violations
+    assert len(mutations) >= 60, len(mutations)
     assert outcomes["succeeded"] >= 0.75 * total, outcomes  # reads and token-carrying creates are retried
 
 
@@ -209,3 +295,38 @@ def test_a_failing_service_does_not_hold_up_the_others(faulty):
     assert all(isinstance(r, list) for r in compute_network), compute_network
     assert not session.health["identity"].reachable
     assert session.health["compute"].reachable and session.health["network"].reachable
+
+
+def test_a_slow_service_does_not_hold_up_the_others(faulty):
+    """Identity answers only after seconds while ten of its calls are in flight (more than the pool
+    has workers): compute and network still answer at once. The emulator's latency setting applies
+    to every service, so the slowness is added on the worker thread, where a slow network holds it."""
+    emu, session = faulty
+    slow = 3.0
+
+    def slow_identity(service, _method):
+        if service == "identity":
+            time.sleep(slow)
+    session.on_call(slow_identity)
+
+    async def timed(coro):
+        t = time.monotonic()
+        result = await coro
+        return result, time.monotonic() - t
+
+    async def scenario():
+        comp = session.tenancy_id
+        await session.prefetch(["compute", "network"])  # SDK imports are not what is measured
+        users = [asyncio.ensure_future(timed(idsvc.list_users(session, comp))) for _ in range(10)]
+        await asyncio.sleep(0.2)  # identity's calls now hold every worker it may have
+        others = await asyncio.gather(timed(csvc.list_shapes(session, comp)), timed(nsvc.list_vcns(session, comp)))
+        return others, await asyncio.gather(*users)
+    others, users = asyncio.run(scenario())
+    waits = [round(t, 2) for _r, t in others]
+    print(f"\nslow service: identity {slow:g} s per call, 10 in flight ({session.per_service} may run at once "
+          f"of {session.pool._max_workers} workers); list_shapes and list_vcns answered in {waits} s; "  # noqa: SLF001
+          f"identity calls took {min(t for _r, t in users):.1f}-{max(t for _r, t in users):.1f} s")
+    assert all(isinstance(r, list) for r, _t in others) and others[0][0]  # shapes listed
+    assert max(waits) < 1.0, waits
+    assert all(isinstance(r, list) for r, _t in users)
+    assert session.per_service < session.pool._max_workers  # noqa: SLF001
