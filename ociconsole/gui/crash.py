@@ -77,6 +77,8 @@ qt_log = logging.getLogger("qt")
 
 _SECRET_NAMES = (r"(?:[a-z0-9]+[_-])*(?:pass_?phrase|password|passwd|secret|auth_token|security_token|"
                  r"session_token|key_content|api_key)")
+_REDACTED_PEM = r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY----- \[REDACTED\] -----END [A-Z0-9 ]*PRIVATE KEY-----"
+_KEPT_VALUES = ("None", "null", "''", '""', f"'{REDACTED}'", f'"{REDACTED}"', REDACTED)
 _PATTERNS: list[tuple[re.Pattern, object]] = [
     # PEM private keys (also when truncated: everything after BEGIN goes)
     (re.compile(r"-----BEGIN ([A-Z0-9 ]*PRIVATE KEY)-----.*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|\Z)", re.S),
@@ -88,9 +90,12 @@ _PATTERNS: list[tuple[re.Pattern, object]] = [
     # HTTP signature parts seen anywhere, bearer tokens
     (re.compile(r"""(?i)(\bsignature\s*=\s*\\?")[^"\\]*(\\?")"""), rf"\1{REDACTED}\2"),
     (re.compile(r"(?i)(\bbearer\s+)[A-Za-z0-9._~+/=-]{8,}"), rf"\1{REDACTED}"),
-    # name=value / name: value / 'name': 'value' for secret-looking names (None and empty are kept)
-    (re.compile(rf"""(?i)(['"]?\b{_SECRET_NAMES}['"]?\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,;)}}\]]+)"""),
-     lambda m: m.group(0) if m.group(2) in ("None", "null", "''", '""', f"'{REDACTED}'", REDACTED)
+    # name=value / name: value / 'name': 'value' for secret-looking names (None, empty and values
+    # already redacted are kept). A bracketed value is one value: `[REDACTED]` from an earlier pass
+    # (a known secret, a log line redacted again in a crash report) stays `[REDACTED]`, not `[REDACTED]]`.
+    (re.compile(rf"""(?i)(['"]?\b{_SECRET_NAMES}['"]?\s*[:=]\s*)({_REDACTED_PEM}|"[^"]*"|'[^']*'|"""
+                r"""\[[^\]\s]*\]|\([^)\s]*\)|[^\s,;)}\]]+)"""),
+     lambda m: m.group(0) if m.group(2) in _KEPT_VALUES or m.group(2).startswith("-----BEGIN ")
      else f"{m.group(1)}{REDACTED}"),
     # OCI session tokens and JWTs (three base64url segments; JWT headers start with eyJ)
     (re.compile(r"ST\$[A-Za-z0-9._~+/=-]+"), f"ST${REDACTED}"),
