@@ -186,7 +186,8 @@ class Console:
         self.window.set_profiles(self.profile_entries(config_path), "")
         from .qt import QMessageBox
         box = QMessageBox(QMessageBox.Icon.Warning, "Cannot connect", error.summary(), parent=self.window)
-        box.setInformativeText(_how_to_fix(error))
+        profile = getattr(getattr(self.session, "connection", None), "profile", None)
+        box.setInformativeText(_how_to_fix(error, profile))
         box.setDetailedText(error.details())
         demo = box.addButton("Use the demo sandbox", QMessageBox.ButtonRole.AcceptRole)
         setup = box.addButton("Set up a profile…", QMessageBox.ButtonRole.ActionRole)
@@ -269,10 +270,14 @@ class Console:
             self.emulator = None
 
 
-def _how_to_fix(error) -> str:
+def _how_to_fix(error, profile=None) -> str:
     code = getattr(error, "code", "")
-    if code == "SessionExpired":
-        return "Refresh the session token (oci session refresh, or oci session authenticate) and reconnect."
+    token = profile is not None and getattr(profile, "kind", "") == "session_token"
+    if code == "SessionExpired" or (token and getattr(error, "status", None) == 401):
+        # a session token that expired (or was revoked) during the session is refused with a plain 401
+        name = f" --profile {profile.name}" if token and getattr(profile, "name", None) else ""
+        return (f"The session token has expired or was refused: refresh it (oci session refresh{name}, or oci "
+                "session authenticate if it can no longer be refreshed) and reconnect.")
     if code in ("WrongPassphrase", "MissingPassphrase"):
         return "Enter the key's passphrase again, or choose another profile."
     if getattr(error, "status", None) == 401 or getattr(error, "kind", "") == "auth":

@@ -172,7 +172,7 @@ def test_session_token_expiring_mid_session(qtbot, aloop, tenancy, no_keyring, m
         qtbot.waitUntil(lambda: visible_box() is not None, timeout=10_000)
         box = visible_box()
         text = f"{box.text()}\n{box.informativeText()}"
-        assert "expired" in box.text() and "oci session" in text, text
+        assert "expired" in box.text() and "oci session refresh --profile SHORT" in box.informativeText(), text
         assert "Set up a profile…" in {b.text() for b in box.buttons()}
         assert "expired" in w.resources.banner_text.text()
         qtbot.wait(2500)  # any retry would have been sent by now
