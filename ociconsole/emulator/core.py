@@ -52,6 +52,8 @@ log = logging.getLogger("ociconsole.emulator")
 
 MAX_BODY = 10 * 1024 * 1024
 MAX_LIMIT = 1000
+# sort keys whose values rank by meaning, not alphabetically: ascending is the least severe first
+RANKED_SORTS = {"severity": {"INFO": 0, "WARNING": 1, "ERROR": 2, "CRITICAL": 3}}
 DEFAULT_LIMIT = 100
 RETRY_TOKEN_TTL = 24 * 3600.0
 METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH")  # any other method is answered 405
@@ -820,7 +822,10 @@ class EmulatorCore:
             if sort_order is None:
                 sort_order = "DESC" if sb.upper() == "TIMECREATED" else "ASC"
             if key:
-                items = sorted(items, key=lambda d: (d.get(key) is None, d.get(key) if d.get(key) is not None else ""),
+                rank = RANKED_SORTS.get(key, {})  # values with an order of their own (alarm severities)
+                items = sorted(items, key=lambda d: (d.get(key) is None,
+                                                     rank.get(d.get(key), len(rank)) if rank else
+                                                     d.get(key) if d.get(key) is not None else ""),
                                reverse=(sort_order == "DESC"))
         # paginate
         if op.param("page") is None and op.param("limit") is None:

@@ -685,6 +685,9 @@ def _eval_query(q: Query, source, times, step, comp, max_streams, budget) -> lis
     _check_points(q, groups, post, times, budget)
 
     values = _compute(q, groups, times, step)
+    now = getattr(source, "now", None)
+    if q.stat == "absent" and now is not None and len(values):
+        values = np.where(times[None, :] > now, np.nan, values)  # no verdict on minutes still to come
     if post is not None:
         values = _combine_after(q, values, post)
         members_of = [[s for gi in idx for s in groups[gi][1]] for idx in post]

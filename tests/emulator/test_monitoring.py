@@ -654,6 +654,11 @@ def test_seeded_alarms(demo):
     assert [s.display_name for s in mon.list_alarms_status(t, compartment_id_in_subtree=True, status="FIRING").data] \
         == ["High CPU on production"]
     assert len(mon.list_alarms_status(t, compartment_id_in_subtree=True, service_name="computeagent").data) == 3
+    # severities sort by how severe, not alphabetically
+    by_severity = mon.list_alarms_status(t, compartment_id_in_subtree=True, sort_by="severity", sort_order="DESC").data
+    assert [s.severity for s in by_severity] == ["CRITICAL", "ERROR", "WARNING", "INFO"]
+    assert [a.severity for a in mon.list_alarms(t, compartment_id_in_subtree=True, sort_by="severity",
+                                                sort_order="ASC").data] == ["INFO", "WARNING", "ERROR", "CRITICAL"]
     history = mon.get_alarm_history(high.id, alarm_historytype="STATE_TRANSITION_HISTORY").data.entries
     assert history[0].summary == "State transitioned from OK to Firing"
     # the five-minute pending duration: it fired five minutes into the evaluated period
@@ -751,8 +756,9 @@ def test_absence_alarm(emulator, mon, net):
     now = time.time()
     data = summarize(mon, comp, 'Temp[1m]{room = "lab"}.groupBy(room).absent(5m)', minute(now) - 300,
                      minute(now) + 600, namespace="lab")
-    values = [p.value for p in data[0].aggregated_datapoints]
-    assert values[0] == 0 and set(values) <= {0.0, 1.0}
+    points = {p.timestamp.timestamp(): p.value for p in data[0].aggregated_datapoints}
+    assert points[min(points)] == 0 and set(points.values()) <= {0.0, 1.0}
+    assert max(points) <= now  # no verdict on minutes still to come
 
 
 # ---------------------------------------------------------------- speed
@@ -837,3 +843,32 @@ def test_oci_cli_posts_and_summarizes(emulator, tmp_path):
               "--start-time", utc(now - 3600).isoformat(), "--end-time", utc(now + 120).isoformat())
     assert got["data"][0]["dimensions"] == {"queue": "q1"}
     assert got["data"][0]["aggregated-datapoints"][-1]["value"] == 12
+
+
+def test_demo_application_metrics_never_go_stale(emulator, mon):
+    """The demo's custom_app points are filled in up to now when the emulator starts again (a sandbox
+    kept for days still has its latency chart and alarm data)."""
+    from ociconsole.emulator import metrics as em
+    from ociconsole.emulator.services import monitoring as msvc
+    store = emulator.core.store
+    where = store.meta(msvc.DEMO_APP_META)
+    assert where and where["region"] == emulator.core.home_region
+    now = time.time()
+    cut = now - 3 * 3600
+    with store.transaction():  # as if the emulator had been stopped three hours ago
+        for sdoc in [d for d in store.list(em.STREAM_KIND) if d["namespace"] == "custom_app"]:
+            for b in [b for b in store.list(em.POINTS_KIND) if b["stream"] == sdoc["id"]]:
+                kept = [p for p in b["points"] if p[0] < cut]
+                store.put(em.POINTS_KIND, dict(b, points=kept)) if kept else store.delete(em.POINTS_KIND, b["id"])
+            store.update(em.STREAM_KIND, sdoc["id"], {"last": cut - 60})
+    comp = where["compartmentId"]
+    q = 'RequestCount[1m]{service = "checkout"}.sum()'
+    assert not summarize(mon, comp, q, now - 3600, now, namespace="custom_app")
+    with store.transaction():
+        msvc._demo_app_posts_on(emulator.core, {}, {})
+    (md,) = summarize(mon, comp, q, now - 3600, now, namespace="custom_app")
+    assert 58 <= len(md.aggregated_datapoints) <= 61 and all(p.value >= 1 for p in md.aggregated_datapoints)
+    # the points from before the stop are kept as they were
+    before = {p.timestamp: p.value for p in summarize(mon, comp, q, cut - 7200, cut - 3600,
+                                                      namespace="custom_app")[0].aggregated_datapoints}
+    assert len(before) >= 58

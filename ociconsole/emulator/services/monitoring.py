@@ -290,6 +290,7 @@ class _Snapshot:
     place, so the references kept here stay as they were read."""
 
     def __init__(self, src: StoreSource, node: mql.Node):
+        self.now = src.now
         self._streams: dict[str, list[mql.Stream]] = {}
         docs: dict[tuple[str, str], dict] = {}
         for metric in {q.metric for q in mql.leaves(node)}:
@@ -1122,7 +1123,8 @@ def seed_monitoring(seed) -> None:
     tenancy = seed.core.tenancy_id
     home = seed.core.home_region
     api = comps.get("API", tenancy)
-    _seed_custom_metrics(seed, api, home, now)
+    _seed_custom_metrics(seed.store, api, home, now - 86400, now)
+    seed.store.set_meta(DEMO_APP_META, {"compartmentId": api, "region": home})
     ops = notifications.topic_named(store, "ops-alerts")  # seeded before (services.LAYOUT)
     topic = ops["id"] if ops is not None else seed.ocid("onstopic", home)
     created = ts(now - 30 * 86400)
@@ -1162,10 +1164,33 @@ def seed_monitoring(seed) -> None:
         "_region": home, "_alarmId": high_cpu["id"]})
 
 
-def _seed_custom_metrics(seed, comp: str, region: str, now: float) -> None:
-    """A day of custom_app RequestLatency (ms, weighted by request count) and RequestCount per minute."""
+DEMO_APP_META = "demo_custom_app"  # where the demo's application posts its custom_app metrics
+
+
+@svc.hook("monitoring.on_start")
+def _demo_app_posts_on(core, _doc: dict, _args: dict) -> None:
+    """The demo's application "kept posting" while the emulator was stopped: its custom_app points are
+    filled in from the last one (at most a day back) to now, so its charts and the latency alarm never
+    go stale in a demo sandbox kept for days."""
+    where = core.store.meta(DEMO_APP_META)
+    if not where:
+        return
+    now = time.time()
+    last = max((d["last"] for d in core.store.list(metrics.STREAM_KIND)
+                if d.get("namespace") == "custom_app" and d.get("compartmentId") == where["compartmentId"]),
+               default=0.0)
+    if now - last >= 120:
+        _seed_custom_metrics(core.store, where["compartmentId"], where["region"], max(last, now - 86400), now)
+
+
+def _seed_custom_metrics(store, comp: str, region: str, since: float, now: float) -> None:
+    """custom_app RequestLatency (ms, weighted by request count) and RequestCount per minute, for the
+    minutes after `since` up to `now` (the same values whatever the range: they depend on the minute)."""
     end = math.floor(now / 60) * 60
-    t = np.arange(end - 86400 + 60, end + 1, 60, dtype=np.float64)
+    first = math.floor(since / 60) * 60 + 60
+    t = np.arange(first, end + 1, 60, dtype=np.float64)
+    if not len(t):
+        return
     services = {"checkout": (180.0, 90.0), "search": (60.0, 400.0), "catalog": (110.0, 160.0)}
     for name, (latency, rate) in services.items():
         seeds = np.array([metrics.hash64("custom_app", name)], dtype=np.uint64)
@@ -1177,9 +1202,9 @@ def _seed_custom_metrics(seed, comp: str, region: str, now: float) -> None:
         when = t + 30.0
         dims = {"service": name, "env": "prod"}
         md = {"unit": "milliseconds"}
-        metrics.store_points(seed.store, region, {
+        metrics.store_points(store, region, {
             "namespace": "custom_app", "compartmentId": comp, "name": "RequestLatency", "dimensions": dims,
             "metadata": md}, list(zip(when.tolist(), np.round(lat, 2).tolist(), count.tolist(), strict=True)), now)
-        metrics.store_points(seed.store, region, {
+        metrics.store_points(store, region, {
             "namespace": "custom_app", "compartmentId": comp, "name": "RequestCount", "dimensions": dims,
             "metadata": {"unit": "count"}}, list(zip(when.tolist(), count.tolist(), [1.0] * len(t), strict=True)), now)
