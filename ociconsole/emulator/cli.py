@@ -68,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--region", default="us-ashburn-1", help="home region (default us-ashburn-1)")
     p.add_argument("--latency", type=_nonneg, default=0.0, metavar="MS", help="added latency per request")
     p.add_argument("--jitter", type=_nonneg, default=0.0, metavar="MS", help="latency jitter (+/-)")
+    p.add_argument("--latency-services", metavar="MODULES",
+                   help="comma-separated SDK modules the latency applies to (default all)")
     p.add_argument("--fault-rate", type=_rate, default=0.0, metavar="P", help="share of requests that fail")
     p.add_argument("--fault-mix", type=_mix, metavar="KIND=W,...",
                    help=f"fault kinds and weights (kinds: {', '.join(FAULT_KINDS)}); default all equal")
@@ -98,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     gc.freeze()
     fc = FaultConfig(rate=args.fault_rate, latency_ms=args.latency, jitter_ms=args.jitter, seed=args.fault_seed,
                      services=args.fault_services.split(",") if args.fault_services else None,
+                     latency_services=args.latency_services.split(",") if args.latency_services else None,
                      operations=args.fault_operations.split(",") if args.fault_operations else None)
     if args.fault_mix:
         fc.mix = args.fault_mix

@@ -26,6 +26,7 @@ class FaultConfig:
     operations: list[str] | None = None  # operation names; None = all
     latency_ms: float = 0.0
     jitter_ms: float = 0.0
+    latency_services: list[str] | None = None  # SDK modules the latency applies to; None = all
     seed: int | None = None
 
     def validate(self) -> None:
@@ -39,7 +40,7 @@ class FaultConfig:
                 raise ValueError(f"unknown fault kind '{str(k)[:40]}' (known: {', '.join(FAULT_KINDS)})")
             mix[k] = _number(w, f"mix.{k}", 0.0, None, "fault weights must be >= 0")
         self.mix = mix
-        for name in ("services", "operations"):
+        for name in ("services", "operations", "latency_services"):
             v = getattr(self, name)
             if v is not None and (not isinstance(v, list) or not all(isinstance(x, str) and x for x in v)):
                 raise ValueError(f"{name} must be a list of names or null")
@@ -91,6 +92,8 @@ class FaultInjector:
     def delay(self, module: str, operation: str) -> float:
         c = self.config
         if not c.latency_ms and not c.jitter_ms:
+            return 0.0
+        if c.latency_services is not None and module not in c.latency_services:
             return 0.0
         with self._lock:
             j = self._rng.uniform(-c.jitter_ms, c.jitter_ms) if c.jitter_ms else 0.0

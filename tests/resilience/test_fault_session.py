@@ -298,16 +298,11 @@ def test_a_failing_service_does_not_hold_up_the_others(faulty):
 
 
 def test_a_slow_service_does_not_hold_up_the_others(faulty):
-    """Identity answers only after seconds while ten of its calls are in flight (more than the pool
-    has workers): compute and network still answer at once. The emulator's latency setting applies
-    to every service, so the slowness is added on the worker thread, where a slow network holds it."""
+    """Identity answers only after seconds (the emulator's latency for that service alone) while ten
+    of its calls are in flight, more than the pool has workers: compute and network still answer at once."""
     emu, session = faulty
     slow = 3.0
-
-    def slow_identity(service, _method):
-        if service == "identity":
-            time.sleep(slow)
-    session.on_call(slow_identity)
+    emu.core.faults.update({"latency_ms": slow * 1000, "latency_services": ["identity"]})
 
     async def timed(coro):
         t = time.monotonic()
