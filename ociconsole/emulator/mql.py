@@ -687,7 +687,8 @@ def _eval_query(q: Query, source, times, step, comp, max_streams, budget) -> lis
     values = _compute(q, groups, times, step)
     now = getattr(source, "now", None)
     if q.stat == "absent" and now is not None and len(values):
-        values = np.where(times[None, :] > now, np.nan, values)  # no verdict on minutes still to come
+        # a window still open has no absence yet (data already in it still says 0)
+        values = np.where((times[None, :] > now) & (values == 1.0), np.nan, values)
     if post is not None:
         values = _combine_after(q, values, post)
         members_of = [[s for gi in idx for s in groups[gi][1]] for idx in post]
