@@ -265,6 +265,7 @@ def main() -> int:
             f"Resource Search, {samples[0]['running_requests']} page request(s)")
         walk = stats(get("walk5_s"))
         row("Five compartments' instance lists walked", "s", walk)
+        row("Live 16-chart dashboard opened (charts made, data loaded)", "s", stats(get("dashboard_open_s")))
         dash = stats(get("dashboard_s"))
         row("Live 16-chart dashboard refreshed from the emulator", "s", dash, None, None,
             f"{samples[0]['dashboard_series']} series of {samples[0]['dashboard_points']} points; "
@@ -272,6 +273,7 @@ def main() -> int:
         for key, label in (("tree_stall_ms", "tree load"), ("list_stall_ms", "1,000-instance list"),
                            ("running_stall_ms", "RUNNING search"), ("walk5_stall_ms", "five lists"),
                            ("all_stall_ms", f"listing all {insts} instances"),
+                           ("dashboard_open_stall_ms", "opening a live 16-chart dashboard"),
                            ("dashboard_stall_ms", "a live 16-chart dashboard refresh")):
             st = stats(get(key))
             row(f"Longest GUI stall during {label}", "ms", st, "≤ 50 ms", st["median"] <= 50)
@@ -310,7 +312,7 @@ def main() -> int:
     print("3/6 charts…", flush=True)
     ch = probe(["charts", "--runs", str(max(5, a.runs * 3))], work)
     st = stats(ch["refresh_ms"][1:] or ch["refresh_ms"])
-    row(f"16-chart dashboard refresh ({ch['points_per_series']} points per series)", "ms", st, "≤ 16 ms",
+    row(f"16-chart redraw, charts only ({ch['points_per_series']} points per series)", "ms", st, "≤ 16 ms",
         st["median"] <= 16)
 
     print("4/6 emulator throughput…", flush=True)
