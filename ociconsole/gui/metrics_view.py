@@ -11,6 +11,7 @@ import time
 from ..catalog.model import ResourceKind
 from ..core.errors import OciError
 from ..services import monitoring as mon
+from ..services.monitoring import auto_interval
 from . import aio
 from .charts import ChartGrid
 from .qt import (
@@ -27,14 +28,6 @@ INTERVALS = [("Auto", None), ("1 minute", "1m"), ("5 minutes", "5m"), ("1 hour",
 STATS = [("Default", None), ("Mean", "mean"), ("Max", "max"), ("Min", "min"), ("Sum", "sum"), ("Count", "count"),
          ("Rate", "rate"), ("P95", "p95"), ("P99", "p99")]
 SECONDS = {"1m": 60, "5m": 300, "1h": 3600, "1d": 86400}
-
-
-def auto_interval(span: float) -> str:
-    if span <= 24 * 3600:
-        return "1m"
-    if span <= 7 * 24 * 3600:
-        return "5m"
-    return "1h"
 
 
 class MetricsPanel(QWidget):

@@ -31,6 +31,16 @@ class Series:
             or self.name
 
 
+def auto_interval(span: float) -> str:
+    """The interval for a time range, as the OCI Console's "Auto": 1 minute up to 6 hours, 5 minutes
+    below 36 hours (288 points for a day), 1 hour beyond (168 points for a week)."""
+    if span <= 6 * 3600:
+        return "1m"
+    if span < 36 * 3600:
+        return "5m"
+    return "1h"
+
+
 def statistic_call(statistic: str) -> str:
     """`mean()` / `percentile(0.95)` from a short statistic name."""
     if statistic.startswith("p") and statistic[1:].isdigit():

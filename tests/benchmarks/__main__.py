@@ -8,8 +8,9 @@ runs — plus a JSON file with every sample and the machine it ran on.
      and `python -X importtime` per top-level package
   2. large tenancy (500 compartments, 10,000 instances, 50 ms latency per request): whole
      compartment tree, a 1,000-instance list, every RUNNING instance (Resource Search)
-  3. responsiveness: the longest gap of a 5 ms GUI heartbeat during each load and during a live
-     16-chart dashboard refresh (one groupBy query per chart, 24 h at 1 minute)
+  3. responsiveness: the longest gap of a 5 ms GUI heartbeat during each load and while a live
+     16-chart dashboard opens and refreshes (one groupBy query per chart, 24 h at the Auto
+     interval, 5 minutes, then at 1 minute)
   4. charts: a full refresh of a 16-chart dashboard, 1,440 points per series
   5. memory: peak RSS after listing all 10,000 instances
   6. emulator: signed SDK requests per second for a GET, p50/p99, 1 and 4 client threads
@@ -265,16 +266,19 @@ def main() -> int:
             f"Resource Search, {samples[0]['running_requests']} page request(s)")
         walk = stats(get("walk5_s"))
         row("Five compartments' instance lists walked", "s", walk)
-        row("Live 16-chart dashboard opened (charts made, data loaded)", "s", stats(get("dashboard_open_s")))
+        row("Live 16-chart dashboard (24 h) opened: charts made, data loaded", "s", stats(get("dashboard_open_s")))
         dash = stats(get("dashboard_s"))
-        row("Live 16-chart dashboard refreshed from the emulator", "s", dash, None, None,
+        row("Live 16-chart dashboard (24 h, Auto = 5 min) refreshed", "s", dash, None, None,
             f"{samples[0]['dashboard_series']} series of {samples[0]['dashboard_points']} points; "
             "16 queries, paced at OCI's 10/s")
+        row("Live 16-chart dashboard (24 h, 1 min) refreshed", "s", stats(get("dashboard_1m_s")), None, None,
+            f"{samples[0]['dashboard_series']} series of {samples[0]['dashboard_1m_points']} points")
         for key, label in (("tree_stall_ms", "tree load"), ("list_stall_ms", "1,000-instance list"),
                            ("running_stall_ms", "RUNNING search"), ("walk5_stall_ms", "five lists"),
                            ("all_stall_ms", f"listing all {insts} instances"),
                            ("dashboard_open_stall_ms", "opening a live 16-chart dashboard"),
-                           ("dashboard_stall_ms", "a live 16-chart dashboard refresh")):
+                           ("dashboard_stall_ms", "a live 16-chart dashboard refresh"),
+                           ("dashboard_1m_stall_ms", "the same at 1 minute (1,440 points)")):
             st = stats(get(key))
             row(f"Longest GUI stall during {label}", "ms", st, "≤ 50 ms", st["median"] <= 50)
         rss = stats(get("peak_rss_mb"))

@@ -107,7 +107,7 @@ def test_raw_mql_errors_are_shown_inline(qtbot, window, session):
     pick(qtbot, dlg.compartment_box, "acme-corp")
     qtbot.waitUntil(lambda: not dlg.busy, timeout=10_000)
     dlg.mode_mql.setChecked(True)
-    assert dlg.mql.toPlainText() == "CpuUtilization[5m].groupBy(resourceId).mean()"  # the builder's, to start from
+    assert dlg.mql.toPlainText() == "CpuUtilization[1h].groupBy(resourceId).mean()"  # the builder's, to start from
     # a syntax error: shown as you type, at its column, with a caret; the chart cannot be added
     retype(qtbot, dlg.mql, 'CpuUtilization[1m]{shape = "VM.Standard.E4.Flex"}.groupBy(resourceId).meen()')
     assert "column 71: unknown function 'meen'" in dlg.error_text()
@@ -169,7 +169,8 @@ def test_saved_dashboard_reopens_in_a_new_window(qtbot, window, session, tmp_pat
     csv_path = tmp_path / "d.csv"
     assert view.export("csv", str(csv_path))
     rows = list(csv.reader(open(csv_path, encoding="utf-8")))
-    assert len(rows) > 2 * len(PRODUCTION_INSTANCES) * 1400 and {r[1] for r in rows[1:]} == set(PRODUCTION_INSTANCES)
+    # two charts of every instance, 24 hours at the Auto interval (5 minutes)
+    assert len(rows) > 2 * len(PRODUCTION_INSTANCES) * 280 and {r[1] for r in rows[1:]} == set(PRODUCTION_INSTANCES)
     window.close()
 
     w2 = MainWindow()
@@ -186,7 +187,7 @@ def test_saved_dashboard_reopens_in_a_new_window(qtbot, window, session, tmp_pat
     qtbot.waitUntil(lambda: v2.last_refresh_seconds is not None, timeout=15_000)
     assert v2.series_labels(1) == PRODUCTION_INSTANCES
     t, _v = v2.grid.charts[1].data["web-01"]
-    assert 1430 <= len(t) <= 1441  # 24 hours per minute
+    assert 286 <= len(t) <= 289  # 24 hours at the Auto interval, 5 minutes as in the OCI Console
     assert [v2.chooser.itemText(i) for i in range(v2.chooser.count())] == ["CPU across instances of Production"]
     w2.close()
 
@@ -200,7 +201,7 @@ def test_sixteen_charts_refreshed_programmatically(qtbot, aloop, session, tmp_pa
     frontend = next(c.id for cs in task.result().values() for c in cs if c.name == "Frontend")  # web-01, web-02
     metrics = ["CpuUtilization", "MemoryUtilization", "LoadAverage", "NetworksBytesIn"]
     charts = [ChartQuery(title=f"{m} {i}", namespace="oci_computeagent", compartment_id=frontend,
-                         metric=m, group_by="resourceId") for i in range(4) for m in metrics]
+                         metric=m, group_by="resourceId", interval="1m") for i in range(4) for m in metrics]
     view = DashboardView(session, store=DashboardStore(tmp_path / "dashboards"))
     qtbot.addWidget(view)
     view.resize(1200, 900)

@@ -62,9 +62,13 @@ def test_running_instance_charts(qtbot, session, instances):
     assert 55 <= len(t) <= 61  # the last hour at 1-minute interval
     assert v.mean() > 70  # api-01 runs hot in the demo
     assert set(points(pane, "Network")) == {"in", "out"}
-    # 24 hours: 1,440 points per series
+    # 24 hours: Auto is 5 minutes there (as in the OCI Console), 1 minute gives 1,440 points per series
     with qtbot.waitSignal(panel.refreshed, timeout=10_000):
         panel.range_combo.setCurrentIndex(2)
+    (t, v), = points(pane, "CPU utilization").values()
+    assert 286 <= len(t) <= 289
+    with qtbot.waitSignal(panel.refreshed, timeout=10_000):
+        panel.interval_combo.setCurrentIndex(panel.interval_combo.findData("1m"))
     (t, v), = points(pane, "CPU utilization").values()
     assert 1430 <= len(t) <= 1441
     # interval and statistic

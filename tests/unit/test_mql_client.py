@@ -126,3 +126,10 @@ def test_same_verdict_as_the_emulator_on_any_input(text):
         expected = str(e)
     got = client.check(text)
     assert (None if got is None else str(got)) == expected
+
+
+@pytest.mark.parametrize("hours, interval", [(1, "1m"), (6, "1m"), (6.01, "5m"), (24, "5m"), (35.9, "5m"),
+                                             (36, "1h"), (24 * 7, "1h"), (24 * 30, "1h")])
+def test_auto_interval_as_the_oci_console(hours, interval):
+    from ociconsole.services.monitoring import auto_interval
+    assert auto_interval(hours * 3600) == interval
