@@ -6,8 +6,10 @@ signer on a plain `requests` session for requests the SDK would refuse to send).
 
 from __future__ import annotations
 
+import json
 import os
 import select
+import shutil
 import subprocess
 import sys
 import time
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import oci
+import pytest
 from oci._vendor import requests
 
 M = oci.core.models
@@ -189,3 +192,22 @@ def start_emulator_process(args: list[str], log_path: Path, timeout: float = 10.
         proc.wait()
         raise AssertionError(f"unexpected first line {url!r}; log: {log_path.read_text()}")
     return EmulatorProcess(proc, url, elapsed)
+
+
+def oci_cli() -> str | None:
+    """The `oci` CLI next to this Python, or on PATH."""
+    local = Path(sys.executable).parent / "oci"
+    return str(local) if local.exists() else shutil.which("oci")
+
+
+def run_oci(cfg: Path, endpoint: str, *args: str, timeout: float = 60) -> dict:
+    """Run one `oci` CLI command against the emulator (skips without the CLI); its JSON output ({} if none)."""
+    exe = oci_cli()
+    if exe is None:
+        pytest.skip("the oci CLI is not installed")
+    env = subprocess_env()
+    env["SUPPRESS_LABEL_WARNING"] = "True"
+    done = subprocess.run([exe, "--config-file", str(cfg), "--endpoint", endpoint, *args], capture_output=True,
+                          text=True, timeout=timeout, env=env)
+    assert done.returncode == 0, f"{' '.join(args)}\nstdout: {done.stdout}\nstderr: {done.stderr}"
+    return json.loads(done.stdout) if done.stdout.strip() else {}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,16 +9,11 @@ from pathlib import Path
 import oci
 import pytest
 
-from .helpers import NO_RETRY, start_emulator_process, subprocess_env
+from .helpers import NO_RETRY, oci_cli, run_oci, start_emulator_process, subprocess_env
 
 pytestmark = pytest.mark.cli
 
 DEMO_COMPARTMENTS = 17
-
-
-def _oci_cli() -> str | None:
-    local = Path(sys.executable).parent / "oci"
-    return str(local) if local.exists() else shutil.which("oci")
 
 
 @pytest.fixture(scope="module")
@@ -34,18 +27,6 @@ def served(tmp_path_factory):
     yield proc, cfg
     proc.stop()
     assert proc.proc.returncode == 0, (d / "emulator.log").read_text()
-
-
-def _run_oci(cfg: Path, endpoint: str, *args: str, timeout: float = 60) -> dict:
-    exe = _oci_cli()
-    if exe is None:
-        pytest.skip("the oci CLI is not installed")
-    cmd = [exe, "--config-file", str(cfg), "--endpoint", endpoint, *args]
-    env = subprocess_env()
-    env["SUPPRESS_LABEL_WARNING"] = "True"
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
-    assert done.returncode == 0, f"{' '.join(args)}\nstdout: {done.stdout}\nstderr: {done.stderr}"
-    return json.loads(done.stdout) if done.stdout.strip() else {}
 
 
 def test_startup_prints_url_and_writes_a_config(served):
@@ -62,7 +43,7 @@ def test_startup_prints_url_and_writes_a_config(served):
 
 def test_cli_lists_the_demo_compartments(served):
     proc, cfg = served
-    out = _run_oci(cfg, proc.endpoint("identity"), "iam", "compartment", "list", "--all",
+    out = run_oci(cfg, proc.endpoint("identity"), "iam", "compartment", "list", "--all",
                    "--compartment-id-in-subtree", "true")
     names = [c["name"] for c in out["data"]]
     assert len(names) == DEMO_COMPARTMENTS
@@ -76,12 +57,12 @@ def test_cli_launches_an_instance_and_lists_it(served):
     vn = oci.core.VirtualNetworkClient(parsed, service_endpoint=proc.endpoint("core"), **NO_RETRY)
     comps = {c.name: c.id for c in idc.list_compartments(parsed["tenancy"], compartment_id_in_subtree=True).data}
     subnet = next(s for s in vn.list_subnets(comps["Development"]).data if s.display_name == "dev-vcn-public")
-    images = _run_oci(cfg, proc.endpoint("core"), "compute", "image", "list", "--compartment-id", comps["bob"],
+    images = run_oci(cfg, proc.endpoint("core"), "compute", "image", "list", "--compartment-id", comps["bob"],
                       "--operating-system", "Oracle Linux", "--shape", "VM.Standard.E4.Flex")
     image = images["data"][0]
     assert image["operating-system"] == "Oracle Linux"
 
-    launched = _run_oci(
+    launched = run_oci(
         cfg, proc.endpoint("core"), "compute", "instance", "launch", "--compartment-id", comps["bob"],
         "--availability-domain", subnet.availability_domain or "Uocm:US-ASHBURN-AD-1",
         "--shape", "VM.Standard.E4.Flex", "--shape-config", '{"ocpus": 2, "memoryInGBs": 32}',
@@ -91,7 +72,7 @@ def test_cli_launches_an_instance_and_lists_it(served):
     assert inst["lifecycle-state"] == "RUNNING" and inst["display-name"] == "cli-launched"
     assert inst["shape-config"]["ocpus"] == 2 and inst["shape-config"]["memory-in-gbs"] == 32
 
-    listed = _run_oci(cfg, proc.endpoint("core"), "compute", "instance", "list", "--compartment-id", comps["bob"])
+    listed = run_oci(cfg, proc.endpoint("core"), "compute", "instance", "list", "--compartment-id", comps["bob"])
     by_name = {i["display-name"]: i for i in listed["data"]}
     assert by_name["cli-launched"]["id"] == inst["id"]
     assert by_name["cli-launched"]["lifecycle-state"] == "RUNNING"
@@ -100,7 +81,7 @@ def test_cli_launches_an_instance_and_lists_it(served):
 
 def test_cli_reports_service_errors(served):
     proc, cfg = served
-    exe = _oci_cli()
+    exe = oci_cli()
     if exe is None:
         pytest.skip("the oci CLI is not installed")
     env = subprocess_env()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import subprocess
 import time
 
 import numpy as np
@@ -16,7 +15,16 @@ import pytest
 
 from tests.conftest import make_emulator
 
-from .helpers import NO_RETRY, Clients, launch_running, signed_session, signer_for, subprocess_env, unique, wait_state
+from .helpers import (
+    NO_RETRY,
+    Clients,
+    launch_running,
+    run_oci,
+    signed_session,
+    signer_for,
+    unique,
+    wait_state,
+)
 
 MM = oci.monitoring.models
 CA = "oci_computeagent"
@@ -812,25 +820,11 @@ def test_query_speed(demo, tmp_path):
 
 @pytest.mark.cli
 def test_oci_cli_posts_and_summarizes(emulator, tmp_path):
-    import shutil
-    import sys
-    from pathlib import Path
-
-    exe = Path(sys.executable).parent / "oci"
-    exe = str(exe) if exe.exists() else shutil.which("oci")
-    if exe is None:
-        pytest.skip("the oci CLI is not installed")
     cfg = emulator.write_config(tmp_path / "config")
-    endpoint = emulator.endpoint("monitoring")
-    env = subprocess_env()
-    env["SUPPRESS_LABEL_WARNING"] = "True"
     now = time.time()
 
     def run(*args):
-        done = subprocess.run([exe, "--config-file", str(cfg), "--endpoint", endpoint, *args], capture_output=True,
-                              text=True, timeout=60, env=env)
-        assert done.returncode == 0, f"{args}\n{done.stdout}\n{done.stderr}"
-        return json.loads(done.stdout)
+        return run_oci(cfg, emulator.endpoint("monitoring"), *args)
 
     metric = [{"namespace": "cli_app", "compartmentId": emulator.tenancy_id, "name": "Jobs",
                "dimensions": {"queue": "q1"},

@@ -4,18 +4,12 @@ checked against the topics, and the `oci` CLI."""
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
 import oci
 import pytest
 
 from tests.conftest import make_emulator
 
-from .helpers import NO_RETRY, signer_for, subprocess_env, unique
+from .helpers import NO_RETRY, run_oci, signer_for, unique
 
 NM = oci.ons.models
 MM = oci.monitoring.models
@@ -183,19 +177,10 @@ def test_alarm_destinations_must_be_existing_topics(emulator, ons):
 
 
 def test_oci_cli_creates_and_lists_topics(emulator, tmp_path):
-    exe = Path(sys.executable).parent / "oci"
-    exe = str(exe) if exe.exists() else shutil.which("oci")
-    if exe is None:
-        pytest.skip("the oci CLI is not installed")
     cfg = emulator.write_config(tmp_path / "config")
-    env = subprocess_env()
-    env["SUPPRESS_LABEL_WARNING"] = "True"
 
     def run(*args):
-        done = subprocess.run([exe, "--config-file", str(cfg), "--endpoint", emulator.endpoint("ons"), *args],
-                              capture_output=True, text=True, timeout=60, env=env)
-        assert done.returncode == 0, f"{args}\n{done.stdout}\n{done.stderr}"
-        return json.loads(done.stdout) if done.stdout.strip() else None
+        return run_oci(cfg, emulator.endpoint("ons"), *args)
 
     made = run("ons", "topic", "create", "--compartment-id", emulator.tenancy_id, "--name", "cli-alerts")
     assert made["data"]["name"] == "cli-alerts" and made["data"]["lifecycle-state"] == "CREATING"
