@@ -226,7 +226,7 @@ def create_alarm_from_chart(view, chart, range_seconds: int):
     if window.session.read_only:
         view.status.setText("This profile is read-only: creating alarms is disabled.")
         return None
-    from .dashboard import auto_interval
+    from ..services.monitoring import auto_interval
     view.status.setText(f"Preparing an alarm on {chart.title}…")
     return view._tasks.replace("alarm", _open_alarm(view, window, chart.to_json(), auto_interval(range_seconds)))
 

@@ -1608,7 +1608,7 @@ class DashboardView(QWidget):
         if errors:
             msg += f" · {len(errors)} with errors (see the charts)"
         else:
-            msg += " · hover a chart for values, double-click to edit it"
+            msg += " · hover a chart for values, double-click to edit it, right-click for its menu (alarm…)"
         self.status.setText(msg)
         self.refreshed.emit(drawn)
         return drawn
