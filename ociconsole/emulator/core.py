@@ -823,6 +823,8 @@ class EmulatorCore:
                 sort_order = "DESC" if sb.upper() == "TIMECREATED" else "ASC"
             if key:
                 rank = RANKED_SORTS.get(key, {})  # values with an order of their own (alarm severities)
+                if any(d.get(key) is not None and d.get(key) not in rank for d in items):
+                    rank = {}  # another service's values under the same name: alphabetical
                 items = sorted(items, key=lambda d: (d.get(key) is None,
                                                      rank.get(d.get(key), len(rank)) if rank else
                                                      d.get(key) if d.get(key) is not None else ""),
