@@ -378,21 +378,21 @@ def test_demo_seed_volumes(emulator, clients):
 
 @pytest.mark.cli
 def test_oci_cli_volume_create_and_attach(emulator, clients, net, tmp_path):
-    from .test_cli import _run_oci
+    from .helpers import run_oci
     inst = launch_running(clients, net)
     cfg = emulator.write_config(tmp_path / "config")
     ep = emulator.endpoint("core")
-    vol = _run_oci(cfg, ep, "bv", "volume", "create", "--compartment-id", net.compartment_id,
+    vol = run_oci(cfg, ep, "bv", "volume", "create", "--compartment-id", net.compartment_id,
                    "--availability-domain", net.ad, "--size-in-gbs", "60", "--vpus-per-gb", "20",
                    "--display-name", "cli-vol", "--wait-for-state", "AVAILABLE", "--wait-interval-seconds", "1")["data"]
     assert vol["lifecycle-state"] == "AVAILABLE" and vol["size-in-gbs"] == 60 and vol["vpus-per-gb"] == 20
-    att = _run_oci(cfg, ep, "compute", "volume-attachment", "attach", "--instance-id", inst.id,
+    att = run_oci(cfg, ep, "compute", "volume-attachment", "attach", "--instance-id", inst.id,
                    "--volume-id", vol["id"], "--type", "paravirtualized", "--wait-for-state", "ATTACHED",
                    "--wait-interval-seconds", "1")["data"]
     assert att["lifecycle-state"] == "ATTACHED" and att["volume-id"] == vol["id"]
     assert clients.compute.get_volume_attachment(att["id"]).data.instance_id == inst.id
     # detach waits on its work request (the CLI asks the --endpoint given for core for it)
-    wr = _run_oci(cfg, ep, "compute", "volume-attachment", "detach", "--volume-attachment-id", att["id"], "--force",
+    wr = run_oci(cfg, ep, "compute", "volume-attachment", "detach", "--volume-attachment-id", att["id"], "--force",
                   "--wait-for-state", "SUCCEEDED", "--wait-interval-seconds", "1", "--max-wait-seconds", "30")["data"]
     assert wr["status"] == "SUCCEEDED" and wr["operation-type"] == "DetachVolume"
     assert [r["identifier"] for r in wr["resources"]] == [att["id"]]

@@ -773,28 +773,28 @@ def test_compartment_of_a_bucket_must_exist(osc, ns, oci_config, emulator):
 
 @pytest.mark.cli
 def test_oci_cli_namespace_bucket_put_and_get(emulator, tmp_path):
-    from .test_cli import _run_oci
+    from .helpers import run_oci
     cfg = emulator.write_config(tmp_path / "config")
     ep = emulator.endpoint("object_storage")
-    ns = _run_oci(cfg, ep, "os", "ns", "get")["data"]
+    ns = run_oci(cfg, ep, "os", "ns", "get")["data"]
     assert ns == os_client(emulator, emulator.client_config()).get_namespace().data
-    made = _run_oci(cfg, ep, "os", "bucket", "create", "--namespace", ns, "--name", "cli-bucket",
+    made = run_oci(cfg, ep, "os", "bucket", "create", "--namespace", ns, "--name", "cli-bucket",
                     "--compartment-id", emulator.tenancy_id, "--versioning", "Enabled")["data"]
     assert made["name"] == "cli-bucket" and made["versioning"] == "Enabled"
     small = tmp_path / "small.txt"
     small.write_bytes(b"hello from the oci CLI\n")
-    put = _run_oci(cfg, ep, "os", "object", "put", "--namespace", ns, "--bucket-name", "cli-bucket",
+    put = run_oci(cfg, ep, "os", "object", "put", "--namespace", ns, "--bucket-name", "cli-bucket",
                    "--file", str(small), "--name", "docs/small.txt", "--content-type", "text/plain")
     assert put["opc-content-md5"] == md5_b64(small.read_bytes())
     big = tmp_path / "big.bin"
     big.write_bytes(os.urandom(2 * 1024 * 1024 + 4321))
-    put = _run_oci(cfg, ep, "os", "object", "put", "--namespace", ns, "--bucket-name", "cli-bucket",
+    put = run_oci(cfg, ep, "os", "object", "put", "--namespace", ns, "--bucket-name", "cli-bucket",
                    "--file", str(big), "--name", "big.bin", "--part-size", "1")
     assert put["opc-multipart-md5"].endswith("-3")
     for name, src in (("docs/small.txt", small), ("big.bin", big)):
         dest = tmp_path / ("got-" + src.name)
-        _run_oci(cfg, ep, "os", "object", "get", "--namespace", ns, "--bucket-name", "cli-bucket", "--name", name,
+        run_oci(cfg, ep, "os", "object", "get", "--namespace", ns, "--bucket-name", "cli-bucket", "--name", name,
                  "--file", str(dest))
         assert dest.read_bytes() == src.read_bytes()
-    listed = _run_oci(cfg, ep, "os", "object", "list", "--namespace", ns, "--bucket-name", "cli-bucket")["data"]
+    listed = run_oci(cfg, ep, "os", "object", "list", "--namespace", ns, "--bucket-name", "cli-bucket")["data"]
     assert [o["name"] for o in listed] == ["big.bin", "docs/small.txt"]
