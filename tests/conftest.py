@@ -52,3 +52,66 @@ def emulator(tmp_path):
 @pytest.fixture
 def oci_config(emulator):
     return emulator.client_config()
+
+
+# ---------------------------------------------------------------- every served operation is exercised
+# A run of the whole suite fails when an operation the emulator serves (hand-written or from a declared
+# resource kind) was never answered successfully by any test. Each process counts its calls
+# (emulator.core.PROCESS_OP_CALLS); pytest-xdist workers write theirs to a folder the controller merges.
+
+_OPCALLS_ENV = "OCICONSOLE_TEST_OPCALLS_DIR"
+
+
+def pytest_configure(config):
+    if not hasattr(config, "workerinput") and _OPCALLS_ENV not in os.environ:
+        os.environ[_OPCALLS_ENV] = tempfile.mkdtemp(prefix="opcalls-", dir=_ISOLATED)
+
+
+def _whole_suite(session) -> bool:
+    opt = session.config.option
+    if getattr(opt, "keyword", "") or getattr(opt, "markexpr", "") or getattr(opt, "lf", False) \
+            or getattr(opt, "deselect", None) or session.testsfailed or session.shouldfail:
+        return False
+    root = session.config.rootpath
+    args = [a.split("::")[0].rstrip("/") for a in session.config.args] or ["tests"]
+    return all(os.path.abspath(os.path.join(str(session.config.invocation_params.dir), a)) ==
+               str(root / "tests") for a in args)
+
+
+def unexercised_operations(calls: dict) -> list[str]:
+    from ociconsole.emulator.core import EmulatorCore
+    from ociconsole.emulator.store import Store
+    registered = {(m, n) for m, table in EmulatorCore(None, Store()).handlers.items() for n in table}
+    return sorted(f"{m}.{n}" for m, n in registered if not calls.get(f"{m}.{n}"))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    import json
+
+    from ociconsole.emulator.core import PROCESS_OP_CALLS
+    folder = os.environ.get(_OPCALLS_ENV)
+    mine = {f"{m}.{n}": c for (m, n), c in PROCESS_OP_CALLS.items()}
+    worker = getattr(session.config, "workerinput", None)
+    if worker is not None:
+        if folder:
+            with open(os.path.join(folder, f"{worker['workerid']}.json"), "w") as f:
+                json.dump(mine, f)
+        return
+    if exitstatus != 0 or not _whole_suite(session):
+        return
+    if folder:
+        for name in os.listdir(folder):
+            with open(os.path.join(folder, name)) as f:
+                for k, v in json.load(f).items():
+                    mine[k] = mine.get(k, 0) + v
+    missing = unexercised_operations(mine)
+    if missing:
+        rep = session.config.pluginmanager.get_plugin("terminalreporter")
+        text = (f"{len(missing)} operation(s) the emulator serves were never answered successfully by any test: "
+                + ", ".join(missing))
+        if rep is not None:
+            rep.write_sep("=", "unexercised emulator operations", red=True)
+            rep.write_line(text)
+        else:
+            print(text)
+        session.exitstatus = 1

@@ -14,8 +14,8 @@ from .model import Action, ActionOption, Column, Related, RelatedItem, ResourceK
 __all__ = ["Action", "ActionOption", "Column", "Related", "RelatedItem", "ResourceKind", "attr",
            "kinds", "kind", "groups", "for_ocid", "tree_kinds"]
 
-_MODULES = ["compute", "network", "identity", "monitoring", "notifications", "object_storage", "block_volume",
-            "file_storage"]
+_MODULES = ["compute", "compute_hosts", "network", "network_edge", "identity", "monitoring", "notifications",
+            "object_storage", "block_volume", "file_storage"]
 GROUP_ORDER = ["Compute", "Storage", "Networking", "Database", "Identity", "Observability"]
 _KINDS: dict[str, ResourceKind] = {}
 _loaded = False
@@ -31,6 +31,8 @@ def _load() -> None:
             if k.id in _KINDS:
                 raise ValueError(f"resource kind {k.id} declared twice")
             _KINDS[k.id] = k
+    from .generic import add_generic_actions
+    add_generic_actions(list(_KINDS.values()))
     _loaded = True
 
 

@@ -131,6 +131,9 @@ class ResourceKind:
     browser: str | None = None  # a GUI view that opening a resource shows instead of details (gui.views)
     create_view: str | None = None  # a GUI dialog (gui.views) that creating opens instead of the generic form
     order: int = 100
+    # the kind's SDK and CLI names (catalog.generic.SdkRef): what gives it "Move to compartment…"
+    sdk: Any = None
+    movable: bool = True  # False where OCI cannot move the kind (it follows its parent)
 
     def name(self, resource) -> str:
         v = getattr(resource, self.name_attr, None)

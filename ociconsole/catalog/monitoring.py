@@ -28,6 +28,7 @@ from ..services import monitoring as svc
 from ..services import notifications as notif
 from . import mql as mqlcheck
 from . import validators
+from .generic import SdkRef
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
 from .model import Action, Column, Related, RelatedItem, ResourceKind, attr
 
@@ -892,6 +893,7 @@ ALARMS = ResourceKind(
     ],
     create=ALARM_FORM,
     ready_states=frozenset({"ACTIVE"}),
+    sdk=SdkRef("monitoring", "alarm", cli="monitoring alarm"),
 )
 
 

@@ -8,6 +8,7 @@ from ..services import identity as idsvc
 from ..services import network as svc
 from . import validators
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
+from .generic import SdkRef
 from .model import Action, Column, Related, RelatedItem, ResourceKind, attr
 
 M = sdk_models("core")
@@ -209,7 +210,7 @@ VCNS = ResourceKind(
     columns=[Column("Name", attr("display_name"), width=200), Column("CIDR", attr("cidr_block")),
              Column("DNS label", attr("dns_label")), *COMMON_TAIL],
     related=[Related("Contents", _vcn_related)], actions=[_delete_action("delete_vcn")], create=VCN_FORM,
-    ready_states=frozenset({"AVAILABLE"}))
+    ready_states=frozenset({"AVAILABLE"}), sdk=SdkRef("network", "vcn", cli="network vcn"))
 
 SUBNETS = ResourceKind(
     id="network.subnet", label="Subnets", singular="Subnet", group="Networking", icon="subnet", order=2,
@@ -218,7 +219,7 @@ SUBNETS = ResourceKind(
              Column("Access", lambda s: "private" if s.prohibit_public_ip_on_vnic else "public"),
              Column("Availability domain", lambda s: s.availability_domain or "regional"), *COMMON_TAIL],
     related=[Related("Network", _subnet_related)], actions=[_delete_action("delete_subnet")], create=SUBNET_FORM,
-    ready_states=frozenset({"AVAILABLE"}))
+    ready_states=frozenset({"AVAILABLE"}), sdk=SdkRef("network", "subnet", cli="network subnet"))
 
 INTERNET_GATEWAYS = ResourceKind(
     id="network.internet_gateway", label="Internet gateways", singular="Internet gateway", group="Networking",
@@ -226,7 +227,7 @@ INTERNET_GATEWAYS = ResourceKind(
     ocid_types=("internetgateway",),
     columns=[Column("Name", attr("display_name"), width=200), Column("Enabled", attr("is_enabled")), *COMMON_TAIL],
     related=[Related("Network", _in_vcn)], actions=[_delete_action("delete_internet_gateway")],
-    ready_states=frozenset({"AVAILABLE"}))
+    ready_states=frozenset({"AVAILABLE"}), sdk=SdkRef("network", "internet_gateway", cli="network internet-gateway", id_flag="--ig-id"))
 
 NAT_GATEWAYS = ResourceKind(
     id="network.nat_gateway", label="NAT gateways", singular="NAT gateway", group="Networking", icon="gateway",
@@ -234,7 +235,7 @@ NAT_GATEWAYS = ResourceKind(
     columns=[Column("Name", attr("display_name"), width=200), Column("NAT IP", attr("nat_ip")),
              Column("Blocking", attr("block_traffic")), *COMMON_TAIL],
     related=[Related("Network", _in_vcn)], actions=[_delete_action("delete_nat_gateway")],
-    ready_states=frozenset({"AVAILABLE"}))
+    ready_states=frozenset({"AVAILABLE"}), sdk=SdkRef("network", "nat_gateway", cli="network nat-gateway"))
 
 ROUTE_TABLES = ResourceKind(
     id="network.route_table", label="Route tables", singular="Route table", group="Networking", icon="route",
@@ -242,7 +243,7 @@ ROUTE_TABLES = ResourceKind(
     columns=[Column("Name", attr("display_name"), width=240), Column("Rules", lambda r: len(r.route_rules or [])),
              *COMMON_TAIL],
     related=[Related("Rules", _route_rules)], actions=[_delete_action("delete_route_table")],
-    ready_states=frozenset({"AVAILABLE"}))
+    ready_states=frozenset({"AVAILABLE"}), sdk=SdkRef("network", "route_table", cli="network route-table", id_flag="--rt-id"))
 
 SECURITY_LISTS = ResourceKind(
     id="network.security_list", label="Security lists", singular="Security list", group="Networking",
@@ -252,7 +253,7 @@ SECURITY_LISTS = ResourceKind(
              Column("Ingress rules", lambda r: len(r.ingress_security_rules or [])),
              Column("Egress rules", lambda r: len(r.egress_security_rules or [])), *COMMON_TAIL],
     related=[Related("Rules", _sec_rules)], actions=[_delete_action("delete_security_list")],
-    ready_states=frozenset({"AVAILABLE"}))
+    ready_states=frozenset({"AVAILABLE"}), sdk=SdkRef("network", "security_list", cli="network security-list"))
 
 VNICS = ResourceKind(
     id="network.vnic", label="VNICs", singular="VNIC", group="Networking", icon="vnic", scope="hidden",

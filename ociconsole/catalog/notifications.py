@@ -12,6 +12,7 @@ import re
 from ..core.sdk import models as sdk_models
 from ..services import notifications as svc
 from .forms import Field, FormContext, FormSpec, Request, cli_command
+from .generic import SdkRef
 from .model import Action, Column, ResourceKind, attr
 
 M = sdk_models("ons")
@@ -107,6 +108,7 @@ TOPICS = ResourceKind(
     ],
     create=TOPIC_FORM,
     ready_states=frozenset({"ACTIVE"}),
+    sdk=SdkRef("notifications", "topic", cli="ons topic", move_model="ChangeCompartmentDetails"),
 )
 
 KINDS = [TOPICS]

@@ -154,6 +154,11 @@ class Emulator:
     def tenancy_id(self) -> str:
         return self.core.tenancy_id
 
+    @property
+    def clock(self):
+        """The emulator's clock: `emu.clock.advance(s)` makes `s` seconds pass at once."""
+        return self.core.clock
+
     def regions(self) -> list[str]:
         """The tenancy's subscribed regions (home region first)."""
         return self.core.regions()
@@ -203,7 +208,7 @@ class Emulator:
         uid = user_id or self.admin_user_id
         jti, token = self.core.auth.issue_session_token(uid, pub, ttl)  # type: ignore[union-attr]
         with self.store.transaction():
-            self.store.put("_session", {"id": jti, "userId": uid, "expires": time.time() + ttl})
+            self.store.put("_session", {"id": jti, "userId": uid, "expires": self.core.clock.now() + ttl})
         return token
 
     # ------------------------------------------------------------ admin API
@@ -259,8 +264,16 @@ class Emulator:
                 raise ValueError(f"ttl must be more than 0 and at most {MAX_SESSION_TTL:g} seconds")
             return {"token": self.issue_session_token(body["publicKey"], user, ttl)}
 
+        def clock(body, _rest):
+            if body is not None:
+                _fields(body, ("advance",))
+                if "advance" in body:
+                    core.clock.advance(_number(body["advance"], "advance"))
+            return {"now": core.clock.now(), "offset": core.clock.offset}
+
         core.admin_handlers.update({
             ("GET", ""): info, ("GET", "info"): info,
+            ("GET", "clock"): clock, ("POST", "clock"): clock,
             ("GET", "faults"): get_faults, ("PUT", "faults"): put_faults,
             ("PUT", "settings"): put_settings,
             ("POST", "reset"): reset, ("POST", "session-tokens"): session,

@@ -78,12 +78,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fault-seed", type=int, help="random seed for fault decisions")
     p.add_argument("--no-verify", action="store_true", help="accept unsigned requests (off by default: verified)")
     p.add_argument("--strict", action="store_true", help="check every response against its SDK model")
+    p.add_argument("--coverage", nargs="?", const="", metavar="CLIENT",
+                   help="print, per SDK client, the operations implemented (and CLIENT's missing ones) and exit; "
+                        "--coverage markdown prints the README's table")
     p.add_argument("--log-level", default="WARNING", help="logging level (DEBUG shows every request)")
     return p
 
 
+def _coverage(which: str) -> int:
+    from .core import EmulatorCore
+    from .coverage import coverage, markdown, table
+    from .store import Store
+    rows = coverage(EmulatorCore(None, Store()))
+    if which == "markdown":
+        print(markdown(rows))
+        return 0
+    print(table(rows))
+    if which:
+        picked = [c for c in rows if which in (c.client, f"{c.module}.{c.client}", f"oci.{c.module}.{c.client}")]
+        if not picked:
+            print(f"ociconsole-emulator: no SDK client named {which}", file=sys.stderr)
+            return 2
+        for c in picked:
+            print(f"\nmissing in oci.{c.module}.{c.client} ({len(c.missing)}):")
+            for name in sorted(c.missing):
+                print(f"  {name}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.coverage is not None:
+        return _coverage(args.coverage)
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     opts = EmulatorOptions(

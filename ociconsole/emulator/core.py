@@ -40,8 +40,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
-from . import models
+from . import engine, models
 from .auth import Authenticator, Principal
+from .clock import Clock
 from .faults import FaultInjector
 from .protocol import ApiError, invalid, parse_json, request_id
 from .registry import Context, Result, Service, SpooledBody
@@ -56,6 +57,9 @@ MAX_LIMIT = 1000
 RANKED_SORTS = {"severity": {"INFO": 0, "WARNING": 1, "ERROR": 2, "CRITICAL": 3}}
 DEFAULT_LIMIT = 100
 RETRY_TOKEN_TTL = 24 * 3600.0
+# successful handler calls per (module, operation) of every emulator of this process: what a test
+# suite has exercised (tests/conftest.py fails a whole-suite run that leaves a served operation unused)
+PROCESS_OP_CALLS: dict[tuple[str, str], int] = {}
 METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH")  # any other method is answered 405
 # SDK packages whose clients call the same OCI endpoint as another package's: tried, in order, for
 # paths the package itself does not route (iaas.<region> serves oci.core and oci.work_requests)
@@ -252,13 +256,14 @@ class EmulatorCore:
     def __init__(self, services: list[Service] | None, store: Store, *, transition_delay: float = 2.0,
                  verify_signatures: bool = True, strict: bool = False, home_region: str = "us-ashburn-1"):
         self.store = store
+        self.clock: Clock = store.clock
         self.transition_delay = transition_delay
         self.strict = strict
         self.home_region = home_region
         self.faults = FaultInjector()
         self.rng = random.Random()
         self._handlers: dict[str, dict[str, tuple[Service, Any]]] = {}
-        self._hooks: dict[str, Any] = {}
+        self._hooks: dict[str, Any] = dict(engine.HOOKS)
         self._services: dict[str, list[Service]] = {}  # emulator module -> its Service objects
         self._load_lock = threading.RLock()
         # unsigned routes: (module, first segment) -> handler; root segment -> (module, handler)
@@ -293,6 +298,7 @@ class EmulatorCore:
     # ------------------------------------------------------------ services (loaded on demand)
     def _register(self, name: str, services: list[Service]) -> None:
         for svc in services:
+            engine.install(svc)
             table = self._handlers.setdefault(svc.sdk_module, {})
             for op_name, fn in svc.handlers.items():
                 table[op_name] = (svc, fn)
@@ -379,7 +385,7 @@ class EmulatorCore:
     # ------------------------------------------------------------ lifecycle
     def schedule(self, kind: str | None, ident: str | None, set_fields: dict | None, steps: float = 1.0,
                  when_state=None, hook: str | None = None, args: dict | None = None) -> float:
-        at = time.time() + max(0.0, steps) * self.transition_delay
+        at = self.clock.now() + max(0.0, steps) * self.transition_delay
         if isinstance(when_state, str):
             when_state = [when_state]
         self.store.schedule(at, {"kind": kind, "id": ident, "set": set_fields or {}, "when": when_state,
@@ -548,6 +554,7 @@ class EmulatorCore:
                     self._retry_store(op, retry_token, req, resp)
             calls = (module, handler_name)  # counted under the store lock
             self.op_calls[calls] = self.op_calls.get(calls, 0) + 1
+            PROCESS_OP_CALLS[calls] = PROCESS_OP_CALLS.get(calls, 0) + 1
         if later is not None:
             # a long read-only computation over what the handler read: other requests go on meanwhile
             resp = self._render(ctx, later())
@@ -711,7 +718,7 @@ class EmulatorCore:
 
     def _retry_replay(self, op: OpSpec, token: str, req: RawRequest) -> RawResponse | None:
         rec = self.store.get("_retry", self._retry_key(op, token))
-        if rec is None or rec["expires"] < time.time():
+        if rec is None or rec["expires"] < self.clock.now():
             return None
         if rec["fingerprint"] != self._retry_fingerprint(req):
             raise ApiError(409, "Conflict",
@@ -721,7 +728,7 @@ class EmulatorCore:
     def _retry_store(self, op: OpSpec, token: str, req: RawRequest, resp: RawResponse) -> None:
         self.store.put("_retry", {
             "id": self._retry_key(op, token), "fingerprint": self._retry_fingerprint(req),
-            "expires": time.time() + RETRY_TOKEN_TTL, "status": resp.status,
+            "expires": self.clock.now() + RETRY_TOKEN_TTL, "status": resp.status,
             "headers": {k: v for k, v in resp.headers.items() if k != "opc-request-id"},
             "body": resp.body.decode("latin-1"),
         })

@@ -26,6 +26,7 @@ MAX_TAG_BYTES = 5 * 1024  # free-form and defined tags together, as JSON
 
 if TYPE_CHECKING:
     from .app import EmulatorCore
+    from .engine import Kind
     from .auth import Principal
     from .spec import OpSpec
 
@@ -100,6 +101,21 @@ class Service:
         self.unsigned_ops: dict[str, Callable[[Context], bool]] = {}
         # resources the Resource Search service finds: OCI resource type -> (store kind, name field)
         self.searchable: dict[str, tuple[str, str]] = {}
+        # resource kinds served by the engine (engine.install fills in their operations at registration)
+        self.kinds: list[Kind] = []
+
+    def resource(self, kind: Kind) -> Kind:
+        """Declare a resource kind: the engine serves its get/list/create/update/delete/move operations
+        that this service does not write by hand (see engine.py)."""
+        from . import engine
+        if kind.name in engine.KINDS and engine.KINDS[kind.name] is not kind:
+            raise ValueError(f"resource kind {kind.name} declared twice")
+        kind.module = self.sdk_module
+        engine.KINDS[kind.name] = kind
+        self.kinds.append(kind)
+        if kind.search:
+            self.search(kind.search, kind.name, kind.name_field or "displayName")
+        return kind
 
     def op(self, *names: str):
         def deco(fn: Handler) -> Handler:
@@ -168,7 +184,7 @@ class Context:
         self.body = body
         self.raw_body = raw_body
         self.response_headers: dict[str, str] = {}
-        self.now = time.time()
+        self.now = core.clock.now()
 
     # ------------------------------------------------------------ ids and time
     @property

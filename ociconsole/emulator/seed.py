@@ -25,7 +25,7 @@ class SeedContext:
         self.profile = profile
         self.options = dict(options or {})
         self.rng = random.Random(self.options.get("rng_seed", 20260101))
-        self.now = time.time()
+        self.now = core.clock.now()
         home = core.home_region
         regions = self.options.get("regions")
         if regions is None:

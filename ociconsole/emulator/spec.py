@@ -17,7 +17,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SPEC_CACHE_VERSION = 3
+SPEC_CACHE_VERSION = 4
 
 
 @dataclass
@@ -42,12 +42,18 @@ class OpSpec:
     body_type: str | None  # model name ("LaunchInstanceDetails") or primitive ("stream")
     body_required: bool = False
     params: list[Param] = field(default_factory=list)
+    # OCI answers with an `opc-work-request-id` header: the SDK's composite operations offer
+    # `<name>_and_wait_for_work_request` exactly for these (and the CLI's --wait-for-state waits on it)
+    work_request: bool = False
 
     def param(self, wire: str) -> Param | None:
         for p in self.params:
             if p.wire == wire:
                 return p
         return None
+
+    def path_params(self) -> list[Param]:
+        return [p for p in self.params if p.location == "path"]
 
     @property
     def query(self) -> list[Param]:
@@ -154,6 +160,18 @@ def _parse_client_source(module: str, src: str) -> dict[str, OpSpec]:
     return ops
 
 
+_R_WR_OP = re.compile(r"\n    def (\w+)_and_wait_for_work_request\(")
+
+
+def _work_request_ops(client_file: Path) -> set[str]:
+    """Operations of a client whose composite operations wait on a work request."""
+    comp = client_file.with_name(client_file.stem + "_composite_operations.py")
+    try:
+        return set(_R_WR_OP.findall(comp.read_text()))
+    except OSError:
+        return set()
+
+
 def _client_files(module: str) -> list[Path]:
     spec = importlib.util.find_spec("oci")
     assert spec and spec.submodule_search_locations
@@ -200,7 +218,9 @@ def module_specs(module: str) -> dict[str, OpSpec]:
         if ops is None:
             ops = {}
             for f in _client_files(module):
+                wr_ops = _work_request_ops(f)
                 for name, op in _parse_client_source(module, f.read_text()).items():
+                    op.work_request = name in wr_ops
                     key = name if name not in ops else f"{op.client}.{name}"
                     ops[key] = op
             try:

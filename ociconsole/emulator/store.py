@@ -25,6 +25,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from .clock import Clock
 from .protocol import new_etag
 
 _MISSING = object()
@@ -34,6 +35,7 @@ STATE_HISTORY_MAX = 100  # lifecycle changes kept per document
 class Store:
     def __init__(self, path: str | None = None):
         self.path = path
+        self.clock = Clock()  # the emulator core replaces it with its own
         self.lock = threading.RLock()
         self._docs: dict[str, dict[str, dict]] = {}
         self._by_comp: dict[str, dict[str, dict[str, dict]]] = {}
@@ -254,7 +256,7 @@ class Store:
         doc["_etag"] = new_etag()
         old = self._docs.get(kind, {}).get(doc["id"])
         if old is not None:
-            _record_state_change(old, doc)
+            _record_state_change(old, doc, self.clock.now())
         self._undo.append(("doc", kind, doc["id"], old))  # type: ignore[union-attr]
         if old is not None:
             self._index_del(kind, old)
@@ -308,7 +310,7 @@ class Store:
         """Remove and return the payloads of timers due at `now` (inside a transaction)."""
         self._require_txn()
         if now is None:
-            now = time.time()
+            now = self.clock.now()
         out = []
         while self._timers and self._timers[0][0] <= now and len(out) < limit:
             item = heapq.heappop(self._timers)
@@ -343,13 +345,13 @@ class Store:
                 self._db.execute("COMMIT")
 
 
-def _record_state_change(old: dict, new: dict) -> None:
+def _record_state_change(old: dict, new: dict, now: float) -> None:
     """Carry `_stateHistory` over to the new version and append a changed `lifecycleState`."""
     hist = old.get("_stateHistory")
     before, after = old.get("lifecycleState"), new.get("lifecycleState")
     if before is not None and after is not None and before != after:
         hist = list(hist or [[None, before]])
-        hist.append([time.time(), after])
+        hist.append([now, after])
         new["_stateHistory"] = hist[-STATE_HISTORY_MAX:]
     elif hist is not None and "_stateHistory" not in new:
         new["_stateHistory"] = hist

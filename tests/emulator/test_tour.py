@@ -551,10 +551,8 @@ def test_tour_calls_every_handler(emulator, clients):
     _tour_search(emulator, clients)
 
     assert emulator.core.strict_violations == []
-    registered = {(module, name) for module, table in emulator.core.handlers.items() for name in table}
-    called = {k for k, n in emulator.core.op_calls.items() if n > 0}
-    missing = sorted(f"{m}.{n}" for m, n in registered - called)
-    assert not missing, f"handlers never called successfully by the tour (add them): {missing}"
+    # every operation the emulator serves is called by some test: checked over the whole suite by
+    # tests/conftest.py (pytest_sessionfinish), so each service's tests exercise their own operations
 
 
 def test_every_handler_is_an_sdk_operation(emulator):

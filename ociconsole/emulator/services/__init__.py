@@ -19,7 +19,10 @@ LAYOUT: dict[str, tuple[str, ...]] = {
     "identity": ("identity",),
     "workrequests": ("work_requests", "identity"),
     "network": ("core",),
+    "network_edge": ("core",),  # CPEs, IPSec, FastConnect, BYOIP, capture filters and VTAPs
     "compute": ("core",),
+    "compute_management": ("core",),  # instance configurations and pools, cluster networks
+    "compute_hosts": ("core",),  # dedicated VM hosts, capacity reservations, clusters, app catalog
     "blockstorage": ("core",),
     "object_storage": ("object_storage",),
     "file_storage": ("file_storage",),

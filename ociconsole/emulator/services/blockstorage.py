@@ -442,7 +442,7 @@ def copy_backup(core, kind: str, backup: dict, dest_region: str, name: str | Non
                 now: float | None = None) -> dict:
     """A copy of `backup` in `dest_region` (CREATING, then AVAILABLE)."""
     return _backup_doc(core, kind, region=dest_region, source=backup, btype=backup["type"],
-                       source_type=backup.get("sourceType", "MANUAL"), now=now or time.time(),
+                       source_type=backup.get("sourceType", "MANUAL"), now=now or core.clock.now(),
                        name=name or backup["displayName"], expires=backup.get("_expires"), copy_of=backup)
 
 
@@ -685,7 +685,7 @@ def run_schedules(core, now: float | None = None) -> int:
     """Take the scheduled backups that came due, copy them to the policy's destination region, and
     drop scheduled backups past their expiry. Returns the number of backups made."""
     store = core.store
-    now = now or time.time()
+    now = now or core.clock.now()
     made = 0
     for a in store.list("volumebackuppolicyassignment"):
         policy = store.get("volumebackuppolicy", a["policyId"])

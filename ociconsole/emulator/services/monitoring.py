@@ -1175,7 +1175,7 @@ def _demo_app_posts_on(core, _doc: dict, _args: dict) -> None:
     where = core.store.meta(DEMO_APP_META)
     if not where:
         return
-    now = time.time()
+    now = core.clock.now()
     last = max((d["last"] for d in core.store.list(metrics.STREAM_KIND)
                 if d.get("namespace") == "custom_app" and d.get("compartmentId") == where["compartmentId"]),
                default=0.0)

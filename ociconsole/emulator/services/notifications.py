@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 import secrets
 
-from ..protocol import ApiError, conflict, incorrect_state, invalid, looks_like_ocid, ts
+from ..engine import ACTIVE_GONE, Kind
+from ..protocol import ApiError, invalid, looks_like_ocid, ts
 from ..registry import Context, Service
 
 svc = Service("ons", name="notifications")
@@ -27,31 +28,29 @@ DESCRIPTION_MAX = 1024
 _SHORT = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 
-def _public(doc: dict) -> dict:
-    """The topic as the API shows it: its etag in the body too (NotificationTopic.etag)."""
-    out = dict(doc)
-    out["etag"] = doc.get("_etag")
-    return out
-
-
-def _check_name(ctx: Context, name) -> str:
+def _checks(ctx: Context, body: dict, existing: dict | None) -> dict:
+    """OCI's rules for a topic's name (create only: it cannot change) and description."""
+    text = body.get("description")
+    if text is not None and len(text) > DESCRIPTION_MAX:
+        raise invalid(f"description must be at most {DESCRIPTION_MAX:,} characters, got {len(text):,}")
+    if existing is not None:
+        return {}
+    name = body.get("name")
     if not isinstance(name, str) or not NAME_RE.match(name):
         raise invalid(f"name '{str(name)[:60]}' is not valid: use 1-256 letters, digits, hyphens (-) or "
                       "underscores (_)")
-    if ctx.store.by_field(KIND, "name", name):
-        raise conflict(f"A topic named '{name}' already exists in this tenancy; topic names are unique")
-    return name
+    return {"shortTopicId": "".join(secrets.choice(_SHORT) for _ in range(10)),
+            "apiEndpoint": f"https://cell1.notification.{ctx.region}.oci.oraclecloud.com"}
 
 
-def _check_description(text) -> str | None:
-    if text is not None and len(text) > DESCRIPTION_MAX:
-        raise invalid(f"description must be at most {DESCRIPTION_MAX:,} characters, got {len(text):,}")
-    return text
+TOPIC = svc.resource(Kind(
+    KIND, "NotificationTopic", "topic", noun="topic", lifecycle=ACTIVE_GONE, id_field="topicId",
+    name_field="name", unique=("name",), unique_scope="tenancy", validate=_checks))
 
 
 def new_topic(target, *, region: str, comp: str, name: str, description: str | None, ocid, now: float,
               state: str = "CREATING", tags: dict | None = None, short_id: str = "") -> dict:
-    """A topic document (`target`: a Context or the seed)."""
+    """A topic document written directly (the seed)."""
     ident = ocid("onstopic")
     doc = {"id": ident, "topicId": ident, "_region": region, "compartmentId": comp, "name": name,
            "description": description, "lifecycleState": state, "timeCreated": ts(now),
@@ -60,77 +59,6 @@ def new_topic(target, *, region: str, comp: str, name: str, description: str | N
            "freeformTags": {}, "definedTags": {}}
     doc.update(tags or {})
     return target.store.put(KIND, doc)
-
-
-def _topic(ctx: Context, write: bool = False) -> dict:
-    ident = ctx.path["topicId"]
-    return (ctx.get_for_write if write else ctx.get)(KIND, ident, "topic")
-
-
-@svc.op("create_topic")
-def create_topic(ctx: Context):
-    b = ctx.body
-    comp = ctx.compartment(b["compartmentId"])
-    name = _check_name(ctx, b["name"])
-    doc = new_topic(ctx, region=ctx.region, comp=comp["id"], name=name,
-                    description=_check_description(b.get("description")), ocid=ctx.new_id, now=ctx.now,
-                    tags=ctx.tags(b))
-    ctx.schedule(KIND, doc["id"], {"lifecycleState": "ACTIVE"}, steps=1, when_state="CREATING")
-    return _public(doc)
-
-
-@svc.op("get_topic")
-def get_topic(ctx: Context):
-    return _public(_topic(ctx))
-
-
-@svc.op("list_topics")
-def list_topics(ctx: Context):
-    q = ctx.query
-    docs = ctx.list(KIND, ctx.compartment(q["compartmentId"])["id"])
-    if q.get("id"):
-        docs = [d for d in docs if d["id"] == q["id"]]
-    docs.sort(key=lambda d: d["timeCreated"], reverse=True)  # OCI's default order: newest first
-    return [_public(d) for d in docs]
-
-
-@svc.op("update_topic")
-def update_topic(ctx: Context):
-    doc = _topic(ctx, write=True)
-    if doc["lifecycleState"] != "ACTIVE":
-        raise incorrect_state(f"The topic is {doc['lifecycleState']}; it can be updated when ACTIVE")
-    b = ctx.body or {}
-    changes = {}
-    if "description" in b:
-        changes["description"] = _check_description(b["description"])
-    changes.update(ctx.tags(b))
-    return _public(ctx.update(KIND, doc["id"], changes))
-
-
-@svc.op("change_topic_compartment")
-def change_topic_compartment(ctx: Context):
-    doc = _topic(ctx, write=True)
-    if doc["lifecycleState"] != "ACTIVE":
-        raise incorrect_state(f"The topic is {doc['lifecycleState']}; it can be moved when ACTIVE")
-    comp = ctx.compartment(ctx.body["compartmentId"])
-    ctx.update(KIND, doc["id"], {"compartmentId": comp["id"]})
-    return None
-
-
-@svc.op("delete_topic")
-def delete_topic(ctx: Context):
-    doc = _topic(ctx, write=True)
-    if doc["lifecycleState"] == "DELETING":
-        raise incorrect_state("The topic is already being deleted")
-    ctx.update(KIND, doc["id"], {"lifecycleState": "DELETING"})
-    ctx.schedule(KIND, doc["id"], {}, steps=1, when_state="DELETING", hook="notifications.topic_deleted")
-    return None
-
-
-@svc.hook("notifications.topic_deleted")
-def _topic_deleted(core, doc: dict, _args: dict) -> None:
-    """Deleted topics are not listed (OCI has no DELETED state for them)."""
-    core.store.delete(KIND, doc["id"])
 
 
 # ---------------------------------------------------------------- used by other services

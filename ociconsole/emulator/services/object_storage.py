@@ -535,7 +535,7 @@ def _remove_object(core, bucket: dict, name: str, now: float, replicate: bool = 
 
 def _delete_version(core, bucket: dict, doc: dict) -> None:
     store = core.store
-    _drop_version(core, doc, core_time())
+    _drop_version(core, doc, core.clock.now())
     if doc.get("_latest"):
         rest = sorted(store.by_field("osobject", "_key", doc["_key"]), key=lambda d: d["_mtime"])
         if rest:
@@ -974,7 +974,7 @@ def _start_wr(ctx: Context, op_type: str, comp: str, resources: list[dict], pend
 def _copy_done(core, wr: dict, _args: dict) -> None:
     if not wr or not wr.get("_pending"):
         return
-    now = core_time()
+    now = core.clock.now()
     if wr["status"] == "CANCELING":
         _free(core, wr["_pending"]["parts"])
         core.store.update("oswr", wr["id"], {"_pending": None, "status": "CANCELED", "timeFinished": ts(now)})
@@ -996,9 +996,6 @@ def _copy_done(core, wr: dict, _args: dict) -> None:
         "_logs": wr["_logs"] + [{"message": f"Copied to {dest['name']}/{p['name']}", "timestamp": ts(now)}]})
 
 
-def core_time() -> float:
-    import time
-    return time.time()
 
 
 def _wr(ctx: Context) -> dict:
@@ -1475,7 +1472,7 @@ def _apply_lifecycle(core, bucket: dict) -> int:
     if not pol:
         return 0
     store = core.store
-    now = core_time()
+    now = core.clock.now()
     done = 0
     for rule in pol["items"]:
         if not rule.get("isEnabled"):

@@ -21,7 +21,7 @@ def start(ctx: Context, service: str, operation_type: str, compartment_id: str,
     `resources`: [{"entityType": "instance", "actionType": "CREATED", "identifier": id,
     "entityUri": "/20160918/instances/<id>"}]. `service` is "iaas" or "identity".
     """
-    wr_type = "workrequest" if service == "iaas" else "identityworkrequest"
+    wr_type = {"iaas": "workrequest", "identity": "identityworkrequest"}.get(service, f"{service}workrequest")
     now = ctx.now
     doc = {
         "id": new_ocid(wr_type, ctx.region if service == "iaas" else None),
@@ -46,7 +46,7 @@ def progress(core, wr_id: str, percent: float, message: str) -> None:
     doc = core.store.get(KIND, wr_id)
     if doc is None or doc["status"] in ("SUCCEEDED", "FAILED", "CANCELED"):
         return
-    now = core_now()
+    now = core.clock.now()
     changes = {"percentComplete": float(percent), "_logs": doc["_logs"] + [{"message": message, "timestamp": ts(now)}]}
     if doc["status"] == "ACCEPTED":
         changes.update(status="IN_PROGRESS", timeStarted=ts(now))
@@ -57,7 +57,7 @@ def finish(core, wr_id: str, ok: bool = True, message: str | None = None, code: 
     doc = core.store.get(KIND, wr_id)
     if doc is None or doc["status"] in ("SUCCEEDED", "FAILED", "CANCELED"):
         return
-    now = core_now()
+    now = core.clock.now()
     changes = {
         "status": "SUCCEEDED" if ok else "FAILED",
         "percentComplete": 100.0 if ok else doc.get("percentComplete", 0.0),
@@ -69,11 +69,6 @@ def finish(core, wr_id: str, ok: bool = True, message: str | None = None, code: 
     if not ok:
         changes["_errors"] = doc["_errors"] + [{"code": code, "message": message or "Failed", "timestamp": ts(now)}]
     core.store.update(KIND, wr_id, changes)
-
-
-def core_now() -> float:
-    import time
-    return time.time()
 
 
 @svc.hook("workrequests.started")
