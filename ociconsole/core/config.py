@@ -2,6 +2,7 @@
 
 File: `--config-file` > `OCI_CLI_CONFIG_FILE` > `~/.oci/config`.
 Profile: `--profile` > `OCI_CLI_PROFILE` > `DEFAULT`. Region: `--region` > profile.
+At start-up (`choose_start`): `--demo` > the flags > the variables > the connection remembered from last time.
 """
 
 from __future__ import annotations
@@ -101,6 +102,40 @@ def resolve_config_path(cli_value: str | None = None, env: dict | None = None) -
 def resolve_profile_name(cli_value: str | None = None, env: dict | None = None) -> str:
     env = os.environ if env is None else env
     return cli_value or env.get("OCI_CLI_PROFILE") or DEFAULT_PROFILE
+
+
+@dataclass(frozen=True)
+class StartChoice:
+    """What the console connects to when it starts."""
+    kind: str  # "demo", "profile", or "first_run" (no config file where one was looked for)
+    config_path: Path | None = None
+    profile: str | None = None
+
+
+def choose_start(*, demo: bool = False, config_file: str | None = None, profile: str | None = None,
+                 last: str = "", env: dict | None = None) -> StartChoice:
+    """The connection to open at start-up.
+
+    `--demo` wins; then the explicit choices, the command line (`--config-file`, `--profile`) before the
+    environment (`OCI_CLI_CONFIG_FILE`, `OCI_CLI_PROFILE`); then the connection remembered from last time
+    (`last`: "demo" or "CONFIG_PATH|PROFILE"); then `~/.oci/config`'s DEFAULT profile like the oci CLI.
+    A remembered profile is used only with the same config file and when no profile was named.
+    """
+    env = os.environ if env is None else env
+    if demo:
+        return StartChoice("demo")
+    named_file = config_file or env.get("OCI_CLI_CONFIG_FILE")
+    named_profile = profile or env.get("OCI_CLI_PROFILE")
+    if last == "demo" and not (named_file or named_profile):
+        return StartChoice("demo")
+    path = resolve_config_path(config_file, env)
+    if not path.exists():
+        return StartChoice("first_run", path)
+    name = resolve_profile_name(profile, env)
+    remembered = last[len(f"{path}|"):] if last.startswith(f"{path}|") else ""
+    if not named_profile and remembered:
+        name = remembered  # the profile used last time with this file
+    return StartChoice("profile", path, name)
 
 
 def _parser() -> configparser.ConfigParser:

@@ -5,6 +5,10 @@ connection (the embedded demo sandbox, an OCI config profile, or the first-run d
     ociconsole --demo --demo-reset    ... starting from a fresh sandbox
     ociconsole [--config-file F] [--profile P] [--region R]   real OCI, read like the oci CLI
     ociconsole --demo --screenshot FILE   render the main window headless and exit
+
+Before Qt starts (core.platform_check): with no display, --screenshot renders offscreen; when Qt's
+xcb plugin could not load its system libraries, one line names the packages to install (exit 1)
+instead of Qt's abort.
 """
 
 from __future__ import annotations
@@ -55,20 +59,18 @@ class Console:
 
     # ------------------------------------------------------------ choosing a connection
     def start(self) -> None:
-        from ..core.config import resolve_config_path, resolve_profile_name
+        from ..core.config import choose_start
         from . import aio, settings
 
         self.window.show()
-        last = settings.get("connection/last")
-        if self.args.demo or (last == "demo" and not (self.args.config_file or self.args.profile)):
+        # --demo > --config-file/--profile > OCI_CLI_CONFIG_FILE/OCI_CLI_PROFILE > the connection used last time
+        choice = choose_start(demo=self.args.demo, config_file=self.args.config_file, profile=self.args.profile,
+                              last=settings.get("connection/last"))
+        if choice.kind == "demo":
             aio.spawn(self.connect_demo(reset=self.args.demo_reset), name="connect-demo")
-            return
-        path = resolve_config_path(self.args.config_file)
-        if path.exists():
-            profile = resolve_profile_name(self.args.profile)
-            if not self.args.profile and not os.environ.get("OCI_CLI_PROFILE") and last.startswith(f"{path}|"):
-                profile = last.partition("|")[2]  # the profile used last time with this file
-            self.connect_profile(str(path), profile, self.args.region or self.last_region(f"{path}|{profile}"))
+        elif choice.kind == "profile":
+            path, profile = str(choice.config_path), choice.profile
+            self.connect_profile(path, profile, self.args.region or self.last_region(f"{path}|{profile}"))
         else:
             self.first_run()
 
@@ -312,11 +314,37 @@ def _start_demo_emulator(reset: bool):
     return emu
 
 
+def _prepare_platform(args) -> str | None:
+    """Before the QApplication: choose the offscreen platform when there is no display and none is
+    needed (--screenshot), and check that Qt's xcb plugin can load its system libraries.
+    Returns a one-line message when Qt could not start (it would abort), else None."""
+    from ..core import platform_check
+
+    if "PySide6.QtWidgets" in sys.modules:
+        from .qt import QApplication
+        if QApplication.instance() is not None:
+            return None  # Qt is already running (started in-process)
+    platform = platform_check.choose_platform(headless_ok=bool(args.screenshot or args.exit_when_ready))
+    if platform:
+        os.environ["QT_QPA_PLATFORM"] = platform
+        return None
+    problem = platform_check.no_display_problem()
+    if problem or not platform_check.xcb_would_be_used():
+        return problem
+    from .qt import QtCore
+    qt_libs = QtCore.QLibraryInfo.path(QtCore.QLibraryInfo.LibraryPath.LibrariesPath)
+    return platform_check.xcb_problem(bundled_dirs=[qt_libs])
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.demo_reset and not args.demo:
         args.demo = True
     os.environ.setdefault("QT_API", "pyside6")
+    problem = _prepare_platform(args)
+    if problem:  # Qt would abort: say what is wrong in one line instead
+        print(problem, file=sys.stderr, flush=True)
+        return 1
     from .qt import QApplication, QTimer  # PySide6 first, then qasync
     import qasync
 

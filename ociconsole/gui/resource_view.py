@@ -15,9 +15,9 @@ from ..core.errors import OciError
 from . import aio, settings
 from .icons import STATE_COLOURS, dot, icon, state_colour, state_tone
 from .qt import (
-    QAbstractItemView, QAbstractTableModel, QFont, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu,
-    QModelIndex, QPushButton, QSizePolicy, QSortFilterProxyModel, Qt, QTableView, QTimer, QVBoxLayout, QWidget,
-    Signal,
+    QAbstractItemView, QAbstractTableModel, QFont, QFontMetrics, QFrame, QHBoxLayout, QHeaderView, QLabel,
+    QLineEdit, QMenu, QModelIndex, QPainter, QPushButton, QSizePolicy, QSortFilterProxyModel, Qt, QTableView,
+    QTimer, QVBoxLayout, QWidget, Signal,
 )
 
 log = logging.getLogger(__name__)
@@ -177,6 +177,38 @@ class ResourceTableModel(QAbstractTableModel):
         return None
 
 
+class ElidedLabel(QLabel):
+    """A one-line label that never widens its layout: a text too long for the width is cut with "…" at
+    the end (never mid-word without a mark), and the full text is the tooltip. `text()` stays the full text."""
+
+    def __init__(self, text: str = "", parent=None):
+        super().__init__(text, parent)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        super().setText(text)
+        self.setToolTip(text)
+
+    def elided_text(self) -> str:
+        """The text as drawn at the current width."""
+        width = self.contentsRect().width()
+        return QFontMetrics(self.font()).elidedText(self.text(), Qt.TextElideMode.ElideRight, max(width, 0))
+
+    def minimumSizeHint(self):  # noqa: N802 - Qt's name
+        hint = super().minimumSizeHint()
+        hint.setWidth(QFontMetrics(self.font()).horizontalAdvance("…") + 2)
+        return hint
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt's name
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.setFont(self.font())
+        painter.drawText(self.contentsRect(), int(self.alignment() | Qt.AlignmentFlag.AlignVCenter),
+                         self.elided_text())
+        painter.end()
+
+
 class ResourceView(QWidget):
     resourceActivated = Signal(object, object)  # kind, resource (current row)
     selectionChangedList = Signal(object, list)  # kind, resources
@@ -196,13 +228,12 @@ class ResourceView(QWidget):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.timeout.connect(lambda: self.reload(quiet=True))
 
-        self.title = QLabel("")
+        # a long title must not widen the view (the splitter would move when the title changes): it is elided
+        self.title = ElidedLabel("")
         f = self.title.font()
         f.setPointSizeF(f.pointSizeF() * 1.25)
         f.setBold(True)
         self.title.setFont(f)
-        # a long title must not widen the view (the splitter would move when the title changes)
-        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.count = QLabel("")
         self.count.setStyleSheet("color: palette(mid);")
         self.filter = QLineEdit()
@@ -233,6 +264,9 @@ class ResourceView(QWidget):
         self.banner.hide()
 
         self.model = ResourceTableModel(self)
+        self._count_known = False  # the count shows once a list has loaded (not "0 items" while loading)
+        for sig in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset):
+            sig.connect(self._update_count)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -277,6 +311,7 @@ class ResourceView(QWidget):
         self.kind = kind
         self.compartment = compartment
         if changed:
+            self._count_known = False
             self.model.set_kind(kind, [])
             self.filter.clear()
             widths = [c.width for c in kind.columns]
@@ -299,9 +334,10 @@ class ResourceView(QWidget):
         self.generation += 1
         self._tasks.cancel_all()
         self.kind = None
+        self._count_known = False
         self.model.set_kind(None, [])
         self.title.setText("")
-        self.count.setText("")
+        self._update_count()
 
     def reload(self, quiet: bool = False) -> None:
         if self.kind is None or self.session is None or self.compartment is None:
@@ -328,9 +364,10 @@ class ResourceView(QWidget):
         if generation != self.generation:
             return  # the person moved on: stale
         self.banner.hide()
+        self._count_known = True
         self.model.set_rows(rows)
+        self._update_count()
         self._update_placeholder(loading=False)
-        self.count.setText(f"{len(rows)} item{'s' if len(rows) != 1 else ''}")
         self.loaded.emit(kind, len(rows))
         if any(kind.is_transitional(r) for r in rows):
             self._schedule_refresh()
@@ -370,9 +407,15 @@ class ResourceView(QWidget):
     def resource_gone(self, kind: ResourceKind, resource_id: str) -> None:
         """A resource that no longer exists (deleted, not just TERMINATED): its row goes."""
         if kind is self.kind and self.model.remove_resource(resource_id):
-            n = self.model.rowCount()
-            self.count.setText(f"{n} item{'s' if n != 1 else ''}")
             self._update_placeholder(loading=False)
+
+    def _update_count(self, *_) -> None:
+        """The count follows the model's rows (a load, a created row, a deleted one)."""
+        if self.kind is None or not self._count_known:
+            self.count.setText("")
+            return
+        n = self.model.rowCount()
+        self.count.setText(f"{n} item{'s' if n != 1 else ''}")
 
     # ------------------------------------------------------------ selection
     def selected_resources(self) -> list:

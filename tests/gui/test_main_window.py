@@ -344,6 +344,10 @@ def test_multi_select_runs_the_action_on_each(qtbot, window):
 
 def test_last_connection_and_region_are_used_at_start(qtbot, aloop, tmp_path, monkeypatch):
     from ociconsole.gui.app import Console, build_parser
+    # nothing named (an OCI_CLI_CONFIG_FILE would be an explicit choice that wins over the remembered one)
+    monkeypatch.delenv("OCI_CLI_CONFIG_FILE", raising=False)
+    monkeypatch.delenv("OCI_CONFIG_FILE", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "userhome"))
     settings.set("connection/last", "demo")
     settings.set("connection/region", "demo|us-phoenix-1")
     console = Console(QApplication.instance(), build_parser().parse_args([]))
