@@ -105,10 +105,16 @@ def delete_action(ref: SdkRef, states: frozenset[str] = frozenset({"AVAILABLE"})
                   gone_ok=True, shortcut="Delete", icon="delete", verb="Deleting")
 
 
+def in_sentence(singular: str) -> str:
+    """A kind's singular inside a sentence: "Move volume x", but "Move VCN x", "NAT gateway", "IPSec connection"."""
+    return " ".join(w if w[:2].isupper() or (len(w) > 1 and w[1:].lower() != w[1:]) else w.lower()
+                    for w in singular.split())
+
+
 def move_form(kind: ResourceKind, res: Any) -> FormSpec:
     ref: SdkRef = kind.sdk  # type: ignore[assignment]
-    from ..core.sdk import models as sdk_models
     from ..core.connection import SERVICES
+    from ..core.sdk import models as sdk_models
     models = sdk_models(SERVICES[ref.service][0])
     name = kind.name(res)
 
@@ -126,11 +132,11 @@ def move_form(kind: ResourceKind, res: Any) -> FormSpec:
             (ref.cli_id_flag, res.id), ("--compartment-id", req.details.compartment_id)])
 
     return FormSpec(
-        title=f"Move {kind.singular.lower()} {name}", kind_id=kind.id,
+        title=f"Move {in_sentence(kind.singular)} {name}", kind_id=kind.id,
         fields=[Field("compartment_id", "Destination compartment", "compartment", required=True, validate=check,
                       help="Policies of the destination compartment apply from then on; the OCID stays the same")],
         build=build, cli=cli, describe=lambda _v: name, submit_label="Move",
-        op_title=lambda _v: f"Moving {kind.singular.lower()} {name}")
+        op_title=lambda _v: f"Moving {in_sentence(kind.singular)} {name}")
 
 
 def move_action(kind: ResourceKind) -> Action:
