@@ -36,7 +36,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from . import models
-from .protocol import ApiError, conflict, incorrect_state, invalid, not_found, ts
+from .protocol import ApiError, conflict, incorrect_state, invalid, not_found
 from .spec import OpSpec, module_specs
 
 if TYPE_CHECKING:
@@ -59,6 +59,7 @@ class Lifecycle:
     deleting: str | None = "TERMINATING"
     deleted: str | None = "TERMINATED"  # None: the resource is gone (404) once deleted
     failed: str | None = None
+    also_live: tuple[str, ...] = ()  # further states of a live resource (a cross-connect once PROVISIONED)
 
     @property
     def gone_states(self) -> tuple[str, ...]:
@@ -94,6 +95,7 @@ class Kind:
     unique: tuple[str, ...] = ()  # fields unique among live resources of the same parent (or compartment)
     unique_scope: str = "parent"  # "parent" | "compartment" | "tenancy"
     update_states: tuple[str, ...] | None = None  # states an update is allowed in (default: ready)
+    live: tuple[str, ...] | None = None  # states the resource counts as live in (default: creating, ready, updating)
     validate: Check | None = None  # (ctx, body, existing or None) -> fields to set; raises ApiError
     on_create: Callable[[Context, dict], Any] | None = None
     on_ready: Callable[[Any, dict], Any] | None = None  # (core, doc) once the creating state is over
@@ -115,8 +117,10 @@ class Kind:
     # ------------------------------------------------------------ building blocks
     @property
     def live_states(self) -> tuple[str, ...]:
+        if self.live is not None:  # a kind with more resting states (an instance is STOPPED too)
+            return self.live
         lc = self.lifecycle
-        return tuple(s for s in (lc.creating, lc.ready, lc.updating) if s)
+        return tuple(s for s in (lc.creating, lc.ready, lc.updating) if s) + lc.also_live
 
     def is_live(self, doc: dict) -> bool:
         return doc.get("lifecycleState") in self.live_states
@@ -182,8 +186,10 @@ class Kind:
             doc["compartmentId"] = ctx.compartment(b.get("compartmentId"))["id"]
         if self.parent:
             pf, pk = self.parent
-            ctx.require(b.get(pf), pf)
-            parent = self.find_live(ctx, pk, b[pf], pf)
+            # the parent is in the body, or in the path (/users/{userId}/authTokens)
+            pval = b.get(pf) if b.get(pf) is not None else (ctx.path or {}).get(pf)
+            ctx.require(pval, pf)
+            parent = self.find_live(ctx, pk, pval, pf)
             doc[pf] = parent["id"]
         for f, kinds in self.refs.items():
             if b.get(f) is not None:
@@ -223,7 +229,13 @@ class Kind:
         return self.public(doc)
 
     def get(self, ctx: Context, ident: str | None = None) -> dict:
-        return self.public(ctx.get(self.name, ident or self._path_id(ctx, "get"), self.what))
+        return self.public(self.in_path(ctx, ctx.get(self.name, ident or self._path_id(ctx, "get"), self.what)))
+
+    def in_path(self, ctx: Context, doc: dict) -> dict:
+        """A sub-resource addressed under its parent (/users/{userId}/authTokens/{id}) is found only there."""
+        if self.parent and ctx.path and ctx.path.get(self.parent[0]) not in (None, doc.get(self.parent[0])):
+            raise not_found(self.what, doc["id"])
+        return doc
 
     def list(self, ctx: Context) -> list[dict]:
         q = ctx.query
@@ -250,7 +262,7 @@ class Kind:
         return [self.public(d) for d in docs]
 
     def update(self, ctx: Context, ident: str | None = None, body: dict | None = None) -> dict:
-        doc = ctx.get_for_write(self.name, ident or self._path_id(ctx, "update"), self.what)
+        doc = self.in_path(ctx, ctx.get_for_write(self.name, ident or self._path_id(ctx, "update"), self.what))
         allowed = self.update_states or (self.lifecycle.ready,)
         if doc.get("lifecycleState") not in allowed:
             raise incorrect_state(f"The {self.what} is {doc.get('lifecycleState')}; it can be updated when "
@@ -289,7 +301,7 @@ class Kind:
         return self.public(new)
 
     def delete(self, ctx: Context, ident: str | None = None) -> None:
-        doc = ctx.get_for_write(self.name, ident or self._path_id(ctx, "delete"), self.what)
+        doc = self.in_path(ctx, ctx.get_for_write(self.name, ident or self._path_id(ctx, "delete"), self.what))
         lc = self.lifecycle
         if doc.get("lifecycleState") in lc.gone_states:
             raise incorrect_state(f"The {self.what} is already {doc['lifecycleState']}")
@@ -469,7 +481,7 @@ def _handler(kind: Kind, verb: str):
         return get
     if verb == "list":
         def list_(ctx):
-            return kind.list(ctx)
+            return as_collection(ctx, kind.list(ctx))
         return list_
     if verb == "update":
         def update(ctx):
@@ -483,6 +495,13 @@ def _handler(kind: Kind, verb: str):
     def move(ctx):
         return kind.move(ctx)
     return move
+
+
+def as_collection(ctx: Context, docs: list[dict]) -> list[dict] | dict:
+    """`docs` as the operation answers them: a list, or `{"items": [...]}` where the SDK's response is a
+    `...Collection` model (list_compute_clusters); the core pages either."""
+    rtype = ctx.op.response_type if ctx.op is not None else None
+    return {"items": docs} if rtype and not rtype.startswith("list[") else docs
 
 
 def declared_ops(kinds: Iterable[Kind]) -> set[str]:
