@@ -15,16 +15,27 @@ from __future__ import annotations
 
 import calendar
 import secrets
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from .. import engine
+from ..engine import Kind
 from ..protocol import ApiError, conflict, incorrect_state, invalid, new_ocid, not_found, ts
 from ..registry import Context, Service
 from . import workrequests
 from .identity import ad_names
 
 svc = Service("core", name="blockstorage")
+
+# the kinds written by hand here (and boot volumes, written in compute.py): the engine serves their
+# change_*_compartment only
+_HAND = {"create": "", "get": "", "list": "", "update": "", "delete": ""}
+VOLUME = svc.resource(Kind("volume", "Volume", "volume", ops=dict(_HAND), search="Volume"))
+BOOT_VOLUME = svc.resource(Kind("bootvolume", "BootVolume", "boot volume", ops=dict(_HAND)))
+VOLUME_BACKUP = svc.resource(Kind("volumebackup", "VolumeBackup", "volume backup", lifecycle=engine.AVAILABLE,
+                                  ops=dict(_HAND), search="VolumeBackup"))
+BOOT_VOLUME_BACKUP = svc.resource(Kind("bootvolumebackup", "BootVolumeBackup", "boot volume backup",
+                                       lifecycle=engine.AVAILABLE, ops=dict(_HAND), search="BootVolumeBackup"))
 
 MIN_GB, MAX_GB = 50, 32768
 LIVE_ATTACH = ("ATTACHING", "ATTACHED", "DETACHING")
@@ -196,6 +207,10 @@ def delete_volume(ctx: Context):
         raise incorrect_state(f"Volume is {vol['lifecycleState']}")
     if _volume_attachments(ctx, vol["id"]):
         raise conflict(f"The volume {vol['displayName']} is attached to an instance; detach it first")
+    group = ctx.store.get("volumegroup", vol.get("volumeGroupId") or "")
+    if group is not None and group["lifecycleState"] not in ("TERMINATING", "TERMINATED"):
+        raise conflict(f"The volume {vol['displayName']} belongs to the volume group {group['displayName']}; "
+                       "remove it from the group first")
     for a in ctx.store.by_field("volumebackuppolicyassignment", "assetId", vol["id"]):
         ctx.delete("volumebackuppolicyassignment", a["id"])
     ctx.update("volume", vol["id"], {"lifecycleState": "TERMINATING"})
@@ -260,7 +275,40 @@ def attach_volume(ctx: Context):
             doc.update(chapUsername=inst["id"], chapSecret=secrets.token_urlsafe(12))
     doc = ctx.put("volumeattachment", doc)
     ctx.schedule("volumeattachment", doc["id"], {"lifecycleState": "ATTACHED"}, steps=1, when_state="ATTACHING")
+    # OCI tracks an attachment with a work request too (attach_volume_and_wait_for_work_request)
+    _tracked(ctx, "AttachVolume", inst["compartmentId"], "volumeattachment", doc,
+             f"/20160918/volumeAttachments/{doc['id']}", "ATTACHED", "Volume attached")
     return doc
+
+
+def _tracked(ctx: Context, op_type: str, comp: str, kind: str, doc: dict, uri: str, state: str,
+             message: str) -> dict:
+    """A work request for `doc` that succeeds once it reaches `state` (fails if it ends elsewhere)."""
+    wr = workrequests.start(ctx, "iaas", op_type, comp, [
+        {"entityType": kind, "actionType": "IN_PROGRESS", "identifier": doc["id"], "entityUri": uri}])
+    ctx.schedule(workrequests.KIND, wr["id"], {}, steps=1, hook="blockstorage.reached",
+                 args={"kind": kind, "id": doc["id"], "state": state, "message": message,
+                       "from": doc.get("lifecycleState")})
+    return wr
+
+
+@svc.hook("blockstorage.reached")
+def _reached(core, wr: dict, args: dict) -> None:
+    if not wr:
+        return
+    d = core.store.get(args["kind"], args["id"])
+    if d is not None and args["kind"] == "volumeattachment":
+        d = _settle(core.store, d)
+    state = d.get("lifecycleState") if d else None
+    if state == args.get("from") and state != args["state"]:  # not yet: look again shortly
+        core.schedule(workrequests.KIND, wr["id"], {}, steps=0.5, hook="blockstorage.reached", args=args)
+        return
+    if state != args["state"]:
+        workrequests.finish(core, wr["id"], False, f"The {args['kind']} is {state}", "Conflict")
+        return
+    core.store.update(workrequests.KIND, wr["id"], {
+        "resources": [dict(r, actionType="CREATED") for r in wr.get("resources", [])]})
+    workrequests.finish(core, wr["id"], True, args["message"])
 
 
 @svc.op("detach_volume")
@@ -451,12 +499,27 @@ def copy_volume_backup(ctx: Context):
     bk = ctx.get("volumebackup", ctx.path["volumeBackupId"], "volume backup")
     if bk["lifecycleState"] != "AVAILABLE":
         raise incorrect_state(f"The volume backup is {bk['lifecycleState']}")
-    dest = ctx.body["destinationRegion"]
+    dest = _check_dest(ctx, ctx.body.get("destinationRegion"))
+    copy = copy_backup(ctx.core, "volumebackup", bk, dest, ctx.body.get("displayName"), ctx.now)
+    _copy_kms(ctx, "volumebackup", copy)
+    _tracked(ctx, "CopyVolumeBackup", bk["compartmentId"], "volumebackup", copy,
+             f"/20160918/volumeBackups/{copy['id']}", "AVAILABLE", f"Volume backup copied to {dest}")
+    return copy
+
+
+def _check_dest(ctx: Context, dest) -> str:
+    ctx.require(dest, "destinationRegion")
     if dest not in ctx.core.regions():
         raise invalid(f"destinationRegion '{dest}' is not a region the tenancy is subscribed to")
     if dest == ctx.region:
         raise invalid("destinationRegion must be another region")
-    return copy_backup(ctx.core, "volumebackup", bk, dest, ctx.body.get("displayName"), ctx.now)
+    return dest
+
+
+def _copy_kms(ctx: Context, kind: str, copy: dict) -> None:
+    key = (ctx.body or {}).get("kmsKeyId")
+    if key is not None:
+        ctx.store.update(kind, copy["id"], {"kmsKeyId": _check_key(key, "kmsKeyId")})
 
 
 # ---------------------------------------------------------------- boot volume backups
@@ -646,6 +709,350 @@ def delete_volume_backup_policy_assignment(ctx: Context):
     d = ctx.get("volumebackuppolicyassignment", ctx.path["policyAssignmentId"], "volume backup policy assignment")
     ctx.delete("volumebackuppolicyassignment", d["id"])
     return None
+
+
+# ---------------------------------------------------------------- volume groups
+
+MAX_GROUP_VOLUMES = 32  # OCI's documented limit of volumes per volume group
+_KEY_PREFIX = "ocid1.key."
+
+
+def _check_key(key, field_name: str = "kmsKeyId") -> str:
+    """A Vault master key OCID (`ocid1.key.oc1.<region>.<vault>.<key>`)."""
+    if not isinstance(key, str) or not key.startswith(_KEY_PREFIX) or len(key.split(".")) < 5:
+        raise invalid(f"{field_name}: '{str(key)[:80]}' is not the OCID of a Vault key (ocid1.key.oc1...)")
+    return key
+
+
+def _group_members(ctx: Context, ids, ad: str | None, group_id: str | None, field_name: str) -> list[dict]:
+    """The volumes `ids` for a group in `ad`: live, AVAILABLE, of one AD, in no other group."""
+    if not isinstance(ids, list) or not ids:
+        raise invalid(f"{field_name} must list at least one volume")
+    if len(ids) > MAX_GROUP_VOLUMES:
+        raise invalid(f"{field_name}: a volume group holds at most {MAX_GROUP_VOLUMES} volumes, got {len(ids)}")
+    if len(set(ids)) != len(ids):
+        raise invalid(f"{field_name} lists a volume twice")
+    out = []
+    for i, vid in enumerate(ids):
+        d = ctx.find("volume", vid) or ctx.find("bootvolume", vid)
+        if d is None or d["lifecycleState"] in ("TERMINATING", "TERMINATED"):
+            raise not_found("volume", vid)
+        if d["lifecycleState"] != "AVAILABLE":
+            raise incorrect_state(f"{field_name}[{i}]: the volume {d['displayName']} is {d['lifecycleState']}")
+        if ad and d["availabilityDomain"] != ad:
+            raise invalid(f"{field_name}[{i}]: the volume {d['displayName']} is in {d['availabilityDomain']}; every "
+                          f"volume of a volume group must be in its availability domain ({ad})")
+        ad = d["availabilityDomain"]
+        if d.get("volumeGroupId") and d["volumeGroupId"] != group_id:
+            other = ctx.store.get("volumegroup", d["volumeGroupId"])
+            if other is not None and other["lifecycleState"] not in ("TERMINATING", "TERMINATED"):
+                raise conflict(f"{field_name}[{i}]: the volume {d['displayName']} already belongs to the volume "
+                               f"group {other['displayName']}")
+        out.append(d)
+    return out
+
+
+def _set_group(store, vols: list[dict], group_id: str | None) -> None:
+    for v in vols:
+        store.update("bootvolume" if v["id"].startswith("ocid1.bootvolume.") else "volume", v["id"],
+                     {"volumeGroupId": group_id})
+
+
+def _group_size(vols: list[dict]) -> dict:
+    gb = sum(v.get("sizeInGBs") or 0 for v in vols)
+    return {"sizeInGBs": gb, "sizeInMBs": gb * 1024}
+
+
+def _group_check(ctx: Context, body: dict, existing: dict | None) -> dict:
+    if existing is not None:  # update: a new membership replaces the old one
+        if body.get("volumeIds") is None:
+            return {}
+        vols = _group_members(ctx, body["volumeIds"], existing["availabilityDomain"], existing["id"], "volumeIds")
+        old = [d for i in existing.get("volumeIds") or []
+               if (d := ctx.store.get("volume", i) or ctx.store.get("bootvolume", i)) is not None]
+        _set_group(ctx.store, [d for d in old if d["id"] not in body["volumeIds"]], None)
+        _set_group(ctx.store, vols, existing["id"])
+        return dict(_group_size(vols), volumeIds=[v["id"] for v in vols])
+    ad = ctx.require(body.get("availabilityDomain"), "availabilityDomain")
+    if ad not in ad_names(ctx.region):
+        raise invalid(f"availabilityDomain '{ad}' does not exist in {ctx.region}")
+    src = ctx.require(body.get("sourceDetails"), "sourceDetails")
+    stype = src.get("type")
+    if body.get("backupPolicyId"):
+        _policy_doc(ctx, body["backupPolicyId"])
+    if stype == "volumeIds":
+        vols = _group_members(ctx, src.get("volumeIds"), ad, None, "sourceDetails.volumeIds")
+        return dict(_group_size(vols), volumeIds=[v["id"] for v in vols], isHydrated=True,
+                    sourceDetails={"type": "volumeIds", "volumeIds": [v["id"] for v in vols]})
+    if stype == "volumeGroupId":
+        g = VOLUME_GROUP.find_live(ctx, "volumegroup", src.get("volumeGroupId"), "sourceDetails.volumeGroupId")
+        if g["lifecycleState"] != "AVAILABLE":
+            raise incorrect_state(f"The volume group {g['displayName']} is {g['lifecycleState']}")
+        if g["availabilityDomain"] != ad:
+            raise invalid(f"A volume group clone is created in the availability domain of its source "
+                          f"({g['availabilityDomain']})")
+        return {"isHydrated": False, "_source": ("volume", g["volumeIds"]),
+                "sourceDetails": {"type": "volumeGroupId", "volumeGroupId": g["id"]}}
+    if stype == "volumeGroupBackupId":
+        bk = VOLUME_GROUP_BACKUP.find_live(ctx, "volumegroupbackup", src.get("volumeGroupBackupId"),
+                                           "sourceDetails.volumeGroupBackupId")
+        if bk["lifecycleState"] != "AVAILABLE":
+            raise incorrect_state(f"The volume group backup {bk['displayName']} is {bk['lifecycleState']}")
+        return {"isHydrated": False, "_source": ("backup", bk["volumeBackupIds"]),
+                "sourceDetails": {"type": "volumeGroupBackupId", "volumeGroupBackupId": bk["id"]}}
+    raise invalid(f"sourceDetails.type '{stype}' must be volumeIds, volumeGroupId or volumeGroupBackupId")
+
+
+def _group_created(ctx: Context, doc: dict) -> None:
+    """Clones and restores: one new volume per source volume (or per volume backup) in the group."""
+    if ctx.body and ctx.body.get("backupPolicyId"):
+        _assign(ctx, doc["id"], _policy_doc(ctx, ctx.body["backupPolicyId"]))
+    how, ids = doc.pop("_source", (None, []))
+    if how is None:
+        _set_group(ctx.store, [ctx.store.get("volume", i) or ctx.store.get("bootvolume", i)
+                               for i in doc["volumeIds"]], doc["id"])
+        ctx.store.update("volumegroup", doc["id"], {"_source": None})
+        return
+    made = []
+    for i in ids:
+        src = ctx.store.get("volume" if how == "volume" else "volumebackup", i)
+        if src is None:
+            continue
+        origin = ctx.store.get("volume", src.get("volumeId") or "") if how == "backup" else src
+        vol = new_volume(ctx, region=ctx.region, comp=doc["compartmentId"], ad=doc["availabilityDomain"],
+                         name=src["displayName"] if how == "volume" else (origin or src)["displayName"],
+                         size_gb=src["sizeInGBs"], vpus=(origin or {}).get("vpusPerGB", 10), now=ctx.now,
+                         ocid=ctx.new_id, source={"type": "volume" if how == "volume" else "volumeBackup",
+                                                  "id": src["id"]})
+        vol = ctx.update("volume", vol["id"], {"volumeGroupId": doc["id"], "isHydrated": False})
+        ctx.schedule("volume", vol["id"], {"lifecycleState": "AVAILABLE", "isHydrated": True}, steps=1,
+                     when_state="PROVISIONING")
+        made.append(vol)
+    ctx.store.update("volumegroup", doc["id"], dict(_group_size(made), volumeIds=[v["id"] for v in made],
+                                                    _source=None))
+    ctx.schedule("volumegroup", doc["id"], {"isHydrated": True}, steps=2)
+
+
+def _group_deleted(ctx: Context, doc: dict) -> None:
+    """Deleting a group keeps its volumes: they only leave it."""
+    _set_group(ctx.store, [d for i in doc.get("volumeIds") or []
+                           if (d := ctx.store.get("volume", i) or ctx.store.get("bootvolume", i)) is not None], None)
+    for a in ctx.store.by_field("volumebackuppolicyassignment", "assetId", doc["id"]):
+        ctx.delete("volumebackuppolicyassignment", a["id"])
+
+
+VOLUME_GROUP = svc.resource(Kind(
+    "volumegroup", "VolumeGroup", "volume group", validate=_group_check, on_create=_group_created,
+    on_delete=_group_deleted, search="VolumeGroup", default_name="volumegroup"))
+
+
+# ---------------------------------------------------------------- volume group backups
+
+def _retention_seconds(period) -> float:
+    if not period:
+        return 0.0
+    amount, unit = period.get("retentionTimeAmount"), period.get("retentionTimeUnit")
+    if not isinstance(amount, int) or amount < 1 or unit not in ("DAYS", "YEARS"):
+        raise invalid("retentionPeriod needs a timeAmount of at least 1 and a timeUnit of DAYS or YEARS")
+    return amount * (365 * 86400.0 if unit == "YEARS" else 86400.0)
+
+
+def _retention(ctx: Context, body: dict, existing: dict | None) -> dict:
+    if body.get("retentionPeriod") is None:
+        return {}
+    secs = _retention_seconds(body["retentionPeriod"])
+    if existing is not None and existing.get("isRetentionLockEnabled") and \
+            secs < _retention_seconds(existing.get("retentionPeriod")):
+        raise conflict("The backup's retention is locked: its retention period can only grow")
+    start = existing.get("_created", ctx.now) if existing is not None else ctx.now
+    return {"_retention_until": start + secs, "timeRetentionExpiresAt": ts(start + secs), "_created": start}
+
+
+def _group_backup_check(ctx: Context, body: dict, existing: dict | None) -> dict:
+    if existing is not None:
+        if existing.get("isRetentionLockEnabled") and body.get("isRetentionLockEnabled") is False:
+            raise conflict("The backup's retention lock cannot be removed")
+        return _retention(ctx, body, existing)
+    g = VOLUME_GROUP.find_live(ctx, "volumegroup", ctx.require(body.get("volumeGroupId"), "volumeGroupId"),
+                               "volumeGroupId")
+    if g["lifecycleState"] != "AVAILABLE":
+        raise incorrect_state(f"The volume group {g['displayName']} is {g['lifecycleState']}; only an AVAILABLE "
+                              "group can be backed up")
+    if any(d["lifecycleState"] == "CREATING"
+           for d in ctx.store.by_field("volumegroupbackup", "volumeGroupId", g["id"])):
+        raise conflict("A backup of this volume group is already being created")
+    return dict(_retention(ctx, body, None), type=body.get("type") or "INCREMENTAL", sourceType="MANUAL",
+                timeRequestReceived=ctx.ts(), volumeGroupId=g["id"], _created=ctx.now)
+
+
+def _group_backup_created(ctx: Context, doc: dict) -> None:
+    g = ctx.store.get("volumegroup", doc["volumeGroupId"])
+    ids, size, unique_gb = [], 0, 0
+    for vid in g.get("volumeIds") or []:
+        vol = ctx.store.get("volume", vid)
+        kind = "volumebackup"
+        if vol is None:
+            vol, kind = ctx.store.get("bootvolume", vid), "bootvolumebackup"
+        if vol is None:
+            continue
+        bk = _backup_doc(ctx, kind, region=ctx.region, source=dict(vol, compartmentId=doc["compartmentId"]),
+                         btype=doc["type"], source_type="MANUAL", now=ctx.now,
+                         name=f"{doc['displayName']} - {vol['displayName']}")
+        ids.append(bk["id"])
+        size += bk["sizeInGBs"]
+        unique_gb += bk["uniqueSizeInGBs"]
+    ctx.store.update("volumegroupbackup", doc["id"], {
+        "volumeBackupIds": ids, "sizeInGBs": size, "sizeInMBs": size * 1024, "uniqueSizeInGbs": unique_gb,
+        "uniqueSizeInMbs": unique_gb * 1024})
+
+
+def _group_backup_check_delete(ctx: Context, doc: dict) -> None:
+    if doc["lifecycleState"] == "CREATING":
+        raise incorrect_state("The volume group backup is still being created")
+    if doc.get("isPreventDeletionEnabled"):
+        raise conflict("The volume group backup has isPreventDeletionEnabled set; clear it before deleting")
+    until = doc.get("_retention_until")
+    if doc.get("isRetentionLockEnabled") and until and ctx.now < until:
+        raise conflict(f"The volume group backup is retention-locked until {ts(until)}")
+
+
+def _group_backup_deleted(ctx: Context, doc: dict) -> None:
+    """A volume group backup takes its volume backups with it."""
+    for bid in doc.get("volumeBackupIds") or []:
+        for kind in ("volumebackup", "bootvolumebackup"):
+            d = ctx.store.get(kind, bid)
+            if d is not None and d["lifecycleState"] not in ("TERMINATING", "TERMINATED"):
+                ctx.update(kind, bid, {"lifecycleState": "TERMINATING"})
+                ctx.schedule(kind, bid, {"lifecycleState": "TERMINATED"}, steps=1, when_state="TERMINATING")
+
+
+VOLUME_GROUP_BACKUP = svc.resource(Kind(
+    "volumegroupbackup", "VolumeGroupBackup", "volume group backup", lifecycle=engine.AVAILABLE,
+    validate=_group_backup_check, on_create=_group_backup_created, check_delete=_group_backup_check_delete,
+    on_delete=_group_backup_deleted, search="VolumeGroupBackup", default_name="volumegroupbackup"))
+
+
+@svc.op("copy_volume_group_backup")
+def copy_volume_group_backup(ctx: Context):
+    bk = ctx.get("volumegroupbackup", ctx.path["volumeGroupBackupId"], "volume group backup")
+    if bk["lifecycleState"] != "AVAILABLE":
+        raise incorrect_state(f"The volume group backup is {bk['lifecycleState']}; only an AVAILABLE one is copied")
+    b = ctx.body or {}
+    dest = _check_dest(ctx, b.get("destinationRegion"))
+    if b.get("kmsKeyId") is not None:
+        _check_key(b["kmsKeyId"])
+    copies = []
+    for bid in bk.get("volumeBackupIds") or []:
+        for kind in ("volumebackup", "bootvolumebackup"):
+            d = ctx.store.get(kind, bid)
+            if d is not None:
+                copies.append(copy_backup(ctx.core, kind, d, dest, now=ctx.now)["id"])
+    doc = {k: v for k, v in bk.items() if not k.startswith("_") or k == "_etag"}
+    doc.pop("_etag", None)
+    doc.update(id=new_ocid("volumegroupbackup", dest), _region=dest, displayName=b.get("displayName") or
+               bk["displayName"], lifecycleState="CREATING", sourceVolumeGroupBackupId=bk["id"],
+               volumeBackupIds=copies, timeCreated=ctx.ts(), timeRequestReceived=ctx.ts())
+    doc = ctx.put("volumegroupbackup", doc)
+    ctx.schedule("volumegroupbackup", doc["id"], {"lifecycleState": "AVAILABLE"}, steps=1, when_state="CREATING")
+    return doc
+
+
+# ---------------------------------------------------------------- boot volumes: clone / restore, backup copies
+
+@svc.op("create_boot_volume")
+def create_boot_volume(ctx: Context):
+    b = ctx.body
+    comp = ctx.compartment(b.get("compartmentId"))
+    src = ctx.require(b.get("sourceDetails"), "sourceDetails")
+    ad = b.get("availabilityDomain")
+    stype = src.get("type")
+    if stype == "bootVolume":
+        origin = BOOT_VOLUME.find_live(ctx, "bootvolume", src.get("id"), "sourceDetails.id")
+        if origin["lifecycleState"] != "AVAILABLE":
+            raise incorrect_state(f"The boot volume {origin['displayName']} is {origin['lifecycleState']}")
+        if ad and ad != origin["availabilityDomain"]:
+            raise invalid("A boot volume clone is created in the availability domain of its source "
+                          f"({origin['availabilityDomain']})")
+        ad = origin["availabilityDomain"]
+    elif stype == "bootVolumeBackup":
+        origin = BOOT_VOLUME_BACKUP.find_live(ctx, "bootvolumebackup", src.get("id"), "sourceDetails.id")
+        if origin["lifecycleState"] != "AVAILABLE":
+            raise incorrect_state(f"The boot volume backup {origin['displayName']} is {origin['lifecycleState']}")
+    else:
+        raise invalid(f"sourceDetails.type '{stype}' must be bootVolume or bootVolumeBackup")
+    ctx.require(ad, "availabilityDomain")
+    if ad not in ad_names(ctx.region):
+        raise invalid(f"availabilityDomain '{ad}' does not exist in {ctx.region} "
+                      f"(known: {', '.join(ad_names(ctx.region))})")
+    size = _check_size(b["sizeInGBs"]) if b.get("sizeInGBs") is not None else origin["sizeInGBs"]
+    if size < origin["sizeInGBs"]:
+        raise invalid(f"sizeInGBs {size} is smaller than the source ({origin['sizeInGBs']} GB)")
+    vpus = b.get("vpusPerGB")
+    if vpus is not None and (_check_vpus(vpus) < 10):
+        raise invalid("vpusPerGB of a boot volume must be 10 to 120 in steps of 10")
+    doc = {"id": ctx.new_id("bootvolume"), "_region": ctx.region, "compartmentId": comp["id"],
+           "availabilityDomain": ad, "displayName": _name(ctx, b, "bootvolume"), "imageId": origin.get("imageId"),
+           "sizeInGBs": size, "sizeInMBs": size * 1024, "vpusPerGB": vpus if vpus is not None else
+           origin.get("vpusPerGB", 10), "isHydrated": False, "isAutoTuneEnabled": bool(b.get("isAutoTuneEnabled")),
+           "sourceDetails": {"type": stype, "id": origin["id"]}, "lifecycleState": "PROVISIONING",
+           "timeCreated": ctx.ts(), "freeformTags": {}, "definedTags": {}}
+    if b.get("kmsKeyId") is not None:
+        doc["kmsKeyId"] = _check_key(b["kmsKeyId"])
+    doc.update(ctx.tags(b))
+    doc = ctx.put("bootvolume", doc)
+    ctx.schedule("bootvolume", doc["id"], {"lifecycleState": "AVAILABLE"}, steps=1, when_state="PROVISIONING")
+    ctx.schedule("bootvolume", doc["id"], {"isHydrated": True}, steps=2)
+    if b.get("backupPolicyId"):
+        _assign(ctx, doc["id"], _policy_doc(ctx, b["backupPolicyId"]))
+    return doc
+
+
+@svc.op("copy_boot_volume_backup")
+def copy_boot_volume_backup(ctx: Context):
+    bk = ctx.get("bootvolumebackup", ctx.path["bootVolumeBackupId"], "boot volume backup")
+    if bk["lifecycleState"] != "AVAILABLE":
+        raise incorrect_state(f"The boot volume backup is {bk['lifecycleState']}")
+    dest = _check_dest(ctx, ctx.body.get("destinationRegion"))
+    copy = copy_backup(ctx.core, "bootvolumebackup", bk, dest, ctx.body.get("displayName"), ctx.now)
+    _copy_kms(ctx, "bootvolumebackup", copy)
+    _tracked(ctx, "CopyBootVolumeBackup", bk["compartmentId"], "bootvolumebackup", copy,
+             f"/20160918/bootVolumeBackups/{copy['id']}", "AVAILABLE", f"Boot volume backup copied to {dest}")
+    return ctx.store.get("bootvolumebackup", copy["id"])
+
+
+# ---------------------------------------------------------------- Vault keys of volumes
+
+def _kms(kind: str, key: str, what: str):
+    def get(ctx: Context):
+        d = ctx.get(kind, ctx.path[key], what)
+        return {"kmsKeyId": d.get("kmsKeyId")}
+
+    def update(ctx: Context):
+        d = ctx.get_for_write(kind, ctx.path[key], what)
+        if d["lifecycleState"] != "AVAILABLE":
+            raise incorrect_state(f"The {what} is {d['lifecycleState']}")
+        new = _check_key((ctx.body or {}).get("kmsKeyId"))
+        ctx.update(kind, d["id"], {"kmsKeyId": new})
+        return {"kmsKeyId": new}
+
+    def delete(ctx: Context):
+        """Back to Oracle-managed keys."""
+        d = ctx.get_for_write(kind, ctx.path[key], what)
+        if d["lifecycleState"] != "AVAILABLE":
+            raise incorrect_state(f"The {what} is {d['lifecycleState']}")
+        if not d.get("kmsKeyId"):
+            raise not_found(f"Vault key of the {what}", d["id"])
+        ctx.update(kind, d["id"], {"kmsKeyId": None})
+        return None
+    return get, update, delete
+
+
+for _kind, _key, _what, _noun in (("volume", "volumeId", "volume", "volume"),
+                                  ("bootvolume", "bootVolumeId", "boot volume", "boot_volume")):
+    _g, _u, _d = _kms(_kind, _key, _what)
+    svc.op(f"get_{_noun}_kms_key")(_g)
+    svc.op(f"update_{_noun}_kms_key")(_u)
+    svc.op(f"delete_{_noun}_kms_key")(_d)
 
 
 # ---------------------------------------------------------------- the scheduler (lazy)

@@ -11,13 +11,21 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import secrets
 
-from ..protocol import ApiError, conflict, incorrect_state, invalid, not_found, ts
+from ..engine import IDENTITY as ACTIVE_STATES  # CREATING, ACTIVE, DELETING, DELETED
+from ..engine import Kind
+from ..protocol import ApiError, conflict, incorrect_state, invalid, new_ocid, not_found, ts
 from ..registry import Context, Service
 from . import network
 from .identity import ad_names
 
 svc = Service("file_storage")
+# file systems and mount targets are written by hand below; the engine serves their change_*_compartment
+_HAND = {"create": "", "get": "", "list": "", "update": "", "delete": ""}
+FILE_SYSTEM = svc.resource(Kind("filesystem", "FileSystem", "file system", lifecycle=ACTIVE_STATES, ops=dict(_HAND)))
+MOUNT_TARGET = svc.resource(Kind("mounttarget", "MountTarget", "mount target", lifecycle=ACTIVE_STATES,
+                                 ops=dict(_HAND)))
 
 GONE = ("DELETING", "DELETED")
 _SNAP_RE = re.compile(r"^[A-Za-z0-9._-]{1,255}$")
@@ -137,12 +145,23 @@ def list_file_systems(ctx: Context):
 @svc.op("update_file_system")
 def update_file_system(ctx: Context):
     d = ctx.get_for_write("filesystem", ctx.path["fileSystemId"], "file system")
+    check_locks(ctx, d, "update", "file system")
     if d["lifecycleState"] in GONE:
         raise incorrect_state(f"The file system is {d['lifecycleState']}")
     b = ctx.body or {}
     changes = {}
     if b.get("displayName") is not None:
         changes["displayName"] = _name(ctx, b, "FileSystem")
+    if b.get("filesystemSnapshotPolicyId") is not None:
+        pol = _get_active(ctx, "filesystemsnapshotpolicy", b["filesystemSnapshotPolicyId"],
+                          "file system snapshot policy", "filesystemSnapshotPolicyId")
+        if pol["availabilityDomain"] != d["availabilityDomain"]:
+            raise invalid("filesystemSnapshotPolicyId: the policy must be in the file system's availability domain")
+        changes["filesystemSnapshotPolicyId"] = pol["id"]
+    if b.get("kmsKeyId") is not None:
+        if not str(b["kmsKeyId"]).startswith("ocid1.key."):
+            raise invalid("kmsKeyId must be the OCID of a Vault key (ocid1.key...)")
+        changes["kmsKeyId"] = b["kmsKeyId"]
     changes.update(ctx.tags(b))
     return ctx.update("filesystem", d["id"], changes)
 
@@ -150,12 +169,17 @@ def update_file_system(ctx: Context):
 @svc.op("delete_file_system")
 def delete_file_system(ctx: Context):
     d = ctx.get_for_write("filesystem", ctx.path["fileSystemId"], "file system")
+    check_locks(ctx, d, "delete", "file system")
     if d["lifecycleState"] in GONE:
         raise incorrect_state(f"The file system is {d['lifecycleState']}")
     exports = _live(ctx.store, "export", "fileSystemId", d["id"])
     if exports:
         raise conflict(f"The file system {d['displayName']} has {len(exports)} export(s); delete them first "
                        f"({', '.join(e['path'] for e in exports[:3])})")
+    reps = _live(ctx.store, "replication", "sourceId", d["id"]) + _live(ctx.store, "replication", "targetId", d["id"])
+    if reps:
+        raise conflict(f"The file system {d['displayName']} is in the replication {reps[0]['displayName']}; "
+                       "delete the replication first")
     snaps = _live(ctx.store, "fssnapshot", "fileSystemId", d["id"])
     if snaps:
         raise conflict(f"The file system {d['displayName']} has {len(snaps)} snapshot(s); delete them first")
@@ -241,6 +265,7 @@ def list_mount_targets(ctx: Context):
 @svc.op("update_mount_target")
 def update_mount_target(ctx: Context):
     d = ctx.get_for_write("mounttarget", ctx.path["mountTargetId"], "mount target")
+    check_locks(ctx, d, "update", "mount target")
     if d["lifecycleState"] in GONE:
         raise incorrect_state(f"The mount target is {d['lifecycleState']}")
     b = ctx.body or {}
@@ -258,6 +283,7 @@ def update_mount_target(ctx: Context):
 @svc.op("delete_mount_target")
 def delete_mount_target(ctx: Context):
     d = ctx.get_for_write("mounttarget", ctx.path["mountTargetId"], "mount target")
+    check_locks(ctx, d, "delete", "mount target")
     if d["lifecycleState"] in GONE:
         raise incorrect_state(f"The mount target is {d['lifecycleState']}")
     exports = _live(ctx.store, "export", "exportSetId", d["exportSetId"])
@@ -399,6 +425,7 @@ def list_exports(ctx: Context):
 @svc.op("update_export")
 def update_export(ctx: Context):
     d = ctx.get_for_write("export", ctx.path["exportId"], "export")
+    check_locks(ctx, d, "update", "export")
     if d["lifecycleState"] in GONE:
         raise incorrect_state(f"The export is {d['lifecycleState']}")
     b = ctx.body or {}
@@ -413,6 +440,7 @@ def update_export(ctx: Context):
 @svc.op("delete_export")
 def delete_export(ctx: Context):
     d = ctx.get_for_write("export", ctx.path["exportId"], "export")
+    check_locks(ctx, d, "delete", "export")
     if d["lifecycleState"] in GONE:
         raise incorrect_state(f"The export is {d['lifecycleState']}")
     _delete(ctx, "export", d)
@@ -463,6 +491,7 @@ def list_snapshots(ctx: Context):
 @svc.op("update_snapshot")
 def update_snapshot(ctx: Context):
     d = ctx.get_for_write("fssnapshot", ctx.path["snapshotId"], "snapshot")
+    check_locks(ctx, d, "update", "snapshot")
     b = ctx.body or {}
     changes = ctx.tags(b)
     if b.get("expirationTime") is not None:
@@ -473,6 +502,7 @@ def update_snapshot(ctx: Context):
 @svc.op("delete_snapshot")
 def delete_snapshot(ctx: Context):
     d = ctx.get_for_write("fssnapshot", ctx.path["snapshotId"], "snapshot")
+    check_locks(ctx, d, "delete", "snapshot")
     if d["lifecycleState"] in GONE:
         raise incorrect_state(f"The snapshot is {d['lifecycleState']}")
     clones = [f for f in ctx.store.list("filesystem") if (f.get("sourceDetails") or {}).get("sourceSnapshotId")
@@ -480,6 +510,482 @@ def delete_snapshot(ctx: Context):
     if clones:
         raise conflict(f"The snapshot {d['name']} is the source of {len(clones)} cloned file system(s)")
     _delete(ctx, "fssnapshot", d)
+    return None
+
+
+# ---------------------------------------------------------------- resource locks
+
+# lockable kinds: SDK noun -> (store kind, path parameter, what)
+LOCKABLE = {"file_system": ("filesystem", "fileSystemId", "file system"),
+            "mount_target": ("mounttarget", "mountTargetId", "mount target"),
+            "export": ("export", "exportId", "export"), "snapshot": ("fssnapshot", "snapshotId", "snapshot"),
+            "filesystem_snapshot_policy": ("filesystemsnapshotpolicy", "filesystemSnapshotPolicyId",
+                                           "file system snapshot policy"),
+            "outbound_connector": ("outboundconnector", "outboundConnectorId", "outbound connector"),
+            "replication": ("replication", "replicationId", "replication")}
+LOCK_TYPES = ("FULL", "DELETE")
+
+
+def _override(ctx: Context) -> bool:
+    v = ctx.query.get("isLockOverride")
+    return v is True or (isinstance(v, str) and v.lower() == "true")
+
+
+def check_locks(ctx: Context, doc: dict, verb: str, what: str) -> None:
+    """OCI's resource locks: a FULL lock refuses every change, a DELETE lock refuses the delete (409),
+    unless the request says isLockOverride=true."""
+    if _override(ctx):
+        return
+    for lock in doc.get("locks") or []:
+        if lock.get("type") == "FULL" or (lock.get("type") == "DELETE" and verb == "delete"):
+            raise ApiError(409, "Conflict", f"The {what} has a {lock['type']} lock"
+                           + (f" ({lock['message']})" if lock.get("message") else "")
+                           + f"; remove the lock or {verb} it with isLockOverride=true")
+
+
+def _check_lock_body(b: dict) -> dict:
+    if b.get("type") not in LOCK_TYPES:
+        raise invalid(f"type '{b.get('type')}' must be FULL or DELETE")
+    if b.get("message") is not None and len(b["message"]) > 255:
+        raise invalid("message must be at most 255 characters")
+    return {k: b[k] for k in ("type", "relatedResourceId", "message") if b.get(k) is not None}
+
+
+def _new_locks(ctx: Context, locks) -> list[dict]:
+    out = []
+    for lk in locks or []:
+        d = _check_lock_body(lk)
+        d["timeCreated"] = ctx.ts()
+        out.append(d)
+    return out
+
+
+def _lock_ops(noun: str):
+    kind, key, what = LOCKABLE[noun]
+
+    def add(ctx: Context):
+        d = ctx.get_for_write(kind, ctx.path[key], what)
+        if d.get("lifecycleState") in GONE:
+            raise incorrect_state(f"The {what} is {d['lifecycleState']}")
+        lock = _check_lock_body(ctx.body or {})
+        if any(x.get("type") == lock["type"] for x in d.get("locks") or []):
+            raise conflict(f"The {what} already has a {lock['type']} lock")
+        lock["timeCreated"] = ctx.ts()
+        return ctx.update(kind, d["id"], {"locks": list(d.get("locks") or []) + [lock]})
+
+    def remove(ctx: Context):
+        d = ctx.get_for_write(kind, ctx.path[key], what)
+        want = _check_lock_body(ctx.body or {})
+        locks = list(d.get("locks") or [])
+        keep = [x for x in locks if not (x.get("type") == want["type"] and
+                                         x.get("relatedResourceId") == want.get("relatedResourceId"))]
+        if len(keep) == len(locks):
+            raise ApiError(404, "NotAuthorizedOrNotFound", f"The {what} has no {want['type']} lock"
+                           + (f" for {want['relatedResourceId']}" if want.get("relatedResourceId") else ""))
+        return ctx.update(kind, d["id"], {"locks": keep})
+    return add, remove
+
+
+for _noun in LOCKABLE:
+    _add, _remove = _lock_ops(_noun)
+    svc.op(f"add_{_noun}_lock")(_add)
+    svc.op(f"remove_{_noun}_lock")(_remove)
+
+
+def _ad_filter(d: dict, want) -> bool:
+    return d.get("availabilityDomain") == want
+
+
+AD_FILTER = {"availabilityDomain": _ad_filter}
+
+
+# ---------------------------------------------------------------- snapshot policies
+
+PERIODS = ("HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+MAX_SCHEDULES = 10
+_PREFIX_RE = re.compile(r"^[A-Za-z0-9._-]{1,50}$")
+
+
+def _check_snapshot_schedules(schedules) -> list[dict]:
+    out = []
+    if len(schedules or []) > MAX_SCHEDULES:
+        raise invalid(f"schedules: a policy has at most {MAX_SCHEDULES} schedules")
+    for i, s in enumerate(schedules or []):
+        f = f"schedules[{i}]"
+        period = s.get("period")
+        if period not in PERIODS:
+            raise invalid(f"{f}.period must be one of {', '.join(PERIODS)}")
+        if s.get("timeZone") not in ("UTC", "REGIONAL_DATA_CENTER_TIME"):
+            raise invalid(f"{f}.timeZone must be UTC or REGIONAL_DATA_CENTER_TIME")
+        if s.get("hourOfDay") is not None and (period == "HOURLY" or not 0 <= s["hourOfDay"] <= 23):
+            raise invalid(f"{f}.hourOfDay must be 0 to 23 and does not apply to HOURLY schedules")
+        if s.get("dayOfWeek") is not None and period != "WEEKLY":
+            raise invalid(f"{f}.dayOfWeek applies to WEEKLY schedules only")
+        if s.get("dayOfMonth") is not None and (period not in ("MONTHLY", "YEARLY") or not 1 <= s["dayOfMonth"] <= 28):
+            raise invalid(f"{f}.dayOfMonth (1-28) applies to MONTHLY and YEARLY schedules only")
+        if s.get("month") is not None and period != "YEARLY":
+            raise invalid(f"{f}.month applies to YEARLY schedules only")
+        r = s.get("retentionDurationInSeconds")
+        if r is not None and r < 3600:
+            raise invalid(f"{f}.retentionDurationInSeconds must be at least 3600 (one hour)")
+        if s.get("schedulePrefix") is not None and not _PREFIX_RE.match(s["schedulePrefix"]):
+            raise invalid(f"{f}.schedulePrefix must be 1-50 letters, digits, '.', '_' or '-'")
+        out.append({k: v for k, v in s.items() if v is not None})
+    return out
+
+
+def _policy_check(ctx: Context, body: dict, existing: dict | None) -> dict:
+    out: dict = {}
+    if existing is not None:
+        check_locks(ctx, existing, "update", "file system snapshot policy")
+    else:
+        _ad(ctx, ctx.require(body.get("availabilityDomain"), "availabilityDomain"))
+        out["locks"] = _new_locks(ctx, body.get("locks"))
+    if body.get("policyPrefix") is not None and not _PREFIX_RE.match(body["policyPrefix"]):
+        raise invalid("policyPrefix must be 1-50 letters, digits, '.', '_' or '-'")
+    if body.get("schedules") is not None:
+        out["schedules"] = _check_snapshot_schedules(body["schedules"])
+    return out
+
+
+def _policy_in_use(ctx: Context, doc: dict) -> None:
+    check_locks(ctx, doc, "delete", "file system snapshot policy")
+    users = _live(ctx.store, "filesystem", "filesystemSnapshotPolicyId", doc["id"])
+    if users:
+        raise conflict(f"The snapshot policy is used by {len(users)} file system(s) "
+                       f"({', '.join(u['displayName'] for u in users[:3])}); unassign it first")
+
+
+SNAPSHOT_POLICY = svc.resource(Kind(
+    "filesystemsnapshotpolicy", "FilesystemSnapshotPolicy", "file system snapshot policy", lifecycle=ACTIVE_STATES,
+    validate=_policy_check, check_delete=_policy_in_use, update_states=("ACTIVE", "INACTIVE"),
+    extra_list_filters=AD_FILTER, search="FilesystemSnapshotPolicy", default_name="FilesystemSnapshotPolicy-"))
+
+
+def _pause(state_from: str, state_to: str):
+    def handler(ctx: Context):
+        d = ctx.get_for_write("filesystemsnapshotpolicy", ctx.path["filesystemSnapshotPolicyId"],
+                              "file system snapshot policy")
+        check_locks(ctx, d, "update", "file system snapshot policy")
+        if d["lifecycleState"] != state_from:
+            raise incorrect_state(f"The snapshot policy is {d['lifecycleState']}; it must be {state_from}")
+        return SNAPSHOT_POLICY.public(ctx.update("filesystemsnapshotpolicy", d["id"], {"lifecycleState": state_to}))
+    return handler
+
+
+svc.op("pause_filesystem_snapshot_policy")(_pause("ACTIVE", "INACTIVE"))
+svc.op("unpause_filesystem_snapshot_policy")(_pause("INACTIVE", "ACTIVE"))
+
+
+# ---------------------------------------------------------------- outbound connectors (LDAP)
+
+def _connector_check(ctx: Context, body: dict, existing: dict | None) -> dict:
+    if existing is not None:
+        check_locks(ctx, existing, "update", "outbound connector")
+        return {}
+    _ad(ctx, ctx.require(body.get("availabilityDomain"), "availabilityDomain"))
+    if body.get("connectorType") != "LDAPBIND":
+        raise invalid(f"connectorType '{body.get('connectorType')}' must be LDAPBIND")
+    eps = body.get("endpoints")
+    if not eps:
+        raise invalid("endpoints must list at least one LDAP server")
+    for i, e in enumerate(eps):
+        host, port = e.get("hostname"), e.get("port")
+        if not host or not all(_HOST_RE.match(p) for p in host.split(".")):
+            raise invalid(f"endpoints[{i}].hostname '{host}' is not a valid host name")
+        if not isinstance(port, int) or not 1 <= port <= 65535:
+            raise invalid(f"endpoints[{i}].port must be 1 to 65535")
+    dn = ctx.require(body.get("bindDistinguishedName"), "bindDistinguishedName")
+    if "=" not in dn:
+        raise invalid(f"bindDistinguishedName '{dn[:80]}' is not a distinguished name (e.g. cn=admin,dc=example)")
+    for f in ("passwordSecretId", "trustedCertificateSecretId"):
+        if body.get(f) is not None and not str(body[f]).startswith("ocid1.vaultsecret."):
+            raise invalid(f"{f} must be the OCID of a Vault secret (ocid1.vaultsecret...)")
+    return {"locks": _new_locks(ctx, body.get("locks"))}
+
+
+def _connector_in_use(ctx: Context, doc: dict) -> None:
+    check_locks(ctx, doc, "delete", "outbound connector")
+    for mt in _live(ctx.store, "mounttarget", "compartmentId", doc["compartmentId"]):
+        if (mt.get("ldapIdmap") or {}).get("outboundConnector1Id") == doc["id"] or \
+                (mt.get("ldapIdmap") or {}).get("outboundConnector2Id") == doc["id"]:
+            raise conflict(f"The outbound connector is used by the mount target {mt['displayName']}")
+
+
+OUTBOUND_CONNECTOR = svc.resource(Kind(
+    "outboundconnector", "LdapBindAccount", "outbound connector", noun="outbound_connector", lifecycle=ACTIVE_STATES,
+    validate=_connector_check, check_delete=_connector_in_use, extra_list_filters=AD_FILTER,
+    default_name="OutboundConnector-"))
+
+
+# ---------------------------------------------------------------- replications
+
+MIN_INTERVAL = 15  # minutes: OCI's shortest replication interval
+DEFAULT_INTERVAL = 60
+
+
+def _any_region_fs(ctx: Context, ident, field_name: str) -> dict:
+    d = ctx.store.get("filesystem", ident) if isinstance(ident, str) else None
+    if d is None or d.get("_region") not in ctx.core.regions() or d["lifecycleState"] in GONE:
+        raise not_found(f"file system ({field_name})", str(ident))
+    if d["lifecycleState"] != "ACTIVE":
+        raise incorrect_state(f"{field_name}: the file system is {d['lifecycleState']}; it must be ACTIVE")
+    return d
+
+
+def _replication_check(ctx: Context, body: dict, existing: dict | None) -> dict:
+    iv = body.get("replicationInterval")
+    if iv is not None and (not isinstance(iv, int) or iv < MIN_INTERVAL):
+        raise invalid(f"replicationInterval must be at least {MIN_INTERVAL} minutes, got {iv}")
+    if existing is not None:
+        check_locks(ctx, existing, "update", "replication")
+        return {}
+    src = _get_active(ctx, "filesystem", ctx.require(body.get("sourceId"), "sourceId"), "file system", "sourceId")
+    tgt = _any_region_fs(ctx, ctx.require(body.get("targetId"), "targetId"), "targetId")
+    if src["id"] == tgt["id"]:
+        raise invalid("sourceId and targetId must be different file systems")
+    if tgt.get("replicationTargetId"):
+        raise conflict(f"The file system {tgt['displayName']} is already the target of a replication")
+    if _live(ctx.store, "export", "fileSystemId", tgt["id"]):
+        raise conflict(f"The target file system {tgt['displayName']} is exported; a replication target must not "
+                       "be exported")
+    if any(r.get("targetId") == src["id"] for r in _live(ctx.store, "replication", "targetId", src["id"])):
+        raise conflict("The source file system is itself a replication target")
+    return {"availabilityDomain": src["availabilityDomain"], "replicationInterval": iv or DEFAULT_INTERVAL,
+            "deltaStatus": "IDLE", "lifecycleDetails": "", "locks": _new_locks(ctx, body.get("locks"))}
+
+
+def _replication_created(ctx: Context, doc: dict) -> None:
+    tgt = ctx.store.get("filesystem", doc["targetId"])
+    src = ctx.store.get("filesystem", doc["sourceId"])
+    rt = {"id": new_ocid("replicationtarget", tgt["_region"]), "_region": tgt["_region"],
+          "availabilityDomain": tgt["availabilityDomain"], "compartmentId": tgt["compartmentId"],
+          "displayName": doc["displayName"], "sourceId": src["id"], "targetId": tgt["id"], "replicationId": doc["id"],
+          "lifecycleState": "CREATING", "timeCreated": ctx.ts(), "deltaStatus": "IDLE", "lifecycleDetails": "",
+          "freeformTags": {}, "definedTags": {}}
+    ctx.put("replicationtarget", rt)
+    ctx.core.schedule("replicationtarget", rt["id"], {"lifecycleState": "ACTIVE"}, 1, "CREATING")
+    ctx.store.update("filesystem", tgt["id"], {"replicationTargetId": rt["id"], "isTargetable": False})
+    ctx.store.update("filesystem", src["id"], {"replicationSourceCount": (src.get("replicationSourceCount") or 0) + 1})
+    ctx.store.update("replication", doc["id"], {"replicationTargetId": rt["id"]})
+
+
+def _end_replication(ctx: Context, rep: dict, target: dict | None) -> None:
+    """A replication and its target end together; both file systems are free again."""
+    if target is not None and target["lifecycleState"] not in GONE:
+        ctx.store.update("replicationtarget", target["id"], {"lifecycleState": "DELETING"})
+        ctx.core.schedule("replicationtarget", target["id"], {"lifecycleState": "DELETED"}, 1, "DELETING")
+    tgt = ctx.store.get("filesystem", rep.get("targetId") or "")
+    if tgt is not None:
+        ctx.store.update("filesystem", tgt["id"], {"replicationTargetId": None, "isTargetable": True})
+    src = ctx.store.get("filesystem", rep.get("sourceId") or "")
+    if src is not None:
+        ctx.store.update("filesystem", src["id"], {"replicationSourceCount": max(
+            0, (src.get("replicationSourceCount") or 1) - 1)})
+
+
+def _replication_delete_check(ctx: Context, doc: dict) -> None:
+    check_locks(ctx, doc, "delete", "replication")
+    mode = ctx.query.get("deleteMode") or "FINISH_CYCLE_IF_CAPTURING_OR_APPLYING"
+    if mode not in ("FINISH_CYCLE_IF_CAPTURING_OR_APPLYING", "ONE_MORE_CYCLE", "FINISH_CYCLE_IF_APPLYING"):
+        raise invalid(f"deleteMode '{mode}' is not valid")
+
+
+def _replication_deleted(ctx: Context, doc: dict) -> None:
+    _end_replication(ctx, doc, ctx.store.get("replicationtarget", doc.get("replicationTargetId") or ""))
+
+
+REPLICATION = svc.resource(Kind(
+    "replication", "Replication", "replication", lifecycle=ACTIVE_STATES, validate=_replication_check,
+    on_create=_replication_created, check_delete=_replication_delete_check, on_delete=_replication_deleted,
+    extra_list_filters=dict(AD_FILTER, fileSystemId=lambda d, v: d.get("sourceId") == v),
+    search="FileSystemReplication", default_name="replication"))
+REPLICATION_TARGET = svc.resource(Kind(
+    "replicationtarget", "ReplicationTarget", "replication target", lifecycle=ACTIVE_STATES,
+    ops={"create": "", "update": "", "delete": ""}, extra_list_filters=AD_FILTER))
+
+
+@svc.op("delete_replication_target")
+def delete_replication_target(ctx: Context):
+    """Deleting a target (in the target's region) ends its replication too."""
+    rt = ctx.get_for_write("replicationtarget", ctx.path["replicationTargetId"], "replication target")
+    if rt["lifecycleState"] in GONE:
+        raise incorrect_state(f"The replication target is {rt['lifecycleState']}")
+    rep = ctx.store.get("replication", rt["replicationId"])
+    if rep is not None:
+        check_locks(ctx, rep, "delete", "replication")
+        if rep["lifecycleState"] not in GONE:
+            ctx.store.update("replication", rep["id"], {"lifecycleState": "DELETING"})
+            ctx.core.schedule("replication", rep["id"], {"lifecycleState": "DELETED"}, 1, "DELETING")
+        _end_replication(ctx, rep, rt)
+    else:
+        _end_replication(ctx, {}, rt)
+    return None
+
+
+BASE_COPY_MBPS = 200.0  # the emulator's model of a base copy's throughput (MB/s)
+MAX_CHANGE_MBPS = 500  # above this change rate the interval cannot keep up
+
+
+@svc.op("estimate_replication")
+def estimate_replication(ctx: Context):
+    """How long the base copy takes and how often the file system can replicate, from its size and the
+    given change rate (MB/s): a model with a fixed copy throughput, the same answer for the same input."""
+    fs = _get_active(ctx, "filesystem", ctx.path["fileSystemId"], "file system", "fileSystemId")
+    rate = ctx.query.get("changeRateInMBps")
+    rate = int(rate) if rate is not None else 0
+    if rate < 0:
+        raise invalid("changeRateInMBps must not be negative")
+    mb = (fs.get("meteredBytes") or 0) / 1e6
+    base = max(1, int(mb / BASE_COPY_MBPS / 60 + 0.999))
+    # a cycle must move what changed in one interval: rate*interval*60 MB at the copy throughput
+    minimum = MIN_INTERVAL
+    while rate and rate * minimum * 60 / BASE_COPY_MBPS / 60 > minimum and minimum < 24 * 60:
+        minimum *= 2
+    return {"changeRateInMBps": rate, "isReplicationSupported": rate <= MAX_CHANGE_MBPS,
+            "minimumSupportedIntervalInMinutes": minimum, "estimatedBaseCopyTimeInMinutes": base,
+            "allowedTargetRegions": [r for r in ctx.core.regions()]}
+
+
+# ---------------------------------------------------------------- clones
+
+@svc.op("detach_clone")
+def detach_clone(ctx: Context):
+    """A clone stops depending on its parent: DETACHING, then DETACHED (hydrated); the parent's clone count drops."""
+    fs = ctx.get_for_write("filesystem", ctx.path["fileSystemId"], "file system")
+    check_locks(ctx, fs, "update", "file system")
+    parent_id = (fs.get("sourceDetails") or {}).get("parentFileSystemId")
+    if not parent_id or fs.get("cloneAttachStatus") == "DETACHED":
+        raise conflict(f"The file system {fs['displayName']} is not an attached clone")
+    if fs["lifecycleState"] != "ACTIVE":
+        raise incorrect_state(f"The file system is {fs['lifecycleState']}")
+    ctx.update("filesystem", fs["id"], {"cloneAttachStatus": "DETACHING"})
+    ctx.schedule("filesystem", fs["id"], {"cloneAttachStatus": "DETACHED", "isHydrated": True}, steps=1)
+    parent = ctx.store.get("filesystem", parent_id)
+    if parent is not None:
+        n = max(0, (parent.get("cloneCount") or 1) - 1)
+        ctx.update("filesystem", parent_id, {"cloneCount": n, "isCloneParent": n > 0})
+    return None
+
+
+# ---------------------------------------------------------------- quota rules
+
+PRINCIPALS = ("FILE_SYSTEM_LEVEL", "DEFAULT_GROUP", "DEFAULT_USER", "INDIVIDUAL_GROUP", "INDIVIDUAL_USER")
+MAX_QUOTA_GB = 2 ** 53 // (1024 ** 3)
+
+
+def _fs_for_rules(ctx: Context) -> dict:
+    fs = ctx.get("filesystem", ctx.path["fileSystemId"], "file system")
+    if fs["lifecycleState"] in GONE:
+        raise not_found("file system", fs["id"])
+    return fs
+
+
+def _rules(ctx: Context, fs: dict) -> list[dict]:
+    return [r for r in ctx.store.by_field("fsquotarule", "fileSystemId", fs["id"])]
+
+
+def _rule(ctx: Context, fs: dict) -> dict:
+    r = ctx.store.get("fsquotarule", ctx.path["quotaRuleId"])
+    if r is None or r["fileSystemId"] != fs["id"]:
+        raise not_found("quota rule", ctx.path["quotaRuleId"])
+    return r
+
+
+def _check_limit(v) -> int:
+    if not isinstance(v, int) or not 1 <= v <= MAX_QUOTA_GB:
+        raise invalid(f"quotaLimitInGigabytes must be 1 to {MAX_QUOTA_GB}, got {v}")
+    return v
+
+
+def _view(r: dict) -> dict:
+    return {k: v for k, v in r.items() if not k.startswith("_")}
+
+
+@svc.op("create_quota_rule")
+def create_quota_rule(ctx: Context):
+    fs = _fs_for_rules(ctx)
+    b = ctx.body or {}
+    pt = b.get("principalType")
+    if pt not in PRINCIPALS:
+        raise invalid(f"principalType must be one of {', '.join(PRINCIPALS)}")
+    pid = b.get("principalId")
+    if pt.startswith("INDIVIDUAL_"):
+        if not isinstance(pid, int) or pid < 0:
+            raise invalid(f"principalId (a UID or GID, 0 or more) is required for {pt}")
+    elif pid is not None:
+        raise invalid(f"principalId does not apply to {pt}")
+    if pt == "FILE_SYSTEM_LEVEL" and not b.get("isHardQuota"):
+        raise invalid("A FILE_SYSTEM_LEVEL rule is a hard quota (isHardQuota true)")
+    hard = bool(b.get("isHardQuota"))
+    for r in _rules(ctx, fs):
+        if r["principalType"] == pt and r.get("principalId") == pid and r["isHardQuota"] == hard:
+            raise conflict(f"A {'hard' if hard else 'soft'} quota rule for {pt}"
+                           + (f" {pid}" if pid is not None else "") + " already exists on this file system")
+    doc = {"id": "quotarule" + secrets.token_hex(16), "fileSystemId": fs["id"], "principalType": pt,
+           "isHardQuota": hard, "quotaLimitInGigabytes": _check_limit(b.get("quotaLimitInGigabytes")),
+           "displayName": _name(ctx, b, "QuotaRule"), "timeCreated": ctx.ts(), "timeUpdated": ctx.ts(),
+           "_region": ctx.region}
+    if pid is not None:
+        doc["principalId"] = pid
+    return _view(ctx.put("fsquotarule", doc))
+
+
+@svc.op("get_quota_rule")
+def get_quota_rule(ctx: Context):
+    return _view(_rule(ctx, _fs_for_rules(ctx)))
+
+
+@svc.op("list_quota_rules")
+def list_quota_rules(ctx: Context):
+    fs = _fs_for_rules(ctx)
+    q = ctx.query
+    pt = q.get("principalType")
+    if pt not in PRINCIPALS:
+        raise invalid(f"principalType must be one of {', '.join(PRINCIPALS)}")
+    docs = [r for r in _rules(ctx, fs) if r["principalType"] == pt]
+    if q.get("principalId") is not None:
+        docs = [r for r in docs if r.get("principalId") == int(q["principalId"])]
+    if str(q.get("areViolatorsOnly", "")).lower() == "true":
+        docs = []  # nothing is written through NFS in the emulator: no principal exceeds its quota
+    docs.sort(key=lambda r: (r.get("principalId") or 0, r["timeCreated"]),
+              reverse=q.get("sortOrder", "ASC") == "DESC")
+    # usage: what the principal wrote through NFS (nothing, in the emulator)
+    return [dict(_view(r), usageInBytes=0) for r in docs]
+
+
+@svc.op("update_quota_rule")
+def update_quota_rule(ctx: Context):
+    fs = _fs_for_rules(ctx)
+    r = _rule(ctx, fs)
+    b = ctx.body or {}
+    changes = {"timeUpdated": ctx.ts()}
+    if b.get("displayName") is not None:
+        changes["displayName"] = _name(ctx, b, "QuotaRule")
+    if b.get("quotaLimitInGigabytes") is not None:
+        changes["quotaLimitInGigabytes"] = _check_limit(b["quotaLimitInGigabytes"])
+    return _view(ctx.update("fsquotarule", r["id"], changes))
+
+
+@svc.op("delete_quota_rule")
+def delete_quota_rule(ctx: Context):
+    r = _rule(ctx, _fs_for_rules(ctx))
+    ctx.delete("fsquotarule", r["id"])
+    return None
+
+
+@svc.op("toggle_quota_rules")
+def toggle_quota_rules(ctx: Context):
+    fs = ctx.get_for_write("filesystem", ctx.path["fileSystemId"], "file system")
+    check_locks(ctx, fs, "update", "file system")
+    if fs["lifecycleState"] != "ACTIVE":
+        raise incorrect_state(f"The file system is {fs['lifecycleState']}")
+    on = (ctx.body or {}).get("areQuotaRulesEnabled")
+    if not isinstance(on, bool):
+        raise invalid("areQuotaRulesEnabled (true or false) is required")
+    ctx.update("filesystem", fs["id"], {"areQuotaRulesEnabled": on,
+                                        "quotaEnforcementState": "ENABLING" if on else "DISABLING"})
+    ctx.schedule("filesystem", fs["id"], {"quotaEnforcementState": "ENABLED" if on else "DISABLED"}, steps=1)
     return None
 
 

@@ -33,6 +33,8 @@ import uuid
 from pathlib import Path
 from urllib.parse import unquote
 
+import crc32c
+
 from ..protocol import ApiError, conflict, http_date, invalid, parse_ts, ts
 from ..registry import Context, Result, Service
 
@@ -465,6 +467,8 @@ def _object_headers(d: dict) -> dict:
         h["opc-multipart-md5"] = d["md5"]
     else:
         h["opc-content-md5"] = d["md5"]
+    if d.get("_crc32c"):
+        h["opc-content-crc32c"] = d["_crc32c"]
     if d.get("archivalState"):
         h["archival-state"] = d["archivalState"]
     if d.get("_versioned"):
@@ -656,16 +660,24 @@ def put_from_body(ctx: Context, bucket: dict, name: str) -> dict:
     tier = ctx.headers.get("storage-tier")
     if tier is not None and tier not in ("Standard", "InfrequentAccess", "Archive"):
         raise invalid(f"storage-tier '{tier}' must be Standard, InfrequentAccess or Archive")
-    _check_conditions(ctx, _latest(ctx.store, bucket, name))
+    latest = _latest(ctx.store, bucket, name)
+    _check_conditions(ctx, latest)
+    check_retention(ctx.core, bucket, latest, "overwritten")
+    crc = body_crc32c(ctx)
     content = {key: ctx.headers.get(header) for key, header in _CONTENT_HEADERS}
     blob = adopt(ctx, body)
-    return store_object(ctx.core, bucket, name, [[blob, body.size]], md5=body.md5, content=content,
-                        meta=_meta_from_headers(ctx), tier=tier, now=ctx.now)
+    d = store_object(ctx.core, bucket, name, [[blob, body.size]], md5=body.md5, content=content,
+                     meta=_meta_from_headers(ctx), tier=tier, now=ctx.now)
+    if crc:
+        d = ctx.store.update("osobject", d["id"], {"_crc32c": crc})
+    return d
 
 
 def _write_headers(d: dict) -> dict:
     h = {"etag": d["etag"], "last-modified": http_date(d["_mtime"])}
     h["opc-multipart-md5" if d.get("_multipart") else "opc-content-md5"] = d["md5"]
+    if d.get("_crc32c"):
+        h["opc-content-crc32c"] = d["_crc32c"]
     if d.get("_versioned"):
         h["version-id"] = d["id"]
     return h
@@ -731,6 +743,7 @@ def delete_object(ctx: Context):
         want = ctx.headers.get("if-match")
         if want and want != "*" and want != d.get("etag"):
             raise _if_match_failed()
+        check_retention(ctx.core, b, d, "deleted")
         _delete_version(ctx.core, b, d)
         headers.update({"version-id": vid, "is-delete-marker": "true" if d.get("isDeleteMarker") else "false"})
         return Result(status=204, headers=headers)
@@ -738,6 +751,7 @@ def delete_object(ctx: Context):
     if latest is None or latest.get("isDeleteMarker"):
         raise _object_not_found(b["name"], name)
     _check_conditions(ctx, latest, if_none_match="")
+    check_retention(ctx.core, b, latest, "deleted")
     marker = _remove_object(ctx.core, b, name, ctx.now)
     if marker is not None:
         headers.update({"version-id": marker["id"], "is-delete-marker": "true"})
@@ -884,6 +898,8 @@ def rename_object(ctx: Context):
                       body.get("newObjIfNoneMatchETag") or "")
     if new_name == src_name:
         return None
+    check_retention(ctx.core, b, src, "renamed")
+    check_retention(ctx.core, b, _latest(ctx.store, b, new_name), "overwritten")
     parts = [[_clone_blob(ctx.core, blob), size] for blob, size in src["_parts"]]
     content = {k: src.get(k) for k, _h in _CONTENT_HEADERS}
     store_object(ctx.core, b, new_name, parts, md5=src["md5"], multipart=src.get("_multipart", False),
@@ -1101,10 +1117,14 @@ def upload_part(ctx: Context):
         raise _if_match_failed("part")
     if old is not None:
         _free(ctx.core, [[old["_blob"], old["size"]]])
+    crc = body_crc32c(ctx)
     blob = adopt(ctx, body)
     part = ctx.put("ospart", {"id": pid, "_upload": up["id"], "partNumber": num, "size": body.size,
-                              "md5": body.md5, "etag": str(uuid.uuid4()), "_blob": blob})
-    return Result(status=200, headers={"etag": part["etag"], "opc-content-md5": body.md5}, raw=b"")
+                              "md5": body.md5, "etag": str(uuid.uuid4()), "_blob": blob, "_crc32c": crc})
+    headers = {"etag": part["etag"], "opc-content-md5": body.md5}
+    if crc:
+        headers["opc-content-crc32c"] = crc
+    return Result(status=200, headers=headers, raw=b"")
 
 
 @svc.op("list_multipart_upload_parts")
@@ -1157,11 +1177,17 @@ def commit_multipart_upload(ctx: Context):
         chosen.append(got)
     _check_conditions(ctx, _latest(ctx.store, b, name), ctx.headers.get("if-match") or up.get("_ifMatch") or "",
                       ctx.headers.get("if-none-match") or up.get("_ifNoneMatch") or "")
+    check_retention(ctx.core, b, _latest(ctx.store, b, name), "overwritten")
     md5 = multipart_md5([p["md5"] for p in chosen])
     segments = [[p["_blob"], p["size"]] for p in chosen]
+    # the whole object's CRC32C when its parts were sent with one (or the commit asks for it)
+    crc = _crc_of_files(ctx.core, segments) if (_wanted_algorithm(ctx) or all(
+        p.get("_crc32c") for p in chosen)) else None
     _drop_upload(ctx.core, up, keep={p["partNumber"] for p in chosen})
     d = store_object(ctx.core, b, name, segments, md5=md5, multipart=True, content=up.get("_content"),
                      meta=up.get("_meta"), tier=up.get("storageTier"), now=ctx.now)
+    if crc:
+        d = ctx.store.update("osobject", d["id"], {"_crc32c": crc})
     return Result(status=200, headers=_write_headers(d), raw=b"")
 
 
@@ -1505,6 +1531,195 @@ def _apply_lifecycle(core, bucket: dict) -> int:
                 store.update("osobject", d["id"], {"storageTier": "InfrequentAccess"})
                 done += 1
     return done
+
+
+# ---------------------------------------------------------------- retention rules
+
+RULE_KIND = "osretention"
+MAX_RULES = 100  # retention rules per bucket
+LOCK_DELAY = 14 * DAY  # a rule's lock takes effect at least 14 days after it is set
+
+
+def _rules(store, bucket: dict) -> list[dict]:
+    return store.by_field(RULE_KIND, "_bucket", bucket["id"])
+
+
+def _duration_seconds(d: dict | None) -> float | None:
+    """A rule's duration in seconds; None for a rule without one (indefinite)."""
+    if d is None:
+        return None
+    amount, unit = d.get("timeAmount"), d.get("timeUnit")
+    if not isinstance(amount, int) or amount < 1 or unit not in ("DAYS", "YEARS"):
+        raise invalid("duration needs a timeAmount of at least 1 and a timeUnit of DAYS or YEARS")
+    return amount * (365 * DAY if unit == "YEARS" else DAY)
+
+
+def _rule_locked(rule: dict, now: float) -> bool:
+    return bool(rule.get("timeRuleLocked")) and parse_ts(rule["timeRuleLocked"]) <= now
+
+
+def check_retention(core, bucket: dict, doc: dict | None, action: str) -> None:
+    """Objects under an active retention rule can be neither deleted nor overwritten (409)."""
+    if doc is None or doc.get("isDeleteMarker"):
+        return
+    now = core.clock.now()
+    for r in _rules(core.store, bucket):
+        secs = _duration_seconds(r.get("duration"))
+        if secs is None or doc["_mtime"] + secs > now:
+            until = "indefinitely" if secs is None else f"until {ts(doc['_mtime'] + secs)}"
+            raise ApiError(409, "Conflict", f"The object '{doc['name']}' cannot be {action}: the retention rule "
+                           f"'{r['displayName']}' of bucket '{bucket['name']}' retains it {until}")
+
+
+def _rule_view(r: dict) -> dict:
+    return {k: v for k, v in r.items() if not k.startswith("_")}
+
+
+def _check_lock_time(ctx: Context, value) -> str | None:
+    if value is None:
+        return None
+    t = parse_ts(value) if isinstance(value, str) else None
+    if t is None:
+        raise invalid(f"timeRuleLocked '{value}' is not an RFC 3339 time")
+    if t < ctx.now + LOCK_DELAY:
+        raise invalid("timeRuleLocked must be at least 14 days in the future")
+    return ts(t)
+
+
+def _rule_name(ctx: Context, name) -> str:
+    if name is None:
+        return "retention-rule-" + ctx.ts()[:19].replace("-", "").replace(":", "").replace("T", "")
+    if not isinstance(name, str) or not name.strip() or len(name) > 256:
+        raise invalid("displayName must be 1-256 characters")
+    return name
+
+
+@svc.op("create_retention_rule")
+def create_retention_rule(ctx: Context):
+    b = _bucket(ctx)
+    body = ctx.body or {}
+    if b.get("versioning") in ("Enabled", "Suspended"):
+        raise conflict(f"The bucket '{b['name']}' has object versioning; retention rules need a bucket without it")
+    rules = _rules(ctx.store, b)
+    if len(rules) >= MAX_RULES:
+        raise conflict(f"A bucket has at most {MAX_RULES} retention rules")
+    _duration_seconds(body.get("duration"))
+    lock = _check_lock_time(ctx, body.get("timeRuleLocked"))
+    if lock and body.get("duration") is None:
+        raise invalid("An indefinite rule (without duration) cannot be locked")
+    name = _rule_name(ctx, body.get("displayName"))
+    if any(r["displayName"] == name for r in rules):
+        raise conflict(f"A retention rule named '{name}' already exists in bucket '{b['name']}'")
+    doc = {"id": str(uuid.uuid4()), "_bucket": b["id"], "displayName": name, "etag": str(uuid.uuid4()),
+           "timeCreated": ctx.ts(), "timeModified": ctx.ts()}
+    if body.get("duration") is not None:
+        doc["duration"] = {"timeAmount": body["duration"]["timeAmount"], "timeUnit": body["duration"]["timeUnit"]}
+    if lock:
+        doc["timeRuleLocked"] = lock
+    doc = ctx.put(RULE_KIND, doc)
+    return Result(body=_rule_view(doc), headers={"etag": doc["etag"]})
+
+
+def _rule_doc(ctx: Context, b: dict) -> dict:
+    r = ctx.store.get(RULE_KIND, ctx.path["retentionRuleId"])
+    if r is None or r["_bucket"] != b["id"]:
+        raise ApiError(404, "NotFound", f"The retention rule '{ctx.path['retentionRuleId']}' does not exist in "
+                       f"bucket '{b['name']}'")
+    want = ctx.headers.get("if-match")
+    if want and want != "*" and want != r["etag"]:
+        raise _if_match_failed("retention rule")
+    return r
+
+
+@svc.op("get_retention_rule")
+def get_retention_rule(ctx: Context):
+    r = _rule_doc(ctx, _bucket(ctx))
+    return Result(body=_rule_view(r), headers={"etag": r["etag"]})
+
+
+@svc.op("list_retention_rules")
+def list_retention_rules(ctx: Context):
+    b = _bucket(ctx)
+    rules = sorted(_rules(ctx.store, b), key=lambda r: r["timeCreated"])
+    return {"items": [_rule_view(r) for r in rules]}
+
+
+@svc.op("update_retention_rule")
+def update_retention_rule(ctx: Context):
+    b = _bucket(ctx)
+    r = _rule_doc(ctx, b)
+    body = ctx.body or {}
+    changes: dict = {}
+    locked = _rule_locked(r, ctx.now)
+    if body.get("displayName") is not None:
+        changes["displayName"] = _rule_name(ctx, body["displayName"])
+    if body.get("duration") is not None:
+        new = _duration_seconds(body["duration"])
+        old = _duration_seconds(r.get("duration"))
+        if locked and old is not None and new < old:
+            raise conflict(f"The retention rule '{r['displayName']}' is locked: its duration can only grow")
+        changes["duration"] = {"timeAmount": body["duration"]["timeAmount"], "timeUnit": body["duration"]["timeUnit"]}
+    if body.get("timeRuleLocked") is not None:
+        if locked:
+            raise conflict(f"The retention rule '{r['displayName']}' is locked; its lock time cannot change")
+        changes["timeRuleLocked"] = _check_lock_time(ctx, body["timeRuleLocked"])
+    changes.update(etag=str(uuid.uuid4()), timeModified=ctx.ts())
+    r = ctx.update(RULE_KIND, r["id"], changes)
+    return Result(body=_rule_view(r), headers={"etag": r["etag"]})
+
+
+@svc.op("delete_retention_rule")
+def delete_retention_rule(ctx: Context):
+    b = _bucket(ctx)
+    r = _rule_doc(ctx, b)
+    if _rule_locked(r, ctx.now):
+        raise conflict(f"The retention rule '{r['displayName']}' is locked (since {r['timeRuleLocked']}) and cannot "
+                       "be deleted")
+    ctx.delete(RULE_KIND, r["id"])
+    return None
+
+
+# ---------------------------------------------------------------- CRC32C checksums
+
+def _crc_b64(value: int) -> str:
+    return base64.b64encode(value.to_bytes(4, "big")).decode()
+
+
+def _crc_of_files(core, segments) -> str:
+    value = 0
+    for blob, _size in segments:
+        with open(blob_path(core, blob), "rb") as f:
+            while chunk := f.read(CHUNK):
+                value = crc32c.crc32c(chunk, value)
+    return _crc_b64(value)
+
+
+def _wanted_algorithm(ctx: Context) -> str | None:
+    algo = ctx.headers.get("opc-checksum-algorithm")
+    if algo is None:
+        return "CRC32C" if ctx.headers.get("opc-content-crc32c") else None
+    if algo.upper() not in ("CRC32C", "SHA256", "SHA384"):
+        raise invalid(f"opc-checksum-algorithm '{algo}' must be CRC32C, SHA256 or SHA384")
+    if algo.upper() != "CRC32C":
+        raise invalid(f"opc-checksum-algorithm {algo.upper()} is not supported by this emulator; use CRC32C")
+    return "CRC32C"
+
+
+def body_crc32c(ctx: Context) -> str | None:
+    """The CRC32C of the spooled request body when the request asks for one; checks a given
+    opc-content-crc32c (400 when it does not match, with OCI's message)."""
+    if _wanted_algorithm(ctx) is None:
+        return None
+    value = 0
+    with ctx.raw_body.open() as f:
+        while chunk := f.read(CHUNK):
+            value = crc32c.crc32c(chunk, value)
+    got = _crc_b64(value)
+    declared = ctx.headers.get("opc-content-crc32c")
+    if declared and declared != got:
+        raise ApiError(400, "UnmatchedContentCRC32C", f"The computed CRC32C of the request body ({got}) does not "
+                       f"match the opc-content-crc32c header ({declared})")
+    return got
 
 
 # ---------------------------------------------------------------- start-up and seed
