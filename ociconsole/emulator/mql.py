@@ -1,24 +1,13 @@
-"""Monitoring Query Language (MQL): the parser and the evaluator of the monitoring emulator.
+"""Monitoring Query Language (MQL): the evaluator of the monitoring emulator. The syntax (tokens,
+parser, tree, errors with columns) is `ociconsole.lang.mql`, shared with the console's client-side
+check (this module only gives the tree's filters and predicates their evaluation).
 
-Syntax accepted (OCI's, https://docs.oracle.com/iaas/Content/Monitoring/Reference/mql.htm)::
-
-    query      := and ( '||' and )*
-    and        := unary ( '&&' unary )*
-    unary      := '(' query ')' | metric
-    metric     := Name '[' interval ']' [ '{' filter (',' filter)* '}' ] ( '.' function '(' args ')' )+ [ predicate ]
-                  (the dimension block may also come before the interval)
-    filter     := dimension ( '=' | '=~' | '!=' | '!~' ) value      value: "quoted" (\\" escapes) or bare
-    function   := grouping() | groupBy(dim, ...) | mean() | avg() | sum() | count() | max() | min()
-                  | rate() | increment() | percentile(p) | absent([period])
-    predicate  := ( '>' | '>=' | '<' | '<=' | '==' | '!=' ) number
-                  | 'in' '(' low ',' high ')' | 'not' 'in' '(' low ',' high ')'
-
-Intervals (and resolutions): 1m-60m, 1h-24h, 1d. `=~` matches wildcards: `*` is any text and `|`
-separates alternatives (`"web-*|api-01"`); `!~` is its negation. A filter on a dimension that none
-of the metric's streams has filters nothing (OCI: "if the dimension doesn't exist, data isn't
-filtered"). `compartmentId` may be used as a dimension. Parentheses nest at most MAX_NESTING (32)
-levels and a query joins at most MAX_TERMS (64) metric expressions: the parser and the evaluator are
-recursive, and a deeper query is refused (MqlError at its column) long before Python's recursion limit.
+Intervals (and resolutions): 1m-60m, 1h-24h, 1d; the grammar is in lang/mql.py. `=~` matches
+wildcards: `*` is any text and `|` separates alternatives (`"web-*|api-01"`); `!~` is its negation.
+A filter on a dimension that none of the metric's streams has filters nothing (OCI: "if the
+dimension doesn't exist, data isn't filtered"). `compartmentId` may be used as a dimension. The
+parser bounds nesting and terms (MAX_NESTING, MAX_TERMS), so the recursive evaluator never meets
+a query deeper than that.
 
 Semantics (every returned timestamp `t` is the END of its aggregation window):
 
@@ -55,77 +44,43 @@ import math
 import re
 import warnings
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 
-MINUTE = 60
-HOUR = 3600
-DAY = 86400
-
-STATISTICS = ("mean", "avg", "sum", "count", "max", "min", "rate", "increment", "percentile", "absent")
-GROUPINGS = ("grouping", "groupBy")
-DEFAULT_ABSENCE_PERIOD = 2 * HOUR
-
-
-class MqlError(ValueError):
-    """A query that does not parse or does not make sense; `column` is 1-based."""
-
-    def __init__(self, message: str, column: int, query: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.column = column
-        self.query = query
-
-    def __str__(self) -> str:
-        return f"Invalid query at column {self.column}: {self.message}"
+from ..lang import mql as _syntax
+from ..lang.mql import (  # noqa: F401 - the syntax, read by the emulator's services from here
+    DAY,
+    DEFAULT_ABSENCE_PERIOD,
+    GROUPINGS,
+    HOUR,
+    MAX_NESTING,
+    MAX_TERMS,
+    MINUTE,
+    STATISTICS,
+    Join,
+    MqlError,
+    Node,
+    Query,
+    interval_seconds,
+    leaves,
+    period_seconds,
+)
 
 
 class MqlLimit(ValueError):
     """The query's result would exceed one of OCI's limits (streams, datapoints)."""
 
 
-# ---------------------------------------------------------------- durations
-
-_DUR_RE = re.compile(r"(\d+)([mhd])\Z")
-
-
-def interval_seconds(text: str) -> int | None:
-    """Seconds of an MQL interval or resolution (1m-60m, 1h-24h, 1d); None if not valid."""
-    m = _DUR_RE.match(text.strip())
-    if not m:
-        return None
-    n, unit = int(m.group(1)), m.group(2)
-    if unit == "m" and 1 <= n <= 60:
-        return n * MINUTE
-    if unit == "h" and 1 <= n <= 24:
-        return n * HOUR
-    if unit == "d" and n == 1:
-        return DAY
-    return None
-
-
-def period_seconds(text: str) -> int | None:
-    """Seconds of an absence detection period (1m to 3d, in m, h or d); None if not valid."""
-    m = _DUR_RE.match(text.strip())
-    if not m:
-        return None
-    secs = int(m.group(1)) * {"m": MINUTE, "h": HOUR, "d": DAY}[m.group(2)]
-    return secs if MINUTE <= secs <= 3 * DAY else None
-
-
-# ---------------------------------------------------------------- the syntax tree
+# ---------------------------------------------------------------- the syntax tree's evaluable parts
 
 @dataclass
-class DimFilter:
-    key: str
-    op: str  # = =~ != !~
-    value: str
-    column: int
-    _rx: re.Pattern | None = field(default=None, repr=False)
+class DimFilter(_syntax.Filter):
+    """A dimension filter that matches values: `=~` wildcards (`*` any text, `|` alternatives)."""
 
     def __post_init__(self):
+        self._rx: re.Pattern | None = None
         if self.op in ("=~", "!~"):
             alts = [a.strip() for a in self.value.split("|")]
             self._rx = re.compile("|".join("(?:" + ".*".join(re.escape(p) for p in a.split("*")) + ")"
@@ -140,11 +95,8 @@ class DimFilter:
         return hit if self.op == "=~" else not hit
 
 
-@dataclass
-class Predicate:
-    op: str  # > >= < <= == != in notin
-    a: float
-    b: float | None = None
+class Predicate(_syntax.Predicate):
+    """A predicate that keeps the datapoints of an array satisfying it."""
 
     def keep(self, v: np.ndarray) -> np.ndarray:
         with np.errstate(invalid="ignore"):
@@ -163,376 +115,19 @@ class Predicate:
             inside = (v >= self.a) & (v <= self.b)
             return inside if self.op == "in" else (~inside & ~np.isnan(v))
 
-    def __str__(self) -> str:
-        if self.op in ("in", "notin"):
-            return f"{'not in' if self.op == 'notin' else 'in'} ({self.a:g}, {self.b:g})"
-        return f"{self.op} {self.a:g}"
 
+class _Parser(_syntax.Parser):
+    def make_filter(self, key: str, op: str, value: str, column: int) -> DimFilter:
+        return DimFilter(key, op, value, column)
 
-@dataclass
-class Query:
-    """One metric query: `Metric[interval]{filters}.grouping.statistic.grouping predicate`."""
-
-    metric: str
-    interval: int  # seconds
-    interval_text: str
-    filters: list[DimFilter]
-    stat: str
-    stat_arg: float | None = None  # percentile p, or absence period in seconds
-    pre_group: tuple[str, ...] | None = None  # () = grouping(); None = none
-    post_group: tuple[str, ...] | None = None
-    predicate: Predicate | None = None
-    column: int = 1
-
-
-@dataclass
-class Join:
-    op: str  # && ||
-    left: Any
-    right: Any
-
-
-Node = Query | Join
-
-
-def leaves(node: Node) -> list[Query]:
-    if isinstance(node, Query):
-        return [node]
-    return leaves(node.left) + leaves(node.right)
-
-
-# ---------------------------------------------------------------- the parser
-
-_NAME_CHARS = re.compile(r"[A-Za-z][A-Za-z0-9_.$-]*")
-_FUNC_CHARS = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_DIM_KEY = re.compile(r"""[^\s=!~,{}()"\[\]]+""")
-_BARE_VALUE = re.compile(r"""[^\s,{}"]+""")
-_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
-_DURATION = re.compile(r"\d+[a-zA-Z]+")
-_ARG = re.compile(r"[A-Za-z0-9_.$+-]+")
+    def make_predicate(self, op: str, a: float, b: float | None = None) -> Predicate:
+        return Predicate(op, a, b)
 
 
 def parse(text: str) -> Node:
-    """The syntax tree of an MQL expression, or MqlError pointing at the problem."""
-    if not isinstance(text, str):
-        raise MqlError("the query must be a string", 1, "")
+    """The syntax tree of an MQL expression (filters and predicates ready to evaluate), or MqlError
+    pointing at the problem."""
     return _Parser(text).parse()
-
-
-MAX_NESTING = 32  # parentheses inside parentheses
-MAX_TERMS = 64  # metric expressions joined by && / ||
-
-
-class _Parser:
-    def __init__(self, text: str):
-        self.s = text
-        self.i = 0
-        self.depth = 0
-        self.terms = 0
-
-    # -------------------------------------------------------- helpers
-    def fail(self, message: str, at: int | None = None):
-        raise MqlError(message, (self.i if at is None else at) + 1, self.s)
-
-    def ws(self) -> None:
-        while self.i < len(self.s) and self.s[self.i].isspace():
-            self.i += 1
-
-    def at_end(self) -> bool:
-        self.ws()
-        return self.i >= len(self.s)
-
-    def found(self) -> str:
-        if self.i >= len(self.s):
-            return "the end of the query"
-        m = re.compile(r"[A-Za-z0-9_.$-]+|\S").match(self.s, self.i)
-        return f"'{m.group(0)[:30]}'" if m else f"'{self.s[self.i]}'"
-
-    def peek(self, lit: str) -> bool:
-        self.ws()
-        return self.s.startswith(lit, self.i)
-
-    def take(self, lit: str) -> bool:
-        if self.peek(lit):
-            self.i += len(lit)
-            return True
-        return False
-
-    def expect(self, lit: str, what: str) -> None:
-        if not self.take(lit):
-            self.fail(f"expected '{lit}' {what}, found {self.found()}")
-
-    def keyword(self, word: str) -> bool:
-        self.ws()
-        if self.s.startswith(word, self.i):
-            end = self.i + len(word)
-            if end >= len(self.s) or not (self.s[end].isalnum() or self.s[end] == "_"):
-                self.i = end
-                return True
-        return False
-
-    def regex(self, rx: re.Pattern) -> str | None:
-        self.ws()
-        m = rx.match(self.s, self.i)
-        if not m:
-            return None
-        self.i = m.end()
-        return m.group(0)
-
-    # -------------------------------------------------------- grammar
-    def parse(self) -> Node:
-        if self.at_end():
-            self.fail("the query is empty; expected a metric name, as in CpuUtilization[1m].mean()")
-        node = self.expr()
-        if not self.at_end():
-            self.fail(f"expected '&&', '||' or the end of the query, found {self.found()}")
-        return node
-
-    def expr(self) -> Node:
-        node = self.conj()
-        while self.take("||"):
-            node = Join("||", node, self.conj())
-        return node
-
-    def conj(self) -> Node:
-        node = self.unary()
-        while self.take("&&"):
-            node = Join("&&", node, self.unary())
-        return node
-
-    def unary(self) -> Node:
-        if self.take("("):
-            if self.depth >= MAX_NESTING:
-                self.fail(f"parentheses are nested more than {MAX_NESTING} levels deep", self.i - 1)
-            self.depth += 1
-            node = self.expr()
-            self.expect(")", "to close the parenthesis")
-            self.depth -= 1
-            return node
-        self.terms += 1
-        if self.terms > MAX_TERMS:
-            self.ws()
-            self.fail(f"the query joins more than {MAX_TERMS} metric expressions with && and ||")
-        return self.metric()
-
-    def metric(self) -> Query:
-        self.ws()
-        start = self.i
-        name = self.regex(_NAME_CHARS)
-        if name is None:
-            self.fail(f"expected a metric name (a letter, then letters, digits, '.', '_', '-' or '$'), "
-                      f"found {self.found()}")
-        interval = interval_text = None
-        filters: list[DimFilter] | None = None
-        while True:
-            if self.peek("["):
-                if interval is not None:
-                    self.fail("the interval is given twice")
-                interval, interval_text = self.interval()
-            elif self.peek("{"):
-                if filters is not None:
-                    self.fail("the dimension filters are given twice")
-                filters = self.filters()
-            else:
-                break
-        if interval is None:
-            self.fail(f"expected '[' and an interval such as [1m] after the metric name '{name}', "
-                      f"found {self.found()}")
-        q = Query(metric=name, interval=interval, interval_text=interval_text, filters=filters or [], stat="",
-                  column=start + 1)
-        self.chain(q)
-        self.predicate(q)
-        return q
-
-    def interval(self) -> tuple[int, str]:
-        self.take("[")
-        self.ws()
-        at = self.i
-        text = self.regex(_DURATION)
-        if text is None:
-            self.fail(f"expected an interval such as 1m, 5m, 1h or 1d, found {self.found()}")
-        secs = interval_seconds(text)
-        if secs is None:
-            self.fail(f"the interval '{text}' is not valid; use 1m-60m, 1h-24h or 1d", at)
-        self.expect("]", "after the interval")
-        return secs, text
-
-    def filters(self) -> list[DimFilter]:
-        self.take("{")
-        out: list[DimFilter] = []
-        if self.take("}"):
-            return out
-        while True:
-            self.ws()
-            at = self.i
-            key = self.regex(_DIM_KEY)
-            if key is None:
-                self.fail(f"expected a dimension name, found {self.found()}")
-            self.ws()
-            op = next((o for o in ("=~", "!~", "!=", "=") if self.s.startswith(o, self.i)), None)
-            if op is None:
-                self.fail(f"expected '=', '=~', '!=' or '!~' after the dimension '{key}', found {self.found()}")
-            self.i += len(op)
-            if self.s.startswith("=", self.i) and op == "=":
-                self.fail("expected a dimension value after '=' ('==' is for predicates)")
-            value = self.dim_value()
-            out.append(DimFilter(key, op, value, at + 1))
-            if self.take(","):
-                continue
-            self.expect("}", "or ',' after the dimension value")
-            return out
-
-    def dim_value(self) -> str:
-        self.ws()
-        if self.s.startswith('"', self.i):
-            start = self.i
-            self.i += 1
-            buf = []
-            while self.i < len(self.s):
-                ch = self.s[self.i]
-                if ch == "\\" and self.i + 1 < len(self.s):
-                    buf.append(self.s[self.i + 1])
-                    self.i += 2
-                    continue
-                if ch == '"':
-                    self.i += 1
-                    return "".join(buf)
-                buf.append(ch)
-                self.i += 1
-            self.fail("the quoted dimension value is not closed (missing '\"')", start)
-        value = self.regex(_BARE_VALUE)
-        if value is None:
-            self.fail(f"expected a dimension value (\"quoted\" or bare), found {self.found()}")
-        return value  # type: ignore[return-value]
-
-    def chain(self, q: Query) -> None:
-        seen_any = False
-        while self.take("."):
-            seen_any = True
-            self.ws()
-            at = self.i
-            fname = self.regex(_FUNC_CHARS)
-            if fname is None:
-                self.fail(f"expected a statistic or grouping function after '.', found {self.found()}")
-            if fname not in STATISTICS and fname not in GROUPINGS:
-                self.fail(f"unknown function '{fname}'; expected one of "
-                          f"{', '.join(f + '()' for f in STATISTICS + GROUPINGS)}", at)
-            self.expect("(", f"after '{fname}'")
-            args = self.args()
-            self.function(q, fname, args, at)
-        if not q.stat:
-            hint = "" if seen_any else " after the interval and dimensions"
-            self.fail(f"expected a statistic{hint}, such as .mean(), .max() or .percentile(0.9); "
-                      f"found {self.found()}")
-
-    def args(self) -> list[tuple[str, int]]:
-        out: list[tuple[str, int]] = []
-        if self.take(")"):
-            return out
-        while True:
-            self.ws()
-            at = self.i
-            if self.s.startswith('"', self.i):
-                val = self.dim_value()
-            else:
-                val = self.regex(_ARG)
-                if val is None:
-                    self.fail(f"expected an argument, found {self.found()}")
-            out.append((val, at))  # type: ignore[arg-type]
-            if self.take(","):
-                continue
-            self.expect(")", "or ',' after the argument")
-            return out
-
-    def function(self, q: Query, fname: str, args: list[tuple[str, int]], at: int) -> None:
-        if fname in GROUPINGS:
-            if fname == "grouping" and args:
-                self.fail("grouping() takes no arguments", args[0][1])
-            if fname == "groupBy" and not args:
-                self.fail("groupBy() needs at least one dimension name, as in groupBy(availabilityDomain)", at)
-            dims = tuple(a for a, _ in args) if fname == "groupBy" else ()
-            if not q.stat:
-                if q.pre_group is not None:
-                    self.fail(f"only one grouping function may come before the statistic; found a second: "
-                              f"{fname}()", at)
-                q.pre_group = dims
-            else:
-                if q.post_group is not None:
-                    self.fail(f"only one grouping function may follow the statistic; found a second: {fname}()",
-                              at)
-                q.post_group = dims
-            return
-        if q.stat:
-            self.fail(f"the query already has the statistic {q.stat}(); found a second: {fname}()", at)
-        if fname == "percentile":
-            if len(args) != 1:
-                self.fail("percentile() takes one argument, the percentile between 0 and 1, as in percentile(0.9)",
-                          args[1][1] if len(args) > 1 else at)
-            try:
-                p = float(args[0][0])
-            except ValueError:
-                self.fail(f"percentile(): '{args[0][0]}' is not a number; use a value between 0 and 1, "
-                          "as in percentile(0.9)", args[0][1])
-            if not 0.0 < p < 1.0:
-                self.fail(f"percentile(): {args[0][0]} is out of range; use a value between 0 and 1 (exclusive), "
-                          "as in percentile(0.99)", args[0][1])
-            q.stat, q.stat_arg = fname, p
-            return
-        if fname == "absent":
-            if len(args) > 1:
-                self.fail("absent() takes at most one argument, the absence detection period (1m to 3d)", args[1][1])
-            period: float = DEFAULT_ABSENCE_PERIOD
-            if args:
-                secs = period_seconds(args[0][0])
-                if secs is None:
-                    self.fail(f"absent(): '{args[0][0]}' is not a valid absence detection period; use 1m to 3d, "
-                              "as in absent(20m) or absent(2h)", args[0][1])
-                period = secs  # type: ignore[assignment]
-            q.stat, q.stat_arg = fname, float(period)
-            return
-        if args:
-            self.fail(f"{fname}() takes no arguments", args[0][1])
-        q.stat = "mean" if fname == "avg" else fname
-
-    def predicate(self, q: Query) -> None:
-        self.ws()
-        at = self.i
-        if self.keyword("not"):
-            if not self.keyword("in"):
-                self.fail(f"expected 'in' after 'not', found {self.found()}")
-            q.predicate = self.range("notin", at)
-            return
-        if self.keyword("in"):
-            q.predicate = self.range("in", at)
-            return
-        op = next((o for o in (">=", "<=", "==", "!=", ">", "<") if self.s.startswith(o, self.i)), None)
-        if op is None:
-            if self.s.startswith("=", self.i):
-                self.fail("expected a comparison: use '==' to compare for equality")
-            return
-        self.i += len(op)
-        q.predicate = Predicate(op, self.number(f"after '{op}'"))
-
-    def range(self, op: str, at: int) -> Predicate:
-        self.expect("(", "to start the range, as in in (60, 80)")
-        a = self.number("as the low end of the range")
-        self.expect(",", "between the low and high ends of the range")
-        b = self.number("as the high end of the range")
-        self.expect(")", "to close the range")
-        if a > b:
-            self.fail(f"the range ({a:g}, {b:g}) is empty: the low end is greater than the high end", at)
-        return Predicate(op, a, b)
-
-    def number(self, where: str) -> float:
-        self.ws()
-        at = self.i
-        tok = self.regex(_NUMBER)
-        if tok is None:
-            self.fail(f"expected a number {where}, found {self.found()}")
-        v = float(tok)  # type: ignore[arg-type]
-        if not math.isfinite(v):
-            self.fail(f"the number '{tok}' is not finite", at)
-        return v
 
 
 # ---------------------------------------------------------------- data interface
