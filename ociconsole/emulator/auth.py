@@ -39,7 +39,7 @@ class Principal:
 
 def fingerprint_of(public_key) -> str:
     der = public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-    digest = hashlib.md5(der).hexdigest()  # noqa: S324 - OCI's fingerprint format
+    digest = hashlib.md5(der).hexdigest()
     return ":".join(digest[i:i + 2] for i in range(0, 32, 2))
 
 
@@ -134,16 +134,16 @@ class Authenticator:
             claims = jwt.decode(token, self._token_key.public_key(), algorithms=["RS256"], audience="oci",
                                 leeway=0)
         except jwt.ExpiredSignatureError:
-            raise _unauth("The session token has expired; authenticate again (oci session authenticate)")
+            raise _unauth("The session token has expired; authenticate again (oci session authenticate)") from None
         except jwt.PyJWTError:
-            raise _unauth("The session token is not valid")
+            raise _unauth("The session token is not valid") from None
         if not self._session_known(claims.get("jti", "")):
             raise _unauth("The session token is not valid (unknown or revoked)")
         jwk = claims.get("jwk") or {}
         try:
             pub = rsa.RSAPublicNumbers(_b64url_to_int(jwk["e"]), _b64url_to_int(jwk["n"])).public_key()
         except (KeyError, ValueError):
-            raise _unauth("The session token carries no usable key")
+            raise _unauth("The session token carries no usable key") from None
         return Principal(claims.get("tenant", self._tenancy_id), claims["sub"], "ST$", True), pub
 
     # ------------------------------------------------------------ verification
@@ -178,7 +178,7 @@ class Authenticator:
         try:
             when = parsedate_to_datetime(date_value).timestamp()
         except (TypeError, ValueError):
-            raise _unauth("The date header is not a valid HTTP date")
+            raise _unauth("The date header is not a valid HTTP date") from None
         if abs(time.time() - when) > MAX_CLOCK_SKEW:
             raise _unauth("The request date is not within 5 minutes of the server's clock")
 
@@ -220,9 +220,9 @@ class Authenticator:
         try:
             sig = base64.b64decode(params["signature"], validate=True)
         except ValueError:
-            raise _unauth("The signature is not valid base64")
+            raise _unauth("The signature is not valid base64") from None
         try:
             pub.verify(sig, "\n".join(lines).encode(), padding.PKCS1v15(), hashes.SHA256())
         except InvalidSignature:
-            raise _unauth("The request signature does not match")
+            raise _unauth("The request signature does not match") from None
         return principal

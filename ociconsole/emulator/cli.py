@@ -33,7 +33,7 @@ def _mix(text: str) -> dict[str, float]:
         try:
             out[k] = float(w) if w else 1.0
         except ValueError:
-            raise argparse.ArgumentTypeError(f"weight of '{k}' must be a number")
+            raise argparse.ArgumentTypeError(f"weight of '{k}' must be a number") from None
     if not out:
         raise argparse.ArgumentTypeError("empty fault mix")
     return out

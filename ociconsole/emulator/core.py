@@ -33,7 +33,6 @@ import os
 import random
 import tempfile
 import threading
-import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -207,12 +206,12 @@ def _convert_param(p, values: list[str]):
             try:
                 return int(v)
             except ValueError:
-                raise invalid(f"Query parameter '{p.wire}' must be an integer, got '{v[:40]}'")
+                raise invalid(f"Query parameter '{p.wire}' must be an integer, got '{v[:40]}'") from None
         if t == "float":
             try:
                 return float(v)
             except ValueError:
-                raise invalid(f"Query parameter '{p.wire}' must be a number, got '{v[:40]}'")
+                raise invalid(f"Query parameter '{p.wire}' must be a number, got '{v[:40]}'") from None
         if t == "bool":
             if v.lower() in ("true", "false"):
                 return v.lower() == "true"
@@ -221,7 +220,7 @@ def _convert_param(p, values: list[str]):
             try:
                 models.parse_datetime(v)
             except ValueError:
-                raise invalid(f"Query parameter '{p.wire}' must be an RFC 3339 timestamp, got '{v[:40]}'")
+                raise invalid(f"Query parameter '{p.wire}' must be an RFC 3339 timestamp, got '{v[:40]}'") from None
         return v
 
     t = p.type
@@ -430,7 +429,7 @@ class EmulatorCore:
             resp = self._handle(req, rid)
         except ApiError as e:
             resp = self._error(e, rid)
-        except Exception:  # noqa: BLE001 - never let a bug become a dropped connection
+        except Exception:
             log.error("emulator bug handling %s %s\n%s", req.method, req.target, traceback.format_exc())
             resp = self._error(ApiError(500, "InternalServerError", "Internal error in the emulator"), rid)
         resp.headers.setdefault("opc-request-id", rid)
@@ -610,7 +609,7 @@ class EmulatorCore:
         spool_dir = (self.files_dir / "spool") if self.files_dir is not None else Path(tempfile.gettempdir())
         spool_dir.mkdir(parents=True, exist_ok=True)
         fd, path = tempfile.mkstemp(prefix="body-", dir=str(spool_dir))
-        md5 = hashlib.md5()  # noqa: S324 - OCI's content checksum
+        md5 = hashlib.md5()
         size = 0
         try:
             with os.fdopen(fd, "wb") as f:
@@ -860,7 +859,7 @@ class EmulatorCore:
 
     @staticmethod
     def _encode_page(offset: int) -> str:
-        sig = hashlib.sha1(f"ociemu{offset}".encode()).hexdigest()[:8]  # noqa: S324 - integrity, not security
+        sig = hashlib.sha1(f"ociemu{offset}".encode()).hexdigest()[:8]
         return f"{offset}.{sig}"
 
     @staticmethod
@@ -869,8 +868,8 @@ class EmulatorCore:
             off_s, sig = token.split(".", 1)
             off = int(off_s)
         except ValueError:
-            raise invalid("The page token is not valid")
-        if off < 0 or sig != hashlib.sha1(f"ociemu{off}".encode()).hexdigest()[:8]:  # noqa: S324
+            raise invalid("The page token is not valid") from None
+        if off < 0 or sig != hashlib.sha1(f"ociemu{off}".encode()).hexdigest()[:8]:
             raise invalid("The page token is not valid")
         return min(off, total)
 
@@ -888,5 +887,5 @@ class EmulatorCore:
         try:
             out = fn(body, segments[1:])
         except (ValueError, TypeError) as e:
-            raise invalid(str(e))
+            raise invalid(str(e)) from None
         return RawResponse(200, {"content-type": "application/json"}, json.dumps(out).encode())

@@ -9,7 +9,7 @@ import re
 import secrets
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 # OCI's status -> default code.
 DEFAULT_CODES = {
@@ -213,7 +213,7 @@ def ts(t: float | None = None) -> str:
     """OCI timestamp: 2026-01-01T10:00:00.000Z."""
     if t is None:
         t = time.time()
-    dt = datetime.fromtimestamp(t, tz=timezone.utc)
+    dt = datetime.fromtimestamp(t, tz=UTC)
     return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
 
 

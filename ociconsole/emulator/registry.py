@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -26,8 +25,8 @@ MAX_TAG_BYTES = 5 * 1024  # free-form and defined tags together, as JSON
 
 if TYPE_CHECKING:
     from .app import EmulatorCore
-    from .engine import Kind
     from .auth import Principal
+    from .engine import Kind
     from .spec import OpSpec
 
 
@@ -64,7 +63,7 @@ class SpooledBody:
         self.adopted = False
 
     def open(self):
-        return open(self.path, "rb")  # noqa: SIM115 - the caller closes it
+        return open(self.path, "rb")
 
     def read(self) -> bytes:
         with self.open() as f:

@@ -8,7 +8,6 @@ deterministic for a given `rng_seed` option, except for key material.
 from __future__ import annotations
 
 import random
-import time
 
 from . import auth as authmod
 from .protocol import new_ocid, ts

@@ -53,7 +53,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._handle
         raise AttributeError(name)
 
-    def log_message(self, format, *args):  # noqa: A002 - stdlib signature
+    def log_message(self, format, *args):
         log.debug("%s - %s", self.address_string(), format % args)
 
     def send_error(self, code, message=None, explain=None):
@@ -87,7 +87,7 @@ class _Handler(BaseHTTPRequestHandler):
                 try:
                     size = int(line.split(b";")[0].strip(), 16)
                 except ValueError:
-                    raise _BadRequest(400, "Malformed chunked body")
+                    raise _BadRequest(400, "Malformed chunked body") from None
                 if size == 0:
                     while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
                         pass
@@ -104,7 +104,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             n = int(length)
         except ValueError:
-            raise _BadRequest(400, "Invalid content-length")
+            raise _BadRequest(400, "Invalid content-length") from None
         if n < 0:
             raise _BadRequest(400, "Invalid content-length")
         if n > MAX_BODY and not stream:
@@ -136,7 +136,7 @@ class _Handler(BaseHTTPRequestHandler):
             if e.unread:
                 self._linger(e.unread)
             return
-        except Exception:  # noqa: BLE001 - a bug answers 500 in OCI's shape, never a dropped connection
+        except Exception:
             log.exception("emulator bug reading %s %s", self.command, self.path)
             self.send_error(500, "Internal error in the emulator")
             return
@@ -248,7 +248,7 @@ class _ChunkedReader:
                 try:
                     self._left = int(line.split(b";")[0].strip(), 16)
                 except ValueError:
-                    raise ApiError(400, "InvalidParameter", "Malformed chunked body")
+                    raise ApiError(400, "InvalidParameter", "Malformed chunked body") from None
                 if self._left == 0:
                     while self._f.readline(65537) not in (b"\r\n", b"\n", b""):
                         pass

@@ -21,7 +21,6 @@ import itertools
 import json
 import sqlite3
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -125,7 +124,7 @@ class Store:
         for fn in callbacks:
             try:
                 fn()
-            except Exception:  # noqa: BLE001 - a cleanup failure must not fail the request
+            except Exception:
                 import logging
                 logging.getLogger("ociconsole.emulator").exception("transaction callback failed")
 

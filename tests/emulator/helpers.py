@@ -176,7 +176,7 @@ def _die_with_parent() -> None:
 def start_emulator_process(args: list[str], log_path: Path, timeout: float = 10.0) -> EmulatorProcess:
     """Run the emulator's console script; return once it printed its URL (the first stdout line)."""
     t0 = time.monotonic()
-    log = open(log_path, "ab")  # noqa: SIM115 - handed to the child
+    log = open(log_path, "ab")
     proc = subprocess.Popen(emulator_command() + args, stdout=subprocess.PIPE, stderr=log, env=subprocess_env(),
                             cwd=str(log_path.parent), preexec_fn=_die_with_parent)
     log.close()

@@ -271,9 +271,9 @@ def test_if_match_mismatch_is_412_on_update_and_delete(clients, net):
 
 def test_sdk_operation_the_emulator_lacks_is_501_naming_it(clients):
     with pytest.raises(oci.exceptions.ServiceError) as ei:
-        clients.blockstorage.list_volume_groups(compartment_id=clients.tenancy)
+        clients.blockstorage.list_block_volume_replicas(compartment_id=clients.tenancy)
     assert ei.value.status == 501
-    assert "BlockstorageClient.list_volume_groups" in ei.value.message
+    assert "BlockstorageClient.list_block_volume_replicas" in ei.value.message
 
 
 def test_a_bug_before_the_core_answers_500_not_a_dropped_connection(emulator, raw, monkeypatch):

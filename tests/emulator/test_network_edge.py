@@ -222,6 +222,8 @@ def test_fastconnect_cross_connects_and_virtual_circuits(clients, net):
     assert vn.update_cross_connect(cc.id, M.UpdateCrossConnectDetails(is_active=True)).data.lifecycle_state == \
         "PROVISIONED"
     assert vn.get_cross_connect_status(cc.id).data.interface_state == "UP"
+    got = vn.get_cross_connect(cc.id).data
+    assert (got.lifecycle_state, got.display_name, got.cross_connect_group_id) == ("PROVISIONED", "cc-1", group.id)
     assert _err(vn.get_cross_connect_letter_of_authority, cc.id)[0] == 409
     vn.update_cross_connect_group(group.id, M.UpdateCrossConnectGroupDetails(display_name="fc-group-2"))
     assert [g.display_name for g in vn.list_cross_connect_groups(comp).data] == ["fc-group-2"]

@@ -29,6 +29,9 @@ LAYOUT: dict[str, tuple[str, ...]] = {
     "search": ("resource_search",),
     "notifications": ("ons",),  # before monitoring: the seeded alarms notify its topics
     "monitoring": ("monitoring",),
+    "data_science": ("data_science", "model_deployment"),  # projects, notebooks, models, deployments (predict), jobs
+    "analytics": ("analytics",),  # Analytics Cloud instances
+    "integration": ("integration",),  # Integration instances
 }
 # imported at start: they keep files to reconcile, or serve unsigned root paths (/p/...)
 EAGER = ("identity", "workrequests", "object_storage")

@@ -1,19 +1,45 @@
 """Compute (`/core`, ComputeClient + the boot-volume part of BlockstorageClient): shapes,
-platform images, instances and their actions, VNIC attachments, boot volumes and their
-attachments."""
+platform and custom images, instances and their actions, VNIC and boot volume attachments,
+console connections and console histories, boot volumes.
+
+Instances, images, console connections and console histories are engine kinds (engine.py): the
+engine serves what is not written here (moves, image and console updates and deletes). What is
+the service's own is written by hand:
+
+- launch (`launch()` is shared with instance configurations and pools), actions, update (a new
+  shape reboots a running instance) and terminate, with the work requests OCI returns;
+- images: created from an instance (PROVISIONING -> AVAILABLE while the instance is CREATING_IMAGE,
+  OS and shapes copied from its image) or imported from Object Storage (IMPORTING -> AVAILABLE; the
+  object must exist), exported to a bucket (EXPORTING; writes a QCOW2 object there), per-image shape
+  compatibility; platform images cannot be changed, moved or deleted;
+- console connections with OCI's connection strings and the key's MD5 fingerprint (one per
+  instance); console histories REQUESTED -> GETTING-HISTORY -> SUCCEEDED whose content is the
+  instance's serial console text (its OS, kernel, hostname and times);
+- secondary VNICs (the instance's AD or a regional subnet, at most the shape's VNIC count; the
+  primary cannot be detached), boot volume attach/detach (the instance must be STOPPED), devices,
+  Windows initial credentials, measured boot reports of shielded instances.
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
+import struct
+from urllib.parse import unquote, urlparse
 
+from ..engine import Kind, Lifecycle, default_name
 from ..protocol import REGION_KEYS, ApiError, conflict, incorrect_state, invalid, not_found, ts
-from ..registry import Context, Service
+from ..registry import Context, Result, Service
 from . import network, workrequests
 from .identity import ad_names, fault_domains
 
 svc = Service("core", name="compute")
-svc.search("Instance", "instance")
 svc.search("BootVolume", "bootvolume")
+INSTANCE_LIVE = ("PROVISIONING", "RUNNING", "STARTING", "STOPPING", "STOPPED", "CREATING_IMAGE", "MOVING")
+# launch/terminate are written by hand; the engine serves change_instance_compartment (with its work request)
+INSTANCE = svc.resource(Kind("instance", "Instance", "instance", search="Instance", live=INSTANCE_LIVE,
+                             lifecycle=Lifecycle("PROVISIONING", "RUNNING", None, "TERMINATING", "TERMINATED")))
 
 # ---------------------------------------------------------------- shapes (real bounds)
 
@@ -86,6 +112,12 @@ IMAGES = [
 
 
 def image_compatible(image: dict, shape: dict) -> bool:
+    if image.get("_compat") is not None:  # a custom image: its own list of shapes (add/remove entries)
+        return shape["shape"] in image["_compat"]
+    return _natively_compatible(image, shape)
+
+
+def _natively_compatible(image: dict, shape: dict) -> bool:
     if image.get("_arch", "x86_64") != shape.get("_arch", "x86_64"):
         return False
     fam = image.get("_family", "linux")
@@ -148,7 +180,8 @@ def resolve_shape_config(shape: dict, cfg: dict | None) -> dict:
     bwo, vo = shape["networkingBandwidthOptions"], shape["maxVnicAttachmentOptions"]
     base.update(
         ocpus=float(ocpus), memoryInGBs=float(mem), vcpus=int(ocpus * arch_vcpu),
-        networkingBandwidthInGbps=float(min(bwo["maxInGbps"], max(bwo["minInGbps"], ocpus * bwo["defaultPerOcpuInGbps"]))),
+        networkingBandwidthInGbps=float(min(bwo["maxInGbps"],
+                                            max(bwo["minInGbps"], ocpus * bwo["defaultPerOcpuInGbps"]))),
         maxVnicAttachments=int(min(vo["max"], max(vo["min"], ocpus * vo["defaultPerOcpu"]))))
     if baseline:
         base["baselineOcpuUtilization"] = baseline
@@ -172,10 +205,6 @@ def check_ssh_keys(text: str) -> None:
 def _region_key(region: str) -> str:
     k = REGION_KEYS.get(region, region)
     return k if len(k) == 3 else region
-
-
-def _default_name(ctx: Context, prefix: str) -> str:
-    return prefix + ctx.ts()[:19].replace("-", "").replace(":", "").replace("T", "")
 
 
 def _mac(rng) -> str:
@@ -218,7 +247,7 @@ def create_instance_docs(target, *, region: str, comp: str, name: str, ad: str, 
             lifecycleState="AVAILABLE" if settled else "PROVISIONING", freeformTags={}, definedTags={}))
     store.put("bootvolumeattachment", dict(
         common, id=ocid("instance"), bootVolumeId=boot_volume["id"], instanceId=inst_id,
-        displayName=f"Remote boot attachment for instance", timeCreated=t, isEncryptionInTransitEnabled=False,
+        displayName="Remote boot attachment for instance", timeCreated=t, isEncryptionInTransitEnabled=False,
         lifecycleState="ATTACHED" if settled else "ATTACHING"))
     vnic_id = ocid("vnic")
     hostname = hostname or re.sub(r"[^a-z0-9-]", "", name.lower())[:63].strip("-") or "instance"
@@ -273,9 +302,16 @@ def _attached(store, kind: str, instance_id: str) -> list[dict]:
 
 @svc.op("launch_instance")
 def launch_instance(ctx: Context):
-    b = ctx.body
-    comp = ctx.compartment(b["compartmentId"])
-    ad = b["availabilityDomain"]
+    return launch(ctx, ctx.body)
+
+
+def launch(ctx: Context, b: dict, work_request: bool = True, extra: dict | None = None) -> dict:
+    """Launch an instance from LaunchInstanceDetails `b` (also used by instance configurations and pools).
+
+    With `work_request` the answer carries the LaunchInstance work request, finished when it runs.
+    """
+    comp = ctx.compartment(b.get("compartmentId"))
+    ad = ctx.require(b.get("availabilityDomain"), "availabilityDomain")
     if ad not in ad_names(ctx.region):
         raise invalid(f"availabilityDomain '{ad}' does not exist in {ctx.region} "
                       f"(known: {', '.join(ad_names(ctx.region))})")
@@ -286,7 +322,6 @@ def launch_instance(ctx: Context):
     fd = b.get("faultDomain")
     if fd is not None and fd not in fault_domains():
         raise invalid(f"faultDomain '{fd}' is not valid (FAULT-DOMAIN-1, -2 or -3)")
-    fd = fd or fault_domains()[ctx.core.rng.randrange(3)]
 
     src = b.get("sourceDetails")
     image = boot_volume = None
@@ -324,11 +359,14 @@ def launch_instance(ctx: Context):
             if image is not None and not image_compatible(image, shape):
                 raise invalid(f"The boot volume's image is not compatible with shape {shape_name}")
     shape_config = resolve_shape_config(shape, b.get("shapeConfig"))
+    placed = _placement(ctx, b, ad, shape, shape_config, fd)
+    fd = placed.pop("faultDomain", None) or fd or fault_domains()[ctx.core.rng.randrange(3)]
 
     vnic = dict(b.get("createVnicDetails") or {})
     if not vnic.get("subnetId") and b.get("subnetId"):
         vnic["subnetId"] = b["subnetId"]
     subnet = _subnet_for_launch(ctx, vnic, ad)
+    nsg_ids = network.check_nsg_ids(ctx, vnic.get("nsgIds"), subnet["vcnId"], "createVnicDetails.nsgIds")
     assign_public = vnic.get("assignPublicIp")
     if assign_public is None:
         assign_public = not subnet.get("prohibitPublicIpOnVnic", False)
@@ -348,7 +386,7 @@ def launch_instance(ctx: Context):
         raise invalid("metadata must be at most 32,000 bytes in total")
     if "ssh_authorized_keys" in metadata:
         check_ssh_keys(metadata["ssh_authorized_keys"])
-    name = b.get("displayName") or _default_name(ctx, "instance")
+    name = b.get("displayName") or default_name(ctx, "instance")
     if len(name) > 255:
         raise invalid("displayName must be at most 255 characters")
 
@@ -358,12 +396,94 @@ def launch_instance(ctx: Context):
         private_ip=vnic.get("privateIp"), hostname=hostname.lower() if hostname else None, metadata=metadata,
         tags=ctx.tags(b), state="PROVISIONING", now=ctx.now, rng=ctx.core.rng, ocid=ctx.new_id,
         boot_size_gb=boot_size, vpus=vpus)
-    wr = workrequests.start(ctx, "iaas", "LaunchInstance", comp["id"], [
-        {"entityType": "instance", "actionType": "IN_PROGRESS", "identifier": inst["id"],
-         "entityUri": f"/20160918/instances/{inst['id']}"}])
+    more = dict(extra or {}, **placed)
+    if nsg_ids:
+        for att in _attached(ctx.store, "vnicattachment", inst["id"]):
+            since = {n: inst["timeCreated"] for n in nsg_ids}
+            ctx.update("vnic", att["vnicId"], {"nsgIds": nsg_ids, "_nsgSince": since})
+    pc = b.get("platformConfig")
+    if pc:
+        if shape["shape"].startswith("VM.") != pc.get("type", "").endswith("_VM"):
+            raise invalid(f"platformConfig.type {pc.get('type')} does not match the shape {shape['shape']}")
+        if pc.get("isMeasuredBootEnabled") and not pc.get("isTrustedPlatformModuleEnabled"):
+            raise invalid("platformConfig: measured boot needs the trusted platform module (TPM) enabled")
+        more["platformConfig"] = {k: v for k, v in pc.items() if v is not None}
+    if image is not None and image.get("_family") == "windows-vm":
+        more["_password"] = _initial_password(ctx)
+    if more:
+        inst = ctx.update("instance", inst["id"], more)
+    wr = None
+    if work_request:
+        wr = workrequests.start(ctx, "iaas", "LaunchInstance", comp["id"], [
+            {"entityType": "instance", "actionType": "IN_PROGRESS", "identifier": inst["id"],
+             "entityUri": f"/20160918/instances/{inst['id']}"}])["id"]
     ctx.schedule("instance", inst["id"], {"lifecycleState": "RUNNING"}, steps=1.5, when_state="PROVISIONING",
-                 hook="compute.running", args={"wr": wr["id"]})
+                 hook="compute.running", args={"wr": wr})
     return inst
+
+
+def _placement(ctx: Context, b: dict, ad: str, shape: dict, shape_config: dict, fd: str | None) -> dict:
+    """Where launch details place the instance: a dedicated VM host, a capacity reservation, a compute
+    cluster (checked as OCI does: 400 for what cannot match, 409 for a full reservation); the fields to set
+    on the instance (and the fault domain the host or reservation decides)."""
+    from . import compute_hosts as hosts  # it imports this module (shapes)
+
+    out: dict = {}
+    ocpus = float(shape_config.get("ocpus") or shape.get("ocpus") or 0)
+    memory = float(shape_config.get("memoryInGBs") or shape.get("memoryInGBs") or 0)
+    if b.get("dedicatedVmHostId"):
+        out.update(hosts.check_placement(ctx, b["dedicatedVmHostId"], ad, shape["shape"], ocpus, memory))
+        if fd is not None and fd != out["faultDomain"]:
+            raise invalid(f"faultDomain: the dedicated virtual machine host is in {out['faultDomain']}, not {fd}")
+    if b.get("capacityReservationId"):
+        if out:
+            raise invalid("capacityReservationId: an instance on a dedicated virtual machine host cannot use a "
+                          "capacity reservation")
+        res = hosts.RESERVATION.find_live(ctx, "computecapacityreservation", b["capacityReservationId"],
+                                          "capacityReservationId")
+        if res["lifecycleState"] != "ACTIVE":
+            raise incorrect_state(f"The capacity reservation {res['displayName']} is {res['lifecycleState']}")
+        if res["availabilityDomain"] != ad:
+            raise invalid(f"capacityReservationId: the reservation is in {res['availabilityDomain']}, not {ad}")
+        configs = [c for c in hosts.reservation_view(ctx, res)["instanceReservationConfigs"]
+                   if c["instanceShape"] == shape["shape"] and (fd is None or c.get("faultDomain") in (None, fd))]
+        if not configs:
+            raise invalid(f"capacityReservationId: the reservation {res['displayName']} reserves no "
+                          f"{shape['shape']}" + (f" in {fd}" if fd else ""))
+        if shape.get("isFlexible"):
+            sized = [c for c in configs if (c.get("instanceShapeConfig") or {}).get("ocpus") == ocpus
+                     and (c.get("instanceShapeConfig") or {}).get("memoryInGBs") == memory]
+            if not sized:
+                sizes = [c["instanceShapeConfig"] for c in configs if c.get("instanceShapeConfig")]
+                have = ", ".join(f"{z['ocpus']:g} OCPUs/{z['memoryInGBs']:g} GB" for z in sizes)
+                raise invalid(f"capacityReservationId: the reservation {res['displayName']} reserves {shape['shape']} "
+                              f"as {have}, not {ocpus:g} OCPUs/{memory:g} GB")
+            configs = sized
+        free = [c for c in configs if c["usedCount"] < c["reservedCount"]]
+        if not free:
+            used = sum(c["usedCount"] for c in configs)
+            raise conflict(f"The capacity reservation {res['displayName']} has no {shape['shape']} capacity left "
+                           f"({used} of {sum(c['reservedCount'] for c in configs)} in use)")
+        out["capacityReservationId"] = res["id"]
+        if free[0].get("faultDomain"):
+            out["faultDomain"] = free[0]["faultDomain"]
+    if b.get("computeClusterId"):
+        cluster = hosts.CLUSTER.find_live(ctx, "computecluster", b["computeClusterId"], "computeClusterId")
+        if cluster["availabilityDomain"] != ad:
+            raise invalid(f"computeClusterId: the compute cluster is in {cluster['availabilityDomain']}, not {ad}")
+        if not shape["shape"].startswith("BM."):
+            raise invalid(f"computeClusterId: a compute cluster holds bare metal instances, not {shape['shape']}")
+        out["computeClusterId"] = cluster["id"]
+    return out
+
+
+def _initial_password(ctx: Context) -> str:
+    """A Windows instance's one-time password: 16 characters of every class (OCI's complexity rules)."""
+    rng = ctx.core.rng
+    pools = ("ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnopqrstuvwxyz", "23456789", "!#%+-_")
+    chars = [rng.choice(p) for p in pools] + [rng.choice("".join(pools)) for _ in range(12)]
+    rng.shuffle(chars)
+    return "".join(chars)
 
 
 @svc.hook("compute.running")
@@ -388,7 +508,8 @@ def _running(core, inst: dict, args: dict) -> None:
     if args.get("wr"):
         wr = store.get("workrequest", args["wr"])
         if wr is not None:
-            store.update("workrequest", wr["id"], {"resources": [dict(r, actionType="CREATED") for r in wr["resources"]]})
+            store.update("workrequest", wr["id"],
+                         {"resources": [dict(r, actionType="CREATED") for r in wr["resources"]]})
         workrequests.finish(core, args["wr"], True, "Instance is running")
 
 
@@ -449,11 +570,20 @@ def terminate_instance(ctx: Context):
         if inst["lifecycleState"] == "TERMINATED":
             raise not_found("instance", inst["id"])
         return None
+    if inst["lifecycleState"] in ("CREATING_IMAGE", "PROVISIONING", "MOVING"):
+        raise incorrect_state(f"Instance {inst['displayName']} is {inst['lifecycleState']}; wait until it is "
+                              "done before terminating it")
     preserve = bool(ctx.query.get("preserveBootVolume", False))
     ctx.update("instance", inst["id"], {"lifecycleState": "TERMINATING"})
+    wr = workrequests.start(ctx, "iaas", "TerminateInstance", inst["compartmentId"], [
+        {"entityType": "instance", "actionType": "IN_PROGRESS", "identifier": inst["id"],
+         "entityUri": f"/20160918/instances/{inst['id']}"}])
     ctx.schedule("instance", inst["id"], {"lifecycleState": "TERMINATED"}, steps=1.5, when_state="TERMINATING",
-                 hook="compute.terminated", args={"preserve": preserve})
+                 hook="compute.terminated", args={"preserve": preserve, "wr": wr["id"]})
     return None
+
+
+ON_TERMINATED: list = []  # fn(core, instance) called once an instance is TERMINATED
 
 
 @svc.hook("compute.terminated")
@@ -473,6 +603,13 @@ def _terminated(core, inst: dict, args: dict) -> None:
         bv = store.get("bootvolume", att["bootVolumeId"])
         if bv is not None and not args.get("preserve"):
             store.update("bootvolume", bv["id"], {"lifecycleState": "TERMINATED"})
+    for c in store.by_field("instanceconsoleconnection", "instanceId", inst["id"]):
+        if c["lifecycleState"] == "ACTIVE":
+            store.update("instanceconsoleconnection", c["id"], {"lifecycleState": "DELETED"})
+    for fn in ON_TERMINATED:  # instance pools drop the instance (compute_management)
+        fn(core, inst)
+    if args.get("wr"):
+        workrequests.finish(core, args["wr"], True, "Instance terminated")
 
 
 @svc.op("update_instance")
@@ -518,10 +655,22 @@ def update_instance(ctx: Context):
         changes["metadata"] = md
     changes.update(ctx.tags(b))
     inst = ctx.update("instance", inst["id"], changes)
-    if reshape and inst["lifecycleState"] == "RUNNING":
+    rebooted = reshape and inst["lifecycleState"] == "RUNNING"
+    if rebooted:
         # a running instance is rebooted onto its new shape
         inst = _run_action(ctx, inst, "SOFTRESET")
+    wr = workrequests.start(ctx, "iaas", "UpdateInstance", inst["compartmentId"], [
+        {"entityType": "instance", "actionType": "IN_PROGRESS", "identifier": inst["id"],
+         "entityUri": f"/20160918/instances/{inst['id']}"}])
+    # done once a reshaped instance runs again (the soft reset's steps), else at once
+    ctx.schedule(None, None, {}, steps=2.5 if rebooted else 1, hook="compute.wr_done",
+                 args={"wr": wr["id"], "message": "Instance updated"})
     return inst
+
+
+@svc.hook("compute.wr_done")
+def _wr_done(core, _doc: dict, args: dict) -> None:
+    workrequests.finish(core, args["wr"], args.get("ok", True), args.get("message"))
 
 
 # ---------------------------------------------------------------- attachments
@@ -663,6 +812,628 @@ def get_image_shape_compatibility_entry(ctx: Context):
     return {"imageId": img["id"], "shape": shape["shape"]}
 
 
+# ---------------------------------------------------------------- instances: devices, credentials, shielded
+
+@svc.op("list_instance_devices")
+def list_instance_devices(ctx: Context):
+    """The block-volume device paths of an instance, and whether each is free (consistent device paths)."""
+    from .blockstorage import DEVICES
+    inst = ctx.get("instance", ctx.path["instanceId"], "instance")
+    used = {a.get("device") for a in ctx.store.by_field("volumeattachment", "instanceId", inst["id"])
+            if a.get("lifecycleState") in ("ATTACHING", "ATTACHED", "DETACHING")}
+    out = [{"name": d, "isAvailable": d not in used} for d in DEVICES]
+    if ctx.query.get("isAvailable") is not None:
+        out = [d for d in out if d["isAvailable"] == ctx.query["isAvailable"]]
+    if ctx.query.get("name"):
+        out = [d for d in out if d["name"] == ctx.query["name"]]
+    return out
+
+
+@svc.op("get_windows_instance_initial_credentials")
+def get_windows_instance_initial_credentials(ctx: Context):
+    inst = ctx.get("instance", ctx.path["instanceId"], "instance")
+    if not inst.get("_password"):
+        raise ApiError(404, "NotAuthorizedOrNotFound",
+                       f"Instance {inst['displayName']} was not launched from a Windows image: it has no initial "
+                       "Windows credentials (connect with the SSH key given at launch)")
+    if inst["lifecycleState"] in ("PROVISIONING", "TERMINATING", "TERMINATED"):
+        raise incorrect_state(f"Instance {inst['displayName']} is {inst['lifecycleState']}")
+    return {"username": "opc", "password": inst["_password"]}
+
+
+def _shielded(ctx: Context) -> dict:
+    inst = ctx.get_for_write("instance", ctx.path["instanceId"], "instance")
+    if not (inst.get("platformConfig") or {}).get("isMeasuredBootEnabled"):
+        raise invalid(f"Instance {inst['displayName']} is not a shielded instance with measured boot enabled "
+                      "(platformConfig.isMeasuredBootEnabled)")
+    if inst["lifecycleState"] != "RUNNING":
+        raise incorrect_state(f"Instance {inst['displayName']} is {inst['lifecycleState']}; it must be RUNNING")
+    return inst
+
+
+def _pcrs(inst: dict) -> list[dict]:
+    """The PCR values the instance's firmware measured at its last boot (SHA-256, PCRs 0-7)."""
+    seed = f"{inst['id']}/{inst.get('imageId')}/{inst['shape']}"
+    return [{"pcrIndex": str(i), "hashAlgorithm": "SHA256",
+             "value": hashlib.sha256(f"{seed}/pcr{i}".encode()).hexdigest().upper()} for i in range(8)]
+
+
+@svc.op("get_measured_boot_report")
+def get_measured_boot_report(ctx: Context):
+    inst = _shielded(ctx)
+    actual = _pcrs(inst)
+    policy = inst.get("_bootPolicy") or actual  # the first boot's measurements are the golden policy
+    return {"isPolicyVerificationSuccessful": policy == actual, "measurements": {"policy": policy, "actual": actual}}
+
+
+@svc.op("accept_shielded_integrity_policy")
+def accept_shielded_integrity_policy(ctx: Context):
+    inst = _shielded(ctx)
+    ctx.update("instance", inst["id"], {"_bootPolicy": _pcrs(inst)})
+    return None
+
+
+# ---------------------------------------------------------------- custom images
+
+_IMAGE_NAME_MAX = 255
+
+
+def _image_checks(ctx: Context, body: dict, existing: dict | None) -> dict:
+    if existing is not None and existing.get("_platform"):
+        raise ApiError(404, "NotAuthorizedOrNotFound",
+                       f"Image {existing['displayName']} is a platform image: it cannot be changed")
+    for f in ("operatingSystem", "operatingSystemVersion"):
+        v = body.get(f)
+        if v is not None and (not str(v).strip() or len(v) > _IMAGE_NAME_MAX):
+            raise invalid(f"{f} must be 1-{_IMAGE_NAME_MAX} characters")
+    return {}
+
+
+def _image_not_platform(ctx: Context, doc: dict) -> None:
+    if doc.get("_platform"):
+        raise ApiError(404, "NotAuthorizedOrNotFound",
+                       f"Image {doc['displayName']} is a platform image: only custom images can be deleted")
+    if doc["lifecycleState"] not in ("AVAILABLE", "DISABLED"):
+        raise incorrect_state(f"Image {doc['displayName']} is {doc['lifecycleState']}; wait until it is AVAILABLE")
+
+
+IMAGE = svc.resource(Kind("image", "Image", "image", search="Image", validate=_image_checks,
+                          check_delete=_image_not_platform, on_ready=lambda core, doc: _image_ready(core, doc),
+                          lifecycle=Lifecycle("PROVISIONING", "AVAILABLE", None, None, "DELETED"),
+                          live=("PROVISIONING", "IMPORTING", "AVAILABLE", "EXPORTING")))
+
+_OS_URI = re.compile(r"^/n/([^/]+)/b/([^/]+)/o/(.+)$")
+
+
+def _object_ref(ctx: Context, d: dict, where: str) -> tuple[dict, str]:
+    """(bucket, object name) named by an ObjectStorageUri or ObjectStorageTuple body."""
+    from . import object_storage as os_
+    if d.get("sourceType", d.get("destinationType")) in ("objectStorageUri",):
+        uri = d.get("sourceUri") or d.get("destinationUri")
+        ctx.require(uri, f"{where}.{'sourceUri' if 'sourceType' in d else 'destinationUri'}")
+        path = urlparse(uri).path
+        path = re.sub(r"^/p/[^/]+", "", path)  # a pre-authenticated request's URL
+        m = _OS_URI.match(path)
+        if not m or not urlparse(uri).scheme.startswith("http"):
+            raise invalid(f"{where}: '{uri[:200]}' is not an Object Storage URL "
+                          "(https://objectstorage.<region>.oraclecloud.com/n/<namespace>/b/<bucket>/o/<object>)")
+        ns, bucket, name = m.group(1), unquote(m.group(2)), unquote(m.group(3))
+    else:
+        ns = ctx.require(d.get("namespaceName"), f"{where}.namespaceName")
+        bucket = ctx.require(d.get("bucketName"), f"{where}.bucketName")
+        name = ctx.require(d.get("objectName"), f"{where}.objectName")
+    if ns != os_.namespace_of(ctx.tenancy_id):
+        raise ApiError(404, "NotAuthorizedOrNotFound", f"{where}: namespace '{ns}' does not exist or you are "
+                       "not authorized to use it")
+    b = os_.find_bucket(ctx.store, ctx.region, bucket)
+    if b is None:
+        raise ApiError(404, "BucketNotFound", f"{where}: bucket '{bucket}' does not exist in namespace '{ns}'")
+    return b, name
+
+
+def _latest_object(store, bucket: dict, name: str) -> dict | None:
+    return next((o for o in store.by_field("osobject", "_key", f"{bucket['id']}/{name}")
+                 if o.get("_latest") and not o.get("isDeleteMarker")), None)
+
+
+@svc.op("create_image")
+def create_image(ctx: Context):
+    b = ctx.body or {}
+    src = b.get("imageSourceDetails")
+    inst = None
+    if b.get("instanceId") and src:
+        raise invalid("Give either instanceId or imageSourceDetails, not both")
+    extra: dict = {"createImageAllowed": True, "listingType": "NONE", "billableSizeInGBs": 0,
+                   "agentFeatures": {"isMonitoringSupported": True, "isManagementSupported": True}}
+    if src:
+        bucket, name = _object_ref(ctx, src, "imageSourceDetails")
+        obj = _latest_object(ctx.store, bucket, name)
+        if obj is None:
+            raise ApiError(404, "ObjectNotFound", f"imageSourceDetails: object '{name}' does not exist in bucket "
+                           f"'{bucket['name']}'")
+        fmt = src.get("sourceImageType") or "QCOW2"
+        mode = b.get("launchMode") or ("PARAVIRTUALIZED" if fmt == "QCOW2" else "EMULATED")
+        extra.update(operatingSystem=src.get("operatingSystem") or "Custom",
+                     operatingSystemVersion=src.get("operatingSystemVersion") or "Custom", launchMode=mode,
+                     launchOptions=_launch_options(mode), sizeInMBs=max(1, obj["size"] // (1024 * 1024)),
+                     _arch="x86_64", _family="linux", _importing=True)
+    else:
+        inst = ctx.get_for_write("instance", ctx.require(b.get("instanceId"), "instanceId"), "instance")
+        if inst["lifecycleState"] not in ("RUNNING", "STOPPED"):
+            raise incorrect_state(f"Instance {inst['displayName']} is {inst['lifecycleState']}; an image can be "
+                                  "created from a RUNNING or STOPPED instance")
+        base = ctx.find("image", inst.get("imageId") or "") or {}
+        bv = next((ctx.store.get("bootvolume", a["bootVolumeId"])
+                   for a in _attached(ctx.store, "bootvolumeattachment", inst["id"])
+                   if a["lifecycleState"] == "ATTACHED"), None) or {}
+        if base and not base.get("createImageAllowed", True):
+            raise invalid(f"The image {base['displayName']} of this instance does not allow creating images")
+        shapes = [s["shape"] for s in SHAPES.values() if (image_compatible(base, s) if base else
+                                                         s.get("_arch") == SHAPES[inst["shape"]].get("_arch"))]
+        extra.update(operatingSystem=base.get("operatingSystem", "Custom"),
+                     operatingSystemVersion=base.get("operatingSystemVersion", "Custom"),
+                     baseImageId=base.get("id"), launchMode=b.get("launchMode") or inst.get("launchMode"),
+                     launchOptions=dict(inst.get("launchOptions") or _launch_options("PARAVIRTUALIZED")),
+                     sizeInMBs=int((bv.get("sizeInGBs") or 50) * 1024),
+                     _arch=SHAPES[inst["shape"]].get("_arch", "x86_64"), _family=base.get("_family", "linux"),
+                     _compat=shapes, _prior=inst["lifecycleState"], _instance=inst["id"])
+    extra["_compat"] = extra.get("_compat") or [s["shape"] for s in SHAPES.values()
+                                                if _natively_compatible(extra, s)]
+    body = dict(b)
+    body.pop("instanceId", None)
+    # the engine answers with the work request and makes it AVAILABLE (then _image_ready, its on_ready)
+    doc = IMAGE.create(ctx, body, extra)
+    if src:  # an import is IMPORTING instead of PROVISIONING (the engine's step is then skipped)
+        doc = ctx.update("image", doc["id"], {"lifecycleState": "IMPORTING"})
+        ctx.schedule("image", doc["id"], {"lifecycleState": "AVAILABLE"}, steps=2, when_state="IMPORTING",
+                     hook="compute.wr_done", args={"wr": ctx.response_headers.get("opc-work-request-id"),
+                                                   "message": "Image imported"})
+    else:
+        ctx.update("instance", inst["id"], {"lifecycleState": "CREATING_IMAGE"})
+    return IMAGE.public(doc)
+
+
+def _launch_options(mode: str) -> dict:
+    pv = mode == "PARAVIRTUALIZED"
+    return {"bootVolumeType": "PARAVIRTUALIZED" if pv else "ISCSI", "firmware": "UEFI_64" if pv else "BIOS",
+            "networkType": "PARAVIRTUALIZED" if pv else "E1000", "remoteDataVolumeType": "PARAVIRTUALIZED",
+            "isPvEncryptionInTransitEnabled": False, "isConsistentVolumeNamingEnabled": pv}
+
+
+def _image_ready(core, img: dict) -> None:
+    """The image is AVAILABLE: its instance goes back to the state it was in."""
+    inst_id = (img or {}).get("_instance")
+    if inst_id:
+        inst = core.store.get("instance", inst_id)
+        if inst is not None and inst["lifecycleState"] == "CREATING_IMAGE":
+            core.store.update("instance", inst_id, {"lifecycleState": img.get("_prior", "RUNNING")})
+
+
+@svc.op("change_image_compartment")
+def change_image_compartment(ctx: Context):
+    img = ctx.get("image", ctx.path["imageId"], "image")
+    if img.get("_platform"):
+        raise ApiError(404, "NotAuthorizedOrNotFound", f"Image {img['displayName']} is a platform image: it is "
+                       "in no compartment and cannot be moved")
+    return IMAGE.move(ctx, img["id"])
+
+
+def _qcow2(size_bytes: int, note: bytes) -> bytes:
+    """A QCOW2 (version 3) header for a disk of `size_bytes` (what `qemu-img info` reads), then `note`."""
+    header = struct.pack(">4sIQIIQIIQQIIQQQII", b"QFI\xfb", 3, 0, 0, 16, size_bytes, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                         4, 104)
+    return header + b"\0" * (512 - len(header)) + note
+
+
+@svc.op("export_image")
+def export_image(ctx: Context):
+    from . import object_storage as os_
+    img = ctx.get_for_write("image", ctx.path["imageId"], "image")
+    if img["lifecycleState"] != "AVAILABLE":
+        raise incorrect_state(f"Image {img['displayName']} is {img['lifecycleState']}; it can be exported when "
+                              "AVAILABLE")
+    b = ctx.body or {}
+    bucket, name = _object_ref(ctx, b, "exportImageDetails")
+    os_._check_writable(bucket)
+    fmt = b.get("exportFormat") or "OCI"
+    note = (f"OCI image export\nimage: {img['id']}\nname: {img['displayName']}\nos: {img['operatingSystem']} "
+            f"{img['operatingSystemVersion']}\nformat: {fmt}\nexported: {ctx.ts()}\n").encode()
+    data = _qcow2(int(img.get("sizeInMBs") or 0) * 1024 * 1024, note)
+    blob = os_.write_blob(ctx.core, data)
+    md5 = base64.b64encode(hashlib.md5(data).digest()).decode()
+    os_.store_object(ctx.core, bucket, name, [(blob, len(data))], md5=md5, now=ctx.now,
+                     content={"contentType": "application/octet-stream"})
+    img = ctx.update("image", img["id"], {"lifecycleState": "EXPORTING"})
+    wr = workrequests.start(ctx, "iaas", "ExportImage", img["compartmentId"] or ctx.tenancy_id, [
+        {"entityType": "image", "actionType": "IN_PROGRESS", "identifier": img["id"],
+         "entityUri": f"/20160918/images/{img['id']}"}])
+    ctx.schedule("image", img["id"], {"lifecycleState": "AVAILABLE"}, steps=2, when_state="EXPORTING",
+                 hook="compute.wr_done", args={"wr": wr["id"], "message": f"Exported to {bucket['name']}/{name}"})
+    return IMAGE.public(img)
+
+
+def _custom_image(ctx: Context) -> dict:
+    img = ctx.get("image", ctx.path["imageId"], "image")
+    if img.get("_platform"):
+        raise ApiError(404, "NotAuthorizedOrNotFound", f"Image {img['displayName']} is a platform image: its "
+                       "compatible shapes cannot be changed")
+    return img
+
+
+def _entry(img: dict, shape: str) -> dict:
+    e = {"imageId": img["id"], "shape": shape}
+    e.update((img.get("_constraints") or {}).get(shape, {}))
+    return e
+
+
+@svc.op("add_image_shape_compatibility_entry")
+def add_image_shape_compatibility_entry(ctx: Context):
+    img = _custom_image(ctx)
+    name = ctx.path["shapeName"]
+    shape = SHAPES.get(name)
+    if shape is None:
+        raise invalid(f"Shape {name} does not exist")
+    if not _natively_compatible(img, shape):
+        raise invalid(f"Image {img['displayName']} ({img.get('_arch', 'x86_64')}) cannot run on {name}")
+    b = ctx.body or {}
+    if not b and ctx.raw_body:  # the SDK sends the details as a keyword the operation spec does not name
+        from .. import models
+        from ..protocol import parse_json
+        b = models.validate("core", "AddImageShapeCompatibilityEntryDetails", parse_json(ctx.raw_body),
+                            "addImageShapeCompatibilityEntryDetails") or {}
+    cons = {}
+    oc, mc = b.get("ocpuConstraints"), b.get("memoryConstraints")
+    if shape["isFlexible"]:
+        oo, mo = shape["ocpuOptions"], shape["memoryOptions"]
+        if oc:
+            lo, hi = oc.get("min", oo["min"]), oc.get("max", oo["max"])
+            if not oo["min"] <= lo <= hi <= oo["max"]:
+                raise invalid(f"ocpuConstraints must be within {oo['min']:g}-{oo['max']:g} for {name}, min <= max")
+            cons["ocpuConstraints"] = {"min": int(lo), "max": int(hi)}
+        if mc:
+            lo, hi = mc.get("minInGBs", mo["minInGBs"]), mc.get("maxInGBs", mo["maxInGBs"])
+            if not mo["minInGBs"] <= lo <= hi <= mo["maxInGBs"]:
+                raise invalid(f"memoryConstraints must be within {mo['minInGBs']:g}-{mo['maxInGBs']:g} GB for {name}")
+            cons["memoryConstraints"] = {"minInGBs": int(lo), "maxInGBs": int(hi)}
+    elif oc or mc:
+        raise invalid(f"{name} is a fixed shape: OCPU and memory constraints apply to flexible shapes only")
+    compat = list(img.get("_compat") or [])
+    if name not in compat:
+        compat.append(name)
+    constraints = dict(img.get("_constraints") or {})
+    constraints[name] = cons
+    img = ctx.update("image", img["id"], {"_compat": compat, "_constraints": constraints})
+    return _entry(img, name)
+
+
+@svc.op("remove_image_shape_compatibility_entry")
+def remove_image_shape_compatibility_entry(ctx: Context):
+    img = _custom_image(ctx)
+    name = ctx.path["shapeName"]
+    compat = list(img.get("_compat") or [])
+    if name not in compat:
+        raise not_found("image shape compatibility entry", name)
+    compat.remove(name)
+    ctx.update("image", img["id"], {"_compat": compat})
+    return None
+
+
+# ---------------------------------------------------------------- console connections
+
+def _ssh_fingerprint(key: str, field: str) -> str:
+    """The MD5 fingerprint of an OpenSSH public key, as OCI shows it (aa:bb:...)."""
+    parts = key.strip().split()
+    if len(parts) < 2 or not SSH_KEY_RE.match(key.strip()):
+        raise invalid(f"{field} is not an OpenSSH public key (ssh-rsa AAAA... or ssh-ed25519 AAAA...)")
+    try:
+        blob = base64.b64decode(parts[1], validate=True)
+    except ValueError:
+        raise invalid(f"{field}: the key's base64 data is not valid") from None
+    n = struct.unpack(">I", blob[:4])[0] if len(blob) >= 4 else -1
+    if blob[4:4 + n].decode("latin-1") != parts[0]:
+        raise invalid(f"{field}: the key data does not hold a {parts[0]} key")
+    digest = hashlib.md5(blob).hexdigest()
+    return ":".join(digest[i:i + 2] for i in range(0, 32, 2))
+
+
+def _console_checks(ctx: Context, body: dict, existing: dict | None) -> dict:
+    if existing is not None:
+        return {}
+    inst = ctx.get("instance", body["instanceId"], "instance")
+    if inst["lifecycleState"] not in ("RUNNING", "STOPPED", "STARTING", "STOPPING"):
+        raise incorrect_state(f"Instance {inst['displayName']} is {inst['lifecycleState']}")
+    if any(c["lifecycleState"] in ("CREATING", "ACTIVE")
+           for c in ctx.store.by_field("instanceconsoleconnection", "instanceId", inst["id"])):
+        raise conflict(f"Instance {inst['displayName']} already has a console connection; delete it first "
+                       "(an instance can have one at a time)")
+    fp = _ssh_fingerprint(ctx.require(body.get("publicKey"), "publicKey"), "publicKey")
+    return {"fingerprint": fp, "_publicKey": body["publicKey"].strip()}
+
+
+def _console_ready(core, doc: dict) -> None:
+    host = f"instance-console.{doc['_region']}.oci.oraclecloud.com"
+    proxy = f"ssh -o ProxyCommand='ssh -W %h:%p -p 443 {doc['id']}@{host}'"
+    host_key = hashlib.md5(f"{host}/{doc['_region']}".encode()).hexdigest()
+    core.store.update("instanceconsoleconnection", doc["id"], {
+        "connectionString": f"{proxy} {doc['instanceId']}",
+        "vncConnectionString": f"{proxy} -N -L localhost:5900:{doc['instanceId']}:5900 {doc['instanceId']}",
+        "serviceHostKeyFingerprint": ":".join(host_key[i:i + 2] for i in range(0, 32, 2))})
+
+
+CONSOLE_CONNECTION = svc.resource(Kind(
+    "instanceconsoleconnection", "InstanceConsoleConnection", "console connection", name_field=None,
+    parent=("instanceId", "instance"), validate=_console_checks, on_ready=_console_ready,
+    lifecycle=Lifecycle("CREATING", "ACTIVE", None, "DELETING", "DELETED")))
+
+
+@svc.op("create_instance_console_connection")
+def create_instance_console_connection(ctx: Context):
+    b = ctx.body or {}
+    inst = ctx.get("instance", ctx.require(b.get("instanceId"), "instanceId"), "instance")
+    # the connection is in its instance's compartment (the request names none)
+    return CONSOLE_CONNECTION.create(ctx, dict(b, compartmentId=inst["compartmentId"]))
+
+
+# ---------------------------------------------------------------- console histories
+
+HISTORY = svc.resource(Kind(
+    "consolehistory", "ConsoleHistory", "console history", noun="console_history", default_name="consolehistory",
+    parent=("instanceId", "instance"), ops={"create": "", "list": "list_console_histories"},
+    lifecycle=Lifecycle(None, "SUCCEEDED", None, None, None),  # its steps are scheduled by capture
+    live=("REQUESTED", "GETTING-HISTORY", "SUCCEEDED")))
+
+
+@svc.op("capture_console_history")
+def capture_console_history(ctx: Context):
+    b = ctx.body or {}
+    inst = ctx.get_for_write("instance", ctx.require(b.get("instanceId"), "instanceId"), "instance")
+    if inst["lifecycleState"] not in ("RUNNING", "STOPPED", "STARTING", "STOPPING"):
+        raise incorrect_state(f"Instance {inst['displayName']} is {inst['lifecycleState']}; its console history "
+                              "can be captured once it has booted")
+    doc = HISTORY.create(ctx, dict(b, compartmentId=inst["compartmentId"]),
+                         {"availabilityDomain": inst["availabilityDomain"]})
+    # REQUESTED -> GETTING-HISTORY -> SUCCEEDED
+    doc = ctx.update("consolehistory", doc["id"], {"lifecycleState": "REQUESTED"})
+    ctx.schedule("consolehistory", doc["id"], {"lifecycleState": "GETTING-HISTORY"}, steps=0.5,
+                 when_state="REQUESTED")
+    ctx.schedule("consolehistory", doc["id"], {"lifecycleState": "SUCCEEDED"}, steps=1,
+                 when_state="GETTING-HISTORY", hook="compute.history_captured")
+    return doc
+
+
+def console_text(store, inst: dict, captured: float) -> str:
+    """The instance's serial console output since its last boot: firmware, kernel, systemd, login."""
+    img = store.get("image", inst.get("imageId") or "") or {}
+    vnic = next((store.get("vnic", a["vnicId"]) for a in _attached(store, "vnicattachment", inst["id"])
+                 if a.get("nicIndex", 0) == 0), None) or {}
+    host = vnic.get("hostnameLabel") or re.sub(r"[^a-z0-9-]", "", inst["displayName"].lower()) or "instance"
+    arch = SHAPES.get(inst["shape"], {}).get("_arch", "x86_64")
+    os_name, ver = img.get("operatingSystem", "Linux"), img.get("operatingSystemVersion", "")
+    boot = inst["timeCreated"]
+    if img.get("_family") == "windows-vm":
+        return "\r\n".join([
+            "BdsDxe: loading Boot0001 \"Windows Boot Manager\" from HD(1,GPT)", "",
+            "Computer is booting, SAC started and initialized.", "",
+            "Use the \"ch -?\" command for information about using channels.",
+            "Use the \"?\" command for general help.", "",
+            f"SAC> EVENT: The CMD command is now available. ({boot})",
+            f"Windows {ver} ({inst['shape']}, {inst['shapeConfig'].get('ocpus', 0):g} OCPU) started at {boot}",
+            f"Computer name: {host.upper()[:15]}", f"Console history captured at {ts(captured)}", ""])
+    kernel = "5.15.0-308.179.6.el9uek" if os_name == "Oracle Linux" else "6.8.0-1016-oracle"
+    ip = vnic.get("privateIp", "")
+    pretty = {"Oracle Linux": f"Oracle Linux Server {ver}", "Canonical Ubuntu": f"Ubuntu {ver} LTS"}.get(
+        os_name, f"{os_name} {ver}".strip())
+    lines = [
+        "BdsDxe: loading Boot0001 \"UEFI BlockVolume\" from PciRoot(0x0)/Pci(0x12,0x7)", "",
+        f"[    0.000000] Linux version {kernel}.{arch} (mockbuild@host) #2 SMP {boot}",
+        f"[    0.000000] Command line: BOOT_IMAGE=(hd0,gpt2)/vmlinuz-{kernel}.{arch} root=/dev/mapper/ocivolume-root "
+        "ro crashkernel=auto console=tty0 console=ttyS0,115200n8 rd.luks=0 rd.md=0 rd.dm=0",
+        f"[    0.000000] DMI: QEMU Standard PC (i440FX + PIIX, 1996), BIOS 1.6.6 {boot[:10]}",
+        f"[    0.012345] CPU: {inst['shapeConfig'].get('processorDescription', '')}",
+        f"[    0.024000] Memory: {int(inst['shapeConfig'].get('memoryInGBs', 1) * 1024 * 1024)}K available",
+        "[    2.318211] systemd[1]: Detected virtualization kvm.",
+        f"[    2.318522] systemd[1]: Hostname set to <{host}>.",
+        f"[    4.102334] cloud-init[901]: Cloud-init v. 23.4 running 'init' at {boot}.",
+        f"[    4.512007] cloud-init[901]: ci-info: | ens3 | True | {ip} | . | global |",
+        f"[    9.877120] cloud-init[1402]: Cloud-init v. 23.4 finished at {boot}. Datasource DataSourceOracle.",
+        "", f"{pretty}", f"Kernel {kernel}.{arch} on an {arch}", "", f"{host} login: ", "",
+        f"[console history captured at {ts(captured)}]", ""]
+    return "\n".join(lines)
+
+
+@svc.hook("compute.history_captured")
+def _history_captured(core, doc: dict, _args: dict) -> None:
+    if not doc:
+        return
+    inst = core.store.get("instance", doc["instanceId"])
+    text = console_text(core.store, inst, core.clock.now()) if inst else ""
+    core.store.update("consolehistory", doc["id"], {"_content": text})
+
+
+CONTENT_MAX = 10 * 1024 * 1024  # what one GetConsoleHistoryContent returns at most (OCI: 10 MB)
+
+
+@svc.op("get_console_history_content")
+def get_console_history_content(ctx: Context):
+    doc = ctx.get("consolehistory", ctx.path["instanceConsoleHistoryId"], "console history")
+    if doc["lifecycleState"] != "SUCCEEDED":
+        raise incorrect_state(f"The console history is {doc['lifecycleState']}; its content can be read once it "
+                              "has SUCCEEDED")
+    data = doc.get("_content", "").encode()
+    offset = ctx.query.get("offset") or 0
+    length = ctx.query.get("length") or 10240
+    if offset < 0 or length < 0:
+        raise invalid("offset and length must not be negative")
+    length = min(length, CONTENT_MAX)
+    chunk = data[offset:offset + length]
+    ctx.response_headers["opc-bytes-remaining"] = str(max(0, len(data) - offset - len(chunk)))
+    return Result(raw=chunk, content_type="text/plain; charset=utf-8")
+
+
+# ---------------------------------------------------------------- secondary VNICs
+
+@svc.op("attach_vnic")
+def attach_vnic(ctx: Context):
+    b = ctx.body or {}
+    inst = ctx.get_for_write("instance", ctx.require(b.get("instanceId"), "instanceId"), "instance")
+    if inst["lifecycleState"] not in ("RUNNING", "STOPPED"):
+        raise incorrect_state(f"Instance {inst['displayName']} is {inst['lifecycleState']}; VNICs can be attached "
+                              "to a RUNNING or STOPPED instance")
+    live = [a for a in _attached(ctx.store, "vnicattachment", inst["id"])
+            if a["lifecycleState"] in ("ATTACHING", "ATTACHED", "DETACHING")]
+    limit = int(inst["shapeConfig"].get("maxVnicAttachments") or 1)
+    if len(live) >= limit:
+        raise ApiError(400, "LimitExceeded", f"Instance {inst['displayName']} ({inst['shape']}) already has "
+                       f"{len(live)} VNICs, the most its shape allows")
+    shape = SHAPES.get(inst["shape"], {})
+    nic = b.get("nicIndex") or 0
+    if not 0 <= nic < int(shape.get("networkPorts", 1)):
+        raise invalid(f"nicIndex {nic} does not exist on {inst['shape']} (it has {shape.get('networkPorts', 1)} "
+                      "physical NIC)")
+    vd = dict(b.get("createVnicDetails") or {})
+    subnet = _subnet_for_launch(ctx, vd, inst["availabilityDomain"])
+    assign_public = vd.get("assignPublicIp")
+    if assign_public is None:
+        assign_public = not subnet.get("prohibitPublicIpOnVnic", False)
+    if assign_public and subnet.get("prohibitPublicIpOnVnic"):
+        raise invalid(f"Subnet {subnet['displayName']} is private (prohibitPublicIpOnVnic): "
+                      "a public IP cannot be assigned")
+    host = vd.get("hostnameLabel")
+    if host is not None:
+        if not _HOST_RE.match(host):
+            raise invalid("createVnicDetails.hostnameLabel must be 1-63 letters, digits or hyphens")
+        if any(v.get("hostnameLabel") == host.lower() for v in ctx.store.by_field("vnic", "subnetId", subnet["id"])
+               if v["lifecycleState"] != "TERMINATED"):
+            raise conflict(f"hostnameLabel '{host}' is already used in subnet {subnet['displayName']}")
+    for nsg in vd.get("nsgIds") or []:
+        INSTANCE.find_live(ctx, "networksecuritygroup", nsg, "createVnicDetails.nsgIds")
+    ip = network.allocate_private_ip(ctx, subnet, vd.get("privateIp"))
+    common = {"compartmentId": inst["compartmentId"], "availabilityDomain": inst["availabilityDomain"],
+              "_region": ctx.region}
+    vnic_id, priv_id = ctx.new_id("vnic"), ctx.new_id("privateip")
+    name = vd.get("displayName") or default_name(ctx, "vnic")
+    vnic = dict(common, id=vnic_id, displayName=name, isPrimary=False, macAddress=_mac(ctx.core.rng), privateIp=ip,
+                subnetId=subnet["id"], skipSourceDestCheck=bool(vd.get("skipSourceDestCheck")),
+                nsgIds=list(vd.get("nsgIds") or []), timeCreated=ctx.ts(), lifecycleState="PROVISIONING",
+                freeformTags=vd.get("freeformTags") or {}, definedTags=vd.get("definedTags") or {})
+    if host:
+        vnic["hostnameLabel"] = host.lower()
+    if assign_public:
+        pub = network.allocate_public_address(ctx)
+        vnic["publicIp"] = pub
+        ctx.put("publicip", dict(
+            id=ctx.new_id("publicip"), compartmentId=inst["compartmentId"], _region=ctx.region,
+            displayName=f"publicip-{pub}", ipAddress=pub, lifetime="EPHEMERAL", scope="AVAILABILITY_DOMAIN",
+            availabilityDomain=inst["availabilityDomain"], assignedEntityId=priv_id, assignedEntityType="PRIVATE_IP",
+            privateIpId=priv_id, lifecycleState="ASSIGNED", timeCreated=ctx.ts(), freeformTags={}, definedTags={}))
+    ctx.put("vnic", vnic)
+    ctx.put("privateip", dict(
+        common, id=priv_id, displayName=ip, hostnameLabel=vnic.get("hostnameLabel"), ipAddress=ip,
+        cidrPrefixLength=int(subnet["cidrBlock"].split("/")[1]), isPrimary=True, subnetId=subnet["id"],
+        vnicId=vnic_id, ipState="ASSIGNED", lifetime="EPHEMERAL", timeCreated=ctx.ts(), freeformTags={},
+        definedTags={}))
+    att = ctx.put("vnicattachment", dict(
+        common, id=ctx.new_id("vnicattachment"), displayName=b.get("displayName") or f"vnicattachment-{name}",
+        instanceId=inst["id"], nicIndex=nic, subnetId=subnet["id"], vnicId=vnic_id, timeCreated=ctx.ts(),
+        lifecycleState="ATTACHING"))
+    ctx.schedule("vnicattachment", att["id"], {"lifecycleState": "ATTACHED"}, steps=1, when_state="ATTACHING",
+                 hook="compute.vnic_attached")
+    return att
+
+
+@svc.hook("compute.vnic_attached")
+def _vnic_attached(core, att: dict, _args: dict) -> None:
+    v = core.store.get("vnic", (att or {}).get("vnicId", ""))
+    if v is not None and v["lifecycleState"] == "PROVISIONING":
+        core.store.update("vnic", v["id"], {"lifecycleState": "AVAILABLE"})
+
+
+@svc.op("detach_vnic")
+def detach_vnic(ctx: Context):
+    att = ctx.get_for_write("vnicattachment", ctx.path["vnicAttachmentId"], "VNIC attachment")
+    if att["lifecycleState"] != "ATTACHED":
+        raise incorrect_state(f"The VNIC attachment is {att['lifecycleState']}")
+    vnic = ctx.store.get("vnic", att["vnicId"]) or {}
+    if vnic.get("isPrimary"):
+        raise invalid("The primary VNIC of an instance cannot be detached; terminate the instance instead")
+    ctx.update("vnicattachment", att["id"], {"lifecycleState": "DETACHING"})
+    ctx.schedule("vnicattachment", att["id"], {"lifecycleState": "DETACHED"}, steps=1, when_state="DETACHING",
+                 hook="compute.vnic_detached")
+    return None
+
+
+@svc.hook("compute.vnic_detached")
+def _vnic_detached(core, att: dict, _args: dict) -> None:
+    store = core.store
+    v = store.get("vnic", (att or {}).get("vnicId", ""))
+    if v is None:
+        return
+    store.update("vnic", v["id"], {"lifecycleState": "TERMINATED"})
+    for p in store.by_field("privateip", "vnicId", v["id"]):
+        for pub in store.by_field("publicip", "privateIpId", p["id"]):
+            if pub.get("lifetime") == "EPHEMERAL":
+                store.delete("publicip", pub["id"])
+            else:  # a reserved public IP stays, unassigned
+                store.update("publicip", pub["id"], {"lifecycleState": "AVAILABLE", "privateIpId": None,
+                                                     "assignedEntityId": None, "assignedEntityType": None})
+        store.delete("privateip", p["id"])
+
+
+# ---------------------------------------------------------------- boot volume attach/detach
+
+@svc.op("attach_boot_volume")
+def attach_boot_volume(ctx: Context):
+    b = ctx.body or {}
+    inst = ctx.get_for_write("instance", ctx.require(b.get("instanceId"), "instanceId"), "instance")
+    bv = ctx.find("bootvolume", ctx.require(b.get("bootVolumeId"), "bootVolumeId"))
+    if bv is None:
+        raise not_found("boot volume", b["bootVolumeId"])
+    if inst["lifecycleState"] != "STOPPED":
+        raise incorrect_state(f"Instance {inst['displayName']} is {inst['lifecycleState']}; stop it before attaching "
+                              "a boot volume")
+    if bv["lifecycleState"] != "AVAILABLE":
+        raise incorrect_state(f"Boot volume {bv['displayName']} is {bv['lifecycleState']}")
+    if bv["availabilityDomain"] != inst["availabilityDomain"]:
+        raise invalid(f"Boot volume {bv['displayName']} is in {bv['availabilityDomain']}, the instance in "
+                      f"{inst['availabilityDomain']}")
+    if any(a["lifecycleState"] in ("ATTACHING", "ATTACHED", "DETACHING")
+           for a in _attached(ctx.store, "bootvolumeattachment", inst["id"])):
+        raise conflict(f"Instance {inst['displayName']} already has a boot volume; detach it first")
+    if any(a["lifecycleState"] in ("ATTACHING", "ATTACHED", "DETACHING")
+           for a in ctx.store.by_field("bootvolumeattachment", "bootVolumeId", bv["id"])):
+        raise conflict(f"Boot volume {bv['displayName']} is attached to another instance")
+    img = ctx.find("image", bv.get("imageId") or "")
+    if img is not None and not image_compatible(img, SHAPES[inst["shape"]]):
+        raise invalid(f"Boot volume {bv['displayName']} holds {img['displayName']}, which cannot run on "
+                      f"{inst['shape']}")
+    eit = b.get("encryptionInTransitType") or "NONE"
+    att = ctx.put("bootvolumeattachment", {
+        "id": ctx.new_id("instance"), "_region": ctx.region, "compartmentId": inst["compartmentId"],
+        "availabilityDomain": inst["availabilityDomain"], "bootVolumeId": bv["id"], "instanceId": inst["id"],
+        "displayName": b.get("displayName") or "Remote boot attachment for instance", "timeCreated": ctx.ts(),
+        "isPvEncryptionInTransitEnabled": False, "isEncryptionInTransitEnabled": eit != "NONE",
+        "encryptionInTransitType": eit, "lifecycleState": "ATTACHING"})
+    ctx.schedule("bootvolumeattachment", att["id"], {"lifecycleState": "ATTACHED"}, steps=1, when_state="ATTACHING")
+    if img is not None and inst.get("imageId") != img["id"]:
+        ctx.update("instance", inst["id"], {"imageId": img["id"]})
+    return att
+
+
+@svc.op("detach_boot_volume")
+def detach_boot_volume(ctx: Context):
+    att = ctx.get_for_write("bootvolumeattachment", ctx.path["bootVolumeAttachmentId"], "boot volume attachment")
+    if att["lifecycleState"] != "ATTACHED":
+        raise incorrect_state(f"The boot volume attachment is {att['lifecycleState']}")
+    inst = ctx.get("instance", att["instanceId"], "instance")
+    if inst["lifecycleState"] != "STOPPED":
+        raise incorrect_state(f"Instance {inst['displayName']} is {inst['lifecycleState']}; stop it before detaching "
+                              "its boot volume")
+    ctx.update("bootvolumeattachment", att["id"], {"lifecycleState": "DETACHING", "timeUpdated": ctx.ts()})
+    ctx.schedule("bootvolumeattachment", att["id"], {"lifecycleState": "DETACHED"}, steps=1,
+                 when_state="DETACHING")
+    return None
+
+
 # ---------------------------------------------------------------- seed
 
 @svc.seeder
@@ -705,7 +1476,8 @@ def _launch_seeded(seed, region, comp, name, shape_name, ocpus, mem, image, subn
         seed, region=region, comp=comp, name=name, ad=ads[ad_index % len(ads)],
         fd=fault_domains()[seed.rng.randrange(3)], shape=shape, shape_config=cfg, image=image, boot_volume=None,
         subnet=subnet, assign_public=public, private_ip=None, hostname=None,
-        metadata={"ssh_authorized_keys": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl admin@workstation"},
+        metadata={"ssh_authorized_keys": "ssh-ed25519 "
+                  "AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl admin@workstation"},
         tags=tags or {}, state=state, now=now, rng=seed.rng, ocid=lambda t: seed.ocid(t, region),
         boot_size_gb=256 if image.get("_family") == "windows-vm" else 50)
     if state == "TERMINATED":
@@ -790,6 +1562,6 @@ def _seed_large_instances(seed, images_by_region) -> None:
         _launch_seeded(seed, home, comp["id"], f"i-{i:05d}", shape, ocpus, mem, imgs[i % len(imgs)], sub,
                        "RUNNING" if state == "TERMINATED" else state, ad_index=i, days_ago=300)
         if state == "TERMINATED":
-            inst_id = next(reversed(seed.store._docs["instance"]))  # noqa: SLF001 - the one just created
+            inst_id = next(reversed(seed.store._docs["instance"]))
             inst = seed.store.update("instance", inst_id, {"lifecycleState": "TERMINATED"})
             _terminated(seed.core, inst, {"preserve": False})

@@ -3,11 +3,22 @@ groups and memberships, policies, API keys, tag namespaces and tags."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import ipaddress
+import random
 import re
+import secrets
+import string
+import struct
+from xml.etree import ElementTree
 
+from ...lang import matching_rules
 from ..auth import fingerprint_of, load_public_pem
+from ..engine import ACTIVE_GONE, IDENTITY, Kind, Lifecycle
 from ..policy import PolicyError, parse_statement
-from ..protocol import ApiError, conflict, incorrect_state, invalid, not_found, ts
+from ..protocol import ApiError, conflict, incorrect_state, invalid, looks_like_ocid, new_ocid, not_found, ts
 from ..registry import Context, Result, Service
 from . import workrequests
 
@@ -240,7 +251,7 @@ def update_compartment(ctx: Context):
 def _compartment_contents(ctx: Context, comp_id: str) -> list[str]:
     """Live resources in a compartment (what keeps it from being deleted)."""
     found = []
-    for kind, docs in ctx.store._docs.items():  # noqa: SLF001 - generic scan over every kind
+    for kind in list(ctx.store._docs):
         if kind.startswith("_") or kind in ("workrequest",):
             continue
         for d in ctx.store.list(kind, comp_id):
@@ -315,6 +326,8 @@ def _create_principal(ctx: Context, kind: str, what: str, extra: dict | None = N
     _require_tenancy_compartment(ctx, b["compartmentId"], what)
     _check_name(b["name"], what)
     _unique(ctx, kind, b["name"], what)
+    if kind == "group":  # groups and dynamic groups share one namespace
+        _unique(ctx, "dynamicgroup", b["name"], "Dynamic group")
     doc = {"id": ctx.new_id(kind, regional=False), "compartmentId": ctx.tenancy_id, "name": b["name"],
            "description": _description(b, f"create{what}Details"), "timeCreated": ctx.ts(),
            "lifecycleState": "ACTIVE", "freeformTags": {}, "definedTags": {}}
@@ -388,6 +401,10 @@ def delete_user(ctx: Context):
         raise conflict(f"User '{doc['name']}' is still a member of {len(members)} group(s); remove it first")
     for k in [k for k in ctx.store.list("apikey") if k["userId"] == doc["id"]]:
         ctx.delete("apikey", k["id"])
+    for kind in ("authtoken", "customersecretkey", "smtpcredential", "swiftpassword", "oauth2clientcredential",
+                 "dbcredential", "mfatotpdevice"):  # a user's credentials go with it
+        for c in list(ctx.store.by_field(kind, "userId", doc["id"])):
+            ctx.delete(kind, c["id"])
     ctx.delete("user", doc["id"])
     return None
 
@@ -468,7 +485,7 @@ def upload_api_key(ctx: Context):
     try:
         pub = load_public_pem(ctx.body["key"].strip() + "\n")
     except (ValueError, TypeError):
-        raise invalid("key must be an RSA public key in PEM format (-----BEGIN PUBLIC KEY-----)")
+        raise invalid("key must be an RSA public key in PEM format (-----BEGIN PUBLIC KEY-----)") from None
     if pub.key_size < 2048:
         raise invalid("The API key must be an RSA key of at least 2048 bits")
     fp = fingerprint_of(pub)
@@ -506,14 +523,16 @@ def _check_statements(ctx: Context, statements: list[str], comp_id: str) -> None
     if len(statements) > 50:
         raise invalid("A policy can have at most 50 statements")
     groups = {g["name"].lower() for g in ctx.store.list("group", ctx.tenancy_id)}
+    dynamic = {g["name"].lower() for g in ctx.store.list("dynamicgroup") if DYNAMIC_GROUP.is_live(g)}
     for i, s in enumerate(statements):
         try:
             parsed = parse_statement(s)
         except PolicyError as e:
-            raise invalid(f"statements[{i}]: {e}")
-        for g in parsed.get("groups", []):
-            if "/" not in g and g.lower() not in groups:
-                raise invalid(f"statements[{i}]: group '{g}' does not exist")
+            raise invalid(f"statements[{i}]: {e}") from e
+        for kind, g in _policy_subjects(s):  # 'group a, dynamic-group b': each must exist
+            known = dynamic if kind == "dynamic-group" else groups
+            if "/" not in g and g.lower() not in known:
+                raise invalid(f"statements[{i}]: {kind.replace('-', ' ')} '{g}' does not exist")
         path = parsed.get("compartment_path")
         if path:
             cur = comp_id
@@ -738,6 +757,874 @@ def check_defined_tags(core, _doc: dict, args: dict) -> None:
                               f"(allowed: {', '.join(v['values'])})")
 
 
+# ---------------------------------------------------------------- dynamic groups
+
+IAM_NOW = Lifecycle(None, "ACTIVE", None, None, None)  # ACTIVE when created, gone (404) once deleted
+_DG_SUBJECT = re.compile(r"^\s*(?:allow|endorse|admit|deny)\s+(.+?)\s+to\s+", re.I)
+
+
+def _check_matching_rule(rule) -> None:
+    ctx_rule = rule if isinstance(rule, str) else None
+    if ctx_rule is None or not ctx_rule.strip():
+        raise ApiError(400, "MissingParameter", "matchingRule is required")
+    try:
+        matching_rules.parse(ctx_rule)
+    except matching_rules.RuleError as e:
+        raise invalid(f"matchingRule: {e}") from e
+
+
+def _dynamic_group_checks(ctx: Context, body: dict, existing: dict | None) -> dict:
+    if existing is None or body.get("matchingRule") is not None:
+        _check_matching_rule(body.get("matchingRule"))
+    if body.get("description") is not None and len(body["description"]) > 400:
+        raise invalid("description must be at most 400 characters")
+    if existing is not None:
+        return {}
+    _require_tenancy_compartment(ctx, body.get("compartmentId"), "Dynamic groups")
+    name = _check_name(body.get("name"), "Dynamic group")
+    _description(body, "createDynamicGroupDetails")
+    # one namespace for groups and dynamic groups: a policy names either
+    _unique(ctx, "dynamicgroup", name, "Dynamic group")
+    _unique(ctx, "group", name, "Group")
+    return {}
+
+
+DYNAMIC_GROUP = svc.resource(Kind(
+    "dynamicgroup", "DynamicGroup", "dynamic group", lifecycle=IDENTITY, name_field="name", regional=False,
+    validate=_dynamic_group_checks))
+
+
+def _policy_subjects(statement: str) -> list[tuple[str, str]]:
+    """(kind, name) of the groups and dynamic groups a statement names (not those given by OCID)."""
+    m = _DG_SUBJECT.match(" ".join(statement.split()))
+    if not m:
+        return []
+    out, kind = [], None
+    for part in re.split(r"\s*,\s*", m.group(1)):
+        pm = re.match(r"^(group|dynamic-group)\s+(.+)$", part, re.I)
+        if pm:
+            kind, name = pm.group(1).lower(), pm.group(2)
+        elif kind is not None:
+            name = part
+        else:
+            continue
+        if name.lower().startswith("id "):
+            continue
+        out.append((kind, name.strip().strip("'")))
+    return out
+
+
+# ---------------------------------------------------------------- per-user credentials
+
+# OCI's limits per user (IAM "Service Limits": auth tokens, customer secret keys, SMTP credentials)
+MAX_AUTH_TOKENS = 2
+MAX_SECRET_KEYS = 2
+MAX_SMTP = 2
+MAX_SWIFT = 2
+MAX_OAUTH = 10
+_ALNUM = string.ascii_letters + string.digits
+_TOKEN_CHARS = _ALNUM + "+-_:;.()<>[]{}#"
+
+
+def _secret(n: int, chars: str = _TOKEN_CHARS) -> str:
+    return "".join(secrets.choice(chars) for _ in range(n))
+
+
+def _path_user(ctx: Context) -> dict:
+    return ctx.get("user", ctx.path["userId"], "user")
+
+
+def _capable(user: dict, capability: str, what: str) -> None:
+    if (user.get("capabilities") or {}).get(capability) is False:
+        raise invalid(f"User '{user['name']}' cannot use {what}s (its capability {capability} is off)")
+
+
+def _credential_checks(kind: str, limit: int, what: str, capability: str, text_field: str = "description"):
+    def check(ctx: Context, body: dict, existing: dict | None) -> dict:
+        text = body.get(text_field)
+        if text is not None and len(text) > 400:
+            raise invalid(f"{text_field} must be at most 400 characters")
+        if existing is not None:
+            return {}
+        user = _path_user(ctx)
+        if user["lifecycleState"] != "ACTIVE":
+            raise incorrect_state(f"User '{user['name']}' is {user['lifecycleState']}")
+        _capable(user, capability, what)
+        if text_field == "description":
+            ctx.require(text, "description")
+        have = [d for d in ctx.store.by_field(kind, "userId", user["id"]) if d.get("lifecycleState") == "ACTIVE"]
+        if len(have) >= limit:
+            raise ApiError(409, "LimitExceeded", f"User '{user['name']}' already has {len(have)} {what}s, the most "
+                           f"OCI allows ({limit}); delete one first")
+        return {}
+    return check
+
+
+def _credential(name: str, model: str, what: str, limit: int, capability: str, **kw) -> Kind:
+    return svc.resource(Kind(
+        name, model, what, ocid=kw.pop("ocid", "credential"), lifecycle=IAM_NOW, parent=("userId", "user"),
+        compartment=False, name_field=kw.pop("name_field", None), regional=False,
+        validate=_credential_checks(name, limit, what, capability, kw.pop("text_field", "description")), **kw))
+
+
+AUTH_TOKEN = _credential("authtoken", "AuthToken", "auth token", MAX_AUTH_TOKENS, "canUseAuthTokens")
+SECRET_KEY = _credential("customersecretkey", "CustomerSecretKey", "customer secret key", MAX_SECRET_KEYS,
+                         "canUseCustomerSecretKeys", name_field="displayName", text_field="displayName")
+SMTP = _credential("smtpcredential", "SmtpCredential", "SMTP credential", MAX_SMTP, "canUseSmtpCredentials")
+SWIFT = _credential("swiftpassword", "SwiftPassword", "Swift password", MAX_SWIFT, "canUseAuthTokens")
+OAUTH = _credential("oauth2clientcredential", "OAuth2ClientCredential", "OAuth 2.0 client credential", MAX_OAUTH,
+                    "canUseOAuth2ClientCredentials", ocid="oauth2clientcredential", name_field="name",
+                    noun="o_auth_client_credential")
+DB_CREDENTIAL = _credential("dbcredential", "DbCredential", "DB credential", 10**6, "canUseDbCredentials",
+                            ocid="dbcredential")
+
+
+@svc.op("create_auth_token")
+def create_auth_token(ctx: Context):
+    token = _secret(20)
+    doc = AUTH_TOKEN.create(ctx)
+    return dict(doc, token=token)  # shown once: OCI keeps only a hash
+
+
+@svc.op("create_customer_secret_key")
+def create_customer_secret_key(ctx: Context):
+    # the key's OCID is its access key (40 hex digits); the secret key is shown once
+    doc = SECRET_KEY.create(ctx, extra={"id": secrets.token_hex(20)})
+    return dict(doc, key=base64.b64encode(secrets.token_bytes(30)).decode())
+
+
+@svc.op("create_smtp_credential")
+def create_smtp_credential(ctx: Context):
+    user = _path_user(ctx)
+    suffix = _secret(2, string.ascii_lowercase)
+    doc = SMTP.create(ctx, extra={"username": f"{user['id']}@{ctx.tenancy_id}.{suffix}.com"})
+    return dict(doc, password=_secret(20))
+
+
+@svc.op("create_swift_password")
+def create_swift_password(ctx: Context):
+    doc = SWIFT.create(ctx)
+    return dict(doc, password=_secret(20))
+
+
+def _check_scopes(scopes) -> list[dict]:
+    if not isinstance(scopes, list) or not scopes:
+        raise invalid("scopes: an OAuth 2.0 client credential needs at least one scope")
+    for i, s in enumerate(scopes):
+        if not isinstance(s, dict) or not s.get("audience") or not s.get("scope"):
+            raise invalid(f"scopes[{i}]: audience and scope are both required")
+    return scopes
+
+
+@svc.op("create_o_auth_client_credential")
+def create_o_auth_client_credential(ctx: Context):
+    b = ctx.body or {}
+    _check_name(b.get("name"), "OAuth 2.0 client credential")
+    _description(b, "createOAuth2ClientCredentialDetails")
+    _check_scopes(b.get("scopes"))
+    doc = OAUTH.create(ctx, extra={"compartmentId": ctx.tenancy_id})
+    return dict(doc, password=_secret(32, _ALNUM))
+
+
+@svc.op("update_o_auth_client_credential")
+def update_o_auth_client_credential(ctx: Context):
+    b = ctx.body or {}
+    if b.get("scopes") is not None:
+        _check_scopes(b["scopes"])
+    doc = OAUTH.update(ctx)
+    return dict(doc, password=_secret(32, _ALNUM)) if b.get("isResetPassword") else doc
+
+
+def check_db_password(password, user_name: str = "") -> None:
+    """OCI's rules for an IAM database password: 14-32 characters, an upper- and a lowercase letter, a digit
+    and a special character; no double quote, no space, not the user's name."""
+    if not isinstance(password, str) or not 14 <= len(password) <= 32:
+        raise invalid("password must be 14 to 32 characters long")
+    if '"' in password or " " in password:
+        raise invalid("password must not contain double quotes or spaces")
+    rules = ((str.isupper, "an uppercase letter"), (str.islower, "a lowercase letter"), (str.isdigit, "a digit"),
+             (lambda c: not c.isalnum() and c not in '" ', "a special character"))
+    for test, what in rules:
+        if not any(test(c) for c in password):
+            raise invalid(f"password must contain at least {what}")
+    if user_name and user_name.split("@")[0].lower() in password.lower():
+        raise invalid("password must not contain the user's name")
+
+
+@svc.op("create_db_credential")
+def create_db_credential(ctx: Context):
+    b = ctx.body or {}
+    user = _path_user(ctx)
+    check_db_password(b.get("password"), user["name"])
+    ctx.require(b.get("description"), "description")
+    doc = DB_CREDENTIAL.create(ctx, extra={"description": b["description"]})
+    return {k: v for k, v in doc.items() if k != "description"}
+
+
+# ---------------------------------------------------------------- console password, capabilities, MFA
+
+@svc.op("create_or_reset_ui_password")
+def create_or_reset_ui_password(ctx: Context):
+    user = ctx.get_for_write("user", ctx.path["userId"], "user")
+    _capable(user, "canUseConsolePassword", "console password")
+    password = generate_password(_auth_policy(ctx)["passwordPolicy"], user["name"])
+    ctx.update("user", user["id"], {"_uiPassword": ctx.ts()})
+    return {"password": password, "userId": user["id"], "timeCreated": ctx.ts(), "lifecycleState": "ACTIVE"}
+
+
+@svc.op("get_user_ui_password_information")
+def get_user_ui_password_information(ctx: Context):
+    user = _path_user(ctx)
+    if not user.get("_uiPassword"):
+        raise not_found("console password of user", user["id"])
+    return {"userId": user["id"], "timeCreated": user["_uiPassword"], "lifecycleState": "ACTIVE"}
+
+
+_CAPABILITIES = {"canUseConsolePassword": "canUseConsolePassword", "canUseApiKeys": "canUseApiKeys",
+                 "canUseAuthTokens": "canUseAuthTokens", "canUseSmtpCredentials": "canUseSmtpCredentials",
+                 "canUseDBCredentials": "canUseDbCredentials", "canUseCustomerSecretKeys": "canUseCustomerSecretKeys",
+                 "canUseOAuth2ClientCredentials": "canUseOAuth2ClientCredentials"}
+
+
+@svc.op("update_user_capabilities")
+def update_user_capabilities(ctx: Context):
+    user = ctx.get_for_write("user", ctx.path["userId"], "user")
+    caps = dict(user.get("capabilities") or {v: True for v in _CAPABILITIES.values()})
+    for wire, field_name in _CAPABILITIES.items():
+        if (ctx.body or {}).get(wire) is not None:
+            caps[field_name] = bool(ctx.body[wire])
+    return ctx.update("user", user["id"], {"capabilities": caps})
+
+
+MFA = svc.resource(Kind(
+    "mfatotpdevice", "MfaTotpDevice", "MFA TOTP device", ocid="mfatotpdevice", lifecycle=IAM_NOW,
+    parent=("userId", "user"), compartment=False, name_field=None, regional=False,
+    on_delete=lambda ctx, doc: ctx.update("user", doc["userId"], {"isMfaActivated": False})
+    if doc.get("isActivated") and ctx.store.get("user", doc["userId"]) else None))
+TOTP_STEP = 30
+
+
+def totp(seed: str, at: float, digits: int = 6) -> str:
+    """RFC 6238 (HMAC-SHA1, 30-second steps) for a base32 seed."""
+    key = base64.b32decode(seed + "=" * (-len(seed) % 8), casefold=True)
+    mac = hmac.new(key, struct.pack(">Q", int(at // TOTP_STEP)), hashlib.sha1).digest()
+    off = mac[-1] & 0x0F
+    code = (struct.unpack(">I", mac[off:off + 4])[0] & 0x7FFFFFFF) % 10 ** digits
+    return str(code).zfill(digits)
+
+
+def _new_seed() -> str:
+    return base64.b32encode(secrets.token_bytes(20)).decode().rstrip("=")
+
+
+def _mfa_device(ctx: Context) -> dict:
+    _path_user(ctx)
+    return MFA.in_path(ctx, ctx.get_for_write("mfatotpdevice", ctx.path["mfaTotpDeviceId"], "MFA TOTP device"))
+
+
+def _mfa_view(doc: dict, seed: bool = False) -> dict:
+    d = {k: v for k, v in doc.items() if not k.startswith("_")}
+    if seed:
+        d["seed"] = doc["_seed"]
+    return d
+
+
+@svc.op("create_mfa_totp_device")
+def create_mfa_totp_device(ctx: Context):
+    user = _path_user(ctx)
+    if any(d for d in ctx.store.by_field("mfatotpdevice", "userId", user["id"])):
+        raise ApiError(409, "LimitExceeded", f"User '{user['name']}' already has an MFA TOTP device; delete it first")
+    doc = MFA.create(ctx, extra={"_seed": _new_seed(), "isActivated": False})
+    doc = ctx.update("mfatotpdevice", doc["id"], {"lifecycleState": "INACTIVE"})  # until activated with a code
+    return _mfa_view(doc, seed=True)
+
+
+@svc.op("generate_totp_seed")
+def generate_totp_seed(ctx: Context):
+    doc = _mfa_device(ctx)
+    if doc.get("isActivated"):
+        raise conflict("The MFA TOTP device is already activated; delete it to register a new one")
+    return _mfa_view(ctx.update("mfatotpdevice", doc["id"], {"_seed": _new_seed()}), seed=True)
+
+
+@svc.op("activate_mfa_totp_device")
+def activate_mfa_totp_device(ctx: Context):
+    doc = _mfa_device(ctx)
+    if doc.get("isActivated"):
+        raise conflict("The MFA TOTP device is already activated")
+    code = str((ctx.body or {}).get("totpToken") or "")
+    if not re.fullmatch(r"\d{6}", code):
+        raise invalid("totpToken must be the 6-digit code of the authenticator app")
+    if code not in {totp(doc["_seed"], ctx.now + d * TOTP_STEP) for d in (-1, 0, 1)}:
+        raise ApiError(401, "NotAuthenticated", "The TOTP code is not valid for this device")
+    ctx.update("user", doc["userId"], {"isMfaActivated": True})
+    return _mfa_view(ctx.update("mfatotpdevice", doc["id"], {"isActivated": True, "lifecycleState": "ACTIVE"}))
+
+
+# ---------------------------------------------------------------- authentication policy
+
+PASSWORD_LENGTH = (12, 100)  # OCI's bounds for minimumPasswordLength
+DEFAULT_PASSWORD_POLICY = {"minimumPasswordLength": 12, "isUppercaseCharactersRequired": True,
+                           "isLowercaseCharactersRequired": True, "isNumericCharactersRequired": True,
+                           "isSpecialCharactersRequired": True, "isUsernameContainmentAllowed": False}
+
+
+def _auth_policy(ctx: Context) -> dict:
+    stored = ctx.store.meta("authentication_policy") or {}
+    return {"compartmentId": ctx.tenancy_id,
+            "passwordPolicy": dict(DEFAULT_PASSWORD_POLICY, **(stored.get("passwordPolicy") or {})),
+            "networkPolicy": {"networkSourceIds": list((stored.get("networkPolicy") or {}).get("networkSourceIds")
+                                                       or [])}}
+
+
+def _tenancy_path(ctx: Context) -> None:
+    if ctx.path["compartmentId"] != ctx.tenancy_id:
+        raise not_found("authentication policy of", ctx.path["compartmentId"])
+
+
+def generate_password(policy: dict, user_name: str) -> str:
+    """A one-time console password that satisfies the tenancy's password policy."""
+    n = max(policy["minimumPasswordLength"], 16)
+    while True:
+        pw = _secret(n, _ALNUM + "#$%&*+-_=")
+        if all(any(t(c) for c in pw) for t in (str.isupper, str.islower, str.isdigit)) and \
+                any(not c.isalnum() for c in pw) and user_name.lower() not in pw.lower():
+            return pw
+
+
+@svc.op("get_authentication_policy")
+def get_authentication_policy(ctx: Context):
+    _tenancy_path(ctx)
+    return _auth_policy(ctx)
+
+
+@svc.op("update_authentication_policy")
+def update_authentication_policy(ctx: Context):
+    _tenancy_path(ctx)
+    b = ctx.body or {}
+    cur = _auth_policy(ctx)
+    pp = b.get("passwordPolicy")
+    if pp is not None:
+        merged = dict(cur["passwordPolicy"])
+        merged.update({k: v for k, v in pp.items() if v is not None})
+        n = merged["minimumPasswordLength"]
+        lo, hi = PASSWORD_LENGTH
+        if not isinstance(n, int) or not lo <= n <= hi:
+            raise invalid(f"passwordPolicy.minimumPasswordLength must be between {lo} and {hi}, got {n}")
+        cur["passwordPolicy"] = merged
+    np_ = b.get("networkPolicy")
+    if np_ is not None:
+        ids = np_.get("networkSourceIds") or []
+        for i, ns_id in enumerate(ids):
+            doc = ctx.store.get("networksource", ns_id)
+            if doc is None:
+                raise ApiError(404, "NotAuthorizedOrNotFound",
+                               f"networkPolicy.networkSourceIds[{i}]: network source {ns_id} does not exist")
+        cur["networkPolicy"] = {"networkSourceIds": list(ids)}
+    ctx.store.set_meta("authentication_policy", {"passwordPolicy": cur["passwordPolicy"],
+                                                 "networkPolicy": cur["networkPolicy"]})
+    return cur
+
+
+# ---------------------------------------------------------------- network sources
+
+MAX_SOURCES = 200  # public CIDRs plus virtual-source entries in one network source
+# private (RFC 1918, RFC 4193), shared (RFC 6598), loopback, link-local and multicast ranges: a VCN's or a
+# host's own addresses, never a public source
+_NOT_PUBLIC = tuple(ipaddress.ip_network(n) for n in (
+    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+    "224.0.0.0/4", "0.0.0.0/8", "fc00::/7", "fe80::/10", "::1/128", "ff00::/8"))
+
+
+def _ip_range(value, field_name: str, public: bool) -> None:
+    try:
+        net = ipaddress.ip_network(value, strict=True) if isinstance(value, str) else None
+    except ValueError:
+        net = None
+    if net is None:
+        raise invalid(f"{field_name}: '{str(value)[:60]}' is not an IP address or CIDR block (203.0.113.0/24)")
+    if public and any(net.version == r.version and net.overlaps(r) for r in _NOT_PUBLIC):
+        raise invalid(f"{field_name}: {net} is not a public range; list VCN addresses under virtualSourceList")
+
+
+def _network_source_checks(ctx: Context, body: dict, existing: dict | None) -> dict:
+    if existing is None:
+        _require_tenancy_compartment(ctx, body.get("compartmentId"), "Network sources")
+        name = _check_name(body.get("name"), "Network source")
+        _description(body, "createNetworkSourceDetails")
+        _unique(ctx, "networksource", name, "Network source")
+    elif body.get("description") is not None and len(body["description"]) > 400:
+        raise invalid("description must be at most 400 characters")
+    public = body.get("publicSourceList")
+    virtual = body.get("virtualSourceList")
+    for i, cidr in enumerate(public or []):
+        _ip_range(cidr, f"publicSourceList[{i}]", True)
+    for i, v in enumerate(virtual or []):
+        vcn = v.get("vcnId") if isinstance(v, dict) else None
+        if not looks_like_ocid(vcn, "vcn"):
+            raise invalid(f"virtualSourceList[{i}].vcnId must be a VCN's OCID")
+        doc = ctx.store.get("vcn", vcn)
+        if doc is None or doc.get("lifecycleState") in ("TERMINATING", "TERMINATED"):
+            raise ApiError(404, "NotAuthorizedOrNotFound", f"virtualSourceList[{i}].vcnId: VCN {vcn} does not exist")
+        if not v.get("ipRanges"):
+            raise invalid(f"virtualSourceList[{i}].ipRanges needs at least one range (0.0.0.0/0 for the whole VCN)")
+        for j, r in enumerate(v["ipRanges"]):
+            _ip_range(r, f"virtualSourceList[{i}].ipRanges[{j}]", False)
+    after = {**(existing or {}), **{k: v for k, v in body.items() if v is not None}}
+    total = len(after.get("publicSourceList") or []) + sum(len(v.get("ipRanges") or [])
+                                                            for v in after.get("virtualSourceList") or [])
+    if total > MAX_SOURCES:
+        raise invalid(f"A network source holds at most {MAX_SOURCES} addresses and ranges, got {total}")
+    if existing is None and not public and not virtual:
+        raise invalid("A network source needs publicSourceList or virtualSourceList")
+    services = body.get("services")
+    if services is not None and any(s not in ("all", "none") for s in services):
+        raise invalid("services must be [\"all\"] or [\"none\"]")
+    return {} if existing is not None else {"services": services if services is not None else ["all"]}
+
+
+def _network_source_in_use(ctx: Context, doc: dict) -> None:
+    if doc["id"] in _auth_policy(ctx)["networkPolicy"]["networkSourceIds"]:
+        raise conflict(f"Network source '{doc['name']}' is used by the tenancy's authentication policy "
+                       "(networkPolicy); remove it there first")
+
+
+NETWORK_SOURCE = svc.resource(Kind(
+    "networksource", "NetworkSources", "network source", noun="network_source", ocid="networksource",
+    lifecycle=IAM_NOW, name_field="name", regional=False, validate=_network_source_checks,
+    check_delete=_network_source_in_use))
+
+
+# ---------------------------------------------------------------- identity providers (SAML 2.0)
+
+_MD = "urn:oasis:names:tc:SAML:2.0:metadata"
+_DS = "http://www.w3.org/2000/09/xmldsig#"
+
+
+def parse_saml_metadata(xml: str) -> dict:
+    """The IdP's sign-in URL and signing certificate from SAML 2.0 metadata, or a 400 saying what is missing."""
+    if not isinstance(xml, str) or not xml.strip():
+        raise invalid("metadata is required: the IdP's SAML 2.0 metadata XML")
+    if "<!DOCTYPE" in xml or "<!ENTITY" in xml:
+        raise invalid("metadata must not contain a DOCTYPE or entity declarations")
+    try:
+        root = ElementTree.fromstring(xml)
+    except ElementTree.ParseError as e:
+        raise invalid(f"metadata is not well-formed XML: {e}") from e
+    if root.tag != f"{{{_MD}}}EntityDescriptor":
+        raise invalid("metadata: the root element must be md:EntityDescriptor (urn:oasis:names:tc:SAML:2.0:metadata)")
+    if not root.get("entityID"):
+        raise invalid("metadata: EntityDescriptor needs an entityID")
+    idp = root.find(f"{{{_MD}}}IDPSSODescriptor")
+    if idp is None:
+        raise invalid("metadata: no IDPSSODescriptor (is this a service provider's metadata?)")
+    sso = [e for e in idp.findall(f"{{{_MD}}}SingleSignOnService") if e.get("Location")]
+    if not sso:
+        raise invalid("metadata: IDPSSODescriptor has no SingleSignOnService with a Location")
+    cert = None
+    for kd in idp.findall(f"{{{_MD}}}KeyDescriptor"):
+        if kd.get("use") in (None, "signing"):
+            c = kd.find(f".//{{{_DS}}}X509Certificate")
+            if c is not None and (c.text or "").strip():
+                cert = "".join(c.text.split())
+                break
+    if cert is None:
+        raise invalid("metadata: no signing certificate (KeyDescriptor use=\"signing\" with ds:X509Certificate)")
+    try:
+        base64.b64decode(cert, validate=True)
+    except ValueError as e:
+        raise invalid("metadata: the X509Certificate is not base64") from e
+    return {"redirectUrl": sso[0].get("Location"), "signingCertificate": cert}
+
+
+def _idp_checks(ctx: Context, body: dict, existing: dict | None) -> dict:
+    out = {}
+    if existing is None:
+        _require_tenancy_compartment(ctx, body.get("compartmentId"), "Identity providers")
+        name = _check_name(body.get("name"), "Identity provider")
+        _description(body, "createIdentityProviderDetails")
+        _unique(ctx, "identityprovider", name, "Identity provider")
+        if body.get("protocol") != "SAML2":
+            raise invalid("protocol must be SAML2")
+        if body.get("productType") not in ("IDCS", "ADFS"):
+            raise invalid("productType must be IDCS or ADFS")
+        ctx.require(body.get("metadataUrl"), "metadataUrl")
+    if body.get("metadataUrl") is not None and not re.match(r"^https://\S+$", body["metadataUrl"]):
+        raise invalid("metadataUrl must be an https:// URL")
+    if existing is None or body.get("metadata") is not None:
+        out.update(parse_saml_metadata(body.get("metadata")))
+    return out
+
+
+def _idp_in_use(ctx: Context, doc: dict) -> None:
+    maps = [m for m in ctx.store.by_field("idpgroupmapping", "idpId", doc["id"])]
+    if maps:
+        raise conflict(f"Identity provider '{doc['name']}' still has {len(maps)} group mapping(s); delete them first")
+
+
+IDENTITY_PROVIDER = svc.resource(Kind(
+    "identityprovider", "Saml2IdentityProvider", "identity provider", noun="identity_provider",
+    lifecycle=IAM_NOW, name_field="name", regional=False, validate=_idp_checks, check_delete=_idp_in_use))
+
+
+def _mapping_checks(ctx: Context, body: dict, existing: dict | None) -> dict:
+    name = body.get("idpGroupName")
+    if existing is None or name is not None:
+        if not isinstance(name, str) or not name.strip() or len(name) > 100:
+            raise invalid("idpGroupName must be the IdP group's name, 1-100 characters")
+    gid = body.get("groupId")
+    if gid is not None or existing is None:
+        ctx.get("group", ctx.require(gid, "groupId"), "group")
+    idp_id = existing["idpId"] if existing else ctx.path["identityProviderId"]
+    cand = {"idpGroupName": name or (existing or {}).get("idpGroupName"),
+            "groupId": gid or (existing or {}).get("groupId")}
+    for m in ctx.store.by_field("idpgroupmapping", "idpId", idp_id):
+        if m["id"] != (existing or {}).get("id") and m["idpGroupName"] == cand["idpGroupName"] and \
+                m["groupId"] == cand["groupId"]:
+            raise conflict(f"IdP group '{cand['idpGroupName']}' is already mapped to this group")
+    return {}
+
+
+IDP_MAPPING = svc.resource(Kind(
+    "idpgroupmapping", "IdpGroupMapping", "IdP group mapping", lifecycle=IAM_NOW, compartment=False,
+    name_field=None, regional=False, validate=_mapping_checks, ops={"list": "", "create": ""}))
+
+
+def _idp(ctx: Context) -> dict:
+    return ctx.get("identityprovider", ctx.path["identityProviderId"], "identity provider")
+
+
+@svc.op("create_idp_group_mapping")
+def create_idp_group_mapping(ctx: Context):
+    idp = _idp(ctx)
+    return IDP_MAPPING.create(ctx, extra={"idpId": idp["id"], "compartmentId": ctx.tenancy_id})
+
+
+@svc.op("list_idp_group_mappings")
+def list_idp_group_mappings(ctx: Context):
+    idp = _idp(ctx)
+    return sorted(ctx.store.by_field("idpgroupmapping", "idpId", idp["id"]), key=lambda d: d["timeCreated"])
+
+
+@svc.op("list_identity_provider_groups")
+def list_identity_provider_groups(ctx: Context):
+    """The IdP's groups the tenancy knows: those its mappings name (OCI learns them from the IdP)."""
+    idp = _idp(ctx)
+    seen: dict[str, dict] = {}
+    for m in sorted(ctx.store.by_field("idpgroupmapping", "idpId", idp["id"]), key=lambda d: d["timeCreated"]):
+        name = m["idpGroupName"]
+        if name not in seen:
+            seen[name] = {"id": "idpgroup-" + hashlib.sha1(f"{idp['id']}/{name}".encode()).hexdigest()[:24],
+                          "identityProviderId": idp["id"], "displayName": name, "name": name,
+                          "externalIdentifier": name, "timeCreated": m["timeCreated"],
+                          "timeModified": m["timeCreated"]}
+    want = ctx.query.get("name")
+    return [g for g in seen.values() if want is None or g["name"] == want]
+
+
+@svc.op("reset_idp_scim_client")
+def reset_idp_scim_client(ctx: Context):
+    idp = _idp(ctx)
+    if idp.get("productType") != "IDCS":
+        raise invalid("Only an IDCS identity provider has a SCIM client")
+    client_id = hashlib.sha1(idp["id"].encode()).hexdigest()[:32]
+    return {"clientId": client_id, "clientSecret": _secret(36, _ALNUM)}
+
+
+# ---------------------------------------------------------------- tag defaults, cost tracking, namespace moves
+
+def _tag_value_ok(tag: dict, value, where: str) -> None:
+    v = tag.get("validator")
+    if v and v.get("validatorType") == "ENUM" and value not in v.get("values", []):
+        raise invalid(f"{where}: '{value}' is not an allowed value for {tag['tagNamespaceName']}.{tag['name']} "
+                      f"(allowed: {', '.join(v['values'])})")
+
+
+def _tag_default_checks(ctx: Context, body: dict, existing: dict | None) -> dict:
+    out: dict = {}
+    if existing is None:
+        tag = ctx.get("tag", ctx.require(body.get("tagDefinitionId"), "tagDefinitionId"), "tag definition")
+        if tag.get("isRetired"):
+            raise invalid(f"tagDefinitionId: tag {tag['tagNamespaceName']}.{tag['name']} is retired")
+        comp = body.get("compartmentId")
+        for d in ctx.store.by_field("tagdefault", "tagDefinitionId", tag["id"]):
+            if d.get("compartmentId") == comp:
+                raise conflict(f"Compartment already has a tag default for {tag['tagNamespaceName']}.{tag['name']}")
+        out = {"tagNamespaceId": tag["tagNamespaceId"], "tagDefinitionName": tag["name"],
+               "isRequired": bool(body.get("isRequired", False)), "locks": []}
+    else:
+        tag = ctx.store.get("tag", existing["tagDefinitionId"]) or {}
+    required = body.get("isRequired") if body.get("isRequired") is not None else (existing or {}).get("isRequired")
+    value = body.get("value") if body.get("value") is not None else (existing or {}).get("value")
+    if value is None:
+        raise ApiError(400, "MissingParameter", "value is required")
+    if len(value) > 256:
+        raise invalid("value must be at most 256 characters")
+    if not required and value == "":
+        raise invalid("value must not be empty unless isRequired is true (the user then supplies it)")
+    if value != "" and tag:
+        _tag_value_ok(tag, value, "value")
+    return out
+
+
+TAG_DEFAULT = svc.resource(Kind(
+    "tagdefault", "TagDefault", "tag default", ocid="tagdefault", lifecycle=IAM_NOW, name_field=None,
+    regional=False, validate=_tag_default_checks))
+
+
+@svc.op("list_cost_tracking_tags")
+def list_cost_tracking_tags(ctx: Context):
+    ctx.compartment(ctx.query["compartmentId"])
+    if ctx.query["compartmentId"] != ctx.tenancy_id:
+        raise invalid("compartmentId must be the tenancy's OCID: cost-tracking tags are listed for the tenancy")
+    return [t for t in ctx.store.list("tag") if t.get("isCostTracking") and t.get("lifecycleState") == "ACTIVE"]
+
+
+@svc.op("change_tag_namespace_compartment")
+def change_tag_namespace_compartment(ctx: Context):
+    ns = ctx.get_for_write("tagnamespace", ctx.path["tagNamespaceId"], "tag namespace")
+    comp = ctx.compartment((ctx.body or {}).get("compartmentId"))
+    if ns.get("lifecycleState") not in ("ACTIVE", "INACTIVE"):
+        raise incorrect_state(f"Tag namespace '{ns['name']}' is {ns['lifecycleState']}")
+    ctx.update("tagnamespace", ns["id"], {"compartmentId": comp["id"]})
+    for t in ctx.store.by_field("tag", "tagNamespaceId", ns["id"]):
+        ctx.update("tag", t["id"], {"compartmentId": comp["id"]})
+    return None
+
+
+@svc.op("cascade_delete_tag_namespace")
+def cascade_delete_tag_namespace(ctx: Context):
+    """Deletes the namespace with its tag definitions and tag defaults, through a tagging work request."""
+    ns = ctx.get_for_write("tagnamespace", ctx.path["tagNamespaceId"], "tag namespace")
+    if ns.get("lifecycleState") in ("DELETING", "DELETED"):
+        raise incorrect_state(f"Tag namespace '{ns['name']}' is already {ns['lifecycleState']}")
+    tags = ctx.store.by_field("tag", "tagNamespaceId", ns["id"])
+    res = [{"entityType": "tagnamespace", "actionType": "DELETED", "identifier": ns["id"],
+            "entityUri": f"/20160918/tagNamespaces/{ns['id']}"}]
+    wr = workrequests.start(ctx, "tagging", "DELETE_NON_EMPTY_TAG_NAMESPACE", ns["compartmentId"], res)
+    ctx.update("tagnamespace", ns["id"], {"lifecycleState": "DELETING"})
+    for t in tags:
+        ctx.update("tag", t["id"], {"lifecycleState": "DELETING"})
+    ctx.schedule("tagnamespace", ns["id"], {}, steps=1, when_state="DELETING", hook="identity.namespace_gone",
+                 args={"wr": wr["id"]})
+    return Result(status=202)
+
+
+@svc.hook("identity.namespace_gone")
+def _namespace_gone(core, doc: dict, args: dict) -> None:
+    if doc:
+        for t in core.store.by_field("tag", "tagNamespaceId", doc["id"]):
+            for d in core.store.by_field("tagdefault", "tagDefinitionId", t["id"]):
+                core.store.delete("tagdefault", d["id"])
+            core.store.delete("tag", t["id"])
+        core.store.delete("tagnamespace", doc["id"])
+    workrequests.finish(core, args["wr"], True, "Tag namespace and its tag definitions deleted")
+
+
+# ---------------------------------------------------------------- identity domains
+
+LICENSE_TYPES = {  # licenseType -> (name, description)
+    "free": ("Free", "The free tier of identity domains: core IAM for OCI resources"),
+    "premium": ("Premium", "All identity domain features, for applications in and outside OCI"),
+    "oracle-apps": ("Oracle Apps", "For Oracle SaaS and on-premises Oracle applications"),
+    "oracle-apps-premium": ("Oracle Apps Premium", "Oracle Apps with the premium features"),
+    "external-user": ("External User", "For non-employee users of customer-facing applications"),
+}
+# what a domain of one license type can change to (upgrades, and between the app types)
+LICENSE_CHANGES = {
+    "free": ("premium", "oracle-apps", "oracle-apps-premium", "external-user"),
+    "oracle-apps": ("oracle-apps-premium", "premium"),
+    "external-user": ("premium",),
+    "oracle-apps-premium": ("premium",),
+    "premium": (),
+}
+DOMAIN = svc.resource(Kind(
+    "domain", "Domain", "identity domain", lifecycle=ACTIVE_GONE, regional=False, search="Domain",
+    ops={v: "" for v in ("create", "update", "delete", "move")}))
+
+
+def _domain_url() -> str:
+    return f"https://idcs-{secrets.token_hex(16)}.identity.oraclecloud.com:443"
+
+
+def new_domain(target, *, comp: str, name: str, description: str, home: str, dtype: str, license_type: str,
+               ocid, now: float, state: str = "ACTIVE") -> dict:
+    url = _domain_url()
+    return target.store.put("domain", {
+        "id": ocid("domain", regional=False), "_region": None, "compartmentId": comp, "displayName": name,
+        "description": description, "url": url, "homeRegionUrl": url, "homeRegion": home, "replicaRegions": [],
+        "type": dtype, "licenseType": license_type, "isHiddenOnLogin": False, "timeCreated": ts(now),
+        "lifecycleState": state, "freeformTags": {}, "definedTags": {}})
+
+
+def _domain_name_free(ctx: Context, name, exclude: str | None = None) -> str:
+    if not isinstance(name, str) or not re.match(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$", name):
+        raise invalid("displayName must be 1-100 letters, digits, spaces, '.', '_' or '-', starting with a letter "
+                      "or digit")
+    for d in ctx.store.list("domain"):
+        if d["id"] != exclude and d["displayName"].lower() == name.lower():
+            raise conflict(f"An identity domain named '{name}' already exists in the tenancy")
+    return name
+
+
+def _iam_wr(ctx: Context, op: str, doc: dict, action: str) -> dict:
+    return workrequests.start(ctx, "iam", op, doc["compartmentId"], [
+        {"entityType": "domain", "actionType": action, "identifier": doc["id"],
+         "entityUri": f"/20160918/domains/{doc['id']}"}])
+
+
+def _domain_for(ctx: Context, states: tuple[str, ...], doing: str) -> dict:
+    doc = ctx.get_for_write("domain", ctx.path["domainId"], "identity domain")
+    if doc["lifecycleState"] not in states or doc.get("lifecycleDetails"):
+        raise incorrect_state(f"Identity domain '{doc['displayName']}' is {doc['lifecycleState']}"
+                              f"{' (' + doc['lifecycleDetails'] + ')' if doc.get('lifecycleDetails') else ''}; "
+                              f"it can be {doing} when {' or '.join(states)}")
+    return doc
+
+
+def _settle_domain(ctx: Context, doc: dict, wr: dict, changes: dict, when: str | None = None) -> None:
+    ctx.schedule("domain", doc["id"], dict(changes, lifecycleDetails=None), steps=1, when_state=when,
+                 hook="identity.wr_done", args={"wr": wr["id"]})
+
+
+@svc.op("list_allowed_domain_license_types")
+def list_allowed_domain_license_types(ctx: Context):
+    cur = ctx.query.get("currentLicenseTypeName")
+    if cur is not None and cur not in LICENSE_TYPES:
+        raise invalid(f"currentLicenseTypeName '{cur}' is not a license type ({', '.join(LICENSE_TYPES)})")
+    keys = LICENSE_CHANGES[cur] if cur else tuple(LICENSE_TYPES)
+    return [{"name": LICENSE_TYPES[k][0], "licenseType": k, "description": LICENSE_TYPES[k][1]} for k in keys]
+
+
+@svc.op("create_domain")
+def create_domain(ctx: Context):
+    b = ctx.body or {}
+    comp = ctx.compartment(b.get("compartmentId"))
+    name = _domain_name_free(ctx, b.get("displayName"))
+    _description(b, "createDomainDetails")
+    if b.get("homeRegion") not in ctx.core.regions():
+        raise invalid(f"homeRegion '{b.get('homeRegion')}' is not a region the tenancy subscribes to")
+    lt = b.get("licenseType")
+    if lt not in LICENSE_TYPES:
+        raise invalid(f"licenseType must be one of {', '.join(LICENSE_TYPES)}")
+    email = b.get("adminEmail")
+    if email is not None and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
+        raise invalid("adminEmail is not a valid e-mail address")
+    if b.get("adminUserName") and not (b.get("adminEmail") and b.get("adminLastName")):
+        raise invalid("adminEmail and adminLastName are required with adminUserName")
+    doc = new_domain(ctx, comp=comp["id"], name=name, description=b["description"], home=b["homeRegion"],
+                     dtype="SECONDARY", license_type=lt, ocid=lambda t, regional: ctx.new_id(t, regional),
+                     now=ctx.now, state="CREATING")
+    changes = {"isHiddenOnLogin": bool(b.get("isHiddenOnLogin", False))}
+    changes.update(ctx.tags(b))
+    ctx.update("domain", doc["id"], changes)
+    wr = _iam_wr(ctx, "CREATE_DOMAIN", doc, "CREATED")
+    _settle_domain(ctx, doc, wr, {"lifecycleState": "ACTIVE"}, when="CREATING")
+    return Result(status=202)
+
+
+@svc.op("update_domain")
+def update_domain(ctx: Context):
+    doc = _domain_for(ctx, ("ACTIVE",), "updated")
+    b = ctx.body or {}
+    changes: dict = {}
+    if b.get("displayName") is not None:
+        changes["displayName"] = _domain_name_free(ctx, b["displayName"], exclude=doc["id"])
+    if b.get("description") is not None:
+        changes["description"] = _description(b, "updateDomainDetails")
+    if b.get("isHiddenOnLogin") is not None:
+        if b["isHiddenOnLogin"] and doc["type"] == "DEFAULT":
+            raise invalid("The tenancy's Default domain cannot be hidden on the sign-in page")
+        changes["isHiddenOnLogin"] = bool(b["isHiddenOnLogin"])
+    changes.update(ctx.tags(b))
+    ctx.update("domain", doc["id"], dict(changes, lifecycleDetails="UPDATING"))
+    _settle_domain(ctx, doc, _iam_wr(ctx, "UPDATE_DOMAIN", doc, "UPDATED"), {})
+    return Result(status=202)
+
+
+def _not_default(doc: dict, doing: str) -> None:
+    if doc["type"] == "DEFAULT":
+        raise invalid(f"The tenancy's Default domain cannot be {doing}")
+
+
+@svc.op("deactivate_domain")
+def deactivate_domain(ctx: Context):
+    doc = _domain_for(ctx, ("ACTIVE",), "deactivated")
+    _not_default(doc, "deactivated")
+    ctx.update("domain", doc["id"], {"lifecycleDetails": "DEACTIVATING"})
+    _settle_domain(ctx, doc, _iam_wr(ctx, "DEACTIVATE_DOMAIN", doc, "UPDATED"), {"lifecycleState": "INACTIVE"})
+    return Result(status=202)
+
+
+@svc.op("activate_domain")
+def activate_domain(ctx: Context):
+    doc = _domain_for(ctx, ("INACTIVE",), "activated")
+    ctx.update("domain", doc["id"], {"lifecycleDetails": "ACTIVATING"})
+    _settle_domain(ctx, doc, _iam_wr(ctx, "ACTIVATE_DOMAIN", doc, "UPDATED"), {"lifecycleState": "ACTIVE"})
+    return Result(status=202)
+
+
+@svc.op("delete_domain")
+def delete_domain(ctx: Context):
+    doc = _domain_for(ctx, ("INACTIVE",), "deleted (deactivate it first)")
+    _not_default(doc, "deleted")
+    ctx.update("domain", doc["id"], {"lifecycleState": "DELETING"})
+    wr = _iam_wr(ctx, "DELETE_DOMAIN", doc, "DELETED")
+    ctx.schedule("domain", doc["id"], {}, steps=1, when_state="DELETING", hook="identity.domain_gone",
+                 args={"wr": wr["id"]})
+    return Result(status=202)
+
+
+@svc.hook("identity.domain_gone")
+def _domain_gone(core, doc: dict, args: dict) -> None:
+    if doc:
+        core.store.delete("domain", doc["id"])
+    workrequests.finish(core, args["wr"], True, "Identity domain deleted")
+
+
+@svc.op("change_domain_compartment")
+def change_domain_compartment(ctx: Context):
+    doc = _domain_for(ctx, ("ACTIVE", "INACTIVE"), "moved")
+    comp = ctx.compartment((ctx.body or {}).get("compartmentId"))
+    if comp["id"] == doc["compartmentId"]:
+        raise invalid("The identity domain is already in that compartment")
+    ctx.update("domain", doc["id"], {"lifecycleDetails": "UPDATING"})
+    wr = _iam_wr(ctx, "CHANGE_COMPARTMENT_FOR_DOMAIN", doc, "UPDATED")
+    _settle_domain(ctx, doc, wr, {"compartmentId": comp["id"]})
+    return Result(status=202)
+
+
+@svc.op("change_domain_license_type")
+def change_domain_license_type(ctx: Context):
+    doc = _domain_for(ctx, ("ACTIVE",), "changed")
+    lt = (ctx.body or {}).get("licenseType")
+    if lt not in LICENSE_TYPES:
+        raise invalid(f"licenseType must be one of {', '.join(LICENSE_TYPES)}")
+    if lt not in LICENSE_CHANGES[doc["licenseType"]]:
+        allowed = ", ".join(LICENSE_CHANGES[doc["licenseType"]]) or "none"
+        raise invalid(f"A {doc['licenseType']} domain cannot change to {lt} (allowed: {allowed})")
+    ctx.update("domain", doc["id"], {"lifecycleDetails": "UPDATING"})
+    _settle_domain(ctx, doc, _iam_wr(ctx, "CHANGE_LICENSE_TYPE_FOR_DOMAIN", doc, "UPDATED"), {"licenseType": lt})
+    return Result(status=202)
+
+
+@svc.op("enable_replication_to_region")
+def enable_replication_to_region(ctx: Context):
+    doc = _domain_for(ctx, ("ACTIVE",), "replicated")
+    region = (ctx.body or {}).get("replicaRegion")
+    if region not in ctx.core.regions():
+        raise invalid(f"replicaRegion '{region}' is not a region the tenancy subscribes to")
+    if region == doc["homeRegion"] or any(r["region"] == region for r in doc["replicaRegions"]):
+        raise conflict(f"The identity domain is already in {region}")
+    regional = doc["url"].replace(".identity.", f".{region}.identity.")
+    replicas = doc["replicaRegions"] + [{"region": region, "url": doc["url"], "regionalUrl": regional,
+                                         "state": "ENABLING_REPLICATION"}]
+    ctx.update("domain", doc["id"], {"replicaRegions": replicas, "lifecycleDetails": "UPDATING"})
+    done = [dict(r, state="REPLICATION_ENABLED") if r["region"] == region else r for r in replicas]
+    _settle_domain(ctx, doc, _iam_wr(ctx, "REPLICATE_DOMAIN_TO_REGION", doc, "UPDATED"), {"replicaRegions": done})
+    return Result(status=202)
+
+
 # ---------------------------------------------------------------- seed
 
 @svc.seeder
@@ -765,6 +1652,13 @@ def seed_identity(seed) -> None:
         "statements": ["ALLOW GROUP Administrators to manage all-resources IN TENANCY"],
         "description": "Tenant Admin Policy", "timeCreated": ts(seed.t(400)), "lifecycleState": "ACTIVE",
         "freeformTags": {}, "definedTags": {}})
+
+    # its own random source: the rest of the seeded tenancy (creation times, OCIDs) stays as it was
+    own = random.Random(f"default-domain:{seed.options.get('rng_seed', 20260101)}")
+    new_domain(seed, comp=tenancy_id, name="Default", description="The tenancy's default identity domain",
+               home=seed.core.home_region, dtype="DEFAULT", license_type="free",
+               ocid=lambda rtype, regional=True: new_ocid(rtype, None, own),
+               now=seed.now - own.uniform(0, 400) * 86400)
 
     if seed.profile == "demo":
         _seed_demo_identity(seed, tenancy_id, admin)

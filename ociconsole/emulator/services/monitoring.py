@@ -848,10 +848,10 @@ def get_alarm_history(ctx: Context):
     entries = [e for e in reversed(st["history"])
                if (kind is None or e["kind"] == kind) and (lo is None or e["t"] >= lo) and (hi is None or e["t"] < hi)]
     limit = min(int(q.get("limit") or 1000), 1000)
-    first = ctx.core._decode_page(q["page"], len(entries)) if q.get("page") else 0  # noqa: SLF001 - shared paging
+    first = ctx.core._decode_page(q["page"], len(entries)) if q.get("page") else 0
     chunk = entries[first:first + limit]
     if first + limit < len(entries):
-        ctx.response_headers["opc-next-page"] = ctx.core._encode_page(first + limit)  # noqa: SLF001
+        ctx.response_headers["opc-next-page"] = ctx.core._encode_page(first + limit)
     items = []
     for e in chunk:
         item = {"alarmSummary": e["alarmSummary"], "summary": e["summary"], "timestamp": ts(e["t"])}
@@ -1111,7 +1111,8 @@ def seed_monitoring(seed) -> None:
         days = _DEMO_STOPPED.get(inst["displayName"])
         if days is not None and inst["lifecycleState"] in ("STOPPED", "TERMINATED"):
             created = parse_ts(inst["timeCreated"])
-            stop = max(created + 0.5 * (now - created), now - days * 86400)
+            # stopped `days` ago; an instance created since then stopped halfway through its life
+            stop = now - days * 86400 if created < now - days * 86400 - 60 else created + 0.5 * (now - created)
             final = inst["lifecycleState"]
             mid = "STOPPING" if final == "STOPPED" else "TERMINATING"
             changes["_stateHistory"] = [[None, "RUNNING"], [stop - 45, mid], [stop, final]]

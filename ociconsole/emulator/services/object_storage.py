@@ -170,14 +170,14 @@ class BlobStream:
             self._plan.append((blob, off, size - off))
             off = 0
         self._left = length
-        self._first = open(blob_path(core, self._plan[0][0]), "rb") if self._plan and length > 0 else None  # noqa: SIM115
+        self._first = open(blob_path(core, self._plan[0][0]), "rb") if self._plan and length > 0 else None
 
     def __iter__(self):
         try:
             for i, (blob, off, avail) in enumerate(self._plan):
                 if self._left <= 0:
                     break
-                f = self._first if i == 0 else open(blob_path(self._core, blob), "rb")  # noqa: SIM115
+                f = self._first if i == 0 else open(blob_path(self._core, blob), "rb")
                 try:
                     f.seek(off)
                     take = min(avail, self._left)
@@ -1144,7 +1144,7 @@ def list_multipart_uploads(ctx: Context):
 
 def multipart_md5(part_md5s: list[str]) -> str:
     """OCI's multipart checksum: base64 MD5 of the concatenated binary part MD5s, then '-<part count>'."""
-    h = hashlib.md5()  # noqa: S324 - OCI's checksum
+    h = hashlib.md5()
     for m in part_md5s:
         h.update(base64.b64decode(m))
     return f"{base64.b64encode(h.digest()).decode()}-{len(part_md5s)}"
@@ -1782,12 +1782,12 @@ def seed_object_storage(seed) -> None:
                        public_access=access, tags={"freeformTags": {"managed-by": "terraform"}, "definedTags": {}})
         for i, (oname, ctype, text) in enumerate(SEED_OBJECTS[name]):
             data = text.encode()
-            md5 = base64.b64encode(hashlib.md5(data).digest()).decode()  # noqa: S324
+            md5 = base64.b64encode(hashlib.md5(data).digest()).decode()
             store_object(core, b, oname, [[write_blob(core, data), len(data)]], md5=md5,
                          content={"contentType": ctype}, now=seed.t(90 - i, 80 - i))
         if name == "db-backups":  # a second version of the README, so the bucket shows versions
             data = b"Nightly database dumps. Versioned; kept 30 days.\n"
-            md5 = base64.b64encode(hashlib.md5(data).digest()).decode()  # noqa: S324
+            md5 = base64.b64encode(hashlib.md5(data).digest()).decode()
             store_object(core, b, "README.txt", [[write_blob(core, data), len(data)]], md5=md5,
                          content={"contentType": "text/plain"}, now=seed.t(10, 5))
     # an empty bucket in the disaster-recovery region

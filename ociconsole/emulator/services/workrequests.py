@@ -139,3 +139,51 @@ def identity_get_work_request(ctx: Context):
 @identity_ops.op("list_work_requests")
 def identity_list_work_requests(ctx: Context):
     return [_identity_view(d) for d in _list(ctx, "identity")]
+
+
+# ---------------------------------------------------------------- identity's IAM (domains) and tagging work requests
+
+def _plain(doc: dict) -> dict:
+    return {k: v for k, v in doc.items() if not k.startswith("_")}
+
+
+@identity_ops.op("list_iam_work_requests")
+def identity_list_iam_work_requests(ctx: Context):
+    ctx.compartment(ctx.query["compartmentId"])
+    return [_plain(d) for d in _list(ctx, "iam")]
+
+
+@identity_ops.op("get_iam_work_request")
+def identity_get_iam_work_request(ctx: Context):
+    return _plain(_visible(ctx, "iam", ctx.path["iamWorkRequestId"]))
+
+
+@identity_ops.op("list_iam_work_request_errors")
+def identity_list_iam_work_request_errors(ctx: Context):
+    return list(_visible(ctx, "iam", ctx.path["iamWorkRequestId"])["_errors"])
+
+
+@identity_ops.op("list_iam_work_request_logs")
+def identity_list_iam_work_request_logs(ctx: Context):
+    return list(_visible(ctx, "iam", ctx.path["iamWorkRequestId"])["_logs"])
+
+
+@identity_ops.op("list_tagging_work_requests")
+def identity_list_tagging_work_requests(ctx: Context):
+    ctx.compartment(ctx.query["compartmentId"])
+    return [_plain(d) for d in _list(ctx, "tagging")]
+
+
+@identity_ops.op("get_tagging_work_request")
+def identity_get_tagging_work_request(ctx: Context):
+    return _plain(_visible(ctx, "tagging", ctx.path["workRequestId"]))
+
+
+@identity_ops.op("list_tagging_work_request_errors")
+def identity_list_tagging_work_request_errors(ctx: Context):
+    return list(_visible(ctx, "tagging", ctx.path["workRequestId"])["_errors"])
+
+
+@identity_ops.op("list_tagging_work_request_logs")
+def identity_list_tagging_work_request_logs(ctx: Context):
+    return list(_visible(ctx, "tagging", ctx.path["workRequestId"])["_logs"])
