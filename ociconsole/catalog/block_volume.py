@@ -1,16 +1,21 @@
 """Block Volume kinds: volumes (attach, detach, resize, back up now), their attachments, volume
-backups and backup policies (schedules, cross-region copies)."""
+backups and backup policies (schedules, cross-region copies), volume groups (created from volumes of
+one availability domain, picked one "Volume N" choice after another up to OCI's 32; back up now) and
+volume group backups."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 
+from ..core.errors import OciError
 from ..core.sdk import models as sdk_models
 from ..services import blockstorage as svc
 from ..services import compute as compute_svc
 from ..services import identity as idsvc
-from . import validators
+from . import generic, validators
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
+from .generic import SdkRef
 from .model import Action, ChartSpec, Column, MetricsSpec, Related, RelatedItem, ResourceKind, attr
 
 M = sdk_models("core")
@@ -67,7 +72,7 @@ async def _volume_attachments(session, vol) -> list[RelatedItem]:
         try:
             inst = await compute_svc.get_instance(session, a.instance_id)
             name = inst.display_name
-        except Exception:  # noqa: BLE001 - a related lookup must not hide the others
+        except Exception:
             name = a.instance_id
         ro = ", read-only" if a.is_read_only else ""
         out.append(RelatedItem(f"Instance {name}", f"{a.attachment_type}, {a.device or 'no device'}{ro}, "
@@ -120,7 +125,7 @@ async def _backup_related(session, b) -> list[RelatedItem]:
         try:
             vol = await svc.get_volume(session, b.volume_id)
             out.append(RelatedItem("Volume", f"{vol.display_name} ({vol.lifecycle_state})", vol.id))
-        except Exception:  # noqa: BLE001
+        except Exception:
             out.append(RelatedItem("Volume", b.volume_id))
     if b.expiration_time:
         out.append(RelatedItem("Expires", f"{b.expiration_time:%Y-%m-%d %H:%M}"))
@@ -134,7 +139,7 @@ async def _attachment_related(session, a) -> list[RelatedItem]:
         try:
             r = await getter(session, ocid)
             out.append(RelatedItem(label, r.display_name, r.id))
-        except Exception:  # noqa: BLE001
+        except Exception:
             out.append(RelatedItem(label, ocid, ocid))
     return out
 
@@ -411,6 +416,217 @@ BACKUP_POLICY_FORM = FormSpec(
     build=_policy_request, cli=_policy_cli)
 
 
+# ---------------------------------------------------------------- volume groups
+
+GROUP_SLOTS = 32  # OCI's limit of volumes in one volume group: one "Volume N" choice each
+
+
+async def _compartment_volumes(ctx: FormContext, comp: str) -> tuple[list, dict[str, str]]:
+    """The compartment's volumes and {group OCID: name}, loaded once per compartment for the whole
+    dialog (the 32 volume choices and the AD choice share one load; a stale load is shielded)."""
+    cache = ctx.__dict__.setdefault("_group_volumes", {})
+    task = cache.get(comp)
+    if task is None or (task.done() and (task.cancelled() or task.exception() is not None)):
+        async def load():
+            vols, groups = await asyncio.gather(svc.list_volumes(ctx.session, comp),
+                                                svc.list_volume_groups(ctx.session, comp))
+            names = {g.id: g.display_name for g in groups if g.lifecycle_state not in ("TERMINATING", "TERMINATED")}
+            return [v for v in vols if v.lifecycle_state not in ("TERMINATING", "TERMINATED")], names
+        task = cache[comp] = asyncio.ensure_future(load())
+    return await asyncio.shield(task)
+
+
+def _group_refusal(vol, ad: str | None, groups: dict[str, str]) -> str | None:
+    """Why a volume cannot join a new group in `ad` (OCI's rules), or None."""
+    if vol.lifecycle_state != "AVAILABLE":
+        return f"{vol.display_name} is {vol.lifecycle_state}; only an AVAILABLE volume can join a volume group"
+    if ad and vol.availability_domain != ad:
+        return (f"{vol.display_name} is in {vol.availability_domain}; every volume of a volume group must be in "
+                f"the group's availability domain ({ad})")
+    group = getattr(vol, "volume_group_id", None)
+    if group and group in groups:
+        return f"{vol.display_name} already belongs to the volume group {groups[group]}"
+    return None
+
+
+async def _group_ads(ctx: FormContext, values) -> list[Option]:
+    comp = values.get("compartment_id") or ctx.compartment_id
+    ads = await idsvc.list_availability_domains(ctx.session)
+    vols, groups = await _compartment_volumes(ctx, comp)
+    out = []
+    for a in ads:
+        n = sum(1 for v in vols if _group_refusal(v, a.name, groups) is None)
+        out.append(Option(a.name, f"{a.name}  ({n} volume{'' if n == 1 else 's'} can join)" if n else
+                          f"{a.name}  (no volume can join)", a))
+    return out
+
+
+def _slot_options(i: int):
+    async def options(ctx: FormContext, values) -> list[Option]:
+        comp = values.get("compartment_id") or ctx.compartment_id
+        ad = values.get("availability_domain")
+        vols, groups = await _compartment_volumes(ctx, comp)
+        ok = [v for v in vols if _group_refusal(v, ad, groups) is None]
+        other = [v for v in vols if v.lifecycle_state == "AVAILABLE" and _group_refusal(v, ad, groups) is not None]
+        out = [Option(v.id, f"{v.display_name}  ({v.size_in_gbs:,} GB)", v) for v in sorted(ok, key=_by_name)]
+        for v in sorted(other, key=_by_name):  # listed, and refused with the reason when picked
+            why = (f"in {v.availability_domain}" if ad and v.availability_domain != ad
+                   else f"in group {groups.get(v.volume_group_id, '?')}")
+            out.append(Option(v.id, f"{v.display_name}  ({v.size_in_gbs:,} GB) — {why}, cannot join", v))
+        return out
+    return options
+
+
+def _by_name(v) -> str:
+    return (v.display_name or "").lower()
+
+
+def _slot_fields() -> list[Field]:
+    def check(i: int):
+        def validate(v, values, ctx: FormContext):
+            if not v:
+                return None
+            vol = ctx.data(f"volume_{i}", v)
+            if vol is not None:
+                err = _group_refusal(vol, values.get("availability_domain"), _group_names(ctx, values))
+                if err:
+                    return err
+            for j in range(1, i):
+                if values.get(f"volume_{j}") == v:
+                    return f"Already chosen as volume {j}"
+            return None
+        return validate
+
+    out = []
+    for i in range(1, GROUP_SLOTS + 1):
+        out.append(Field(
+            f"volume_{i}", f"Volume {i}", "choice", required=(i == 1),
+            options=_slot_options(i), depends_on=("compartment_id", "availability_domain"), validate=check(i),
+            visible=None if i == 1 else (lambda v, c, prev=f"volume_{i - 1}": bool(v.get(prev))),
+            help=("AVAILABLE volumes of the compartment in the chosen availability domain, in no other group; "
+                  f"pick one, then the next appears (up to {GROUP_SLOTS}, OCI's limit)") if i == 1 else ""))
+    return out
+
+
+def _group_names(ctx: FormContext, values) -> dict[str, str]:
+    comp = values.get("compartment_id") or ctx.compartment_id
+    task = ctx.__dict__.get("_group_volumes", {}).get(comp)
+    if task is None or not task.done() or task.cancelled() or task.exception() is not None:
+        return {}
+    return task.result()[1]
+
+
+def group_volume_ids(v: dict) -> list[str]:
+    """The chosen volumes in order: the slots up to the first empty one (the later ones are hidden)."""
+    out = []
+    for i in range(1, GROUP_SLOTS + 1):
+        vid = v.get(f"volume_{i}")
+        if not vid:
+            break
+        out.append(vid)
+    return out
+
+
+def _group_request(v: dict, ctx: FormContext) -> Request:
+    return Request("blockstorage", "create_volume_group", M.CreateVolumeGroupDetails(
+        compartment_id=v["compartment_id"], availability_domain=v["availability_domain"],
+        display_name=(v.get("display_name") or "").strip() or None, freeform_tags=_tags(v),
+        source_details=M.VolumeGroupSourceFromVolumesDetails(type="volumeIds", volume_ids=group_volume_ids(v))))
+
+
+def _group_cli(v, ctx, req: Request) -> str:
+    d = req.details
+    return cli_command("bv volume-group create", [
+        ("--compartment-id", d.compartment_id), ("--availability-domain", d.availability_domain),
+        ("--display-name", d.display_name), ("--source-details", d.source_details),
+        ("--freeform-tags", d.freeform_tags), ("--wait-for-state", "AVAILABLE")])
+
+
+VOLUME_GROUP_FORM = FormSpec(
+    title="Create volume group", kind_id="blockstorage.volume_group",
+    fields=[
+        Field("display_name", "Name", "text", required=True,
+              default_from=lambda *_: time.strftime("volume-group-%Y%m%d-%H%M"),
+              validate=lambda v, *_: validators.display_name(v, True)),
+        Field("compartment_id", "Compartment", "compartment", required=True),
+        Field("availability_domain", "Availability domain", "choice", required=True, options=_group_ads,
+              depends_on=("compartment_id",),
+              help="Every volume of a group is in one availability domain"),
+        *_slot_fields(),
+        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+    ],
+    build=_group_request, cli=_group_cli,
+    describe=lambda v: (v.get("display_name") or "").strip())
+
+
+def group_backup_form(group) -> FormSpec:
+    def build(v: dict, ctx: FormContext) -> Request:
+        return Request("blockstorage", "create_volume_group_backup", M.CreateVolumeGroupBackupDetails(
+            volume_group_id=group.id, compartment_id=group.compartment_id, type=v["type"],
+            display_name=(v.get("display_name") or "").strip() or None))
+
+    def cli(v, ctx, req: Request) -> str:
+        d = req.details
+        return cli_command("bv volume-group-backup create", [
+            ("--volume-group-id", d.volume_group_id), ("--compartment-id", d.compartment_id), ("--type", d.type),
+            ("--display-name", d.display_name),
+            ("--wait-for-state", "AVAILABLE")])
+
+    n = len(group.volume_ids or [])
+    return FormSpec(
+        title=f"Back up volume group {group.display_name}", kind_id="blockstorage.volume_group_backup",
+        fields=[
+            Field("display_name", "Backup name", "text", required=True,
+                  default_from=lambda *_: time.strftime(f"{group.display_name}-%Y%m%d-%H%M"),
+                  validate=lambda v, *_: validators.display_name(v, True),
+                  help=f"One crash-consistent backup of the group's {n} volume{'' if n == 1 else 's'}, "
+                       "taken at the same point in time"),
+            Field("type", "Backup type", "enum", required=True, default="INCREMENTAL", options=[
+                Option("INCREMENTAL", "Incremental — only what changed since the last backup"),
+                Option("FULL", "Full — a complete, independent copy"),
+            ]),
+        ],
+        build=build, cli=cli, describe=lambda v: v.get("display_name") or group.display_name, submit_label="Back up",
+        op_title=lambda v: f"Back up volume group {group.display_name} ({(v.get('type') or '').lower()})")
+
+
+async def _group_volumes(session, group) -> list[RelatedItem]:
+    out = []
+    for v in await svc.group_members(session, group):
+        boot = v.id.startswith("ocid1.bootvolume.")
+        perf = f", {performance(v.vpus_per_gb)}" if getattr(v, "vpus_per_gb", None) is not None else ""
+        out.append(RelatedItem(v.display_name, f"{'boot volume, ' if boot else ''}{v.size_in_gbs:,} GB{perf}, "
+                               f"{v.lifecycle_state}", v.id))
+    missing = len(group.volume_ids or []) - len(out)
+    if missing > 0:
+        out.append(RelatedItem("Not readable", f"{missing} volume{'s' if missing > 1 else ''} of the group"))
+    return out
+
+
+async def _group_backups(session, group) -> list[RelatedItem]:
+    backups = await svc.list_volume_group_backups(session, group.compartment_id, volume_group_id=group.id)
+    live = sorted((b for b in backups if b.lifecycle_state not in ("TERMINATING", "TERMINATED")),
+                  key=lambda b: b.time_created, reverse=True)
+    return [RelatedItem(f"{(b.type or '').title()} backup", f"{b.display_name} ({b.time_created:%Y-%m-%d %H:%M}, "
+                        f"{b.lifecycle_state})", b.id) for b in live[:20]]
+
+
+async def _group_backup_related(session, b) -> list[RelatedItem]:
+    out = []
+    if b.volume_group_id:
+        try:
+            g = await svc.get_volume_group(session, b.volume_group_id)
+            out.append(RelatedItem("Volume group", f"{g.display_name} ({g.lifecycle_state})", g.id))
+        except OciError:
+            out.append(RelatedItem("Volume group", b.volume_group_id))
+    n = len(b.volume_backup_ids or [])
+    if n:
+        out.append(RelatedItem("Volume backups", f"{n} (one per volume of the group)"))
+    if b.expiration_time:
+        out.append(RelatedItem("Expires", f"{b.expiration_time:%Y-%m-%d %H:%M}"))
+    return out
+
+
 # ---------------------------------------------------------------- kinds
 
 async def _list_policies(session, compartment_id):
@@ -425,14 +641,87 @@ async def _no_list(_session, _compartment_id) -> list:
     return []
 
 
+# ---------------------------------------------------------------- attachment state in the list
+
+async def _instance_names(session, compartment_id: str, atts) -> dict[str, str]:
+    try:
+        names = {i.id: i.display_name for i in await compute_svc.list_instances(session, compartment_id)}
+    except OciError:
+        names = {}
+    for a in atts:  # an instance of another compartment: asked for by itself (rare)
+        if a.instance_id not in names:
+            try:
+                names[a.instance_id] = (await compute_svc.get_instance(session, a.instance_id)).display_name
+            except OciError:
+                names[a.instance_id] = a.instance_id
+    return names
+
+
+# volume id -> its live attachments last seen [(instance name, state, shareable)] (SDK models are read-only)
+_ATTACHMENTS: dict[str, list[tuple[str, str, bool]]] = {}
+
+
+def _annotate(vols, atts, names: dict[str, str]) -> None:
+    by_volume: dict[str, list] = {}
+    for a in atts:
+        by_volume.setdefault(a.volume_id, []).append(
+            (names.get(a.instance_id, a.instance_id), a.lifecycle_state, bool(getattr(a, "is_shareable", False))))
+    for v in vols:
+        _ATTACHMENTS[v.id] = by_volume.get(v.id, [])
+
+
+def attachments_of(vol) -> list[tuple[str, str, bool]] | None:
+    """The volume's live attachments as last listed (None: not known)."""
+    return _ATTACHMENTS.get(getattr(vol, "id", ""))
+
+
+async def _list_volumes(session, compartment_id: str) -> list:
+    """The compartment's volumes with their attachment state: one list of attachments for the whole
+    compartment (not one request per volume)."""
+    import asyncio
+    vols, atts = await asyncio.gather(svc.list_volumes(session, compartment_id),
+                                      svc.volume_attachments(session, compartment_id), return_exceptions=True)
+    if isinstance(vols, BaseException):
+        raise vols
+    if isinstance(atts, BaseException):
+        return vols  # the list without the attachment column rather than no list
+    _annotate(vols, atts, await _instance_names(session, compartment_id, atts) if atts else {})
+    return vols
+
+
+async def _get_volume(session, volume_id: str):
+    vol = await svc.get_volume(session, volume_id)
+    try:
+        atts = await svc.volume_attachments(session, vol.compartment_id, volume_id=vol.id)
+        _annotate([vol], atts, await _instance_names(session, vol.compartment_id, atts) if atts else {})
+    except OciError:
+        pass
+    return vol
+
+
+def _attached_to(vol) -> str:
+    atts = attachments_of(vol)
+    if atts is None:
+        return ""
+    if not atts:
+        return "—"
+    return ", ".join(name if state == "ATTACHED" else f"{name} ({state.lower()})" for name, state, _s in atts)
+
+
+def _attachable(vol) -> bool:
+    """Not while a non-shareable attachment holds it (ATTACHED or ATTACHING)."""
+    return not any(not shareable for _n, _state, shareable in attachments_of(vol) or [])
+
+
 VOLUMES = ResourceKind(
     id="blockstorage.volume", label="Block volumes", singular="Volume", group="Storage", icon="volume", order=10,
-    list=svc.list_volumes, get=svc.get_volume, ocid_types=("volume",),
+    list=_list_volumes, get=_get_volume, ocid_types=("volume",),
     columns=[
         Column("Name", attr("display_name"), width=200),
         Column("State", attr("lifecycle_state"), "state"),
         Column("Size (GB)", attr("size_in_gbs"), "number", width=80),
         Column("Performance", lambda v: performance(v.vpus_per_gb), width=190),
+        Column("Attached to", _attached_to, width=150),
         Column("Availability domain", attr("availability_domain"), width=170),
         Column("Created", attr("time_created"), "datetime"),
     ],
@@ -440,16 +729,16 @@ VOLUMES = ResourceKind(
              Related("Backup policy", _volume_policy)],
     actions=[
         Action("attach", "Attach to instance…", lambda *_: None, frozenset({"AVAILABLE"}), form=attach_form,
-               icon="attach", verb="Attaching"),
+               icon="attach", verb="Attaching", when=_attachable),
         Action("detach", "Detach", _detach, frozenset({"AVAILABLE"}), confirm="simple",
                target_states=frozenset({"DETACHED"}), tracks="compute.volume_attachment", icon="detach",
-               verb="Detaching"),
+               verb="Detaching", when=lambda v: attachments_of(v) != []),
         Action("resize", "Resize…", lambda *_: None, frozenset({"AVAILABLE"}), form=resize_form, icon="resize"),
         Action("backup", "Back up now…", lambda *_: None, frozenset({"AVAILABLE"}), form=backup_form, icon="backup"),
         _delete_action(svc.delete_volume),
     ],
     create=VOLUME_FORM,
-    ready_states=frozenset({"AVAILABLE"}),
+    ready_states=frozenset({"AVAILABLE"}), sdk=SdkRef("blockstorage", "volume", cli="bv volume"),
     metrics=MetricsSpec("oci_blockstore", [
         ChartSpec("Throughput", ["VolumeReadThroughput", "VolumeWriteThroughput"], "B/min",
                   labels={"VolumeReadThroughput": "read", "VolumeWriteThroughput": "write"}),
@@ -484,6 +773,7 @@ VOLUME_BACKUPS = ResourceKind(
     related=[Related("Source", _backup_related)],
     actions=[_delete_action(svc.delete_volume_backup)],
     ready_states=frozenset({"AVAILABLE"}),
+    sdk=SdkRef("blockstorage", "volume_backup", cli="bv backup", id_flag="--volume-backup-id"),
 )
 
 BACKUP_POLICIES = ResourceKind(
@@ -504,4 +794,46 @@ BACKUP_POLICIES = ResourceKind(
     create=BACKUP_POLICY_FORM,
 )
 
-KINDS = [VOLUMES, VOLUME_ATTACHMENTS, VOLUME_BACKUPS, BACKUP_POLICIES]
+VOLUME_GROUP_REF = SdkRef("blockstorage", "volume_group", cli="bv volume-group")
+VOLUME_GROUPS = ResourceKind(
+    id="blockstorage.volume_group", label="Volume groups", singular="Volume group", group="Storage",
+    icon="volume", order=13, list=generic.lister(VOLUME_GROUP_REF),
+    get=generic.getter(VOLUME_GROUP_REF), ocid_types=("volumegroup",),
+    columns=[
+        Column("Name", attr("display_name"), width=200),
+        Column("State", attr("lifecycle_state"), "state"),
+        Column("Availability domain", attr("availability_domain"), width=170),
+        Column("Size (GB)", attr("size_in_gbs"), "number", width=80),
+        Column("Volumes", lambda g: len(g.volume_ids or []), "number", width=70),
+        Column("Created", attr("time_created"), "datetime"),
+    ],
+    related=[Related("Volumes", _group_volumes), Related("Backups", _group_backups)],
+    actions=[
+        Action("backup", "Back up now…", lambda *_: None, frozenset({"AVAILABLE"}), form=group_backup_form,
+               icon="backup"),
+        generic.delete_action(VOLUME_GROUP_REF, frozenset({"AVAILABLE", "FAULTY"})),
+    ],
+    create=VOLUME_GROUP_FORM,
+    ready_states=frozenset({"AVAILABLE"}), sdk=VOLUME_GROUP_REF,
+)
+
+VOLUME_GROUP_BACKUP_REF = SdkRef("blockstorage", "volume_group_backup", cli="bv volume-group-backup")
+VOLUME_GROUP_BACKUPS = ResourceKind(
+    id="blockstorage.volume_group_backup", label="Volume group backups", singular="Volume group backup",
+    group="Storage", icon="backup", order=14, list=generic.lister(VOLUME_GROUP_BACKUP_REF),
+    get=generic.getter(VOLUME_GROUP_BACKUP_REF), ocid_types=("volumegroupbackup",),
+    columns=[
+        Column("Name", attr("display_name"), width=260),
+        Column("State", attr("lifecycle_state"), "state"),
+        Column("Type", lambda b: (b.type or "").title(), width=90),
+        Column("Volumes", lambda b: len(b.volume_backup_ids or []), "number", width=70),
+        Column("Size (GB)", attr("size_in_gbs"), "number", width=80),
+        Column("Created", attr("time_created"), "datetime"),
+        Column("Expires", attr("expiration_time"), "datetime"),
+    ],
+    related=[Related("Source", _group_backup_related)],
+    actions=[generic.delete_action(VOLUME_GROUP_BACKUP_REF)],
+    ready_states=frozenset({"AVAILABLE"}), sdk=VOLUME_GROUP_BACKUP_REF,
+)
+
+KINDS = [VOLUMES, VOLUME_ATTACHMENTS, VOLUME_BACKUPS, BACKUP_POLICIES, VOLUME_GROUPS, VOLUME_GROUP_BACKUPS]

@@ -1,7 +1,10 @@
-"""Compute kinds: instances (with actions and the launch form), boot volumes, images."""
+"""Compute kinds: instances (with actions, the launch form, console connections), boot volumes, images,
+instance configurations and instance pools (start/stop/reset, scale, terminate, the create form)."""
 
 from __future__ import annotations
 
+import dataclasses
+import shlex
 import time
 
 from ..core.sdk import models as sdk_models
@@ -11,6 +14,7 @@ from ..services import identity as idsvc
 from ..services import network as netsvc
 from . import validators
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
+from .generic import SdkRef, delete_action, getter, lister, move_action
 from .model import Action, ActionOption, ChartSpec, Column, MetricsSpec, Related, RelatedItem, ResourceKind, attr
 
 M = sdk_models("core")
@@ -46,11 +50,52 @@ INSTANCE_ACTIONS = [
 ]
 
 
+def image_form(inst) -> FormSpec:
+    """Create a custom image from the instance: tracked until the image is AVAILABLE."""
+    def build(v: dict, ctx: FormContext) -> Request:
+        return Request("compute", "create_image", M.CreateImageDetails(
+            compartment_id=v.get("compartment_id") or inst.compartment_id, instance_id=inst.id,
+            display_name=v["display_name"]))
+
+    def cli(v, ctx, req: Request) -> str:
+        d = req.details
+        return cli_command("compute image create", [
+            ("--compartment-id", d.compartment_id), ("--instance-id", d.instance_id),
+            ("--display-name", d.display_name), ("--wait-for-state", "AVAILABLE")])
+
+    return FormSpec(
+        title=f"Create image from {inst.display_name}", kind_id="compute.image",
+        fields=[
+            Field("display_name", "Image name", "text", required=True,
+                  default_from=lambda *_: time.strftime(f"{inst.display_name}-image-%Y%m%d-%H%M"),
+                  validate=lambda v, *_: validators.display_name(v, True)),
+            Field("compartment_id", "Compartment", "compartment", required=True,
+                  default_from=lambda *_: inst.compartment_id,
+                  help="The instance is CREATING_IMAGE until the image is AVAILABLE"),
+        ],
+        build=build, cli=cli, describe=lambda v: v.get("display_name") or "", submit_label="Create image",
+        op_title=lambda v: f"Create image {v.get('display_name')} from {inst.display_name}")
+
+
+INSTANCE_ACTIONS.append(Action("create_image", "Create image…", lambda *_: None, frozenset({"RUNNING", "STOPPED"}),
+                               form=image_form, target_states=frozenset({"AVAILABLE"}), icon="image",
+                               verb="Creating image"))
+
+
 # ---------------------------------------------------------------- related resources
+
+async def _networking(session, inst) -> list[RelatedItem]:
+    """VNICs with their subnets, then the console connection (if any)."""
+    import asyncio
+    vnics, console = await asyncio.gather(_vnics(session, inst), _console(session, inst), return_exceptions=True)
+    if isinstance(vnics, BaseException):
+        raise vnics
+    return vnics + ([] if isinstance(console, BaseException) else console)
+
 
 async def _vnics(session, inst) -> list[RelatedItem]:
     out = []
-    for att, vnic in await svc.instance_vnics(session, inst):
+    for _att, vnic in await svc.instance_vnics(session, inst):
         if vnic is None:
             continue
         ips = f"private {vnic.private_ip}" + (f", public {vnic.public_ip}" if vnic.public_ip else "")
@@ -59,7 +104,7 @@ async def _vnics(session, inst) -> list[RelatedItem]:
             try:
                 sub = await netsvc.get_subnet(session, vnic.subnet_id)
                 out.append(RelatedItem("Subnet", f"{sub.display_name} ({sub.cidr_block})", sub.id))
-            except Exception:  # noqa: BLE001 - a related lookup must not hide the others
+            except Exception:
                 out.append(RelatedItem("Subnet", vnic.subnet_id, vnic.subnet_id))
     return out
 
@@ -75,7 +120,7 @@ async def _image_shape(session, inst) -> list[RelatedItem]:
         try:
             img = await svc.get_image(session, inst.image_id)
             out.append(RelatedItem("Image", img.display_name, img.id))
-        except Exception:  # noqa: BLE001
+        except Exception:
             out.append(RelatedItem("Image", inst.image_id, inst.image_id))
     sc = inst.shape_config
     desc = inst.shape
@@ -233,7 +278,8 @@ def _launch_request(v: dict, ctx: FormContext) -> Request:
         source_details=M.InstanceSourceViaImageDetails(
             image_id=v["image_id"], boot_volume_size_in_gbs=int(v["boot_volume_size_in_gbs"])
             if v.get("boot_volume_size_in_gbs") else None),
-        create_vnic_details=M.CreateVnicDetails(subnet_id=v["subnet_id"], assign_public_ip=bool(v.get("assign_public_ip"))),
+        create_vnic_details=M.CreateVnicDetails(subnet_id=v["subnet_id"],
+                                                assign_public_ip=bool(v.get("assign_public_ip"))),
         metadata=metadata or None, freeform_tags=ff or None)
     return Request("compute", "launch_instance", details)
 
@@ -276,7 +322,8 @@ LAUNCH_FORM = FormSpec(
               help="Leave empty for the image's default"),
         Field("network_compartment_id", "Network compartment", "compartment", required=True,
               default_from=lambda v, c: v.get("compartment_id"), depends_on=("compartment_id",)),
-        Field("vcn_id", "VCN", "choice", required=True, options=_vcns, depends_on=("network_compartment_id",)),
+        Field("vcn_id", "VCN", "choice", required=True, options=_vcns, depends_on=("network_compartment_id",),
+              create_kind="network.vcn"),
         Field("subnet_id", "Subnet", "choice", required=True, options=_subnets, depends_on=("vcn_id",),
               validate=_check_ad_subnet),
         Field("assign_public_ip", "Assign a public IPv4 address", "bool", default=True, depends_on=("subnet_id",),
@@ -290,6 +337,355 @@ LAUNCH_FORM = FormSpec(
 )
 
 
+# ---------------------------------------------------------------- console connections
+
+def _one_key(v, _values, _ctx):
+    keys = [line for line in str(v).splitlines() if line.strip()]
+    return "A console connection takes one public key" if len(keys) > 1 else None
+
+
+def console_form(inst) -> FormSpec:
+    """An SSH console connection to the instance's serial console. The dialog closes when the service accepts,
+    so the connection string is shown with the instance: Related › Networking, "Console (SSH)"."""
+    def build(v: dict, ctx: FormContext) -> Request:
+        return Request("compute", "create_instance_console_connection", M.CreateInstanceConsoleConnectionDetails(
+            instance_id=inst.id, public_key=v["public_key"].strip()))
+
+    def cli(v, ctx, req: Request) -> str:
+        # the CLI reads the key from a file
+        key = req.details.public_key
+        return (f"printf '%s\\n' {shlex.quote(key)} > console-key.pub\n" + cli_command(
+            "compute instance-console-connection create", [
+                ("--instance-id", inst.id), ("--ssh-public-key-file", "console-key.pub"),
+                ("--wait-for-state", "ACTIVE")]))
+
+    return FormSpec(
+        title=f"Create console connection to {inst.display_name}", kind_id="compute.console_connection",
+        fields=[Field("public_key", "SSH public key", "sshkey", required=True, validate=_one_key,
+                      help="The key you will connect with (OpenSSH format, one key). When the connection is "
+                           "active, its SSH connection string is listed in the instance's Related tab under "
+                           "Networking (right-click: Copy value)")],
+        build=build, cli=cli, describe=lambda _v: inst.display_name, submit_label="Create console connection",
+        op_title=lambda _v: f"Create console connection to {inst.display_name}")
+
+
+async def _delete_console_connections(session, inst, _options):
+    for c in await svc.console_connections(session, inst):
+        await session.call("compute", "delete_instance_console_connection", c.id)
+
+
+INSTANCE_ACTIONS += [
+    Action("console_connection", "Create console connection…", lambda *_: None,
+           frozenset({"RUNNING", "STOPPED"}), form=console_form, target_states=frozenset({"ACTIVE"}),
+           icon="link", verb="Creating console connection"),
+    Action("delete_console_connection", "Delete console connection", _delete_console_connections,
+           frozenset({"RUNNING", "STOPPED", "STARTING", "STOPPING"}), destructive=True, confirm="name",
+           target_states=frozenset({"RUNNING", "STOPPED"}), icon="delete", verb="Deleting console connection of"),
+]
+
+
+async def _console(session, inst) -> list[RelatedItem]:
+    """The instance's console connection (listed under Networking): its connection strings, to copy."""
+    out = []
+    for c in await svc.console_connections(session, inst):
+        if c.lifecycle_state != "ACTIVE":
+            out.append(RelatedItem("Console connection", c.lifecycle_state))
+            continue
+        out.append(RelatedItem("Console (SSH)", c.connection_string))
+        if c.vnc_connection_string:
+            out.append(RelatedItem("Console (VNC)", c.vnc_connection_string))
+        out.append(RelatedItem("Console key fingerprint", c.fingerprint))
+    return out
+
+
+async def _no_list(_session, _compartment_id) -> list:
+    return []  # listed with their instance (Related › Networking)
+
+
+CONSOLE_REF = SdkRef("compute", "instance_console_connection", cli="compute instance-console-connection")
+
+CONSOLE_CONNECTIONS = ResourceKind(
+    id="compute.console_connection", label="Console connections", singular="Console connection", group="Compute",
+    icon="link", list=_no_list, get=getter(CONSOLE_REF),
+    ocid_types=("instanceconsoleconnection",), scope="hidden", sdk=CONSOLE_REF, movable=False, name_attr="id",
+    columns=[Column("Instance", attr("instance_id"), "ocid"), Column("State", attr("lifecycle_state"), "state"),
+             Column("SSH connection string", attr("connection_string"))],
+    ready_states=frozenset({"ACTIVE"}),
+)
+
+
+# ---------------------------------------------------------------- instance configurations
+
+def configuration_form(inst=None) -> FormSpec:
+    """An instance configuration taken from an instance (its shape, image, subnet, metadata): from the
+    instance's action (`inst` fixed) or created under Instance configurations (the instance chosen)."""
+    async def instances(ctx: FormContext, values) -> list[Option]:
+        comp = values.get("compartment_id") or ctx.compartment_id
+        return [Option(i.id, f"{i.display_name} ({i.shape}, {i.lifecycle_state})", i)
+                for i in await svc.list_instances(ctx.session, comp)
+                if i.lifecycle_state in ("RUNNING", "STOPPED")]
+
+    def build(v: dict, ctx: FormContext) -> Request:
+        return Request("compute_management", "create_instance_configuration",
+                       M.CreateInstanceConfigurationFromInstanceDetails(
+                           compartment_id=v["compartment_id"], display_name=v["display_name"],
+                           instance_id=inst.id if inst is not None else v["instance_id"]))
+
+    def cli(v, ctx, req: Request) -> str:
+        d = req.details
+        return cli_command("compute-management instance-configuration create-from-instance", [
+            ("--compartment-id", d.compartment_id), ("--instance-id", d.instance_id),
+            ("--display-name", d.display_name)])
+
+    fields = [
+        Field("display_name", "Name", "text", required=True,
+              default_from=lambda *_: time.strftime(
+                  f"{inst.display_name if inst is not None else 'instance'}-config-%Y%m%d-%H%M"),
+              validate=lambda v, *_: validators.display_name(v, True)),
+        Field("compartment_id", "Compartment", "compartment", required=True,
+              default_from=(lambda *_: inst.compartment_id) if inst is not None else None),
+    ]
+    if inst is None:
+        fields.append(Field("instance_id", "Instance", "choice", required=True, options=instances,
+                            depends_on=("compartment_id",), create_kind="compute.instance",
+                            help="Its shape, image, boot volume size, subnet and metadata become the template"))
+    else:
+        fields[1].help = "Its shape, image, boot volume size, subnet and metadata become the template"
+    title = f"Create instance configuration from {inst.display_name}" if inst is not None else \
+        "Create instance configuration"
+    return FormSpec(title=title, kind_id="compute.instance_configuration", fields=fields, build=build, cli=cli,
+                    submit_label="Create", op_title=lambda v: f"Create instance configuration {v.get('display_name')}"
+                    + (f" from {inst.display_name}" if inst is not None else ""))
+
+
+INSTANCE_ACTIONS.append(Action(
+    "create_configuration", "Create instance configuration…", lambda *_: None, frozenset({"RUNNING", "STOPPED"}),
+    form=configuration_form, icon="file", verb="Creating instance configuration"))
+
+CONFIG_REF = SdkRef("compute_management", "instance_configuration", cli="compute-management instance-configuration")
+
+
+async def _config_template(session, cfg) -> list[RelatedItem]:
+    full = cfg if getattr(cfg, "instance_details", None) is not None else \
+        await session.data("compute_management", "get_instance_configuration", cfg.id)
+    ld = getattr(full.instance_details, "launch_details", None)
+    if ld is None:
+        return []
+    out = []
+    shape = ld.shape or "—"
+    if ld.shape_config is not None and ld.shape_config.ocpus:
+        shape += f" — {ld.shape_config.ocpus:g} OCPU, {ld.shape_config.memory_in_gbs:g} GB"
+    out.append(RelatedItem("Shape", shape))
+    img = getattr(ld.source_details, "image_id", None)
+    if img:
+        try:
+            out.append(RelatedItem("Image", (await svc.get_image(session, img)).display_name, img))
+        except Exception:
+            out.append(RelatedItem("Image", img, img))
+    sub = getattr(ld.create_vnic_details, "subnet_id", None)
+    if sub:
+        try:
+            s = await netsvc.get_subnet(session, sub)
+            out.append(RelatedItem("Subnet", f"{s.display_name} ({s.cidr_block})", sub))
+        except Exception:
+            out.append(RelatedItem("Subnet", sub, sub))
+    if ld.availability_domain:
+        out.append(RelatedItem("Availability domain", ld.availability_domain))
+    return out
+
+
+INSTANCE_CONFIGURATIONS = ResourceKind(
+    id="compute.instance_configuration", label="Instance configurations", singular="Instance configuration",
+    group="Compute", icon="file", list=lister(CONFIG_REF), get=getter(CONFIG_REF),
+    ocid_types=("instanceconfiguration",), order=5, sdk=CONFIG_REF,
+    columns=[Column("Name", attr("display_name"), width=260), Column("Created", attr("time_created"), "datetime")],
+    related=[Related("Template", _config_template)],
+    actions=[delete_action(CONFIG_REF, states=None)],
+    create=configuration_form(),
+    ready_states=frozenset(),
+)
+# a configuration has no lifecycle state: it can be moved whenever it exists
+INSTANCE_CONFIGURATIONS.actions.append(
+    dataclasses.replace(move_action(INSTANCE_CONFIGURATIONS), allowed_states=None, target_states=frozenset()))
+
+
+# ---------------------------------------------------------------- instance pools
+
+POOL_REF = SdkRef("compute_management", "instance_pool", cli="compute-management instance-pool")
+POOL_SIZE_MAX = 1000  # OCI's limit on the instances of one pool
+_CONFIG_NAMES: dict[str, str] = {}  # configuration OCID -> name, learnt when pools are listed
+
+
+async def _list_pools(session, compartment_id: str) -> list:
+    import asyncio
+    pools, configs = await asyncio.gather(lister(POOL_REF)(session, compartment_id),
+                                          svc.list_instance_configurations(session, compartment_id))
+    _CONFIG_NAMES.update({c.id: c.display_name for c in configs})
+    return pools
+
+
+def _config_name(pool) -> str | None:
+    cid = getattr(pool, "instance_configuration_id", None)
+    return _CONFIG_NAMES.get(cid, cid) if cid else None
+
+
+def _pool_action(name: str):
+    async def run(session, pool, _options):
+        return await svc.instance_pool_action(session, pool.id, name)
+    return run
+
+
+async def _terminate_pool(session, pool, _options):
+    await svc.terminate_instance_pool(session, pool.id)
+
+
+def scale_form(pool) -> FormSpec:
+    """A new size: instances launched (scale out) or the newest terminated (scale in), RUNNING again after."""
+    def check(v, _values, _ctx):
+        return f"{pool.display_name} already has {pool.size} instances" if int(v) == pool.size else None
+
+    def warn(v, _values, _ctx):
+        if v is None or int(v) >= pool.size:
+            return None
+        n = pool.size - int(v)
+        return f"The {n} newest instance{'s' if n > 1 else ''} will be terminated, with {'their' if n > 1 else 'its'}" \
+               " boot volume" + ("s" if n > 1 else "")
+
+    def build(v: dict, ctx: FormContext) -> Request:
+        return Request("compute_management", "update_instance_pool", M.UpdateInstancePoolDetails(size=int(v["size"])),
+                       args=(pool.id,))
+
+    def cli(v, ctx, req: Request) -> str:
+        return cli_command("compute-management instance-pool update", [
+            ("--instance-pool-id", pool.id), ("--size", req.details.size), ("--wait-for-state", "RUNNING")])
+
+    return FormSpec(
+        title=f"Scale instance pool {pool.display_name}", kind_id="compute.instance_pool",
+        fields=[Field("size", "Number of instances", "number", required=True, default=pool.size,
+                      bounds=lambda *_: (0, POOL_SIZE_MAX, 1), validate=check, warning=warn,
+                      help=f"Now {pool.size}. New instances are launched from the pool's instance configuration; "
+                           "scaling in terminates the newest first")],
+        build=build, cli=cli, describe=lambda _v: pool.display_name, submit_label="Scale",
+        op_title=lambda v: f"Scale instance pool {pool.display_name} to {v.get('size')}")
+
+
+POOL_ACTIONS = [
+    Action("start", "Start", _pool_action("START"), frozenset({"STOPPED"}), confirm="simple",
+           target_states=frozenset({"RUNNING"}), icon="start", verb="Starting"),
+    Action("stop", "Stop", _pool_action("STOP"), frozenset({"RUNNING"}), confirm="simple",
+           target_states=frozenset({"STOPPED"}), icon="stop", verb="Stopping"),
+    Action("reset", "Reset", _pool_action("RESET"), frozenset({"RUNNING"}), confirm="simple",
+           target_states=frozenset({"RUNNING"}), icon="reboot", verb="Resetting"),
+    Action("scale", "Scale…", lambda *_: None, frozenset({"RUNNING"}), form=scale_form,
+           target_states=frozenset({"RUNNING"}), icon="resize", verb="Scaling"),
+    Action("terminate", "Terminate", _terminate_pool,
+           frozenset({"RUNNING", "STOPPED", "PROVISIONING", "SCALING", "STARTING", "STOPPING"}), destructive=True,
+           confirm="name", target_states=frozenset({"TERMINATED"}), gone_ok=True, shortcut="Delete", icon="delete",
+           verb="Terminating"),
+]
+
+
+async def _pool_instances(session, pool) -> list[RelatedItem]:
+    out = []
+    for i in await svc.instance_pool_instances(session, pool):
+        where = f"{(i.availability_domain or '').rsplit(':', 1)[-1]} / {i.fault_domain or '—'}"
+        out.append(RelatedItem(i.display_name, f"{i.state}, {where}", i.id))
+    return out
+
+
+async def _pool_placement(session, pool) -> list[RelatedItem]:
+    full = pool if getattr(pool, "placement_configurations", None) is not None else \
+        await session.data("compute_management", "get_instance_pool", pool.id)
+    out = []
+    cid = full.instance_configuration_id
+    if cid:
+        name = _CONFIG_NAMES.get(cid)
+        if name is None:
+            try:
+                name = (await session.data("compute_management", "get_instance_configuration", cid)).display_name
+                _CONFIG_NAMES[cid] = name
+            except Exception:
+                name = cid
+        out.append(RelatedItem("Instance configuration", name, cid))
+    for p in full.placement_configurations or []:
+        sid = p.primary_subnet_id or getattr(p.primary_vnic_subnets, "subnet_id", None)
+        fds = ", ".join(p.fault_domains) if p.fault_domains else "any fault domain"
+        try:
+            sub = await netsvc.get_subnet(session, sid)
+            subnet = f"subnet {sub.display_name} ({sub.cidr_block})"
+        except Exception:
+            subnet = f"subnet {sid}"
+        out.append(RelatedItem(p.availability_domain.rsplit(":", 1)[-1], f"{subnet}, {fds}", sid))
+    return out
+
+
+async def _pool_configs(ctx: FormContext, values) -> list[Option]:
+    comp = values.get("compartment_id") or ctx.compartment_id
+    return [Option(c.id, c.display_name, c) for c in await svc.list_instance_configurations(ctx.session, comp)]
+
+
+async def _no_configs(ctx: FormContext, values) -> str:
+    return ("A pool launches its instances from one: make it from an instance (select the instance, then "
+            "Create instance configuration…), or here from an instance you choose.")
+
+
+def _pool_request(v: dict, ctx: FormContext) -> Request:
+    return Request("compute_management", "create_instance_pool", M.CreateInstancePoolDetails(
+        compartment_id=v["compartment_id"], display_name=v.get("display_name") or None,
+        instance_configuration_id=v["instance_configuration_id"], size=int(v["size"]),
+        placement_configurations=[M.CreateInstancePoolPlacementConfigurationDetails(
+            availability_domain=v["availability_domain"], primary_subnet_id=v["subnet_id"])]))
+
+
+def _pool_cli(v: dict, ctx: FormContext, req: Request) -> str:
+    d = req.details
+    return cli_command("compute-management instance-pool create", [
+        ("--compartment-id", d.compartment_id), ("--display-name", d.display_name),
+        ("--instance-configuration-id", d.instance_configuration_id), ("--size", d.size),
+        ("--placement-configurations", d.placement_configurations), ("--wait-for-state", "RUNNING")])
+
+
+POOL_FORM = FormSpec(
+    title="Create instance pool", kind_id="compute.instance_pool",
+    fields=[
+        Field("display_name", "Name", "text", required=True,
+              default_from=lambda *_: time.strftime("instance-pool-%Y%m%d-%H%M"),
+              validate=lambda v, *_: validators.display_name(v, True)),
+        Field("compartment_id", "Compartment", "compartment", required=True),
+        Field("instance_configuration_id", "Instance configuration", "choice", required=True, options=_pool_configs,
+              depends_on=("compartment_id",), create_kind="compute.instance_configuration", empty_hint=_no_configs,
+              help="The template of the pool's instances: shape, image, metadata"),
+        Field("size", "Number of instances", "number", required=True, default=1,
+              bounds=lambda *_: (0, POOL_SIZE_MAX, 1)),
+        Field("availability_domain", "Availability domain", "choice", required=True, options=_ads,
+              help="Where the instances are placed (more placements can be added with the CLI or SDK)"),
+        Field("network_compartment_id", "Network compartment", "compartment", required=True,
+              default_from=lambda v, c: v.get("compartment_id"), depends_on=("compartment_id",)),
+        Field("vcn_id", "VCN", "choice", required=True, options=_vcns, depends_on=("network_compartment_id",),
+              create_kind="network.vcn"),
+        Field("subnet_id", "Subnet", "choice", required=True, options=_subnets, depends_on=("vcn_id",),
+              validate=_check_ad_subnet, help="The subnet of the instances' primary VNICs (regional, or in that "
+                                              "availability domain)"),
+    ],
+    build=_pool_request, cli=_pool_cli,
+)
+
+INSTANCE_POOLS = ResourceKind(
+    id="compute.instance_pool", label="Instance pools", singular="Instance pool", group="Compute", icon="instance",
+    list=_list_pools, get=getter(POOL_REF), ocid_types=("instancepool",), order=4, sdk=POOL_REF,
+    columns=[
+        Column("Name", attr("display_name"), width=220),
+        Column("State", attr("lifecycle_state"), "state"),
+        Column("Size", attr("size"), "number"),
+        Column("Configuration", _config_name, width=220),
+        Column("Created", attr("time_created"), "datetime"),
+    ],
+    related=[Related("Instances", _pool_instances), Related("Placement", _pool_placement)],
+    actions=POOL_ACTIONS,
+    create=POOL_FORM,
+)
+
+
 # ---------------------------------------------------------------- kinds
 
 async def _delete_boot_volume(session, bv, _options):
@@ -299,6 +695,7 @@ async def _delete_boot_volume(session, bv, _options):
 INSTANCES = ResourceKind(
     id="compute.instance", label="Instances", singular="Instance", group="Compute", icon="instance",
     list=svc.list_instances, get=svc.get_instance, ocid_types=("instance",), order=1,
+    sdk=SdkRef("compute", "instance", cli="compute instance"),
     columns=[
         Column("Name", attr("display_name"), width=200),
         Column("State", attr("lifecycle_state"), "state"),
@@ -309,7 +706,7 @@ INSTANCES = ResourceKind(
         Column("Fault domain", attr("fault_domain")),
         Column("Created", attr("time_created"), "datetime"),
     ],
-    related=[Related("Networking", _vnics), Related("Storage", _boot), Related("Block volumes", _block_volumes),
+    related=[Related("Networking", _networking), Related("Storage", _boot), Related("Block volumes", _block_volumes),
              Related("Image and shape", _image_shape)],
     actions=INSTANCE_ACTIONS,
     create=LAUNCH_FORM,
@@ -330,6 +727,7 @@ INSTANCES = ResourceKind(
 BOOT_VOLUMES = ResourceKind(
     id="compute.boot_volume", label="Boot volumes", singular="Boot volume", group="Compute", icon="volume",
     list=svc.list_boot_volumes, get=svc.get_boot_volume, ocid_types=("bootvolume",), order=2,
+    sdk=SdkRef("blockstorage", "boot_volume", cli="bv boot-volume"),
     columns=[
         Column("Name", attr("display_name"), width=240),
         Column("State", attr("lifecycle_state"), "state"),
@@ -344,12 +742,17 @@ BOOT_VOLUMES = ResourceKind(
     ready_states=frozenset({"AVAILABLE"}),
 )
 
+IMAGE_REF = SdkRef("compute", "image", cli="compute image")
+
 IMAGES = ResourceKind(
-    id="compute.image", label="Images", singular="Image", group="Compute", icon="image",
-    list=lambda session, comp: svc.list_images(session, comp), get=svc.get_image, ocid_types=("image",),
-    scope="hidden",
-    columns=[Column("Name", attr("display_name")), Column("Operating system", attr("operating_system")),
-             Column("Version", attr("operating_system_version")), Column("State", attr("lifecycle_state"), "state")],
+    id="compute.image", label="Custom images", singular="Image", group="Compute", icon="image",
+    list=svc.list_custom_images, get=svc.get_image, ocid_types=("image",), order=3, sdk=IMAGE_REF,
+    columns=[Column("Name", attr("display_name"), width=220), Column("State", attr("lifecycle_state"), "state"),
+             Column("Operating system", attr("operating_system")),
+             Column("Version", attr("operating_system_version")), Column("Size (MB)", attr("size_in_mbs"), "number"),
+             Column("Created", attr("time_created"), "datetime")],
+    actions=[delete_action(IMAGE_REF, states=frozenset({"AVAILABLE"}))],
+    ready_states=frozenset({"AVAILABLE"}),
 )
 
-KINDS = [INSTANCES, BOOT_VOLUMES, IMAGES]
+KINDS = [INSTANCES, BOOT_VOLUMES, IMAGES, INSTANCE_POOLS, INSTANCE_CONFIGURATIONS, CONSOLE_CONNECTIONS]

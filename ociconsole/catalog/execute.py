@@ -14,7 +14,9 @@ from collections.abc import Callable
 
 from ..core.errors import OciError
 from ..core.operations import Operation, OperationLog
+from ..services.runtime import OutcomeUnknown
 from . import forms
+from .generic import in_sentence
 from .model import BAD, TRANSITIONAL, Action, Gone, ResourceKind
 
 POLL_FIRST = 0.5
@@ -45,6 +47,14 @@ async def track(session, log: OperationLog, op: Operation, kind: ResourceKind, r
         try:
             res = await kind.get(session, resource_id)
         except OciError as e:
+            if _lost(e) and time.monotonic() < deadline:
+                # the endpoint went away while the work goes on over there: the outcome is unknown, not a
+                # failure. Keep asking (the session fails fast meanwhile) and end as what really happened.
+                log.running(op, detail=f"Outcome unknown: {e.endpoint or 'the service'} is not answering; "
+                                       "checking again when it is back")
+                await asyncio.sleep(delay)
+                delay = min(POLL_MAX, delay * 1.5)
+                continue
             if e.status == 404 and gone_ok:
                 log.succeed(op, detail="Gone")
                 if on_resource is not None:
@@ -70,16 +80,57 @@ async def track(session, log: OperationLog, op: Operation, kind: ResourceKind, r
                 raise OciError(f"{kind.singular} is {state} instead of {'/'.join(sorted(targets))}; "
                                "another operation may have changed it", code="UnexpectedState", kind="service")
         if time.monotonic() > deadline:
-            raise OciError(f"Gave up waiting for {kind.singular.lower()} to become {'/'.join(sorted(targets))}",
+            raise OciError(f"Gave up waiting for {in_sentence(kind.singular)} to become {'/'.join(sorted(targets))}",
                            code="Timeout", kind="service")
         await asyncio.sleep(delay)
         delay = min(POLL_MAX, delay * 1.5)
 
 
+def _lost(e: OciError) -> bool:
+    """No answer from the endpoint (unreachable, connection dropped, 502/503/504): nothing known yet."""
+    return e.kind == "connection" or e.status in (502, 503, 504)
+
+
+async def _recheck(session, log: OperationLog, op: Operation, kind: ResourceKind, action: Action, resource,
+                   error: OciError, on_resource: ResourceListener | None) -> None:
+    """An action whose request may or may not have been carried out (`OutcomeUnknown`): once the service
+    answers again, look at the resource; tracked to its target if the action took effect, failed with what
+    is known otherwise."""
+    log.running(op, detail="Outcome unknown: checking when the service answers again")
+    before = kind.state(resource) or ""
+    delay = POLL_FIRST
+    deadline = time.monotonic() + TRACK_TIMEOUT
+    while True:
+        try:
+            res = await kind.get(session, resource.id)
+            break
+        except OciError as e:
+            if e.status == 404 and action.gone_ok:
+                log.succeed(op, detail="Gone")
+                if on_resource is not None:
+                    on_resource(kind, Gone(resource.id))
+                return
+            if not _lost(e) or time.monotonic() > deadline:
+                raise error from None
+        await asyncio.sleep(delay)
+        delay = min(POLL_MAX, delay * 1.5)
+    state = kind.state(res) or ""
+    if on_resource is not None:
+        on_resource(kind, res)
+    if state in action.target_states or state in TRANSITIONAL or state != before:
+        await track(session, log, op, kind, resource.id, action.target_states, action.gone_ok,
+                    on_resource=on_resource)
+        return
+    raise OciError(f"{action.label} was not carried out: {in_sentence(kind.singular)} {kind.name(res)} "
+                   f"is still {state} "
+                   f"(the request got no answer: {error.message})", code=error.code or "NotCarriedOut",
+                   status=error.status, request_id=error.request_id, kind="service")
+
+
 def queue_action(log: OperationLog, kind: ResourceKind, action: Action, resource) -> Operation:
     """The QUEUED activity entry for an action, shown at once while the request is prepared."""
     name = kind.name(resource)
-    return log.start(f"{action.verb or action.label} {kind.singular.lower()} {name}",
+    return log.start(f"{action.verb or action.label} {in_sentence(kind.singular)} {name}",
                      kind="delete" if action.destructive else "action", resource_id=resource.id,
                      resource_label=name)
 
@@ -91,7 +142,13 @@ async def run_action(session, log: OperationLog, kind: ResourceKind, action: Act
     op = op or queue_action(log, kind, action, resource)
     try:
         log.running(op, detail="Requesting")
-        result = await action.run(session, resource, options or {})
+        try:
+            result = await action.run(session, resource, options or {})
+        except OutcomeUnknown as e:
+            if not action.target_states or kind.get is None or action.tracks:
+                raise
+            await _recheck(session, log, op, kind, action, resource, e, on_resource)
+            return op
         if isinstance(result, Gone):  # deleted at once (a resource without lifecycle states)
             log.succeed(op, detail="Deleted")
             if on_resource is not None:
@@ -126,7 +183,7 @@ async def run_action(session, log: OperationLog, kind: ResourceKind, action: Act
 def start_create(log: OperationLog, kind: ResourceKind, spec: forms.FormSpec, values: dict) -> Operation:
     """The QUEUED activity entry of a form's request ("Create bucket logs", or the form's own title)."""
     label = spec.describe(values) or kind.singular
-    title = spec.op_title(values) if spec.op_title is not None else f"Create {kind.singular.lower()} {label}"
+    title = spec.op_title(values) if spec.op_title is not None else f"Create {in_sentence(kind.singular)} {label}"
     return log.start(title, kind="create" if spec.submit_label == "Create" else "action", resource_label=label)
 
 

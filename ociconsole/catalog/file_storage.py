@@ -12,6 +12,7 @@ from ..services import identity as idsvc
 from ..services import network as netsvc
 from . import validators
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
+from .generic import SdkRef
 from .model import Action, Column, Related, RelatedItem, ResourceKind, attr
 
 M = sdk_models("file_storage")
@@ -87,14 +88,14 @@ async def _mt_related(session, mt) -> list[RelatedItem]:
     try:
         sub = await netsvc.get_subnet(session, mt.subnet_id)
         out.append(RelatedItem("Subnet", f"{sub.display_name} ({sub.cidr_block})", sub.id))
-    except Exception:  # noqa: BLE001 - a related lookup must not hide the others
+    except Exception:
         out.append(RelatedItem("Subnet", mt.subnet_id, mt.subnet_id))
     exports = await svc.list_exports(session, export_set_id=mt.export_set_id)
 
     async def fs_name(e):
         try:
             return (await svc.get_file_system(session, e.file_system_id)).display_name
-        except Exception:  # noqa: BLE001
+        except Exception:
             return e.file_system_id
     names = await asyncio.gather(*(fs_name(e) for e in exports))
     for e, name in zip(exports, names, strict=True):
@@ -260,7 +261,7 @@ FILE_SYSTEMS = ResourceKind(
     actions=[Action("export", "Export…", lambda *_: None, frozenset({"ACTIVE"}), form=export_form, icon="create"),
              _delete_action(svc.delete_file_system)],
     create=FILE_SYSTEM_FORM, create_view="nfs_wizard",
-    ready_states=frozenset({"ACTIVE"}),
+    ready_states=frozenset({"ACTIVE"}), sdk=SdkRef("file_storage", "file_system", cli="fs file-system"),
 )
 
 MOUNT_TARGETS = ResourceKind(
@@ -276,7 +277,7 @@ MOUNT_TARGETS = ResourceKind(
     related=[Related("Network and exports", _mt_related)],
     actions=[_delete_action(svc.delete_mount_target)],
     create=MOUNT_TARGET_FORM,
-    ready_states=frozenset({"ACTIVE"}),
+    ready_states=frozenset({"ACTIVE"}), sdk=SdkRef("file_storage", "mount_target", cli="fs mount-target"),
 )
 
 EXPORTS = ResourceKind(

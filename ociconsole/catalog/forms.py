@@ -4,7 +4,13 @@ they build, and the equivalent `oci` CLI command and Python code. The GUI render
 
 Field types: text, textarea, password, number, bool, enum, choice (options loaded from the
 service, may depend on other fields), compartment, cidr, sshkey, tags, statements, mql (a
-Monitoring query, multi-line monospace; validators.mql checks its syntax: catalog/mql.py).
+Monitoring query, multi-line monospace; validators.mql checks its syntax: catalog/mql.py), rules (a
+table of rows with Add/Remove buttons, the NSG security rules editor: `options` are the columns,
+`Option(key, header, data)` with `data` a list of choices for a drop-down cell or None for a text
+cell; the value is a list of {key: text} dicts, empty rows left out; the field's `validate` checks it).
+
+A form whose answer holds a secret shown only once (`FormSpec.reveal`, `secret_attrs`) ends on a last page
+that shows it with Copy buttons; `take_secrets` reads it and clears it from the answer.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core.connection import OCI_ENDPOINTS, SERVICES
 from . import validators
 
 OptionsFn = Callable[["FormContext", dict], Awaitable[list["Option"]]]
@@ -47,6 +54,10 @@ class Field:
     # a value that is allowed but deserves a loud warning (a public bucket): shown under the field and
     # on the review page; never blocks
     warning: Callable[[Any, dict, FormContext], str | None] | None = None
+    # an empty choice is no dead end: the kind whose create dialog makes the missing options ("network.vcn"),
+    # and/or a sentence on where options exist (async (ctx, values) -> str: "Metrics exist in Production")
+    create_kind: str | None = None
+    empty_hint: Callable[[FormContext, dict], Awaitable[str]] | None = None
 
     def warn(self, value, values: dict, ctx: FormContext) -> str | None:
         """The field's warning for `value`, or None. Never raises."""
@@ -56,7 +67,7 @@ class Field:
             if self.visible is not None and not self.visible(values, ctx):
                 return None
             return self.warning(value, values, ctx)
-        except Exception:  # noqa: BLE001 - a warning bug must not break the dialog
+        except Exception:
             return None
 
     def check(self, value, values: dict, ctx: FormContext) -> str | None:
@@ -87,7 +98,7 @@ class Field:
             if self.validate is not None:
                 return self.validate(value, values, ctx)
             return None
-        except Exception as e:  # noqa: BLE001 - a validator bug must show, not crash the dialog
+        except Exception as e:
             return f"Cannot check this value ({type(e).__name__})"
 
 
@@ -116,6 +127,14 @@ class FormSpec:
     describe: Callable[[dict], str] = lambda v: v.get("display_name") or v.get("name") or ""
     submit_label: str = "Create"  # the button that sends the request ("Attach", "Resize"...)
     op_title: Callable[[dict], str] | None = None  # activity title; default "Create <kind> <describe>"
+    # what the configuration costs at list price (catalog.pricing.Cost), shown before Create; None: no price
+    cost: Callable[[dict, FormContext], Any] | None = None
+    # a secret OCI shows only in the create's answer (an auth token, a secret key, an SMTP password): the
+    # (label, value) pairs the dialog's last page shows once, with Copy buttons. `secret_attrs` name the
+    # attributes of the answer that hold the secret: `take_secrets` clears them once read, so that the
+    # operation's result, the listeners and any log never see it
+    reveal: Callable[[Any], list[tuple[str, Any]]] | None = None
+    secret_attrs: tuple[str, ...] = ()
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -157,6 +176,17 @@ class FormContext:
         return self.option_data.get(field_name, {}).get(value)
 
 
+def confirm_field(chosen: Callable[[dict, FormContext], str | None], what: str, depends_on: tuple[str, ...]) -> Field:
+    """The typed confirmation of a deleting action that picks what it deletes in its form
+    (`Action(confirm="form")`): the person types `chosen(values, ctx)`, the name of what was picked."""
+    def check(v, values, ctx):
+        want = chosen(values, ctx)
+        if want is not None and (v or "").strip() != want:
+            return f"Type '{want}' ({what}) to confirm"
+        return None
+    return Field("confirm", f"Type {what} to confirm", "text", required=True, validate=check, depends_on=depends_on)
+
+
 async def submit(session, request: Request, retry_token: str):
     """Send the request (retried safely: it carries the retry token). Returns (data, work request id)."""
     args = (*request.args, request.details) if request.details is not None else request.args
@@ -166,18 +196,35 @@ async def submit(session, request: Request, retry_token: str):
     return data, (resp.headers or {}).get("opc-work-request-id", "")
 
 
+def take_secrets(spec: FormSpec, data) -> tuple[list[tuple[str, str]], list[str]]:
+    """What `spec.reveal` shows of the created `data` ((label, text) pairs) and the secret values among them;
+    the data's `spec.secret_attrs` are then cleared (set to None) so the secret lives only in the caller's hands."""
+    if spec.reveal is None or data is None:
+        return [], []
+    pairs = [(label, "" if v is None else str(v)) for label, v in spec.reveal(data)]
+    secrets = [str(getattr(data, a)) for a in spec.secret_attrs if getattr(data, a, None)]
+    for a in spec.secret_attrs:
+        if hasattr(data, a):
+            setattr(data, a, None)
+    return pairs, secrets
+
+
 # ---------------------------------------------------------------- equivalents
 
-CLIENT_CLASSES = {
-    "identity": "oci.identity.IdentityClient", "compute": "oci.core.ComputeClient",
-    "network": "oci.core.VirtualNetworkClient", "blockstorage": "oci.core.BlockstorageClient",
-    "monitoring": "oci.monitoring.MonitoringClient", "object_storage": "oci.object_storage.ObjectStorageClient",
-    "file_storage": "oci.file_storage.FileStorageClient",
-    "monitoring_ingestion": "oci.monitoring.MonitoringClient",
-    "notifications": "oci.ons.NotificationControlPlaneClient",
-}
-# constructor arguments beyond the config (services whose OCI endpoint is not the SDK's default)
-CLIENT_ARGS = {"monitoring_ingestion": 'service_endpoint=f"https://telemetry-ingestion.{config[\'region\']}.oraclecloud.com"'}
+def client_class(service: str) -> str:
+    """The SDK client class of `service` as Python names it ("oci.core.ComputeClient"), from the one
+    registry of SDK clients (core.connection.SERVICES); KeyError for a service not registered."""
+    module, cls = SERVICES[service]
+    return f"oci.{module}.{cls}"
+
+
+def client_args(service: str) -> str:
+    """Constructor arguments beyond the config: the endpoint of services whose OCI endpoint is not
+    the SDK's default (core.connection.OCI_ENDPOINTS), as an f-string over the config's region."""
+    endpoint = OCI_ENDPOINTS.get(service)
+    if endpoint is None:
+        return ""
+    return "service_endpoint=f\"" + endpoint.replace("{region}", "{config['region']}") + "\""
 
 
 def _py_value(v, indent: int) -> str:
@@ -204,10 +251,9 @@ def _py_value(v, indent: int) -> str:
 
 def python_code(request: Request, retry_token: str = "<token>") -> str:
     """Runnable Python SDK code equivalent to `request`."""
-    cls = CLIENT_CLASSES.get(request.service, f"<{request.service} client>")
+    extra = client_args(request.service)
     lines = ["import oci", "", "config = oci.config.from_file()  # ~/.oci/config, DEFAULT profile",
-             f"client = {cls}(config{', ' + CLIENT_ARGS[request.service] if request.service in CLIENT_ARGS else ''})",
-             ""]
+             f"client = {client_class(request.service)}(config{', ' + extra if extra else ''})", ""]
     args = [repr(a) for a in request.args]
     if request.details is not None:
         lines.append(f"details = {_py_value(request.details, 0)}")

@@ -53,7 +53,9 @@ class Action:
     run: Callable[..., Awaitable[Any]]  # (session, resource, options: dict) -> Any
     allowed_states: frozenset[str] | None = None  # None = any state
     destructive: bool = False
-    confirm: str | None = None  # None | "simple" | "name" (type the resource's name)
+    # None | "simple" | "name" (type the resource's name) | "form": an action whose form picks what it deletes
+    # asks to type that thing's name in its own "confirm" field (forms.confirm_field)
+    confirm: str | None = None
     target_states: frozenset[str] = frozenset()  # tracking ends when one is reached
     gone_ok: bool = False  # a 404 while tracking means done (deletions)
     options: list[ActionOption] = field(default_factory=list)
@@ -64,9 +66,16 @@ class Action:
     # for the resource (`form(resource)`); its request is the action, tracked like a create (`run` unused)
     form: Callable[[Any], Any] | None = None
     tracks: str | None = None  # kind id of what `run` returns, tracked to target_states (detach -> attachment)
+    # beyond the state: whether the resource allows it now (an attached volume cannot be attached again)
+    when: Callable[[Any], bool] | None = None
 
     def allowed(self, state: str | None) -> bool:
         return self.allowed_states is None or (state or "") in self.allowed_states
+
+    def allowed_for(self, resource) -> bool:
+        """`allowed` for the resource's state, and its `when` (if any) for the resource itself."""
+        state = getattr(resource, "lifecycle_state", None)
+        return self.allowed(state) and (self.when is None or bool(self.when(resource)))
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,8 @@ from ..services import monitoring as svc
 from ..services import notifications as notif
 from . import mql as mqlcheck
 from . import validators
-from .generic import SdkRef
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
+from .generic import SdkRef
 from .model import Action, Column, Related, RelatedItem, ResourceKind, attr
 
 M = sdk_models("monitoring")
@@ -109,7 +109,7 @@ def _suppressed_now(alarm) -> bool:
     a, b = getattr(sup, "time_suppress_from", None), getattr(sup, "time_suppress_until", None)
     if not isinstance(a, _dt.datetime) or not isinstance(b, _dt.datetime):
         return False
-    return a <= _dt.datetime.now(_dt.timezone.utc) <= b
+    return a <= _dt.datetime.now(_dt.UTC) <= b
 
 
 def status_of(alarm) -> str | None:
@@ -291,7 +291,7 @@ def _iso_seconds(text: str) -> int:
 def suppress_form(alarm) -> FormSpec:
     """Suppress an alarm's notifications for a while (an alarm-level suppression, from now)."""
     def build(v: dict, ctx: FormContext) -> Request:
-        now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
+        now = _dt.datetime.now(_dt.UTC).replace(microsecond=0)
         until = now + _dt.timedelta(seconds=_iso_seconds(v.get("duration") or "PT1H"))
         details = M.UpdateAlarmDetails(suppression=M.Suppression(
             description=(v.get("description") or "").strip() or "Suppressed from ociconsole",
@@ -416,6 +416,22 @@ def builder_fields(query: str, trigger: bool = True) -> dict | None:
     if re.sub(r"\s+", "", builder_query(**fields)) != re.sub(r"\s+", "", query):
         return None
     return fields
+
+
+async def metrics_elsewhere(ctx: FormContext, limit: int = 4) -> str:
+    """Where metrics exist (for an empty namespace list): "Metrics exist in Production, Web (+2 more)."."""
+    streams = await svc.list_metrics_paced(ctx.session, ctx.tenancy_id, in_subtree=True)
+    counts: dict[str, int] = {}
+    for m in streams:
+        if m.compartment_id:
+            counts[m.compartment_id] = counts.get(m.compartment_id, 0) + 1
+    if not counts:
+        return "No compartment of the tenancy has metrics yet."
+    names = {o.value: o.label.strip() for o in ctx.compartments}
+    ranked = sorted(counts, key=lambda c: -counts[c])
+    shown = [names.get(c, c) for c in ranked[:limit]]
+    more = f" (+{len(ranked) - limit} more)" if len(ranked) > limit else ""
+    return f"Metrics exist in {', '.join(shown)}{more}."
 
 
 def _builder_values(fields: dict) -> dict:
@@ -548,6 +564,9 @@ def alarm_form(alarm=None, initial: dict | None = None) -> FormSpec:
         v = init.get(name)
         return fallback if v is None else v
 
+    async def where_metrics_are(ctx: FormContext, values) -> str:
+        return await metrics_elsewhere(ctx)
+
     async def namespaces(ctx: FormContext, values) -> list[Option]:
         comp, sub = _scope(values)
         comp = comp or ctx.compartment_id
@@ -616,7 +635,7 @@ def alarm_form(alarm=None, initial: dict | None = None) -> FormSpec:
               default=bool(dflt("metric_compartment_id_in_subtree", False)), depends_on=("metric_compartment_id",),
               visible=lambda v, c: v.get("metric_compartment_id") == c.tenancy_id),
         Field("namespace", "Metric namespace", "choice", required=True, options=namespaces,
-              default=dflt("namespace"),
+              default=dflt("namespace"), empty_hint=where_metrics_are,
               depends_on=("metric_compartment_id", "metric_compartment_id_in_subtree")),
         Field("mode", "Query from", "enum", required=True, default=dflt("mode"),
               options=[Option(m, label) for m, label in MODES]),
@@ -770,7 +789,7 @@ async def _subtree_scope(session, out: dict, comp: str, ns: str | None, fields: 
 
 def _parse_when(text) -> tuple[_dt.datetime | None, str | None]:
     """A datapoint's time: empty = now; else RFC 3339 (Z or an offset) or local 'YYYY-MM-DD HH:MM[:SS]'."""
-    now = _dt.datetime.now(_dt.timezone.utc)
+    now = _dt.datetime.now(_dt.UTC)
     if text is None or not str(text).strip():
         return now, None
     s = str(text).strip()
@@ -780,7 +799,7 @@ def _parse_when(text) -> tuple[_dt.datetime | None, str | None]:
         return None, "Write a time as 2025-01-31T12:00:00Z (or leave empty for now)"
     if t.tzinfo is None:
         t = t.astimezone()  # local time
-    t = t.astimezone(_dt.timezone.utc)
+    t = t.astimezone(_dt.UTC)
     if t < now - _dt.timedelta(hours=2):
         return None, "Datapoints must be from the last 2 hours (OCI refuses older ones)"
     if t > now + _dt.timedelta(minutes=10):

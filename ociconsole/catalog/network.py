@@ -1,14 +1,18 @@
-"""Networking kinds: VCNs, subnets, internet and NAT gateways, route tables, security
-lists (and VNICs, reached from instances)."""
+"""Networking kinds: VCNs, subnets, internet, NAT and service gateways, route tables, security
+lists, network security groups (with their rules editor), DRGs and their attachments, local peering
+gateways (with the peering step), and VNICs (reached from instances)."""
 
 from __future__ import annotations
+
+import ipaddress
 
 from ..core.sdk import models as sdk_models
 from ..services import identity as idsvc
 from ..services import network as svc
 from . import validators
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
-from .generic import SdkRef
+from .generic import SdkRef, delete_action, getter
+from .generic import lister as sdk_lister
 from .model import Action, Column, Related, RelatedItem, ResourceKind, attr
 
 M = sdk_models("core")
@@ -227,7 +231,8 @@ INTERNET_GATEWAYS = ResourceKind(
     ocid_types=("internetgateway",),
     columns=[Column("Name", attr("display_name"), width=200), Column("Enabled", attr("is_enabled")), *COMMON_TAIL],
     related=[Related("Network", _in_vcn)], actions=[_delete_action("delete_internet_gateway")],
-    ready_states=frozenset({"AVAILABLE"}), sdk=SdkRef("network", "internet_gateway", cli="network internet-gateway", id_flag="--ig-id"))
+    ready_states=frozenset({"AVAILABLE"}),
+    sdk=SdkRef("network", "internet_gateway", cli="network internet-gateway", id_flag="--ig-id"))
 
 NAT_GATEWAYS = ResourceKind(
     id="network.nat_gateway", label="NAT gateways", singular="NAT gateway", group="Networking", icon="gateway",
@@ -243,7 +248,8 @@ ROUTE_TABLES = ResourceKind(
     columns=[Column("Name", attr("display_name"), width=240), Column("Rules", lambda r: len(r.route_rules or [])),
              *COMMON_TAIL],
     related=[Related("Rules", _route_rules)], actions=[_delete_action("delete_route_table")],
-    ready_states=frozenset({"AVAILABLE"}), sdk=SdkRef("network", "route_table", cli="network route-table", id_flag="--rt-id"))
+    ready_states=frozenset({"AVAILABLE"}),
+    sdk=SdkRef("network", "route_table", cli="network route-table", id_flag="--rt-id"))
 
 SECURITY_LISTS = ResourceKind(
     id="network.security_list", label="Security lists", singular="Security list", group="Networking",
@@ -267,4 +273,329 @@ async def _no_list() -> list:
     return []
 
 
-KINDS = [VCNS, SUBNETS, INTERNET_GATEWAYS, NAT_GATEWAYS, ROUTE_TABLES, SECURITY_LISTS, VNICS]
+# ---------------------------------------------------------------- network security groups
+
+NSG_REF = SdkRef("network", "network_security_group", cli="network nsg", id_flag="--nsg-id")
+PROTOCOLS = {"all": "all", "TCP": "6", "UDP": "17", "ICMP": "1"}
+_PROTO_NAMES = {v: k for k, v in PROTOCOLS.items()}
+RULE_COLUMNS = [Option("direction", "Direction", ["INGRESS", "EGRESS"]),
+                Option("protocol", "Protocol", list(PROTOCOLS)),
+                Option("address", "CIDR (source or destination)", None),
+                Option("ports", "Ports", None),
+                Option("description", "Description", None)]
+
+
+def _ports(text: str) -> tuple[int, int] | None:
+    if not text:
+        return None
+    lo, _, hi = text.partition("-")
+    a, b = int(lo), int(hi or lo)
+    if not 1 <= a <= b <= 65535:
+        raise ValueError
+    return a, b
+
+
+def check_rules(rows, *_):
+    """The rules table as the emulator (and OCI) checks it: a CIDR, ports only for TCP/UDP, at most 25."""
+    rows = rows or []
+    if len(rows) > svc.NSG_RULES_PER_CALL:
+        return f"At most {svc.NSG_RULES_PER_CALL} rules can be added at a time"
+    for i, r in enumerate(rows, 1):
+        try:
+            ipaddress.ip_network(r.get("address") or "", strict=True)
+            if "/" not in (r.get("address") or ""):
+                raise ValueError
+        except ValueError:
+            return f"Rule {i}: '{r.get('address') or ''}' is not a CIDR block (e.g. 0.0.0.0/0 or 10.0.0.0/8)"
+        if r.get("ports"):
+            if r.get("protocol") not in ("TCP", "UDP"):
+                return f"Rule {i}: ports are only for TCP or UDP rules"
+            try:
+                _ports(r["ports"])
+            except ValueError:
+                return f"Rule {i}: ports must be a port or a range like 8000-8080 (1-65535)"
+        if len(r.get("description") or "") > 2048:
+            return f"Rule {i}: the description is longer than 2048 characters"
+    return None
+
+
+def rule_details(r: dict):
+    proto = PROTOCOLS[r.get("protocol") or "all"]
+    ports = _ports(r.get("ports") or "")
+    opts = {}
+    if ports:
+        rng = M.PortRange(min=ports[0], max=ports[1])
+        opts = {"tcp_options": M.TcpOptions(destination_port_range=rng)} if proto == "6" else \
+            {"udp_options": M.UdpOptions(destination_port_range=rng)}
+    where = {"source": r["address"], "source_type": "CIDR_BLOCK"} if r["direction"] == "INGRESS" else \
+        {"destination": r["address"], "destination_type": "CIDR_BLOCK"}
+    return M.AddSecurityRuleDetails(direction=r["direction"], protocol=proto, description=r.get("description") or None,
+                                    **where, **opts)
+
+
+def rules_form(nsg) -> FormSpec:
+    def build(v: dict, ctx: FormContext) -> Request:
+        return Request("network", "add_network_security_group_security_rules",
+                       M.AddNetworkSecurityGroupSecurityRulesDetails(
+                           security_rules=[rule_details(r) for r in v["rules"]]), args=(nsg.id,), retry_token=False)
+
+    def cli(v, ctx, req: Request) -> str:
+        return cli_command("network nsg rules add", [("--nsg-id", nsg.id),
+                                                     ("--security-rules", req.details.security_rules)])
+
+    return FormSpec(
+        title=f"Add security rules to {nsg.display_name}", kind_id="network.nsg",
+        fields=[Field("rules", "Security rules", "rules", required=True, options=RULE_COLUMNS, validate=check_rules,
+                      help="One row per rule; ports only for TCP and UDP (e.g. 443 or 8000-8080). Stateful rules.")],
+        build=build, cli=cli, describe=lambda v: nsg.display_name, submit_label="Add rules",
+        op_title=lambda v: f"Add {len(v.get('rules') or [])} security rule(s) to {nsg.display_name}")
+
+
+def _rule_text(r) -> str:
+    addr = r.source if r.direction == "INGRESS" else r.destination
+    ports = ""
+    o = r.tcp_options or r.udp_options
+    if o is not None and o.destination_port_range is not None:
+        pr = o.destination_port_range
+        ports = f" port {pr.min}" + (f"-{pr.max}" if pr.max != pr.min else "")
+    word = "from" if r.direction == "INGRESS" else "to"
+    return f"{_PROTO_NAMES.get(r.protocol, r.protocol)} {word} {addr}{ports}" + (
+        f" ({r.description})" if r.description else "")
+
+
+async def _nsg_related(session, nsg) -> list[RelatedItem]:
+    out = await _in_vcn(session, nsg)
+    for r in await svc.nsg_rules(session, nsg.id):
+        out.append(RelatedItem(r.direction.capitalize(), _rule_text(r)))
+    for v in await svc.nsg_vnics(session, nsg.id):
+        out.append(RelatedItem("VNIC", v.vnic_id, v.vnic_id))
+    return out
+
+
+def _in_vcn_form(kind_id: str, title: str, method: str, model: str, cli_words: str, extra_fields=(),
+                 extra=lambda v: {}, extra_cli=lambda d: []) -> FormSpec:
+    def build(v: dict, ctx: FormContext) -> Request:
+        return Request("network", method, getattr(M, model)(
+            compartment_id=v["compartment_id"], vcn_id=v["vcn_id"], display_name=v.get("display_name") or None,
+            freeform_tags=_tags(v), **extra(v)))
+
+    def cli(v, ctx, req: Request) -> str:
+        d = req.details
+        return cli_command(cli_words, [("--compartment-id", d.compartment_id), ("--vcn-id", d.vcn_id),
+                                       ("--display-name", d.display_name), *extra_cli(d),
+                                       ("--freeform-tags", d.freeform_tags), ("--wait-for-state", "AVAILABLE")])
+
+    return FormSpec(
+        title=title, kind_id=kind_id,
+        fields=[Field("display_name", "Name", "text", required=True,
+                      validate=lambda v, *_: validators.display_name(v, True)),
+                Field("compartment_id", "Compartment", "compartment", required=True),
+                Field("vcn_id", "VCN", "choice", required=True, options=_vcn_options, depends_on=("compartment_id",)),
+                *extra_fields,
+                Field("freeform_tags", "Tags", "tags", help="One key=value per line")],
+        build=build, cli=cli)
+
+
+NSG_FORM = _in_vcn_form("network.nsg", "Create network security group", "create_network_security_group",
+                        "CreateNetworkSecurityGroupDetails", "network nsg create")
+
+NSGS = ResourceKind(
+    id="network.nsg", label="Network security groups", singular="Network security group", group="Networking",
+    icon="security", order=7, list=svc.list_network_security_groups, get=getter(NSG_REF),
+    ocid_types=("networksecuritygroup",),
+    columns=[Column("Name", attr("display_name"), width=240), *COMMON_TAIL],
+    related=[Related("Rules and VNICs", _nsg_related)],
+    actions=[Action("rules", "Add security rules…", lambda *_: None, frozenset({"AVAILABLE"}), form=rules_form,
+                    icon="security"), delete_action(NSG_REF)],
+    create=NSG_FORM, ready_states=frozenset({"AVAILABLE"}), sdk=NSG_REF)
+
+
+# ---------------------------------------------------------------- service gateways
+
+SGW_REF = SdkRef("network", "service_gateway", cli="network service-gateway")
+
+
+async def _service_options(ctx: FormContext, _values) -> list[Option]:
+    return [Option(s.id, f"{s.name} ({s.cidr_block})", s) for s in await svc.list_services(ctx.session)]
+
+
+SGW_FORM = _in_vcn_form(
+    "network.service_gateway", "Create service gateway", "create_service_gateway", "CreateServiceGatewayDetails",
+    "network service-gateway create",
+    extra_fields=[Field("service_id", "Services", "choice", required=True, options=_service_options,
+                        help="All services of the region's Oracle Services Network, or Object Storage alone")],
+    extra=lambda v: {"services": [M.ServiceIdRequestDetails(service_id=v["service_id"])]},
+    extra_cli=lambda d: [("--services", d.services)])
+
+
+async def _sgw_related(session, g) -> list[RelatedItem]:
+    out = await _in_vcn(session, g)
+    out += [RelatedItem("Service", s.service_name, s.service_id) for s in g.services or []]
+    out.append(RelatedItem("Traffic", "blocked" if g.block_traffic else "allowed"))
+    return out
+
+
+SERVICE_GATEWAYS = ResourceKind(
+    id="network.service_gateway", label="Service gateways", singular="Service gateway", group="Networking",
+    icon="gateway", order=5, list=sdk_lister(SGW_REF), get=getter(SGW_REF), ocid_types=("servicegateway",),
+    columns=[Column("Name", attr("display_name"), width=200),
+             Column("Services", lambda g: ", ".join(s.service_name for s in g.services or [])), *COMMON_TAIL],
+    related=[Related("Network", _sgw_related)], actions=[delete_action(SGW_REF)], create=SGW_FORM,
+    ready_states=frozenset({"AVAILABLE"}), sdk=SGW_REF)
+
+
+# ---------------------------------------------------------------- DRGs and attachments
+
+DRG_REF = SdkRef("network", "drg", cli="network drg")
+ATTACHMENT_REF = SdkRef("network", "drg_attachment", cli="network drg-attachment")
+
+
+def _drg_request(v: dict, ctx: FormContext) -> Request:
+    return Request("network", "create_drg", M.CreateDrgDetails(
+        compartment_id=v["compartment_id"], display_name=v.get("display_name") or None, freeform_tags=_tags(v)))
+
+
+def _drg_cli(v, ctx, req: Request) -> str:
+    d = req.details
+    return cli_command("network drg create", [
+        ("--compartment-id", d.compartment_id), ("--display-name", d.display_name),
+        ("--freeform-tags", d.freeform_tags), ("--wait-for-state", "AVAILABLE")])
+
+
+DRG_FORM = FormSpec(
+    title="Create dynamic routing gateway", kind_id="network.drg",
+    fields=[Field("display_name", "Name", "text", required=True,
+                  validate=lambda v, *_: validators.display_name(v, True)),
+            Field("compartment_id", "Compartment", "compartment", required=True),
+            Field("freeform_tags", "Tags", "tags", help="One key=value per line")],
+    build=_drg_request, cli=_drg_cli)
+
+
+def attach_form(drg) -> FormSpec:
+    async def vcns(ctx: FormContext, values) -> list[Option]:
+        comp = values.get("vcn_compartment_id") or drg.compartment_id
+        attached = {a.vcn_id for a in await svc.list_drg_attachments(ctx.session, comp)
+                    if a.lifecycle_state in ("ATTACHING", "ATTACHED")}
+        return [Option(v.id, f"{v.display_name} ({v.cidr_block})", v) for v in await svc.list_vcns(ctx.session, comp)
+                if v.lifecycle_state == "AVAILABLE" and v.id not in attached]
+
+    def build(v: dict, ctx: FormContext) -> Request:
+        return Request("network", "create_drg_attachment", M.CreateDrgAttachmentDetails(
+            drg_id=drg.id, display_name=v.get("display_name") or None,
+            network_details=M.VcnDrgAttachmentNetworkCreateDetails(type="VCN", id=v["vcn_id"])))
+
+    def cli(v, ctx, req: Request) -> str:
+        d = req.details
+        return cli_command("network drg-attachment create", [
+            ("--drg-id", d.drg_id), ("--vcn-id", d.network_details.id), ("--display-name", d.display_name),
+            ("--wait-for-state", "ATTACHED")])
+
+    return FormSpec(
+        title=f"Attach a VCN to {drg.display_name}", kind_id="network.drg_attachment",
+        fields=[Field("vcn_compartment_id", "VCN compartment", "compartment", required=True,
+                      default_from=lambda *_: drg.compartment_id),
+                Field("vcn_id", "VCN", "choice", required=True, options=vcns, depends_on=("vcn_compartment_id",),
+                      help="VCNs not attached to a DRG yet (a VCN attaches to one DRG at a time)"),
+                Field("display_name", "Attachment name", "text", placeholder="optional")],
+        build=build, cli=cli, describe=lambda v: drg.display_name, submit_label="Attach",
+        op_title=lambda v: f"Attach VCN to DRG {drg.display_name}")
+
+
+async def _drg_related(session, drg) -> list[RelatedItem]:
+    out = []
+    for a in await svc.list_drg_attachments(session, drg.compartment_id, drg_id=drg.id):
+        if a.lifecycle_state in ("ATTACHING", "ATTACHED"):
+            nd = a.network_details
+            out.append(RelatedItem("Attachment", f"{a.display_name} ({nd.type if nd else 'VCN'})", a.id))
+    tables = drg.default_drg_route_tables
+    if tables is not None:
+        out.append(RelatedItem("Route table (VCN attachments)", tables.vcn, tables.vcn))
+    else:
+        out.append(RelatedItem("Routing", "legacy DRG: upgrade it to get DRG route tables"))
+    return out
+
+
+async def _attachment_related(session, a) -> list[RelatedItem]:
+    drg = await svc.get(session, "get_drg", a.drg_id)
+    out = [RelatedItem("DRG", drg.display_name, drg.id)]
+    if a.vcn_id:
+        vcn = await svc.get_vcn(session, a.vcn_id)
+        out.append(RelatedItem("VCN", f"{vcn.display_name} ({vcn.cidr_block})", vcn.id))
+    return out
+
+
+DRGS = ResourceKind(
+    id="network.drg", label="Dynamic routing gateways", singular="DRG", group="Networking", icon="gateway",
+    order=8, list=sdk_lister(DRG_REF), get=getter(DRG_REF), ocid_types=("drg",),
+    columns=[Column("Name", attr("display_name"), width=200), *COMMON_TAIL],
+    related=[Related("Attachments", _drg_related)],
+    actions=[Action("attach", "Attach VCN…", lambda *_: None, frozenset({"AVAILABLE"}), form=attach_form,
+                    icon="attach", verb="Attaching"), delete_action(DRG_REF)],
+    create=DRG_FORM, ready_states=frozenset({"AVAILABLE"}), sdk=DRG_REF)
+
+DRG_ATTACHMENTS = ResourceKind(
+    id="network.drg_attachment", label="DRG attachments", singular="DRG attachment", group="Networking",
+    icon="attach", order=9, list=sdk_lister(ATTACHMENT_REF), get=getter(ATTACHMENT_REF), ocid_types=("drgattachment",),
+    columns=[Column("Name", attr("display_name"), width=220),
+             Column("Type", lambda a: a.network_details.type if a.network_details else "VCN"), *COMMON_TAIL],
+    related=[Related("Network", _attachment_related)],
+    actions=[delete_action(ATTACHMENT_REF, states=frozenset({"ATTACHED"}), gone=frozenset({"DETACHED"}))],
+    ready_states=frozenset({"ATTACHED"}), sdk=ATTACHMENT_REF, movable=False)
+
+
+# ---------------------------------------------------------------- local peering gateways
+
+LPG_REF = SdkRef("network", "local_peering_gateway", cli="network local-peering-gateway")
+LPG_FORM = _in_vcn_form("network.lpg", "Create local peering gateway", "create_local_peering_gateway",
+                        "CreateLocalPeeringGatewayDetails", "network local-peering-gateway create")
+
+
+def connect_form(lpg) -> FormSpec:
+    async def peers(ctx: FormContext, values) -> list[Option]:
+        comp = values.get("peer_compartment_id") or lpg.compartment_id
+        return [Option(g.id, f"{g.display_name} ({g.vcn_id[-8:]})", g)
+                for g in await svc.list_local_peering_gateways(ctx.session, comp)
+                if g.id != lpg.id and g.vcn_id != lpg.vcn_id and g.peering_status == "NEW"
+                and g.lifecycle_state == "AVAILABLE"]
+
+    def build(v: dict, ctx: FormContext) -> Request:
+        return Request("network", "connect_local_peering_gateways",
+                       M.ConnectLocalPeeringGatewaysDetails(peer_id=v["peer_id"]), args=(lpg.id,), retry_token=False)
+
+    def cli(v, ctx, req: Request) -> str:
+        return cli_command("network local-peering-gateway connect", [
+            ("--local-peering-gateway-id", lpg.id), ("--peer-id", req.details.peer_id)])
+
+    return FormSpec(
+        title=f"Connect {lpg.display_name} to a peer", kind_id="network.lpg",
+        fields=[Field("peer_compartment_id", "Peer compartment", "compartment", required=True,
+                      default_from=lambda *_: lpg.compartment_id),
+                Field("peer_id", "Peer local peering gateway", "choice", required=True, options=peers,
+                      depends_on=("peer_compartment_id",),
+                      help="A NEW gateway of another VCN in this region; the two VCNs' CIDRs must not overlap")],
+        build=build, cli=cli, describe=lambda v: lpg.display_name, submit_label="Connect",
+        op_title=lambda v: f"Connect local peering gateway {lpg.display_name}")
+
+
+async def _lpg_related(session, g) -> list[RelatedItem]:
+    out = await _in_vcn(session, g)
+    out.append(RelatedItem("Peering", g.peering_status + (f" with {g.peer_advertised_cidr}"
+                                                         if g.peer_advertised_cidr else "")))
+    if g.peer_id:
+        out.append(RelatedItem("Peer", g.peer_id, g.peer_id))
+    return out
+
+
+LPGS = ResourceKind(
+    id="network.lpg", label="Local peering gateways", singular="Local peering gateway", group="Networking",
+    icon="gateway", order=10, list=sdk_lister(LPG_REF), get=getter(LPG_REF), ocid_types=("localpeeringgateway",),
+    columns=[Column("Name", attr("display_name"), width=200), Column("Peering", attr("peering_status")),
+             Column("Peer CIDR", attr("peer_advertised_cidr")), *COMMON_TAIL],
+    related=[Related("Peering", _lpg_related)],
+    actions=[Action("connect", "Connect to peer…", lambda *_: None, frozenset({"AVAILABLE"}), form=connect_form,
+                    icon="attach", verb="Connecting"), delete_action(LPG_REF)],
+    create=LPG_FORM, ready_states=frozenset({"AVAILABLE"}), sdk=LPG_REF)
+
+
+KINDS = [VCNS, SUBNETS, INTERNET_GATEWAYS, NAT_GATEWAYS, SERVICE_GATEWAYS, ROUTE_TABLES, SECURITY_LISTS, NSGS, DRGS,
+         DRG_ATTACHMENTS, LPGS, VNICS]

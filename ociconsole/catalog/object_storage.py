@@ -1,8 +1,10 @@
 """Object Storage kinds: buckets (which open as an object browser: `browser = "objects"`), and
-the objects, replication policies and pre-authenticated requests reached from them."""
+the objects, replication policies, retention rules (add with an optional lock, delete unless locked)
+and pre-authenticated requests reached from them."""
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 
 from ..core.errors import OciError
@@ -10,7 +12,7 @@ from ..core.sdk import models as sdk_models
 from ..services import identity as idsvc
 from ..services import object_storage as svc
 from . import validators
-from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
+from .forms import Field, FormContext, FormSpec, Option, Request, cli_command, confirm_field
 from .model import Action, ChartSpec, Column, Gone, MetricsSpec, Related, RelatedItem, ResourceKind, attr
 
 M = sdk_models("object_storage")
@@ -210,6 +212,143 @@ def replication_form(bucket) -> FormSpec:
         op_title=lambda v: f"Replicate bucket {bucket.name} to {v.get('destination_region')}")
 
 
+# ---------------------------------------------------------------- retention rules (actions' forms)
+
+LOCK_DELAY_DAYS = 14  # OCI: a rule's lock takes effect at least 14 days after it is set
+_RULE_NAME_RE = re.compile(r"^\S(.{0,254}\S)?$")
+
+
+def _when(t) -> str:
+    return f"{t:%Y-%m-%d %H:%M} UTC"
+
+
+def rule_duration(rule) -> str:
+    d = getattr(rule, "duration", None)
+    if d is None or not d.time_amount:
+        return "indefinitely"
+    unit = (d.time_unit or "DAYS").lower()
+    return f"{d.time_amount} {unit[:-1] if d.time_amount == 1 else unit}"
+
+
+def rule_lock(rule, day_only: bool = False) -> str:
+    t = getattr(rule, "time_rule_locked", None)
+    if t is None:
+        return "not locked"
+    when = f"{t:%Y-%m-%d}" if day_only else _when(t)
+    return f"locked since {when}" if svc.rule_locked(rule) else f"locks on {when}"
+
+
+async def _retention(session, bucket) -> list[RelatedItem]:
+    """One line a rule, short enough for the detail pane: "7 days, locks on 2026-12-28"."""
+    return [RelatedItem(f"Rule {r.display_name}", f"{rule_duration(r)}, {rule_lock(r, day_only=True)}")
+            for r in await svc.list_retention_rules(session, bucket.name)]
+
+
+def lock_time(days) -> _dt.datetime:
+    """When a rule locked `days` from now locks: the next 00:00 UTC after that (a request reviewed now and
+    sent a little later still meets OCI's minimum of 14 days)."""
+    at = _dt.datetime.fromtimestamp(svc.now(), _dt.UTC) + _dt.timedelta(days=int(days))
+    return (at + _dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _no_versioning(bucket, v, *_a) -> str | None:
+    if getattr(bucket, "versioning", None) in ("Enabled", "Suspended"):
+        return (f"{bucket.name} keeps object versions; OCI allows retention rules only on a bucket without "
+                "versioning")
+    if not _RULE_NAME_RE.match(v or ""):
+        return "1 to 256 characters, not starting or ending with a space"
+    return None
+
+
+def _lock_warning(v, values, ctx) -> str | None:
+    if not values.get("lock") or values.get("mode") != "DURATION" or v is None:
+        return None
+    return (f"From {_when(lock_time(v))} this rule is LOCKED: nobody can delete it or shorten it, and objects "
+            "it retains cannot be deleted or overwritten until their time has passed; only deleting the "
+            "(empty) bucket removes it. Until then the rule can still be changed or deleted.")
+
+
+def add_retention_form(bucket) -> FormSpec:
+    def duration(v):
+        return v.get("mode") == "DURATION"
+
+    def build(v: dict, ctx: FormContext) -> Request:
+        dur = M.Duration(time_amount=int(v["time_amount"]), time_unit=v["time_unit"]) if duration(v) else None
+        locked = lock_time(v["lock_days"]) if duration(v) and v.get("lock") else None
+        return Request("object_storage", "create_retention_rule", M.CreateRetentionRuleDetails(
+            display_name=v["display_name"].strip(), duration=dur, time_rule_locked=locked),
+            args=(bucket.namespace, bucket.name), retry_token=False)
+
+    def cli(v, ctx, req: Request) -> str:
+        d = req.details
+        return cli_command("os retention-rule create", [
+            ("--namespace", bucket.namespace), ("--bucket-name", bucket.name), ("--display-name", d.display_name),
+            ("--time-amount", d.duration.time_amount if d.duration else None),
+            ("--time-unit", d.duration.time_unit if d.duration else None),
+            ("--time-rule-locked", d.time_rule_locked.isoformat().replace("+00:00", "Z")
+             if d.time_rule_locked else None)])
+
+    def amount_bounds(v, c):
+        return (1, 100, 1) if v.get("time_unit") == "YEARS" else (1, 36500, 1)
+
+    return FormSpec(
+        title=f"Add retention rule to bucket {bucket.name}", kind_id="objectstorage.retention_rule",
+        fields=[
+            Field("display_name", "Rule name", "text", required=True, default=f"{bucket.name}-retention",
+                  validate=lambda v, *_: _no_versioning(bucket, v),
+                  help="Unique in the bucket"),
+            Field("mode", "Retain objects", "enum", required=True, default="DURATION", options=[
+                Option("DURATION", "For a time after each object's last change"),
+                Option("INDEFINITE", "Indefinitely — until the rule is deleted (a legal hold)"),
+            ], help="While retained, an object can be neither deleted nor overwritten"),
+            Field("time_amount", "Keep for", "number", required=True, default=30, bounds=amount_bounds,
+                  depends_on=("time_unit",), visible=lambda v, c: duration(v)),
+            Field("time_unit", "Unit", "enum", required=True, default="DAYS",
+                  options=[Option("DAYS", "Days"), Option("YEARS", "Years")], visible=lambda v, c: duration(v)),
+            Field("lock", "Lock the rule (regulatory compliance)", "bool", default=False,
+                  visible=lambda v, c: duration(v)),
+            Field("lock_days", "Lock after (days)", "number", required=True, default=LOCK_DELAY_DAYS,
+                  bounds=lambda v, c: (LOCK_DELAY_DAYS, 36500, 1), depends_on=("lock", "mode"),
+                  visible=lambda v, c: duration(v) and bool(v.get("lock")), warning=_lock_warning,
+                  help=f"At least {LOCK_DELAY_DAYS} days (OCI's delay, to undo a mistake); the lock starts at 00:00 "
+                       "UTC after that"),
+        ],
+        build=build, cli=cli, describe=lambda v: (v.get("display_name") or "").strip(), submit_label="Add rule",
+        op_title=lambda v: f"Add retention rule {(v.get('display_name') or '').strip()} to bucket {bucket.name}")
+
+
+def delete_retention_form(bucket) -> FormSpec:
+    async def rules(ctx: FormContext, _values) -> list[Option]:
+        return [Option(r.id, f"{r.display_name} — {rule_duration(r)}, {rule_lock(r)}", r)
+                for r in await svc.list_retention_rules(ctx.session, bucket.name)]
+
+    def check(v, values, ctx: FormContext) -> str | None:
+        r = ctx.data("rule_id", v)
+        if r is not None and svc.rule_locked(r):
+            return (f"The retention rule '{r.display_name}' is locked (since {_when(r.time_rule_locked)}) and cannot "
+                    f"be deleted; only deleting the bucket {bucket.name} (once empty) removes it")
+        return None
+
+    def build(v: dict, ctx: FormContext) -> Request:
+        return Request("object_storage", "delete_retention_rule", args=(bucket.namespace, bucket.name, v["rule_id"]),
+                       retry_token=False)
+
+    def cli(v, ctx, req: Request) -> str:
+        cmd = cli_command("os retention-rule delete", [
+            ("--namespace", bucket.namespace), ("--bucket-name", bucket.name), ("--retention-rule-id", v["rule_id"])])
+        return cmd + " \\\n    --force"  # no "are you sure?" prompt: the review was the confirmation
+
+    return FormSpec(
+        title=f"Delete a retention rule of bucket {bucket.name}", kind_id="objectstorage.retention_rule",
+        fields=[Field("rule_id", "Rule", "choice", required=True, options=rules, validate=check,
+                      help="Objects the rule retains can be deleted or overwritten again once no other rule "
+                           "retains them"),
+                confirm_field(lambda values, ctx: getattr(ctx.data("rule_id", values.get("rule_id")), "display_name",
+                                                          None), "the rule's name", ("rule_id",))],
+        build=build, cli=cli, describe=lambda v: bucket.name, submit_label="Delete rule",
+        op_title=lambda v: f"Delete a retention rule of bucket {bucket.name}")
+
+
 # ---------------------------------------------------------------- kinds
 
 async def _no_list(_session, _compartment_id) -> list:
@@ -228,11 +367,15 @@ BUCKETS = ResourceKind(
         Column("Size", attr("approximate_size"), "bytes", width=90),
         Column("Created", attr("time_created"), "datetime"),
     ],
-    related=[Related("Bucket", _contents), Related("Replication", _replication),
+    related=[Related("Bucket", _contents), Related("Retention rules", _retention), Related("Replication", _replication),
              Related("Lifecycle rules", _lifecycle), Related("Pre-authenticated requests", _pars)],
     actions=[
         Action("replicate", "Replicate…", lambda *_: None, form=replication_form, icon="create",
                verb="Replicating"),
+        Action("add_retention", "Add retention rule…", lambda *_: None, form=add_retention_form, icon="create",
+               verb="Adding a retention rule to"),
+        Action("delete_retention", "Delete retention rule…", lambda *_: None, form=delete_retention_form,
+               destructive=True, confirm="form", icon="delete", verb="Deleting a retention rule of"),
         Action("delete", "Delete", _delete_bucket, destructive=True, confirm="name", gone_ok=True,
                shortcut="Delete", icon="delete", verb="Deleting"),
     ],
@@ -259,4 +402,11 @@ REPLICATION_POLICIES = ResourceKind(
              Column("Region", attr("destination_region_name")), Column("Status", attr("status"))],
 )
 
-KINDS = [BUCKETS, OBJECTS, REPLICATION_POLICIES]
+RETENTION_RULES = ResourceKind(
+    id="objectstorage.retention_rule", label="Retention rules", singular="Retention rule", group="Storage",
+    icon="bucket", scope="hidden", list=_no_list, get=None,
+    columns=[Column("Name", attr("display_name")), Column("Retains objects", rule_duration),
+             Column("Lock", rule_lock)],
+)
+
+KINDS = [BUCKETS, OBJECTS, REPLICATION_POLICIES, RETENTION_RULES]

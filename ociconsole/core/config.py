@@ -287,7 +287,7 @@ def load_private_key(key_file: str, passphrase: str | None = None):
 def fingerprint_of_key(private_or_public) -> str:
     pub = private_or_public.public_key() if hasattr(private_or_public, "public_key") else private_or_public
     der = pub.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-    h = hashlib.md5(der).hexdigest()  # noqa: S324 - OCI's fingerprint format
+    h = hashlib.md5(der).hexdigest()
     return ":".join(h[i:i + 2] for i in range(0, 32, 2))
 
 
@@ -368,3 +368,23 @@ def token_expiry_text(expiry: float | None, now: float | None = None) -> str:
     if left < 3600:
         return f"expires in {int(left // 60)} min"
     return f"expires in {left / 3600:.1f} h"
+
+
+def explain_auth_failure(profile: Profile | None, passphrase: str | None = None) -> str:
+    """What a 401 most likely means for a profile, named by what to check (key, fingerprint, user or
+    session token): the fingerprint is compared with the key file here; the rest only OCI knows."""
+    if profile is None:
+        return "the credentials were refused: check the profile's user, fingerprint and key"
+    if profile.kind == "session_token":
+        return f"the session token was refused or has expired: run oci session refresh --profile {profile.name}"
+    fp = (profile.fingerprint or "").lower()
+    try:
+        key = load_private_key(profile.key_file or "", passphrase) if profile.key_file else None
+    except Exception:
+        key = None
+    if key is not None and fp and fingerprint_of_key(key) != fp:
+        return (f"the fingerprint {fp} in profile {profile.name} does not belong to its key file "
+                f"({fingerprint_of_key(key)})")
+    user = profile.user or "?"
+    return (f"user …{user[-6:]} has no API key with fingerprint …{fp[-14:] or '?'}: upload the key, or fix the "
+            f"user / key of profile {profile.name}")

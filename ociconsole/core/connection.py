@@ -17,10 +17,14 @@ from pathlib import Path
 from .config import Profile, check_profile, load_private_key, pass_phrase_in_file
 from .errors import OciError
 
-# service name -> (SDK module, client class). The emulator serves each module under /<module>.
+# The one registry of SDK clients: service name -> (SDK module, client class). The client factory builds
+# clients from it, catalog.forms writes the Python equivalents from it (with OCI_ENDPOINTS), the PyInstaller
+# spec bundles its modules; tests/unit/test_client_registry.py checks that every service the catalog's forms
+# and actions call is here. The emulator serves each module under /<module>.
 SERVICES: dict[str, tuple[str, str]] = {
     "identity": ("identity", "IdentityClient"),
     "compute": ("core", "ComputeClient"),
+    "compute_management": ("core", "ComputeManagementClient"),
     "network": ("core", "VirtualNetworkClient"),
     "blockstorage": ("core", "BlockstorageClient"),
     "work_requests": ("work_requests", "WorkRequestClient"),
@@ -31,6 +35,9 @@ SERVICES: dict[str, tuple[str, str]] = {
     "file_storage": ("file_storage", "FileStorageClient"),
     "search": ("resource_search", "ResourceSearchClient"),
     "notifications": ("ons", "NotificationControlPlaneClient"),
+    "data_science": ("data_science", "DataScienceClient"),
+    "analytics": ("analytics", "AnalyticsClient"),
+    "integration": ("integration", "IntegrationInstanceClient"),
 }
 HOME_REGION_SERVICES = {"identity"}  # IAM writes go to the home region
 OCI_ENDPOINTS = {"monitoring_ingestion": "https://telemetry-ingestion.{region}.oraclecloud.com"}  # not the SDK's
@@ -102,7 +109,7 @@ class Connection:
             from oci.regions import endpoint_for
             mod, _cls = SERVICES[service]
             return endpoint_for(mod if mod != "core" else "compute", self.region)
-        except Exception:  # noqa: BLE001
+        except Exception:
             return f"{service}.{self.region}.oraclecloud.com"
 
 

@@ -44,7 +44,7 @@ def _info(module: str, name: str) -> _Info | None:
             cls = getattr(models, name, None)
             try:
                 _infos[key] = _Info(cls) if isinstance(cls, type) else None
-            except Exception:  # noqa: BLE001 - not a model class
+            except Exception:
                 _infos[key] = None
     return _infos[key]
 

@@ -20,14 +20,14 @@ def available() -> bool:
     try:
         kr = _keyring()
         backend = kr.get_keyring()
-    except Exception:  # noqa: BLE001 - a broken backend is "no backend"
+    except Exception:
         return False
     name = type(backend).__module__ + "." + type(backend).__name__
     if "fail" in name.lower() or "null" in name.lower():
         return False
     try:
         priority = backend.priority  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001
+    except Exception:
         return True
     return bool(priority and priority > 0)
 
@@ -41,7 +41,7 @@ def get_passphrase(config_path: str, profile: str) -> str | None:
         return None
     try:
         return _keyring().get_password(SERVICE, _account(config_path, profile))
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         log.warning("keyring read failed: %s", type(e).__name__)
         return None
 
@@ -52,7 +52,7 @@ def set_passphrase(config_path: str, profile: str, passphrase: str) -> bool:
     try:
         _keyring().set_password(SERVICE, _account(config_path, profile), passphrase)
         return True
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         log.warning("keyring write failed: %s", type(e).__name__)
         return False
 
@@ -62,5 +62,5 @@ def forget_passphrase(config_path: str, profile: str) -> None:
         return
     try:
         _keyring().delete_password(SERVICE, _account(config_path, profile))
-    except Exception:  # noqa: BLE001 - nothing stored is fine
+    except Exception:
         pass

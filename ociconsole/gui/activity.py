@@ -304,13 +304,13 @@ class ActivityModel(QAbstractTableModel):
         i = self._pos.get(op.id)
         return -1 if i is None else self._rows - 1 - i
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else self._rows
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal:
             if role == Qt.ItemDataRole.DisplayRole:
                 return COLUMNS[section]
@@ -391,7 +391,7 @@ class ActivityModel(QAbstractTableModel):
 class ActivityDelegate(QStyledItemDelegate):
     """Status colours, except on a selected row (where the selection's text colour reads best)."""
 
-    def initStyleOption(self, option, index):  # noqa: N802
+    def initStyleOption(self, option, index):
         super().initStyleOption(option, index)
         if option.state & QStyle.StateFlag.State_Selected and option.widget is not None:
             c = option.widget.palette().color(QPalette.ColorRole.HighlightedText)

@@ -15,6 +15,7 @@ platforms without a tray such as headless CI).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from ..catalog import monitoring as moncat
@@ -105,6 +106,13 @@ class AlarmBadge(QToolButton):
         """Ask for the firing alarms now (returns the task)."""
         session = getattr(self.main_window, "session", None)
         if not self._alive or session is None:
+            return None
+        try:  # the event loop the window ran on has ended (its window was never closed): poll no more
+            loop = asyncio.get_event_loop()
+        except RuntimeError:
+            loop = None
+        if loop is None or loop.is_closed():
+            self.stop()
             return None
         return self._tasks.replace("poll", self._poll(session))
 

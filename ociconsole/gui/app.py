@@ -53,6 +53,7 @@ class Console:
         self.window = MainWindow(self.oplog)
         self.window.profileSwitchRequested.connect(self.switch)
         self.window.authFailed.connect(lambda e: self._connection_failed(e, self._config_path))
+        self.window.fixProfileRequested.connect(self.first_run)
         self._config_path: str | None = None
         self._dialogs: list = []
         self.exit_code = 0
@@ -102,14 +103,13 @@ class Console:
 
     async def connect_demo(self, reset: bool = False) -> None:
         from ..core.connection import connection_for_emulator
-        from ..services.runtime import Session
         from . import paths, settings
 
         if self.emulator is None:
             loop = asyncio.get_running_loop()
             try:
                 self.emulator = await loop.run_in_executor(None, _start_demo_emulator, reset)
-            except Exception as e:  # noqa: BLE001 - shown to the person, app stays usable
+            except Exception as e:
                 log.exception("demo sandbox failed to start")
                 self.window.show_error(f"The demo sandbox could not start: {e}")
                 return
@@ -184,7 +184,8 @@ class Console:
         self.window.set_session(session, key)
 
     def _connection_failed(self, error, config_path: str | None) -> None:
-        self.window.show_error(error.summary(), error)
+        if not (getattr(error, "status", None) == 401 and self.window.session is not None):
+            self.window.show_error(error.summary(), error)  # a refused sign-in has its own status (and fix button)
         self.window.set_profiles(self.profile_entries(config_path), "")
         from .qt import QMessageBox
         box = QMessageBox(QMessageBox.Icon.Warning, "Cannot connect", error.summary(), parent=self.window)
@@ -345,11 +346,11 @@ def main(argv: list[str] | None = None) -> int:
     if problem:  # Qt would abort: say what is wrong in one line instead
         print(problem, file=sys.stderr, flush=True)
         return 1
-    from .qt import QApplication, QTimer  # PySide6 first, then qasync
     import qasync
 
     from . import crash
     from .icons import icon
+    from .qt import QApplication, QTimer  # PySide6 first, then qasync
 
     log_path = crash.setup_logging(args.log_level)
     app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -16,7 +16,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 
-from .qt import QColor, QGraphicsItem, QSizePolicy, Qt, QVBoxLayout, QWidget, Signal
+from .qt import QColor, QFont, QFontMetrics, QGraphicsItem, QSizePolicy, Qt, QVBoxLayout, QWidget, Signal
 
 pg.setConfigOptions(antialias=False, useOpenGL=False, background="w", foreground="#333")
 
@@ -26,6 +26,8 @@ PALETTE = ["#1f6fb2", "#d9822b", "#2e9a4b", "#b83a2e", "#7a5bb5", "#8c6d31", "#d
            "#6b6b6b", "#a6a03c", "#7fb2dc", "#f2b36f", "#86c98c", "#e8857c", "#b7a3d9", "#c4a27a",
            "#f0a3c2", "#8fd0da", "#a8a8a8", "#d6d27e"]
 LEGEND_ROW_PX = 23  # height of one legend entry (8 pt text beside a 20 px sample)
+LEGEND_SAMPLE_PX = 36  # an entry's width besides its text: the 20 px sample, spacing and the label's margins
+LEGEND_MAX_SHARE = 0.5  # the legend takes at most this share of a chart's height (else none: the read-out names them)
 
 
 def series_pen(i: int):
@@ -68,12 +70,14 @@ class Chart:
         self.plot = plot
         self.title = title
         self.unit = unit
-        # the legend box names the series (2..legend_limit of them) in as many columns as the plot's
-        # height needs, unless it would cover most of the plot (the crosshair read-out names them
-        # anyway). Entries are made only then: one costs more than its curve (15 series: 17 of 35 ms)
+        # the legend names the series (2..legend_limit of them) under the time axis, in as many columns as
+        # the plot's width holds, unless it would take most of the chart's height (the crosshair read-out
+        # names them anyway). Entries are made only then: one costs more than its curve (15 series: 17 of 35 ms)
         self.legend_limit = legend_limit
         self._legend_labels: list[str] = []
         self._legend_columns = 1
+        self._legend_height = 0
+        self._text_px: dict[str, int] = {}
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.data: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.threshold: pg.InfiniteLine | None = None
@@ -90,8 +94,17 @@ class Chart:
         plot.getViewBox().setMouseEnabled(x=False, y=False)
         self.y_range = None
         self._apply_y_range(y_range)
-        self.legend = plot.addLegend(offset=(-6, 6), labelTextSize="8pt", brush=pg.mkBrush(255, 255, 255, 210),
-                                     pen=pg.mkPen("#ccc"))
+        # a row of the plot's own layout under the time axis, not a box over the curves: the layout takes its
+        # height from the data area, so it never covers a point. A fixed size: pyqtgraph's own sizing would
+        # move it to the plot's corner; the plot's layout places it and _update_legend sets its height
+        self.legend = pg.LegendItem(size=(0, 0), labelTextSize="8pt", frame=False, verSpacing=0)
+        self.legend.layout.setContentsMargins(0, 0, 0, 0)
+        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.legend.setMinimumWidth(0)
+        self.legend.setPreferredWidth(0)
+        self.legend.setFixedHeight(0)
+        self.legend.setVisible(False)
+        plot.layout.addItem(self.legend, 4, 1)
         plot.getViewBox().sigResized.connect(self._update_legend)
         self.vline = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#999", width=1, style=Qt.PenStyle.DashLine))
         self.vline.setVisible(False)
@@ -144,28 +157,45 @@ class Chart:
         _label_axis(self.plot.getAxis("left"), unit)
         self._apply_y_range(y_range)
 
+    @staticmethod
+    def _short(label: str) -> str:
+        return label if len(label) <= 28 else label[:27] + "…"
+
+    def _label_px(self, label: str) -> int:
+        px = self._text_px.get(label)
+        if px is None:
+            if not Chart._metrics:
+                font = QFont()
+                font.setPointSizeF(8)
+                Chart._metrics.append(QFontMetrics(font))
+            px = self._text_px[label] = Chart._metrics[0].horizontalAdvance(self._short(label))
+        return px
+
+    _metrics: list = []  # the legend's font metrics (8 pt), made once
+
     def _update_legend(self, *_resized) -> None:
-        """One series: the title says what it is. Several: a box in top-right corner, in columns so that
-        it fits the plot's height; none when it would cover most of the plot. Rebuilt only on change."""
+        """One series: the title says what it is. Several: a legend under the time axis, in as many columns
+        as the plot's width holds; none when it would take more than LEGEND_MAX_SHARE of the chart's height
+        (the data area's and the legend's). Rebuilt only on change."""
         labels = list(self.curves) if 1 < len(self.curves) <= self.legend_limit else []
         columns = 1
         if labels:
             vb = self.plot.getViewBox()
-            width, height = vb.width(), vb.height()
-            if width > 0 and height > 0:  # laid out (else: decided again when it is)
-                rows_fit = max(1, int((height - 10) // LEGEND_ROW_PX))
-                columns = -(-len(labels) // rows_fit)
-                col_px = 30 + 6 * min(28, max(len(label) for label in labels))
+            width, height = vb.width(), vb.height() + self._legend_height  # the room they share
+            if width > 0 and vb.height() > 0:  # laid out (else: decided again when it is)
+                col_px = LEGEND_SAMPLE_PX + max(self._label_px(label) for label in labels)
+                columns = max(1, min(len(labels), int(width // col_px)))
                 rows = -(-len(labels) // columns)
-                box_w, box_h = columns * col_px, rows * LEGEND_ROW_PX
-                if box_w > width * 0.85 or box_w * box_h > 0.5 * width * height:
-                    labels = []
+                if rows * LEGEND_ROW_PX > LEGEND_MAX_SHARE * height:
+                    labels, columns = [], 1
         if labels != self._legend_labels or columns != self._legend_columns:
             self.legend.clear()
             self.legend.setColumnCount(columns)
             for label in labels:
-                self.legend.addItem(self.curves[label], label if len(label) <= 28 else label[:27] + "…")
+                self.legend.addItem(self.curves[label], self._short(label))
             self._legend_labels, self._legend_columns = labels, columns
+            self._legend_height = -(-len(labels) // columns) * LEGEND_ROW_PX if labels else 0
+            self.legend.setFixedHeight(self._legend_height)  # the data area gives (or takes back) the room
         self.legend.setVisible(bool(labels))
 
     def legend_labels(self) -> list[str]:
@@ -306,9 +336,9 @@ class ChartGrid(QWidget):
             w.writerow(["chart", "series", "time_utc", "epoch_seconds", "value", "unit"])
             for chart in self.charts:
                 for label, (t, v) in chart.data.items():
-                    for ti, vi in zip(t, v):
+                    for ti, vi in zip(t, v, strict=False):
                         w.writerow([chart.title, label,
-                                    _dt.datetime.fromtimestamp(ti, tz=_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                                    _dt.datetime.fromtimestamp(ti, tz=_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                                     f"{ti:.0f}", repr(float(vi)), chart.unit])
                         rows += 1
         return rows

@@ -13,7 +13,17 @@ from __future__ import annotations
 
 from ..catalog.model import Action, ResourceKind
 from .qt import (
-    QCheckBox, QDialog, QFont, QHBoxLayout, QLabel, QLineEdit, QPushButton, Qt, QVBoxLayout, QWidget, Signal,
+    QCheckBox,
+    QDialog,
+    QFont,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
 )
 from .widgets import help_label, monospace_font
 
@@ -183,7 +193,7 @@ class ConfirmDialog(QDialog):
         super().accept()
         self.confirmed.emit(opts)
 
-    def showEvent(self, event) -> None:  # noqa: N802
+    def showEvent(self, event) -> None:
         self._done = False
         super().showEvent(event)
 

@@ -62,6 +62,7 @@ from .qt import (
     QStackedWidget,
     Qt,
     QTimer,
+    QToolBar,
     QToolButton,
     QtWidgets,
     QVBoxLayout,
@@ -189,7 +190,8 @@ class Dashboard:
     charts: list[ChartQuery] = field(default_factory=list)
     range_seconds: int = 3600
     columns: int = 2
-    auto_refresh: int = 0  # seconds between refreshes; 0: off
+    # seconds between refreshes; 0: off. Every range ends now (a live view): on by default
+    auto_refresh: int = 60
     path: Path | None = None  # where it is saved (None: not yet)
 
     def to_json(self) -> dict:
@@ -203,7 +205,7 @@ class Dashboard:
         return cls(name=str(d.get("name") or (path.stem if path else "Dashboard")),
                    charts=[ChartQuery.from_json(c) for c in d.get("charts") or []],
                    range_seconds=int(d.get("rangeSeconds") or 3600), columns=max(1, min(4, int(d.get("columns") or 2))),
-                   auto_refresh=int(d.get("autoRefresh") or 0), path=path)
+                   auto_refresh=int(d["autoRefresh"] or 0) if "autoRefresh" in d else 60, path=path)
 
 
 def cpu_template(compartment_id: str, compartment_name: str, in_subtree: bool = True) -> Dashboard:
@@ -1087,15 +1089,17 @@ class DashboardView(QWidget):
         top.addWidget(self.title, 1)
         top.addWidget(self.chooser)
         top.addWidget(self.manage)
-        bar = QHBoxLayout()
-        bar.addWidget(self.range_combo)
-        bar.addWidget(self.columns)
-        bar.addWidget(self.auto)
-        bar.addWidget(self.period)
-        bar.addStretch(1)
-        bar.addWidget(self.add_button)
-        bar.addWidget(self.refresh_button)
-        bar.addWidget(self.export_button)
+        # a tool bar, not a row of widgets: narrower than its contents it puts the rest behind its "»" button,
+        # where a row would hold the view (and with it the window's centre) at the row's full width
+        bar = self.bar = QToolBar("Dashboard")
+        bar.setObjectName("dashboardBar")
+        bar.setMovable(False)
+        bar.setFloatable(False)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        for w in (self.range_combo, self.columns, self.auto, self.period, spacer,
+                  self.add_button, self.refresh_button, self.export_button):
+            bar.addWidget(w)
 
         # charts list (left)
         self.chart_list = QListWidget()
@@ -1187,7 +1191,7 @@ class DashboardView(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 2)
         lay.addLayout(top)
-        lay.addLayout(bar)
+        lay.addWidget(bar)
         lay.addWidget(self.splitter, 1)
         lay.addWidget(self.status)
 
@@ -1247,7 +1251,10 @@ class DashboardView(QWidget):
         else:
             comp_id, comp_name = comp.id, comp.name
         d = cpu_template(comp_id, comp_name, in_subtree=True)
-        d.name = self.store.unique_name(d.name)
+        existing = self.store.open(d.name)
+        if existing is not None:  # chosen again: the one made before opens (no "(2)", "(3)"…)
+            self.set_dashboard(existing)
+            return existing
         self.store.save(d)
         self.set_dashboard(d)
         return d
@@ -1687,10 +1694,10 @@ class DashboardView(QWidget):
         self.generation += 1
         self._tasks.cancel_all()
 
-    def hideEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def hideEvent(self, event) -> None:
         super().hideEvent(event)
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def showEvent(self, event) -> None:
         super().showEvent(event)
 
 

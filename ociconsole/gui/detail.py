@@ -12,13 +12,29 @@ from ..core.errors import OciError
 from . import aio
 from .icons import icon, state_colour
 from .qt import (
-    QFont, QGuiApplication, QHBoxLayout, QHeaderView, QLabel, QMenu, QPushButton, Qt, QTabWidget, QToolButton,
-    QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget, Signal,
+    QFont,
+    QGuiApplication,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QSizePolicy,
+    Qt,
+    QTabWidget,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    Signal,
 )
+from .resource_view import ElidedLabel
 
 log = logging.getLogger(__name__)
 HIDDEN_FIELDS = {"freeform_tags", "defined_tags", "system_tags"}
 LINK_ROLE = Qt.ItemDataRole.UserRole + 20
+LABEL_SHARE = 0.5  # the label column of the detail tabs takes at most this share of the pane's width
 
 
 def humanize(key: str) -> str:
@@ -96,8 +112,12 @@ class DetailPane(QWidget):
         f.setBold(True)
         self.name.setFont(f)
         self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # what the pane shows must never widen it (the splitter would move on every selection): a long
+        # name wraps (or is cut, when it has no place to break), the OCID line is elided (full text: tooltip)
+        self.name.setWordWrap(True)
+        self.name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.state = QLabel("")
-        self.subtitle = QLabel("")
+        self.subtitle = ElidedLabel("")
         self.subtitle.setStyleSheet("color: palette(mid);")
         self.copy_ocid = QPushButton(icon("copy"), "Copy OCID")
         self.copy_ocid.clicked.connect(self.copy_current_ocid)
@@ -143,7 +163,7 @@ class DetailPane(QWidget):
         t.setRootIsDecorated(False)
         t.setAlternatingRowColors(True)
         t.setUniformRowHeights(True)
-        t.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        t.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)  # sized by _fit_label_columns
         t.header().setStretchLastSection(True)
         t.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         t.customContextMenuRequested.connect(lambda pos, tree=t: self._copy_menu(tree, pos))
@@ -167,6 +187,7 @@ class DetailPane(QWidget):
         self._history.clear()
         self.back.hide()
         self.name.setText("Nothing selected")
+        self.name.setToolTip("")
         self.kind_icon.clear()
         self.state.setText("")
         self.subtitle.setText("")
@@ -188,6 +209,7 @@ class DetailPane(QWidget):
         self.back.setVisible(bool(self._history))
         self.kind_icon.setPixmap(icon(kind.icon).pixmap(20, 20))
         self.name.setText(kind.name(resource))
+        self.name.setToolTip(kind.name(resource))
         st = kind.state(resource)
         if st:
             c = state_colour(st).name()
@@ -204,7 +226,19 @@ class DetailPane(QWidget):
         self._fill_tags(resource)
         if not same:
             self._load_related()
+        self._fit_label_columns()
         self._update_metrics_tab()
+
+    def _fit_label_columns(self) -> None:
+        """Each tab's label column as wide as its labels, but at most LABEL_SHARE of the pane: the values keep
+        room in a narrow pane (a long label is elided; its tooltip has it). Only the rows in view are measured."""
+        for t in (self.fields, self.tags, self.related):
+            cap = max(110, int(t.viewport().width() * LABEL_SHARE))
+            t.setColumnWidth(0, min(t.sizeHintForColumn(0), cap))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_label_columns()
 
     # ------------------------------------------------------------ metrics
     def _update_metrics_tab(self) -> None:
@@ -239,10 +273,10 @@ class DetailPane(QWidget):
         if kind is None or not kind.actions:
             self.actions_button.setEnabled(False)
             return
-        ro = self.session is not None and self.session.read_only
+        ro = (self.session is not None and self.session.read_only) or getattr(self, "offline", False)
         for a in kind.actions:
             act = self.actions_menu.addAction(icon(a.icon), a.label + ("…" if a.confirm else ""))
-            act.setEnabled(a.allowed(kind.state(res)) and not ro)
+            act.setEnabled(a.allowed_for(res) and not ro)
             act.triggered.connect(lambda _=False, a=a: self.actionRequested.emit(kind, a, [res]))
         self.actions_button.setEnabled(True)
 
@@ -258,6 +292,7 @@ class DetailPane(QWidget):
                 if name and label != "Id":
                     shown = f"{name}  ({text})"
             item = QTreeWidgetItem([label, shown])
+            item.setToolTip(0, label)
             if text.startswith("ocid1."):
                 item.setFont(1, mono)
             item.setToolTip(1, text)
@@ -316,6 +351,7 @@ class DetailPane(QWidget):
                 child.setForeground(1, Qt.GlobalColor.blue)
             section.addChild(child)
         section.setExpanded(True)
+        self._fit_label_columns()
 
     # ------------------------------------------------------------ links
     def _follow(self, item: QTreeWidgetItem, _column: int = 0) -> None:

@@ -146,7 +146,7 @@ def _icon(name: str) -> QIcon:
     try:
         from .icons import icon
         return icon(name)
-    except Exception:  # noqa: BLE001 - icons are decoration
+    except Exception:
         return QIcon()
 
 
@@ -211,7 +211,7 @@ class _ProfileDelegate(QStyledItemDelegate):
             small.setPointSizeF(max(small.pointSizeF() - 1, 7.0))
         return {"title": title, "detail": small, "problem": small}
 
-    def sizeHint(self, option, index):  # noqa: N802 - Qt naming
+    def sizeHint(self, option, index):
         fonts = self._fonts(option.font)
         lines = index.data(LINES_ROLE) or []
         h = sum(QFontMetrics(fonts[k]).height() + self.GAP for _t, k in lines) - self.GAP + 2 * self.PAD_Y

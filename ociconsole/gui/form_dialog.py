@@ -11,6 +11,12 @@ tracking continues in the activity log. A refused request keeps the dialog open 
 error and every value. The request carries a retry token made when the dialog opens;
 resubmitting an unchanged request reuses it (never a duplicate), a changed request gets a
 new one (a reused token with a different body is refused by OCI with 409).
+
+A form whose answer holds a secret OCI shows only once (`FormSpec.reveal`: an auth token, a secret key)
+does not close when accepted: page 3 shows the values, read-only, each with a Copy button (Ctrl+C copies
+the focused one whole), and a Close button (Esc closes too). The secret is cleared from the answer before
+the operation records it (`forms.take_secrets`), registered with the crash reporter's redaction so that no
+log line or report can carry it, and wiped from the page when the dialog closes.
 """
 
 from __future__ import annotations
@@ -26,17 +32,51 @@ from ..core.errors import OciError
 from ..core.operations import OperationLog
 from ..services import identity as idsvc
 from . import aio
+from . import qt as _qt
+from .crash import register_secret
 from .qt import (
-    QCheckBox, QComboBox, QDialog, QFileDialog, QFont, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
-    QPlainTextEdit, QPushButton, QScrollArea, QSizePolicy, QStackedWidget, Qt, QTabWidget, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFont,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QKeySequence,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    Qt,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
     Signal,
 )
 from .widgets import (
-    DEPTH_ROLE, Banner, CodeView, IndentDelegate, NumberEdit, error_label, help_colour, help_label, monospace_font,
-    set_message, warning_label,
+    DEPTH_ROLE,
+    Banner,
+    CodeView,
+    IndentDelegate,
+    NumberEdit,
+    error_label,
+    help_colour,
+    help_label,
+    monospace_font,
+    set_message,
+    warning_label,
 )
 
 log = logging.getLogger(__name__)
+QTableWidget, QTableWidgetItem = _qt.QtWidgets.QTableWidget, _qt.QtWidgets.QTableWidgetItem
 
 TEXT_TYPES = ("text", "password", "cidr")
 MULTILINE_TYPES = ("textarea", "statements", "tags", "sshkey", "mql")
@@ -84,6 +124,104 @@ def _short_key(line: str) -> str:
 
 
 # ---------------------------------------------------------------- one field
+
+class RulesTable(QTableWidget):
+    """The editor of a "rules" field: one row per rule, one column per `Field.options` entry
+    (`Option(key, header, data)`: `data` a list of choices makes the cell a drop-down, None a text cell).
+    Its value is a list of {key: text} dicts, rows with no text left out."""
+
+    changed = Signal()
+
+    def __init__(self, field: Field, parent: QWidget):
+        self.columns: list[Option] = list(field.options or [])  # type: ignore[arg-type]
+        super().__init__(0, len(self.columns), parent)
+        self.setHorizontalHeaderLabels([c.label for c in self.columns])
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.horizontalHeader().setStretchLastSection(True)
+        self.verticalHeader().setVisible(False)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setMinimumHeight(self.fontMetrics().lineSpacing() * 8)
+        self.itemChanged.connect(lambda _i: self.changed.emit())
+
+    def add_row(self, values: dict | None = None) -> int:
+        values = values or {}
+        r = self.rowCount()
+        self.blockSignals(True)
+        self.insertRow(r)
+        for c, col in enumerate(self.columns):
+            v = values.get(col.value)
+            if isinstance(col.data, list):
+                combo = QComboBox(self)
+                combo.addItems([str(x) for x in col.data])
+                if v is not None and str(v) in col.data:
+                    combo.setCurrentText(str(v))
+                combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
+                self.setCellWidget(r, c, combo)
+            else:
+                self.setItem(r, c, QTableWidgetItem("" if v is None else str(v)))
+        self.blockSignals(False)
+        self.changed.emit()
+        return r
+
+    def remove_selected(self) -> None:
+        rows = sorted({i.row() for i in self.selectedIndexes()} or ({self.currentRow()} - {-1}), reverse=True)
+        for r in rows:
+            self.removeRow(r)
+        self.changed.emit()
+
+    def cell_text(self, r: int, c: int) -> str:
+        w = self.cellWidget(r, c)
+        if isinstance(w, QComboBox):
+            return w.currentText()
+        item = self.item(r, c)
+        return item.text().strip() if item is not None else ""
+
+    def set_cell(self, r: int, key: str, text: str) -> None:
+        c = next(i for i, col in enumerate(self.columns) if col.value == key)
+        w = self.cellWidget(r, c)
+        if isinstance(w, QComboBox):
+            w.setCurrentText(text)
+        else:
+            self.item(r, c).setText(text)
+
+    def rows(self) -> list[dict]:
+        out = []
+        for r in range(self.rowCount()):
+            row = {col.value: self.cell_text(r, c) for c, col in enumerate(self.columns)}
+            if any(row[col.value] for col in self.columns if not isinstance(col.data, list)):
+                out.append(row)
+        return out
+
+    def set_rows(self, rows: list[dict]) -> None:
+        self.setRowCount(0)
+        for row in rows:
+            self.add_row(row)
+
+    @staticmethod
+    def describe(field: Field, rows) -> str:
+        cols = list(field.options or [])  # type: ignore[arg-type]
+        return "\n".join("  ".join(str(r.get(c.value) or "-") for c in cols) for r in rows or [])
+
+
+class SecretValue(QLineEdit):
+    """A value of the "shown once" page: read-only, monospace; Ctrl+C copies all of it (no selection needed)."""
+
+    def __init__(self, text: str, parent: QWidget):
+        super().__init__(text, parent)
+        self.setReadOnly(True)
+        self.setFont(monospace_font())
+        self.setCursorPosition(0)
+
+    def copy_all(self) -> None:
+        QApplication.clipboard().setText(self.text())
+
+    def keyPressEvent(self, event) -> None:
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_all()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
 
 class FieldRow:
     """The widgets of one field (label, editor, help, error) and its value as Python data."""
@@ -134,6 +272,21 @@ class FieldRow:
             ed = QCheckBox(field.label, self.container)
             ed.toggled.connect(lambda _b: self._user_changed())
             top.addWidget(ed, 1)
+        elif t == "rules":
+            ed = RulesTable(field, self.container)
+            ed.changed.connect(self._user_changed)
+            col = QVBoxLayout()
+            col.setContentsMargins(0, 0, 0, 0)
+            self.add_button = QPushButton("Add rule", self.container)
+            self.remove_button = QPushButton("Remove rule", self.container)
+            for b in (self.add_button, self.remove_button):
+                b.setAutoDefault(False)
+                col.addWidget(b)
+            self.add_button.clicked.connect(lambda: ed.add_row())
+            self.remove_button.clicked.connect(ed.remove_selected)
+            col.addStretch(1)
+            top.addWidget(ed, 1)
+            top.addLayout(col)
         elif t in MULTILINE_TYPES:
             ed = QPlainTextEdit(self.container)
             ed.setTabChangesFocus(True)
@@ -201,6 +354,8 @@ class FieldRow:
             return ed.value()
         if t == "bool":
             return ed.isChecked()
+        if t == "rules":
+            return ed.rows() or None
         text = ed.toPlainText() if t in MULTILINE_TYPES else ed.text()
         return text if text.strip() else None
 
@@ -218,6 +373,8 @@ class FieldRow:
                 ed.setValue(v)
             elif t == "bool":
                 ed.setChecked(bool(v))
+            elif t == "rules":
+                ed.set_rows(v or [])
             elif t in MULTILINE_TYPES:
                 ed.setPlainText("" if v is None else str(v))
             else:
@@ -245,6 +402,8 @@ class FieldRow:
             return f"{v:g}"
         if t == "sshkey":
             return "\n".join(_short_key(ln.strip()) for ln in str(v).splitlines() if ln.strip())
+        if t == "rules":
+            return RulesTable.describe(self.field, v)
         return str(v).strip()
 
     # ------------------------------------------------------------ options
@@ -279,7 +438,9 @@ class FieldRow:
                 self.placeholder = empty_text or f"No {_lower(f.label)} to choose from"
                 self.editor.addItem(self.placeholder)
                 self.editor.setEnabled(False)
+                self.show_way_out(not empty_text)
                 return
+            self.show_way_out(False)
             self.placeholder = None
             for i, o in enumerate(opts):
                 self.editor.addItem(o.label)
@@ -297,6 +458,30 @@ class FieldRow:
         finally:
             self._setting = False
             self._update_path()
+
+    def show_way_out(self, empty: bool) -> None:
+        """An empty choice is no dead end: a line with the ways out (pick another compartment, create the
+        missing thing here, where such things exist), links handled by the dialog (CreateDialog._way_out)."""
+        label = getattr(self, "way_out", None)
+        rows = self.dialog.rows if hasattr(self.dialog, "rows") else {}
+        if any(rows[d].placeholder is not None and rows[d].field.type != "compartment"
+               for d in self.field.depends_on if d in rows):
+            empty = False  # empty because what it depends on is: that field says what to do
+        if not empty:
+            if label is not None:
+                set_message(label, None)
+            return
+        if label is None:
+            label = self.way_out = QLabel(self.container)
+            label.setObjectName(f"wayout_{self.field.name}")
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+            label.linkActivated.connect(lambda link: self.dialog._way_out(self.field, link))
+            self.container.layout().addWidget(label)
+        set_message(label, self.dialog._way_out_html(self.field))
+        if self.field.empty_hint is not None:
+            self.dialog._load_empty_hint(self.field)
 
     def _update_path(self) -> None:
         if self.field.type != "compartment":
@@ -398,18 +583,33 @@ class _Submission:
         self.dialog: CreateDialog | None = dialog
         self.on_resource = on_resource
         self.op = None
+        self.spec: FormSpec | None = None
 
     def resource(self, kind, res) -> None:
         d, self.dialog = self.dialog, None
+        revealed = None
+        if self.spec is not None and self.spec.reveal is not None:
+            try:  # read the secret, then clear it from the answer before anyone else sees it
+                pairs, secrets = forms.take_secrets(self.spec, res)
+                for secret in secrets:
+                    register_secret(secret)
+                revealed = pairs
+            except Exception as e:
+                log.error("reading the secret of %s failed (%s)", self.spec.title, type(e).__name__)
+                revealed = [("Error", f"Cannot show the secret ({type(e).__name__})")]
         if d is not None:
             try:
-                d._accepted(self.op)
-            except Exception:  # noqa: BLE001 - never let the dialog break the tracking that follows
+                if revealed is not None:
+                    d._reveal(self.op, revealed)
+                else:
+                    d._accepted(self.op)
+            except Exception:
                 log.exception("closing the create dialog failed")
         if self.on_resource is not None:
             self.on_resource(kind, res)
 
     async def run(self, session, oplog, kind, spec, values, request, token):
+        self.spec = spec
         try:
             op = await execute.run_create(session, oplog, kind, spec, values, request, token,
                                           on_resource=self.resource, op=self.op, raise_on_submit_error=True)
@@ -453,6 +653,8 @@ class CreateDialog(QDialog):
         self._touched: set[str] = set()  # show "required" messages only once touched
         self._errors: dict[str, str] = {}
         self._submitting = False
+        self._revealed = False  # on the "shown once" page (FormSpec.reveal)
+        self.reveal_values: list[SecretValue] = []
         self._started = False
         self._alive = True
         self._comp_lock: asyncio.Lock | None = None
@@ -544,6 +746,21 @@ class CreateDialog(QDialog):
         rl.addWidget(self.code_tabs, 1)
         self.pages.addWidget(review)
 
+        # page 3 (FormSpec.reveal): the secret, shown once; filled by _reveal
+        self.reveal_page = QWidget()
+        vl = QVBoxLayout(self.reveal_page)
+        vl.setContentsMargins(0, 0, 0, 0)
+        vl.setSpacing(10)
+        self.reveal_banner = Banner(self.reveal_page)
+        vl.addWidget(self.reveal_banner)
+        self.reveal_grid = QGridLayout()
+        self.reveal_grid.setHorizontalSpacing(10)
+        self.reveal_grid.setVerticalSpacing(8)
+        self.reveal_grid.setColumnStretch(1, 1)
+        vl.addLayout(self.reveal_grid)
+        vl.addStretch(1)
+        self.pages.addWidget(self.reveal_page)
+
         # buttons
         bar = QHBoxLayout()
         bar.setSpacing(8)
@@ -557,9 +774,11 @@ class CreateDialog(QDialog):
         self.back_button = QPushButton("< Back", self)
         self.review_button = QPushButton("Review >", self)
         self.create_button = QPushButton(self.spec.submit_label, self)
-        for b in (self.cancel_button, self.back_button, self.review_button, self.create_button):
+        self.close_button = QPushButton("Close", self)  # the "shown once" page's only way on
+        for b in (self.cancel_button, self.back_button, self.review_button, self.create_button, self.close_button):
             b.setAutoDefault(False)
             bar.addWidget(b)
+        self.close_button.clicked.connect(self.accept)
         self.cancel_button.clicked.connect(self.reject)
         self.back_button.clicked.connect(self.show_form)
         self.review_button.clicked.connect(self.show_review)
@@ -582,10 +801,16 @@ class CreateDialog(QDialog):
         self.review_button.setVisible(i == 0)
         self.review_button.setDefault(i == 0)
         self.create_button.setDefault(i == 1)
+        self.create_button.setVisible(i != 2)
+        self.cancel_button.setVisible(i != 2)
+        self.close_button.setVisible(i == 2)
+        self.close_button.setDefault(i == 2)
         on = "<b>{}</b>"
         off = f"<span style='color:{help_colour(self)}'>{{}}</span>"
-        self.steps.setText(f"{(on if i == 0 else off).format('1 Details')}  ›  "
-                           f"{(on if i == 1 else off).format('2 Review')}")
+        steps = f"{(on if i == 0 else off).format('1 Details')}  ›  {(on if i == 1 else off).format('2 Review')}"
+        if self.spec.reveal is not None:
+            steps += f"  ›  {(on if i == 2 else off).format('3 Copy')}"
+        self.steps.setText(steps)
         self._update_buttons()
 
     # ------------------------------------------------------------ values
@@ -617,7 +842,7 @@ class CreateDialog(QDialog):
             row = self.rows[f.name]
             try:
                 v = f.default_from(values, self.ctx) if f.default_from is not None else f.default
-            except Exception:  # noqa: BLE001 - a declaration bug must not stop the dialog
+            except Exception:
                 log.exception("default_from of %s failed", f.name)
                 v = f.default
             if f.type == "compartment" and v is None:
@@ -636,7 +861,7 @@ class CreateDialog(QDialog):
             values[f.name] = row.value()
         self._refresh()
 
-    def showEvent(self, event) -> None:  # noqa: N802
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if not self._started:
             self._started = True
@@ -663,7 +888,7 @@ class CreateDialog(QDialog):
             if f.default_from is not None and f.name not in self._edited:
                 try:
                     v = f.default_from(self.values(), self.ctx)
-                except Exception:  # noqa: BLE001
+                except Exception:
                     log.exception("default_from of %s failed", f.name)
                     v = None
                 if row.is_choice and self._loader(f) is not None:
@@ -700,6 +925,69 @@ class CreateDialog(QDialog):
         row.set_placeholder("Loading…")
         self._tasks.replace(f"options:{f.name}", self._load_options(f, loader, gen))
 
+    # ------------------------------------------------------------ an empty choice's ways out
+    def _compartment_row_for(self, f: Field) -> FieldRow | None:
+        """The compartment field the choice depends on (else the form's first one)."""
+        for name in f.depends_on:
+            r = self.rows.get(name)
+            if r is not None and r.field.type == "compartment":
+                return r
+        return next((r for r in self.rows.values() if r.field.type == "compartment" and r.field is not f), None)
+
+    def _way_out_html(self, f: Field, hint: str = "") -> str:
+        from .. import catalog
+        from ..catalog.generic import in_sentence
+        kind = catalog.kind(f.create_kind) if f.create_kind else None
+        what = in_sentence(kind.singular) if kind is not None else _lower(f.label)
+        comp = self._compartment_row_for(f)
+        where = comp.editor.currentText().strip() if comp is not None and comp.placeholder is None else ""
+        text = f"No {what} in {where}." if where else f"No {what} to choose from."
+        links = []
+        if comp is not None:
+            links.append("<a href='compartment'>Pick another compartment</a>")
+        if kind is not None and kind.create is not None:
+            article = "an" if what[:1].lower() in "aeio" else "a"
+            links.append(f"<a href='create'>Create {article} {_escape(what)} here…</a>")
+        html = _escape(text)
+        if hint:
+            html += " " + _escape(hint)
+        return html + (" " + " · ".join(links) if links else "")
+
+    def _load_empty_hint(self, f: Field) -> None:
+        async def load():
+            try:
+                hint = await f.empty_hint(self.ctx, self.values())
+            except Exception:
+                return
+            row = self.rows.get(f.name)
+            if self._alive and row is not None and row.placeholder is not None and hint:
+                set_message(row.way_out, self._way_out_html(f, hint))
+        self._tasks.replace(f"hint:{f.name}", load())
+
+    def _way_out(self, f: Field, link: str) -> None:
+        if link == "compartment":
+            comp = self._compartment_row_for(f)
+            if comp is not None:
+                comp.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        if link == "create" and f.create_kind:
+            from .. import catalog
+            kind = catalog.kind(f.create_kind)
+            comp = self._compartment_row_for(f)
+            comp_id = (comp.value() if comp is not None else None) or self.ctx.compartment_id
+            outer = self.on_resource
+
+            def created(k, res) -> None:  # the new one becomes an option, and the one chosen
+                if outer is not None:
+                    outer(k, res)
+                if k is kind and (k.state(res) or "") in k.ready_states and self._alive:
+                    self.rows[f.name].wanted = getattr(res, "id", None)
+                    self._retry_load(f)
+            dlg = CreateDialog(kind.create, FormContext(self.session, comp_id, self.ctx.compartments), self.session,
+                               self.oplog, kind, self, on_resource=created)
+            dlg.open()
+            self.create_dialog = dlg
+
     def _retry_load(self, f: Field) -> None:
         if self._alive:
             self._request_options(f)
@@ -716,7 +1004,7 @@ class CreateDialog(QDialog):
             error = f"Could not load {_lower(f.label)}: {e.summary()}"
             if e.request_id:
                 error += f" (opc-request-id {e.request_id})"
-        except Exception as e:  # noqa: BLE001 - a loader bug shows inline instead of a stuck "Loading…"
+        except Exception as e:
             log.exception("loading options of %s failed", f.name)
             error = f"Could not load {_lower(f.label)} ({type(e).__name__}: {e})"
         if not self._alive or self._gen.get(f.name) != gen:
@@ -751,13 +1039,13 @@ class CreateDialog(QDialog):
             if f.visible is not None:
                 try:
                     vis = bool(f.visible(values, self.ctx))
-                except Exception:  # noqa: BLE001
+                except Exception:
                     vis = True
                 row.set_visible(vis)
             if f.bounds is not None and f.type == "number":
                 try:
                     row.set_bounds(f.bounds(values, self.ctx))
-                except Exception:  # noqa: BLE001
+                except Exception:
                     row.set_bounds(None)
         self._errors = self.spec.errors(values, self.ctx)
         self._warnings = self.spec.warnings(values, self.ctx)
@@ -789,6 +1077,9 @@ class CreateDialog(QDialog):
 
     def _update_buttons(self) -> None:
         if not hasattr(self, "rows"):
+            return
+        if self._revealed:  # done: only Close remains
+            self.status.setText("")
             return
         ready = self.ready
         self.review_button.setEnabled(ready)
@@ -822,7 +1113,7 @@ class CreateDialog(QDialog):
     def _build_request(self) -> forms.Request | None:
         try:
             return self.spec.build(self.values(), self.ctx)
-        except Exception as e:  # noqa: BLE001 - a form bug must show, not close the dialog
+        except Exception as e:
             log.exception("building the request of %s failed", self.spec.title)
             self.banner.show_error("Cannot build the request", f"{type(e).__name__}: {e}")
             return None
@@ -857,7 +1148,7 @@ class CreateDialog(QDialog):
         values = self.values()
         try:
             cli = self.spec.cli(values, self.ctx, req)
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:
             log.exception("cli of %s failed", self.spec.title)
             cli = f"# cannot show the CLI command ({type(e).__name__}: {e})"
         self.cli_view.setText(cli)
@@ -880,7 +1171,7 @@ class CreateDialog(QDialog):
                 try:
                     if not f.visible(values, self.ctx):
                         continue
-                except Exception:  # noqa: BLE001
+                except Exception:
                     pass
             text = row.display()
             if not text:
@@ -935,6 +1226,48 @@ class CreateDialog(QDialog):
         self.submitted.emit(op)
         self.accept()
 
+    def _reveal(self, op, pairs: list[tuple[str, str]]) -> None:
+        """Accepted, with a secret shown only once: the last page shows it (the dialog stays open)."""
+        self._submitting = False
+        if not self._alive:
+            return
+        self._revealed = True
+        self.banner.clear()
+        self.reveal_banner.show_warning(
+            "Copy it now: this secret is shown only once",
+            "OCI keeps no copy it can show again. Store it somewhere safe (a password manager); if it is "
+            "lost, delete it and create a new one.")
+        for r, (label, value) in enumerate(pairs):
+            name = QLabel(f"{label}:", self.reveal_page)
+            name.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            field = SecretValue(value, self.reveal_page)
+            field.setObjectName(f"reveal_{r}")
+            field.setAccessibleName(label)
+            name.setBuddy(field)
+            copy = QPushButton("Copy", self.reveal_page)
+            copy.setAutoDefault(False)
+            copy.setToolTip(f"Copy the {_lower(label)} to the clipboard")
+            copy.clicked.connect(field.copy_all)
+            self.reveal_grid.addWidget(name, r, 0)
+            self.reveal_grid.addWidget(field, r, 1)
+            self.reveal_grid.addWidget(copy, r, 2)
+            self.reveal_values.append(field)
+        self.submitted.emit(op)
+        self._set_page(2)
+        if self.reveal_values:
+            self.reveal_values[0].setFocus()
+
+    def revealed(self) -> list[tuple[str, str]]:
+        """(label, value) of the "shown once" page ([] before it is shown or once closed)."""
+        out = []
+        for i, field in enumerate(self.reveal_values):
+            label = self.reveal_grid.itemAtPosition(i, 0).widget().text().rstrip(":")
+            out.append((label, field.text()))
+        return out
+
+    def reveal_copy_buttons(self) -> list[QPushButton]:
+        return [self.reveal_grid.itemAtPosition(i, 2).widget() for i in range(len(self.reveal_values))]
+
     def _refused(self, error) -> None:
         self._submitting = False
         if not self._alive:
@@ -975,7 +1308,7 @@ class CreateDialog(QDialog):
             return
         super().reject()
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         if self._submitting:
             event.ignore()
             return
@@ -984,3 +1317,5 @@ class CreateDialog(QDialog):
     def _on_finished(self, _result: int) -> None:
         self._alive = False
         self._tasks.cancel_all()
+        for field in self.reveal_values:  # the secret leaves the widgets with the dialog
+            field.clear()

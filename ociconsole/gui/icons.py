@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib.resources
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from .qt import QColor, QIcon, QPainter, QPixmap, Qt
@@ -22,7 +22,7 @@ def resources_dir():
         return Path(__file__).resolve().parents[2] / "resources"
 
 
-@lru_cache(maxsize=None)
+@cache
 def icon(name: str | None) -> QIcon:
     if not name:
         return QIcon()
@@ -32,7 +32,7 @@ def icon(name: str | None) -> QIcon:
     return QIcon(str(path))
 
 
-@lru_cache(maxsize=None)
+@cache
 def dot(colour: str, size: int = 10) -> QIcon:
     pm = QPixmap(size, size)
     pm.fill(Qt.GlobalColor.transparent)

@@ -12,6 +12,7 @@ import time
 from .. import catalog
 from ..catalog import execute
 from ..catalog.forms import FormContext, Option
+from ..catalog.generic import in_sentence
 from ..catalog.model import Gone, ResourceKind
 from ..core.config import token_expiry_text
 from ..core.errors import OciError
@@ -21,8 +22,22 @@ from . import aio, settings
 from .detail import DetailPane
 from .icons import dot, icon
 from .qt import (
-    QAbstractItemView, QComboBox, QKeySequence, QLabel, QLineEdit, QMainWindow, QShortcut, QSizePolicy,
-    QSplitter, QStackedWidget, Qt, QTimer, QToolBar, QTreeView, QWidget, Signal,
+    QAbstractItemView,
+    QComboBox,
+    QKeySequence,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QShortcut,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    Qt,
+    QTimer,
+    QToolBar,
+    QTreeView,
+    QWidget,
+    Signal,
 )
 from .resource_view import ResourceView
 from .tree import NODE_ROLE, CompartmentTreeModel
@@ -45,6 +60,7 @@ class MainWindow(QMainWindow):
     ready = Signal()  # the tree is shown and the last place restored
     firstLevelShown = Signal()  # the tenancy's child compartments are in the tree (start-up is over)
     authFailed = Signal(object)  # OciError: the profile's credentials were refused (once per session)
+    fixProfileRequested = Signal()  # the person asks to fix the profile (the first-run / profile dialog)
 
     def __init__(self, oplog: OperationLog | None = None):
         super().__init__()
@@ -119,6 +135,8 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.activity, self.search)
         self.activity.raise_()
         self.resizeDocks([self.activity], [170], Qt.Orientation.Vertical)
+        for dock in (self.activity, self.search):  # a header, the column titles and three rows at least
+            dock.widget().setMinimumHeight(130)
         self.search.openRequested.connect(self.open_resource)
         self._pending_select: str | None = None
 
@@ -164,9 +182,16 @@ class MainWindow(QMainWindow):
         self.endpoint_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.expiry_label = QLabel()
         self.activity_label = QLabel()
+        from .qt import QPushButton
+        self.fix_profile_button = QPushButton(icon("edit"), "Fix profile…")
+        self.fix_profile_button.setFlat(True)
+        self.fix_profile_button.setToolTip("Open the profile set-up to correct the user, key or fingerprint")
+        self.fix_profile_button.clicked.connect(self.fixProfileRequested)
+        self.fix_profile_button.hide()
         sb = self.statusBar()
         sb.addWidget(self.conn_label)
         sb.addWidget(self.endpoint_label, 1)
+        sb.addWidget(self.fix_profile_button)
         sb.addPermanentWidget(self.expiry_label)
         sb.addPermanentWidget(self.activity_label)
         self.activity.activeCountChanged.connect(
@@ -269,12 +294,12 @@ class MainWindow(QMainWindow):
         try:
             tenancy = await idsvc.get_compartment(session, session.tenancy_id)
         except OciError as e:
+            if e.kind == "auth":  # the server answered: not an outage, and retrying cannot help
+                self._auth_failed(e)
+                return
             self._set_conn_state(False, e)
             self.show_error(f"Cannot open the tenancy: {e.summary()}", e)
-            if e.kind == "auth":
-                self._auth_failed(e)  # retrying cannot help: the profile must be fixed
-            else:
-                self._probe.start()
+            self._probe.start()
             return
         if session is not self.session:
             return
@@ -376,6 +401,7 @@ class MainWindow(QMainWindow):
         self._waiting_shown = True
 
     def _auth_failed(self, error: OciError) -> None:
+        self._set_auth_state(error)
         if not getattr(self, "_auth_reported", False):
             self._auth_reported = True
             self.authFailed.emit(error)
@@ -394,8 +420,32 @@ class MainWindow(QMainWindow):
         if self.tenancy is None:
             self._tasks.replace("connect", self._connect(session))
 
+    def _set_auth_state(self, error: OciError) -> None:
+        """The server refused the credentials (401): say which part of the profile to check, offer to fix it,
+        and stop probing (this is not an outage)."""
+        from ..core.config import explain_auth_failure
+        self._probe.stop()
+        self._conn_ok = False
+        profile = getattr(getattr(self.session, "connection", None), "profile", None)
+        where = error.endpoint or (self.session.connection.describe_endpoint() if self.session else "OCI")
+        status = f"{error.status} {error.code}".strip() if error.status else (error.code or "401")
+        self.conn_label.setPixmap(dot("#b83a2e").pixmap(12, 12))
+        self.conn_label.setToolTip(error.details())
+        self.endpoint_label.setText(f"Sign-in refused ({status}): {explain_auth_failure(profile)}")
+        self.endpoint_label.setStyleSheet("color: #b83a2e; font-weight: bold;")
+        self.endpoint_label.setToolTip(f"{where} answered {status}\n\n{error.details()}")
+        self.fix_profile_button.show()
+        if self.tenancy is None:
+            self.tree_model.set_failed(f"Not signed in ({status}) — fix the profile")
+        self._update_action_buttons()
+
     def _set_conn_state(self, ok: bool | None, error: OciError | None = None) -> None:
+        changed = (self._conn_ok is False) != (ok is False)
         self._conn_ok = ok
+        self.fix_profile_button.hide()
+        self.endpoint_label.setToolTip("")
+        if changed and hasattr(self, "_kind_actions"):
+            self._update_action_buttons()  # creating and actions follow the connection
         if ok is None:
             self.conn_label.setPixmap(dot("#9e9e9e").pixmap(12, 12))
             self.conn_label.setToolTip("Connecting…")
@@ -553,22 +603,39 @@ class MainWindow(QMainWindow):
         if self.centre.indexOf(widget) < 0:
             self.centre.addWidget(widget)
         self.centre.setCurrentWidget(widget)
+        self._only_current_sizes_centre()
         self._widen(bool(getattr(widget, "wide", False)))
 
     def show_list(self) -> None:
         self.centre.setCurrentWidget(self.resources)
+        self._only_current_sizes_centre()
         self._widen(False)
+
+    def _only_current_sizes_centre(self) -> None:
+        """A stacked widget is as wide as its widest page's minimum: a dashboard kept behind the list would
+        hold the centre at its toolbar's width, and the splitter would take that from the tree. The pages not
+        shown are given an Ignored horizontal policy (no minimum width); the shown one has its own back."""
+        current = self.centre.currentWidget()
+        for i in range(self.centre.count()):
+            page = self.centre.widget(i)
+            policy = page.sizePolicy()
+            if not hasattr(page, "_centre_policy"):
+                page._centre_policy = policy.horizontalPolicy()
+            policy.setHorizontalPolicy(page._centre_policy if page is current else QSizePolicy.Policy.Ignored)
+            page.setSizePolicy(policy)
 
     def _widen(self, on: bool) -> None:
         """A view that declares `wide = True` (dashboards, reports) takes the details pane's room while
-        it is shown; the pane comes back with the list."""
+        it is shown; with the list the details pane comes back at its width, the tree keeps its own (as it was,
+        unless the person dragged it meanwhile) and the list has the rest: nothing moves that was not moved."""
         sizes = self.splitter.sizes()
         if on and sizes[2] > 0:
-            self._detail_width = sizes[2]
+            self._narrow_sizes = sizes
             self.splitter.setSizes([sizes[0], sizes[1] + sizes[2], 0])
-        elif not on and sizes[2] == 0 and getattr(self, "_detail_width", 0):
-            width, self._detail_width = self._detail_width, 0
-            self.splitter.setSizes([sizes[0], max(200, sizes[1] - width), width])
+        elif not on and sizes[2] == 0 and getattr(self, "_narrow_sizes", None):
+            old, self._narrow_sizes = self._narrow_sizes, None
+            tree, width = sizes[0] or old[0], old[2]
+            self.splitter.setSizes([tree, max(200, sum(sizes) - tree - width), width])
 
     def open_browser(self, kind, resource) -> bool:
         """Open a resource in its kind's browser view, if it declares one."""
@@ -592,6 +659,11 @@ class MainWindow(QMainWindow):
         self._update_action_buttons()
 
     def refresh(self) -> None:
+        node = self.tree.currentIndex().data(NODE_ROLE)
+        while node is not None and node.type != "compartment":
+            node = node.parent
+        if node is not None and self.session is not None:  # the selected compartment's children, asked anew
+            self.tree_model.reload(node.compartment_id)
         if self.resources.kind is not None:
             self.resources.reload()
         if self.detail.resource is not None and self.detail.kind is not None and self.detail.kind.get:
@@ -622,16 +694,20 @@ class MainWindow(QMainWindow):
             self.toolbar.removeAction(a)
         self._kind_actions = []
         kind = self.resources.kind
-        ro = self.session is None or self.session.read_only
+        offline = self._conn_ok is False  # unreachable, or the credentials were refused
+        self.resources.set_offline(offline)
+        self.detail.offline = offline
+        ro = self.session is None or self.session.read_only or offline
         self.create_action.setEnabled(bool(kind and kind.create) and not ro)
-        self.create_action.setText(f"Create {kind.singular.lower()}" if kind and kind.create else "Create")
+        self.create_action.setText(f"Create {in_sentence(kind.singular)}" if kind and kind.create else "Create")
         if kind is None:
             return
         selected = self.resources.selected_resources()
         for action in kind.actions:
             qa = self.toolbar.addAction(icon(action.icon), action.label)
-            qa.setEnabled(bool(selected) and not ro and all(action.allowed(kind.state(r)) for r in selected))
-            qa.triggered.connect(lambda _=False, a=action: self.request_action(kind, a, self.resources.selected_resources()))
+            qa.setEnabled(bool(selected) and not ro and all(action.allowed_for(r) for r in selected))
+            qa.triggered.connect(
+                lambda _=False, a=action: self.request_action(kind, a, self.resources.selected_resources()))
             self._kind_actions.append(qa)
 
     def _delete_selected(self) -> None:
@@ -650,7 +726,10 @@ class MainWindow(QMainWindow):
         if self.session.read_only:
             self.show_error("This profile is read-only: actions are disabled.")
             return
-        blocked = [kind.name(r) for r in resources if not action.allowed(kind.state(r))]
+        if self._conn_ok is False:
+            self.show_error("No working connection: actions are disabled until it is back.")
+            return
+        blocked = [kind.name(r) for r in resources if not action.allowed_for(r)]
         if blocked:
             self.show_error(f"{action.label} is not possible for {', '.join(blocked)} in its current state.")
             return
@@ -674,6 +753,12 @@ class MainWindow(QMainWindow):
                                          on_resource=self._resource_changed, op=op), name=f"action:{action.id}")
 
     def _resource_changed(self, kind, res) -> None:
+        if kind.id == "identity.compartment":  # created, renamed, moved or deleted here: the tree follows
+            self.tree_model.compartment_changed(res)
+        if kind.scope == "hidden" and kind is not self.resources.kind and not isinstance(res, Gone) \
+                and not kind.is_transitional(res) and self.resources.kind is not None:
+            # a settled attachment (attach, detach): the listed resources show it (a volume's "Attached to")
+            self.refresh()
         if isinstance(res, Gone):  # deleted for good (not a TERMINATED row): it leaves the list
             self.resources.resource_gone(kind, res.id)
             if getattr(self.detail.resource, "id", None) == res.id:
@@ -695,6 +780,9 @@ class MainWindow(QMainWindow):
             return
         if self.session.read_only:
             self.show_error("This profile is read-only: creating is disabled.")
+            return
+        if self._conn_ok is False:
+            self.show_error("No working connection: creating is disabled until it is back.")
             return
         from . import views
         factory = views.view(kind.create_view) if kind.create_view else None
@@ -720,7 +808,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"{text} (opc-request-id {error.request_id})", 15_000)
 
     # ------------------------------------------------------------ layout persistence
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if not self._layout_restored:
             self._layout_restored = True
@@ -745,7 +833,7 @@ class MainWindow(QMainWindow):
         settings.set("window/state", bytes(self.saveState()))
         settings.set("window/splitter", bytes(self.splitter.saveState()))
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def closeEvent(self, event) -> None:
         self.save_layout()
         self.shutdown()
         super().closeEvent(event)

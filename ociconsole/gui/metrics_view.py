@@ -15,8 +15,20 @@ from ..services.monitoring import auto_interval
 from . import aio
 from .charts import ChartGrid
 from .qt import (
-    QCheckBox, QComboBox, QDateTime, QDateTimeEdit, QFileDialog, QHBoxLayout, QLabel, QPushButton, QSpinBox, Qt, QTimer, QVBoxLayout,
-    QWidget, Signal,
+    QCheckBox,
+    QComboBox,
+    QDateTime,
+    QDateTimeEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    Qt,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+    Signal,
 )
 
 log = logging.getLogger(__name__)
@@ -226,7 +238,7 @@ class MetricsPanel(QWidget):
                 raise r
         i = 0
         drawn = 0
-        for chart_spec, chart in zip(spec.charts, self.grid.charts):
+        for chart_spec, chart in zip(spec.charts, self.grid.charts, strict=False):
             # counts and rates are not on the metric's own scale (a CPU count is not a percentage)
             chart.set_scale(*((chart_spec.unit, chart_spec.y_range) if chosen not in UNSCALED else
                               ("/s" if chosen == "rate" else "", None)))

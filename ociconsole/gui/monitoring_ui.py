@@ -45,7 +45,7 @@ class MonitoringExtension(QObject):
         window.installEventFilter(self)
 
     # ------------------------------------------------------------ lifecycle
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+    def eventFilter(self, obj, event) -> bool:
         if obj is self.window and event.type() == QEvent.Type.Close:
             self.badge.stop()
         return False

@@ -120,13 +120,13 @@ class ObjectModel(QAbstractTableModel):
         self.entries.extend(entries)
         self.endInsertRows()
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.entries)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal:
             if role == Qt.ItemDataRole.DisplayRole:
                 return COLUMNS[section]
@@ -181,7 +181,7 @@ class FoldersFirstProxy(QSortFilterProxyModel):
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setFilterKeyColumn(C_NAME)
 
-    def lessThan(self, left, right) -> bool:  # noqa: N802
+    def lessThan(self, left, right) -> bool:
         a, b = left.data(ENTRY_ROLE), right.data(ENTRY_ROLE)
         if a is not None and b is not None and a.folder != b.folder:
             asc = self.sortOrder() == Qt.SortOrder.AscendingOrder
@@ -217,7 +217,7 @@ class ObjectTable(QTableView):
         self.viewport().setStyleSheet("background: palette(alternate-base); border: 2px dashed palette(highlight);"
                                       if on else "")
 
-    def dragEnterEvent(self, event) -> None:  # noqa: N802
+    def dragEnterEvent(self, event) -> None:
         if self._local_paths(event):
             event.setDropAction(Qt.DropAction.CopyAction)
             event.accept()
@@ -225,18 +225,18 @@ class ObjectTable(QTableView):
         else:
             event.ignore()
 
-    def dragMoveEvent(self, event) -> None:  # noqa: N802
+    def dragMoveEvent(self, event) -> None:
         if self._local_paths(event):
             event.setDropAction(Qt.DropAction.CopyAction)
             event.accept()
         else:
             event.ignore()
 
-    def dragLeaveEvent(self, event) -> None:  # noqa: N802
+    def dragLeaveEvent(self, event) -> None:
         self._set_hover(False)
         event.accept()
 
-    def dropEvent(self, event) -> None:  # noqa: N802
+    def dropEvent(self, event) -> None:
         self._set_hover(False)
         paths = self._local_paths(event)
         if paths:

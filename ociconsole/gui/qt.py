@@ -6,7 +6,7 @@ import os
 
 os.environ.setdefault("QT_API", "pyside6")
 
-from PySide6 import QtCore, QtGui, QtWidgets  # noqa: E402
+from PySide6 import QtCore, QtGui, QtWidgets
 
 
 def _skip_feature_scan() -> None:
@@ -21,25 +21,100 @@ def _skip_feature_scan() -> None:
 
 try:
     _skip_feature_scan()
-except Exception:  # noqa: BLE001 - an optimisation only
+except Exception:
     pass
 from PySide6.QtCore import (  # noqa: E402,F401
-    QAbstractItemModel, QAbstractTableModel, QByteArray, QDateTime, QEvent, QItemSelectionModel, QMimeData,
-    QModelIndex, QObject, QPersistentModelIndex, QPoint, QRect, QSettings, QSize, QSortFilterProxyModel,
-    QStandardPaths, Qt, QTimer, QUrl, Signal, Slot,
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QByteArray,
+    QDateTime,
+    QEvent,
+    QItemSelectionModel,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSettings,
+    QSize,
+    QSortFilterProxyModel,
+    QStandardPaths,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+    Slot,
 )
 from PySide6.QtGui import (  # noqa: E402,F401
-    QAction, QBrush, QClipboard, QColor, QDesktopServices, QFont, QFontMetrics, QGuiApplication, QIcon, QImage,
-    QKeySequence, QPainter, QPalette, QPixmap, QShortcut, QStandardItem, QStandardItemModel,
+    QAction,
+    QBrush,
+    QClipboard,
+    QColor,
+    QDesktopServices,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QIcon,
+    QImage,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QPixmap,
+    QShortcut,
+    QStandardItem,
+    QStandardItemModel,
 )
 from PySide6.QtWidgets import (  # noqa: E402,F401
-    QAbstractItemView, QApplication, QButtonGroup, QCheckBox, QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox,
+    QAbstractItemView,
+    QApplication,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
     QDockWidget,
-    QDoubleSpinBox, QFileDialog, QFormLayout, QFrame, QGraphicsItem, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-    QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QMenu, QMessageBox, QPlainTextEdit, QProgressBar,
-    QPushButton, QRadioButton, QScrollArea, QSizePolicy, QSpinBox, QSplitter, QStackedWidget, QStatusBar,
-    QStyle, QStyledItemDelegate, QStyleOptionProgressBar, QStyleOptionViewItem, QTableView, QTabWidget,
-    QTextBrowser, QToolBar, QToolButton, QTreeView, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGraphicsItem,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QSplitter,
+    QStackedWidget,
+    QStatusBar,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionProgressBar,
+    QStyleOptionViewItem,
+    QTableView,
+    QTabWidget,
+    QTextBrowser,
+    QToolBar,
+    QToolButton,
+    QTreeView,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 __all__ = ["QtCore", "QtGui", "QtWidgets"]

@@ -168,7 +168,8 @@ async def underutilized(session, compartment_id: str, in_subtree: bool, threshol
                                                               inst.compartment_id == root else inst.compartment_id),
                            mean, peak, hours, suggest(inst, mean, peak)))
     out.sort(key=lambda f: f.mean)
-    return out, {"queries": len(targets) * len(windows), "with_data": seen, "seconds": time.monotonic() - t0, "query": query}
+    return out, {"queries": len(targets) * len(windows), "with_data": seen, "seconds": time.monotonic() - t0,
+                 "query": query}
 
 
 def write_csv(findings: list[Finding], path: str) -> int:
@@ -191,7 +192,7 @@ class _Num(QTableWidgetItem):
         self.setData(Qt.ItemDataRole.UserRole, value)
         self.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
-    def __lt__(self, other):  # noqa: D105
+    def __lt__(self, other):
         try:
             return float(self.data(Qt.ItemDataRole.UserRole)) < float(other.data(Qt.ItemDataRole.UserRole))
         except (TypeError, ValueError):

@@ -10,20 +10,41 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 
+from ..catalog.generic import in_sentence
 from ..catalog.model import ResourceKind
 from ..core.errors import OciError
 from . import aio, settings
 from .icons import STATE_COLOURS, dot, icon, state_colour, state_tone
 from .qt import (
-    QAbstractItemView, QAbstractTableModel, QFont, QFontMetrics, QFrame, QHBoxLayout, QHeaderView, QLabel,
-    QLineEdit, QMenu, QModelIndex, QPainter, QPushButton, QSizePolicy, QSortFilterProxyModel, Qt, QTableView,
-    QTimer, QVBoxLayout, QWidget, Signal,
+    QAbstractItemView,
+    QAbstractTableModel,
+    QFont,
+    QFontMetrics,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QModelIndex,
+    QPainter,
+    QPushButton,
+    QSizePolicy,
+    QSortFilterProxyModel,
+    Qt,
+    QTableView,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+    Signal,
 )
 
 log = logging.getLogger(__name__)
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 10
 RESOURCE_ROLE = Qt.ItemDataRole.UserRole + 11
+FIT_MAX_PX = 360  # fit_columns: no column wider than this (a long name is elided, its tooltip has it)
+FIT_ROWS = 60  # fit_columns measures the rows in view and those next to them, up to this many
 
 
 def human_size(n) -> str:
@@ -145,7 +166,7 @@ class ResourceTableModel(QAbstractTableModel):
             return res
         try:
             value = col.get(res)
-        except Exception:  # noqa: BLE001 - a bad getter shows blank, not a crash
+        except Exception:
             value = None
         if role == Qt.ItemDataRole.DisplayRole:
             return format_value(value, col.kind)
@@ -186,7 +207,7 @@ class ElidedLabel(QLabel):
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setText(text)
 
-    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+    def setText(self, text: str) -> None:
         super().setText(text)
         self.setToolTip(text)
 
@@ -195,12 +216,12 @@ class ElidedLabel(QLabel):
         width = self.contentsRect().width()
         return QFontMetrics(self.font()).elidedText(self.text(), Qt.TextElideMode.ElideRight, max(width, 0))
 
-    def minimumSizeHint(self):  # noqa: N802 - Qt's name
+    def minimumSizeHint(self):
         hint = super().minimumSizeHint()
         hint.setWidth(QFontMetrics(self.font()).horizontalAdvance("…") + 2)
         return hint
 
-    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt's name
+    def paintEvent(self, _event) -> None:
         painter = QPainter(self)
         painter.setPen(self.palette().color(self.foregroundRole()))
         painter.setFont(self.font())
@@ -251,7 +272,8 @@ class ResourceView(QWidget):
 
         self.banner = QFrame()
         self.banner.setObjectName("errorBanner")
-        self.banner.setStyleSheet("#errorBanner { background: #fbe9e7; border: 1px solid #e0a39b; border-radius: 4px; }")
+        self.banner.setStyleSheet(
+            "#errorBanner { background: #fbe9e7; border: 1px solid #e0a39b; border-radius: 4px; }")
         bl = QHBoxLayout(self.banner)
         bl.setContentsMargins(8, 4, 8, 4)
         self.banner_text = QLabel("")
@@ -317,10 +339,11 @@ class ResourceView(QWidget):
             widths = [c.width for c in kind.columns]
             for i, w in enumerate(widths):
                 self.table.setColumnWidth(i, w or 130)
+            self._fit_pending = True  # the first rows size the columns (fit_columns)
             self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self.title.setText(f"{kind.label} in {compartment.name}")
         self.create_button.setVisible(kind.create is not None)
-        self.create_button.setText(f"Create {kind.singular.lower()}")
+        self.create_button.setText(f"Create {in_sentence(kind.singular)}")
         self.reload()
 
     def stop(self) -> None:
@@ -366,11 +389,25 @@ class ResourceView(QWidget):
         self.banner.hide()
         self._count_known = True
         self.model.set_rows(rows)
+        if rows and getattr(self, "_fit_pending", False):
+            self._fit_pending = False
+            self.fit_columns()
         self._update_count()
         self._update_placeholder(loading=False)
         self.loaded.emit(kind, len(rows))
         if any(kind.is_transitional(r) for r in rows):
             self._schedule_refresh()
+
+    def fit_columns(self) -> None:
+        """Each column as wide as its title and the rows in view (a very long value is cut at FIT_MAX_PX, not
+        pushing the others out), the last one stretching: no horizontal scroll bar while the content fits.
+        Done once per list shown (refreshes keep the widths the person may have dragged). At most FIT_ROWS rows
+        are measured (Qt's default: 1,000 a column), so a 1,000-row list costs the same as a short one."""
+        header = self.table.horizontalHeader()
+        header.setResizeContentsPrecision(FIT_ROWS)
+        for c in range(self.model.columnCount()):
+            want = max(header.sectionSizeHint(c), self.table.sizeHintForColumn(c))
+            self.table.setColumnWidth(c, min(want, FIT_MAX_PX))
 
     def _schedule_refresh(self) -> None:
         self._refresh_timer.start(int(settings.get("table/refresh_seconds")) * 1000)
@@ -380,11 +417,24 @@ class ResourceView(QWidget):
             self.placeholder.setText("Loading…")
             self.placeholder.show()
         elif not loading and self.kind is not None and self.model.rowCount() == 0 and not self.banner.isVisible():
-            where = f" in {self.compartment.name}" if self.compartment is not None else ""
-            self.placeholder.setText(f"No {self.kind.label.lower()}{where}.")
+            self.placeholder.setText(self.empty_text())
             self.placeholder.show()
         else:
             self.placeholder.hide()
+
+    def empty_text(self) -> str:
+        """What an empty list holds and the first thing to do: "No VCNs in Development. Create a VCN (Ctrl+N)
+        or pick another compartment." """
+        kind = self.kind
+        where = f" in {self.compartment.name}" if self.compartment is not None else ""
+        text = f"No {in_sentence(kind.label)}{where}."
+        ways = []
+        if kind.create is not None and not self.blocked():
+            what = in_sentence(kind.singular)
+            ways.append(f"Create {'an' if what[:1].lower() in 'aeio' else 'a'} {what} (Ctrl+N)")
+        if kind.scope == "compartment":
+            ways.append("pick another compartment" if ways else "Pick another compartment")
+        return f"{text} {' or '.join(ways)}." if ways else text
 
     def _filter_changed(self, text: str) -> None:
         self.proxy.setFilterFixedString(text)
@@ -395,6 +445,8 @@ class ResourceView(QWidget):
         if kind is not self.kind or self.compartment is None:
             return
         if getattr(res, "compartment_id", None) not in (self.compartment.id, None):
+            if self.model.remove_resource(getattr(res, "id", "")):  # moved to another compartment
+                self._update_placeholder(loading=False)
             return
         self.model.add_resource(res)
         self._update_placeholder(loading=False)
@@ -418,6 +470,15 @@ class ResourceView(QWidget):
         self.count.setText(f"{n} item{'s' if n != 1 else ''}")
 
     # ------------------------------------------------------------ selection
+    def blocked(self) -> bool:
+        """Creating and actions are off: a read-only profile, or no working connection (set_offline)."""
+        return getattr(self, "offline", False) or getattr(self, "session", None) is None or self.session.read_only
+
+    def set_offline(self, offline: bool) -> None:
+        self.offline = offline
+        self.create_button.setEnabled(not self.blocked())
+        self.create_button.setToolTip("No working connection: creating is off until it is back" if offline else "")
+
     def selected_resources(self) -> list:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         return [self.proxy.index(r, 0).data(RESOURCE_ROLE) for r in rows]
@@ -448,9 +509,8 @@ class ResourceView(QWidget):
         menu = QMenu(self)
         kind = self.kind
         for action in kind.actions:
-            states = [kind.state(r) for r in resources]
             a = menu.addAction(icon(action.icon), action.label + ("…" if action.confirm else ""))
-            a.setEnabled(bool(resources) and all(action.allowed(s) for s in states) and not self.session.read_only)
+            a.setEnabled(bool(resources) and all(action.allowed_for(r) for r in resources) and not self.blocked())
             a.triggered.connect(lambda _=False, act=action, rs=resources: self.actionRequested.emit(kind, act, rs))
         if kind.actions:
             menu.addSeparator()
@@ -459,8 +519,8 @@ class ResourceView(QWidget):
         copy.triggered.connect(lambda: self._copy_ocids(resources))
         menu.addAction(icon("refresh"), "Refresh").triggered.connect(lambda: self.reload())
         if kind.create is not None:
-            c = menu.addAction(icon("create"), f"Create {kind.singular.lower()}…")
-            c.setEnabled(not self.session.read_only)
+            c = menu.addAction(icon("create"), f"Create {in_sentence(kind.singular)}…")
+            c.setEnabled(not self.blocked())
             c.triggered.connect(lambda: self.createRequested.emit(kind))
         menu.popup(self.table.viewport().mapToGlobal(pos))
 

@@ -9,8 +9,19 @@ from ..core.errors import OciError
 from ..services import search as searchsvc
 from . import aio
 from .qt import (
-    QAbstractItemView, QComboBox, QDockWidget, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSortFilterProxyModel,
-    Qt, QTableView, QVBoxLayout, QWidget, Signal,
+    QAbstractItemView,
+    QComboBox,
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSortFilterProxyModel,
+    Qt,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+    Signal,
 )
 from .resource_view import RESOURCE_ROLE, SORT_ROLE, ResourceTableModel
 
@@ -104,7 +115,7 @@ class SearchDock(QDockWidget):
         q = self.examples.itemData(i)
         if "{week_ago}" in q:
             import datetime as dt
-            q = q.format(week_ago=(dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=7)).strftime(
+            q = q.format(week_ago=(dt.datetime.now(dt.UTC) - dt.timedelta(days=7)).strftime(
                 "%Y-%m-%dT%H:%M:%SZ"))
         self.query.setText(q)
         self.query.setFocus()

@@ -54,7 +54,7 @@ def get(key: str):
         return s.default
 
 
-def set(key: str, value) -> None:  # noqa: A001 - settings.set reads naturally
+def set(key: str, value) -> None:
     if key not in SCHEMA:
         raise KeyError(key)
     q = qsettings()

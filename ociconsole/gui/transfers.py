@@ -252,13 +252,13 @@ class TransferModel(QAbstractTableModel):
         r = self.rows.index(item)
         self.dataChanged.emit(self.index(r, 0), self.index(r, len(COLS) - 1))
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLS)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLS[section]
         return None
@@ -441,7 +441,7 @@ class TransferStatus(QWidget):
         self.label.setText(f"⇅ {len(active)} transfer{'s' if len(active) != 1 else ''} — {pct:.0f}%")
         self.bar.setValue(int(10 * pct))
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802
+    def mousePressEvent(self, event) -> None:
         self.clicked.emit()
         super().mousePressEvent(event)
 

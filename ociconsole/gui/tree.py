@@ -105,6 +105,18 @@ class CompartmentTreeModel(QAbstractItemModel):
         self._by_id[comp.id] = node
         return node
 
+    def set_failed(self, text: str) -> None:
+        """The tenancy could not be opened (credentials refused...): the top node says why, not "Loading…",
+        and asks for nothing more until the connection changes."""
+        root = self.root_node
+        if root is None:
+            return
+        root.label = text
+        root.error = text
+        root.loaded = True
+        idx = self.index_of(root)
+        self.dataChanged.emit(idx, idx)
+
     @property
     def root_node(self) -> Node | None:
         return self._root.children[0] if self._root.children else None
@@ -204,6 +216,106 @@ class CompartmentTreeModel(QAbstractItemModel):
             self.endInsertRows()
         self.childrenLoaded.emit(n.compartment_id)
 
+    # ------------------------------------------------------------ changes made in this console
+    def compartment_changed(self, comp) -> None:
+        """A compartment created, renamed, moved or deleted (`catalog.model.Gone` or DELETED) in this
+        console: the tree follows at once (and the cached hierarchy with it)."""
+        from ..catalog.model import Gone
+        cid = getattr(comp, "id", None)
+        root = self.root_node
+        if not cid or root is None:
+            return
+        node = self._by_id.get(cid)
+        if isinstance(comp, Gone) or getattr(comp, "lifecycle_state", "") in ("DELETED", "DELETING"):
+            old_parent = self._parents.pop(cid, None)
+            if self._subtree is not None and old_parent is not None:
+                self._subtree[old_parent] = [c for c in self._subtree.get(old_parent, []) if c.id != cid]
+            if node is not None and not node.is_root:
+                self._remove_node(node)
+            return
+        if node is not None and node.is_root:
+            self.set_root(comp)
+            return
+        parent_id = getattr(comp, "compartment_id", None)
+        if not parent_id:
+            return
+        self._names[cid] = comp.name
+        old_parent = self._parents.get(cid)
+        if self._subtree is not None:
+            if old_parent is not None and old_parent != parent_id:
+                self._subtree[old_parent] = [c for c in self._subtree.get(old_parent, []) if c.id != cid]
+            siblings = [c for c in self._subtree.get(parent_id, []) if c.id != cid] + [comp]
+            self._subtree[parent_id] = sorted(siblings, key=lambda c: c.name.lower())
+        self._parents[cid] = parent_id
+        if node is not None and node.parent is not None and node.parent.compartment_id != parent_id:
+            self._remove_node(node)  # moved: it is shown again under its new parent
+            node = None
+        if node is not None:  # renamed, described anew, or a state change
+            node.compartment = comp
+            node.label = comp.name
+            idx = self.index_of(node)
+            self.dataChanged.emit(idx, idx)
+            return
+        parent = self._by_id.get(parent_id)
+        if parent is None or not parent.loaded:
+            return  # shown when the parent's children are loaded
+        comps = parent.compartment_children
+        pos = len(parent.children) - len(comps)  # compartments follow the category groups, by name
+        for c in comps:
+            if c.label.lower() > comp.name.lower():
+                break
+            pos += 1
+        self.beginInsertRows(self.index_of(parent), pos, pos)
+        parent.children.insert(pos, self._make_compartment(parent, comp))
+        self.endInsertRows()
+
+    def _remove_node(self, node: Node) -> None:
+        parent = node.parent
+        if parent is None or node not in parent.children:
+            return
+        row = parent.children.index(node)
+        self.beginRemoveRows(self.index_of(parent), row, row)
+        del parent.children[row]
+        self.endRemoveRows()
+
+        def forget(n: Node) -> None:
+            if n.type == "compartment" and self._by_id.get(n.compartment_id) is n:
+                del self._by_id[n.compartment_id]
+            for c in n.children:
+                forget(c)
+        forget(node)
+
+    def reload(self, comp_id: str) -> None:
+        """Ask again for a compartment's child compartments (F5) and show what changed."""
+        n = self._by_id.get(comp_id)
+        if n is None or self.session is None or n.loading:
+            return
+        self._tasks.replace(f"reload:{comp_id}", self._reload(n, self.generation))
+
+    async def _reload(self, n: Node, generation: int) -> None:
+        try:
+            children = await idsvc.list_compartments(self.session, n.compartment_id)
+        except OciError as e:
+            if generation == self.generation:
+                n.error = e.summary()
+                self.loadFailed.emit(e)
+            return
+        if generation != self.generation or self._by_id.get(n.compartment_id) is not n:
+            return
+        if self._subtree is not None:
+            self._subtree[n.compartment_id] = list(children)
+        if not n.loaded:
+            self._fill(n, children)
+            return
+        n.error = None
+        fresh = {c.id for c in children}
+        for child in list(n.compartment_children):
+            if child.compartment_id not in fresh:
+                self._remove_node(child)
+        for c in children:
+            self.compartment_changed(c)
+        self.childrenLoaded.emit(n.compartment_id)
+
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
@@ -214,6 +326,8 @@ class CompartmentTreeModel(QAbstractItemModel):
             return n.label
         if role == Qt.ItemDataRole.DecorationRole:
             if n.type == "compartment":
+                if n.is_root and n.error:
+                    return icon("warning")
                 return icon("tenancy" if n.is_root else "compartment")
             if n.type == "group":
                 return icon("group-" + n.label.lower())

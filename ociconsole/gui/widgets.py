@@ -8,8 +8,23 @@ from __future__ import annotations
 import math
 
 from .qt import (
-    QColor, QFont, QFrame, QGuiApplication, QHBoxLayout, QLabel, QPalette, QPlainTextEdit, QPushButton,
-    QStyledItemDelegate, Qt, QtGui, QTimer, QtWidgets, QVBoxLayout, QWidget, Signal,
+    QColor,
+    QFont,
+    QFrame,
+    QGuiApplication,
+    QHBoxLayout,
+    QLabel,
+    QPalette,
+    QPlainTextEdit,
+    QPushButton,
+    QStyledItemDelegate,
+    Qt,
+    QtGui,
+    QTimer,
+    QtWidgets,
+    QVBoxLayout,
+    QWidget,
+    Signal,
 )
 
 DEPTH_ROLE = Qt.ItemDataRole.UserRole + 7  # indentation level of a combo item
@@ -127,7 +142,7 @@ class NumberEdit(QtWidgets.QAbstractSpinBox):
         whole = self._bounds is None or self._bounds[2] >= 1
         return int(v) if whole and v == int(v) else v
 
-    def setValue(self, v) -> None:  # noqa: N802 - Qt naming
+    def setValue(self, v) -> None:
         if v is None or v == "":
             self.lineEdit().setText("")
         else:
@@ -137,7 +152,7 @@ class NumberEdit(QtWidgets.QAbstractSpinBox):
     def bounds(self) -> tuple[float, float, float] | None:
         return self._bounds
 
-    def setBounds(self, b: tuple[float, float, float] | None) -> None:  # noqa: N802
+    def setBounds(self, b: tuple[float, float, float] | None) -> None:
         self._bounds = tuple(b) if b is not None else None  # type: ignore[assignment]
         self.update()
 
@@ -152,7 +167,7 @@ class NumberEdit(QtWidgets.QAbstractSpinBox):
     def fixup(self, text: str) -> str:
         return text
 
-    def stepEnabled(self):  # noqa: N802
+    def stepEnabled(self):
         F = QtWidgets.QAbstractSpinBox.StepEnabledFlag
         if self.isReadOnly():
             return F.StepNone
@@ -165,7 +180,7 @@ class NumberEdit(QtWidgets.QAbstractSpinBox):
             flags |= F.StepDownEnabled
         return flags
 
-    def stepBy(self, steps: int) -> None:  # noqa: N802
+    def stepBy(self, steps: int) -> None:
         lo, hi, step = self._bounds if self._bounds else (0, math.inf, 1)
         step = step or 1
         v = self.value()
@@ -179,13 +194,13 @@ class NumberEdit(QtWidgets.QAbstractSpinBox):
         self.lineEdit().selectAll()
         self.valueEdited.emit()
 
-    def sizeHint(self):  # noqa: N802
+    def sizeHint(self):
         s = super().sizeHint()
         fm = self.fontMetrics()
         s.setWidth(max(s.width(), fm.horizontalAdvance("0" * 8) + 40))
         return s
 
-    def minimumSizeHint(self):  # noqa: N802
+    def minimumSizeHint(self):
         return self.sizeHint()
 
 
@@ -214,7 +229,7 @@ class IndentDelegate(QStyledItemDelegate):
         opt.backgroundBrush = QtGui.QBrush()
         style.drawControl(QtWidgets.QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
 
-    def sizeHint(self, option, index):  # noqa: N802
+    def sizeHint(self, option, index):
         s = super().sizeHint(option, index)
         s.setWidth(s.width() + (index.data(DEPTH_ROLE) or 0) * self.STEP + 2 * self.PAD)
         s.setHeight(max(s.height(), option.fontMetrics.height() + 8))
@@ -304,13 +319,13 @@ class CodeView(QWidget):
         lay.addWidget(self.text_edit, 1)
         lay.addLayout(bar)
 
-    def setText(self, text: str) -> None:  # noqa: N802
+    def setText(self, text: str) -> None:
         self.text_edit.setPlainText(text)
 
     def text(self) -> str:
         return self.text_edit.toPlainText()
 
-    def setNote(self, text: str) -> None:  # noqa: N802
+    def setNote(self, text: str) -> None:
         set_message(self.note, text)
 
     def copy(self) -> None:

@@ -96,3 +96,33 @@ async def policy_of(session: Session, asset_id: str):
         return await get_backup_policy(session, assignments[0].policy_id)
     except OciError:
         return None
+
+
+# ---------------------------------------------------------------- volume groups
+
+async def list_volume_groups(session: Session, compartment_id: str, availability_domain: str | None = None) -> list:
+    kw = {"availability_domain": availability_domain} if availability_domain else {}
+    return await session.list_all("blockstorage", "list_volume_groups", compartment_id, **kw)
+
+
+async def get_volume_group(session: Session, group_id: str):
+    return await session.data("blockstorage", "get_volume_group", group_id)
+
+
+async def group_members(session: Session, group) -> list:
+    """The group's volumes (block and boot volumes), fetched in parallel, in the group's order; a member
+    that cannot be read is left out."""
+    async def one(vid: str):
+        method = "get_boot_volume" if vid.startswith("ocid1.bootvolume.") else "get_volume"
+        try:
+            return await session.data("blockstorage", method, vid)
+        except OciError:
+            return None
+    found = await asyncio.gather(*(one(v) for v in group.volume_ids or []))
+    return [v for v in found if v is not None]
+
+
+async def list_volume_group_backups(session: Session, compartment_id: str,
+                                    volume_group_id: str | None = None) -> list:
+    kw = {"volume_group_id": volume_group_id} if volume_group_id else {}
+    return await session.list_all("blockstorage", "list_volume_group_backups", compartment_id, **kw)

@@ -56,6 +56,12 @@ async def list_images(session: Session, compartment_id: str, shape: str | None =
     return await session.list_all("compute", "list_images", compartment_id, **kw)
 
 
+async def list_custom_images(session: Session, compartment_id: str) -> list:
+    """The compartment's own images (platform images are in no compartment), newest first."""
+    imgs = await session.list_all("compute", "list_images", compartment_id)
+    return [i for i in imgs if i.compartment_id == compartment_id and i.lifecycle_state != "DELETED"]
+
+
 async def get_image(session: Session, image_id: str):
     return await session.data("compute", "get_image", image_id)
 
@@ -66,7 +72,7 @@ async def instance_vnics(session: Session, instance) -> list[tuple]:
                                   instance_id=instance.id)
     live = [a for a in atts if a.lifecycle_state in ("ATTACHING", "ATTACHED")]
     vnics = await asyncio.gather(*(session.data("network", "get_vnic", a.vnic_id) for a in live))
-    return list(zip(live, vnics))
+    return list(zip(live, vnics, strict=False))
 
 
 async def instance_boot_volumes(session: Session, instance) -> list:
@@ -90,3 +96,37 @@ async def delete_boot_volume(session: Session, boot_volume_id: str) -> None:
 
 async def get_work_request(session: Session, work_request_id: str):
     return await session.data("work_requests", "get_work_request", work_request_id)
+
+
+# ---------------------------------------------------------------- instance pools and configurations
+
+POOL_ACTIONS = {"START": "start_instance_pool", "STOP": "stop_instance_pool", "SOFTSTOP": "softstop_instance_pool",
+                "RESET": "reset_instance_pool", "SOFTRESET": "softreset_instance_pool"}
+
+
+async def instance_pool_action(session: Session, pool_id: str, action: str, retry_token: str | None = None):
+    """Start/stop/reset every instance of a pool (one retry token per press, as instance actions)."""
+    return await session.data("compute_management", POOL_ACTIONS[action], pool_id,
+                              opc_retry_token=retry_token or str(uuid.uuid4()))
+
+
+async def terminate_instance_pool(session: Session, pool_id: str) -> None:
+    await session.call("compute_management", "terminate_instance_pool", pool_id)
+
+
+async def instance_pool_instances(session: Session, pool) -> list:
+    """The pool's instances (InstanceSummary: name, state, AD, fault domain)."""
+    return await session.list_all("compute_management", "list_instance_pool_instances", pool.compartment_id, pool.id)
+
+
+async def list_instance_configurations(session: Session, compartment_id: str) -> list:
+    return await session.list_all("compute_management", "list_instance_configurations", compartment_id)
+
+
+# ---------------------------------------------------------------- console connections
+
+async def console_connections(session: Session, instance) -> list:
+    """The instance's live console connections (ACTIVE or CREATING), with their SSH connection strings."""
+    conns = await session.list_all("compute", "list_instance_console_connections", instance.compartment_id,
+                                   instance_id=instance.id)
+    return [c for c in conns if c.lifecycle_state in ("CREATING", "ACTIVE")]

@@ -70,7 +70,7 @@ def mql(metric: str, interval: str, statistic: str, dimensions: dict | None = No
 
 def _utc(t) -> _dt.datetime:
     if isinstance(t, (int, float)):
-        return _dt.datetime.fromtimestamp(t, tz=_dt.timezone.utc)
+        return _dt.datetime.fromtimestamp(t, tz=_dt.UTC)
     return t
 
 
@@ -154,7 +154,7 @@ async def alarm_history(session: Session, alarm_id: str, transitions_only: bool 
 async def suppress_alarm(session: Session, alarm, until: _dt.datetime, description: str = ""):
     """Suppress an alarm's notifications until `until` (OCI: an alarm-level suppression)."""
     details = models.UpdateAlarmDetails(suppression=models.Suppression(
-        description=description or "Suppressed from ociconsole", time_suppress_from=_dt.datetime.now(_dt.timezone.utc),
+        description=description or "Suppressed from ociconsole", time_suppress_from=_dt.datetime.now(_dt.UTC),
         time_suppress_until=until))
     return await session.data("monitoring", "update_alarm", alarm.id, details)
 

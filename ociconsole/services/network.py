@@ -1,4 +1,4 @@
-"""Networking: VCNs, subnets, gateways, route tables, security lists, VNICs."""
+"""Networking: VCNs, subnets, gateways, route tables, security lists, NSGs, DRGs, peering, VNICs."""
 
 from __future__ import annotations
 
@@ -50,3 +50,31 @@ async def create_subnet(session: Session, details, retry_token: str):
 
 async def delete(session: Session, method: str, ocid: str) -> None:
     await session.call("network", method, ocid)
+
+
+NSG_RULES_PER_CALL = 25  # OCI adds at most 25 security rules per request
+
+
+async def nsg_rules(session: Session, nsg_id: str) -> list:
+    return await session.list_all("network", "list_network_security_group_security_rules", nsg_id)
+
+
+async def nsg_vnics(session: Session, nsg_id: str) -> list:
+    return await session.list_all("network", "list_network_security_group_vnics", nsg_id)
+
+
+async def list_services(session: Session) -> list:
+    return await session.list_all("network", "list_services")
+
+
+async def list_drg_attachments(session: Session, compartment_id: str, drg_id: str | None = None) -> list:
+    kw = {"drg_id": drg_id} if drg_id else {}
+    return await session.list_all("network", "list_drg_attachments", compartment_id, **kw)
+
+
+list_local_peering_gateways = _lister("list_local_peering_gateways")
+
+
+async def list_network_security_groups(session: Session, compartment_id: str, vcn_id: str | None = None) -> list:
+    kw = {"vcn_id": vcn_id} if vcn_id else {}
+    return await session.list_all("network", "list_network_security_groups", compartment_id=compartment_id, **kw)

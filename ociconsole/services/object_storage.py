@@ -207,6 +207,34 @@ async def get_lifecycle_policy(session: Session, bucket: str):
         raise
 
 
+# ---------------------------------------------------------------- retention rules
+
+async def list_retention_rules(session: Session, bucket: str) -> list:
+    """The bucket's retention rules, oldest first, then by name (every page: the answer is a collection, not a
+    list)."""
+    ns = await namespace(session)
+    out: list = []
+    page = None
+    while True:
+        kw = {"page": page} if page else {}
+        resp = await session.call("object_storage", "list_retention_rules", ns, bucket, **kw)
+        out.extend(resp.data.items or [])
+        page = resp.headers.get("opc-next-page") if resp.headers else None
+        if not page:
+            return sorted(out, key=lambda r: (r.time_created is None, r.time_created, r.display_name or ""))
+
+
+def now() -> float:
+    """The time a rule's lock is compared with (one place, so tests can move it with the service's clock)."""
+    return time.time()
+
+
+def rule_locked(rule, at: float | None = None) -> bool:
+    """Whether the rule's lock has taken effect (a locked rule cannot be deleted, nor shortened)."""
+    t = getattr(rule, "time_rule_locked", None)
+    return t is not None and t.timestamp() <= (now() if at is None else at)
+
+
 # ---------------------------------------------------------------- transfers
 
 class TransferCancelled(OciError):
@@ -288,7 +316,7 @@ class _FileSlice:
     def read(self, n: int = -1) -> bytes:
         self.transfer.check()
         if self._f is None:
-            self._f = open(self.path, "rb")  # noqa: SIM115 - closed at the end or by close()
+            self._f = open(self.path, "rb")
             self._f.seek(self.offset)
         left = self.length - self.sent
         if left <= 0:
@@ -314,7 +342,7 @@ def _slots_for(session: Session) -> asyncio.Semaphore:
     find a free worker."""
     sem = _slots.get(session)
     if sem is None:
-        sem = asyncio.Semaphore(max(1, session.pool._max_workers - 2))  # noqa: SLF001
+        sem = asyncio.Semaphore(max(1, session.pool._max_workers - 2))
         _slots[session] = sem
     return sem
 
@@ -438,7 +466,7 @@ def _write_body(resp, dest: str, transfer: Transfer) -> None:
     finally:
         try:
             stream.close()
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass
 
 
@@ -461,12 +489,12 @@ async def download_object(session: Session, bucket: str, name: str, dest: str, t
             transfer.cancel()  # the thread stops at its next chunk and removes the temporary file
             try:
                 await asyncio.wrap_future(cf, loop=loop)
-            except BaseException:  # noqa: BLE001 - it was cancelled on purpose
+            except BaseException:
                 pass
             raise
         except OSError as e:
             raise OciError(f"Cannot write {dest}: {e.strerror or e}", code="LocalFileError", kind="input") from None
-        except Exception as exc:  # noqa: BLE001 - a broken connection mid-body
+        except Exception as exc:
             from ..core.errors import from_exception
             raise from_exception(exc, operation="get_object", service="object_storage") from None
     transfer.flush()

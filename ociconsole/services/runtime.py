@@ -126,7 +126,7 @@ class Session:
 
     def with_region(self, region: str) -> Session:
         """A session for another region of the same connection (new clients, same pool size)."""
-        return Session(self.connection.with_region(region), self.pool._max_workers)  # noqa: SLF001
+        return Session(self.connection.with_region(region), self.pool._max_workers)
 
     @property
     def tenancy_id(self) -> str:
@@ -171,7 +171,7 @@ class Session:
         for fn in list(listeners):
             try:
                 fn(h)
-            except Exception:  # noqa: BLE001 - a listener must not break calls
+            except Exception:
                 log.exception("health listener failed")
 
     # ------------------------------------------------------------ fairness and stalls
@@ -294,7 +294,7 @@ class Session:
                 result = await self._submit(service, method, args, kwargs, lazy, post, watch)
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # noqa: BLE001 - translated below (bugs are re-raised by from_exception)
+            except Exception as exc:
                 err = from_exception(exc, operation=method, service=service,
                                      endpoint=self.connection.endpoint_host(service))
                 last = err
@@ -335,7 +335,7 @@ class Session:
                 try:
                     self.clients.get(service)
                     self.clients.get(service, raw=True)
-                except Exception:  # noqa: BLE001 - a service this SDK lacks: its calls will say so
+                except Exception:
                     log.debug("prefetch of %s failed", service, exc_info=True)
         await loop.run_in_executor(self.pool, load)
         self.prefetched.update(services)

@@ -197,8 +197,8 @@ def machine() -> dict:
                 mem = f"{int(line.split()[1]) / 1024 / 1024:.0f} GiB"
     except OSError:
         pass
-    import PySide6
     import oci
+    import PySide6
     return {"os": f"{platform.system()} {platform.release()}", "cpu": cpu, "cores": os.cpu_count(), "memory": mem,
             "python": platform.python_version(), "pyside6": PySide6.__version__, "oci": oci.__version__,
             "date": time.strftime("%Y-%m-%d")}
@@ -259,7 +259,8 @@ def main() -> int:
             f"{samples[0]['tree_requests']} request(s)")
         lst = stats(get("list_s"))
         row(f"List of {samples[0]['list_rows']} instances shown", "s", lst, "≤ 1 RTT + 150 ms",
-            lst["median"] <= rtt + 0.15, f"first rows after {statistics.median(get('list_first_rows_s')) * 1000:.0f} ms; "
+            lst["median"] <= rtt + 0.15,
+            f"first rows after {statistics.median(get('list_first_rows_s')) * 1000:.0f} ms; "
                                           f"{samples[0]['list_requests']} request(s)")
         run_ = stats(get("running_s"))
         row(f"Every RUNNING instance found ({samples[0]['running_found']})", "s", run_, None, None,
@@ -347,7 +348,8 @@ def main() -> int:
         print(f"{r['name'].ljust(width)} | {fmt(r['median'], r['unit']):>10} | {spread:>21} | "
               f"{(r['target'] or ''):>17} | {met}{('  ' + r['note']) if r['note'] else ''}")
     print()
-    print("import time at start-up by package (own time of its modules):", ", ".join(f"{n} {s * 1000:.0f} ms" for n, s in imports))
+    print("import time at start-up by package (own time of its modules):",
+          ", ".join(f"{n} {s * 1000:.0f} ms" for n, s in imports))
     Path(a.json).write_text(json.dumps({"machine": m, "runs": a.runs, "tenancy": {"compartments": comps,
                                         "instances": insts, "latency_ms": LATENCY_MS},
                                         "imports_s": dict(imports), "results": rows}, indent=2))

@@ -248,7 +248,7 @@ async def charts(args) -> dict:
         data = [[(f"s{j}", times, 50 + 30 * np.sin(times / 5000 + j + run) + rng.random(len(times)) * 5)
                  for j in range(series_per_chart)] for _ in charts_]
         t = time.perf_counter()
-        for chart, series in zip(charts_, data):
+        for chart, series in zip(charts_, data, strict=False):
             chart.set_series(series, (t0, end))
         grid.view.viewport().repaint()  # draw now, as the screen would
         samples.append((time.perf_counter() - t) * 1000.0)
@@ -266,8 +266,9 @@ def main() -> int:
     p.add_argument("--series", type=int, default=1)
     p.add_argument("--out", required=True)
     args = p.parse_args()
-    from ociconsole.gui.qt import QApplication
     import qasync
+
+    from ociconsole.gui.qt import QApplication
     app = QApplication(sys.argv[:1])
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

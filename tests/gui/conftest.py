@@ -42,8 +42,8 @@ def aloop(qapp):
     while any(not t.done() for t in asyncio.all_tasks(loop)) and time.monotonic() < deadline:
         qapp.processEvents()
         time.sleep(0.005)
-    loop._QEventLoop__is_running = False  # noqa: SLF001 - qasync keeps no public way to unset it
-    asyncio.events._set_running_loop(None)  # noqa: SLF001
+    loop._QEventLoop__is_running = False
+    asyncio.events._set_running_loop(None)
     loop.close()
     asyncio.set_event_loop(None)
 

@@ -144,7 +144,7 @@ def test_alarm_on_a_custom_metric_fires_and_clears(qtbot, window):
     qtbot.waitUntil(lambda: badge.polls > 0, timeout=10_000)
     alarms_of(qtbot, window, "Development", "Shared-Tools")
     # a first datapoint (long enough ago to be outside any alarm window) makes the namespace known
-    post_metric(qtbot, window, 1, dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=100), first=True)
+    post_metric(qtbot, window, 1, dt.datetime.now(dt.UTC) - dt.timedelta(minutes=100), first=True)
 
     # create the alarm through the generic dialog: metric, statistic, trigger rule -> the MQL query
     assert window.resources.create_button.text() == "Create alarm"

@@ -1,6 +1,6 @@
-"""Chart widgets on their own: the legend names the series in columns that fit the plot (or gives
-way when it would cover it), every series of a chart has a pen of its own, and a grid's cells are
-laid out before its charts are made."""
+"""Chart widgets on their own: the legend names the series under the plot in columns that fit its width (or
+gives way when it would take most of the chart's height), every series of a chart has a pen of its own, and
+a grid's cells are laid out before its charts are made."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def test_legend_in_columns_that_fit_and_none_when_it_would_cover_the_plot(qtbot)
     wide_low.set_series(series, window)
     qtbot.waitUntil(lambda: wide_low.legend.isVisible())
     assert wide_low.legend_labels() == [label for label, _t, _v in series]  # all twelve named
-    assert wide_low._legend_columns > 1  # too many for one column of a 300 px high chart
+    assert wide_low._legend_columns > 1  # side by side under the plot: the data area keeps its height
     assert wide_low.legend.boundingRect().height() < wide_low.plot.getViewBox().height()
 
     grid4 = _grid(qtbot, 4, (1000, 300))

@@ -19,7 +19,9 @@ def _deletes(action) -> bool:
 
 
 ALL = [(k, a) for k in catalog.kinds() for a in k.actions]
-DESTRUCTIVE = [(k, a) for k, a in ALL if a.destructive or _deletes(a)]
+# actions whose form picks what they delete confirm in that form (a typed "confirm" field)
+IN_FORM = [(k, a) for k, a in ALL if (a.destructive or _deletes(a)) and a.form is not None]
+DESTRUCTIVE = [(k, a) for k, a in ALL if (a.destructive or _deletes(a)) and a.form is None]
 
 
 def test_every_deleting_action_is_destructive_and_asks_for_the_name():
@@ -27,7 +29,25 @@ def test_every_deleting_action_is_destructive_and_asks_for_the_name():
     assert len(deleting) >= 10, deleting  # the walk sees the catalog
     wrong = [(k.id, a.id, a.destructive, a.confirm) for k, a in DESTRUCTIVE
              if not (a.destructive and a.confirm == "name")]
+    wrong += [(k.id, a.id, a.destructive, a.confirm) for k, a in IN_FORM
+              if not (a.destructive and a.confirm == "form")]
     assert not wrong, f"deleting actions without a typed-name confirmation: {wrong}"
+
+
+@pytest.mark.parametrize("kind,action", IN_FORM, ids=[f"{k.id}.{a.id}" for k, a in IN_FORM])
+def test_a_deleting_form_asks_to_type_the_name_of_what_it_deletes(kind, action):
+    from ociconsole.catalog.forms import FormContext
+    form = action.form(_resource(kind, 1, None))
+    field = form.field("confirm")
+    assert field.required and field.type == "text" and field.depends_on
+    ctx = FormContext(None, "ocid1.compartment.oc1..a")
+    picked = form.fields[0]
+    ctx.option_data[picked.name] = {"x": SimpleNamespace(display_name="thing-1", name="thing-1")}
+    values = {picked.name: "x", "confirm": "not it"}
+    if picked.name == "credential":  # (kind, description) pairs
+        ctx.option_data[picked.name] = {"x": ("auth_token", "thing-1")}
+    assert "to confirm" in (field.check("not it", values, ctx) or "")
+    assert field.check("thing-1", dict(values, confirm="thing-1"), ctx) is None
 
 
 def _resource(kind, i: int, state: str | None):

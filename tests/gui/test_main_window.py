@@ -194,7 +194,7 @@ def test_layout_and_place_are_remembered(qtbot, aloop, session, window):
     QApplication.processEvents()
     # the layout comes back as it was left
     assert w2.size() == window.size()
-    assert all(abs(a - b) <= 8 for a, b in zip(w2.splitter.sizes(), saved)), (w2.splitter.sizes(), saved)
+    assert all(abs(a - b) <= 8 for a, b in zip(w2.splitter.sizes(), saved, strict=False)), (w2.splitter.sizes(), saved)
     # and so does the place, once connected
     w2.set_session(session, "demo")
     qtbot.waitUntil(lambda: w2.current_compartment is not None and w2.current_compartment.id == qa, timeout=10_000)

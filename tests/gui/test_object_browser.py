@@ -100,7 +100,7 @@ def transfer_ops(window):
 
 
 def md5(path) -> str:
-    return hashlib.md5(open(path, "rb").read()).hexdigest()  # noqa: S324
+    return hashlib.md5(open(path, "rb").read()).hexdigest()
 
 
 # ---------------------------------------------------------------- upload / download / cancel

@@ -94,8 +94,8 @@ def state_digest(emu) -> str:
                 break
     h = hashlib.sha256()
     with store.lock:
-        for kind in sorted(k for k in store._docs if not k.startswith("_")):  # noqa: SLF001
-            for ident, doc in sorted(store._docs[kind].items()):  # noqa: SLF001
+        for kind in sorted(k for k in store._docs if not k.startswith("_")):
+            for ident, doc in sorted(store._docs[kind].items()):
                 h.update(f"{kind}\0{ident}\0".encode())
                 h.update(json.dumps(doc, sort_keys=True, default=str).encode())
     return h.hexdigest()
@@ -223,7 +223,8 @@ def test_path_traversal(emu, raw, path):
 @given(st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126, blacklist_characters="&#%+"),
                min_size=1, max_size=40))
 def test_bad_page_tokens(emu, raw, token):
-    status, resp = raw.signed("GET", f"/identity/20160918/compartments?compartmentId={raw.tenancy}&limit=2&page={token}")
+    status, resp = raw.signed(
+        "GET", f"/identity/20160918/compartments?compartmentId={raw.tenancy}&limit=2&page={token}")
     if status == 200:  # a token that happens to be a real one
         assert re.fullmatch(r"\d+\.[0-9a-f]{8}", token)
     else:

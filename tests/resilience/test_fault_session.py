@@ -162,7 +162,7 @@ async def _run_session(session, n_ops: int, seed: int = 7):
         try:
             await asyncio.wait_for(one(i, what), OPS_TIMEOUT)
             outcomes["succeeded"] += 1
-        except asyncio.TimeoutError:
+        except TimeoutError:
             outcomes["hung"] += 1
         except OutcomeUnknown as e:
             outcomes["failed, reported as may have happened"] += 1
@@ -174,7 +174,7 @@ async def _run_session(session, n_ops: int, seed: int = 7):
             errors[e.code or "?"] += 1
             if not (e.code and e.message):
                 unclear.append(repr(e))
-        except Exception as e:  # noqa: BLE001 - anything else is a bug the test must show
+        except Exception as e:
             outcomes["unexpected exception"] += 1
             unclear.append(f"{what}: {type(e).__name__}: {e}")
 
@@ -319,9 +319,9 @@ def test_a_slow_service_does_not_hold_up_the_others(faulty):
     others, users = asyncio.run(scenario())
     waits = [round(t, 2) for _r, t in others]
     print(f"\nslow service: identity {slow:g} s per call, 10 in flight ({session.per_service} may run at once "
-          f"of {session.pool._max_workers} workers); list_shapes and list_vcns answered in {waits} s; "  # noqa: SLF001
+          f"of {session.pool._max_workers} workers); list_shapes and list_vcns answered in {waits} s; "
           f"identity calls took {min(t for _r, t in users):.1f}-{max(t for _r, t in users):.1f} s")
     assert all(isinstance(r, list) for r, _t in others) and others[0][0]  # shapes listed
     assert max(waits) < 1.0, waits
     assert all(isinstance(r, list) for r, _t in users)
-    assert session.per_service < session.pool._max_workers  # noqa: SLF001
+    assert session.per_service < session.pool._max_workers

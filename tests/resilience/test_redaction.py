@@ -18,8 +18,8 @@ PASSPHRASE = "correct horse battery staple 42"  # with spaces: replaced verbatim
 def known_passphrase():
     crash.register_secret(PASSPHRASE)
     yield
-    with crash._known_lock:  # noqa: SLF001 - leave no secret behind for other tests
-        crash._KNOWN_SECRETS.discard(PASSPHRASE)  # noqa: SLF001
+    with crash._known_lock:
+        crash._KNOWN_SECRETS.discard(PASSPHRASE)
 
 
 @pytest.mark.parametrize(("line", "want"), [

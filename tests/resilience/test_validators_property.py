@@ -192,7 +192,8 @@ verbs = st.sampled_from(["inspect", "read", "use", "manage"])
 rtypes = st.sampled_from(["all-resources", "instance-family", "virtual-network-family", "object-family",
                           "volume-family", "database-family"])
 groups = st.from_regex(r"[A-Za-z][A-Za-z0-9_-]{0,20}", fullmatch=True)
-places = st.one_of(st.just("tenancy"), st.from_regex(r"compartment [A-Za-z][A-Za-z0-9_-]{0,15}(:[A-Za-z][A-Za-z0-9]{0,8}){0,2}",
+places = st.one_of(st.just("tenancy"), st.from_regex(
+                   r"compartment [A-Za-z][A-Za-z0-9_-]{0,15}(:[A-Za-z][A-Za-z0-9]{0,8}){0,2}",
                                                      fullmatch=True))
 
 
@@ -261,7 +262,7 @@ def mql_queries(draw):
         dims = draw(st.dictionaries(metric_names, dim_values, max_size=3))
         if dims:
             ops = [draw(st.sampled_from(["=", "=~", "!=", "!~"])) for _ in dims]
-            q += "{" + ", ".join(f'{k} {op} "{val}"' for (k, val), op in zip(dims.items(), ops)) + "}"
+            q += "{" + ", ".join(f'{k} {op} "{val}"' for (k, val), op in zip(dims.items(), ops, strict=False)) + "}"
         if draw(st.booleans()):
             q += draw(st.sampled_from([".grouping()", ".groupBy(resourceId)", ".groupBy(a, b)"]))
         q += "." + draw(st.sampled_from(["mean()", "max()", "min()", "sum()", "count()", "rate()", "avg()",
@@ -300,7 +301,8 @@ def test_custom_namespaces_accepted(ns):
 
 
 @SETTINGS
-@given(st.sampled_from(["oci_", "OCI_", "oracle_", "oraclecloud"]), st.from_regex(r"[A-Za-z0-9_]{0,10}", fullmatch=True))
+@given(st.sampled_from(["oci_", "OCI_", "oracle_", "oraclecloud"]),
+       st.from_regex(r"[A-Za-z0-9_]{0,10}", fullmatch=True))
 def test_reserved_namespaces_refused(prefix, rest):
     assert "reserved" in v.metric_namespace(prefix + rest)
 

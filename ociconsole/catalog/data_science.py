@@ -1,0 +1,7 @@
+"""Data Science kinds."""
+
+from __future__ import annotations
+
+from .model import ResourceKind
+
+KINDS: list[ResourceKind] = []
