@@ -623,8 +623,8 @@ def test_alarm_fires_when_posted_data_crosses_the_threshold_and_clears_after(emu
     assert mon.retrieve_dimension_states(
         alarm.id, retrieve_dimension_states_details=MM.RetrieveDimensionStatesDetails(status="OK")).data.items == []
 
-    time.sleep(max(0.0, hot_at + 60.5 - time.time()))
-    _post_temp(mon, comp, 20.0, time.time() - 1)
+    emulator.clock.advance(max(0.0, hot_at + 60.5 - emulator.clock.now()))  # the hot minute has passed
+    _post_temp(mon, comp, 20.0, emulator.clock.now() - 1)
     cleared = _status(mon, comp, alarm.id)
     assert cleared.status == "OK"
     transitions = mon.get_alarm_history(alarm.id, alarm_historytype="STATE_TRANSITION_HISTORY").data
