@@ -17,44 +17,59 @@ Programmatic use (benchmarks)::
     drawn = await view.refresh()                          # an asyncio.Task: series drawn
     view.last_refresh_seconds                             # and `refreshed(int)` is emitted
 
-The model (`ChartQuery`, `Dashboard`, `DashboardStore`, `fetch_chart`) is plain Python.
+The model, its store and the query planner (`ChartQuery`, `Dashboard`, `DashboardStore`,
+`QueryContext`, `fetch_chart`) live below the GUI in `services/dashboards.py` (no Qt); their names
+are importable from here too. The chart dialog's layout is ui/chart_dialog.ui (gui/forms).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import re
 import time
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..catalog import mql as mqlcheck
 from ..core.errors import OciError
-from ..services import identity as idsvc
 from ..services import monitoring as mon
+from ..services.dashboards import (  # noqa: F401 - the model's names, also read from here
+    GROUP_ALL,
+    INTERVALS,
+    NAMES_TTL,
+    RANGES,
+    STATISTICS,
+    ChartData,
+    ChartQuery,
+    Dashboard,
+    DashboardStore,
+    QueryContext,
+    check_query,
+    compartment_pairs,
+    cpu_template,
+    fetch_chart,
+    guess_unit,
+    time_window,
+)
 from ..services.monitoring import auto_interval
 from . import aio, paths
+from .forms.ui_chart_dialog import Ui_ChartDialog
 from .qt import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QEvent,
     QFileDialog,
-    QFormLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMenu,
-    QPlainTextEdit,
     QPushButton,
-    QRadioButton,
     QScrollArea,
     QSizePolicy,
     QSpinBox,
@@ -72,373 +87,21 @@ from .qt import (
 from .widgets import (
     DEPTH_ROLE,
     IndentDelegate,
-    NumberEdit,
     error_colour,
     help_colour,
-    help_label,
     monospace_font,
     small_font,
 )
 
 log = logging.getLogger(__name__)
 
-RANGES = [("Last hour", 3600), ("Last 6 hours", 6 * 3600), ("Last 24 hours", 24 * 3600),
-          ("Last 7 days", 7 * 24 * 3600)]
-INTERVALS = [("Auto", "auto"), ("1 minute", "1m"), ("5 minutes", "5m"), ("1 hour", "1h"), ("1 day", "1d")]
-STATISTICS = [("Mean", "mean"), ("Max", "max"), ("Min", "min"), ("Sum", "sum"), ("Count", "count"),
-              ("Rate", "rate"), ("P50", "p50"), ("P90", "p90"), ("P95", "p95"), ("P99", "p99")]
-GROUP_ALL = "*"  # grouping(): every stream in one series
-NAMES_TTL = 600.0  # seconds a compartment's resource names (ListMetrics) are reused
 ROW_HEIGHT = 250
 BUILD_SLICE_MS = 5  # charts are made for at most this long per event-loop turn (so one at a time: ~10 ms each)
 
 
-def guess_unit(metric: str) -> tuple[str, tuple[float, float] | None]:
-    """A chart's unit and fixed range from the metric's name (percentages are 0-100)."""
-    m = metric or ""
-    if "Utilization" in m or m.endswith("Percent") or m.endswith("Pct"):
-        return "%", (0.0, 100.0)
-    if "Bytes" in m:
-        return "B/min", None
-    return "", None
-
-
-def _quote(v: str) -> str:
-    return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-# ---------------------------------------------------------------- the model (no Qt)
-
-@dataclass
-class ChartQuery:
-    """One chart: a builder query (metric, filters, statistic, interval, group by) or raw MQL."""
-
-    title: str
-    namespace: str
-    compartment_id: str
-    in_subtree: bool = False
-    metric: str = ""
-    statistic: str = "mean"
-    interval: str = "auto"  # "auto": from the dashboard's time range
-    dimensions: dict[str, str] = field(default_factory=dict)
-    group_by: str = ""  # "" (one series per stream) | a dimension | "*" (all streams together)
-    query: str = ""  # raw MQL: used instead of the builder's fields when set
-    threshold: float | None = None
-    unit: str | None = None  # None: guessed from the metric
-
-    @property
-    def is_raw(self) -> bool:
-        return bool(self.query.strip())
-
-    def mql(self, interval: str) -> str:
-        """The MQL this chart runs for a given auto interval."""
-        if self.is_raw:
-            return self.query.strip()
-        iv = self.interval if self.interval and self.interval != "auto" else interval
-        q = f"{self.metric}[{iv}]"
-        if self.dimensions:
-            q += "{" + ", ".join(f"{k} = {_quote(v)}" for k, v in self.dimensions.items()) + "}"
-        if self.group_by == GROUP_ALL:
-            q += ".grouping()"
-        elif self.group_by:
-            q += f".groupBy({self.group_by})"
-        return q + "." + mon.statistic_call(self.statistic or "mean")
-
-    def metric_names(self) -> list[str]:
-        if not self.is_raw:
-            return [self.metric] if self.metric else []
-        try:
-            return sorted({leaf.metric for leaf in mqlcheck.parse(self.query)})
-        except mqlcheck.MqlError:
-            return []
-
-    def groups_by_resource(self) -> bool:
-        if not self.is_raw:
-            return self.group_by == "resourceId"
-        try:
-            return any("resourceId" in (leaf.pre_group or ()) + (leaf.post_group or ())
-                       for leaf in mqlcheck.parse(self.query))
-        except mqlcheck.MqlError:
-            return False
-
-    def unit_and_range(self) -> tuple[str, tuple[float, float] | None]:
-        names = self.metric_names()
-        unit, rng = guess_unit(names[0] if len(names) == 1 else "")
-        if self.unit is not None:
-            return self.unit, (rng if self.unit == "%" else None)
-        if self.statistic in ("count", "rate", "sum") and not self.is_raw:
-            return "", None
-        return unit, rng
-
-    def to_json(self) -> dict:
-        d = asdict(self)
-        return {k: v for k, v in d.items() if v not in (None, "", {}) or k in ("title", "namespace", "compartment_id")}
-
-    @classmethod
-    def from_json(cls, d: dict) -> ChartQuery:
-        known = {f for f in cls.__dataclass_fields__}
-        kw = {k: v for k, v in d.items() if k in known}
-        if kw.get("threshold") is not None:
-            kw["threshold"] = float(kw["threshold"])
-        kw["dimensions"] = {str(k): str(v) for k, v in (kw.get("dimensions") or {}).items()}
-        return cls(**kw)
-
-
-@dataclass
-class Dashboard:
-    name: str
-    charts: list[ChartQuery] = field(default_factory=list)
-    range_seconds: int = 3600
-    columns: int = 2
-    # seconds between refreshes; 0: off. Every range ends now (a live view): on by default
-    auto_refresh: int = 60
-    path: Path | None = None  # where it is saved (None: not yet)
-
-    def to_json(self) -> dict:
-        return {"version": 1, "name": self.name, "rangeSeconds": self.range_seconds, "columns": self.columns,
-                "autoRefresh": self.auto_refresh, "charts": [c.to_json() for c in self.charts]}
-
-    @classmethod
-    def from_json(cls, d: dict, path: Path | None = None) -> Dashboard:
-        if not isinstance(d, dict) or not isinstance(d.get("charts", []), list):
-            raise ValueError("not a dashboard file")
-        return cls(name=str(d.get("name") or (path.stem if path else "Dashboard")),
-                   charts=[ChartQuery.from_json(c) for c in d.get("charts") or []],
-                   range_seconds=int(d.get("rangeSeconds") or 3600), columns=max(1, min(4, int(d.get("columns") or 2))),
-                   auto_refresh=int(d["autoRefresh"] or 0) if "autoRefresh" in d else 60, path=path)
-
-
-def cpu_template(compartment_id: str, compartment_name: str, in_subtree: bool = True) -> Dashboard:
-    """"CPU across all instances of <compartment>": one series per instance, by display name."""
-    chart = ChartQuery(title=f"CPU utilization — instances of {compartment_name}", namespace="oci_computeagent",
-                       compartment_id=compartment_id, in_subtree=in_subtree, metric="CpuUtilization",
-                       statistic="mean", group_by="resourceId", threshold=80.0)
-    mem = ChartQuery(title=f"Memory utilization — instances of {compartment_name}", namespace="oci_computeagent",
-                     compartment_id=compartment_id, in_subtree=in_subtree, metric="MemoryUtilization",
-                     statistic="mean", group_by="resourceId")
-    return Dashboard(name=f"CPU across instances of {compartment_name}", charts=[chart, mem], range_seconds=6 * 3600,
-                     columns=1)
-
-
-class DashboardStore:
-    """Dashboards as JSON files in one directory (default `<data dir>/dashboards`)."""
-
-    def __init__(self, directory: Path | None = None):
-        self.dir = Path(directory) if directory is not None else paths.data_dir() / "dashboards"
-
-    def _ensure(self) -> Path:
-        self.dir.mkdir(parents=True, exist_ok=True)
-        return self.dir
-
-    def list(self) -> list[tuple[str, Path]]:
-        """(name, path) of every readable dashboard, by name."""
-        if not self.dir.is_dir():
-            return []
-        out = []
-        for p in self.dir.glob("*.json"):
-            try:
-                name = json.loads(p.read_text(encoding="utf-8")).get("name") or p.stem
-            except (OSError, ValueError, AttributeError):
-                continue
-            out.append((str(name), p))
-        return sorted(out, key=lambda x: x[0].lower())
-
-    def names(self) -> list[str]:
-        return [n for n, _p in self.list()]
-
-    def load(self, path: Path) -> Dashboard:
-        return Dashboard.from_json(json.loads(Path(path).read_text(encoding="utf-8")), Path(path))
-
-    def open(self, name: str) -> Dashboard | None:
-        p = next((p for n, p in self.list() if n == name), None)
-        return self.load(p) if p is not None else None
-
-    def _file_for(self, name: str) -> Path:
-        stem = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.").lower()[:60] or "dashboard"
-        p = self._ensure() / f"{stem}.json"
-        n = 2
-        while p.exists():
-            p = self.dir / f"{stem}-{n}.json"
-            n += 1
-        return p
-
-    def unique_name(self, wanted: str) -> str:
-        names = set(self.names())
-        if wanted not in names:
-            return wanted
-        n = 2
-        while f"{wanted} ({n})" in names:
-            n += 1
-        return f"{wanted} ({n})"
-
-    def save(self, d: Dashboard) -> Path:
-        """Write `d` (atomically); a new dashboard gets its own file."""
-        if d.path is None:
-            d.path = self._file_for(d.name)
-        self._ensure()
-        tmp = d.path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(d.to_json(), indent=2), encoding="utf-8")
-        tmp.replace(d.path)
-        return d.path
-
-    def rename(self, d: Dashboard, name: str) -> None:
-        name = name.strip()
-        if not name:
-            raise ValueError("a dashboard needs a name")
-        if name != d.name and name in self.names():
-            raise ValueError(f"a dashboard named '{name}' already exists")
-        old = d.path
-        d.name = name
-        d.path = None
-        self.save(d)
-        if old is not None and old != d.path and old.exists():
-            old.unlink()
-
-    def delete(self, d: Dashboard) -> None:
-        if d.path is not None and d.path.exists():
-            d.path.unlink()
-        d.path = None
-
-
-# ---------------------------------------------------------------- running the queries (no Qt)
-
-@dataclass
-class ChartData:
-    """What one chart's queries returned: series (label, epoch seconds, values) or an error."""
-
-    query: str
-    series: list[tuple[str, object, object]] = field(default_factory=list)
-    error: str | None = None
-    error_column: int | None = None  # a syntax error's column in the query
-    seconds: float = 0.0
-
-
-class QueryContext:
-    """What a dashboard's queries share: the compartment tree and resource display names, cached."""
-
-    def __init__(self, session):
-        self.session = session
-        self._tree: dict | None = None
-        self._tree_task: asyncio.Task | None = None
-        self._streams: dict[tuple, tuple[float, asyncio.Future]] = {}
-        self.names: dict[str, str] = {}  # resourceId -> resourceDisplayName
-        self.compartment_names: dict[str, str] = {}
-
-    async def tree(self) -> dict:
-        if self._tree is None:
-            if self._tree_task is None or self._tree_task.cancelled():
-                self._tree_task = asyncio.ensure_future(idsvc.compartment_tree(self.session))
-            self._tree = await asyncio.shield(self._tree_task)
-            for children in self._tree.values():
-                for c in children:
-                    self.compartment_names[c.id] = c.name
-        return self._tree
-
-    async def descendants(self, comp_id: str) -> list[str]:
-        tree = await self.tree()
-        out, stack = [], [comp_id]
-        while stack:
-            for c in tree.get(stack.pop(), []):
-                out.append(c.id)
-                stack.append(c.id)
-        return out
-
-    async def streams(self, comp_id: str, in_subtree: bool, namespace: str, metric: str | None) -> list:
-        """ListMetrics (cached NAMES_TTL seconds, one call in flight per key); learns display names."""
-        key = (comp_id, in_subtree, namespace, metric)
-        hit = self._streams.get(key)
-        if hit is not None and time.monotonic() - hit[0] < NAMES_TTL and not hit[1].cancelled() and \
-                (not hit[1].done() or hit[1].exception() is None):
-            return await asyncio.shield(hit[1])
-        fut = asyncio.ensure_future(mon.metric_streams(self.session, comp_id, namespace, metric, in_subtree))
-        self._streams[key] = (time.monotonic(), fut)
-        items = await asyncio.shield(fut)
-        for m in items:
-            dims = m.dimensions or {}
-            rid, name = dims.get("resourceId"), dims.get("resourceDisplayName")
-            if rid and name:
-                self.names[rid] = name
-        return items
-
-    def label(self, dims: dict, fallback: str) -> str:
-        if dims.get("resourceDisplayName"):
-            return dims["resourceDisplayName"]
-        rid = dims.get("resourceId")
-        if rid:
-            return self.names.get(rid) or (rid if len(rid) < 30 else f"…{rid[-10:]}")
-        if dims:
-            return ", ".join(str(v) for _k, v in sorted(dims.items()))
-        return fallback
-
-
-async def fetch_chart(qctx: QueryContext, chart: ChartQuery, start: float, end: float) -> ChartData:
-    """Run one chart's query (one per compartment when subcompartments of a non-root compartment are
-    included: OCI allows compartmentIdInSubtree only at the tenancy). Never raises OciError."""
-    t0 = time.monotonic()
-    session = qctx.session
-    query = chart.mql(auto_interval(end - start))
-    data = ChartData(query)
-    err = mqlcheck.check(query)
-    if err is not None:
-        data.error, data.error_column = str(err), err.column
-        return data
-    if not chart.namespace:
-        data.error = "Choose a metric namespace"
-        return data
-    root = session.tenancy_id
-    metrics = chart.metric_names()
-    metric = metrics[0] if len(metrics) == 1 else None
-    try:
-        if chart.in_subtree and chart.compartment_id == root:
-            targets = [(root, True)]
-        elif chart.in_subtree:
-            comps = [chart.compartment_id] + await qctx.descendants(chart.compartment_id)
-            try:  # only the compartments that have the metric (one ListMetrics across the tenancy)
-                have = {m.compartment_id for m in await qctx.streams(root, True, chart.namespace, metric)}
-                comps = [c for c in comps if c in have]
-            except OciError:
-                pass
-            targets = [(c, False) for c in comps]
-        else:
-            targets = [(chart.compartment_id, False)]
-        names_job = None
-        if chart.groups_by_resource() and targets:
-            comp, sub = (root, True) if len(targets) > 1 else targets[0]
-            names_job = asyncio.ensure_future(qctx.streams(comp, sub, chart.namespace, metric))
-        results = await asyncio.gather(*(mon.summarize_paced(session, c, chart.namespace, query, start, end,
-                                                             in_subtree=sub) for c, sub in targets))
-        if names_job is not None:
-            try:
-                await names_job
-            except OciError:
-                pass  # OCIDs instead of names
-    except OciError as e:
-        data.error = e.message if e.code in ("InvalidParameter", "MissingParameter") else e.summary()
-        if e.request_id:
-            data.error += f" (opc-request-id {e.request_id})"
-        m = re.search(r"at column (\d+)", e.message or "")
-        data.error_column = int(m.group(1)) if m else None
-        data.seconds = time.monotonic() - t0
-        return data
-    labels: dict[str, int] = {}
-    out = []
-    several = len(targets) > 1
-    for (comp, _sub), series in zip(targets, results, strict=True):
-        for s in series:
-            fallback = chart.title
-            if several and not s.dimensions:
-                fallback = qctx.compartment_names.get(comp, comp)
-            label = qctx.label(s.dimensions, fallback)
-            if label in labels:
-                labels[label] += 1
-                label = f"{label} ({labels[label]})"
-            else:
-                labels[label] = 1
-            out.append((label, s.times, s.values))
-    out.sort(key=lambda x: x[0].lower())
-    data.series = out
-    data.seconds = time.monotonic() - t0
-    return data
+def default_store() -> DashboardStore:
+    """The app's dashboards: `<data dir>/dashboards`."""
+    return DashboardStore(paths.data_dir() / "dashboards")
 
 
 # ---------------------------------------------------------------- widgets
@@ -461,16 +124,7 @@ async def load_compartments(session, window=None) -> list[tuple[object, int]]:
     """(compartment, depth) pairs, root first: the window's tree if it has them all, else loaded."""
     if window is not None and getattr(window, "tree_model", None) is not None and window.tree_model.subtree_loaded:
         return window.tree_model.all_compartments()
-    root, tree = await asyncio.gather(idsvc.get_compartment(session, session.tenancy_id),
-                                      idsvc.compartment_tree(session))
-    out = [(root, 0)]
-
-    def walk(parent, depth):
-        for c in tree.get(parent, []):
-            out.append((c, depth))
-            walk(c.id, depth + 1)
-    walk(root.id, 1)
-    return out
+    return await compartment_pairs(session)
 
 
 class FilterRow(QWidget):
@@ -541,134 +195,67 @@ class ChartDialog(QDialog):
         self._streams: list = []
         self._alive = True
         self._busy: set[str] = set()
-        self.setWindowTitle("Edit chart" if chart else "Add chart")
-        self.setModal(True)
         chart = chart or ChartQuery(title="", namespace="", in_subtree=True, group_by="resourceId",
                                     compartment_id=compartments[0][0].id if compartments else self.session.tenancy_id)
         self.initial = chart
 
-        self.title = QLineEdit(chart.title)
-        self.title.setPlaceholderText("Chart title (default: the metric)")
-        self.compartment_box = QComboBox()
-        self.compartment_box.setMinimumContentsLength(28)
-        self.compartment_box.setObjectName("compartment")
+        # ---- the layout: ui/chart_dialog.ui (gui/forms/ui_chart_dialog.py)
+        self.ui = ui = Ui_ChartDialog()
+        ui.setupUi(self)
+        self.setWindowTitle("Edit chart" if self.editing else "Add chart")
+        self.title = ui.title
+        self.title.setText(chart.title)
+        self.compartment_box = ui.compartment
         compartment_items(self.compartment_box, compartments, chart.compartment_id)
-        self.subtree = QCheckBox("Include subcompartments")
+        self.subtree = ui.subtree
         self.subtree.setChecked(chart.in_subtree)
-        self.namespace_box = QComboBox()
-        self.namespace_box.setObjectName("namespace")
-        self.namespace_box.setMinimumContentsLength(24)
-        self.metric_box = QComboBox()
-        self.metric_box.setObjectName("metric")
-        self.metric_box.setMinimumContentsLength(24)
-        self.filters_box = QVBoxLayout()
-        self.filters_box.setContentsMargins(0, 0, 0, 0)
-        self.filters_box.setSpacing(4)
+        self.namespace_box = ui.namespace
+        self.metric_box = ui.metric
+        self.filters_box = ui.filtersLayout
         self.filter_rows: list[FilterRow] = []
-        self.add_filter = QPushButton("Add filter")
-        self.add_filter.setAutoDefault(False)
-        self.statistic = QComboBox()
+        self.add_filter = ui.addFilter
+        self.statistic = ui.statistic
         for label, v in STATISTICS:
             self.statistic.addItem(label, v)
         self.statistic.setCurrentIndex(max(0, self.statistic.findData(chart.statistic)))
-        self.interval = QComboBox()
+        self.interval = ui.interval
         for label, v in INTERVALS:
             self.interval.addItem(label, v)
         self.interval.setCurrentIndex(max(0, self.interval.findData(chart.interval)))
-        self.group_by = QComboBox()
-        self.group_by.setObjectName("group_by")
+        for combo in (self.statistic, self.interval):  # sized when their page joined the stack, still empty:
+            QApplication.sendEvent(combo, QEvent(QEvent.Type.StyleChange))  # forget it (as wide as their items)
+        self.group_by = ui.group_by
         self._set_group_options([], chart.group_by)
-        self.threshold_on = QCheckBox("Threshold line at")
-        self.threshold = NumberEdit()
+        self.threshold_on = ui.thresholdOn
+        self.threshold = ui.threshold
         if chart.threshold is not None:
             self.threshold_on.setChecked(True)
             self.threshold.setValue(chart.threshold)
         self.threshold.setEnabled(self.threshold_on.isChecked())
 
-        self.mode_builder = QRadioButton("Builder")
-        self.mode_mql = QRadioButton("MQL")
+        self.mode_builder = ui.modeBuilder
+        self.mode_mql = ui.modeMql
         (self.mode_mql if chart.is_raw else self.mode_builder).setChecked(True)
-        self.mql = QPlainTextEdit()
-        self.mql.setObjectName("mql")
+        self.mql = ui.mql
         self.mql.setFont(monospace_font())
-        self.mql.setPlaceholderText('CpuUtilization[1m]{availabilityDomain =~ "*AD-1"}.groupBy(resourceId).mean()')
         self.mql.setFixedHeight(self.mql.fontMetrics().lineSpacing() * 4 + 14)
         self.mql.setPlainText(chart.query if chart.is_raw else "")
-        self.generated = QLabel()
+        self.generated = ui.generated
         self.generated.setFont(monospace_font())
-        self.generated.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.generated.setWordWrap(True)
         self.generated.setStyleSheet(f"color: {help_colour(self)};")
-        self.error = QLabel()
-        self.error.setObjectName("mqlError")
-        self.error.setWordWrap(True)
-        self.error.setTextFormat(Qt.TextFormat.RichText)
-        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        ui.mqlHelp.setFont(small_font())
+        ui.mqlHelp.setStyleSheet(f"color: {help_colour(self)};")
+        self.error = ui.mqlError
         self.error.setStyleSheet(f"color: {error_colour(self)};")
         self.error.hide()
-        self.caret = QLabel()  # the query with a caret under the error's column (plain monospace text)
-        self.caret.setObjectName("mqlCaret")
+        self.caret = ui.mqlCaret  # the query with a caret under the error's column (plain monospace text)
         self.caret.setFont(monospace_font())
-        self.caret.setTextFormat(Qt.TextFormat.PlainText)
-        self.caret.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.caret.hide()
-        self.status = QLabel()
+        self.status = ui.status
         self.status.setStyleSheet(f"color: {help_colour(self)};")
-        self.status.setWordWrap(True)
+        self.pages = ui.pages
 
-        # ---- layout
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow("Title:", self.title)
-        comp_row = QHBoxLayout()
-        comp_row.addWidget(self.compartment_box, 1)
-        comp_row.addWidget(self.subtree)
-        form.addRow("Compartment:", comp_row)
-        form.addRow("Namespace:", self.namespace_box)
-        modes = QHBoxLayout()
-        modes.addWidget(self.mode_builder)
-        modes.addWidget(self.mode_mql)
-        modes.addStretch(1)
-        form.addRow("Query:", modes)
-
-        builder = QWidget()
-        bf = QFormLayout(builder)
-        bf.setContentsMargins(0, 0, 0, 0)
-        bf.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        bf.addRow("Metric:", self.metric_box)
-        fl = QVBoxLayout()
-        fl.setContentsMargins(0, 0, 0, 0)
-        fl.addLayout(self.filters_box)
-        fa = QHBoxLayout()
-        fa.addWidget(self.add_filter)
-        fa.addStretch(1)
-        fl.addLayout(fa)
-        bf.addRow("Dimensions:", fl)
-        sg = QHBoxLayout()
-        sg.addWidget(self.statistic)
-        sg.addWidget(QLabel("  Interval"))
-        sg.addWidget(self.interval)
-        sg.addStretch(1)
-        bf.addRow("Statistic:", sg)
-        bf.addRow("Group by:", self.group_by)
-        bf.addRow("", self.generated)
-        raw = QWidget()
-        rl = QVBoxLayout(raw)
-        rl.setContentsMargins(0, 0, 0, 0)
-        rl.addWidget(self.mql)
-        rl.addWidget(help_label("Metric[interval]{dimension filters}.groupBy(dimension).statistic() — "
-                                "the namespace and compartment above apply", raw))
-        self.pages = QStackedWidget()
-        self.pages.addWidget(builder)
-        self.pages.addWidget(raw)
-
-        th = QHBoxLayout()
-        th.addWidget(self.threshold_on)
-        th.addWidget(self.threshold)
-        th.addStretch(1)
-
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = ui.buttons
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("Save chart" if self.editing else "Add chart")
         self.preview_button = self.buttons.addButton("Preview", QDialogButtonBox.ButtonRole.ActionRole)
@@ -677,17 +264,6 @@ class ChartDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.preview_button.clicked.connect(self.preview)
-
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(16, 14, 16, 12)
-        lay.addLayout(form)
-        lay.addWidget(self.pages)
-        lay.addWidget(self.error)
-        lay.addWidget(self.caret)
-        lay.addLayout(th)
-        lay.addStretch(1)
-        lay.addWidget(self.status)
-        lay.addWidget(self.buttons)
         self.resize(660, self.sizeHint().height() + 40)
 
         # ---- behaviour
@@ -899,7 +475,7 @@ class ChartDialog(QDialog):
         if not c.namespace:
             return ("Choose a metric namespace", None)
         if c.is_raw or self.mode_mql.isChecked():
-            err = mqlcheck.check(self.mql.toPlainText())
+            err = check_query(self.mql.toPlainText())
             if err is not None:
                 return (str(err), err.column)
             return None
@@ -998,7 +574,7 @@ class DashboardView(QWidget):
         super().__init__(parent)
         self.session = session
         self.main_window = window
-        self.store = store or DashboardStore()
+        self.store = store or default_store()
         self.qctx = QueryContext(session)
         self.dashboard: Dashboard | None = None
         self.generation = 0
@@ -1250,12 +826,8 @@ class DashboardView(QWidget):
             comp_id, comp_name = self.session.tenancy_id, "the tenancy"
         else:
             comp_id, comp_name = comp.id, comp.name
-        d = cpu_template(comp_id, comp_name, in_subtree=True)
-        existing = self.store.open(d.name)
-        if existing is not None:  # chosen again: the one made before opens (no "(2)", "(3)"…)
-            self.set_dashboard(existing)
-            return existing
-        self.store.save(d)
+        # chosen again: the one made before opens (no "(2)", "(3)"…)
+        d, _made = self.store.ensure(cpu_template(comp_id, comp_name, in_subtree=True))
         self.set_dashboard(d)
         return d
 
@@ -1546,9 +1118,7 @@ class DashboardView(QWidget):
 
     # ------------------------------------------------------------ time range, refresh
     def time_window(self) -> tuple[float, float]:
-        end = time.time()
-        span = self.dashboard.range_seconds if self.dashboard else 3600
-        return end - span, end
+        return time_window(self.dashboard.range_seconds if self.dashboard else 3600)
 
     def _range_changed(self, _i: int) -> None:
         if self.dashboard is None:

@@ -714,32 +714,23 @@ class BucketBrowser(QWidget):
         except OciError as e:
             self.banner.show_error("Could not list the folders to download", e.summary())
             return
-        plan = []
-        for o in objects:
-            if o.name.endswith("/"):
-                continue  # folder markers
-            rel = o.name[len(prefix):] if o.name.startswith(prefix) else o.name
-            plan.append((o, os.path.join(directory, *rel.split("/"))))
-
-        def make_dirs():
-            for _o, dest in plan:
-                os.makedirs(os.path.dirname(dest), exist_ok=True)
-        await asyncio.get_running_loop().run_in_executor(self.session.pool, make_dirs)
-        for o, dest in plan:
+        plan = oss.plan_download(objects, prefix, directory)
+        try:
+            await asyncio.get_running_loop().run_in_executor(self.session.pool, oss.make_download_dirs, plan)
+        except OSError as e:
+            self.banner.show_error(f"Cannot create the folders in {directory}", str(e))
+            return
+        for o, dest in plan.files:
             self.manager.download(self.session, self.name, o.name, dest, o.size or 0)
+        if plan.refused:
+            names = ", ".join(n for n, _why in plan.refused[:3]) + (" …" if len(plan.refused) > 3 else "")
+            self.banner.show_error(f"{len(plan.refused)} object{'s' if len(plan.refused) != 1 else ''} not downloaded",
+                                   f"{names}: {plan.refused[0][1]}")
 
-    async def _expand(self, entries: list[Entry]) -> list:
+    async def _expand(self, entries: list[Entry], markers: bool = False) -> list:
         """The objects selected, folders replaced by everything under them."""
-        out = [e.obj for e in entries if not e.folder]
-        for e in entries:
-            if e.folder:
-                out += await oss.list_all_under(self.session, self.name, e.name)
-        seen, uniq = set(), []
-        for o in out:
-            if o.name not in seen:
-                seen.add(o.name)
-                uniq.append(o)
-        return uniq
+        return await oss.expand_folders(self.session, self.name, [e.name for e in entries if e.folder],
+                                        [e.obj for e in entries if not e.folder], markers=markers)
 
     # ------------------------------------------------------------ delete
     def delete_selected(self) -> None:
@@ -749,7 +740,7 @@ class BucketBrowser(QWidget):
 
     async def _confirm_delete(self, entries: list[Entry]) -> None:
         try:
-            objects = await self._expand(entries)
+            objects = await self._expand(entries, markers=True)
         except OciError as e:
             self.banner.show_error("Could not list the folders to delete", e.summary())
             return
@@ -775,26 +766,16 @@ class BucketBrowser(QWidget):
 
     async def _delete_objects(self, names: list[str], op) -> None:
         log_ = self.window_.oplog
-        sem = asyncio.Semaphore(4)
-        done = [0]
-        errors: list[OciError] = []
 
-        async def one(n):
-            async with sem:
-                try:
-                    await oss.delete_object(self.session, self.name, n)
-                except OciError as e:
-                    if e.status != 404:
-                        errors.append(e)
-                done[0] += 1
-                log_.running(op, detail=f"{done[0]} of {len(names)}", progress=100.0 * done[0] / len(names))
+        def progress(done: int, total: int) -> None:
+            log_.running(op, detail=f"{done} of {total}", progress=100.0 * done / total)
         try:
-            await asyncio.gather(*(one(n) for n in names))
+            failed = await oss.bulk_delete(self.session, self.name, names, on_progress=progress)
         except asyncio.CancelledError:
             log_.cancel(op)
             raise
-        if errors:
-            log_.fail(op, errors[0])
+        if failed:
+            log_.fail(op, failed[0][1])
         else:
             log_.succeed(op, detail=f"Deleted {len(names)} object{'s' if len(names) != 1 else ''}")
         self.reload(quiet=True)

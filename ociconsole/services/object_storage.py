@@ -1,6 +1,10 @@
 """Object Storage: namespace, buckets, objects (listing by prefix, metadata, rename, delete),
 pre-authenticated requests, replication and lifecycle policies, and file transfers.
 
+What a bucket browser does with a selection lives here too: folders expanded to the objects under
+them (`expand_folders`), a download planned into local paths that never leave the chosen folder
+(`plan_download`), and many objects deleted a few at a time, reporting what failed (`bulk_delete`).
+
 Transfers stream: an upload reads its file in slices on the worker threads (inside the SDK
 call that sends it) and a download writes the response body to disk on a worker thread, so
 neither the GUI thread nor memory ever holds a whole file. Files of `MULTIPART_THRESHOLD`
@@ -21,7 +25,7 @@ import time
 import uuid
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..core.errors import OciError
 from ..core.sdk import models as sdk_models
@@ -112,8 +116,9 @@ class Listing:
 
 
 async def list_objects(session: Session, bucket: str, prefix: str = "", delimiter: str | None = "/",
-                       on_page: Callable[[Listing], None] | None = None) -> Listing:
-    """Objects and sub-prefixes ("folders") directly under `prefix`, every page (`on_page` hears each)."""
+                       on_page: Callable[[Listing], None] | None = None, keep_marker: bool = False) -> Listing:
+    """Objects and sub-prefixes ("folders") directly under `prefix`, every page (`on_page` hears each);
+    the object named like the prefix itself (a folder marker) only with `keep_marker`."""
     ns = await namespace(session)
     out = Listing([], [])
     start = None
@@ -125,7 +130,8 @@ async def list_objects(session: Session, bucket: str, prefix: str = "", delimite
             kw["start"] = start
         data = await session.data("object_storage", "list_objects", ns, bucket,
                                   **{k: v for k, v in kw.items() if v is not None})
-        page = Listing(list(data.prefixes or []), [o for o in data.objects or [] if o.name != prefix])
+        page = Listing(list(data.prefixes or []),
+                       [o for o in data.objects or [] if keep_marker or o.name != prefix])
         out.prefixes += page.prefixes
         out.objects += page.objects
         if on_page is not None:
@@ -138,6 +144,119 @@ async def list_objects(session: Session, bucket: str, prefix: str = "", delimite
 async def list_all_under(session: Session, bucket: str, prefix: str) -> list:
     """Every object whose name starts with `prefix` (a folder's whole content)."""
     return (await list_objects(session, bucket, prefix, delimiter=None)).objects
+
+
+def _unique(objects) -> list:
+    seen: set[str] = set()
+    out = []
+    for o in objects:
+        if o.name not in seen:
+            seen.add(o.name)
+            out.append(o)
+    return out
+
+
+async def expand_folders(session: Session, bucket: str, prefixes, objects=(), markers: bool = False) -> list:
+    """The objects chosen and everything under each folder prefix (nested folders included, listed in
+    parallel), each object once, in that order. With `markers` a folder's own marker object ("a/") is
+    included too (deleting a folder removes it; a download skips it)."""
+    listings = await asyncio.gather(*(list_objects(session, bucket, p, delimiter=None, keep_marker=markers)
+                                      for p in prefixes))
+    return _unique([*objects, *(o for listing in listings for o in listing.objects)])
+
+
+@dataclass
+class DownloadPlan:
+    """Where each object of a download goes: `files` (object, local path) and `refused` (name, why)."""
+
+    directory: str
+    files: list = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)
+
+    def directories(self) -> list[str]:
+        """The local folders the files need, parents first."""
+        return sorted({os.path.dirname(path) for _o, path in self.files})
+
+
+def _inside(path: str, directory: str) -> bool:
+    d = os.path.abspath(directory)
+    p = os.path.abspath(path)
+    return p != d and os.path.commonpath([d, p]) == d
+
+
+def plan_download(objects, folder_prefix: str, dest_dir: str) -> DownloadPlan:
+    """Local paths for `objects` (with `.name`) downloaded into `dest_dir`, keeping the folders below
+    `folder_prefix` (the folder being browsed). Folder markers ("a/") are skipped. Object names are
+    anyone's text, so a name is refused when a part of it is "." or ".." or holds a path separator of
+    this system or a NUL, or when its path would land outside `dest_dir` (a drive, an absolute path);
+    empty parts (a leading "/", "a//b") are dropped. A name whose path another takes already, or that
+    is a folder of another's path, is refused too (nothing is overwritten by a later object)."""
+    plan = DownloadPlan(dest_dir)
+    seps = {s for s in (os.sep, os.altsep) if s and s != "/"}
+    taken: dict[str, str] = {}
+    for o in objects:
+        name = o.name
+        if name.endswith("/"):
+            continue  # a folder marker
+        rel = name[len(folder_prefix):] if folder_prefix and name.startswith(folder_prefix) else name
+        parts = [p for p in rel.split("/") if p]
+        why = None
+        if not parts:
+            why = "the name is empty below the folder"
+        elif any(p in (".", "..") for p in parts):
+            why = "a part of the name is '.' or '..'"
+        elif any("\0" in p or any(sep in p for sep in seps) for p in parts):
+            why = "the name holds a character this system's paths cannot"
+        path = os.path.join(dest_dir, *parts) if why is None else ""
+        if why is None and not _inside(path, dest_dir):
+            why = "the path would be outside the destination folder"
+        if why is None:
+            key = os.path.normcase(os.path.abspath(path))
+            if key in taken:
+                why = f"the object {taken[key]} is saved to the same file"
+        if why is not None:
+            plan.refused.append((name, why))
+            continue
+        taken[key] = name
+        plan.files.append((o, path))
+    folders = {os.path.normcase(os.path.abspath(d)) for d in plan.directories()}
+    kept = []
+    for o, path in plan.files:  # an object "a" beside objects "a/b": the folder wins
+        if os.path.normcase(os.path.abspath(path)) in folders:
+            plan.refused.append((o.name, "other objects need a folder of that name"))
+        else:
+            kept.append((o, path))
+    plan.files = kept
+    return plan
+
+
+def make_download_dirs(plan: DownloadPlan) -> None:
+    """Create the folders a plan's files need (blocking: run it on the worker threads)."""
+    for d in plan.directories():
+        os.makedirs(d, exist_ok=True)
+
+
+async def bulk_delete(session: Session, bucket: str, names: list[str], concurrency: int = 4,
+                      on_progress: Callable[[int, int], None] | None = None) -> list[tuple[str, OciError]]:
+    """Delete `names` (at most `concurrency` calls at once; `on_progress(done, total)` after each).
+    An object already gone (404) counts as deleted. Returns what failed: (name, error), in order."""
+    sem = asyncio.Semaphore(max(1, concurrency))
+    done = 0
+    failed: dict[str, OciError] = {}
+
+    async def one(n: str) -> None:
+        nonlocal done
+        async with sem:
+            try:
+                await delete_object(session, bucket, n)
+            except OciError as e:
+                if e.status != 404:
+                    failed[n] = e
+            done += 1
+            if on_progress is not None:
+                on_progress(done, len(names))
+    await asyncio.gather(*(one(n) for n in names))
+    return [(n, failed[n]) for n in names if n in failed]
 
 
 async def head_object(session: Session, bucket: str, name: str) -> dict:
