@@ -44,39 +44,26 @@ from ..core.config import (
 )
 from ..core.errors import OciError
 from . import widgets
+from .forms.ui_first_run import Ui_FirstRunDialog
 from .qt import (
     QApplication,
-    QCheckBox,
     QColor,
-    QComboBox,
     QDialog,
     QFileDialog,
     QFont,
     QFontMetrics,
-    QFormLayout,
-    QFrame,
-    QGroupBox,
-    QHBoxLayout,
     QIcon,
     QLabel,
-    QLineEdit,
-    QListWidget,
     QListWidgetItem,
     QPalette,
-    QPushButton,
-    QRadioButton,
     QRect,
-    QScrollArea,
     QSize,
-    QStackedWidget,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     Qt,
     QtCore,
     QTimer,
-    QtWidgets,
-    QVBoxLayout,
     QWidget,
     Signal,
 )
@@ -150,23 +137,8 @@ def _icon(name: str) -> QIcon:
         return QIcon()
 
 
-def _heading(text: str, parent: QWidget, scale: float = 1.35) -> QLabel:
-    lab = QLabel(text, parent)
-    f = QFont(lab.font())
-    f.setBold(True)
-    if f.pointSizeF() > 0:
-        f.setPointSizeF(f.pointSizeF() * scale)
-    lab.setFont(f)
-    lab.setWordWrap(True)
-    return lab
 
 
-def _text(text: str, parent: QWidget) -> QLabel:
-    lab = QLabel(text, parent)
-    lab.setWordWrap(True)
-    lab.setTextFormat(Qt.TextFormat.RichText)
-    lab.setOpenExternalLinks(True)
-    return lab
 
 
 def _tilde(path: str | os.PathLike) -> str:
@@ -176,26 +148,6 @@ def _tilde(path: str | os.PathLike) -> str:
     if home and home != "/" and (p == home or p.startswith(home + os.sep)):
         return "~" + p[len(home):]
     return p
-
-
-def _field(widget: QWidget, *extra: QWidget) -> tuple[QWidget, QLabel]:
-    """A form field with an error label under it (hidden while empty). Returns (container, error label)."""
-    box = QWidget()
-    v = QVBoxLayout(box)
-    v.setContentsMargins(0, 0, 0, 0)
-    v.setSpacing(3)
-    if extra:
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(widget, 1)
-        for w in extra:
-            row.addWidget(w)
-        v.addLayout(row)
-    else:
-        v.addWidget(widget)
-    err = widgets.error_label(box)
-    v.addWidget(err)
-    return box, err
 
 
 class _ProfileDelegate(QStyledItemDelegate):
@@ -258,10 +210,40 @@ class _Key:
     public_pem: str = ""
 
 
+# ---------------------------------------------------------------- the form's looks
+
+
+def _bold(lab: QLabel, scale: float) -> None:
+    f = QFont(lab.font())
+    f.setBold(True)
+    if f.pointSizeF() > 0:
+        f.setPointSizeF(f.pointSizeF() * scale)
+    lab.setFont(f)
+
+
+def _as_help(lab: QLabel, visible: bool) -> None:
+    """Grey, slightly smaller text (widgets.help_label's look)."""
+    lab.setFont(widgets.small_font())
+    lab.setStyleSheet(f"color: {widgets.help_colour(lab)};")
+    lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    lab.setVisible(visible)
+
+
+def _as_error(lab: QLabel) -> None:
+    """Red text, hidden while empty (widgets.error_label's look)."""
+    lab.setFont(widgets.small_font())
+    lab.setStyleSheet(f"color: {widgets.error_colour(lab)};")
+    lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    lab.setVisible(False)
+
+
 # ---------------------------------------------------------------- the dialog
 
 class FirstRunDialog(QDialog):
-    """Choose how to start. Emits `chosen(FirstRunChoice)` and accepts; Cancel rejects."""
+    """Choose how to start. Emits `chosen(FirstRunChoice)` and accepts; Cancel rejects.
+
+    The layout comes from ui/first_run.ui (gui/forms/ui_first_run.py); the form's widgets keep
+    the names of the attributes below."""
 
     chosen = Signal(object)
 
@@ -269,28 +251,131 @@ class FirstRunDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None, *, config_path: str | os.PathLike | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Welcome to OCI Console")
-        self.setMinimumSize(680, 560)
+        self.ui = Ui_FirstRunDialog()
+        self.ui.setupUi(self)
         self.config_path = Path(config_path) if config_path else resolve_config_path()
         self.file_dialog: QFileDialog | None = None
         self.profiles_path: Path | None = None
         self.generated: _Key | None = None  # the pair made by "Generate", kept while the person stays
         self.existing: _Key | None = None  # the key file chosen, once it has been read
         self.keyring_available = secrets.available()
-
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        self.pages = QStackedWidget(self)
-        outer.addWidget(self.pages)
-        self.pages.addWidget(self._build_welcome())
-        self.pages.addWidget(self._build_profiles())
-        self.pages.addWidget(self._build_create())
+        self._adopt_form()
+        self._connect()
 
         self._key_timer = QTimer(self)
         self._key_timer.setSingleShot(True)
         self._key_timer.setInterval(300)
         self._key_timer.timeout.connect(self.refresh_existing_key)
+        self._key_mode_changed()
         self.show_page(self.PAGE_WELCOME)
+
+    # ============================================================ the form (ui/first_run.ui)
+    def _adopt_form(self) -> None:
+        u = self.ui
+        self.pages = u.pages
+        # welcome
+        self.welcome_text = u.welcomeText
+        self.welcome_text.setText(
+            f"No OCI configuration was found at <b>{html.escape(_tilde(self.config_path))}</b>. How would you like "
+            "to start? You can add and switch profiles later.")
+        self.demo_button, self.existing_button, self.create_button = u.demoButton, u.existingButton, u.createButton
+        for b, name in ((self.demo_button, "app"), (self.existing_button, "tenancy"), (self.create_button, "user")):
+            b.setIcon(_icon(name))
+            f = QFont(b.font())
+            if f.pointSizeF() > 0:
+                f.setPointSizeF(f.pointSizeF() * 1.12)
+            b.setFont(f)
+            b.setIconSize(QSize(32, 32))
+            b.setMinimumHeight(70)
+            b.setObjectName("choiceCard")
+        self.setStyleSheet(
+            "QCommandLinkButton#choiceCard { border: 1px solid palette(mid); border-radius: 6px; padding: 10px; }"
+            "QCommandLinkButton#choiceCard:hover, QCommandLinkButton#choiceCard:focus "
+            "{ border: 1px solid palette(highlight); }")
+        # profiles
+        self.profiles_path_label, self.profiles_error = u.profilesPathLabel, u.profilesError
+        self.profiles_path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.profile_list, self.profile_problem, self.use_button = u.profileList, u.profileProblem, u.useButton
+        self.profile_list.setItemDelegate(_ProfileDelegate(self.profile_list))
+        self.profile_list.setUniformItemSizes(False)
+        # create
+        self.user_edit, self.user_error = u.userEdit, u.userError
+        self.tenancy_edit, self.tenancy_error = u.tenancyEdit, u.tenancyError
+        self.region_combo = u.regionCombo
+        for rid, name in REGIONS:
+            self.region_combo.addItem(f"{rid} \u2014 {name}", rid)
+        self.generate_radio, self.existing_radio = u.generateRadio, u.existingRadio
+        self.generate_panel, self.existing_panel = u.generatePanel, u.existingPanel
+        self.new_passphrase_edit, self.confirm_passphrase_edit = u.newPassphraseEdit, u.confirmPassphraseEdit
+        self.confirm_error, self.generate_button, self.generate_note = u.confirmError, u.generateButton, u.generateNote
+        self.generate_button.setIcon(_icon("create"))
+        self.key_edit, self.key_passphrase_edit = u.keyEdit, u.keyPassphraseEdit
+        self.fingerprint_edit, self.key_error = u.fingerprintEdit, u.keyError
+        self.fingerprint_edit.setFont(widgets.monospace_font())
+        self.remember_check, self.remember_note = u.rememberCheck, u.rememberNote
+        self.public_panel, self.public_instructions = u.publicPanel, u.publicInstructions
+        self.public_key_view = u.publicKeyView
+        self.public_key_view.text_edit.setMinimumHeight(120)
+        self.public_key_view.text_edit.setMaximumHeight(170)
+        self.public_panel.setVisible(False)
+        self.name_edit, self.name_error, self.name_note = u.nameEdit, u.nameError, u.nameNote
+        self.name_edit.setText(DEFAULT_PROFILE)
+        self.config_edit, self.config_error = u.configEdit, u.configError
+        self.config_edit.setText(_tilde(self.config_path))
+        self.save_error, self.save_button = u.saveError, u.saveButton
+        # the looks the widgets module gives headings, help and error text
+        for lab, scale in ((u.welcomeHeading, 1.6), (u.profilesHeading, 1.35), (u.createHeading, 1.35)):
+            _bold(lab, scale)
+        for lab in (self.welcome_text, u.createIntro, self.public_instructions):
+            lab.setTextFormat(Qt.TextFormat.RichText)
+            lab.setOpenExternalLinks(True)
+        for lab in (u.envHelp, self.generate_note, self.name_note, self.remember_note):
+            _as_help(lab, bool(lab.text()))
+        for lab in (self.profiles_error, self.profile_problem, self.user_error, self.tenancy_error, self.confirm_error,
+                    u.keyPathError, self.key_error, self.name_error, self.config_error, self.save_error):
+            _as_error(lab)
+        if not self.keyring_available:
+            self.remember_check.setEnabled(False)
+            widgets.set_message(self.remember_note, "No system keyring is available: you will be asked for the "
+                                                    "passphrase each session.")
+
+    def _connect(self) -> None:
+        u = self.ui
+        for b in (u.welcomeCancelButton, u.profilesCancelButton, u.createCancelButton):
+            b.clicked.connect(self.reject)
+        for b in (u.profilesBackButton, u.createBackButton):
+            b.setIcon(_icon("back"))
+            b.clicked.connect(lambda: self.show_page(self.PAGE_WELCOME))
+        self.demo_button.clicked.connect(self.choose_demo)
+        self.existing_button.clicked.connect(self.browse_config_file)
+        self.create_button.clicked.connect(self.start_create)
+        u.otherFileButton.clicked.connect(self.browse_config_file)
+        self.profile_list.currentItemChanged.connect(lambda *_: self._profile_selected())
+        self.profile_list.itemDoubleClicked.connect(lambda _i: self.use_profile())
+        self.use_button.clicked.connect(self.use_profile)
+        for edit, err, kind in ((self.user_edit, self.user_error, "user"),
+                                (self.tenancy_edit, self.tenancy_error, "tenancy")):
+            edit.textChanged.connect(lambda t, e=err, k=kind: widgets.set_message(e, ocid_problem(t, k, final=False)))
+            edit.editingFinished.connect(
+                lambda ed=edit, e=err, k=kind: ed.text().strip() and widgets.set_message(
+                    e, ocid_problem(ed.text(), k, final=True)))
+        self.generate_button.clicked.connect(self.generate_keys)
+        u.browseKeyButton.clicked.connect(self.browse_key_file)
+        self.key_edit.textChanged.connect(lambda _t: self._key_timer.start())
+        self.key_edit.editingFinished.connect(self.refresh_existing_key)
+        self.key_passphrase_edit.textChanged.connect(lambda _t: self._key_timer.start())
+        self.key_passphrase_edit.editingFinished.connect(self.refresh_existing_key)
+        self.generate_radio.toggled.connect(lambda _on: self._key_mode_changed())
+        u.browseConfigButton.clicked.connect(self.browse_save_path)
+        self.name_edit.textChanged.connect(lambda _t: self._check_profile_name())
+        self.config_edit.textChanged.connect(lambda _t: self._check_profile_name())
+        self.config_edit.textChanged.connect(lambda _t: self._update_generate_note())
+        for edit in (self.user_edit, self.tenancy_edit, self.name_edit, self.config_edit, self.key_edit,
+                     self.key_passphrase_edit, self.new_passphrase_edit, self.confirm_passphrase_edit):
+            edit.textEdited.connect(lambda _t: widgets.set_message(self.save_error, None))
+        self.generate_radio.toggled.connect(lambda _on: widgets.set_message(self.save_error, None))
+        self.confirm_passphrase_edit.textEdited.connect(lambda _t: widgets.set_message(self.confirm_error, None))
+        self.save_button.clicked.connect(self.save)
 
     # ============================================================ pages
     def show_page(self, page: int) -> None:
@@ -308,84 +393,8 @@ class FirstRunDialog(QDialog):
         elif page == self.PAGE_CREATE:
             self.save_button.setDefault(True)
 
-    def _page(self) -> tuple[QWidget, QVBoxLayout]:
-        w = QWidget(self)
-        lay = QVBoxLayout(w)
-        lay.setContentsMargins(28, 24, 28, 18)
-        lay.setSpacing(12)
-        return w, lay
-
-    def _button_row(self, lay: QVBoxLayout, *, back: bool, primary: QPushButton | None) -> None:
-        line = QFrame(self)
-        line.setFrameShape(QFrame.Shape.HLine)
-        line.setFrameShadow(QFrame.Shadow.Sunken)
-        lay.addWidget(line)
-        row = QHBoxLayout()
-        if back:
-            b = QPushButton(_icon("back"), "Back", self)
-            b.setAutoDefault(False)
-            b.clicked.connect(lambda: self.show_page(self.PAGE_WELCOME))
-            row.addWidget(b)
-        row.addStretch(1)
-        cancel = QPushButton("Cancel", self)
-        cancel.setAutoDefault(False)
-        cancel.clicked.connect(self.reject)
-        row.addWidget(cancel)
-        if primary is not None:
-            row.addWidget(primary)
-        lay.addLayout(row)
 
     # ------------------------------------------------------------ welcome
-    def _build_welcome(self) -> QWidget:
-        w, lay = self._page()
-        lay.setSpacing(10)
-        lay.addWidget(_heading("Welcome to OCI Console", w, 1.6))
-        where = html.escape(_tilde(self.config_path))
-        self.welcome_text = _text(
-            f"No OCI configuration was found at <b>{where}</b>. How would you like to start? "
-            "You can add and switch profiles later.", w)
-        lay.addWidget(self.welcome_text)
-        lay.addSpacing(6)
-
-        def card(icon: str, title: str, text: str) -> QPushButton:
-            b = QtWidgets.QCommandLinkButton(title, text, w)
-            b.setIcon(_icon(icon))
-            f = QFont(b.font())
-            if f.pointSizeF() > 0:
-                f.setPointSizeF(f.pointSizeF() * 1.12)
-            b.setFont(f)
-            b.setIconSize(QSize(32, 32))
-            b.setAutoDefault(False)
-            b.setMinimumHeight(70)
-            b.setObjectName("choiceCard")
-            lay.addWidget(b)
-            return b
-
-        self.demo_button = card(
-            "app", "Try the demo sandbox",
-            "Explore a simulated tenancy that runs on this computer. No Oracle Cloud account needed; "
-            "nothing you do here touches real resources.")
-        self.existing_button = card(
-            "tenancy", "Use an existing OCI config file\u2026",
-            "Pick a config file written by the oci CLI or the OCI Console, then one of its profiles "
-            "(API key or session token).")
-        self.create_button = card(
-            "user", "Create an API-key profile",
-            "Enter your user and tenancy OCIDs, choose a region, and use your key or generate a new key pair.")
-        self.setStyleSheet(
-            "QCommandLinkButton#choiceCard { border: 1px solid palette(mid); border-radius: 6px; padding: 10px; }"
-            "QCommandLinkButton#choiceCard:hover, QCommandLinkButton#choiceCard:focus "
-            "{ border: 1px solid palette(highlight); }")
-        lay.addStretch(1)
-        lay.addWidget(widgets.help_label(
-            "Like the oci CLI, the console reads the config file named by OCI_CLI_CONFIG_FILE, else ~/.oci/config, "
-            "and the profile named by OCI_CLI_PROFILE, else DEFAULT.", w))
-        self.demo_button.clicked.connect(self.choose_demo)
-        self.existing_button.clicked.connect(self.browse_config_file)
-        self.create_button.clicked.connect(self.start_create)
-        self._button_row(lay, back=False, primary=None)
-        return w
-
     def choose_demo(self) -> None:
         self._finish(FirstRunChoice("demo"))
 
@@ -412,34 +421,6 @@ class FirstRunDialog(QDialog):
         self.file_dialog = fd
         fd.open()
 
-    def _build_profiles(self) -> QWidget:
-        w, lay = self._page()
-        lay.addWidget(_heading("Choose a profile", w))
-        row = QHBoxLayout()
-        self.profiles_path_label = QLabel(w)
-        self.profiles_path_label.setWordWrap(True)
-        self.profiles_path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        row.addWidget(self.profiles_path_label, 1)
-        other = QPushButton("Choose another file\u2026", w)
-        other.setAutoDefault(False)
-        other.clicked.connect(self.browse_config_file)
-        row.addWidget(other)
-        lay.addLayout(row)
-        self.profiles_error = widgets.error_label(w)
-        lay.addWidget(self.profiles_error)
-        self.profile_list = QListWidget(w)
-        self.profile_list.setItemDelegate(_ProfileDelegate(self.profile_list))
-        self.profile_list.setUniformItemSizes(False)
-        self.profile_list.currentItemChanged.connect(lambda *_: self._profile_selected())
-        self.profile_list.itemDoubleClicked.connect(lambda _i: self.use_profile())
-        lay.addWidget(self.profile_list, 1)
-        self.profile_problem = widgets.error_label(w)
-        lay.addWidget(self.profile_problem)
-        lay.addStretch(0)  # takes the room while the list is hidden (a file without profiles)
-        self.use_button = QPushButton("Use this profile", w)
-        self.use_button.clicked.connect(self.use_profile)
-        self._button_row(lay, back=True, primary=self.use_button)
-        return w
 
     def load_config_file(self, path: str | os.PathLike) -> bool:
         """Show the profiles of `path` (or what is wrong with it). True when it has profiles."""
@@ -523,179 +504,6 @@ class FirstRunDialog(QDialog):
         self.show_page(self.PAGE_CREATE)
         self._check_profile_name()
 
-    def _build_create(self) -> QWidget:
-        page, outer = self._page()
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(0)
-        scroll = QScrollArea(page)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        body = QWidget(scroll)
-        lay = QVBoxLayout(body)
-        lay.setContentsMargins(28, 24, 28, 12)
-        lay.setSpacing(12)
-        scroll.setWidget(body)
-        outer.addWidget(scroll, 1)
-
-        lay.addWidget(_heading("Create an API-key profile", body))
-        lay.addWidget(_text(
-            "The console signs its requests with an API key of your OCI user. In the OCI Console, open the "
-            "<b>Profile</b> menu (top right): <b>User settings</b> shows your user OCID, <b>Tenancy</b> "
-            "shows the tenancy OCID.", body))
-
-        # -- account
-        acct = QGroupBox("Account", body)
-        form = QFormLayout(acct)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.user_edit = QLineEdit(acct)
-        self.user_edit.setPlaceholderText("ocid1.user.oc1..aaaa\u2026")
-        box, self.user_error = _field(self.user_edit)
-        form.addRow("User OCID:", box)
-        self.tenancy_edit = QLineEdit(acct)
-        self.tenancy_edit.setPlaceholderText("ocid1.tenancy.oc1..aaaa\u2026")
-        box, self.tenancy_error = _field(self.tenancy_edit)
-        form.addRow("Tenancy OCID:", box)
-        for edit, err, kind in ((self.user_edit, self.user_error, "user"),
-                                (self.tenancy_edit, self.tenancy_error, "tenancy")):
-            edit.textChanged.connect(lambda t, e=err, k=kind: widgets.set_message(e, ocid_problem(t, k, final=False)))
-            edit.editingFinished.connect(
-                lambda ed=edit, e=err, k=kind: ed.text().strip() and widgets.set_message(
-                    e, ocid_problem(ed.text(), k, final=True)))
-        self.region_combo = QComboBox(acct)
-        for rid, name in REGIONS:
-            self.region_combo.addItem(f"{rid} \u2014 {name}", rid)
-        self.region_combo.setMaxVisibleItems(15)
-        form.addRow("Home region:", self.region_combo)
-        lay.addWidget(acct)
-
-        # -- key
-        keybox = QGroupBox("API signing key", body)
-        kl = QVBoxLayout(keybox)
-        kl.setSpacing(8)
-        self.generate_radio = QRadioButton("Generate a new key pair", keybox)
-        self.existing_radio = QRadioButton("Use an existing private key", keybox)
-        self.generate_radio.setChecked(True)
-
-        kl.addWidget(self.generate_radio)
-        self.generate_panel = QWidget(keybox)
-        gform = QFormLayout(self.generate_panel)
-        gform.setContentsMargins(24, 0, 0, 0)
-        self.new_passphrase_edit = QLineEdit(self.generate_panel)
-        self.new_passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.new_passphrase_edit.setPlaceholderText("optional")
-        gform.addRow("Passphrase:", self.new_passphrase_edit)
-        self.confirm_passphrase_edit = QLineEdit(self.generate_panel)
-        self.confirm_passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.confirm_passphrase_edit.setPlaceholderText("type it again")
-        box, self.confirm_error = _field(self.confirm_passphrase_edit)
-        gform.addRow("Confirm:", box)
-        grow = QHBoxLayout()
-        self.generate_button = QPushButton(_icon("create"), "Generate key pair", self.generate_panel)
-        self.generate_button.setAutoDefault(False)
-        self.generate_button.clicked.connect(self.generate_keys)
-        grow.addWidget(self.generate_button)
-        self.generate_note = widgets.help_label("", self.generate_panel)
-        grow.addWidget(self.generate_note, 1)
-        gform.addRow(grow)
-        kl.addWidget(self.generate_panel)
-
-        kl.addWidget(self.existing_radio)
-        self.existing_panel = QWidget(keybox)
-        eform = QFormLayout(self.existing_panel)
-        eform.setContentsMargins(24, 0, 0, 0)
-        self.key_edit = QLineEdit(self.existing_panel)
-        self.key_edit.setPlaceholderText("~/.oci/oci_api_key.pem")
-        browse = QPushButton("Browse\u2026", self.existing_panel)
-        browse.setAutoDefault(False)
-        browse.clicked.connect(self.browse_key_file)
-        box, _unused = _field(self.key_edit, browse)
-        eform.addRow("Private key:", box)
-        self.key_passphrase_edit = QLineEdit(self.existing_panel)
-        self.key_passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.key_passphrase_edit.setPlaceholderText("only if the key is protected by one")
-        eform.addRow("Passphrase:", self.key_passphrase_edit)
-        kl.addWidget(self.existing_panel)
-        self.key_edit.textChanged.connect(lambda _t: self._key_timer.start())
-        self.key_edit.editingFinished.connect(self.refresh_existing_key)
-        self.key_passphrase_edit.textChanged.connect(lambda _t: self._key_timer.start())
-        self.key_passphrase_edit.editingFinished.connect(self.refresh_existing_key)
-        self.generate_radio.toggled.connect(lambda _on: self._key_mode_changed())
-
-        line = QFrame(keybox)
-        line.setFrameShape(QFrame.Shape.HLine)
-        line.setFrameShadow(QFrame.Shadow.Sunken)
-        kl.addWidget(line)
-        fform = QFormLayout()
-        self.fingerprint_edit = QLineEdit(keybox)
-        self.fingerprint_edit.setReadOnly(True)
-        self.fingerprint_edit.setPlaceholderText("computed from the key")
-        self.fingerprint_edit.setFont(widgets.monospace_font())
-        box, self.key_error = _field(self.fingerprint_edit)
-        fform.addRow("Fingerprint:", box)
-        kl.addLayout(fform)
-        self.remember_check = QCheckBox("Remember the passphrase in the system keyring", keybox)
-        self.remember_note = widgets.help_label("", keybox)
-        if not self.keyring_available:
-            self.remember_check.setEnabled(False)
-            widgets.set_message(self.remember_note, "No system keyring is available: you will be asked for the "
-                                                    "passphrase each session.")
-        kl.addWidget(self.remember_check)
-        kl.addWidget(self.remember_note)
-
-        self.public_panel = QWidget(keybox)
-        pl = QVBoxLayout(self.public_panel)
-        pl.setContentsMargins(0, 4, 0, 0)
-        pl.setSpacing(4)
-        self.public_instructions = _text(
-            "<b>Add this public key to your user</b> before you connect: in the OCI Console open "
-            "<b>Profile \u203a User settings \u203a API keys \u203a Add API key</b>, choose "
-            "<b>Paste a public key</b>, paste it, and check that the fingerprint shown there matches the one "
-            "above.", self.public_panel)
-        pl.addWidget(self.public_instructions)
-        self.public_key_view = widgets.CodeView(self.public_panel)
-        self.public_key_view.text_edit.setMinimumHeight(120)
-        self.public_key_view.text_edit.setMaximumHeight(170)
-        pl.addWidget(self.public_key_view)
-        kl.addWidget(self.public_panel)
-        self.public_panel.setVisible(False)
-        lay.addWidget(keybox)
-
-        # -- where
-        where = QGroupBox("Save as", body)
-        wform = QFormLayout(where)
-        wform.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.name_edit = QLineEdit(DEFAULT_PROFILE, where)
-        box, self.name_error = _field(self.name_edit)
-        self.name_note = widgets.help_label("", where)
-        box.layout().addWidget(self.name_note)
-        wform.addRow("Profile name:", box)
-        self.config_edit = QLineEdit(_tilde(self.config_path), where)
-        cbrowse = QPushButton("Browse\u2026", where)
-        cbrowse.setAutoDefault(False)
-        cbrowse.clicked.connect(self.browse_save_path)
-        box, self.config_error = _field(self.config_edit, cbrowse)
-        wform.addRow("Config file:", box)
-        self.name_edit.textChanged.connect(lambda _t: self._check_profile_name())
-        self.config_edit.textChanged.connect(lambda _t: self._check_profile_name())
-        self.config_edit.textChanged.connect(lambda _t: self._update_generate_note())
-        lay.addWidget(where)
-        lay.addStretch(1)
-        for edit in (self.user_edit, self.tenancy_edit, self.name_edit, self.config_edit, self.key_edit,
-                     self.key_passphrase_edit, self.new_passphrase_edit, self.confirm_passphrase_edit):
-            edit.textEdited.connect(lambda _t: widgets.set_message(self.save_error, None))
-        self.generate_radio.toggled.connect(lambda _on: widgets.set_message(self.save_error, None))
-        self.confirm_passphrase_edit.textEdited.connect(lambda _t: widgets.set_message(self.confirm_error, None))
-
-        self.save_error = widgets.error_label(body)
-        foot = QVBoxLayout()
-        foot.setContentsMargins(28, 0, 28, 18)
-        foot.addWidget(self.save_error)
-        self.save_button = QPushButton("Save profile", page)
-        self.save_button.clicked.connect(self.save)
-        self._button_row(foot, back=True, primary=self.save_button)
-        outer.addLayout(foot)
-        self._key_mode_changed()
-        return page
 
     # -- key handling
     def _config_dir(self) -> Path:

@@ -14,13 +14,18 @@ created (names and OCIDs) and offers Retry (the same request, same retry token),
 of the failing input: what was already created is locked there and reused, the changed request gets
 a new retry token) and Delete what was created. Closing with something created names what remains.
 Nothing is created twice.
+
+The workflow itself (which steps run, retry tokens, what was made, resuming, rolling back) is the
+service layer's `services.file_storage.NfsShareWorkflow`; this QWizard (its pages come from
+ui/nfs_wizard.ui, gui/forms/ui_nfs_wizard.py) collects the input with the catalog's option loaders
+and checks, drives the workflow and shows its reports. Its creates and deletes run through the
+catalog's `execute`, so they are tracked operations in the activity panel.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-import uuid
 
 from .. import catalog
 from ..catalog import execute, forms
@@ -28,51 +33,41 @@ from ..catalog import file_storage as fscat
 from ..core.errors import OciError
 from ..core.operations import OpState
 from ..services import file_storage as fssvc
-from ..services import identity as idsvc
-from ..services import network as netsvc
 from . import aio
 from .activity import status_icon
+from .forms.ui_nfs_wizard import Ui_NfsWizard
 from .icons import icon
 from .qt import (
-    QButtonGroup,
-    QComboBox,
-    QDialog,
     QFont,
-    QFormLayout,
     QFrame,
-    QGridLayout,
     QGuiApplication,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QPushButton,
-    QRadioButton,
-    QStackedWidget,
     Qt,
-    QTabWidget,
     QTimer,
+    QtWidgets,
     QVBoxLayout,
-    QWidget,
     Signal,
 )
 from .widgets import (
     DEPTH_ROLE,
     Banner,
-    CodeView,
     IndentDelegate,
-    error_label,
+    error_colour,
     help_colour,
     help_label,
     monospace_font,
     set_message,
+    small_font,
 )
 
 STEPS = ("File system", "Mount target", "Export", "Review", "Create")
 P_FS, P_MT, P_EXPORT, P_REVIEW, P_RUN = range(len(STEPS))
 STEP_PAGE = {"fs": P_FS, "mt": P_MT, "export": P_EXPORT}  # the page of each create's input
-STEP_KIND = {"fs": ("filestorage.file_system", "File system"), "mt": ("filestorage.mount_target", "Mount target"),
-             "export": ("filestorage.export", "Export")}
-STEP_WHAT = {"fs": "the file system", "mt": "the mount target", "export": "the export path"}
+STEP_KIND = {"fs": "filestorage.file_system", "mt": "filestorage.mount_target", "export": "filestorage.export"}
+STEP_WHAT = fssvc.STEP_WHAT
+QWizard = QtWidgets.QWizard
+B = QWizard.WizardButton
 
 
 class _Code(str):
@@ -82,69 +77,199 @@ class _Code(str):
         return str(self)
 
 
-def _combo(min_len: int = 34) -> QComboBox:
-    c = QComboBox()
-    c.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    c.setMinimumContentsLength(min_len)
-    return c
+def _options(spec, name: str):
+    """The option loader the catalog declares for a field of a create form (shared with the plain forms)."""
+    return next(f for f in spec.fields if f.name == name).options
 
 
-class NfsWizard(QDialog):
+def _as_help(lab: QLabel) -> None:
+    lab.setFont(small_font())
+    lab.setStyleSheet(f"color: {help_colour(lab)};")
+    lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+
+def _as_error(lab: QLabel) -> None:
+    lab.setWordWrap(True)
+    lab.setFont(small_font())
+    lab.setStyleSheet(f"color: {error_colour(lab)};")
+    lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    lab.setVisible(False)
+
+
+class _PageIndex:
+    """`pages.currentIndex()`: the page shown (the QStackedWidget of the earlier dialog had it)."""
+
+    def __init__(self, wizard: QWizard):
+        self._wizard = wizard
+
+    def currentIndex(self) -> int:
+        return max(self._wizard.currentId(), P_FS)
+
+    def count(self) -> int:
+        return len(self._wizard.pageIds())
+
+
+class _TrackedRunner:
+    """The workflow's creates and deletes as tracked operations (activity panel, table rows updated)."""
+
+    def __init__(self, wizard: NfsWizard):
+        self.wizard = wizard
+
+    async def create(self, step, details, token, title, label, report) -> fssvc.CreateOutcome:
+        w = self.wizard
+        kind = catalog.kind(STEP_KIND[step])
+        op = w.oplog.start(title, kind="create", resource_label=label)
+        report(step, "run", "Submitting…")
+
+        def follow(_op, _event):
+            if _op is op and not op.state.done:
+                report(step, "run", op.detail or "Working…")
+        w.oplog.subscribe(follow)
+        try:
+            request = fscat.Request("file_storage", fssvc.STEP_METHODS[step][0], details)
+            await execute.run_create(w.session, w.oplog, kind, kind.create or fscat.FILE_SYSTEM_FORM, {}, request,
+                                     token, op=op, on_resource=w.window_._resource_changed)
+        finally:
+            w.oplog.unsubscribe(follow)
+        if op.state is not OpState.SUCCEEDED or op.result is None:
+            return fssvc.CreateOutcome(op.resource_id, None,
+                                       op.error or OciError(f"{kind.singular} was not created", code="Failed"))
+        return fssvc.CreateOutcome(op.resource_id, op.result)
+
+    async def delete(self, step, resource, label) -> None:
+        w = self.wizard
+        kind = catalog.kind(STEP_KIND[step])
+        action = next(a for a in kind.actions if a.id == "delete")
+        op = await execute.run_action(w.session, w.oplog, kind, action, resource,
+                                      on_resource=w.window_._resource_changed)
+        if op.state is not OpState.SUCCEEDED:
+            raise op.error or OciError("not deleted", code="Failed")
+
+
+class NfsWizard(QWizard):
     """File system + mount target + export, created together. Show it with open()."""
 
     finishedCreating = Signal(str)  # the mount command
 
     def __init__(self, window, session, parent=None):
         super().__init__(parent or window)
+        self.ui = Ui_NfsWizard()
+        self.ui.setupUi(self)
         self.window_, self.session = window, session
         self.ctx = window.form_context()
         self.oplog = window.oplog
         self._tasks = aio.TaskGroup()
         self._alive = True
-        self.tokens = {"fs": str(uuid.uuid4()), "mt": str(uuid.uuid4()), "export": str(uuid.uuid4())}
-        self.created: dict[str, object] = {}  # step -> ACTIVE resource the wizard made (kept, reused)
-        self.made: list[tuple[str, str, str]] = []  # (step, OCID, name) of all the wizard made and is there
-        self._sent: dict[str, str] = {}  # step -> the request last sent with its retry token
-        self._intent: dict[str, str] = {}  # step -> the request the review shows (sent with its token)
-        self.failed_step: str | None = None
-        self.delete_task: asyncio.Task | None = None
+        self.flow = fssvc.NfsShareWorkflow(session, _TrackedRunner(self), self._step)
         self.taken: dict[str, dict[str, str]] = {}  # export set OCID -> {path: file system OCID}
+        self.existing_data: dict[str, tuple] = {}  # mount target OCID -> (mount target, private IP)
+        self.subnet_data: dict[str, object] = {}
+        self._loading: set[str] = set()
         self._close_warned = False
-        self.mount_command = ""
+        self._path_edited = False
         self.run_task: asyncio.Task | None = None
-        self.setWindowTitle("Create an NFS share")
-        self.setModal(True)
-        self.setSizeGripEnabled(True)
-        self.resize(820, 560)
-        self._build()
+        self.delete_task: asyncio.Task | None = None
+        self._run_active = self._delete_active = False  # until the task's last step (it is not done yet then)
+        self.pages = _PageIndex(self)
+        self._adopt_form()
+        self._build_side()
+        self._connect()
         self.finished.connect(self._closed)
-        self._set_page(P_FS)
+        self._page_changed(P_FS)
         self._tasks.replace("ads", self._load_ads())
         self._load_compartments()
 
-    # ------------------------------------------------------------ layout
-    def _build(self) -> None:
-        outer = QHBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(0)
-        side = QFrame()
+    # ------------------------------------------------------------ the workflow's state
+    @property
+    def created(self) -> dict:
+        return self.flow.created
+
+    @property
+    def made(self) -> list:
+        return self.flow.made
+
+    @property
+    def failed_step(self) -> str | None:
+        return self.flow.failed_step
+
+    @property
+    def tokens(self) -> dict:
+        return self.flow.tokens
+
+    @property
+    def mount_command(self) -> str:
+        return self.flow.mount_command
+
+    # ------------------------------------------------------------ layout (ui/nfs_wizard.ui)
+    def _adopt_form(self) -> None:
+        u = self.ui
+        self.fs_name, self.compartment, self.ad = u.fsName, u.compartment, u.ad
+        self.fs_name_error, self.mt_error, self.path_error = u.fsNameError, u.mtError, u.pathError
+        self.mt_group, self.mt_new, self.mt_existing = u.mtGroup, u.mtNew, u.mtExisting
+        self.mt_name, self.vcn, self.subnet, self.existing = u.mtName, u.vcn, u.subnet, u.existing
+        self.new_box, self.existing_box = u.newBox, u.existingBox
+        self.path, self.mount_preview = u.exportPath, u.mountPreview
+        self.summary, self.code_tabs, self.cli_view, self.python_view = u.summary, u.codeTabs, u.cliView, u.pythonView
+        self.result_box, self.result_title, self.mount_view = u.mountBox, u.resultTitle, u.mountCommand
+        self.copy_button, self.retry_button, self.delete_button = u.copyButton, u.retryButton, u.deleteButton
+        self.step_rows = {k: (getattr(u, f"{k}StepIcon"), getattr(u, f"{k}StepLabel"), getattr(u, f"{k}StepDetail"))
+                          for k in ("fs", "mt", "export")}
+        self.next_button, self.back_button = self.button(B.NextButton), self.button(B.BackButton)
+        self.cancel_button, self.close_button = self.button(B.CancelButton), self.button(B.FinishButton)
+        for b in (self.next_button, self.back_button, self.cancel_button, self.close_button):
+            b.setAutoDefault(False)
+        self.setButtonText(B.CancelButton, "Cancel")
+        self.fs_name.setText(time.strftime("share-%Y%m%d-%H%M"))
+        self.mt_name.setText(time.strftime("nfs-%Y%m%d-%H%M"))
+        self.path.setText("/" + self.fs_name.text())
+        for c in (self.compartment, self.ad, self.vcn, self.subnet, self.existing):
+            c.setSizeAdjustPolicy(c.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            c.setMinimumContentsLength(34)
+        self.compartment.setItemDelegate(IndentDelegate(self.compartment))
+        for lab in (u.adHelp, u.mtHelp, u.pathHelp, u.exportHelp):
+            _as_help(lab)
+        for lab in (self.fs_name_error, self.mt_error, self.path_error):
+            _as_error(lab)
+        for lab in (self.path, self.mount_preview, self.mount_view):
+            lab.setFont(monospace_font())
+        self.mount_preview.setStyleSheet(f"color: {help_colour(self)};")
+        for _ic, _lab, det in self.step_rows.values():
+            det.setStyleSheet(f"color: {help_colour(self)};")
+        self.cli_view.setNote("The same requests with the oci CLI (run in order)")
+        self.python_view.setNote("The same requests with the OCI Python SDK (retry tokens included)")
+        self.result_box.setStyleSheet("QFrame#mountBox { border: 1px solid #2e8b45; border-radius: 4px; "
+                                      "background: palette(base); }")
+        self.mount_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.copy_button.setIcon(icon("copy"))
+        self.delete_button.setIcon(icon("delete"))
+        self.result_box.hide()
+        self.retry_button.hide()
+        self.delete_button.hide()
+        # shown above the page's fields, on whichever page is current
+        self.kept_note = help_label("", self)  # what an earlier attempt created (reused, locked)
+        self.kept_note.setObjectName("keptNote")
+        self.banner = Banner(self)
+
+    def _build_side(self) -> None:
+        """The steps down the left side (QWizard's side widget)."""
+        self.side = side = QFrame(self)  # kept: setSideWidget does not take it over from Python
         side.setObjectName("wizardSide")
         side.setStyleSheet("QFrame#wizardSide { background: palette(alternate-base); border-right: 1px solid "
                            "palette(mid); }")
         sl = QVBoxLayout(side)
         sl.setContentsMargins(16, 18, 16, 16)
-        head = QHBoxLayout()
-        ic = QLabel()
-        ic.setPixmap(icon("filesystem").pixmap(28, 28))
-        head.addWidget(ic)
         t = QLabel("NFS share")
         f = QFont(t.font())
         f.setBold(True)
         f.setPointSizeF(f.pointSizeF() * 1.25)
         t.setFont(f)
-        head.addWidget(t)
-        head.addStretch(1)
-        sl.addLayout(head)
+        head = QLabel()
+        head.setPixmap(icon("filesystem").pixmap(28, 28))
+        row = QHBoxLayout()
+        row.addWidget(head)
+        row.addWidget(t)
+        row.addStretch(1)
+        sl.addLayout(row)
         sl.addSpacing(12)
         self.step_labels: list[QLabel] = []
         for i, s in enumerate(STEPS):
@@ -153,247 +278,66 @@ class NfsWizard(QDialog):
             sl.addWidget(lab)
             self.step_labels.append(lab)
         sl.addStretch(1)
+        self.status = QLabel("")
+        self.status.setStyleSheet(f"color: {help_colour(self)};")
+        sl.addWidget(self.status)
         sl.addWidget(help_label("A file system, a mount target in your VCN and an export path: everything a client "
                                 "needs to mount it over NFS.", side))
         side.setFixedWidth(210)
-        outer.addWidget(side)
+        self.setSideWidget(side)
 
-        main = QVBoxLayout()
-        main.setContentsMargins(18, 16, 18, 12)
-        main.setSpacing(10)
-        self.heading = QLabel("")
-        hf = QFont(self.heading.font())
-        hf.setBold(True)
-        hf.setPointSizeF(hf.pointSizeF() * 1.2)
-        self.heading.setFont(hf)
-        main.addWidget(self.heading)
-        self.kept_note = help_label("", self)  # what an earlier attempt created (reused, locked)
-        self.kept_note.setObjectName("keptNote")
-        main.addWidget(self.kept_note)
-        self.banner = Banner(self)
-        main.addWidget(self.banner)
-        self.pages = QStackedWidget()
-        main.addWidget(self.pages, 1)
-        self.pages.addWidget(self._fs_page())
-        self.pages.addWidget(self._mt_page())
-        self.pages.addWidget(self._export_page())
-        self.pages.addWidget(self._review_page())
-        self.pages.addWidget(self._run_page())
-        bar = QHBoxLayout()
-        self.status = QLabel("")
-        self.status.setStyleSheet(f"color: {help_colour(self)};")
-        bar.addWidget(self.status, 1)
-        self.cancel_button = QPushButton("Cancel")
-        self.back_button = QPushButton("< Back")
-        self.next_button = QPushButton("Next >")
-        self.create_button = QPushButton("Create")
-        self.close_button = QPushButton("Close")
-        for b in (self.cancel_button, self.back_button, self.next_button, self.create_button, self.close_button):
-            b.setAutoDefault(False)
-            bar.addWidget(b)
-        self.cancel_button.clicked.connect(self.reject)
-        self.back_button.clicked.connect(self.go_back)
-        self.next_button.clicked.connect(self.next_page)
-        self.create_button.clicked.connect(self.start)
-        self.close_button.clicked.connect(self.accept)
-        main.addLayout(bar)
-        outer.addLayout(main, 1)
-
-    def _grid(self, page: QWidget) -> QGridLayout:
-        g = QGridLayout(page)
-        g.setContentsMargins(0, 0, 0, 0)
-        g.setHorizontalSpacing(12)
-        g.setVerticalSpacing(8)
-        g.setColumnStretch(1, 1)
-        return g
-
-    def _row(self, g: QGridLayout, r: int, label: str, widget, help_text: str = "") -> QLabel:
-        lab = QLabel(label)
-        lab.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        g.addWidget(lab, r, 0)
-        if isinstance(widget, QWidget):
-            g.addWidget(widget, r, 1)
-        else:
-            g.addLayout(widget, r, 1)
-        err = error_label(self)
-        g.addWidget(err, r + 1, 1)
-        if help_text:
-            g.addWidget(help_label(help_text, self), r + 2, 1)
-        return err
-
-    def _fs_page(self) -> QWidget:
-        p = QWidget()
-        g = self._grid(p)
-        self.fs_name = QLineEdit(time.strftime("share-%Y%m%d-%H%M"))
-        self.fs_name.setObjectName("fsName")
+    def _connect(self) -> None:
         self.fs_name.textChanged.connect(self._name_changed)
-        self.fs_name_error = self._row(g, 0, "Name:", self.fs_name)
-        self.compartment = _combo()
-        self.compartment.setItemDelegate(IndentDelegate(self.compartment))
         self.compartment.currentIndexChanged.connect(lambda *_: self._compartment_changed())
-        self._row(g, 3, "Compartment:", self.compartment)
-        self.ad = _combo()
         self.ad.currentIndexChanged.connect(lambda *_: self._ad_changed())
-        self._row(g, 6, "Availability domain:", self.ad,
-                  "The mount target and the clients' subnet must be reachable from this availability domain")
-        g.setRowStretch(9, 1)
-        return p
-
-    def _mt_page(self) -> QWidget:
-        p = QWidget()
-        g = self._grid(p)
-        self.mt_group = QButtonGroup(self)
-        self.mt_new = QRadioButton("Create a new mount target")
-        self.mt_existing = QRadioButton("Use an existing mount target")
-        self.mt_group.addButton(self.mt_new)
-        self.mt_group.addButton(self.mt_existing)
-        self.mt_new.setChecked(True)
         self.mt_new.toggled.connect(lambda *_: self._mt_mode())
-        g.addWidget(self.mt_new, 0, 0, 1, 2)
-        self.mt_name = QLineEdit(time.strftime("nfs-%Y%m%d-%H%M"))
-        self.mt_name.setObjectName("mtName")
-        self.mt_name_label = QLabel("Name:")
-        self.vcn = _combo()
         self.vcn.currentIndexChanged.connect(lambda *_: self._vcn_changed())
-        self.subnet = _combo()
         self.subnet.currentIndexChanged.connect(lambda *_: self._refresh())
-        self.new_box = QWidget()
-        nb = QFormLayout(self.new_box)
-        nb.setContentsMargins(24, 0, 0, 0)
-        nb.addRow("Name:", self.mt_name)
-        nb.addRow("VCN:", self.vcn)
-        nb.addRow("Subnet:", self.subnet)
-        nb.addRow("", help_label("The mount target takes a private IP address in this subnet; clients mount from it. "
-                                 "Its security list must allow NFS (TCP 111, 2048-2050 and UDP 111, 2048).", self))
-        g.addWidget(self.new_box, 1, 0, 1, 2)
-        g.addWidget(self.mt_existing, 2, 0, 1, 2)
-        self.existing = _combo()
-        self.existing_box = QWidget()
-        eb = QFormLayout(self.existing_box)
-        eb.setContentsMargins(24, 0, 0, 0)
-        eb.addRow("Mount target:", self.existing)
         self.existing.currentIndexChanged.connect(lambda *_: self._mt_mode())
-        g.addWidget(self.existing_box, 3, 0, 1, 2)
-        self.mt_error = error_label(self)
-        g.addWidget(self.mt_error, 4, 0, 1, 2)
-        g.setRowStretch(5, 1)
-        return p
-
-    def _export_page(self) -> QWidget:
-        p = QWidget()
-        g = self._grid(p)
-        self.path = QLineEdit("/" + self.fs_name.text())
-        self.path.setObjectName("exportPath")
-        self.path.setFont(monospace_font())
         self.path.textChanged.connect(lambda *_: self._refresh())
-        self._path_edited = False
         self.path.textEdited.connect(lambda *_: setattr(self, "_path_edited", True))
-        self.path_error = self._row(g, 0, "Export path:", self.path,
-                                    "Clients mount <mount target IP>:<path>. Unique among the mount target's exports.")
-        self.mount_preview = QLabel("")
-        self.mount_preview.setFont(monospace_font())
-        self.mount_preview.setStyleSheet(f"color: {help_colour(self)};")
-        self._row(g, 3, "Clients will run:", self.mount_preview)
-        g.addWidget(help_label("Every client in the VCN may mount it read-write (OCI's default export options); "
-                               "change them later on the export if needed.", self), 6, 1)
-        g.setRowStretch(7, 1)
-        return p
-
-    def _review_page(self) -> QWidget:
-        p = QWidget()
-        lay = QVBoxLayout(p)
-        lay.setContentsMargins(0, 0, 0, 0)
-        self.summary = QFormLayout()
-        self.summary.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        box = QFrame()
-        box.setFrameShape(QFrame.Shape.StyledPanel)
-        box.setLayout(self.summary)
-        lay.addWidget(box)
-        self.code_tabs = QTabWidget(p)
-        self.cli_view = CodeView()
-        self.cli_view.setNote("The same requests with the oci CLI (run in order)")
-        self.python_view = CodeView()
-        self.python_view.setNote("The same requests with the OCI Python SDK (retry tokens included)")
-        self.code_tabs.addTab(self.cli_view, "oci CLI")
-        self.code_tabs.addTab(self.python_view, "Python SDK")
-        lay.addWidget(self.code_tabs, 1)
-        return p
-
-    def _run_page(self) -> QWidget:
-        p = QWidget()
-        lay = QVBoxLayout(p)
-        lay.setContentsMargins(0, 0, 0, 0)
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(10)
-        self.step_rows: dict[str, tuple[QLabel, QLabel, QLabel]] = {}
-        for r, (key, text) in enumerate((("fs", "File system"), ("mt", "Mount target"), ("export", "Export"))):
-            ic, lab, det = QLabel(), QLabel(text), QLabel("Waiting")
-            det.setStyleSheet(f"color: {help_colour(self)};")
-            grid.addWidget(ic, r, 0)
-            grid.addWidget(lab, r, 1)
-            grid.addWidget(det, r, 2)
-            self.step_rows[key] = (ic, lab, det)
-        grid.setColumnStretch(2, 1)
-        lay.addLayout(grid)
-        lay.addSpacing(8)
-        self.result_box = QFrame()
-        self.result_box.setObjectName("mountBox")
-        self.result_box.setStyleSheet("QFrame#mountBox { border: 1px solid #2e8b45; border-radius: 4px; "
-                                      "background: palette(base); }")
-        rl = QVBoxLayout(self.result_box)
-        self.result_title = QLabel("<b>Your NFS share is ready.</b> On a client in the VCN, run:")
-        rl.addWidget(self.result_title)
-        row = QHBoxLayout()
-        self.mount_view = QLabel("")
-        self.mount_view.setObjectName("mountCommand")
-        self.mount_view.setFont(monospace_font())
-        self.mount_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        row.addWidget(self.mount_view, 1)
-        self.copy_button = QPushButton(icon("copy"), "Copy")
         self.copy_button.clicked.connect(self.copy)
-        row.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignTop)
-        rl.addLayout(row)
-        self.result_box.hide()
-        lay.addWidget(self.result_box)
-        fail_bar = QHBoxLayout()
-        self.retry_button = QPushButton("Retry the failed step")
-        self.retry_button.setToolTip("Send the same request again (same retry token)")
-        self.retry_button.hide()
         self.retry_button.clicked.connect(self.start)
-        fail_bar.addWidget(self.retry_button)
-        self.delete_button = QPushButton(icon("delete"), "Delete what was created")
-        self.delete_button.setToolTip("Delete the resources this wizard created, then change the input or close")
-        self.delete_button.hide()
         self.delete_button.clicked.connect(self.delete_created)
-        fail_bar.addWidget(self.delete_button)
-        fail_bar.addStretch(1)
-        for b in (self.retry_button, self.delete_button):
-            b.setAutoDefault(False)
-        lay.addLayout(fail_bar)
-        lay.addStretch(1)
-        return p
+        self.back_button.clicked.disconnect()  # QWizard.back: one page; from a failed run, to the failing input
+        self.back_button.clicked.connect(self.go_back)
+        self.currentIdChanged.connect(self._page_changed)
 
     # ------------------------------------------------------------ pages
-    def _set_page(self, i: int) -> None:
-        i = max(P_FS, min(i, P_RUN))
-        self.pages.setCurrentIndex(i)
-        self.heading.setText({P_FS: "The file system", P_MT: "Where clients reach it", P_EXPORT: "The export path",
-                              P_REVIEW: "Review", P_RUN: "Creating your NFS share"}[i])
+    def _page_changed(self, i: int) -> None:
+        i = max(i, P_FS)
         for j, lab in enumerate(self.step_labels):
             lab.setStyleSheet("font-weight: bold; background: palette(highlight); color: palette(highlighted-text); "
                               "border-radius: 3px;" if j == i else ("" if j < i else f"color: {help_colour(self)};"))
+        lay = self.page(i).layout()
+        for w in (self.banner, self.kept_note):  # the messages move along, above the page's fields
+            if w.parentWidget() is not None and w.parentWidget().layout() is not None:
+                w.parentWidget().layout().removeWidget(w)
+        lay.insertWidget(0, self.banner)
+        lay.insertWidget(0, self.kept_note)
         if i == P_REVIEW:
             self._fill_review()
         self._refresh()
 
-    def next_page(self) -> None:
+    def validateCurrentPage(self) -> bool:
+        """QWizard asks before Next, Create (the Review page's Next) and Close (Finish)."""
         i = self.pages.currentIndex()
-        if not self.page_errors(i) and not self.busy:
+        if i < P_REVIEW:
+            if self.page_errors(i) or self.busy:
+                return False
             if i == P_FS and self.mt_existing.isChecked() and "fs" not in self.created:
                 self._tasks.replace("existing", self._load_existing())
             if i == P_MT:  # the export set's paths as they are now (someone may have added one)
                 self._load_taken()
-            self._set_page(i + 1)
+            return True
+        if self._running or self._deleting:
+            return False
+        if i == P_REVIEW:
+            self._launch()
+        return True
+
+    def next_page(self) -> None:
+        self.next()
 
     @property
     def failed(self) -> bool:
@@ -403,11 +347,11 @@ class NfsWizard(QDialog):
 
     @property
     def _running(self) -> bool:
-        return self.run_task is not None and not self.run_task.done()
+        return self._run_active and self.run_task is not None and not self.run_task.done()
 
     @property
     def _deleting(self) -> bool:
-        return self.delete_task is not None and not self.delete_task.done()
+        return self._delete_active and self.delete_task is not None and not self.delete_task.done()
 
     def go_back(self) -> None:
         """One page back; from a failed run, to the page of the input that failed."""
@@ -416,9 +360,11 @@ class NfsWizard(QDialog):
             if not self.failed:
                 return
             self.banner.clear()
-            self._set_page(STEP_PAGE.get(self.failed_step or "", P_REVIEW))
+            target = STEP_PAGE.get(self.failed_step or "", P_REVIEW)
+            while self.currentId() > target and len(self.visitedIds()) > 1:
+                self.back()
             return
-        self._set_page(i - 1)
+        self.back()
 
     def _refresh(self) -> None:
         if not self._alive:
@@ -430,20 +376,14 @@ class NfsWizard(QDialog):
         set_message(self.fs_name_error, errs.get("name") if self.fs_name.text() or i > P_FS else None)
         set_message(self.mt_error, errs.get("mt"))
         set_message(self.path_error, errs.get("path"))
-        self.back_button.setVisible(P_FS < i <= P_REVIEW or (i == P_RUN and failed))
-        self.back_button.setText(f"< Change {STEP_WHAT[self.failed_step]}" if i == P_RUN and failed
-                                 and self.failed_step in STEP_WHAT else "< Back")
-        self.next_button.setVisible(i < P_REVIEW)
-        self.next_button.setEnabled(not errs and not self.busy)
-        self.next_button.setDefault(i < P_REVIEW)
-        self.create_button.setVisible(i == P_REVIEW)
-        self.create_button.setText("Continue" if self.created else "Create")
-        self.create_button.setDefault(i == P_REVIEW)
-        self.cancel_button.setVisible(i < P_RUN)
-        self.close_button.setVisible(i == P_RUN)
+        # QWizard sets its buttons' states when options change: options first, then the states
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, not (i == P_RUN and failed))
+        self.setButtonText(B.BackButton, f"< Change {STEP_WHAT[self.failed_step]}" if i == P_RUN and failed
+                           and self.failed_step in STEP_WHAT else "< Back")
+        self.setButtonText(B.NextButton, "Next >" if i < P_REVIEW else "Continue" if self.created else "Create")
+        self.next_button.setEnabled((not errs and not self.busy) if i < P_REVIEW else not running and not deleting)
         self.close_button.setEnabled(not running and not deleting)
-        self.close_button.setText("Close and keep them" if self.made and not finished else "Close")
-        self.close_button.setDefault(finished)
+        self.setButtonText(B.FinishButton, "Close and keep them" if self.made and not finished else "Close")
         self.retry_button.setVisible(i == P_RUN and failed)
         self.delete_button.setVisible(i == P_RUN and (failed or deleting) and bool(self.made))
         self.delete_button.setEnabled(not deleting)
@@ -458,14 +398,19 @@ class NfsWizard(QDialog):
         self.mt_name.setEnabled(self.mt_new.isChecked() and not mt_done)
         self.new_box.setEnabled(self.mt_new.isChecked() and not mt_done)
         self.existing_box.setEnabled(self.mt_existing.isChecked() and not mt_done)
-        kept = [f"{STEP_KIND[k][1].lower()} {self.created[k].display_name}" for k in ("fs", "mt")
+        kept = [f"{fssvc.STEP_NOUN[k].lower()} {self.created[k].display_name}" for k in ("fs", "mt")
                 if k in self.created]
         set_message(self.kept_note, "Created earlier and reused as it is: " + " and ".join(kept)
                     if kept and i < P_RUN else None)
 
     @property
+    def create_button(self):
+        """The Review page's Next button: Create (or Continue, reusing what an earlier attempt made)."""
+        return self.next_button
+
+    @property
     def busy(self) -> bool:
-        return bool(getattr(self, "_loading", set()))
+        return bool(self._loading)
 
     def page_errors(self, i: int) -> dict[str, str]:
         errs = {}
@@ -497,16 +442,12 @@ class NfsWizard(QDialog):
 
     def export_set_id(self) -> str | None:
         """The export set the export will go in: the existing mount target's, or the one the wizard made."""
-        if self.mt_new.isChecked():
-            mt = self.created.get("mt")
-            return getattr(mt, "export_set_id", None)
-        m, _ip = getattr(self, "existing_data", {}).get(self.existing.currentData(), (None, None))
-        return m.export_set_id if m is not None else None
+        return self.flow.export_target(self._share_plan())[0]
 
     def mount_target_name(self) -> str:
         if self.mt_new.isChecked():
             return self.mt_name.text().strip()
-        m, _ip = getattr(self, "existing_data", {}).get(self.existing.currentData(), (None, None))
+        m = self._existing()
         return m.display_name if m is not None else "the mount target"
 
     def _load_taken(self) -> None:
@@ -528,13 +469,13 @@ class NfsWizard(QDialog):
         self.taken[export_set_id] = {e.path: e.file_system_id for e in exports}
         self._refresh()
 
-    # ------------------------------------------------------------ loading choices
+    # ------------------------------------------------------------ loading choices (the catalog's loaders)
     def _loading_add(self, what: str) -> None:
-        self._loading = getattr(self, "_loading", set()) | {what}
+        self._loading.add(what)
         self._refresh()
 
     def _loading_done(self, what: str) -> None:
-        self._loading = getattr(self, "_loading", set()) - {what}
+        self._loading.discard(what)
         self._refresh()
 
     def _load_compartments(self) -> None:
@@ -551,7 +492,7 @@ class NfsWizard(QDialog):
     async def _load_ads(self) -> None:
         self._loading_add("ads")
         try:
-            ads = await idsvc.list_availability_domains(self.session)
+            ads = await _options(fscat.FILE_SYSTEM_FORM, "availability_domain")(self.ctx, {})
         except OciError as e:
             self.banner.show_error("Could not load the availability domains", e.summary())
             ads = []
@@ -559,7 +500,7 @@ class NfsWizard(QDialog):
             self._loading_done("ads")
         self.ad.clear()
         for a in ads:
-            self.ad.addItem(a.name, a.name)
+            self.ad.addItem(a.label, a.value)
 
     def _compartment_changed(self) -> None:
         self._tasks.replace("vcns", self._load_vcns())
@@ -575,7 +516,7 @@ class NfsWizard(QDialog):
             return
         self._loading_add("vcns")
         try:
-            vcns = [v for v in await netsvc.list_vcns(self.session, comp) if v.lifecycle_state == "AVAILABLE"]
+            vcns = await _options(fscat.MOUNT_TARGET_FORM, "vcn_id")(self.ctx, {"compartment_id": comp})
         except OciError as e:
             self.banner.show_error("Could not load the VCNs", e.summary())
             vcns = []
@@ -584,7 +525,7 @@ class NfsWizard(QDialog):
         self.vcn.blockSignals(True)
         self.vcn.clear()
         for v in vcns:
-            self.vcn.addItem(f"{v.display_name} ({v.cidr_block})", v.id)
+            self.vcn.addItem(v.label, v.value)
         self.vcn.blockSignals(False)
         if not vcns:
             self.vcn.addItem("No VCN in this compartment", None)
@@ -623,25 +564,23 @@ class NfsWizard(QDialog):
             return
         self._loading_add("existing")
         try:
-            mts = [m for m in await fssvc.list_mount_targets(self.session, comp, ad) if m.lifecycle_state == "ACTIVE"]
-            ips = await asyncio.gather(*(fssvc.mount_target_ip(self.session, m) for m in mts))
+            found = await fssvc.active_mount_targets(self.session, comp, ad)
         except OciError as e:
             self.banner.show_error("Could not load the mount targets", e.summary())
-            mts, ips = [], []
+            found = []
         finally:
             self._loading_done("existing")
         self.existing.blockSignals(True)
         self.existing.clear()
         self.existing_data = {}
-        for m, ip in zip(mts, ips, strict=True):
+        for m, ip in found:
             self.existing.addItem(f"{m.display_name} ({ip or 'no IP'})", m.id)
             self.existing_data[m.id] = (m, ip)
         self.existing.setCurrentIndex(max(self.existing.findData(previous), 0))  # keep the person's choice
         self.existing.blockSignals(False)
-        self.mt_existing.setText(f"Use an existing mount target in {ad}"
-                                 + ("" if mts else " (there is none)"))
-        self.mt_existing.setEnabled(bool(mts))
-        if not mts and self.mt_existing.isChecked():
+        self.mt_existing.setText(f"Use an existing mount target in {ad}" + ("" if found else " (there is none)"))
+        self.mt_existing.setEnabled(bool(found))
+        if not found and self.mt_existing.isChecked():
             self.mt_new.setChecked(True)
         self._mt_mode()
 
@@ -668,8 +607,14 @@ class NfsWizard(QDialog):
                                                 display_name=self.mt_name.text().strip())
 
     def _existing(self):
-        m, _ip = getattr(self, "existing_data", {}).get(self.existing.currentData(), (None, None))
+        m, _ip = self.existing_data.get(self.existing.currentData(), (None, None))
         return m
+
+    def _share_plan(self) -> fssvc.SharePlan:
+        """The input as the workflow takes it."""
+        if self.mt_new.isChecked():
+            return fssvc.SharePlan(self._fs_details(), self.path.text().strip(), mount_target=self._mt_details())
+        return fssvc.SharePlan(self._fs_details(), self.path.text().strip(), existing=self._existing())
 
     def _plan(self) -> list[tuple[str, str, fscat.Request | None]]:
         """(step, comment, request as the generated program sends it; None: nothing to send) in order.
@@ -757,108 +702,50 @@ class NfsWizard(QDialog):
             val.setWordWrap(True)
             val.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.summary.addRow(lab, val)
-        self._rotate_tokens()
+        self.flow.prepare(self._share_plan())  # the tokens shown are the ones sent
         self.cli_view.setText(self.cli_text())
         self.python_view.setText(self.python_text())
 
-    def _rotate_tokens(self) -> None:
-        """A step whose request changed since it was sent gets a new retry token (the same token with
-        another body is refused, or would return the earlier resource); an unchanged one keeps it."""
-        self._intent = {}
-        for key, _comment, req in self._plan():
-            if req is None or key in self.created:
-                continue
-            sig = forms.to_json(req.details)
-            if key in self._sent and self._sent[key] != sig:
-                self.tokens[key] = str(uuid.uuid4())
-                del self._sent[key]
-            self._intent[key] = sig
-
-    # ------------------------------------------------------------ creating
+    # ------------------------------------------------------------ creating (the workflow, driven)
     def start(self) -> None:
+        """Create (from the Review page) or retry the failed step (on the run page)."""
         if self._running or self._deleting:
             return
-        self._rotate_tokens()
+        if self.currentId() == P_REVIEW:
+            self.next()  # validateCurrentPage launches the run
+        else:
+            self._launch()
+
+    def _launch(self) -> None:
         self.banner.clear()
         self._close_warned = False
-        self.failed_step = None
+        self._run_active = True
         self.run_task = aio.spawn(self._run(), name="nfs-wizard")
         self.run_task.add_done_callback(lambda _t: self._refresh())
-        self._set_page(P_RUN)
 
     def _step(self, key: str, state: str, detail: str) -> None:
+        """The workflow's report of one step: its icon and detail on the run page."""
+        if not self._alive:
+            return
         ic, _lab, det = self.step_rows[key]
         st = {"wait": OpState.QUEUED, "run": OpState.RUNNING, "ok": OpState.SUCCEEDED, "fail": OpState.FAILED}[state]
         ic.setPixmap(status_icon(st, 16).pixmap(16, 16))
         det.setText(detail)
 
-    async def _create(self, key: str, request, title: str, label: str):
-        """One create as a tracked operation; returns the ACTIVE resource (raises OciError on failure).
-        A step created by an earlier attempt is reused, not sent again."""
-        if key in self.created:
-            self._step(key, "ok", f"Created earlier: {label} (reused)")
-            return self.created[key]
-        kind = catalog.kind(STEP_KIND[key][0])
-        op = self.oplog.start(title, kind="create", resource_label=label)
-        self._step(key, "run", "Submitting…")
-
-        def follow(_op, _event, op=op):
-            if _op is op and self._alive and not op.state.done:
-                self._step(key, "run", op.detail or "Working…")
-        self.oplog.subscribe(follow)
-        self._sent[key] = self._intent.get(key, "")
-        try:
-            spec = kind.create or fscat.FILE_SYSTEM_FORM
-            await execute.run_create(self.session, self.oplog, kind, spec, {}, request, self.tokens[key], op=op,
-                                     on_resource=self.window_._resource_changed)
-        finally:
-            self.oplog.unsubscribe(follow)
-        if op.resource_id and all(m[1] != op.resource_id for m in self.made):
-            self.made.append((key, op.resource_id, label))  # made, even if it did not become ACTIVE
-        if op.state is not OpState.SUCCEEDED or op.result is None:
-            err = op.error or OciError(f"{kind.singular} was not created", code="Failed")
-            self._step(key, "fail", err.summary())
-            if self.failed_step is None or STEP_PAGE[key] < STEP_PAGE[self.failed_step]:
-                self.failed_step = key
-            raise err
-        self.created[key] = op.result
-        self._step(key, "ok", f"{op.result.lifecycle_state}")
-        return op.result
-
     async def _run(self) -> None:
-        name = self.fs_name.text().strip()
         path = self.path.text().strip()
-        for k in ("fs", "mt", "export"):
-            self._step(k, "wait", "Waiting")
         try:
-            fs_req = fscat.Request("file_storage", "create_file_system", self._fs_details())
-            jobs = [self._create("fs", fs_req, f"Create file system {name}", name)]
-            existing = None
-            if self.mt_new.isChecked():
-                mt_name = self.mt_name.text().strip()
-                mt_req = fscat.Request("file_storage", "create_mount_target", self._mt_details())
-                jobs.append(self._create("mt", mt_req, f"Create mount target {mt_name}", mt_name))
-            else:
-                existing = self._existing()
-                self._step("mt", "ok", f"Using {existing.display_name}")
-            results = await asyncio.gather(*jobs, return_exceptions=True)
-            for r in results:
-                if isinstance(r, BaseException):
-                    raise r
-            fs, mt = self.created["fs"], existing or self.created["mt"]
-            exp_req = fscat.export_request(mt.export_set_id, fs.id, path)
-            await self._create("export", exp_req, f"Export {name} as {path}", path)
-            ip = await fssvc.mount_target_ip(self.session, mt)
-        except OciError as e:
-            self.failed_step = self.failed_step or "export"
+            result = await self.flow.run(self._share_plan())
+        finally:
+            self._run_active = False
+        if not result.ok:
+            e = result.error
             self.banner.show_error(f"Not finished — {e.code or 'Error'}", e.message
                                    + (f"\nopc-request-id: {e.request_id}" if e.request_id else "")
-                                   + "\n\n" + self.leftovers_text() + "\n\n" + self._choices_text())
+                                   + "\n\n" + self.leftovers_text() + "\n\n" + self.flow.choices_text())
             self._load_taken()  # the Export page checks the path against the export set as it is now
             self._refresh()
             return
-        self.failed_step = None
-        self.mount_command = fssvc.mount_command(ip or "<mount target IP>", path)
         mkdir = f"sudo mkdir -p /mnt/{path.strip('/')}"
         self.mount_view.setText(f"{mkdir}\n{self.mount_command}")
         self.result_box.show()
@@ -867,70 +754,30 @@ class NfsWizard(QDialog):
 
     def leftovers_text(self) -> str:
         """What this wizard created and is still there (names and OCIDs)."""
-        if not self.made:
-            return "Nothing was created."
-        lines = ["Created by this wizard and still there:"]
-        for key, ocid, label in self.made:
-            state = "" if key in self.created else " (not ACTIVE)"
-            lines.append(f"  • {STEP_KIND[key][1]} {label}{state}: {ocid}")
-        return "\n".join(lines)
-
-    def _choices_text(self) -> str:
-        what = STEP_WHAT.get(self.failed_step or "", "the input")
-        text = f"Change {what} (Back) and continue"
-        if self.created:
-            text += ": what was created is reused, not created again"
-        text += ". Retry sends the same request again."
-        if self.made:
-            text += " Or delete what was created, or close and keep it."
-        return text
+        return self.flow.leftovers_text()
 
     # ------------------------------------------------------------ deleting what was made
     def delete_created(self) -> None:
         if not self.made or self._running or self._deleting:
             return
+        self._delete_active = True
         self.delete_task = aio.spawn(self._delete_made(), name="nfs-wizard-delete")
         self.delete_task.add_done_callback(lambda _t: self._refresh())
         self._refresh()
 
     async def _delete_made(self) -> None:
         self.banner.show_warning("Deleting what this wizard created…", self.leftovers_text())
-        errors: list[str] = []
-        # an export first: a file system or mount target with an export cannot be deleted
-        for batch in ([m for m in self.made if m[0] == "export"], [m for m in self.made if m[0] != "export"]):
-            errors += [e for e in await asyncio.gather(*(self._delete_one(*m) for m in batch)) if e]
+        try:
+            errors = await self.flow.roll_back()
+        finally:
+            self._delete_active = False
+            self._refresh()
         if errors:
             self.banner.show_error("Not everything was deleted", "\n".join(errors) + "\n\n" + self.leftovers_text())
         else:
             self.banner.show_warning("Deleted: nothing this wizard created remains",
                                      f"Change {STEP_WHAT.get(self.failed_step or '', 'the input')} (Back) and create "
                                      "again, or Close.")
-
-    async def _delete_one(self, key: str, ocid: str, label: str) -> str | None:
-        kind = catalog.kind(STEP_KIND[key][0])
-        action = next(a for a in kind.actions if a.id == "delete")
-        self._step(key, "run", "Deleting…")
-        try:
-            res = await kind.get(self.session, ocid)
-        except OciError as e:
-            if e.status != 404:
-                self._step(key, "fail", f"Not deleted: {e.summary()}")
-                return f"{STEP_KIND[key][1]} {label}: {e.summary()}"
-            res = None
-        if res is not None and res.lifecycle_state not in fssvc.GONE:
-            op = await execute.run_action(self.session, self.oplog, kind, action, res,
-                                          on_resource=self.window_._resource_changed)
-            if op.state is not OpState.SUCCEEDED:
-                err = op.error.summary() if op.error else "not deleted"
-                self._step(key, "fail", f"Not deleted: {err}")
-                return f"{STEP_KIND[key][1]} {label}: {err}"
-        self.made = [m for m in self.made if m[1] != ocid]
-        if getattr(self.created.get(key), "id", None) == ocid:
-            del self.created[key]
-        self.tokens[key] = str(uuid.uuid4())  # the old token would return the deleted resource
-        self._sent.pop(key, None)
-        self._step(key, "wait", "Deleted")
-        return None
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.mount_view.text())
@@ -942,9 +789,8 @@ class NfsWizard(QDialog):
         if self._running or self._deleting:
             return  # the requests are under way: they finish in the activity panel; Close when done
         if self.made and not self.mount_command and not self._close_warned:
-            # say what stays before it is left behind; Cancel/Escape again closes and keeps it
+            # say what stays before it is left behind (no modal box); Cancel/Escape again closes and keeps it
             self._close_warned = True
-            self._set_page(P_RUN)
             self.banner.show_warning("Close and keep what was created?", self.leftovers_text()
                                      + "\n\nClose again to keep it, delete it, or change "
                                      + STEP_WHAT.get(self.failed_step or "", "the input") + " and continue.")
