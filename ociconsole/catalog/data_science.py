@@ -1,7 +1,615 @@
-"""Data Science kinds."""
+"""Data Science kinds ("Analytics & AI"): projects, notebook sessions (open, activate, deactivate, cost while
+active), models (metadata, provenance, artifact download), model deployments (Predict… with a JSON payload:
+the prediction and its latency on the dialog's result page) and jobs. Each kind lists in its compartment with
+its project as a column."""
 
 from __future__ import annotations
 
-from .model import ResourceKind
+import json
+import os
+import time
+import webbrowser
+from dataclasses import dataclass
+from pathlib import Path
 
-KINDS: list[ResourceKind] = []
+from ..core.sdk import models as sdk_models
+from ..services import data_science as svc
+from . import validators
+from .forms import Field, FormContext, FormSpec, Option, Request, cli_command, to_json
+from .generic import SdkRef, delete_action, getter, lister
+from .model import Action, Column, Related, RelatedItem, ResourceKind, attr, no_run
+from .pricing import HOURS_PER_MONTH, PRICES, Cost, Price
+
+M = sdk_models("data_science")
+ACTIVE = frozenset({"ACTIVE"})
+DELETED = frozenset({"DELETED"})
+
+PROJECT_REF = SdkRef("data_science", "project", cli="data-science project")
+NOTEBOOK_REF = SdkRef("data_science", "notebook_session", cli="data-science notebook-session")
+MODEL_REF = SdkRef("data_science", "model", cli="data-science model")
+DEPLOYMENT_REF = SdkRef("data_science", "model_deployment", cli="data-science model-deployment")
+JOB_REF = SdkRef("data_science", "job", cli="data-science job")
+
+BLOCK_MIN, BLOCK_MAX = 50, 10240
+
+# Data Science bills the compute shape and block storage it uses at their list price (Data Science itself
+# adds nothing): https://www.oracle.com/cloud/price-list/ (Compute, Block Storage), checked 2026-01
+_SRC = "https://www.oracle.com/cloud/price-list/#compute and #storage"
+PRICES.update({
+    "ds.E4.ocpu": Price("Compute - Standard - E4 - OCPU (B93113)", 0.025, "OCPU hour", _SRC),
+    "ds.E4.mem": Price("Compute - Standard - E4 - Memory (B93114)", 0.0015, "GB hour", _SRC),
+    "ds.E3.ocpu": Price("Compute - Standard - E3 - OCPU (B92306)", 0.025, "OCPU hour", _SRC),
+    "ds.E3.mem": Price("Compute - Standard - E3 - Memory (B92307)", 0.0015, "GB hour", _SRC),
+    "ds.S3.ocpu": Price("Compute - Standard - X9 - OCPU (B94176)", 0.04, "OCPU hour", _SRC),
+    "ds.S3.mem": Price("Compute - Standard - X9 - Memory (B94177)", 0.0015, "GB hour", _SRC),
+    "ds.O3.ocpu": Price("Compute - Optimized - X9 - OCPU (B93311)", 0.054, "OCPU hour", _SRC),
+    "ds.O3.mem": Price("Compute - Optimized - X9 - Memory (B93312)", 0.0015, "GB hour", _SRC),
+    "ds.A1.ocpu": Price("Compute - Standard - A1 - OCPU (B93297)", 0.01, "OCPU hour", _SRC),
+    "ds.A1.mem": Price("Compute - Standard - A1 - Memory (B93298)", 0.0015, "GB hour", _SRC),
+    "ds.X7.ocpu": Price("Compute - Standard - X7 (B88514)", 0.0638, "OCPU hour", _SRC),
+    "ds.block.storage": Price("Block Volume - Storage (B91961)", 0.0255, "GB month", _SRC),
+    "ds.block.vpu": Price("Block Volume - Performance Units (B91962), 10 VPUs per GB (Balanced)", 0.017,
+                          "GB month", _SRC),
+})
+# shape -> (OCPU price key, memory price key or None: the memory is in the OCPU price), fixed (OCPUs, GB)
+SHAPE_PRICES = {
+    "VM.Standard.E4.Flex": ("ds.E4.ocpu", "ds.E4.mem", None),
+    "VM.Standard.E3.Flex": ("ds.E3.ocpu", "ds.E3.mem", None),
+    "VM.Standard3.Flex": ("ds.S3.ocpu", "ds.S3.mem", None),
+    "VM.Optimized3.Flex": ("ds.O3.ocpu", "ds.O3.mem", None),
+    "VM.Standard.A1.Flex": ("ds.A1.ocpu", "ds.A1.mem", None),
+    "VM.Standard2.1": ("ds.X7.ocpu", None, (1, 15)),
+    "VM.Standard2.2": ("ds.X7.ocpu", None, (2, 30)),
+    "VM.Standard2.4": ("ds.X7.ocpu", None, (4, 60)),
+    "VM.Standard2.8": ("ds.X7.ocpu", None, (8, 120)),
+    "VM.Standard2.16": ("ds.X7.ocpu", None, (16, 240)),
+}
+FLEX_LIMITS = {"VM.Standard.E4.Flex": (64, 1024), "VM.Standard.E3.Flex": (64, 1024), "VM.Standard3.Flex": (32, 512),
+               "VM.Optimized3.Flex": (18, 256), "VM.Standard.A1.Flex": (80, 512)}
+
+
+def _flex(values) -> bool:
+    return str(values.get("shape") or "").endswith(".Flex")
+
+
+def compute_cost(shape: str, ocpus: float, memory: float, block_gb: float, count: int = 1) -> Cost | None:
+    """What `count` instances of the shape cost per hour at list price, with their block storage."""
+    p = SHAPE_PRICES.get(shape)
+    if p is None:
+        return None
+    ocpu_key, mem_key, fixed = p
+    if fixed is not None:
+        ocpus, memory = fixed
+    lines, total = [], 0.0
+    po = PRICES[ocpu_key]
+    total += count * ocpus * po.usd
+    lines.append(f"{count * ocpus:g} OCPU × ${po.usd:g} per {po.unit} ({po.part})")
+    if mem_key is not None:
+        pm = PRICES[mem_key]
+        total += count * memory * pm.usd
+        lines.append(f"{count * memory:g} GB memory × ${pm.usd:g} per {pm.unit} ({pm.part})")
+    if block_gb:
+        for key in ("ds.block.storage", "ds.block.vpu"):
+            pb = PRICES[key]
+            total += block_gb * pb.usd / HOURS_PER_MONTH
+            lines.append(f"{block_gb:g} GB × ${pb.usd:g} per {pb.unit} ({pb.part})")
+    return Cost(total, "hour", lines, note="compute while ACTIVE; the block volume is billed while INACTIVE too")
+
+
+def _tags(v):
+    return validators.parse_tags(v.get("freeform_tags"))[0] or None
+
+
+async def _projects(ctx: FormContext, values) -> list[Option]:
+    comp = values.get("compartment_id") or ctx.compartment_id
+    items = await ctx.session.list_all("data_science", "list_projects", comp, lifecycle_state="ACTIVE")
+    return [Option(p.id, p.display_name, p) for p in items]
+
+
+async def _notebook_shapes(ctx: FormContext, values) -> list[Option]:
+    comp = values.get("compartment_id") or ctx.compartment_id
+    items = await ctx.session.list_all("data_science", "list_notebook_session_shapes", comp)
+    return [Option(s.name, s.name + ("" if s.name.endswith(".Flex") else f" ({s.core_count} OCPU, "
+                                      f"{s.memory_in_gbs:g} GB)"), s) for s in items if s.name in SHAPE_PRICES]
+
+
+async def _subnets(ctx: FormContext, values) -> list[Option]:
+    comp = values.get("compartment_id") or ctx.compartment_id
+    subs = await ctx.session.list_all("network", "list_subnets", comp)
+    return [Option("", "Default networking (managed by Data Science)")] + [
+        Option(s.id, f"{s.display_name} ({s.cidr_block})", s) for s in subs if s.lifecycle_state == "AVAILABLE"]
+
+
+async def _project_name(session, res) -> list[RelatedItem]:
+    try:
+        p = await session.data("data_science", "get_project", res.project_id)
+        return [RelatedItem("Project", p.display_name, p.id)]
+    except Exception:
+        return [RelatedItem("Project", res.project_id, res.project_id)]
+
+
+def _memory_check(v, values, _ctx) -> str | None:
+    if not _flex(values) or v in (None, ""):
+        return None
+    ocpus = float(values.get("ocpus") or 1)
+    cap = FLEX_LIMITS.get(values.get("shape"), (64, 1024))[1]
+    hi = min(cap, ocpus * 64)
+    if not 1 <= float(v) <= hi:
+        return f"1 to {hi:g} GB for {ocpus:g} OCPUs"
+    return None
+
+
+# ---------------------------------------------------------------- projects
+
+def _project_request(v: dict, ctx: FormContext) -> Request:
+    return Request("data_science", "create_project", M.CreateProjectDetails(
+        compartment_id=v["compartment_id"], display_name=v["display_name"],
+        description=(v.get("description") or "").strip() or None, freeform_tags=_tags(v)))
+
+
+def _project_cli(v, ctx, req: Request) -> str:
+    d = req.details
+    return cli_command("data-science project create", [
+        ("--compartment-id", d.compartment_id), ("--display-name", d.display_name), ("--description", d.description),
+        ("--freeform-tags", d.freeform_tags), ("--wait-for-state", "ACTIVE")])
+
+
+PROJECT_FORM = FormSpec(
+    title="Create Data Science project", kind_id="data_science.project",
+    fields=[
+        Field("display_name", "Name", "text", required=True, default_from=lambda *_: time.strftime("project-%Y%m%d"),
+              validate=lambda v, *_: validators.display_name(v, True)),
+        Field("compartment_id", "Compartment", "compartment", required=True),
+        Field("description", "Description", "textarea",
+              validate=lambda v, *_: "At most 400 characters" if v and len(v) > 400 else None),
+        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+    ],
+    build=_project_request, cli=_project_cli)
+
+
+async def _project_contents(session, p) -> list[RelatedItem]:
+    out = []
+    for what, method in (("Notebook session", "list_notebook_sessions"), ("Model", "list_models"),
+                         ("Model deployment", "list_model_deployments"), ("Job", "list_jobs")):
+        for r in await session.list_all("data_science", method, p.compartment_id, project_id=p.id):
+            if r.lifecycle_state not in ("DELETED", "DELETING"):
+                out.append(RelatedItem(what, f"{r.display_name} ({r.lifecycle_state})", r.id))
+    return out
+
+
+PROJECTS = ResourceKind(
+    id="data_science.project", label="Data Science projects", singular="Data Science project",
+    group="Analytics & AI", icon="folder", order=10, list=lister(PROJECT_REF), get=getter(PROJECT_REF),
+    ocid_types=("datascienceproject",),
+    columns=[
+        Column("Name", attr("display_name"), width=200),
+        Column("State", attr("lifecycle_state"), "state"),
+        Column("Description", attr("description"), width=260),
+        Column("Created", attr("time_created"), "datetime"),
+    ],
+    related=[Related("Contents", _project_contents)],
+    actions=[delete_action(PROJECT_REF, ACTIVE, DELETED)],
+    create=PROJECT_FORM, ready_states=ACTIVE, sdk=PROJECT_REF)
+
+
+# ---------------------------------------------------------------- notebook sessions
+
+def _notebook_cost(v: dict, ctx: FormContext) -> Cost | None:
+    try:
+        return compute_cost(v.get("shape") or "", float(v.get("ocpus") or 0), float(v.get("memory_in_gbs") or 0),
+                            float(v.get("block_storage_size_in_gbs") or 0))
+    except (TypeError, ValueError):
+        return None
+
+
+def _notebook_request(v: dict, ctx: FormContext) -> Request:
+    sc = None
+    if _flex(v):
+        sc = M.NotebookSessionShapeConfigDetails(ocpus=float(v["ocpus"]), memory_in_gbs=float(v["memory_in_gbs"]))
+    env = validators.parse_tags(v.get("environment"))[0] or None
+    repos = [u.strip() for u in (v.get("git_repos") or "").splitlines() if u.strip()]
+    rt = None
+    if env or repos:
+        rt = M.NotebookSessionRuntimeConfigDetails(
+            custom_environment_variables=env,
+            notebook_session_git_config_details=M.NotebookSessionGitConfigDetails(
+                notebook_session_git_repo_config_collection=[M.NotebookSessionGitRepoConfigDetails(url=u)
+                                                             for u in repos]) if repos else None)
+    return Request("data_science", "create_notebook_session", M.CreateNotebookSessionDetails(
+        compartment_id=v["compartment_id"], project_id=v["project_id"], display_name=v["display_name"],
+        notebook_session_config_details=M.NotebookSessionConfigDetails(
+            shape=v["shape"], block_storage_size_in_gbs=int(v["block_storage_size_in_gbs"]),
+            subnet_id=v.get("subnet_id") or None, notebook_session_shape_config_details=sc),
+        notebook_session_runtime_config_details=rt, freeform_tags=_tags(v)))
+
+
+def _notebook_cli(v, ctx, req: Request) -> str:
+    d = req.details
+    return cli_command("data-science notebook-session create", [
+        ("--compartment-id", d.compartment_id), ("--project-id", d.project_id), ("--display-name", d.display_name),
+        ("--config-details", d.notebook_session_config_details),
+        ("--runtime-config-details", d.notebook_session_runtime_config_details),
+        ("--freeform-tags", d.freeform_tags), ("--wait-for-state", "SUCCEEDED")])
+
+
+def _git_check(v, _values, _ctx) -> str | None:
+    repos = [u.strip() for u in (v or "").splitlines() if u.strip()]
+    if len(repos) > 3:
+        return "At most 3 Git repositories"
+    bad = [u for u in repos if not u.startswith(("https://", "http://"))]
+    return f"Not an http(s) URL: {bad[0]}" if bad else None
+
+
+NOTEBOOK_FORM = FormSpec(
+    title="Create notebook session", kind_id="data_science.notebook_session",
+    fields=[
+        Field("display_name", "Name", "text", required=True, default_from=lambda *_: time.strftime("notebook-%Y%m%d"),
+              validate=lambda v, *_: validators.display_name(v, True)),
+        Field("compartment_id", "Compartment", "compartment", required=True),
+        Field("project_id", "Project", "choice", required=True, options=_projects, depends_on=("compartment_id",),
+              create_kind="data_science.project"),
+        Field("shape", "Shape", "choice", required=True, options=_notebook_shapes, default="VM.Standard.E4.Flex",
+              depends_on=("compartment_id",),
+              help="The notebook's virtual machine: billed while the session is ACTIVE"),
+        Field("ocpus", "OCPUs", "number", default=1,
+              bounds=lambda v, c: (1, FLEX_LIMITS.get(v.get("shape") or "", (64, 0))[0], 1),
+              visible=lambda v, c: _flex(v), depends_on=("shape",)),
+        Field("memory_in_gbs", "Memory (GB)", "number", default=16, bounds=lambda v, c: (1, 1024, 1),
+              visible=lambda v, c: _flex(v), validate=_memory_check, depends_on=("shape", "ocpus")),
+        Field("block_storage_size_in_gbs", "Block storage (GB)", "number", required=True, default=100,
+              bounds=lambda v, c: (BLOCK_MIN, BLOCK_MAX, 1),
+              help=f"{BLOCK_MIN} to {BLOCK_MAX:,} GB, mounted at /home/datascience; kept while the session is "
+                   "INACTIVE"),
+        Field("subnet_id", "Networking", "choice", default="", options=_subnets, depends_on=("compartment_id",),
+              help="Default networking gives the notebook internet access; a subnet of your VCN keeps it private"),
+        Field("environment", "Environment variables", "tags", help="One NAME=value per line"),
+        Field("git_repos", "Git repositories", "textarea", validate=_git_check,
+              help="Up to 3 repository URLs, one per line, cloned into the session"),
+        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+    ],
+    build=_notebook_request, cli=_notebook_cli, cost=_notebook_cost)
+
+
+def _nb_cfg(nb):
+    return nb.notebook_session_config_details or nb.notebook_session_configuration_details
+
+
+def _nb_shape(nb) -> str:
+    c = _nb_cfg(nb)
+    if c is None:
+        return ""
+    sc = c.notebook_session_shape_config_details
+    return c.shape + (f" ({sc.ocpus:g} OCPU, {sc.memory_in_gbs:g} GB)" if sc and sc.ocpus else "")
+
+
+async def _notebook_related(session, nb) -> list[RelatedItem]:
+    out = await _project_name(session, nb)
+    c = _nb_cfg(nb)
+    if c is not None:
+        out.append(RelatedItem("Shape", _nb_shape(nb)))
+        out.append(RelatedItem("Block storage", f"{c.block_storage_size_in_gbs} GB"))
+        out.append(RelatedItem("Networking", "Subnet" if c.subnet_id else "Default networking", c.subnet_id))
+        sc = c.notebook_session_shape_config_details
+        cost = compute_cost(c.shape, sc.ocpus if sc else 0, sc.memory_in_gbs if sc else 0,
+                            c.block_storage_size_in_gbs or 0)
+        if cost is not None:
+            out.append(RelatedItem("Cost while active", cost.text()))
+    out.append(RelatedItem("Notebook URL", nb.notebook_session_url or ""))
+    rt = nb.notebook_session_runtime_config_details
+    if rt is not None:
+        for k, val in (rt.custom_environment_variables or {}).items():
+            out.append(RelatedItem("Environment", f"{k}={val}"))
+        git = rt.notebook_session_git_config_details
+        for r in (git.notebook_session_git_repo_config_collection if git else None) or []:
+            out.append(RelatedItem("Git repository", r.url))
+    return out
+
+
+def _switch_action(action_id: str, label: str, method: str, frm: str, to: str, verb: str, icon: str,
+                   destructive: bool = False) -> Action:
+    async def run(session, res, _options):
+        await session.call("data_science", method, res.id)
+    return Action(action_id, label, run, frozenset({frm}), target_states=frozenset({to}), icon=icon, verb=verb,
+                  destructive=destructive, confirm="simple" if destructive else None)
+
+
+async def _open_url(session, res, _options):
+    nb = await session.data("data_science", "get_notebook_session", res.id)  # its URL as OCI gives it now
+    if nb.notebook_session_url:
+        webbrowser.open(nb.notebook_session_url)
+
+
+def notebook_url_form(nb) -> FormSpec:
+    """The notebook's URL on the dialog's result page, with a Copy button (read with get_notebook_session)."""
+    return FormSpec(
+        title=f"Notebook URL of {nb.display_name}", kind_id="data_science.notebook_session", fields=[],
+        build=lambda v, ctx: Request("data_science", "get_notebook_session", args=(nb.id,), retry_token=False),
+        cli=lambda v, ctx, req: cli_command("data-science notebook-session get", [
+            ("--notebook-session-id", nb.id), ("--query", 'data."notebook-session-url"')]),
+        describe=lambda v: nb.display_name, submit_label="Show URL",
+        op_title=lambda v: f"Read the notebook URL of {nb.display_name}",
+        reveal=lambda r: [("Notebook URL", r.notebook_session_url)])
+
+
+NOTEBOOK_SESSIONS = ResourceKind(
+    id="data_science.notebook_session", label="Notebook sessions", singular="Notebook session",
+    group="Analytics & AI", icon="file", order=11, list=lister(NOTEBOOK_REF), get=getter(NOTEBOOK_REF),
+    ocid_types=("datasciencenotebooksession",),
+    columns=[
+        Column("Name", attr("display_name"), width=200),
+        Column("State", attr("lifecycle_state"), "state"),
+        Column("Shape", _nb_shape, width=220),
+        Column("Project", attr("project_id"), "ocid", width=160),
+        Column("Created", attr("time_created"), "datetime"),
+    ],
+    related=[Related("Configuration", _notebook_related)],
+    actions=[
+        Action("open", "Open notebook", _open_url, ACTIVE, icon="link", verb="Opening"),
+        Action("notebook_url", "Copy notebook URL…", no_run, ACTIVE, form=notebook_url_form, icon="copy",
+               verb="Reading URL of"),
+        _switch_action("activate", "Activate", "activate_notebook_session", "INACTIVE", "ACTIVE", "Activating",
+                       "start"),
+        _switch_action("deactivate", "Deactivate", "deactivate_notebook_session", "ACTIVE", "INACTIVE",
+                       "Deactivating", "stop"),
+        delete_action(NOTEBOOK_REF, frozenset({"ACTIVE", "INACTIVE", "FAILED"}), DELETED),
+    ],
+    create=NOTEBOOK_FORM, ready_states=ACTIVE, sdk=NOTEBOOK_REF)
+
+
+# ---------------------------------------------------------------- models
+
+async def _model_related(session, m) -> list[RelatedItem]:
+    m = await session.data("data_science", "get_model", m.id)  # the list's summaries have no metadata
+    out = await _project_name(session, m)
+    for md in m.defined_metadata_list or []:
+        if md.value:
+            out.append(RelatedItem(md.key, md.value))
+    for md in m.custom_metadata_list or []:
+        out.append(RelatedItem(f"{md.key} ({md.category or 'custom'})", md.value or ""))
+    for label, schema in (("Input schema", m.input_schema), ("Output schema", m.output_schema)):
+        if schema:
+            try:
+                cols = [c.get("name") for c in json.loads(schema).get("schema", [])]
+                out.append(RelatedItem(label, ", ".join(str(c) for c in cols)))
+            except (ValueError, AttributeError):
+                out.append(RelatedItem(label, schema[:80]))
+    try:
+        prov = await session.data("data_science", "get_model_provenance", m.id)
+        if prov.repository_url:
+            out.append(RelatedItem("Source", f"{prov.repository_url} {prov.git_branch or ''} {prov.git_commit or ''}"
+                                   .strip()))
+    except Exception:
+        pass
+    try:
+        head = await session.call("data_science", "head_model_artifact", m.id)
+        h = head.headers or {}
+        name = h.get("content-disposition", "").partition("filename=")[2].strip('"')
+        out.append(RelatedItem("Artifact", f"{name} ({int(h.get('content-length') or 0):,} bytes)"))
+    except Exception:
+        out.append(RelatedItem("Artifact", "none uploaded"))
+    return out
+
+
+def download_dir() -> Path:
+    d = Path(os.path.expanduser("~")) / "Downloads"
+    return d if d.is_dir() else Path(os.path.expanduser("~"))
+
+
+async def _download(session, res, _options):
+    dest = download_dir() / f"{res.display_name}.zip"
+    await svc.download_model_artifact(session, res.id, str(dest))
+    return None
+
+
+MODELS = ResourceKind(
+    id="data_science.model", label="Models", singular="Model", group="Analytics & AI", icon="report", order=12,
+    list=lister(MODEL_REF), get=getter(MODEL_REF), ocid_types=("datasciencemodel",),
+    columns=[
+        Column("Name", attr("display_name"), width=200),
+        Column("State", attr("lifecycle_state"), "state"),
+        Column("Project", attr("project_id"), "ocid", width=160),
+        Column("Created", attr("time_created"), "datetime"),
+    ],
+    related=[Related("Metadata", _model_related)],
+    actions=[
+        Action("download", "Download artifact", _download, frozenset({"ACTIVE", "INACTIVE"}), icon="download",
+               verb="Downloading artifact of"),
+        _switch_action("activate", "Activate", "activate_model", "INACTIVE", "ACTIVE", "Activating", "start"),
+        _switch_action("deactivate", "Deactivate", "deactivate_model", "ACTIVE", "INACTIVE", "Deactivating", "stop"),
+        delete_action(MODEL_REF, frozenset({"ACTIVE", "INACTIVE", "FAILED"}), DELETED),
+    ],
+    ready_states=frozenset({"ACTIVE", "INACTIVE"}), sdk=MODEL_REF)
+
+
+# ---------------------------------------------------------------- model deployments
+
+async def _models(ctx: FormContext, values) -> list[Option]:
+    comp = values.get("compartment_id") or ctx.compartment_id
+    kw = {"project_id": values["project_id"]} if values.get("project_id") else {}
+    items = await ctx.session.list_all("data_science", "list_models", comp, lifecycle_state="ACTIVE", **kw)
+    return [Option(m.id, m.display_name, m) for m in items]
+
+
+def _deployment_request(v: dict, ctx: FormContext) -> Request:
+    sc = None
+    if _flex(v):
+        sc = M.ModelDeploymentInstanceShapeConfigDetails(ocpus=float(v["ocpus"]),
+                                                         memory_in_gbs=float(v["memory_in_gbs"]))
+    return Request("data_science", "create_model_deployment", M.CreateModelDeploymentDetails(
+        compartment_id=v["compartment_id"], project_id=v["project_id"], display_name=v["display_name"],
+        model_deployment_configuration_details=M.SingleModelDeploymentConfigurationDetails(
+            deployment_type="SINGLE_MODEL", model_configuration_details=M.ModelConfigurationDetails(
+                model_id=v["model_id"], bandwidth_mbps=int(v["bandwidth_mbps"]),
+                scaling_policy=M.FixedSizeScalingPolicy(policy_type="FIXED_SIZE",
+                                                        instance_count=int(v["instance_count"])),
+                instance_configuration=M.InstanceConfiguration(
+                    instance_shape_name=v["shape"], model_deployment_instance_shape_config_details=sc))),
+        freeform_tags=_tags(v)))
+
+
+def _deployment_cli(v, ctx, req: Request) -> str:
+    d = req.details
+    return cli_command("data-science model-deployment create", [
+        ("--compartment-id", d.compartment_id), ("--project-id", d.project_id), ("--display-name", d.display_name),
+        ("--model-deployment-configuration-details", d.model_deployment_configuration_details),
+        ("--freeform-tags", d.freeform_tags), ("--wait-for-state", "SUCCEEDED")])
+
+
+def _deployment_cost(v: dict, ctx: FormContext) -> Cost | None:
+    try:
+        return compute_cost(v.get("shape") or "", float(v.get("ocpus") or 0), float(v.get("memory_in_gbs") or 0), 0,
+                            int(v.get("instance_count") or 1))
+    except (TypeError, ValueError):
+        return None
+
+
+DEPLOYMENT_FORM = FormSpec(
+    title="Create model deployment", kind_id="data_science.model_deployment",
+    fields=[
+        Field("display_name", "Name", "text", required=True, default_from=lambda *_: time.strftime("deploy-%Y%m%d"),
+              validate=lambda v, *_: validators.display_name(v, True)),
+        Field("compartment_id", "Compartment", "compartment", required=True),
+        Field("project_id", "Project", "choice", required=True, options=_projects, depends_on=("compartment_id",),
+              create_kind="data_science.project"),
+        Field("model_id", "Model", "choice", required=True, options=_models, depends_on=("project_id",),
+              help="An ACTIVE model with its artifact uploaded"),
+        Field("shape", "Shape", "choice", required=True, options=_notebook_shapes, default="VM.Standard.E4.Flex",
+              depends_on=("compartment_id",)),
+        Field("ocpus", "OCPUs per instance", "number", default=1, bounds=lambda v, c: (1, 64, 1),
+              visible=lambda v, c: _flex(v), depends_on=("shape",)),
+        Field("memory_in_gbs", "Memory per instance (GB)", "number", default=16, bounds=lambda v, c: (1, 1024, 1),
+              visible=lambda v, c: _flex(v), validate=_memory_check, depends_on=("shape", "ocpus")),
+        Field("instance_count", "Instances", "number", required=True, default=1, bounds=lambda v, c: (1, 10, 1)),
+        Field("bandwidth_mbps", "Load balancer bandwidth (Mbps)", "number", required=True, default=10,
+              bounds=lambda v, c: (10, 8000, 1)),
+        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+    ],
+    build=_deployment_request, cli=_deployment_cli, cost=_deployment_cost)
+
+
+@dataclass
+class Prediction:
+    """A predict call's answer: the JSON the model returned and the round trip in milliseconds."""
+
+    id: str
+    text: str
+    latency_ms: float
+
+
+def _payload_check(v, _values, _ctx) -> str | None:
+    try:
+        json.loads(v)
+    except ValueError as e:
+        return f"Not JSON: {e}"
+    return None
+
+
+def predict_form(md) -> FormSpec:
+    started = {"t": 0.0}
+
+    def build(v: dict, ctx: FormContext) -> Request:
+        started["t"] = time.monotonic()  # built again at the moment it is sent
+
+        def wrap(data):
+            text = data if isinstance(data, str) else json.dumps(data)
+            return Prediction(md.id, text, (time.monotonic() - started["t"]) * 1000.0)
+        return Request("model_deployment", "predict", v["payload"].strip(), args=(md.id,), retry_token=False,
+                       wrap=wrap)
+
+    def cli(v, ctx, req: Request) -> str:
+        return cli_command("model-deployment inference-result predict", [
+            ("--model-deployment-id", md.id), ("--request-body", to_json(json.loads(v["payload"])))])
+
+    def shown(p: Prediction) -> list[tuple[str, str]]:
+        try:
+            pretty = json.dumps(json.loads(p.text), indent=None)
+        except ValueError:
+            pretty = p.text
+        return [("Prediction", pretty), ("Latency", f"{p.latency_ms:,.0f} ms")]
+
+    return FormSpec(
+        title=f"Predict with {md.display_name}", kind_id="data_science.prediction",
+        fields=[Field("payload", "Payload (JSON)", "textarea", required=True, default='{"data": [[100, 3, 10]]}',
+                      validate=_payload_check, help="Sent as it is to the model's predict(); the model's input "
+                                                     "schema says what it takes")],
+        build=build, cli=cli, describe=lambda v: md.display_name, submit_label="Predict",
+        op_title=lambda v: f"Predict with {md.display_name}", reveal=shown)
+
+
+async def _deployment_related(session, md) -> list[RelatedItem]:
+    out = await _project_name(session, md)
+    mc = md.model_deployment_configuration_details.model_configuration_details \
+        if md.model_deployment_configuration_details else None
+    if mc is not None:
+        try:
+            m = await session.data("data_science", "get_model", mc.model_id)
+            out.append(RelatedItem("Model", m.display_name, m.id))
+        except Exception:
+            out.append(RelatedItem("Model", mc.model_id, mc.model_id))
+        ic = mc.instance_configuration
+        sc = ic.model_deployment_instance_shape_config_details
+        out.append(RelatedItem("Shape", ic.instance_shape_name + (f" ({sc.ocpus:g} OCPU, {sc.memory_in_gbs:g} GB)"
+                                                                  if sc and sc.ocpus else "")))
+        out.append(RelatedItem("Instances", str(mc.scaling_policy.instance_count if mc.scaling_policy else 1)))
+        out.append(RelatedItem("Load balancer bandwidth", f"{mc.bandwidth_mbps} Mbps"))
+    out.append(RelatedItem("Endpoint", f"{md.model_deployment_url}/predict"))
+    return out
+
+
+def _instances(md) -> str:
+    mc = md.model_deployment_configuration_details.model_configuration_details \
+        if md.model_deployment_configuration_details else None
+    if mc is None:
+        return ""
+    count = mc.scaling_policy.instance_count if mc.scaling_policy else 1
+    return f"{count} × {mc.instance_configuration.instance_shape_name}"
+
+
+MODEL_DEPLOYMENTS = ResourceKind(
+    id="data_science.model_deployment", label="Model deployments", singular="Model deployment",
+    group="Analytics & AI", icon="upload", order=13, list=lister(DEPLOYMENT_REF), get=getter(DEPLOYMENT_REF),
+    ocid_types=("datasciencemodeldeployment",),
+    columns=[
+        Column("Name", attr("display_name"), width=200),
+        Column("State", attr("lifecycle_state"), "state"),
+        Column("Instances", _instances, width=200),
+        Column("Project", attr("project_id"), "ocid", width=160),
+        Column("Created", attr("time_created"), "datetime"),
+    ],
+    related=[Related("Deployment", _deployment_related)],
+    actions=[
+        Action("predict", "Predict…", no_run, ACTIVE, form=predict_form, icon="start", verb="Predicting with"),
+        _switch_action("activate", "Activate", "activate_model_deployment", "INACTIVE", "ACTIVE", "Activating",
+                       "start"),
+        _switch_action("deactivate", "Deactivate", "deactivate_model_deployment", "ACTIVE", "INACTIVE",
+                       "Deactivating", "stop"),
+        delete_action(DEPLOYMENT_REF, frozenset({"ACTIVE", "INACTIVE", "FAILED", "NEEDS_ATTENTION"}), DELETED),
+    ],
+    create=DEPLOYMENT_FORM, ready_states=ACTIVE, sdk=DEPLOYMENT_REF)
+
+
+async def _no_list(*_a, **_k) -> list:
+    return []
+
+
+PREDICTIONS = ResourceKind(
+    id="data_science.prediction", label="Predictions", singular="Prediction", group="Analytics & AI", icon="report",
+    scope="hidden", list=_no_list, get=None, columns=[Column("Prediction", attr("text"))], movable=False)
+
+
+# ---------------------------------------------------------------- jobs
+
+JOBS = ResourceKind(
+    id="data_science.job", label="Jobs", singular="Job", group="Analytics & AI", icon="reboot", order=14,
+    list=lister(JOB_REF), get=getter(JOB_REF), ocid_types=("datasciencejob",),
+    columns=[
+        Column("Name", attr("display_name"), width=200),
+        Column("State", attr("lifecycle_state"), "state"),
+        Column("Project", attr("project_id"), "ocid", width=160),
+        Column("Created", attr("time_created"), "datetime"),
+    ],
+    related=[Related("Project", _project_name)],
+    actions=[delete_action(JOB_REF, ACTIVE, DELETED)],
+    ready_states=ACTIVE, sdk=JOB_REF)
+
+KINDS: list[ResourceKind] = [PROJECTS, NOTEBOOK_SESSIONS, MODELS, MODEL_DEPLOYMENTS, PREDICTIONS, JOBS]
