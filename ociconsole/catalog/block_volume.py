@@ -6,9 +6,11 @@ volume group backups."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
+from collections.abc import Callable
 
-from ..core.errors import OciError
+from ..core.errors import OciError, loggable
 from ..core.sdk import models as sdk_models
 from ..services import blockstorage as svc
 from ..services import compute as compute_svc
@@ -16,7 +18,9 @@ from ..services import identity as idsvc
 from . import generic, validators
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
 from .generic import SdkRef
-from .model import Action, ChartSpec, Column, MetricsSpec, Related, RelatedItem, ResourceKind, attr
+from .model import Action, ChartSpec, Column, MetricsSpec, Related, RelatedItem, ResourceKind, attr, no_run
+
+log = logging.getLogger(__name__)
 
 M = sdk_models("core")
 GONE = frozenset({"TERMINATED"})
@@ -60,6 +64,11 @@ def _delete_action(fn, states=frozenset({"AVAILABLE"})) -> Action:
                   target_states=GONE, gone_ok=True, shortcut="Delete", icon="delete", verb="Deleting")
 
 
+def _shown_after(prev: str) -> Callable[[dict, FormContext], bool]:
+    """`Field.visible` of a slot shown once the slot before it (field `prev`) is filled."""
+    return lambda v, _c: bool(v.get(prev))
+
+
 async def _ads(ctx: FormContext, _values) -> list[Option]:
     return [Option(a.name, a.name, a) for a in await idsvc.list_availability_domains(ctx.session)]
 
@@ -72,7 +81,8 @@ async def _volume_attachments(session, vol) -> list[RelatedItem]:
         try:
             inst = await compute_svc.get_instance(session, a.instance_id)
             name = inst.display_name
-        except Exception:
+        except Exception as e:
+            log.debug("instance %s not named: %s", a.instance_id, loggable(e))
             name = a.instance_id
         ro = ", read-only" if a.is_read_only else ""
         out.append(RelatedItem(f"Instance {name}", f"{a.attachment_type}, {a.device or 'no device'}{ro}, "
@@ -125,7 +135,8 @@ async def _backup_related(session, b) -> list[RelatedItem]:
         try:
             vol = await svc.get_volume(session, b.volume_id)
             out.append(RelatedItem("Volume", f"{vol.display_name} ({vol.lifecycle_state})", vol.id))
-        except Exception:
+        except Exception as e:
+            log.debug("volume %s not named: %s", b.volume_id, loggable(e))
             out.append(RelatedItem("Volume", b.volume_id))
     if b.expiration_time:
         out.append(RelatedItem("Expires", f"{b.expiration_time:%Y-%m-%d %H:%M}"))
@@ -139,7 +150,8 @@ async def _attachment_related(session, a) -> list[RelatedItem]:
         try:
             r = await getter(session, ocid)
             out.append(RelatedItem(label, r.display_name, r.id))
-        except Exception:
+        except Exception as e:
+            log.debug("%s not named: %s", ocid, loggable(e))
             out.append(RelatedItem(label, ocid, ocid))
     return out
 
@@ -351,7 +363,7 @@ def _schedule_fields(i: int) -> list[Field]:
     options = ([] if i == 1 else [Option("", "None")]) + [Option(k, n) for k, n in PERIODS]
     fields = [
         Field(p + "period", label, "enum", required=(i == 1), default="ONE_DAY" if i == 1 else "", options=options,
-              visible=(None if i == 1 else lambda v, c, prev=f"s{i - 1}_period": bool(v.get(prev)))),
+              visible=None if i == 1 else _shown_after(f"s{i - 1}_period")),
         Field(p + "type", "  Backup type", "enum", required=True, default="INCREMENTAL" if i == 1 else "FULL",
               options=[Option("INCREMENTAL", "Incremental"), Option("FULL", "Full")], depends_on=(p + "period",),
               visible=lambda v, c: on(v)),
@@ -502,7 +514,7 @@ def _slot_fields() -> list[Field]:
         out.append(Field(
             f"volume_{i}", f"Volume {i}", "choice", required=(i == 1),
             options=_slot_options(i), depends_on=("compartment_id", "availability_domain"), validate=check(i),
-            visible=None if i == 1 else (lambda v, c, prev=f"volume_{i - 1}": bool(v.get(prev))),
+            visible=None if i == 1 else _shown_after(f"volume_{i - 1}"),
             help=("AVAILABLE volumes of the compartment in the chosen availability domain, in no other group; "
                   f"pick one, then the next appears (up to {GROUP_SLOTS}, OCI's limit)") if i == 1 else ""))
     return out
@@ -617,7 +629,8 @@ async def _group_backup_related(session, b) -> list[RelatedItem]:
         try:
             g = await svc.get_volume_group(session, b.volume_group_id)
             out.append(RelatedItem("Volume group", f"{g.display_name} ({g.lifecycle_state})", g.id))
-        except OciError:
+        except OciError as e:
+            log.debug("volume group %s not named: %s", b.volume_group_id, loggable(e))
             out.append(RelatedItem("Volume group", b.volume_group_id))
     n = len(b.volume_backup_ids or [])
     if n:
@@ -646,13 +659,15 @@ async def _no_list(_session, _compartment_id) -> list:
 async def _instance_names(session, compartment_id: str, atts) -> dict[str, str]:
     try:
         names = {i.id: i.display_name for i in await compute_svc.list_instances(session, compartment_id)}
-    except OciError:
+    except OciError as e:
+        log.debug("instances of %s not listed: %s", compartment_id, loggable(e))
         names = {}
     for a in atts:  # an instance of another compartment: asked for by itself (rare)
         if a.instance_id not in names:
             try:
                 names[a.instance_id] = (await compute_svc.get_instance(session, a.instance_id)).display_name
-            except OciError:
+            except OciError as e:
+                log.debug("instance %s not named: %s", a.instance_id, loggable(e))
                 names[a.instance_id] = a.instance_id
     return names
 
@@ -679,6 +694,8 @@ async def _list_volumes(session, compartment_id: str) -> list:
     """The compartment's volumes with their attachment state: one list of attachments for the whole
     compartment (not one request per volume)."""
     import asyncio
+    vols: list | BaseException
+    atts: list | BaseException
     vols, atts = await asyncio.gather(svc.list_volumes(session, compartment_id),
                                       svc.volume_attachments(session, compartment_id), return_exceptions=True)
     if isinstance(vols, BaseException):
@@ -694,7 +711,8 @@ async def _get_volume(session, volume_id: str):
     try:
         atts = await svc.volume_attachments(session, vol.compartment_id, volume_id=vol.id)
         _annotate([vol], atts, await _instance_names(session, vol.compartment_id, atts) if atts else {})
-    except OciError:
+    except OciError as e:
+        log.debug("attachments of volume %s not read: %s", vol.id, loggable(e))
         pass
     return vol
 
@@ -728,13 +746,13 @@ VOLUMES = ResourceKind(
     related=[Related("Attached to", _volume_attachments), Related("Backups", _volume_backups),
              Related("Backup policy", _volume_policy)],
     actions=[
-        Action("attach", "Attach to instance…", lambda *_: None, frozenset({"AVAILABLE"}), form=attach_form,
+        Action("attach", "Attach to instance…", no_run, frozenset({"AVAILABLE"}), form=attach_form,
                icon="attach", verb="Attaching", when=_attachable),
         Action("detach", "Detach", _detach, frozenset({"AVAILABLE"}), confirm="simple",
                target_states=frozenset({"DETACHED"}), tracks="compute.volume_attachment", icon="detach",
                verb="Detaching", when=lambda v: attachments_of(v) != []),
-        Action("resize", "Resize…", lambda *_: None, frozenset({"AVAILABLE"}), form=resize_form, icon="resize"),
-        Action("backup", "Back up now…", lambda *_: None, frozenset({"AVAILABLE"}), form=backup_form, icon="backup"),
+        Action("resize", "Resize…", no_run, frozenset({"AVAILABLE"}), form=resize_form, icon="resize"),
+        Action("backup", "Back up now…", no_run, frozenset({"AVAILABLE"}), form=backup_form, icon="backup"),
         _delete_action(svc.delete_volume),
     ],
     create=VOLUME_FORM,
@@ -809,7 +827,7 @@ VOLUME_GROUPS = ResourceKind(
     ],
     related=[Related("Volumes", _group_volumes), Related("Backups", _group_backups)],
     actions=[
-        Action("backup", "Back up now…", lambda *_: None, frozenset({"AVAILABLE"}), form=group_backup_form,
+        Action("backup", "Back up now…", no_run, frozenset({"AVAILABLE"}), form=group_backup_form,
                icon="backup"),
         generic.delete_action(VOLUME_GROUP_REF, frozenset({"AVAILABLE", "FAULTY"})),
     ],

@@ -4,9 +4,12 @@ instance configurations and instance pools (start/stop/reset, scale, terminate, 
 from __future__ import annotations
 
 import dataclasses
+import logging
 import shlex
 import time
+from typing import Any
 
+from ..core.errors import loggable
 from ..core.sdk import models as sdk_models
 from ..core.sdk import to_dict as sdk_to_dict
 from ..services import compute as svc
@@ -15,7 +18,20 @@ from ..services import network as netsvc
 from . import validators
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
 from .generic import SdkRef, delete_action, getter, lister, move_action
-from .model import Action, ActionOption, ChartSpec, Column, MetricsSpec, Related, RelatedItem, ResourceKind, attr
+from .model import (
+    Action,
+    ActionOption,
+    ChartSpec,
+    Column,
+    MetricsSpec,
+    Related,
+    RelatedItem,
+    ResourceKind,
+    attr,
+    no_run,
+)
+
+log = logging.getLogger(__name__)
 
 M = sdk_models("core")
 
@@ -77,7 +93,7 @@ def image_form(inst) -> FormSpec:
         op_title=lambda v: f"Create image {v.get('display_name')} from {inst.display_name}")
 
 
-INSTANCE_ACTIONS.append(Action("create_image", "Create image…", lambda *_: None, frozenset({"RUNNING", "STOPPED"}),
+INSTANCE_ACTIONS.append(Action("create_image", "Create image…", no_run, frozenset({"RUNNING", "STOPPED"}),
                                form=image_form, target_states=frozenset({"AVAILABLE"}), icon="image",
                                verb="Creating image"))
 
@@ -104,7 +120,8 @@ async def _vnics(session, inst) -> list[RelatedItem]:
             try:
                 sub = await netsvc.get_subnet(session, vnic.subnet_id)
                 out.append(RelatedItem("Subnet", f"{sub.display_name} ({sub.cidr_block})", sub.id))
-            except Exception:
+            except Exception as e:  # the id instead of the name
+                log.debug("subnet %s not named: %s", vnic.subnet_id, loggable(e))
                 out.append(RelatedItem("Subnet", vnic.subnet_id, vnic.subnet_id))
     return out
 
@@ -120,7 +137,8 @@ async def _image_shape(session, inst) -> list[RelatedItem]:
         try:
             img = await svc.get_image(session, inst.image_id)
             out.append(RelatedItem("Image", img.display_name, img.id))
-        except Exception:
+        except Exception as e:
+            log.debug("image %s not named: %s", inst.image_id, loggable(e))
             out.append(RelatedItem("Image", inst.image_id, inst.image_id))
     sc = inst.shape_config
     desc = inst.shape
@@ -195,7 +213,7 @@ async def _subnets(ctx: FormContext, values) -> list[Option]:
     return out
 
 
-def _shape(values, ctx) -> M.Shape | None:
+def _shape(values, ctx) -> Any:  # an oci.core.models.Shape or None
     return ctx.data("shape", values.get("shape"))
 
 
@@ -375,7 +393,7 @@ async def _delete_console_connections(session, inst, _options):
 
 
 INSTANCE_ACTIONS += [
-    Action("console_connection", "Create console connection…", lambda *_: None,
+    Action("console_connection", "Create console connection…", no_run,
            frozenset({"RUNNING", "STOPPED"}), form=console_form, target_states=frozenset({"ACTIVE"}),
            icon="link", verb="Creating console connection"),
     Action("delete_console_connection", "Delete console connection", _delete_console_connections,
@@ -459,7 +477,7 @@ def configuration_form(inst=None) -> FormSpec:
 
 
 INSTANCE_ACTIONS.append(Action(
-    "create_configuration", "Create instance configuration…", lambda *_: None, frozenset({"RUNNING", "STOPPED"}),
+    "create_configuration", "Create instance configuration…", no_run, frozenset({"RUNNING", "STOPPED"}),
     form=configuration_form, icon="file", verb="Creating instance configuration"))
 
 CONFIG_REF = SdkRef("compute_management", "instance_configuration", cli="compute-management instance-configuration")
@@ -480,14 +498,16 @@ async def _config_template(session, cfg) -> list[RelatedItem]:
     if img:
         try:
             out.append(RelatedItem("Image", (await svc.get_image(session, img)).display_name, img))
-        except Exception:
+        except Exception as e:
+            log.debug("image %s not named: %s", img, loggable(e))
             out.append(RelatedItem("Image", img, img))
     sub = getattr(ld.create_vnic_details, "subnet_id", None)
     if sub:
         try:
             s = await netsvc.get_subnet(session, sub)
             out.append(RelatedItem("Subnet", f"{s.display_name} ({s.cidr_block})", sub))
-        except Exception:
+        except Exception as e:
+            log.debug("subnet %s not named: %s", sub, loggable(e))
             out.append(RelatedItem("Subnet", sub, sub))
     if ld.availability_domain:
         out.append(RelatedItem("Availability domain", ld.availability_domain))
@@ -576,7 +596,7 @@ POOL_ACTIONS = [
            target_states=frozenset({"STOPPED"}), icon="stop", verb="Stopping"),
     Action("reset", "Reset", _pool_action("RESET"), frozenset({"RUNNING"}), confirm="simple",
            target_states=frozenset({"RUNNING"}), icon="reboot", verb="Resetting"),
-    Action("scale", "Scale…", lambda *_: None, frozenset({"RUNNING"}), form=scale_form,
+    Action("scale", "Scale…", no_run, frozenset({"RUNNING"}), form=scale_form,
            target_states=frozenset({"RUNNING"}), icon="resize", verb="Scaling"),
     Action("terminate", "Terminate", _terminate_pool,
            frozenset({"RUNNING", "STOPPED", "PROVISIONING", "SCALING", "STARTING", "STOPPING"}), destructive=True,
@@ -604,17 +624,20 @@ async def _pool_placement(session, pool) -> list[RelatedItem]:
             try:
                 name = (await session.data("compute_management", "get_instance_configuration", cid)).display_name
                 _CONFIG_NAMES[cid] = name
-            except Exception:
+            except Exception as e:
+                log.debug("instance configuration %s not named: %s", cid, loggable(e))
                 name = cid
         out.append(RelatedItem("Instance configuration", name, cid))
     for p in full.placement_configurations or []:
         sid = p.primary_subnet_id or getattr(p.primary_vnic_subnets, "subnet_id", None)
         fds = ", ".join(p.fault_domains) if p.fault_domains else "any fault domain"
-        try:
-            sub = await netsvc.get_subnet(session, sid)
-            subnet = f"subnet {sub.display_name} ({sub.cidr_block})"
-        except Exception:
-            subnet = f"subnet {sid}"
+        subnet = f"subnet {sid}"
+        if sid:
+            try:
+                sub = await netsvc.get_subnet(session, sid)
+                subnet = f"subnet {sub.display_name} ({sub.cidr_block})"
+            except Exception as e:
+                log.debug("subnet %s of an instance pool not shown: %s", sid, loggable(e))
         out.append(RelatedItem(p.availability_domain.rsplit(":", 1)[-1], f"{subnet}, {fds}", sid))
     return out
 

@@ -9,15 +9,18 @@ copy of the resource seen while tracking (the table updates its row from it).
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable
 
-from ..core.errors import OciError
+from ..core.errors import OciError, loggable
 from ..core.operations import Operation, OperationLog
 from ..services.runtime import OutcomeUnknown
 from . import forms
 from .generic import in_sentence
 from .model import BAD, TRANSITIONAL, Action, Gone, ResourceKind
+
+logger = logging.getLogger(__name__)  # (`log` is the OperationLog here)
 
 POLL_FIRST = 0.5
 POLL_MAX = 5.0
@@ -30,6 +33,9 @@ async def track(session, log: OperationLog, op: Operation, kind: ResourceKind, r
                 targets: frozenset[str], gone_ok: bool = False, work_request_id: str = "",
                 on_resource: ResourceListener | None = None, timeout: float = TRACK_TIMEOUT) -> object:
     """Poll until the resource reaches one of `targets`; returns the last copy (None if gone)."""
+    get = kind.get
+    if get is None:
+        raise TypeError(f"{kind.id} declares no get: it cannot be tracked")
     delay = POLL_FIRST
     deadline = time.monotonic() + timeout
     from ..services import compute as compute_svc
@@ -42,10 +48,11 @@ async def track(session, log: OperationLog, op: Operation, kind: ResourceKind, r
             try:
                 wr = await compute_svc.get_work_request(session, work_request_id)
                 progress = float(wr.percent_complete or 0.0)
-            except OciError:
+            except OciError as e:
+                logger.debug("progress of work request %s not read: %s", work_request_id, loggable(e))
                 progress = None
         try:
-            res = await kind.get(session, resource_id)
+            res = await get(session, resource_id)
         except OciError as e:
             if _lost(e) and time.monotonic() < deadline:
                 # the endpoint went away while the work goes on over there: the outcome is unknown, not a
@@ -96,13 +103,16 @@ async def _recheck(session, log: OperationLog, op: Operation, kind: ResourceKind
     """An action whose request may or may not have been carried out (`OutcomeUnknown`): once the service
     answers again, look at the resource; tracked to its target if the action took effect, failed with what
     is known otherwise."""
+    get = kind.get
+    if get is None:
+        raise TypeError(f"{kind.id} declares no get: the outcome cannot be checked")
     log.running(op, detail="Outcome unknown: checking when the service answers again")
     before = kind.state(resource) or ""
     delay = POLL_FIRST
     deadline = time.monotonic() + TRACK_TIMEOUT
     while True:
         try:
-            res = await kind.get(session, resource.id)
+            res = await get(session, resource.id)
             break
         except OciError as e:
             if e.status == 404 and action.gone_ok:
@@ -187,6 +197,51 @@ def start_create(log: OperationLog, kind: ResourceKind, spec: forms.FormSpec, va
     return log.start(title, kind="create" if spec.submit_label == "Create" else "action", resource_label=label)
 
 
+# services whose work requests are core's (the iaas work-request API); others answer get_work_request themselves
+CORE_WORK_REQUESTS = frozenset({"compute", "compute_management", "network", "blockstorage"})
+WR_DONE = frozenset({"SUCCEEDED", "FAILED", "CANCELED", "CANCELLED"})
+
+
+async def follow_work_request(session, log: OperationLog, op: Operation, kind: ResourceKind, service: str,
+                              work_request_id: str, on_resource: ResourceListener | None = None,
+                              timeout: float = TRACK_TIMEOUT) -> object:
+    """Follow an answer that is only a work request (no body: Analytics, Integration, Data Science...) to its
+    end, through the work-request API of the service that made it; then the resource it names is read and
+    tracked to ready. Returns the resource (None when the work request names none the kind can read)."""
+    wr_service = "work_requests" if service in CORE_WORK_REQUESTS else service
+    delay = POLL_FIRST
+    deadline = time.monotonic() + timeout
+    while True:
+        wr = await session.data(wr_service, "get_work_request", work_request_id)
+        status = str(getattr(wr, "status", "") or "").upper()
+        progress = getattr(wr, "percent_complete", None)
+        log.running(op, detail=status.replace("_", " ").capitalize() or "Accepted",
+                    progress=float(progress) if progress is not None else None)
+        if status in WR_DONE:
+            break
+        if time.monotonic() > deadline:
+            raise OciError(f"Gave up waiting for work request {work_request_id}", code="Timeout", kind="service")
+        await asyncio.sleep(delay)
+        delay = min(POLL_MAX, delay * 1.5)
+    if status != "SUCCEEDED":
+        try:
+            errors = await session.list_all(wr_service, "list_work_request_errors", work_request_id)
+        except OciError:
+            errors = []
+        message = "; ".join(str(getattr(e, "message", "") or "") for e in errors if getattr(e, "message", None))
+        raise OciError(message or f"The work request ended {status}", code=f"WorkRequest{status.capitalize()}",
+                       kind="service")
+    ident = next((r.identifier for r in (getattr(wr, "resources", None) or [])
+                  if getattr(r, "identifier", None) and kind.get is not None
+                  and str(r.identifier).split(".")[1:2] and str(r.identifier).split(".")[1] in kind.ocid_types),
+                 None)
+    if ident is None:
+        log.succeed(op, detail="Succeeded")
+        return None
+    log.update(op, resource_id=ident)
+    return await track(session, log, op, kind, ident, kind.ready_states, on_resource=on_resource)
+
+
 async def run_create(session, log: OperationLog, kind: ResourceKind, spec: forms.FormSpec, values: dict,
                      request: forms.Request, retry_token: str, on_resource: ResourceListener | None = None,
                      op: Operation | None = None, raise_on_submit_error: bool = False) -> Operation:
@@ -209,11 +264,14 @@ async def run_create(session, log: OperationLog, kind: ResourceKind, spec: forms
         if on_resource is not None and res is not None:
             on_resource(kind, res)
         state = kind.state(res) or ""
-        if kind.get is not None and state and state not in kind.ready_states:  # stateless resources are ready
+        if res is None and wr_id and request.service != "work_requests":
+            # accepted with only a work request (OCI's answer for many services): follow it to its end
+            await follow_work_request(session, log, op, kind, request.service, wr_id, on_resource=on_resource)
+        elif kind.get is not None and state and state not in kind.ready_states:  # stateless resources are ready
             await track(session, log, op, kind, res.id, kind.ready_states, work_request_id=wr_id,
                         on_resource=on_resource)
         else:
-            log.succeed(op, detail=state or "Created", result=res)
+            log.succeed(op, detail=state or ("Created" if spec.submit_label == "Create" else "Done"), result=res)
     except OciError as e:
         log.fail(op, e)
     except asyncio.CancelledError:

@@ -4,8 +4,10 @@ or the plain form), mount targets and exports."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 
+from ..core.errors import loggable
 from ..core.sdk import models as sdk_models
 from ..services import file_storage as svc
 from ..services import identity as idsvc
@@ -13,7 +15,9 @@ from ..services import network as netsvc
 from . import validators
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
 from .generic import SdkRef
-from .model import Action, Column, Related, RelatedItem, ResourceKind, attr
+from .model import Action, Column, Related, RelatedItem, ResourceKind, attr, no_run
+
+log = logging.getLogger(__name__)
 
 M = sdk_models("file_storage")
 GONE = frozenset({"DELETED"})
@@ -88,14 +92,16 @@ async def _mt_related(session, mt) -> list[RelatedItem]:
     try:
         sub = await netsvc.get_subnet(session, mt.subnet_id)
         out.append(RelatedItem("Subnet", f"{sub.display_name} ({sub.cidr_block})", sub.id))
-    except Exception:
+    except Exception as err:
+        log.debug("subnet %s not named: %s", mt.subnet_id, loggable(err))
         out.append(RelatedItem("Subnet", mt.subnet_id, mt.subnet_id))
     exports = await svc.list_exports(session, export_set_id=mt.export_set_id)
 
     async def fs_name(e):
         try:
             return (await svc.get_file_system(session, e.file_system_id)).display_name
-        except Exception:
+        except Exception as err:
+            log.debug("file system %s not named: %s", e.file_system_id, loggable(err))
             return e.file_system_id
     names = await asyncio.gather(*(fs_name(e) for e in exports))
     for e, name in zip(exports, names, strict=True):
@@ -258,7 +264,7 @@ FILE_SYSTEMS = ResourceKind(
         Column("Created", attr("time_created"), "datetime"),
     ],
     related=[Related("Exports", _fs_exports), Related("Snapshots", _fs_snapshots)],
-    actions=[Action("export", "Export…", lambda *_: None, frozenset({"ACTIVE"}), form=export_form, icon="create"),
+    actions=[Action("export", "Export…", no_run, frozenset({"ACTIVE"}), form=export_form, icon="create"),
              _delete_action(svc.delete_file_system)],
     create=FILE_SYSTEM_FORM, create_view="nfs_wizard",
     ready_states=frozenset({"ACTIVE"}), sdk=SdkRef("file_storage", "file_system", cli="fs file-system"),

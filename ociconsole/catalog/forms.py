@@ -115,6 +115,9 @@ class Request:
     # the answer's data as the kind's resource (a model whose OCID is not `id`, such as a topic's
     # `topic_id`, wrapped so that `.id` reads it); None: the data as it is
     wrap: Callable[[Any], Any] | None = None
+    # attributes of `details` that hold a secret (an IDCS token, a password) -> the environment variable the
+    # Python equivalent reads it from: the secret itself is never written into the code shown
+    secret_env: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -227,7 +230,7 @@ def client_args(service: str) -> str:
     return "service_endpoint=f\"" + endpoint.replace("{region}", "{config['region']}") + "\""
 
 
-def _py_value(v, indent: int) -> str:
+def _py_value(v, indent: int, secret_env: dict[str, str] | None = None) -> str:
     pad = " " * indent
     if hasattr(v, "swagger_types") and hasattr(v, "attribute_map"):
         mod = type(v).__module__.rsplit(".", 1)[0]  # oci.core.models
@@ -236,14 +239,17 @@ def _py_value(v, indent: int) -> str:
             val = getattr(v, py)
             if val is None:
                 continue
-            items.append(f"{pad}    {py}={_py_value(val, indent + 4)}")
+            if secret_env and py in secret_env:
+                items.append(f"{pad}    {py}=os.environ[{secret_env[py]!r}]")
+                continue
+            items.append(f"{pad}    {py}={_py_value(val, indent + 4, secret_env)}")
         if not items:
             return f"{mod}.{type(v).__name__}()"
         return f"{mod}.{type(v).__name__}(\n" + ",\n".join(items) + ")"
     if isinstance(v, list):
         if not v:
             return "[]"
-        return "[\n" + ",\n".join(f"{pad}    {_py_value(x, indent + 4)}" for x in v) + "]"
+        return "[\n" + ",\n".join(f"{pad}    {_py_value(x, indent + 4, secret_env)}" for x in v) + "]"
     if isinstance(v, dict):
         return repr(v)
     return repr(v)
@@ -254,9 +260,11 @@ def python_code(request: Request, retry_token: str = "<token>") -> str:
     extra = client_args(request.service)
     lines = ["import oci", "", "config = oci.config.from_file()  # ~/.oci/config, DEFAULT profile",
              f"client = {client_class(request.service)}(config{', ' + extra if extra else ''})", ""]
+    if request.secret_env:  # secrets come from the environment, never written here
+        lines[0:1] = ["import os", "", "import oci"]
     args = [repr(a) for a in request.args]
     if request.details is not None:
-        lines.append(f"details = {_py_value(request.details, 0)}")
+        lines.append(f"details = {_py_value(request.details, 0, request.secret_env)}")
         args.append("details")
     kw = [f"{k}={v!r}" for k, v in request.kwargs.items()]
     if request.retry_token:

@@ -97,7 +97,7 @@ def getter(ref: SdkRef):
     return get
 
 
-def delete_action(ref: SdkRef, states: frozenset[str] = frozenset({"AVAILABLE"}),
+def delete_action(ref: SdkRef, states: frozenset[str] | None = frozenset({"AVAILABLE"}),
                   gone: frozenset[str] = GONE_STATES) -> Action:
     async def run(session, res, _options):
         await session.call(ref.service, ref.delete_method, res.id)
@@ -112,7 +112,7 @@ def in_sentence(singular: str) -> str:
 
 
 def move_form(kind: ResourceKind, res: Any) -> FormSpec:
-    ref: SdkRef = kind.sdk  # type: ignore[assignment]
+    ref: SdkRef = kind.sdk
     from ..core.connection import SERVICES
     from ..core.sdk import models as sdk_models
     models = sdk_models(SERVICES[ref.service][0])
@@ -126,10 +126,11 @@ def move_form(kind: ResourceKind, res: Any) -> FormSpec:
         return Request(ref.service, ref.move_method, details, args=(res.id,))
 
     def cli(v, ctx, req: Request) -> str:
-        if not ref.cli:
+        id_flag = ref.cli_id_flag
+        if not ref.cli or id_flag is None:  # (id_flag is None only without cli)
             return ""
         return cli_command(f"{ref.cli} change-compartment", [
-            (ref.cli_id_flag, res.id), ("--compartment-id", req.details.compartment_id)])
+            (id_flag, res.id), ("--compartment-id", req.details.compartment_id)])
 
     return FormSpec(
         title=f"Move {in_sentence(kind.singular)} {name}", kind_id=kind.id,

@@ -4,6 +4,8 @@ named, not loaded)."""
 
 from __future__ import annotations
 
+import builtins
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +46,11 @@ class ActionOption:
     name: str
     label: str
     default: bool = False
+
+
+async def no_run(*_: Any) -> None:
+    """`Action.run` of an action that `run` does not carry out: one whose form is its request (`Action.form`,
+    submitted by the form dialog) or one a view of its own performs (the bucket browser deletes objects)."""
 
 
 @dataclass
@@ -119,6 +126,11 @@ class MetricsSpec:
     dimension: str = "resourceId"
 
 
+def group_icon(group: str) -> str:
+    """The icon of a tree group: "Analytics & AI" -> "group-analytics-ai"."""
+    return "group-" + "-".join(re.findall(r"[a-z0-9]+", group.lower()))
+
+
 @dataclass
 class ResourceKind:
     id: str  # "compute.instance"
@@ -126,14 +138,14 @@ class ResourceKind:
     singular: str  # "Instance"
     group: str  # tree group: "Compute"
     icon: str
-    list: Callable[..., Awaitable[list]]  # (session, compartment_id) -> resources
+    list: Callable[..., Awaitable[builtins.list[Any]]]  # (session, compartment_id) -> resources
     get: Callable[..., Awaitable[Any]] | None  # (session, ocid) -> resource
-    columns: list[Column]
+    columns: builtins.list[Column]  # builtins: the field `list` above shadows the name here
     ocid_types: tuple[str, ...] = ()
     scope: str = "compartment"  # compartment | tenancy (listed under the root only)
     name_attr: str = "display_name"
-    related: list[Related] = field(default_factory=list)
-    actions: list[Action] = field(default_factory=list)
+    related: builtins.list[Related] = field(default_factory=builtins.list)
+    actions: builtins.list[Action] = field(default_factory=builtins.list)
     create: Any = None  # catalog.forms.FormSpec
     ready_states: frozenset[str] = frozenset({"RUNNING", "AVAILABLE", "ACTIVE"})
     metrics: MetricsSpec | None = None

@@ -18,11 +18,12 @@ from __future__ import annotations
 import asyncio
 import datetime as _dt
 import json
+import logging
 import re
 import shlex
 import time
 
-from ..core.errors import OciError
+from ..core.errors import OciError, loggable
 from ..core.sdk import models as sdk_models
 from ..services import monitoring as svc
 from ..services import notifications as notif
@@ -31,6 +32,8 @@ from . import validators
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
 from .generic import SdkRef
 from .model import Action, Column, Related, RelatedItem, ResourceKind, attr
+
+log = logging.getLogger(__name__)
 
 M = sdk_models("monitoring")
 
@@ -147,7 +150,8 @@ async def list_alarms(session, compartment_id: str) -> list[AlarmRow]:
         async with sem:
             try:
                 return await svc.get_alarm(session, a.id)
-            except OciError:
+            except OciError as e:
+                log.debug("alarm %s not read in full (its summary shown): %s", a.id, loggable(e))
                 return a  # gone meanwhile, or not readable: the summary
     fulls = await asyncio.gather(*(full(a) for a in alarms))
     rows = [AlarmRow(a, by_id.get(a.id)) for a in fulls]
@@ -168,7 +172,8 @@ async def get_alarm(session, alarm_id: str) -> AlarmRow:
         try:
             status = next((s for s in await svc.list_alarms_status(session, alarm.compartment_id)
                            if s.id == alarm.id), None)
-        except OciError:
+        except OciError as e:
+            log.debug("alarm statuses of %s not listed: %s", alarm.compartment_id, loggable(e))
             status = None
     return AlarmRow(alarm, status)
 
@@ -400,7 +405,7 @@ def builder_fields(query: str, trigger: bool = True) -> dict | None:
     if q.post_group is not None or (q.pre_group is not None and len(q.pre_group) > 1):
         return None
     stat = q.stat
-    if stat == "percentile":
+    if stat == "percentile" and q.stat_arg is not None:
         stat = f"p{round(q.stat_arg * 100)}"
     if stat not in {s for s, _label in ALARM_STATISTICS} or q.interval_text not in ALARM_INTERVALS:
         return None
@@ -749,7 +754,7 @@ async def _subtree_scope(session, out: dict, comp: str, ns: str | None, fields: 
     from ..services import identity as idsvc
     tenancy = session.tenancy_id
     metric = (fields or {}).get("metric")
-    if not ns or not metric:
+    if fields is None or not ns or not metric:
         out["_note"] = ("OCI includes subcompartments only when the metric compartment is the root compartment: "
                         "this alarm sees only the resources directly in this compartment")
         return
@@ -767,14 +772,14 @@ async def _subtree_scope(session, out: dict, comp: str, ns: str | None, fields: 
     outside = {(m.dimensions or {}).get("resourceDisplayName") for m in streams if m.compartment_id not in below}
     names = {d.get("resourceDisplayName") for d in dims}
     key = "resourceDisplayName"
-    if None in names or names & outside or any(re.search(r'[*|"\\]', n) for n in names):
+    if None in names or names & outside or any(re.search(r'[*|"\\]', n or "") for n in names):
         key, names = "resourceId", {d.get("resourceId") for d in dims}
     if None in names or len(names) > _RESOURCE_FILTER_MAX:
         out["_note"] = (f"OCI includes subcompartments only when the metric compartment is the root compartment, "
                         f"and {len(inside)} streams are too many to name: this alarm sees only the resources "
                         "directly in this compartment")
         return
-    values = sorted(names)
+    values = sorted(n for n in names if n is not None)  # (no None here: see above)
     filters = [f for f in fields["filters"] if f[0] != key]
     filters.append((key, "=", values[0]) if len(values) == 1 else (key, "=~", "|".join(values)))
     fields["filters"] = filters

@@ -13,7 +13,7 @@ from . import validators
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
 from .generic import SdkRef, delete_action, getter
 from .generic import lister as sdk_lister
-from .model import Action, Column, Related, RelatedItem, ResourceKind, attr
+from .model import Action, Column, Related, RelatedItem, ResourceKind, attr, no_run
 
 M = sdk_models("core")
 GONE = frozenset({"TERMINATED"})
@@ -405,7 +405,7 @@ NSGS = ResourceKind(
     ocid_types=("networksecuritygroup",),
     columns=[Column("Name", attr("display_name"), width=240), *COMMON_TAIL],
     related=[Related("Rules and VNICs", _nsg_related)],
-    actions=[Action("rules", "Add security rules…", lambda *_: None, frozenset({"AVAILABLE"}), form=rules_form,
+    actions=[Action("rules", "Add security rules…", no_run, frozenset({"AVAILABLE"}), form=rules_form,
                     icon="security"), delete_action(NSG_REF)],
     create=NSG_FORM, ready_states=frozenset({"AVAILABLE"}), sdk=NSG_REF)
 
@@ -529,7 +529,7 @@ DRGS = ResourceKind(
     order=8, list=sdk_lister(DRG_REF), get=getter(DRG_REF), ocid_types=("drg",),
     columns=[Column("Name", attr("display_name"), width=200), *COMMON_TAIL],
     related=[Related("Attachments", _drg_related)],
-    actions=[Action("attach", "Attach VCN…", lambda *_: None, frozenset({"AVAILABLE"}), form=attach_form,
+    actions=[Action("attach", "Attach VCN…", no_run, frozenset({"AVAILABLE"}), form=attach_form,
                     icon="attach", verb="Attaching"), delete_action(DRG_REF)],
     create=DRG_FORM, ready_states=frozenset({"AVAILABLE"}), sdk=DRG_REF)
 
@@ -592,7 +592,7 @@ LPGS = ResourceKind(
     columns=[Column("Name", attr("display_name"), width=200), Column("Peering", attr("peering_status")),
              Column("Peer CIDR", attr("peer_advertised_cidr")), *COMMON_TAIL],
     related=[Related("Peering", _lpg_related)],
-    actions=[Action("connect", "Connect to peer…", lambda *_: None, frozenset({"AVAILABLE"}), form=connect_form,
+    actions=[Action("connect", "Connect to peer…", no_run, frozenset({"AVAILABLE"}), form=connect_form,
                     icon="attach", verb="Connecting"), delete_action(LPG_REF)],
     create=LPG_FORM, ready_states=frozenset({"AVAILABLE"}), sdk=LPG_REF)
 

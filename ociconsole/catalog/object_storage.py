@@ -13,7 +13,7 @@ from ..services import identity as idsvc
 from ..services import object_storage as svc
 from . import validators
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command, confirm_field
-from .model import Action, ChartSpec, Column, Gone, MetricsSpec, Related, RelatedItem, ResourceKind, attr
+from .model import Action, ChartSpec, Column, Gone, MetricsSpec, Related, RelatedItem, ResourceKind, attr, no_run
 
 M = sdk_models("object_storage")
 _BUCKET_RE = re.compile(r"^[A-Za-z0-9._-]{1,256}$")
@@ -370,11 +370,11 @@ BUCKETS = ResourceKind(
     related=[Related("Bucket", _contents), Related("Retention rules", _retention), Related("Replication", _replication),
              Related("Lifecycle rules", _lifecycle), Related("Pre-authenticated requests", _pars)],
     actions=[
-        Action("replicate", "Replicate…", lambda *_: None, form=replication_form, icon="create",
+        Action("replicate", "Replicate…", no_run, form=replication_form, icon="create",
                verb="Replicating"),
-        Action("add_retention", "Add retention rule…", lambda *_: None, form=add_retention_form, icon="create",
+        Action("add_retention", "Add retention rule…", no_run, form=add_retention_form, icon="create",
                verb="Adding a retention rule to"),
-        Action("delete_retention", "Delete retention rule…", lambda *_: None, form=delete_retention_form,
+        Action("delete_retention", "Delete retention rule…", no_run, form=delete_retention_form,
                destructive=True, confirm="form", icon="delete", verb="Deleting a retention rule of"),
         Action("delete", "Delete", _delete_bucket, destructive=True, confirm="name", gone_ok=True,
                shortcut="Delete", icon="delete", verb="Deleting"),
@@ -391,7 +391,7 @@ OBJECTS = ResourceKind(
     list=_no_list, get=None, name_attr="name",
     columns=[Column("Name", attr("name")), Column("Size", attr("size"), "bytes"),
              Column("Modified", attr("time_modified"), "datetime"), Column("Storage tier", attr("storage_tier"))],
-    actions=[Action("delete", "Delete", lambda *_: None, destructive=True, confirm="name", icon="delete",
+    actions=[Action("delete", "Delete", no_run, destructive=True, confirm="name", icon="delete",
                     verb="Deleting")],
 )
 

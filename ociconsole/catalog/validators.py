@@ -252,7 +252,7 @@ def policy_statement(s) -> str | None:
             return "Start with 'Allow <subject> to ...'"
         return (f"Unknown subject '{rough.group(2)}': use group <name>, dynamic-group <name>, any-user "
                 "or service <name>")
-    rest = m.group(m.lastindex)
+    rest = m.group(m.re.groups)  # the last group (.+): what follows "to"
     rest = re.split(r"\s+where\s+", rest, maxsplit=1, flags=re.I)
     cond = rest[1] if len(rest) > 1 else None
     im = re.fullmatch(r"(.+?)\s+in\s+(.+)", rest[0], re.I)

@@ -14,11 +14,14 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes, PublicKeyTypes
 
 from .errors import OciError
 
@@ -76,16 +79,17 @@ class Profile:
         return f"{self.name} — {self.region or 'no region'} ({kind})"
 
 
-def jwt_claims(token: str) -> dict:
+def jwt_claims(token: str) -> dict[str, Any]:
     """Claims of a JWT, unverified (only used to show expiry)."""
     parts = token.split(".")
     if len(parts) != 3:
         raise ValueError("not a JWT")
     pad = "=" * (-len(parts[1]) % 4)
-    return json.loads(base64.urlsafe_b64decode(parts[1] + pad))
+    claims: dict[str, Any] = json.loads(base64.urlsafe_b64decode(parts[1] + pad))
+    return claims
 
 
-def resolve_config_path(cli_value: str | None = None, env: dict | None = None) -> Path:
+def resolve_config_path(cli_value: str | None = None, env: Mapping[str, str] | None = None) -> Path:
     """`--config-file` > `OCI_CLI_CONFIG_FILE` > `~/.oci/config`.
 
     Like the SDK, `OCI_CONFIG_FILE` is consulted only when `~/.oci/config` does not exist.
@@ -99,7 +103,7 @@ def resolve_config_path(cli_value: str | None = None, env: dict | None = None) -
     return Path(os.path.expanduser(raw))
 
 
-def resolve_profile_name(cli_value: str | None = None, env: dict | None = None) -> str:
+def resolve_profile_name(cli_value: str | None = None, env: Mapping[str, str] | None = None) -> str:
     env = os.environ if env is None else env
     return cli_value or env.get("OCI_CLI_PROFILE") or DEFAULT_PROFILE
 
@@ -113,7 +117,7 @@ class StartChoice:
 
 
 def choose_start(*, demo: bool = False, config_file: str | None = None, profile: str | None = None,
-                 last: str = "", env: dict | None = None) -> StartChoice:
+                 last: str = "", env: Mapping[str, str] | None = None) -> StartChoice:
     """The connection to open at start-up.
 
     `--demo` wins; then the explicit choices, the command line (`--config-file`, `--profile`) before the
@@ -267,7 +271,7 @@ def key_needs_passphrase(key_file: str) -> bool:
         raise OciError(f"{key_file} is not a PEM private key", code="InvalidPrivateKey", kind="auth") from None
 
 
-def load_private_key(key_file: str, passphrase: str | None = None):
+def load_private_key(key_file: str, passphrase: str | None = None) -> PrivateKeyTypes:
     """The private key, decrypted. A passphrase given for an unencrypted key is ignored."""
     data = _read_key(key_file)
     password = passphrase.encode() if passphrase else None
@@ -284,14 +288,14 @@ def load_private_key(key_file: str, passphrase: str | None = None):
         raise OciError(f"{key_file} is not a valid PEM private key", code="InvalidPrivateKey", kind="auth") from None
 
 
-def fingerprint_of_key(private_or_public) -> str:
+def fingerprint_of_key(private_or_public: PrivateKeyTypes | PublicKeyTypes) -> str:
     pub = private_or_public.public_key() if hasattr(private_or_public, "public_key") else private_or_public
     der = pub.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     h = hashlib.md5(der).hexdigest()
     return ":".join(h[i:i + 2] for i in range(0, 32, 2))
 
 
-def public_pem_of(private_key) -> str:
+def public_pem_of(private_key: PrivateKeyTypes) -> str:
     return private_key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
 

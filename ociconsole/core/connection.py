@@ -13,6 +13,7 @@ import os
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from .config import Profile, check_profile, load_private_key, pass_phrase_in_file
 from .errors import OciError
@@ -36,6 +37,7 @@ SERVICES: dict[str, tuple[str, str]] = {
     "search": ("resource_search", "ResourceSearchClient"),
     "notifications": ("ons", "NotificationControlPlaneClient"),
     "data_science": ("data_science", "DataScienceClient"),
+    "model_deployment": ("model_deployment", "ModelDeploymentClient"),
     "analytics": ("analytics", "AnalyticsClient"),
     "integration": ("integration", "IntegrationInstanceClient"),
 }
@@ -170,7 +172,7 @@ class ClientFactory:
 
     def __init__(self, connection: Connection):
         self.connection = connection
-        self._clients: dict[tuple[str, str], object] = {}
+        self._clients: dict[tuple[str, str, bool], Any] = {}  # (service, region, raw) -> SDK client
         self._lock = threading.Lock()
 
     def get(self, service: str, region: str | None = None, raw: bool = False):

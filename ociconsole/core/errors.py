@@ -40,6 +40,19 @@ class OciError(Exception):
             lines.append(f"Endpoint: {self.endpoint}")
         return "\n".join(lines)
 
+    def for_log(self) -> str:
+        """What a log record may say about it: the operation, status, code and opc-request-id, never the
+        message (it can quote names and values the person typed)."""
+        what = f"{self.service}.{self.operation}" if self.service and self.operation else self.operation or self.kind
+        status = self.status if self.status is not None else self.kind
+        rid = f" opc-request-id={self.request_id}" if self.request_id else ""
+        return f"{what}: {status} {self.code or '-'}{rid}"
+
+
+def loggable(exc: BaseException) -> str:
+    """An exception as a log record may show it: `OciError.for_log()`, or only the class of anything else."""
+    return exc.for_log() if isinstance(exc, OciError) else type(exc).__name__
+
 
 RETRIABLE_STATUS = {429, 500, 502, 503, 504}
 
@@ -72,9 +85,19 @@ def from_exception(exc: BaseException, operation: str = "", service: str = "", e
     raise exc
 
 
-def _is_transport(exc: BaseException) -> bool:
+def requests_connection_error_and_timeout() -> tuple[type[Exception], type[Exception]]:
+    """The SDK's (vendored) `requests.exceptions.ConnectionError` and `Timeout`.
+
+    `oci.exceptions` re-exports only `RequestException` (as `BaseRequestException`) and `ConnectTimeout`
+    (`BaseConnectTimeout`) of its vendored requests, not these two: so they come from `oci._vendor`, here
+    only. (RequestException would be too broad: it also covers a bad URL, too many redirects, ...)."""
     from oci._vendor.requests import exceptions as rex
-    return isinstance(exc, (rex.ConnectionError, rex.Timeout, ConnectionError, TimeoutError))
+    return rex.ConnectionError, rex.Timeout
+
+
+def _is_transport(exc: BaseException) -> bool:
+    connection_error, timeout = requests_connection_error_and_timeout()
+    return isinstance(exc, (connection_error, timeout, ConnectionError, TimeoutError))
 
 
 def _short(exc: BaseException) -> str:

@@ -14,6 +14,7 @@ import datetime as _dt
 import importlib
 import re
 import threading
+from typing import Any
 
 _R_LIST = re.compile(r"^list\[(.+)\]$")
 _R_DICT = re.compile(r"^dict\(str, ?(.+)\)$")
@@ -164,7 +165,7 @@ class LazyModel:
         return f"<{self._type} {name} {ident}>".replace("  ", " ")
 
 
-_deserializers: dict[str, object] = {}  # SDK module -> a client of it (its deserializer knows the models)
+_deserializers: dict[str, Any] = {}  # SDK module -> a client of it (its deserializer knows the models)
 
 
 def remember_client(module: str, client) -> None:

@@ -130,9 +130,10 @@ class OperationLog:
 
     def request_cancel(self, op: Operation) -> bool:
         """Ask the work behind `op` to stop (it ends the operation itself). False when it cannot."""
-        if not op.cancellable:
+        cancel = op.cancel
+        if cancel is None or not op.cancellable:
             return False
-        op.cancel()
+        cancel()
         return True
 
     @property

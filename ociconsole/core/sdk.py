@@ -8,6 +8,7 @@ the window should not wait for it).
 from __future__ import annotations
 
 import importlib
+from types import ModuleType
 
 
 class _LazyModels:
@@ -15,7 +16,7 @@ class _LazyModels:
 
     def __init__(self, module: str):
         self._module = module
-        self._mod = None
+        self._mod: ModuleType | None = None
 
     def __getattr__(self, name: str):
         if name.startswith("__"):

@@ -26,7 +26,7 @@ def available() -> bool:
     if "fail" in name.lower() or "null" in name.lower():
         return False
     try:
-        priority = backend.priority  # type: ignore[attr-defined]
+        priority = backend.priority
     except Exception:
         return True
     return bool(priority and priority > 0)

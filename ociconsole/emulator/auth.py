@@ -101,6 +101,7 @@ class Authenticator:
         self._token_key = token_key
         self._tenancy_id = tenancy_id
         self._parsed: dict[str, object] = {}
+        self._dates: dict[str, float] = {}  # date header -> its time (the skew is checked every time)
         self._lock = threading.Lock()
         self.enabled = True
 
@@ -175,10 +176,15 @@ class Authenticator:
         date_value = headers.get("x-date") if "x-date" in signed else headers.get("date")
         if not date_value:
             raise _unauth("The date header is missing")
-        try:
-            when = parsedate_to_datetime(date_value).timestamp()
-        except (TypeError, ValueError):
-            raise _unauth("The date header is not a valid HTTP date") from None
+        when = self._dates.get(date_value)  # the SDK's dates have 1 s resolution: parsed once each
+        if when is None:
+            try:
+                when = parsedate_to_datetime(date_value).timestamp()
+            except (TypeError, ValueError):
+                raise _unauth("The date header is not a valid HTTP date") from None
+            if len(self._dates) >= 64:
+                self._dates.clear()
+            self._dates[date_value] = when
         if abs(time.time() - when) > MAX_CLOCK_SKEW:
             raise _unauth("The request date is not within 5 minutes of the server's clock")
 

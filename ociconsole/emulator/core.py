@@ -264,6 +264,8 @@ class EmulatorCore:
         self._handlers: dict[str, dict[str, tuple[Service, Any]]] = {}
         self._hooks: dict[str, Any] = dict(engine.HOOKS)
         self._services: dict[str, list[Service]] = {}  # emulator module -> its Service objects
+        self._ensured: set[str] = set()  # SDK packages whose service modules are all imported
+        self._stream_methods: dict[str, frozenset[str]] = {}  # SDK package -> methods of its stream-body ops
         self._load_lock = threading.RLock()
         # unsigned routes: (module, first segment) -> handler; root segment -> (module, handler)
         self.public_routes: dict[tuple[str, str], Any] = {}
@@ -323,9 +325,11 @@ class EmulatorCore:
 
     def _ensure(self, sdk_module: str) -> dict[str, tuple[Service, Any]]:
         """The handlers of an SDK package, importing the service modules that serve it."""
-        for name, mods in self._layout.items():
-            if sdk_module in mods and name not in self._services:
-                self._load(name)
+        if sdk_module not in self._ensured:  # once per package: this runs on every request
+            for name, mods in self._layout.items():
+                if sdk_module in mods and name not in self._services:
+                    self._load(name)
+            self._ensured.add(sdk_module)
         return self._handlers.get(sdk_module, {})
 
     def load_all(self) -> None:
@@ -598,11 +602,23 @@ class EmulatorCore:
             return False
         if len(segs) > 1 and (segs[0], segs[1]) in self.public_routes:
             return method in ("PUT", "POST")
+        if method not in self._streaming_methods(segs[0]):
+            return False  # (every GET): no need to route the request twice
         try:
             (_key, op, _template), _params = self.router(segs[0]).match(segs[1:], method)
         except ApiError:
             return False
         return op.body_type == "stream"
+
+    def _streaming_methods(self, module: str) -> frozenset[str]:
+        """The HTTP methods of the operations under /<module> (its own and its SAME_ENDPOINT packages')
+        whose body is streamed."""
+        found = self._stream_methods.get(module)
+        if found is None:
+            found = frozenset(op.method for m in (module, *SAME_ENDPOINT.get(module, ()))
+                              for op in module_specs(m).values() if op.body_type == "stream")
+            self._stream_methods[module] = found
+        return found
 
     def spool(self, body, headers) -> SpooledBody:
         """Write a request body (bytes or a reader) to a file under files_dir, with its size and MD5."""

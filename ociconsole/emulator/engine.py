@@ -101,9 +101,11 @@ class Kind:
     on_ready: Callable[[Any, dict], Any] | None = None  # (core, doc) once the creating state is over
     check_delete: Callable[[Context, dict], Any] | None = None  # raises (409) while in use
     on_delete: Callable[[Context, dict], Any] | None = None
+    on_read: Callable[[Context], Any] | None = None  # before a get or list (catch up on lazy work: due backups)
     search: str | None = None  # OCI Resource Search type ("NetworkSecurityGroup")
     defaults: dict[str, Any] = field(default_factory=dict)  # fields set at create when the body has none
     noun: str | None = None  # in the SDK's operation names (default: the model's, snake_case): "topic"
+    newest_first: bool = False  # lists without sortBy come newest first (Notifications' topics)
     ops: dict[str, str] = field(default_factory=dict)  # override derived names: {"list": "list_x"}
     regional: bool = True
     extra_list_filters: dict[str, Callable[[dict, Any], bool]] = field(default_factory=dict)
@@ -229,6 +231,8 @@ class Kind:
         return self.public(doc)
 
     def get(self, ctx: Context, ident: str | None = None) -> dict:
+        if self.on_read is not None:
+            self.on_read(ctx)
         return self.public(self.in_path(ctx, ctx.get(self.name, ident or self._path_id(ctx, "get"), self.what)))
 
     def in_path(self, ctx: Context, doc: dict) -> dict:
@@ -238,6 +242,8 @@ class Kind:
         return doc
 
     def list(self, ctx: Context) -> list[dict]:
+        if self.on_read is not None:
+            self.on_read(ctx)
         q = ctx.query
         op = ctx.op
         if self.compartment and "compartmentId" in q:
@@ -258,7 +264,8 @@ class Kind:
                 docs = [d for d in docs if self.extra_list_filters[key](d, want)]
             elif key not in generic and key in have and not isinstance(want, list):
                 docs = [d for d in docs if d.get(key) == want]
-        docs.sort(key=lambda d: d.get("timeCreated") or "", reverse=True)  # OCI's default: newest first
+        if self.newest_first:  # the service's documented default order; otherwise the order they were made in
+            docs.sort(key=lambda d: d.get("timeCreated") or "", reverse=True)
         return [self.public(d) for d in docs]
 
     def update(self, ctx: Context, ident: str | None = None, body: dict | None = None) -> dict:
@@ -362,6 +369,12 @@ _NAME_MAX = 255
 def default_name(ctx: Context, prefix: str) -> str:
     """OCI's generated display name: the prefix and the creation time, `vcn20260101123456`."""
     return prefix + datetime.fromtimestamp(ctx.now, tz=UTC).strftime("%Y%m%d%H%M%S")
+
+
+def named(ctx: Context, body: dict | None, prefix: str, field_name: str = "displayName") -> str:
+    """The body's name (checked) if it has one, else the default name with `prefix`."""
+    name = (body or {}).get(field_name)
+    return default_name(ctx, prefix) if name is None else check_name(name, field_name)
 
 
 def check_name(name: Any, field_name: str = "displayName") -> str:

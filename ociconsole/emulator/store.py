@@ -245,6 +245,14 @@ class Store:
                 self._fields_by_kind.setdefault(kind, []).append(field)
         return list(idx.get(value, {}).values())
 
+    def count_by_field(self, kind: str, field: str, value) -> int:
+        """How many documents of `kind` have `field` == `value` (the by_field index, without copying a list)."""
+        idx = self._field_idx.get((kind, field))
+        if idx is None:
+            self.by_field(kind, field, value)  # builds the index
+            idx = self._field_idx[(kind, field)]
+        return len(idx.get(value, ()))
+
     def count(self, kind: str) -> int:
         return len(self._docs.get(kind, {}))
 
@@ -260,7 +268,8 @@ class Store:
         if old is not None:
             self._index_del(kind, old)
         self._index_put(kind, doc)
-        self._dirty_docs[(kind, doc["id"])] = doc
+        if self._db is not None:  # (in memory, nothing is written: seeding 50,000 instances keeps no copy)
+            self._dirty_docs[(kind, doc["id"])] = doc
         return doc
 
     def update(self, kind: str, ident: str, changes: dict) -> dict:
@@ -278,7 +287,8 @@ class Store:
             return
         self._undo.append(("doc", kind, ident, old))  # type: ignore[union-attr]
         self._index_del(kind, old)
-        self._dirty_docs[(kind, ident)] = None
+        if self._db is not None:
+            self._dirty_docs[(kind, ident)] = None
 
     # ------------------------------------------------------------ meta
     def meta(self, key: str, default=None):

@@ -83,13 +83,14 @@ class Console:
 
     def profile_entries(self, config_path: str | None) -> list[tuple[str, str]]:
         from ..core.config import read_profiles, resolve_config_path
-        from ..core.errors import OciError
+        from ..core.errors import OciError, loggable
         entries = [("demo", "Demo sandbox")]
         path = config_path or str(resolve_config_path(self.args.config_file))
         try:
             for p in read_profiles(path):
                 entries.append((f"{path}|{p.name}", p.describe()))
-        except OciError:
+        except OciError as e:
+            log.debug("profiles of %s not read: %s", path, loggable(e))
             pass
         return entries
 

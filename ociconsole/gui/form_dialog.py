@@ -57,6 +57,7 @@ from .qt import (
     QStackedWidget,
     Qt,
     QTabWidget,
+    QTimer,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -713,7 +714,14 @@ class CreateDialog(QDialog):
             self.rows[fld.name] = row
             self.form.addWidget(row.label, r, 0, Qt.AlignmentFlag.AlignRight | top)
             self.form.addWidget(row.container, r, 1, top)
-        self.form.setRowStretch(len(self.spec.fields), 1)
+        # what the configuration costs at list price (FormSpec.cost), under the fields
+        self.cost_label, self.cost_detail = self._cost_labels(body)
+        cost_box = QVBoxLayout()
+        cost_box.setSpacing(2)
+        cost_box.addWidget(self.cost_label)
+        cost_box.addWidget(self.cost_detail)
+        self.form.addLayout(cost_box, len(self.spec.fields), 1, top)
+        self.form.setRowStretch(len(self.spec.fields) + 1, 1)
         self.body = body
         self.scroll.setWidget(body)
         self.pages.addWidget(self.scroll)
@@ -736,6 +744,9 @@ class CreateDialog(QDialog):
         self.review_warning = Banner(review)  # the form's warnings again, above the summary
         rl.addWidget(self.review_warning, 0)
         rl.addWidget(self.summary_scroll, 0)
+        self.review_cost, self.review_cost_detail = self._cost_labels(review)
+        rl.addWidget(self.review_cost, 0)
+        rl.addWidget(self.review_cost_detail, 0)
         self.code_tabs = QTabWidget(review)
         self.cli_view = CodeView()
         self.cli_view.setNote("Runs the same request with the oci CLI")
@@ -784,6 +795,11 @@ class CreateDialog(QDialog):
         self.review_button.clicked.connect(self.show_review)
         self.create_button.clicked.connect(self.submit)
         outer.addLayout(bar)
+        self.cost = None  # the last catalog.pricing.Cost shown
+        self._cost_timer = QTimer(self)  # recomputed a moment after the values stop changing
+        self._cost_timer.setSingleShot(True)
+        self._cost_timer.setInterval(150)
+        self._cost_timer.timeout.connect(self._update_cost)
         self._set_page(0)
         self._initial_size()
 
@@ -1063,9 +1079,57 @@ class CreateDialog(QDialog):
             shown = name in self._touched or (v not in (None, "", False))
             row.set_error(err if shown else None)
         self._update_buttons()
+        if self.spec.cost is not None:
+            self._cost_timer.start()
 
     def errors(self) -> dict[str, str]:
         return dict(self._errors)
+
+    # ------------------------------------------------------------ cost at list price
+    def _cost_labels(self, parent: QWidget) -> tuple[QLabel, QLabel]:
+        main = QLabel(parent)
+        main.setWordWrap(True)
+        main.setTextFormat(Qt.TextFormat.PlainText)
+        main.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        f = QFont(main.font())
+        f.setBold(True)
+        main.setFont(f)
+        small = QLabel(parent)
+        small.setWordWrap(True)
+        small.setTextFormat(Qt.TextFormat.PlainText)
+        small.setStyleSheet(f"color: {help_colour(self)};")
+        sf = QFont(small.font())
+        if sf.pointSizeF() > 0:
+            sf.setPointSizeF(sf.pointSizeF() * 0.9)
+        small.setFont(sf)
+        main.hide()
+        small.hide()
+        return main, small
+
+    def _update_cost(self) -> None:
+        """Show `FormSpec.cost` for the current values (nothing when it has no answer or fails)."""
+        if not self._alive or self.spec.cost is None:
+            return
+        cost, text, lines = None, "", []
+        try:
+            cost = self.spec.cost(self.values(), self.ctx)
+            if cost is not None:
+                text = f"Estimated cost: {cost.text()}"
+                lines = [str(x) for x in cost.lines] + ([cost.note] if cost.note else [])
+        except Exception as e:
+            log.debug("cost of %s failed: %s: %s", self.spec.title, type(e).__name__, e)
+            cost, text, lines = None, "", []
+        self.cost = cost if text else None
+        for main, small in ((self.cost_label, self.cost_detail), (self.review_cost, self.review_cost_detail)):
+            main.setText(text)
+            main.setToolTip("\n".join(lines))
+            main.setVisible(bool(text))
+            small.setText(" · ".join(lines) if text else "")
+            small.setVisible(bool(text and lines))
+
+    def cost_text(self) -> str:
+        """The cost line shown under the fields ("" when none)."""
+        return self.cost_label.text()
 
     @property
     def busy(self) -> bool:
@@ -1153,6 +1217,7 @@ class CreateDialog(QDialog):
             cli = f"# cannot show the CLI command ({type(e).__name__}: {e})"
         self.cli_view.setText(cli)
         self.python_view.setText(forms.python_code(req, token))
+        self._update_cost()
         self._set_page(1)
         self.create_button.setFocus()
 
@@ -1233,10 +1298,13 @@ class CreateDialog(QDialog):
             return
         self._revealed = True
         self.banner.clear()
-        self.reveal_banner.show_warning(
-            "Copy it now: this secret is shown only once",
-            "OCI keeps no copy it can show again. Store it somewhere safe (a password manager); if it is "
-            "lost, delete it and create a new one.")
+        if self.spec.secret_attrs:
+            self.reveal_banner.show_warning(
+                "Copy it now: this secret is shown only once",
+                "OCI keeps no copy it can show again. Store it somewhere safe (a password manager); if it is "
+                "lost, delete it and create a new one.")
+        else:  # an answer to read (a prediction), not a secret
+            self.reveal_banner.show_info("Done", "The service answered:")
         for r, (label, value) in enumerate(pairs):
             name = QLabel(f"{label}:", self.reveal_page)
             name.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -15,7 +15,7 @@ from ..catalog.forms import FormContext, Option
 from ..catalog.generic import in_sentence
 from ..catalog.model import Gone, ResourceKind
 from ..core.config import token_expiry_text
-from ..core.errors import OciError
+from ..core.errors import OciError, loggable
 from ..core.operations import OperationLog
 from ..services import identity as idsvc
 from . import aio, settings
@@ -330,7 +330,8 @@ class MainWindow(QMainWindow):
     async def _load_regions(self, session) -> None:
         try:
             subs = await idsvc.list_region_subscriptions(session)
-        except OciError:
+        except OciError as e:
+            log.debug("region subscriptions not listed (offering the connection's region): %s", loggable(e))
             subs = []
         names = [s.region_name for s in subs if s.status == "READY"] or [session.connection.region]
         if session.connection.region not in names:
@@ -415,7 +416,8 @@ class MainWindow(QMainWindow):
     async def _probe_once(self, session) -> None:
         try:
             await idsvc.get_compartment(session, session.tenancy_id)
-        except OciError:
+        except OciError as e:
+            log.debug("probe: the tenancy does not answer yet: %s", loggable(e))
             return
         if self.tenancy is None:
             self._tasks.replace("connect", self._connect(session))
@@ -673,7 +675,8 @@ class MainWindow(QMainWindow):
         kind, res = self.detail.kind, self.detail.resource
         try:
             fresh = await kind.get(self.session, res.id)
-        except OciError:
+        except OciError as e:
+            log.debug("detail of %s not refreshed: %s", res.id, loggable(e))
             return
         if self.detail.resource is res:
             self.detail.show_resource(self.session, kind, fresh, keep_history=True, reload_related=True)

@@ -18,7 +18,7 @@ import logging
 
 from ..core import secrets
 from ..core.config import Profile, key_needs_passphrase, load_private_key, pass_phrase_in_file
-from ..core.errors import OciError
+from ..core.errors import OciError, loggable
 from . import widgets
 from .qt import (
     QApplication,
@@ -53,7 +53,8 @@ def resolve_passphrase(profile: Profile) -> str | None:
         if not key_needs_passphrase(profile.key_file):
             secrets.forget_passphrase(profile.path, profile.name)  # stale: the key is not encrypted (any more)
             return None
-    except OciError:
+    except OciError as e:
+        log.debug("key file not checked for a passphrase: %s", loggable(e))
         return None  # missing or unreadable key: the connection reports that, the keyring stays as it is
     stored = secrets.get_passphrase(profile.path, profile.name)
     if stored:

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import logging
 import math
 import re
 import time
 from dataclasses import dataclass
 
-from ..core.errors import OciError
+from ..core.errors import OciError, loggable
 from ..services import compute as computesvc
 from ..services import monitoring as mon
 from . import aio
@@ -43,6 +44,8 @@ from .qt import (
     Signal,
 )
 from .widgets import help_colour
+
+log = logging.getLogger(__name__)
 
 QTableWidget = QtWidgets.QTableWidget
 QTableWidgetItem = QtWidgets.QTableWidgetItem
@@ -126,7 +129,8 @@ async def underutilized(session, compartment_id: str, in_subtree: bool, threshol
         try:
             have = {m.compartment_id for m in await qctx.streams(root, True, "oci_computeagent", "CpuUtilization")}
             comps = [c for c in comps if c in have]
-        except OciError:
+        except OciError as e:
+            log.debug("metric streams not listed (every compartment of the subtree is queried): %s", loggable(e))
             pass
         targets = [(c, False) for c in comps]
     else:

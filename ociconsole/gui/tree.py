@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from .. import catalog
+from ..catalog.model import group_icon
 from ..core.errors import OciError
 from ..services import identity as idsvc
 from . import aio
@@ -330,7 +331,7 @@ class CompartmentTreeModel(QAbstractItemModel):
                     return icon("warning")
                 return icon("tenancy" if n.is_root else "compartment")
             if n.type == "group":
-                return icon("group-" + n.label.lower())
+                return icon(group_icon(n.label))
             if n.type == "category":
                 return icon(n.kind.icon)
             return None

@@ -273,6 +273,16 @@ class Banner(QFrame):
         self.body.setVisible(bool(body))
         self.setVisible(True)
 
+    def show_info(self, heading: str, body: str = "") -> None:
+        dark = _dark(self)
+        bg, border, fg = ("#1f3347", "#4a7ab0", "#d6e8ff") if dark else ("#eaf2fb", "#9cbde3", "#17406b")
+        self.setStyleSheet(f"QFrame#banner {{ background: {bg}; border: 1px solid {border}; border-radius: 4px; }}"
+                           f"QFrame#banner QLabel {{ color: {fg}; background: transparent; border: none; }}")
+        self.heading.setText(heading)
+        self.body.setText(body)
+        self.body.setVisible(bool(body))
+        self.setVisible(True)
+
     def show_warning(self, heading: str, body: str = "") -> None:
         dark = _dark(self)
         bg, border, fg = ("#5a3a00", "#e0a526", "#ffe1a6") if dark else ("#fff3cd", "#d68a00", "#6b3e00")

@@ -4,10 +4,13 @@ their assignments. (Boot volumes live in services/compute.py.)"""
 from __future__ import annotations
 
 import asyncio
+import logging
 
-from ..core.errors import OciError
+from ..core.errors import OciError, loggable
 from ..core.sdk import models as sdk_models
 from .runtime import Session
+
+log = logging.getLogger(__name__)
 
 models = sdk_models("core")
 LIVE_ATTACHMENT = ("ATTACHING", "ATTACHED")
@@ -51,7 +54,8 @@ async def instance_volumes(session: Session, instance) -> list[tuple]:
     async def vol(a):
         try:
             return await get_volume(session, a.volume_id)
-        except OciError:
+        except OciError as e:
+            log.debug("volume %s not read: %s", a.volume_id, loggable(e))
             return None
     return list(zip(atts, await asyncio.gather(*(vol(a) for a in atts)), strict=True))
 
@@ -94,7 +98,8 @@ async def policy_of(session: Session, asset_id: str):
         return None
     try:
         return await get_backup_policy(session, assignments[0].policy_id)
-    except OciError:
+    except OciError as e:
+        log.debug("backup policy of %s not read: %s", asset_id, loggable(e))
         return None
 
 
@@ -116,7 +121,8 @@ async def group_members(session: Session, group) -> list:
         method = "get_boot_volume" if vid.startswith("ocid1.bootvolume.") else "get_volume"
         try:
             return await session.data("blockstorage", method, vid)
-        except OciError:
+        except OciError as e:
+            log.debug("volume %s of a group not read: %s", vid, loggable(e))
             return None
     found = await asyncio.gather(*(one(v) for v in group.volume_ids or []))
     return [v for v in found if v is not None]

@@ -19,11 +19,13 @@ The GUI (`gui/dashboard.py`) draws them; everything here runs and is tested with
 from __future__ import annotations
 
 import asyncio
+import builtins
 import json
 import re
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..core.errors import OciError
 from ..lang import mql as mqlsyntax
@@ -213,7 +215,7 @@ class DashboardStore:
             out.append((str(name), p))
         return sorted(out, key=lambda x: x[0].lower())
 
-    def names(self) -> list[str]:
+    def names(self) -> builtins.list[str]:  # (`list` is the method above)
         return [n for n, _p in self.list()]
 
     def load(self, path: Path) -> Dashboard:
@@ -233,7 +235,7 @@ class DashboardStore:
         return p
 
     def unique_name(self, wanted: str) -> str:
-        names = set(self.names())
+        names: set[str] = set(self.names())
         if wanted not in names:
             return wanted
         n = 2
@@ -300,7 +302,7 @@ class ChartData:
     """What one chart's queries returned: series (label, epoch seconds, values) or an error."""
 
     query: str
-    series: list[tuple[str, object, object]] = field(default_factory=list)
+    series: list[tuple[str, Any, Any]] = field(default_factory=list)  # numpy arrays of times and values
     error: str | None = None
     error_column: int | None = None  # a syntax error's column in the query
     seconds: float = 0.0
@@ -321,8 +323,9 @@ class QueryContext:
         if self._tree is None:
             if self._tree_task is None or self._tree_task.cancelled():
                 self._tree_task = asyncio.ensure_future(idsvc.compartment_tree(self.session))
-            self._tree = await asyncio.shield(self._tree_task)
-            for children in self._tree.values():
+            tree: dict = await asyncio.shield(self._tree_task)
+            self._tree = tree
+            for children in tree.values():
                 for c in children:
                     self.compartment_names[c.id] = c.name
         return self._tree

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..core.sdk import models as sdk_models
 from .runtime import Session
+
+if TYPE_CHECKING:  # numpy itself is imported where the arrays are made (not at start-up)
+    import numpy as np
+    import numpy.typing as npt
 
 models = sdk_models("monitoring")
 
@@ -21,8 +26,8 @@ class Series:
 
     name: str
     dimensions: dict
-    times: object  # numpy float64 array, epoch seconds
-    values: object  # numpy float64 array
+    times: npt.NDArray[np.float64]  # epoch seconds
+    values: npt.NDArray[np.float64]
 
     @property
     def label(self) -> str:

@@ -26,6 +26,7 @@ import uuid
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, BinaryIO
 
 from ..core.errors import OciError
 from ..core.sdk import models as sdk_models
@@ -335,7 +336,7 @@ async def list_retention_rules(session: Session, bucket: str) -> list:
     out: list = []
     page = None
     while True:
-        kw = {"page": page} if page else {}
+        kw: dict[str, Any] = {"page": page} if page else {}
         resp = await session.call("object_storage", "list_retention_rules", ns, bucket, **kw)
         out.extend(resp.data.items or [])
         page = resp.headers.get("opc-next-page") if resp.headers else None
@@ -427,7 +428,7 @@ class _FileSlice:
     def __init__(self, path: str, offset: int, length: int, transfer: Transfer):
         self.path, self.offset, self.length, self.transfer = path, offset, length, transfer
         self.sent = 0
-        self._f = None
+        self._f: BinaryIO | None = None
 
     def __len__(self) -> int:
         return self.length

@@ -26,6 +26,9 @@
 - Read-only connections refuse every mutating call here, whatever the GUI shows.
 - Cancelling the awaiting task drops the result (the thread finishes its call; the stale
   result is discarded).
+- Logging (what a bug report needs, nothing secret: no bodies, no messages, no credentials): every SDK
+  call at DEBUG with its service, operation, HTTP status (or the transport error's class), elapsed ms
+  and opc-request-id; each retry, each call that fails fast and each outcome left unknown at WARNING.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from ..core.connection import ClientFactory, Connection
-from ..core.errors import OciError, from_exception
+from ..core.errors import OciError, from_exception, loggable, requests_connection_error_and_timeout
 from ..core.lazy import remember_client, response_model, wrap
 
 log = logging.getLogger(__name__)
@@ -163,6 +166,12 @@ class Session:
             h.last_error = error
             if h.failures >= FAIL_THRESHOLD:
                 h.unreachable_until = time.monotonic() + FAIL_FAST_SECONDS
+        if before != h.reachable:
+            if h.reachable:
+                log.info("%s answers again", service)
+            else:
+                log.warning("%s marked unreachable after %d connection failures (%s)", service, h.failures,
+                            error.for_log() if error is not None else "-")
         if before != h.reachable or not ok:
             self._notify(h, self._health_listeners)
 
@@ -249,14 +258,22 @@ class Session:
         for service in list(self._pending):
             self._update_waiting(service, notify=False)
         return sorted((h for h in self.health.values() if h.waiting_since is not None),
-                      key=lambda h: h.waiting_since)
+                      key=lambda h: h.waiting_since or 0.0)  # (never None here)
 
     # ------------------------------------------------------------ calls
     def _run_sync(self, service: str, method: str, args, kwargs, lazy: bool = False, post=None):
         for hook in self._call_hooks:
             hook(service, method)
         client = self.clients.get(service, raw=lazy)
-        resp = getattr(client, method)(*args, **kwargs)
+        start = time.monotonic()
+        try:
+            resp = getattr(client, method)(*args, **kwargs)
+        except Exception as exc:
+            _log_failed_call(service, method, exc, start)
+            raise
+        if log.isEnabledFor(logging.DEBUG):
+            _log_call(service, method, getattr(resp, "status", None), "", getattr(resp, "request_id", None) or "",
+                      start)
         if lazy:
             shape = response_model(client, method)
             if shape is not None:
@@ -286,6 +303,8 @@ class Session:
         for attempt in range(attempts):
             if h.unreachable_until > time.monotonic() and attempt == 0 and h.last_error is not None:
                 err = h.last_error
+                log.debug("%s.%s not sent: %s is marked unreachable (failing fast for %.1f s)", service, method,
+                          service, h.unreachable_until - time.monotonic())
                 raise OciError(err.message, code=err.code, operation=method, service=service, endpoint=err.endpoint,
                                kind="connection", retriable=True)
             if self.closed:
@@ -301,6 +320,7 @@ class Session:
                 self._set_health(service, err.kind != "connection", err)
                 if retry == "delete" and maybe_done and _already_deleted(err):
                     # the earlier attempt, whose answer was lost, did it
+                    log.info("%s: the earlier attempt, whose answer was lost, did it", err.for_log())
                     from oci.response import Response
                     return Response(204, dict(getattr(exc, "headers", None) or {}), None, None)
                 if _may_have_happened(exc, err):
@@ -310,12 +330,16 @@ class Session:
                 if not (err.retriable and attempt + 1 < attempts) or err.kind == "auth" or _timed_out(exc):
                     # (a timed-out attempt is not repeated: it already waited the whole timeout)
                     if maybe_done:
+                        log.warning("outcome unknown: %s (no answer; the request may have been carried out)",
+                                    err.for_log(), extra=_fields(err, attempt + 1))
                         raise _outcome_unknown(err) from None
                     raise err from None
                 delay = BACKOFF[min(attempt, len(BACKOFF) - 1)] * (1 + random.random() * 0.3)
                 retry_after = _retry_after(exc)
                 if retry_after is not None:
                     delay = min(max(delay, retry_after), 5.0)
+                log.warning("retrying %s (attempt %d of %d failed, %s; again in %.1f s)",
+                            err.for_log(), attempt + 1, attempts, retry, delay, extra=_fields(err, attempt + 1))
                 await asyncio.sleep(delay)
                 continue
             self._set_health(service, True)
@@ -364,6 +388,35 @@ class Session:
         return out
 
 
+def _log_failed_call(service: str, method: str, exc: Exception, start: float) -> None:
+    """DEBUG record of an SDK call that raised: its status and opc-request-id when the service answered
+    (oci.exceptions.ServiceError), the transport error's class otherwise; never the message."""
+    if not log.isEnabledFor(logging.DEBUG):
+        return
+    status = getattr(exc, "status", None)
+    if isinstance(status, int):
+        _log_call(service, method, status, str(getattr(exc, "code", None) or ""),
+                  str(getattr(exc, "request_id", None) or ""), start)
+    else:
+        _log_call(service, method, None, loggable(_transport_cause(exc)), "", start)
+
+
+def _fields(err: OciError, attempt: int) -> dict[str, object]:
+    """The fields of a retry's or unknown outcome's WARNING record (as `_log_call`'s)."""
+    return {"oci_service": err.service, "oci_operation": err.operation, "oci_status": err.status,
+            "oci_code": err.code, "opc_request_id": err.request_id, "attempt": attempt}
+
+
+def _log_call(service: str, method: str, status: int | None, code: str, request_id: str, start: float) -> None:
+    """One SDK call's DEBUG record; its fields are also attributes of the record (`oci_service`,
+    `oci_operation`, `oci_status`, `oci_code`, `opc_request_id`, `elapsed_ms`) for whoever collects them."""
+    ms = (time.monotonic() - start) * 1000
+    answer = f"{status} {code}".strip() if status is not None else f"no answer ({code})"
+    log.debug("%s.%s -> %s in %.0f ms opc-request-id=%s", service, method, answer, ms, request_id or "-",
+              extra={"oci_service": service, "oci_operation": method, "oci_status": status, "oci_code": code,
+                     "opc_request_id": request_id, "elapsed_ms": round(ms, 1)})
+
+
 def _transport_cause(exc: BaseException) -> BaseException:
     """The requests/urllib3 exception the SDK wrapped (oci.exceptions.RequestException(e))."""
     inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None
@@ -372,17 +425,16 @@ def _transport_cause(exc: BaseException) -> BaseException:
 
 def _timed_out(exc: BaseException) -> bool:
     import oci
-    from oci._vendor.requests import exceptions as rex
+    _connection_error, timeout = requests_connection_error_and_timeout()
     cause = _transport_cause(exc)
-    return isinstance(exc, oci.exceptions.ConnectTimeout) or isinstance(cause, (rex.Timeout, TimeoutError))
+    return isinstance(exc, oci.exceptions.ConnectTimeout) or isinstance(cause, (timeout, TimeoutError))
 
 
 def _not_sent(exc: BaseException) -> bool:
     """Whether a transport error happened before the request could reach the service."""
     import oci
-    from oci._vendor.requests import exceptions as rex
     cause = _transport_cause(exc)
-    if isinstance(exc, oci.exceptions.ConnectTimeout) or isinstance(cause, (rex.ConnectTimeout,
+    if isinstance(exc, oci.exceptions.ConnectTimeout) or isinstance(cause, (oci.exceptions.BaseConnectTimeout,
                                                                           ConnectionRefusedError)):
         return True
     text = str(cause)

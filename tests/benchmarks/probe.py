@@ -8,6 +8,8 @@ compartment tree, a 1,000-instance list, every RUNNING instance found through Re
 five compartments walked, all 10,000 instances listed (peak RSS), a live 16-chart dashboard
 refreshed (one groupBy query per chart, 1,440 points per series), with a 5 ms GUI heartbeat
 recording the longest stall of each phase.
+`huge`: the larger tenancy of `--large` (2,000 compartments, 50,000 instances): the whole tree, a
+1,000-instance list and all instances through Resource Search, with stalls and peak RSS.
 `charts`: a 16-chart dashboard (one ChartGrid) refreshed with 1,440 points per series.
 """
 
@@ -164,6 +166,63 @@ async def large(args) -> dict:
     return out
 
 
+async def huge(args) -> dict:
+    """The larger tenancy (`--large`: 2,000 compartments, 50,000 instances): the whole tree, a
+    1,000-instance list and every instance listed through Resource Search; stalls and peak RSS."""
+    from ociconsole import catalog
+    from ociconsole.core.config import find_profile
+    from ociconsole.core.connection import connection_from_profile
+    from ociconsole.gui.main_window import MainWindow
+    from ociconsole.services.runtime import Session
+
+    out: dict = {}
+    hb = Heartbeat()
+    session = Session(connection_from_profile(find_profile(args.config, args.profile)))
+    w = MainWindow()
+    w.resize(1400, 900)
+    w.show()
+    await session.prefetch(["identity"])
+
+    hb.start()
+    calls = session.calls
+    t = time.perf_counter()
+    w.set_session(session, "bench")
+    await wait_for(lambda: w.tree_model.subtree_loaded)
+    out["tree_s"] = time.perf_counter() - t
+    out["tree_requests"] = session.calls - calls - 1  # the tenancy record itself is one
+    out["tree_compartments"] = len(w.tree_model.all_compartments()) - 1
+    await wait_for(lambda: not w._restoring)
+    out["tree_stall_ms"] = hb.stop()
+    await wait_for(lambda: "compute" in session.prefetched, 60)
+
+    loads: list[str] = []
+    w.resources.loaded.connect(lambda k, n: loads.append(w.resources.compartment.id))
+    target = next(c for c, _d in w.tree_model.all_compartments() if c.name == args.compartment)
+    kind = catalog.kind("compute.instance")
+    hb.start()
+    t = time.perf_counter()
+    w.select(target.id, kind.id)
+    await wait_for(lambda: target.id in loads)
+    out["list_s"] = time.perf_counter() - t
+    out["list_rows"] = w.resources.model.rowCount()
+    w.resources.table.viewport().repaint()
+    out["list_stall_ms"] = hb.stop()
+
+    done: list[int] = []
+    w.search.finished.connect(lambda n: done.append(n))
+    hb.start()
+    t = time.perf_counter()
+    w.search.search("query instance resources")
+    await wait_for(lambda: bool(done), 600)
+    out["all_instances_s"] = time.perf_counter() - t
+    out["all_instances"] = done[-1]
+    out["all_stall_ms"] = hb.stop()
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    w.shutdown()
+    session.close()
+    return out
+
+
 AGENT_METRICS = ("CpuUtilization", "MemoryUtilization", "LoadAverage", "NetworksBytesIn", "NetworksBytesOut",
                  "DiskBytesRead", "DiskBytesWritten", "DiskIopsRead")
 
@@ -257,7 +316,7 @@ async def charts(args) -> dict:
 
 def main() -> int:
     p = argparse.ArgumentParser()
-    p.add_argument("scenario", choices=["large", "charts"])
+    p.add_argument("scenario", choices=["large", "huge", "charts"])
     p.add_argument("--config")
     p.add_argument("--profile", default="DEFAULT")
     p.add_argument("--compartment", default="c0001")
@@ -272,7 +331,7 @@ def main() -> int:
     app = QApplication(sys.argv[:1])
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    fn = large if args.scenario == "large" else charts
+    fn = {"large": large, "huge": huge, "charts": charts}[args.scenario]
     with loop:
         result = loop.run_until_complete(fn(args))
     with open(args.out, "w") as f:

@@ -73,11 +73,11 @@ def test_a_declared_kind_gets_every_operation_the_sdk_has(engine_emu):
     assert e.value.status == 412
     up = vn.update_cpe(cpe.id, M.UpdateCpeDetails(display_name="paris-edge"), if_match=got.headers["etag"]).data
     assert up.display_name == "paris-edge" and up.ip_address == "203.0.113.5"
-    # list: filters from the query, newest first, pages
+    # list: filters from the query, in the order made (or sorted as asked), pages
     for i in range(3):
         vn.create_cpe(M.CreateCpeDetails(compartment_id=t, ip_address=f"198.51.100.{i + 1}", display_name=f"c{i}"))
     names = [c.display_name for c in oci.pagination.list_call_get_all_results(vn.list_cpes, t, limit=2).data]
-    assert names == ["c2", "c1", "c0", "paris-edge"]
+    assert names == ["paris-edge", "c0", "c1", "c2"]
     # move: to an existing compartment only
     dev = next(c.id for c in oci.identity.IdentityClient(
         engine_emu.client_config(), service_endpoint=engine_emu.endpoint("identity")).list_compartments(t).data

@@ -79,3 +79,15 @@ def test_list_and_get_names_exist(kind):
     client, _models = _client(kind.sdk.service)
     assert hasattr(client, kind.sdk.get_method), (kind.id, kind.sdk.get_method)
     assert hasattr(client, kind.sdk.list_method), (kind.id, kind.sdk.list_method)
+
+
+def test_a_secret_in_a_request_never_reaches_the_python_shown():
+    import oci
+
+    from ociconsole.catalog.forms import Request
+    details = oci.analytics.models.CreateAnalyticsInstanceDetails(name="x", idcs_access_token="eyJ-secret-token")
+    code = python_code(Request("analytics", "create_analytics_instance", details,
+                               secret_env={"idcs_access_token": "IDCS_TOKEN"}))
+    assert "eyJ-secret-token" not in code and "idcs_access_token=os.environ['IDCS_TOKEN']" in code
+    assert code.startswith("import os\n")
+    compile(code, "<equivalent>", "exec")

@@ -19,23 +19,13 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from .. import engine
-from ..engine import Kind
+from ..engine import Kind, named
 from ..protocol import ApiError, conflict, incorrect_state, invalid, new_ocid, not_found, ts
 from ..registry import Context, Service
 from . import workrequests
 from .identity import ad_names
 
 svc = Service("core", name="blockstorage")
-
-# the kinds written by hand here (and boot volumes, written in compute.py): the engine serves their
-# change_*_compartment only
-_HAND = {"create": "", "get": "", "list": "", "update": "", "delete": ""}
-VOLUME = svc.resource(Kind("volume", "Volume", "volume", ops=dict(_HAND), search="Volume"))
-BOOT_VOLUME = svc.resource(Kind("bootvolume", "BootVolume", "boot volume", ops=dict(_HAND)))
-VOLUME_BACKUP = svc.resource(Kind("volumebackup", "VolumeBackup", "volume backup", lifecycle=engine.AVAILABLE,
-                                  ops=dict(_HAND), search="VolumeBackup"))
-BOOT_VOLUME_BACKUP = svc.resource(Kind("bootvolumebackup", "BootVolumeBackup", "boot volume backup",
-                                       lifecycle=engine.AVAILABLE, ops=dict(_HAND), search="BootVolumeBackup"))
 
 MIN_GB, MAX_GB = 50, 32768
 LIVE_ATTACH = ("ATTACHING", "ATTACHED", "DETACHING")
@@ -46,15 +36,6 @@ PERIODS = {"ONE_HOUR": 3600, "ONE_DAY": 86400, "ONE_WEEK": 7 * 86400, "ONE_MONTH
 WEEKDAYS = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"]
 MONTHS = ["JANUARY", "FEBRUARY", "MARCH", "APRIL", "MAY", "JUNE", "JULY", "AUGUST", "SEPTEMBER", "OCTOBER",
           "NOVEMBER", "DECEMBER"]
-
-
-def _name(ctx: Context, body: dict, prefix: str) -> str:
-    name = body.get("displayName")
-    if name is not None:
-        if not name.strip() or len(name) > 255:
-            raise invalid("displayName must be 1-255 characters")
-        return name
-    return prefix + ctx.ts()[:19].replace("-", "").replace(":", "").replace("T", "")
 
 
 def _check_vpus(v, field: str = "vpusPerGB") -> int:
@@ -150,7 +131,7 @@ def create_volume(ctx: Context):
     policy = None
     if b.get("backupPolicyId"):
         policy = _policy_doc(ctx, b["backupPolicyId"])
-    vol = new_volume(ctx, region=ctx.region, comp=comp["id"], ad=ad, name=_name(ctx, b, "volume"), size_gb=size,
+    vol = new_volume(ctx, region=ctx.region, comp=comp["id"], ad=ad, name=named(ctx, b, "volume"), size_gb=size,
                      vpus=vpus, now=ctx.now, ocid=ctx.new_id, source=src, tags=ctx.tags(b))
     if src is not None:
         vol = ctx.update("volume", vol["id"], {"isHydrated": False})
@@ -161,61 +142,49 @@ def create_volume(ctx: Context):
     return vol
 
 
-@svc.op("get_volume")
-def get_volume(ctx: Context):
+def _catch_up(ctx: Context) -> None:
     run_schedules(ctx.core)
-    return ctx.get("volume", ctx.path["volumeId"], "volume")
 
 
-@svc.op("list_volumes")
-def list_volumes(ctx: Context):
-    run_schedules(ctx.core)
-    comp_id = ctx.query.get("compartmentId")
-    if not comp_id:
-        raise ApiError(400, "MissingParameter", "compartmentId is required")
-    return ctx.list("volume", ctx.compartment(comp_id)["id"])
-
-
-@svc.op("update_volume")
-def update_volume(ctx: Context):
-    vol = ctx.get_for_write("volume", ctx.path["volumeId"], "volume")
-    b = ctx.body or {}
+def _volume_check(ctx: Context, b: dict, existing: dict | None) -> dict:
+    """An update: a volume only grows, its performance is one of OCI's levels; both only while AVAILABLE."""
+    if existing is None:
+        return {}
     changes: dict = {}
-    if b.get("displayName") is not None:
-        changes["displayName"] = _name(ctx, b, "volume")
     if b.get("sizeInGBs") is not None or b.get("vpusPerGB") is not None:
-        if vol["lifecycleState"] != "AVAILABLE":
-            raise incorrect_state(f"Volume {vol['displayName']} is {vol['lifecycleState']}")
+        if existing["lifecycleState"] != "AVAILABLE":
+            raise incorrect_state(f"Volume {existing['displayName']} is {existing['lifecycleState']}")
     if b.get("sizeInGBs") is not None:
         size = _check_size(b["sizeInGBs"])
-        if size < vol["sizeInGBs"]:
-            raise invalid(f"A volume can only grow: sizeInGBs {size} is smaller than its size ({vol['sizeInGBs']} GB)")
-        if size > vol["sizeInGBs"]:
-            changes.update(sizeInGBs=size, sizeInMBs=size * 1024)
+        if size < existing["sizeInGBs"]:
+            raise invalid(f"A volume can only grow: sizeInGBs {size} is smaller than its size "
+                          f"({existing['sizeInGBs']} GB)")
+        changes.update(sizeInGBs=size, sizeInMBs=size * 1024)
     if b.get("vpusPerGB") is not None:
         changes["vpusPerGB"] = _check_vpus(b["vpusPerGB"])
-    if b.get("isAutoTuneEnabled") is not None:
-        changes["isAutoTuneEnabled"] = b["isAutoTuneEnabled"]
-    changes.update(ctx.tags(b))
-    return ctx.update("volume", vol["id"], changes)
+    return changes
 
 
-@svc.op("delete_volume")
-def delete_volume(ctx: Context):
-    vol = ctx.get_for_write("volume", ctx.path["volumeId"], "volume")
-    if vol["lifecycleState"] in ("TERMINATING", "TERMINATED"):
-        raise incorrect_state(f"Volume is {vol['lifecycleState']}")
+def _volume_in_use(ctx: Context, vol: dict) -> None:
     if _volume_attachments(ctx, vol["id"]):
         raise conflict(f"The volume {vol['displayName']} is attached to an instance; detach it first")
     group = ctx.store.get("volumegroup", vol.get("volumeGroupId") or "")
     if group is not None and group["lifecycleState"] not in ("TERMINATING", "TERMINATED"):
         raise conflict(f"The volume {vol['displayName']} belongs to the volume group {group['displayName']}; "
                        "remove it from the group first")
-    for a in ctx.store.by_field("volumebackuppolicyassignment", "assetId", vol["id"]):
+
+
+def _unassign(ctx: Context, doc: dict) -> None:
+    for a in ctx.store.by_field("volumebackuppolicyassignment", "assetId", doc["id"]):
         ctx.delete("volumebackuppolicyassignment", a["id"])
-    ctx.update("volume", vol["id"], {"lifecycleState": "TERMINATING"})
-    ctx.schedule("volume", vol["id"], {"lifecycleState": "TERMINATED"}, steps=1, when_state="TERMINATING")
-    return None
+
+
+VOLUME = svc.resource(Kind("volume", "Volume", "volume", search="Volume", ops={"create": ""}, on_read=_catch_up,
+                           update_states=("PROVISIONING", "RESTORING", "AVAILABLE", "FAULTY"),
+                           validate=_volume_check, check_delete=_volume_in_use, on_delete=_unassign))
+# boot volumes are written in compute.py (they come with instances); the engine serves their move only
+BOOT_VOLUME = svc.resource(Kind("bootvolume", "BootVolume", "boot volume",
+                                ops={"create": "", "get": "", "list": "", "update": "", "delete": ""}))
 
 
 # ---------------------------------------------------------------- attachments (ComputeClient)
@@ -423,7 +392,7 @@ def _create_backup(ctx: Context, kind: str, source_kind: str, source_field: str,
         raise conflict(f"A backup of this {what} is already being created")
     btype = b.get("type") or "INCREMENTAL"
     return _backup_doc(ctx, kind, region=ctx.region, source=src, btype=btype, source_type="MANUAL", now=ctx.now,
-                       name=_name(ctx, b, f"{what.replace(' ', '-')}-backup-"), tags=ctx.tags(b))
+                       name=named(ctx, b, f"{what.replace(' ', '-')}-backup-"), tags=ctx.tags(b))
 
 
 @svc.op("create_volume_backup")
@@ -431,59 +400,26 @@ def create_volume_backup(ctx: Context):
     return _create_backup(ctx, "volumebackup", "volume", "volumeId", "volume")
 
 
-@svc.op("get_volume_backup")
-def get_volume_backup(ctx: Context):
-    run_schedules(ctx.core)
-    return ctx.get("volumebackup", ctx.path["volumeBackupId"], "volume backup")
+def _backup_check(ctx: Context, b: dict, existing: dict | None) -> dict:
+    return {"kmsKeyId": _check_key(b["kmsKeyId"])} if b.get("kmsKeyId") is not None else {}
 
 
-def _list_backups(ctx: Context, kind: str, source_field: str, copy_field: str) -> list[dict]:
-    run_schedules(ctx.core)
-    q = ctx.query
-    comp = ctx.compartment(q["compartmentId"])
-    docs = ctx.list(kind, comp["id"])
-    for key in (source_field, copy_field):
-        if q.get(key):
-            docs = [d for d in docs if d.get(key) == q[key]]
-    if "sortBy" not in q:
-        docs.sort(key=lambda d: d["timeCreated"], reverse=True)
-    return docs
+def _backup_not_creating(what: str):
+    def check(ctx: Context, d: dict) -> None:
+        if d["lifecycleState"] == "CREATING":
+            raise incorrect_state(f"The {what} is still being created")
+    return check
 
 
-@svc.op("list_volume_backups")
-def list_volume_backups(ctx: Context):
-    return _list_backups(ctx, "volumebackup", "volumeId", "sourceVolumeBackupId")
-
-
-def _update_backup(ctx: Context, kind: str, key: str, what: str):
-    d = ctx.get_for_write(kind, ctx.path[key], what)
-    b = ctx.body or {}
-    changes = {}
-    if b.get("displayName") is not None:
-        changes["displayName"] = _name(ctx, b, "backup")
-    changes.update(ctx.tags(b))
-    return ctx.update(kind, d["id"], changes)
-
-
-@svc.op("update_volume_backup")
-def update_volume_backup(ctx: Context):
-    return _update_backup(ctx, "volumebackup", "volumeBackupId", "volume backup")
-
-
-def _delete_backup(ctx: Context, kind: str, key: str, what: str):
-    d = ctx.get_for_write(kind, ctx.path[key], what)
-    if d["lifecycleState"] in ("TERMINATING", "TERMINATED"):
-        raise incorrect_state(f"The {what} is {d['lifecycleState']}")
-    if d["lifecycleState"] == "CREATING":
-        raise incorrect_state(f"The {what} is still being created")
-    ctx.update(kind, d["id"], {"lifecycleState": "TERMINATING"})
-    ctx.schedule(kind, d["id"], {"lifecycleState": "TERMINATED"}, steps=1, when_state="TERMINATING")
-    return None
-
-
-@svc.op("delete_volume_backup")
-def delete_volume_backup(ctx: Context):
-    return _delete_backup(ctx, "volumebackup", "volumeBackupId", "volume backup")
+_BACKUP_STATES = ("CREATING", "AVAILABLE", "FAULTY", "REQUEST_RECEIVED")
+VOLUME_BACKUP = svc.resource(Kind(
+    "volumebackup", "VolumeBackup", "volume backup", lifecycle=engine.AVAILABLE, search="VolumeBackup",
+    ops={"create": ""}, on_read=_catch_up, update_states=_BACKUP_STATES, validate=_backup_check,
+    check_delete=_backup_not_creating("volume backup")))
+BOOT_VOLUME_BACKUP = svc.resource(Kind(
+    "bootvolumebackup", "BootVolumeBackup", "boot volume backup", lifecycle=engine.AVAILABLE,
+    search="BootVolumeBackup", ops={"create": ""}, on_read=_catch_up, update_states=_BACKUP_STATES,
+    validate=_backup_check, check_delete=_backup_not_creating("boot volume backup")))
 
 
 def copy_backup(core, kind: str, backup: dict, dest_region: str, name: str | None = None,
@@ -528,26 +464,6 @@ def _copy_kms(ctx: Context, kind: str, copy: dict) -> None:
 def create_boot_volume_backup(ctx: Context):
     return _create_backup(ctx, "bootvolumebackup", "bootvolume", "bootVolumeId", "boot volume")
 
-
-@svc.op("get_boot_volume_backup")
-def get_boot_volume_backup(ctx: Context):
-    run_schedules(ctx.core)
-    return ctx.get("bootvolumebackup", ctx.path["bootVolumeBackupId"], "boot volume backup")
-
-
-@svc.op("list_boot_volume_backups")
-def list_boot_volume_backups(ctx: Context):
-    return _list_backups(ctx, "bootvolumebackup", "bootVolumeId", "sourceBootVolumeBackupId")
-
-
-@svc.op("update_boot_volume_backup")
-def update_boot_volume_backup(ctx: Context):
-    return _update_backup(ctx, "bootvolumebackup", "bootVolumeBackupId", "boot volume backup")
-
-
-@svc.op("delete_boot_volume_backup")
-def delete_boot_volume_backup(ctx: Context):
-    return _delete_backup(ctx, "bootvolumebackup", "bootVolumeBackupId", "boot volume backup")
 
 
 # ---------------------------------------------------------------- backup policies
@@ -615,7 +531,7 @@ def create_volume_backup_policy(ctx: Context):
     b = ctx.body
     comp = ctx.compartment(b["compartmentId"])
     doc = {"id": ctx.new_id("volumebackuppolicy"), "_region": ctx.region, "compartmentId": comp["id"],
-           "displayName": _name(ctx, b, "volume-backup-policy-"), "schedules": _check_schedules(b.get("schedules")),
+           "displayName": named(ctx, b, "volume-backup-policy-"), "schedules": _check_schedules(b.get("schedules")),
            "timeCreated": ctx.ts(), "freeformTags": {}, "definedTags": {}}
     dest = _check_destination(ctx, b.get("destinationRegion"))
     if dest:
@@ -647,7 +563,7 @@ def update_volume_backup_policy(ctx: Context):
     b = ctx.body or {}
     changes: dict = {}
     if b.get("displayName") is not None:
-        changes["displayName"] = _name(ctx, b, "policy")
+        changes["displayName"] = named(ctx, b, "policy")
     if b.get("schedules") is not None:
         changes["schedules"] = _check_schedules(b["schedules"])
     if "destinationRegion" in b and b["destinationRegion"] is not None:
@@ -991,7 +907,7 @@ def create_boot_volume(ctx: Context):
     if vpus is not None and (_check_vpus(vpus) < 10):
         raise invalid("vpusPerGB of a boot volume must be 10 to 120 in steps of 10")
     doc = {"id": ctx.new_id("bootvolume"), "_region": ctx.region, "compartmentId": comp["id"],
-           "availabilityDomain": ad, "displayName": _name(ctx, b, "bootvolume"), "imageId": origin.get("imageId"),
+           "availabilityDomain": ad, "displayName": named(ctx, b, "bootvolume"), "imageId": origin.get("imageId"),
            "sizeInGBs": size, "sizeInMBs": size * 1024, "vpusPerGB": vpus if vpus is not None else
            origin.get("vpusPerGB", 10), "isHydrated": False, "isAutoTuneEnabled": bool(b.get("isAutoTuneEnabled")),
            "sourceDetails": {"type": stype, "id": origin["id"]}, "lifecycleState": "PROVISIONING",

@@ -513,17 +513,6 @@ def _running(core, inst: dict, args: dict) -> None:
         workrequests.finish(core, args["wr"], True, "Instance is running")
 
 
-@svc.op("list_instances")
-def list_instances(ctx: Context):
-    comp = ctx.compartment(ctx.query["compartmentId"])
-    return ctx.list("instance", comp["id"])
-
-
-@svc.op("get_instance")
-def get_instance(ctx: Context):
-    return ctx.get("instance", ctx.path["instanceId"], "instance")
-
-
 ACTIONS = {
     # action: (allowed from, immediate state, [(steps, state)...], idempotent-if-in)
     "START": ({"STOPPED"}, "STARTING", [(1, "RUNNING")], {"RUNNING", "STARTING"}),
@@ -790,11 +779,6 @@ def list_images(ctx: Context):
     if "sortBy" not in q:
         docs.sort(key=lambda d: d["timeCreated"], reverse=True)
     return docs
-
-
-@svc.op("get_image")
-def get_image(ctx: Context):
-    return ctx.get("image", ctx.path["imageId"], "image")
 
 
 @svc.op("list_image_shape_compatibility_entries")

@@ -14,18 +14,23 @@ import re
 import secrets
 
 from ..engine import IDENTITY as ACTIVE_STATES  # CREATING, ACTIVE, DELETING, DELETED
-from ..engine import Kind
+from ..engine import Kind, named
 from ..protocol import ApiError, conflict, incorrect_state, invalid, new_ocid, not_found, ts
 from ..registry import Context, Service
 from . import network
 from .identity import ad_names
 
 svc = Service("file_storage")
-# file systems and mount targets are written by hand below; the engine serves their change_*_compartment
-_HAND = {"create": "", "get": "", "list": "", "update": "", "delete": ""}
+# written by hand below but for get (and the engine's change_*_compartment): locks, clones, exports
+_HAND = {"create": "", "list": "", "update": "", "delete": ""}
 FILE_SYSTEM = svc.resource(Kind("filesystem", "FileSystem", "file system", lifecycle=ACTIVE_STATES, ops=dict(_HAND)))
 MOUNT_TARGET = svc.resource(Kind("mounttarget", "MountTarget", "mount target", lifecycle=ACTIVE_STATES,
                                  ops=dict(_HAND)))
+EXPORT_SET = svc.resource(Kind("exportset", "ExportSet", "export set", lifecycle=ACTIVE_STATES, ops=dict(_HAND)))
+EXPORT = svc.resource(Kind("export", "Export", "export", lifecycle=ACTIVE_STATES, compartment=False, name_field=None,
+                           ops=dict(_HAND)))
+SNAPSHOT = svc.resource(Kind("fssnapshot", "Snapshot", "snapshot", ocid="snapshot", noun="snapshot",
+                             lifecycle=ACTIVE_STATES, compartment=False, name_field="name", ops=dict(_HAND)))
 
 GONE = ("DELETING", "DELETED")
 _SNAP_RE = re.compile(r"^[A-Za-z0-9._-]{1,255}$")
@@ -33,19 +38,6 @@ _HOST_RE = re.compile(r"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$")
 DEFAULT_OPTIONS = {"source": "0.0.0.0/0", "requirePrivilegedSourcePort": False, "access": "READ_WRITE",
                    "identitySquash": "NONE", "anonymousUid": 65534, "anonymousGid": 65534,
                    "isAnonymousAccessAllowed": False, "allowedAuth": ["SYS"]}
-
-
-def _stamp(ctx: Context) -> str:
-    return ctx.ts()[:19].replace("-", "").replace(":", "").replace("T", "")
-
-
-def _name(ctx: Context, body: dict, prefix: str) -> str:
-    name = body.get("displayName")
-    if name is not None:
-        if not name.strip() or len(name) > 255:
-            raise invalid("displayName must be 1-255 characters")
-        return name
-    return f"{prefix}-{_stamp(ctx)}"
 
 
 def _ad(ctx: Context, ad: str) -> str:
@@ -121,15 +113,10 @@ def create_file_system(ctx: Context):
         source = {"parentFileSystemId": parent["id"], "sourceSnapshotId": snap["id"]}
         ctx.update("fssnapshot", snap["id"], {"isCloneSource": True})
         ctx.update("filesystem", parent["id"], {"isCloneParent": True, "cloneCount": parent.get("cloneCount", 0) + 1})
-    doc = new_file_system(ctx, region=ctx.region, comp=comp["id"], ad=ad, name=_name(ctx, b, "FileSystem"),
+    doc = new_file_system(ctx, region=ctx.region, comp=comp["id"], ad=ad, name=named(ctx, b, "FileSystem-"),
                           now=ctx.now, ocid=ctx.new_id, tags=ctx.tags(b), source=source)
     ctx.schedule("filesystem", doc["id"], {"lifecycleState": "ACTIVE"}, steps=1, when_state="CREATING")
     return doc
-
-
-@svc.op("get_file_system")
-def get_file_system(ctx: Context):
-    return ctx.get("filesystem", ctx.path["fileSystemId"], "file system")
 
 
 @svc.op("list_file_systems")
@@ -151,7 +138,7 @@ def update_file_system(ctx: Context):
     b = ctx.body or {}
     changes = {}
     if b.get("displayName") is not None:
-        changes["displayName"] = _name(ctx, b, "FileSystem")
+        changes["displayName"] = named(ctx, b, "FileSystem-")
     if b.get("filesystemSnapshotPolicyId") is not None:
         pol = _get_active(ctx, "filesystemsnapshotpolicy", b["filesystemSnapshotPolicyId"],
                           "file system snapshot policy", "filesystemSnapshotPolicyId")
@@ -238,7 +225,7 @@ def create_mount_target(ctx: Context):
     if b.get("idmapType") not in (None, "NONE", "LDAP"):
         raise invalid("idmapType must be NONE or LDAP")
     ip = network.allocate_private_ip(ctx, subnet, b.get("ipAddress"))
-    name = _name(ctx, b, "MountTarget")
+    name = named(ctx, b, "MountTarget-")
     mt = create_mount_target_docs(ctx, region=ctx.region, comp=comp["id"], ad=ad, name=name, subnet=subnet, ip=ip,
                                   hostname=hostname.lower() if hostname else None, now=ctx.now, ocid=ctx.new_id,
                                   tags=ctx.tags(b))
@@ -247,11 +234,6 @@ def create_mount_target(ctx: Context):
     ctx.schedule("mounttarget", mt["id"], {"lifecycleState": "ACTIVE"}, steps=1, when_state="CREATING")
     ctx.schedule("exportset", mt["exportSetId"], {"lifecycleState": "ACTIVE"}, steps=1, when_state="CREATING")
     return mt
-
-
-@svc.op("get_mount_target")
-def get_mount_target(ctx: Context):
-    return ctx.get("mounttarget", ctx.path["mountTargetId"], "mount target")
 
 
 @svc.op("list_mount_targets")
@@ -271,7 +253,7 @@ def update_mount_target(ctx: Context):
     b = ctx.body or {}
     changes: dict = {}
     if b.get("displayName") is not None:
-        changes["displayName"] = _name(ctx, b, "MountTarget")
+        changes["displayName"] = named(ctx, b, "MountTarget-")
     if b.get("nsgIds") is not None:
         changes["nsgIds"] = list(b["nsgIds"])
     if b.get("idmapType") is not None:
@@ -309,11 +291,6 @@ def _mount_target_deleted(core, mt: dict, _args: dict) -> None:
         store.update("vnic", v["id"], {"lifecycleState": "TERMINATED"})
 
 
-@svc.op("get_export_set")
-def get_export_set(ctx: Context):
-    return ctx.get("exportset", ctx.path["exportSetId"], "export set")
-
-
 @svc.op("list_export_sets")
 def list_export_sets(ctx: Context):
     return _listing(ctx, "exportset")
@@ -325,7 +302,7 @@ def update_export_set(ctx: Context):
     b = ctx.body or {}
     changes = {}
     if b.get("displayName") is not None:
-        changes["displayName"] = _name(ctx, b, "ExportSet")
+        changes["displayName"] = named(ctx, b, "ExportSet-")
     for k in ("maxFsStatBytes", "maxFsStatFiles"):
         if b.get(k) is not None:
             if b[k] < 0:
@@ -402,11 +379,6 @@ def create_export(ctx: Context):
     return _create(ctx, "export", doc)
 
 
-@svc.op("get_export")
-def get_export(ctx: Context):
-    return ctx.get("export", ctx.path["exportId"], "export")
-
-
 @svc.op("list_exports")
 def list_exports(ctx: Context):
     q = ctx.query
@@ -466,11 +438,6 @@ def create_snapshot(ctx: Context):
         doc["expirationTime"] = b["expirationTime"]
     doc.update(ctx.tags(b))
     return _create(ctx, "fssnapshot", doc)
-
-
-@svc.op("get_snapshot")
-def get_snapshot(ctx: Context):
-    return ctx.get("fssnapshot", ctx.path["snapshotId"], "snapshot")
 
 
 @svc.op("list_snapshots")
@@ -924,7 +891,7 @@ def create_quota_rule(ctx: Context):
                            + (f" {pid}" if pid is not None else "") + " already exists on this file system")
     doc = {"id": "quotarule" + secrets.token_hex(16), "fileSystemId": fs["id"], "principalType": pt,
            "isHardQuota": hard, "quotaLimitInGigabytes": _check_limit(b.get("quotaLimitInGigabytes")),
-           "displayName": _name(ctx, b, "QuotaRule"), "timeCreated": ctx.ts(), "timeUpdated": ctx.ts(),
+           "displayName": named(ctx, b, "QuotaRule-"), "timeCreated": ctx.ts(), "timeUpdated": ctx.ts(),
            "_region": ctx.region}
     if pid is not None:
         doc["principalId"] = pid
@@ -961,7 +928,7 @@ def update_quota_rule(ctx: Context):
     b = ctx.body or {}
     changes = {"timeUpdated": ctx.ts()}
     if b.get("displayName") is not None:
-        changes["displayName"] = _name(ctx, b, "QuotaRule")
+        changes["displayName"] = named(ctx, b, "QuotaRule-")
     if b.get("quotaLimitInGigabytes") is not None:
         changes["quotaLimitInGigabytes"] = _check_limit(b["quotaLimitInGigabytes"])
     return _view(ctx.update("fsquotarule", r["id"], changes))

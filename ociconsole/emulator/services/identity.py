@@ -23,6 +23,15 @@ from ..registry import Context, Result, Service
 from . import workrequests
 
 svc = Service("identity")
+# written by hand below but for get: the engine serves get_user, get_group, get_policy, ...
+_GET_ONLY = {"create": "", "list": "", "update": "", "delete": "", "move": ""}
+for _k, _model, _what, _lc in (("user", "User", "user", IDENTITY), ("group", "Group", "group", IDENTITY),
+                               ("membership", "UserGroupMembership", "membership", IDENTITY),
+                               ("policy", "Policy", "policy", IDENTITY),  # a tag namespace is never CREATING
+                               ("tagnamespace", "TagNamespace", "tag namespace",
+                                Lifecycle(None, "ACTIVE", None, "DELETING", "DELETED"))):
+    svc.resource(Kind(_k, _model, _what, lifecycle=_lc, regional=False, ops=dict(_GET_ONLY),
+                      live=("CREATING", "ACTIVE", "INACTIVE")))
 for _t, _k in (("Compartment", "compartment"), ("User", "user"), ("Group", "group"), ("Policy", "policy"),
                ("TagNamespace", "tagnamespace")):
     svc.search(_t, _k, "name")
@@ -373,11 +382,6 @@ def list_users(ctx: Context):
     return _list_tenancy_level(ctx, "user")
 
 
-@svc.op("get_user")
-def get_user(ctx: Context):
-    return ctx.get("user", ctx.path["userId"], "user")
-
-
 @svc.op("update_user")
 def update_user(ctx: Context):
     return _update_simple(ctx, "user", ctx.path["userId"], "user", ("description", "email"))
@@ -419,11 +423,6 @@ def list_groups(ctx: Context):
     return _list_tenancy_level(ctx, "group")
 
 
-@svc.op("get_group")
-def get_group(ctx: Context):
-    return ctx.get("group", ctx.path["groupId"], "group")
-
-
 @svc.op("update_group")
 def update_group(ctx: Context):
     return _update_simple(ctx, "group", ctx.path["groupId"], "group")
@@ -456,11 +455,6 @@ def list_user_group_memberships(ctx: Context):
     docs = _list_tenancy_level(ctx, "membership")
     uid, gid = ctx.query.get("userId"), ctx.query.get("groupId")
     return [m for m in docs if (uid is None or m["userId"] == uid) and (gid is None or m["groupId"] == gid)]
-
-
-@svc.op("get_user_group_membership")
-def get_user_group_membership(ctx: Context):
-    return ctx.get("membership", ctx.path["userGroupMembershipId"], "membership")
 
 
 @svc.op("remove_user_from_group")
@@ -567,11 +561,6 @@ def list_policies(ctx: Context):
     return ctx.store.list("policy", comp["id"])
 
 
-@svc.op("get_policy")
-def get_policy(ctx: Context):
-    return ctx.get("policy", ctx.path["policyId"], "policy")
-
-
 @svc.op("update_policy")
 def update_policy(ctx: Context):
     doc = ctx.get_for_write("policy", ctx.path["policyId"], "policy")
@@ -621,11 +610,6 @@ def list_tag_namespaces(ctx: Context):
         ids = {comp["id"]} | {d["id"] for d in subtree(ctx, comp["id"])}
         return [d for d in ctx.store.list("tagnamespace") if d["compartmentId"] in ids]
     return ctx.store.list("tagnamespace", comp["id"])
-
-
-@svc.op("get_tag_namespace")
-def get_tag_namespace(ctx: Context):
-    return ctx.get("tagnamespace", ctx.path["tagNamespaceId"], "tag namespace")
 
 
 @svc.op("update_tag_namespace")

@@ -13,12 +13,6 @@ from ..protocol import ApiError, conflict, incorrect_state, invalid, new_ocid, n
 from ..registry import Context, Service
 
 svc = Service("core", name="network")
-# the kinds written by hand below; the engine serves what they leave out (change_*_compartment)
-for _model, _k, _what in (("Vcn", "vcn", "VCN"), ("Subnet", "subnet", "subnet"),
-                          ("InternetGateway", "internetgateway", "internet gateway"),
-                          ("NatGateway", "natgateway", "NAT gateway"), ("RouteTable", "routetable", "route table"),
-                          ("SecurityList", "securitylist", "security list")):
-    svc.resource(Kind(_k, _model, _what, parent=None if _k == "vcn" else ("vcnId", "vcn"), search=_model))
 for _t, _k in (("Vnic", "vnic"), ("PublicIp", "publicip")):
     svc.search(_t, _k)
 
@@ -69,24 +63,8 @@ def _live(doc: dict) -> bool:
     return doc.get("lifecycleState") in LIVE
 
 
-def _vcn_of(ctx: Context, vcn_id: str) -> dict:
-    vcn = ctx.get("vcn", vcn_id, "vcn")
-    if vcn["lifecycleState"] not in ("AVAILABLE", "PROVISIONING", "UPDATING"):
-        raise incorrect_state(f"VCN {vcn_id} is {vcn['lifecycleState']}")
-    return vcn
-
-
 def _children(ctx: Context, kind: str, vcn_id: str) -> list[dict]:
     return [d for d in ctx.store.by_field(kind, "vcnId", vcn_id) if _live(d)]
-
-
-def _list_in(ctx: Context, kind: str, vcn_filter: bool = True) -> list[dict]:
-    comp = ctx.compartment(ctx.query["compartmentId"])
-    docs = ctx.list(kind, comp["id"])
-    vcn = ctx.query.get("vcnId") if vcn_filter else None
-    if vcn:
-        docs = [d for d in docs if d.get("vcnId") == vcn]
-    return docs
 
 
 def _provision(ctx: Context, kind: str, doc: dict) -> dict:
@@ -129,30 +107,6 @@ def _kind_of(doc: dict) -> str:
             "routetable": "routetable", "securitylist": "securitylist", "dhcpoptions": "dhcpoptions"}.get(t, t)
 
 
-def _name(ctx: Context, body: dict, prefix: str) -> str:
-    name = body.get("displayName")
-    if name is not None:
-        if not name.strip() or len(name) > 255:
-            raise invalid("displayName must be 1-255 characters")
-        return name
-    return f"{prefix}{ctx.ts().replace('-', '').replace(':', '').replace('T', '')[:14]}"
-
-
-def _update_common(ctx: Context, kind: str, what: str, extra_fields=()) -> dict:
-    doc = ctx.get_for_write(kind, ctx.path[next(iter(ctx.path))], what)
-    if doc["lifecycleState"] not in ("AVAILABLE",):
-        raise incorrect_state(f"{what} is {doc['lifecycleState']}")
-    b = ctx.body or {}
-    changes = {}
-    if b.get("displayName") is not None:
-        changes["displayName"] = _name(ctx, b, what)
-    for f in extra_fields:
-        if f in b and b[f] is not None:
-            changes[f] = b[f]
-    changes.update(ctx.tags(b))
-    return ctx.update(kind, doc["id"], changes)
-
-
 # ---------------------------------------------------------------- VCNs
 
 def _vcn_cidrs(b: dict) -> list[ipaddress.IPv4Network]:
@@ -173,33 +127,33 @@ def _vcn_cidrs(b: dict) -> list[ipaddress.IPv4Network]:
     return nets
 
 
-@svc.op("create_vcn")
-def create_vcn(ctx: Context):
-    b = ctx.body
-    comp = ctx.compartment(b["compartmentId"])
+def _vcn_check(ctx: Context, b: dict, existing: dict | None) -> dict:
+    """A new VCN's CIDR blocks and DNS label, and the OCIDs of the defaults that come with it."""
+    if existing is not None:
+        return {}
     nets = _vcn_cidrs(b)
+    out = {"cidrBlock": str(nets[0]), "cidrBlocks": [str(n) for n in nets],
+           "defaultRouteTableId": ctx.new_id("routetable"), "defaultSecurityListId": ctx.new_id("securitylist"),
+           "defaultDhcpOptionsId": ctx.new_id("dhcpoptions")}
     dns = _check_dns_label(b.get("dnsLabel"), "dnsLabel")
-    vcn_id = ctx.new_id("vcn")
-    name = _name(ctx, b, "vcn")
-    rt_id, sl_id, dhcp_id = ctx.new_id("routetable"), ctx.new_id("securitylist"), ctx.new_id("dhcpoptions")
-    vcn = {"id": vcn_id, "compartmentId": comp["id"], "displayName": name, "cidrBlock": str(nets[0]),
-           "cidrBlocks": [str(n) for n in nets], "defaultRouteTableId": rt_id, "defaultSecurityListId": sl_id,
-           "defaultDhcpOptionsId": dhcp_id}
     if dns:
-        vcn["dnsLabel"] = dns
-        vcn["vcnDomainName"] = f"{dns}.oraclevcn.com"
-    vcn.update(ctx.tags(b))
-    vcn = _provision(ctx, "vcn", vcn)
-    _provision(ctx, "routetable", {"id": rt_id, "compartmentId": comp["id"], "vcnId": vcn_id,
+        out.update(dnsLabel=dns, vcnDomainName=f"{dns}.oraclevcn.com")
+    return out
+
+
+def _vcn_defaults(ctx: Context, vcn: dict) -> None:
+    """A VCN comes with its default route table, security list and DHCP options."""
+    comp, vcn_id, name = vcn["compartmentId"], vcn["id"], vcn["displayName"]
+    _provision(ctx, "routetable", {"id": vcn["defaultRouteTableId"], "compartmentId": comp, "vcnId": vcn_id,
                                    "displayName": f"Default Route Table for {name}", "routeRules": []})
-    _provision(ctx, "securitylist", default_security_list(sl_id, comp["id"], vcn_id, name, str(nets[0])))
-    _provision(ctx, "dhcpoptions", {"id": dhcp_id, "compartmentId": comp["id"], "vcnId": vcn_id,
+    _provision(ctx, "securitylist", default_security_list(vcn["defaultSecurityListId"], comp, vcn_id, name,
+                                                          vcn["cidrBlock"]))
+    _provision(ctx, "dhcpoptions", {"id": vcn["defaultDhcpOptionsId"], "compartmentId": comp, "vcnId": vcn_id,
                                     "displayName": f"Default DHCP Options for {name}",
                                     "domainNameType": "CUSTOM_DOMAIN",
                                     "options": [{"type": "DomainNameServer", "serverType": "VcnLocalPlusInternet"},
                                                 {"type": "SearchDomain",
                                                  "searchDomainNames": [vcn.get("vcnDomainName", "oraclevcn.com")]}]})
-    return vcn
 
 
 def default_security_list(sl_id: str, comp: str, vcn_id: str, vcn_name: str, cidr: str) -> dict:
@@ -215,34 +169,18 @@ def default_security_list(sl_id: str, comp: str, vcn_id: str, vcn_name: str, cid
                  "icmpOptions": {"type": 3}}]}
 
 
-@svc.op("list_vcns")
-def list_vcns(ctx: Context):
-    return _list_in(ctx, "vcn", vcn_filter=False)
+_DEFAULTS = (("routetable", "defaultRouteTableId"), ("securitylist", "defaultSecurityListId"),
+             ("dhcpoptions", "defaultDhcpOptionsId"))
 
 
-@svc.op("get_vcn")
-def get_vcn(ctx: Context):
-    return ctx.get("vcn", ctx.path["vcnId"], "vcn")
-
-
-@svc.op("update_vcn")
-def update_vcn(ctx: Context):
-    return _update_common(ctx, "vcn", "vcn")
-
-
-@svc.op("delete_vcn")
-def delete_vcn(ctx: Context):
-    vcn = ctx.get_for_write("vcn", ctx.path["vcnId"], "vcn")
-    if vcn["lifecycleState"] in ("TERMINATING", "TERMINATED"):
-        raise incorrect_state(f"VCN is {vcn['lifecycleState']}")
+def _vcn_in_use(ctx: Context, vcn: dict) -> None:
     blockers = []
     for kind, what in (("subnet", "subnet"), ("internetgateway", "internet gateway"), ("natgateway", "NAT gateway"),
                        ("servicegateway", "service gateway"), ("localpeeringgateway", "local peering gateway"),
                        ("networksecuritygroup", "network security group"), ("vlan", "VLAN")):
         for d in _children(ctx, kind, vcn["id"]):
             blockers.append(f"{what} {d.get('displayName', d['id'])}")
-    for kind, default_key in (("routetable", "defaultRouteTableId"), ("securitylist", "defaultSecurityListId"),
-                              ("dhcpoptions", "defaultDhcpOptionsId")):
+    for kind, default_key in _DEFAULTS:
         for d in _children(ctx, kind, vcn["id"]):
             if d["id"] != vcn.get(default_key):
                 blockers.append(f"{kind} {d.get('displayName', d['id'])}")
@@ -252,13 +190,17 @@ def delete_vcn(ctx: Context):
     if blockers:
         raise conflict(f"The VCN {vcn['displayName']} cannot be deleted while it still contains resources: "
                        + ", ".join(blockers[:5]) + (" ..." if len(blockers) > 5 else ""))
-    for kind, default_key in (("routetable", "defaultRouteTableId"), ("securitylist", "defaultSecurityListId"),
-                              ("dhcpoptions", "defaultDhcpOptionsId")):
+
+
+def _vcn_deleted(ctx: Context, vcn: dict) -> None:
+    for kind, default_key in _DEFAULTS:
         d = ctx.find(kind, vcn.get(default_key, ""))
         if d is not None and _live(d):
             _terminate(ctx, kind, d)
-    _terminate(ctx, "vcn", vcn)
-    return None
+
+
+VCN = svc.resource(Kind("vcn", "Vcn", "VCN", search="Vcn", validate=_vcn_check, on_create=_vcn_defaults,
+                        check_delete=_vcn_in_use, on_delete=_vcn_deleted))
 
 
 # ---------------------------------------------------------------- subnets
@@ -274,11 +216,29 @@ def _subnet_cidr_checks(ctx: Context, vcn: dict, cidr: str, exclude: str | None 
     return net
 
 
-@svc.op("create_subnet")
-def create_subnet(ctx: Context):
-    b = ctx.body
-    comp = ctx.compartment(b["compartmentId"])
-    vcn = _vcn_of(ctx, b["vcnId"])
+def _vcn_part(ctx: Context, kind: str, ident, vcn_id: str, message: str, live: bool = True) -> dict:
+    d = ctx.find(kind, ident)
+    if d is None or d["vcnId"] != vcn_id or (live and not _live(d)):
+        raise invalid(message)
+    return d
+
+
+def _subnet_check(ctx: Context, b: dict, existing: dict | None) -> dict:
+    vcn = ctx.get("vcn", (existing or b)["vcnId"], "vcn")
+    if existing is not None:
+        out: dict = {}
+        if b.get("routeTableId"):
+            _vcn_part(ctx, "routetable", b["routeTableId"], vcn["id"],
+                      f"routeTableId {b['routeTableId']} is not a route table of this VCN", live=False)
+        for sid in b.get("securityListIds") or ():
+            _vcn_part(ctx, "securitylist", sid, vcn["id"],
+                      f"securityListIds: {sid} is not a security list of this VCN", live=False)
+        if b.get("cidrBlock") is not None and b["cidrBlock"] != existing["cidrBlock"]:
+            net = _subnet_cidr_checks(ctx, vcn, b["cidrBlock"], exclude=existing["id"])
+            if not ipaddress.ip_network(existing["cidrBlock"]).subnet_of(net):
+                raise invalid("A subnet's CIDR block can only be widened")
+            out["ipv4CidrBlocks"] = [str(net)]
+        return out
     cidr = b.get("cidrBlock") or (b.get("ipv4CidrBlocks") or [None])[0]
     if not cidr:
         raise ApiError(400, "MissingParameter", "cidrBlock is required")
@@ -295,173 +255,76 @@ def create_subnet(ctx: Context):
         if any(s.get("dnsLabel") == dns for s in _children(ctx, "subnet", vcn["id"])):
             raise conflict(f"dnsLabel '{dns}' is already used by another subnet of this VCN")
     rt_id = b.get("routeTableId") or vcn["defaultRouteTableId"]
-    rt = ctx.find("routetable", rt_id)
-    if rt is None or rt["vcnId"] != vcn["id"] or not _live(rt):
-        raise invalid(f"routeTableId {rt_id} is not a route table of this VCN")
+    _vcn_part(ctx, "routetable", rt_id, vcn["id"], f"routeTableId {rt_id} is not a route table of this VCN")
     sl_ids = b.get("securityListIds")
     if sl_ids is None:
         sl_ids = [vcn["defaultSecurityListId"]]
     if len(sl_ids) > 5:
         raise invalid("A subnet can have at most 5 security lists")
     for sid in sl_ids:
-        sl = ctx.find("securitylist", sid)
-        if sl is None or sl["vcnId"] != vcn["id"] or not _live(sl):
-            raise invalid(f"securityListIds: {sid} is not a security list of this VCN")
+        _vcn_part(ctx, "securitylist", sid, vcn["id"], f"securityListIds: {sid} is not a security list of this VCN")
     dhcp_id = b.get("dhcpOptionsId") or vcn["defaultDhcpOptionsId"]
-    dhcp = ctx.find("dhcpoptions", dhcp_id)
-    if dhcp is None or dhcp["vcnId"] != vcn["id"]:
-        raise invalid(f"dhcpOptionsId {dhcp_id} is not a DHCP options set of this VCN")
+    _vcn_part(ctx, "dhcpoptions", dhcp_id, vcn["id"], f"dhcpOptionsId {dhcp_id} is not a DHCP options set of this VCN",
+              live=False)
     prohibit = b.get("prohibitPublicIpOnVnic")
     if prohibit is None:
         prohibit = bool(b.get("prohibitInternetIngress", False))
     hosts = list(net.hosts())
-    doc = {"id": ctx.new_id("subnet"), "compartmentId": comp["id"], "vcnId": vcn["id"],
-           "displayName": _name(ctx, b, "subnet"), "cidrBlock": str(net), "ipv4CidrBlocks": [str(net)],
-           "routeTableId": rt_id, "securityListIds": list(sl_ids), "dhcpOptionsId": dhcp_id,
-           "prohibitPublicIpOnVnic": prohibit, "prohibitInternetIngress": prohibit,
+    out = {"cidrBlock": str(net), "ipv4CidrBlocks": [str(net)], "routeTableId": rt_id,
+           "securityListIds": list(sl_ids), "dhcpOptionsId": dhcp_id, "prohibitPublicIpOnVnic": prohibit,
+           "prohibitInternetIngress": prohibit,
            "virtualRouterIp": str(hosts[0]) if hosts else str(net.network_address),
            "virtualRouterMac": "00:00:17:" + ":".join(f"{x:02X}" for x in ctx.core.rng.randbytes(3))}
-    if ad:
-        doc["availabilityDomain"] = ad
     if dns:
-        doc["dnsLabel"] = dns
-        doc["subnetDomainName"] = f"{dns}.{vcn['vcnDomainName']}"
-    doc.update(ctx.tags(b))
-    return _provision(ctx, "subnet", doc)
+        out.update(dnsLabel=dns, subnetDomainName=f"{dns}.{vcn['vcnDomainName']}")
+    return out
 
 
-@svc.op("list_subnets")
-def list_subnets(ctx: Context):
-    return _list_in(ctx, "subnet")
-
-
-@svc.op("get_subnet")
-def get_subnet(ctx: Context):
-    return ctx.get("subnet", ctx.path["subnetId"], "subnet")
-
-
-@svc.op("update_subnet")
-def update_subnet(ctx: Context):
-    doc = ctx.get_for_write("subnet", ctx.path["subnetId"], "subnet")
-    b = ctx.body or {}
-    if b.get("routeTableId"):
-        rt = ctx.find("routetable", b["routeTableId"])
-        if rt is None or rt["vcnId"] != doc["vcnId"]:
-            raise invalid(f"routeTableId {b['routeTableId']} is not a route table of this VCN")
-    if b.get("securityListIds") is not None:
-        for sid in b["securityListIds"]:
-            sl = ctx.find("securitylist", sid)
-            if sl is None or sl["vcnId"] != doc["vcnId"]:
-                raise invalid(f"securityListIds: {sid} is not a security list of this VCN")
-    if b.get("cidrBlock") is not None and b["cidrBlock"] != doc["cidrBlock"]:
-        vcn = ctx.get("vcn", doc["vcnId"], "vcn")
-        net = _subnet_cidr_checks(ctx, vcn, b["cidrBlock"], exclude=doc["id"])
-        if not ipaddress.ip_network(doc["cidrBlock"]).subnet_of(net):
-            raise invalid("A subnet's CIDR block can only be widened")
-        b = dict(b)
-        b["ipv4CidrBlocks"] = [str(net)]
-    return _update_common(ctx, "subnet", "subnet",
-                          ("routeTableId", "securityListIds", "dhcpOptionsId", "cidrBlock", "ipv4CidrBlocks"))
-
-
-@svc.op("delete_subnet")
-def delete_subnet(ctx: Context):
-    doc = ctx.get_for_write("subnet", ctx.path["subnetId"], "subnet")
-    if doc["lifecycleState"] in ("TERMINATING", "TERMINATED"):
-        raise incorrect_state(f"Subnet is {doc['lifecycleState']}")
+def _subnet_in_use(ctx: Context, doc: dict) -> None:
     vnics = [v for v in ctx.store.by_field("vnic", "subnetId", doc["id"])
              if v["lifecycleState"] not in ("TERMINATED", "DETACHED")]
     if vnics:
         raise conflict(f"The subnet {doc['displayName']} still has {len(vnics)} VNIC(s) attached "
                        "(terminate the instances using it first)")
-    _terminate(ctx, "subnet", doc)
-    return None
+
+
+SUBNET = svc.resource(Kind("subnet", "Subnet", "subnet", parent=("vcnId", "vcn"), search="Subnet",
+                           validate=_subnet_check, check_delete=_subnet_in_use))
 
 
 # ---------------------------------------------------------------- gateways
-
-def _create_in_vcn(ctx: Context, kind: str, rtype: str, prefix: str, extra: dict) -> dict:
-    b = ctx.body
-    comp = ctx.compartment(b["compartmentId"])
-    vcn = _vcn_of(ctx, b["vcnId"])
-    doc = {"id": ctx.new_id(rtype), "compartmentId": comp["id"], "vcnId": vcn["id"],
-           "displayName": _name(ctx, b, prefix)}
-    doc.update(extra)
-    doc.update(ctx.tags(b))
-    return _provision(ctx, kind, doc)
-
 
 def _referenced_by_routes(ctx: Context, entity_id: str) -> list[str]:
     return [rt.get("displayName", rt["id"]) for rt in ctx.store.list("routetable")
             if _live(rt) and any(r.get("networkEntityId") == entity_id for r in rt.get("routeRules", []))]
 
 
-@svc.op("create_internet_gateway")
-def create_internet_gateway(ctx: Context):
-    b = ctx.body
-    vcn = _vcn_of(ctx, b["vcnId"])
-    if any(True for _ in _children(ctx, "internetgateway", vcn["id"])):
+def _no_routes_to(what: str):
+    def check(ctx: Context, doc: dict) -> None:
+        refs = _referenced_by_routes(ctx, doc["id"])
+        if refs:
+            raise conflict(f"The {what} is the target of route rules in: {', '.join(refs)}; "
+                           "remove those rules first")
+    return check
+
+
+def _igw_check(ctx: Context, b: dict, existing: dict | None) -> dict:
+    if existing is None and _children(ctx, "internetgateway", b["vcnId"]):
         raise conflict("A VCN can have only one internet gateway")
-    return _create_in_vcn(ctx, "internetgateway", "internetgateway", "Internet Gateway ",
-                          {"isEnabled": b.get("isEnabled", True)})
+    return {}
 
 
-@svc.op("list_internet_gateways")
-def list_internet_gateways(ctx: Context):
-    return _list_in(ctx, "internetgateway")
+def _nat_check(ctx: Context, b: dict, existing: dict | None) -> dict:
+    if existing is not None:
+        return {}
+    return {"blockTraffic": bool(b.get("blockTraffic", False)), "natIp": allocate_public_address(ctx)}
 
 
-@svc.op("get_internet_gateway")
-def get_internet_gateway(ctx: Context):
-    return ctx.get("internetgateway", ctx.path["igId"], "internet gateway")
-
-
-@svc.op("update_internet_gateway")
-def update_internet_gateway(ctx: Context):
-    return _update_common(ctx, "internetgateway", "internet gateway", ("isEnabled", "routeTableId"))
-
-
-def _delete_gateway(ctx: Context, kind: str, key: str, what: str):
-    doc = ctx.get_for_write(kind, ctx.path[key], what)
-    if doc["lifecycleState"] in ("TERMINATING", "TERMINATED"):
-        raise incorrect_state(f"The {what} is {doc['lifecycleState']}")
-    refs = _referenced_by_routes(ctx, doc["id"])
-    if refs:
-        raise conflict(f"The {what} is the target of route rules in: {', '.join(refs)}; remove those rules first")
-    _terminate(ctx, kind, doc)
-    return None
-
-
-@svc.op("delete_internet_gateway")
-def delete_internet_gateway(ctx: Context):
-    return _delete_gateway(ctx, "internetgateway", "igId", "internet gateway")
-
-
-@svc.op("create_nat_gateway")
-def create_nat_gateway(ctx: Context):
-    ip = allocate_public_address(ctx)
-    return _create_in_vcn(ctx, "natgateway", "natgateway", "NAT Gateway ",
-                          {"blockTraffic": bool(ctx.body.get("blockTraffic", False)), "natIp": ip})
-
-
-@svc.op("list_nat_gateways")
-def list_nat_gateways(ctx: Context):
-    return _list_in(ctx, "natgateway")
-
-
-@svc.op("get_nat_gateway")
-def get_nat_gateway(ctx: Context):
-    return ctx.get("natgateway", ctx.path["natGatewayId"], "NAT gateway")
-
-
-@svc.op("update_nat_gateway")
-def update_nat_gateway(ctx: Context):
-    return _update_common(ctx, "natgateway", "NAT gateway", ("blockTraffic", "routeTableId"))
-
-
-@svc.op("delete_nat_gateway")
-def delete_nat_gateway(ctx: Context):
-    return _delete_gateway(ctx, "natgateway", "natGatewayId", "NAT gateway")
+IGW = svc.resource(Kind("internetgateway", "InternetGateway", "internet gateway", parent=("vcnId", "vcn"),
+                        search="InternetGateway", default_name="Internet Gateway ", defaults={"isEnabled": True},
+                        validate=_igw_check, check_delete=_no_routes_to("internet gateway")))
+NAT = svc.resource(Kind("natgateway", "NatGateway", "NAT gateway", parent=("vcnId", "vcn"), search="NatGateway",
+                        default_name="NAT Gateway ", validate=_nat_check, check_delete=_no_routes_to("NAT gateway")))
 
 
 # ---------------------------------------------------------------- route tables, security lists, DHCP
@@ -524,83 +387,46 @@ def _check_security_rules(rules: list[dict], field: str, addr_key: str) -> list[
     return list(rules or [])
 
 
-@svc.op("create_route_table")
-def create_route_table(ctx: Context):
-    vcn = _vcn_of(ctx, ctx.body["vcnId"])
-    rules = _check_route_rules(ctx, vcn["id"], ctx.body["routeRules"])
-    return _create_in_vcn(ctx, "routetable", "routetable", "Route Table ", {"routeRules": rules})
+def _route_table_check(ctx: Context, b: dict, existing: dict | None) -> dict:
+    if existing is None:
+        return {"routeRules": _check_route_rules(ctx, b["vcnId"], ctx.require(b.get("routeRules"), "routeRules"))}
+    if b.get("routeRules") is not None:
+        return {"routeRules": _check_route_rules(ctx, existing["vcnId"], b["routeRules"])}
+    return {}
 
 
-@svc.op("list_route_tables")
-def list_route_tables(ctx: Context):
-    return _list_in(ctx, "routetable")
+def _security_list_check(ctx: Context, b: dict, existing: dict | None) -> dict:
+    out = {}
+    for key, addr in (("egressSecurityRules", "destination"), ("ingressSecurityRules", "source")):
+        if existing is None or b.get(key) is not None:
+            out[key] = _check_security_rules(b.get(key), key, addr)
+    return out
 
 
-@svc.op("get_route_table")
-def get_route_table(ctx: Context):
-    return ctx.get("routetable", ctx.path["rtId"], "route table")
+def _not_in_use(what: str, default_key: str, used_by: str, plural: bool = False):
+    """A VCN's default (route table, security list, DHCP options) goes with it; others while no subnet uses them."""
+    it, is_ = ("they", "are") if plural else ("it", "is")
+
+    def check(ctx: Context, doc: dict) -> None:
+        vcn = ctx.find("vcn", doc["vcnId"])
+        if vcn is not None and vcn.get(default_key) == doc["id"]:
+            raise conflict(f"The default {what} of a VCN cannot be deleted ({it} go{'es' if it == 'it' else ''} "
+                           "with the VCN)")
+        users = [s.get("displayName", s["id"]) for s in ctx.store.list("subnet") if _live(s) and (
+            s.get(used_by) == doc["id"] or doc["id"] in (s.get(used_by) or []))]
+        if users:
+            raise conflict(f"The {what} {is_} in use by subnet(s): {', '.join(users)}")
+    return check
 
 
-@svc.op("update_route_table")
-def update_route_table(ctx: Context):
-    doc = ctx.get("routetable", ctx.path["rtId"], "route table")
-    if ctx.body and ctx.body.get("routeRules") is not None:
-        ctx.body = dict(ctx.body)
-        ctx.body["routeRules"] = _check_route_rules(ctx, doc["vcnId"], ctx.body["routeRules"])
-    return _update_common(ctx, "routetable", "route table", ("routeRules",))
-
-
-def _delete_vcn_part(ctx: Context, kind: str, key: str, what: str, default_key: str, used_by: str):
-    doc = ctx.get_for_write(kind, ctx.path[key], what)
-    vcn = ctx.find("vcn", doc["vcnId"])
-    if vcn is not None and vcn.get(default_key) == doc["id"]:
-        raise conflict(f"The default {what} of a VCN cannot be deleted (it goes with the VCN)")
-    users = [s.get("displayName", s["id"]) for s in ctx.store.list("subnet") if _live(s) and (
-        s.get(used_by) == doc["id"] or doc["id"] in (s.get(used_by) or []))]
-    if users:
-        raise conflict(f"The {what} is in use by subnet(s): {', '.join(users)}")
-    _terminate(ctx, kind, doc)
-    return None
-
-
-@svc.op("delete_route_table")
-def delete_route_table(ctx: Context):
-    return _delete_vcn_part(ctx, "routetable", "rtId", "route table", "defaultRouteTableId", "routeTableId")
-
-
-@svc.op("create_security_list")
-def create_security_list(ctx: Context):
-    b = ctx.body
-    _vcn_of(ctx, b["vcnId"])
-    return _create_in_vcn(ctx, "securitylist", "securitylist", "Security List ", {
-        "egressSecurityRules": _check_security_rules(b["egressSecurityRules"], "egressSecurityRules", "destination"),
-        "ingressSecurityRules": _check_security_rules(b["ingressSecurityRules"], "ingressSecurityRules", "source")})
-
-
-@svc.op("list_security_lists")
-def list_security_lists(ctx: Context):
-    return _list_in(ctx, "securitylist")
-
-
-@svc.op("get_security_list")
-def get_security_list(ctx: Context):
-    return ctx.get("securitylist", ctx.path["securityListId"], "security list")
-
-
-@svc.op("update_security_list")
-def update_security_list(ctx: Context):
-    b = ctx.body or {}
-    if b.get("egressSecurityRules") is not None:
-        _check_security_rules(b["egressSecurityRules"], "egressSecurityRules", "destination")
-    if b.get("ingressSecurityRules") is not None:
-        _check_security_rules(b["ingressSecurityRules"], "ingressSecurityRules", "source")
-    return _update_common(ctx, "securitylist", "security list", ("egressSecurityRules", "ingressSecurityRules"))
-
-
-@svc.op("delete_security_list")
-def delete_security_list(ctx: Context):
-    return _delete_vcn_part(ctx, "securitylist", "securityListId", "security list", "defaultSecurityListId",
-                            "securityListIds")
+ROUTE_TABLE = svc.resource(Kind(
+    "routetable", "RouteTable", "route table", parent=("vcnId", "vcn"), search="RouteTable",
+    default_name="Route Table ", validate=_route_table_check,
+    check_delete=_not_in_use("route table", "defaultRouteTableId", "routeTableId")))
+SECURITY_LIST = svc.resource(Kind(
+    "securitylist", "SecurityList", "security list", parent=("vcnId", "vcn"), search="SecurityList",
+    default_name="Security List ", validate=_security_list_check,
+    check_delete=_not_in_use("security list", "defaultSecurityListId", "securityListIds")))
 
 
 DHCP_DNS_SERVERS_MAX = 3
@@ -657,29 +483,10 @@ def _dhcp_check(ctx: Context, body: dict, existing: dict | None) -> dict:
     return {"options": out}
 
 
-def _dhcp_in_use(ctx: Context, doc: dict) -> None:
-    vcn = ctx.find("vcn", doc["vcnId"])
-    if vcn is not None and vcn.get("defaultDhcpOptionsId") == doc["id"]:
-        raise conflict("The default DHCP options of a VCN cannot be deleted (they go with the VCN)")
-    users = [s.get("displayName", s["id"]) for s in ctx.store.by_field("subnet", "dhcpOptionsId", doc["id"])
-             if _live(s)]
-    if users:
-        raise conflict(f"The DHCP options are in use by subnet(s): {', '.join(users)}")
-
-
 DHCP = svc.resource(Kind("dhcpoptions", "DhcpOptions", "DHCP options", noun="dhcp_options",
                          parent=("vcnId", "vcn"), search="DhcpOptions", validate=_dhcp_check,
-                         check_delete=_dhcp_in_use, default_name="dhcpoptions"))
-
-
-@svc.op("list_dhcp_options")
-def list_dhcp_options(ctx: Context):
-    return _list_in(ctx, "dhcpoptions")
-
-
-@svc.op("get_dhcp_options")
-def get_dhcp_options(ctx: Context):
-    return ctx.get("dhcpoptions", ctx.path["dhcpId"], "DHCP options")
+                         check_delete=_not_in_use("DHCP options", "defaultDhcpOptionsId", "dhcpOptionsId", True),
+                         default_name="dhcpoptions"))
 
 
 # ---------------------------------------------------------------- VNICs and IPs (created by Compute)
@@ -687,7 +494,10 @@ def get_dhcp_options(ctx: Context):
 def allocate_private_ip(ctx_or_core, subnet: dict, wanted: str | None = None) -> str:
     store = ctx_or_core.store
     net = ipaddress.ip_network(subnet["cidrBlock"])
-    used = {p["ipAddress"] for p in store.by_field("privateip", "subnetId", subnet["id"])}
+    sid = subnet["id"]
+
+    def taken(addr: str) -> bool:  # by the address index: no set of the subnet's every IP per allocation
+        return any(p.get("subnetId") == sid for p in store.by_field("privateip", "ipAddress", addr))
     first = int(net.network_address) + 2  # .0 is the network, .1 the virtual router
     last = int(net.broadcast_address) - 1
     if wanted is not None:
@@ -697,25 +507,24 @@ def allocate_private_ip(ctx_or_core, subnet: dict, wanted: str | None = None) ->
             raise invalid(f"privateIp '{wanted}' is not an IPv4 address") from None
         if not first <= int(ip) <= last:
             raise invalid(f"privateIp {wanted} is not an assignable address of subnet {subnet['cidrBlock']}")
-        if str(ip) in used:
+        if taken(str(ip)):
             raise conflict(f"privateIp {wanted} is already in use in this subnet")
         return str(ip)
     size = last - first + 1
-    start = len(used) % size if size > 0 else 0
+    start = store.count_by_field("privateip", "subnetId", sid) % size if size > 0 else 0
     for k in range(size):
         s = str(ipaddress.ip_address(first + (start + k) % size))
-        if s not in used:
+        if not taken(s):
             return s
     raise ApiError(409, "LimitExceeded", f"Subnet {subnet.get('displayName')} has no free private IP addresses")
 
 
 def allocate_public_address(ctx_or_core) -> str:
     store = ctx_or_core.store
-    used = {p["ipAddress"] for p in store.list("publicip")} | {n.get("natIp") for n in store.list("natgateway")}
     rng = ctx_or_core.core.rng if hasattr(ctx_or_core, "core") else ctx_or_core.rng
     for _ in range(1000):
         ip = str(PUBLIC_POOL.network_address + rng.randrange(256, PUBLIC_POOL.num_addresses - 256))
-        if ip not in used:
+        if not (store.count_by_field("publicip", "ipAddress", ip) or store.count_by_field("natgateway", "natIp", ip)):
             return ip
     raise ApiError(409, "LimitExceeded", "The public IP pool is exhausted")
 
@@ -1147,7 +956,7 @@ def update_vnic(ctx: Context):
     subnet = ctx.get("subnet", vnic["subnetId"], "subnet")
     changes: dict = {}
     if b.get("displayName") is not None:
-        changes["displayName"] = _name(ctx, b, "vnic")
+        changes["displayName"] = check_name(b["displayName"])
     if b.get("nsgIds") is not None:
         ids = check_nsg_ids(ctx, b["nsgIds"], subnet["vcnId"])
         since = {k: v for k, v in (vnic.get("_nsgSince") or {}).items() if k in ids}
@@ -1971,7 +1780,7 @@ def create_private_ip(ctx: Context):
 def _private_ip_changes(ctx: Context, p: dict, b: dict) -> dict:
     changes: dict = {}
     if b.get("displayName") is not None:
-        changes["displayName"] = _name(ctx, b, "privateip")
+        changes["displayName"] = check_name(b["displayName"])
     if b.get("lifetime") is not None:
         if b["lifetime"] not in ("EPHEMERAL", "RESERVED"):
             raise invalid("lifetime must be EPHEMERAL or RESERVED")
@@ -2190,7 +1999,7 @@ def update_public_ip(ctx: Context):
     b = ctx.body or {}
     changes: dict = {}
     if b.get("displayName") is not None:
-        changes["displayName"] = _name(ctx, b, "publicip")
+        changes["displayName"] = check_name(b["displayName"])
     changes.update(ctx.tags(b))
     pub = ctx.update("publicip", pub["id"], changes)
     target = b.get("privateIpId")

@@ -45,7 +45,7 @@ def _checks(ctx: Context, body: dict, existing: dict | None) -> dict:
 
 TOPIC = svc.resource(Kind(
     KIND, "NotificationTopic", "topic", noun="topic", lifecycle=ACTIVE_GONE, id_field="topicId",
-    name_field="name", unique=("name",), unique_scope="tenancy", validate=_checks))
+    name_field="name", unique=("name",), unique_scope="tenancy", validate=_checks, newest_first=True))
 
 
 def new_topic(target, *, region: str, comp: str, name: str, description: str | None, ocid, now: float,
