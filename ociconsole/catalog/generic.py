@@ -112,20 +112,27 @@ def in_sentence(singular: str) -> str:
 
 
 def move_form(kind: ResourceKind, res: Any) -> FormSpec:
-    ref: SdkRef = kind.sdk
+    ref: SdkRef | None = kind.sdk
     from ..core.connection import SERVICES
     from ..core.sdk import models as sdk_models
-    models = sdk_models(SERVICES[ref.service][0])
     name = kind.name(res)
 
     def check(v, _values, _ctx):
         return f"{name} is already in this compartment" if v == getattr(res, "compartment_id", None) else None
 
     def build(v: dict, ctx: FormContext) -> Request:
+        if kind.move is not None:  # OCI moves it by another call (a bucket's update, MoveCompartment)
+            return kind.move(res, v["compartment_id"])[0]
+        assert ref is not None
+        models = sdk_models(SERVICES[ref.service][0])
         details = getattr(models, ref.move_details)(compartment_id=v["compartment_id"])
         return Request(ref.service, ref.move_method, details, args=(res.id,))
 
     def cli(v, ctx, req: Request) -> str:
+        if kind.move is not None:
+            return kind.move(res, v["compartment_id"])[1]
+        if ref is None:
+            return ""
         id_flag = ref.cli_id_flag
         if not ref.cli or id_flag is None:  # (id_flag is None only without cli)
             return ""
@@ -143,13 +150,14 @@ def move_form(kind: ResourceKind, res: Any) -> FormSpec:
 def move_action(kind: ResourceKind) -> Action:
     async def _unused(*_a):
         return None
-    return Action("move", "Move to compartment…", _unused, frozenset(kind.ready_states),
-                  form=lambda res: move_form(kind, res), icon="move", verb="Moving",
-                  target_states=frozenset(kind.ready_states))
+    ready = frozenset(kind.ready_states) | {""}  # ("": a kind OCI keeps no state for, a bucket)
+    return Action("move", "Move to compartment…", _unused, ready, form=lambda res: move_form(kind, res),
+                  icon="move", verb="Moving", target_states=ready)
 
 
 def add_generic_actions(kinds: list[ResourceKind]) -> None:
     """Give every kind with SDK names the actions its names imply (called once when the catalog loads)."""
     for k in kinds:
-        if k.sdk is not None and k.movable and k.scope != "hidden" and k.action("move") is None:
+        if (k.sdk is not None or k.move is not None) and k.movable and k.scope != "hidden" \
+                and k.action("move") is None:
             k.actions.append(move_action(k))

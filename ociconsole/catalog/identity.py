@@ -82,7 +82,15 @@ COMPARTMENTS = ResourceKind(
     related=[Related("Child compartments", _children)],
     actions=[Action("delete", "Delete", _delete_compartment, frozenset({"ACTIVE"}), destructive=True, confirm="name",
                     target_states=GONE, gone_ok=True, shortcut="Delete", icon="delete", verb="Deleting")],
-    create=COMPARTMENT_FORM, ready_states=frozenset({"ACTIVE"}))
+    create=COMPARTMENT_FORM, ready_states=frozenset({"ACTIVE"}), move=lambda c, dest: _move_compartment(c, dest))
+
+
+def _move_compartment(comp, dest: str):
+    """OCI moves a compartment with MoveCompartment (a work request): `oci iam compartment move`."""
+    req = Request("identity", "move_compartment", M.MoveCompartmentDetails(target_compartment_id=dest),
+                  args=(comp.id,))
+    return req, cli_command("iam compartment move", [("--compartment-id", comp.id),
+                                                     ("--target-compartment-id", dest)])
 
 
 # ---------------------------------------------------------------- users, groups, policies

@@ -155,6 +155,9 @@ class ResourceKind:
     # the kind's SDK and CLI names (catalog.generic.SdkRef): what gives it "Move to compartment…"
     sdk: Any = None
     movable: bool = True  # False where OCI cannot move the kind (it follows its parent)
+    # a kind OCI moves by another call than change_<noun>_compartment (a bucket's update, MoveCompartment):
+    # (resource, destination compartment OCID) -> (catalog.forms.Request, the oci CLI command)
+    move: Callable[[Any, str], tuple[Any, str]] | None = None
 
     def name(self, resource) -> str:
         v = getattr(resource, self.name_attr, None)

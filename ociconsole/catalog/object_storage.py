@@ -380,11 +380,20 @@ BUCKETS = ResourceKind(
                shortcut="Delete", icon="delete", verb="Deleting"),
     ],
     create=BUCKET_FORM,
+    move=lambda b, dest: _move_bucket(b, dest),
     metrics=MetricsSpec("oci_objectstorage", [
         ChartSpec("Stored bytes", ["StoredBytes"], "bytes"),
         ChartSpec("Objects", ["ObjectCount"], "objects"),
     ], dimension="resourceID"),
 )
+
+def _move_bucket(bucket, dest: str):
+    """OCI moves a bucket by updating its compartment: `oci os bucket update --compartment-id`."""
+    req = Request("object_storage", "update_bucket", M.UpdateBucketDetails(compartment_id=dest),
+                  args=(bucket.namespace, bucket.name), retry_token=False)
+    return req, cli_command("os bucket update", [("--namespace-name", bucket.namespace),
+                                                 ("--bucket-name", bucket.name), ("--compartment-id", dest)])
+
 
 OBJECTS = ResourceKind(
     id="objectstorage.object", label="Objects", singular="Object", group="Storage", icon="file", scope="hidden",

@@ -63,3 +63,49 @@ def test_move_a_vcn_to_another_compartment(qtbot, window, gui_emulator):
     assert moved.compartment_id != dev_id
     ident = oci.identity.IdentityClient(cfg, service_endpoint=gui_emulator.endpoint("identity"))
     assert ident.get_compartment(moved.compartment_id).data.name == "Staging"
+
+
+def _move_through_dialog(qtbot, window, title: str, pick_text: str, cli_words: str):
+    from ociconsole.gui.form_dialog import CreateDialog
+    action = next(a for a in window._kind_actions if a.text() == "Move to compartment…")
+    assert action.isEnabled()
+    action.trigger()
+    qtbot.waitUntil(lambda: top_level(CreateDialog) is not None, timeout=5000)
+    dlg = top_level(CreateDialog)
+    assert dlg.windowTitle() == title
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=10_000)
+    pick(qtbot, dlg.row("compartment_id").editor, pick_text)
+    qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
+    click(qtbot, dlg.review_button)
+    assert dlg.cli_view.text().startswith(cli_words)
+    click(qtbot, dlg.create_button)
+    qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=10_000)
+    op = window.oplog.operations[-1]
+    qtbot.waitUntil(lambda: op.state.done, timeout=15_000)
+    assert op.state is OpState.SUCCEEDED, (op.detail, op.error)
+
+
+def test_a_bucket_moves_by_its_update_and_a_compartment_by_move_compartment(qtbot, window, gui_emulator):
+    cfg = gui_emulator.client_config()
+    ident = oci.identity.IdentityClient(cfg, service_endpoint=gui_emulator.endpoint("identity"))
+    osc = oci.object_storage.ObjectStorageClient(cfg, service_endpoint=gui_emulator.endpoint("object_storage"))
+    ns = osc.get_namespace().data
+    open_tree_path(qtbot, window, "Production", "Data", "Warehouse", "Storage", "Buckets")
+    qtbot.waitUntil(lambda: "db-backups" in table_rows(window.resources), timeout=10_000)
+    row = table_rows(window.resources).index("db-backups")
+    click_index(qtbot, window.resources.table, window.resources.proxy.index(row, 0))
+    qtbot.waitUntil(lambda: window.detail.name.text() == "db-backups", timeout=5000)
+    _move_through_dialog(qtbot, window, "Move bucket db-backups", "Staging", "oci os bucket update")
+    moved = osc.get_bucket(ns, "db-backups").data
+    assert ident.get_compartment(moved.compartment_id).data.name == "Staging"
+
+    # a compartment (Sandbox, under Development) moves under Staging with MoveCompartment
+    open_tree_path(qtbot, window, "Development")
+    qtbot.waitUntil(lambda: "Sandbox" in table_rows(window.resources), timeout=10_000)
+    row = table_rows(window.resources).index("Sandbox")
+    click_index(qtbot, window.resources.table, window.resources.proxy.index(row, 0))
+    qtbot.waitUntil(lambda: window.detail.name.text() == "Sandbox", timeout=5000)
+    sandbox = window.detail.resource.id
+    _move_through_dialog(qtbot, window, "Move compartment Sandbox", "Staging", "oci iam compartment move")
+    staging = next(c.id for c in ident.list_compartments(cfg["tenancy"]).data if c.name == "Staging")
+    assert ident.get_compartment(sandbox).data.compartment_id == staging
