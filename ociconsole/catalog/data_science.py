@@ -1,5 +1,6 @@
 """Data Science kinds ("Analytics & AI"): projects, notebook sessions (open, activate, deactivate, cost while
-active), models (metadata, provenance, artifact download), model deployments (Predict… with a JSON payload:
+active), models (created with their artifact zip in one workflow of the service layer, rolled back if the upload
+fails; metadata, provenance, artifact download to a chosen file), model deployments (Predict… with a JSON payload:
 the prediction and its latency on the dialog's result page) and jobs. Each kind lists in its compartment with
 its project as a column."""
 
@@ -9,6 +10,7 @@ import json
 import os
 import time
 import webbrowser
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -395,10 +397,121 @@ def download_dir() -> Path:
     return d if d.is_dir() else Path(os.path.expanduser("~"))
 
 
-async def _download(session, res, _options):
-    dest = download_dir() / f"{res.display_name}.zip"
-    await svc.download_model_artifact(session, res.id, str(dest))
+def _artifact_check(v, _values, _ctx) -> str | None:
+    """The artifact must be a zip with score.py at its top level (the file itself exists: the field's type)."""
+    path = os.path.expanduser(str(v).strip())
+    if not zipfile.is_zipfile(path):
+        return f"Not a zip archive: {path}"
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = z.namelist()
+    except (OSError, zipfile.BadZipFile) as e:
+        return f"Cannot read the zip: {e}"
+    if "score.py" not in names:
+        return "The zip has no score.py at its top level (the model's load_model() and predict())"
     return None
+
+
+def _metadata(v) -> list | None:
+    pairs = validators.parse_tags(v.get("custom_metadata"))[0]
+    return [M.Metadata(key=k, value=val, category="other") for k, val in pairs.items()] or None
+
+
+def _model_details(v: dict):
+    return M.CreateModelDetails(
+        compartment_id=v["compartment_id"], project_id=v["project_id"], display_name=v["display_name"],
+        description=(v.get("description") or "").strip() or None, custom_metadata_list=_metadata(v),
+        freeform_tags=_tags(v))
+
+
+def _artifact_name(d) -> str:
+    return f"{d.display_name}.zip".replace('"', "")
+
+
+def _model_request(v: dict, ctx: FormContext) -> Request:
+    d = _model_details(v)
+    path = os.path.expanduser(v["artifact_path"].strip())
+
+    def run(session, token, step):
+        return svc.create_model_with_artifact(session, d, path, token, step)
+    disposition = 'attachment; filename="' + _artifact_name(d) + '"'
+    after = (f"with open({path!r}, \"rb\") as f:  # the artifact, uploaded to the new model\n"
+             f"    client.create_model_artifact(response.data.id, f, content_disposition={disposition!r})")
+    return Request("data_science", "create_model", d, run=run, python_after=after)
+
+
+def _model_cli(v, ctx, req: Request) -> str:
+    d = req.details
+    create = cli_command("data-science model create", [
+        ("--compartment-id", d.compartment_id), ("--project-id", d.project_id), ("--display-name", d.display_name),
+        ("--description", d.description), ("--custom-metadata-list", d.custom_metadata_list),
+        ("--freeform-tags", d.freeform_tags), ("--query", "data.id"), ("--raw-output", True)])
+    upload = cli_command("data-science model create-model-artifact", [
+        ("--model-id", "@MODEL_ID@"), ("--model-artifact-file", os.path.expanduser(v["artifact_path"].strip())),
+        ("--content-disposition", f'attachment; filename="{_artifact_name(d)}"')])
+    create = create.replace("--raw-output true", "--raw-output")
+    return ("# the new model's id\nMODEL_ID=$(" + create + ")\n\n"
+            + upload.replace("@MODEL_ID@", '"$MODEL_ID"'))
+
+
+MODEL_FORM = FormSpec(
+    title="Create model", kind_id="data_science.model",
+    fields=[
+        Field("display_name", "Name", "text", required=True, default_from=lambda *_: time.strftime("model-%Y%m%d"),
+              validate=lambda v, *_: validators.display_name(v, True)),
+        Field("compartment_id", "Compartment", "compartment", required=True),
+        Field("project_id", "Project", "choice", required=True, options=_projects, depends_on=("compartment_id",),
+              create_kind="data_science.project"),
+        Field("description", "Description", "textarea",
+              validate=lambda v, *_: "At most 400 characters" if v and len(v) > 400 else None),
+        Field("artifact_path", "Artifact (.zip)", "file", required=True, validate=_artifact_check,
+              file_filter="Zip archives (*.zip);;All files (*)", placeholder="A zip with score.py at its top level",
+              help="The model's files: score.py (load_model() and predict()), runtime.yaml and the serialized "
+                   "model. Uploaded after the model is created; if the upload fails the model is deleted"),
+        Field("custom_metadata", "Custom metadata", "tags", help="One key=value per line"),
+        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+    ],
+    build=_model_request, cli=_model_cli)
+
+
+@dataclass
+class ArtifactDownload:
+    """A model artifact saved to a local file."""
+
+    id: str
+    path: str
+    size: int
+
+
+def download_form(m) -> FormSpec:
+    def build(v: dict, ctx: FormContext) -> Request:
+        dest = os.path.expanduser(v["path"].strip())
+
+        async def run(session, _token, step):
+            step(f"Saving to {dest}")
+            return ArtifactDownload(m.id, dest, await svc.download_model_artifact(session, m.id, dest))
+        return Request("data_science", "get_model_artifact_content", args=(m.id,), retry_token=False, run=run,
+                       python_after=f"with open({dest!r}, \"wb\") as f:\n"
+                                    f"    for chunk in response.data.raw.stream(1024 * 1024, decode_content=True):\n"
+                                    f"        f.write(chunk)")
+
+    def cli(v, ctx, req: Request) -> str:
+        return cli_command("data-science model get-artifact-content", [
+            ("--model-id", m.id), ("--file", os.path.expanduser(v["path"].strip()))])
+
+    def exists(v, _values, _ctx) -> str | None:
+        path = os.path.expanduser(str(v).strip())
+        return f"{path} exists: it will be replaced" if os.path.isfile(path) else None
+
+    return FormSpec(
+        title=f"Download artifact of {m.display_name}", kind_id="data_science.artifact_download",
+        fields=[Field("path", "Save as", "savefile", required=True, warning=exists,
+                      default=str(download_dir() / f"{m.display_name}.zip"),
+                      file_filter="Zip archives (*.zip);;All files (*)",
+                      help="The artifact zip is streamed to this file; its folder must exist")],
+        build=build, cli=cli, describe=lambda v: m.display_name, submit_label="Download",
+        op_title=lambda v: f"Download artifact of model {m.display_name}",
+        reveal=lambda r: [("Saved to", r.path), ("Size", f"{r.size:,} bytes")])
 
 
 MODELS = ResourceKind(
@@ -412,13 +525,13 @@ MODELS = ResourceKind(
     ],
     related=[Related("Metadata", _model_related)],
     actions=[
-        Action("download", "Download artifact", _download, frozenset({"ACTIVE", "INACTIVE"}), icon="download",
-               verb="Downloading artifact of"),
+        Action("download", "Download artifact…", no_run, frozenset({"ACTIVE", "INACTIVE"}), form=download_form,
+               icon="download", verb="Downloading artifact of"),
         _switch_action("activate", "Activate", "activate_model", "INACTIVE", "ACTIVE", "Activating", "start"),
         _switch_action("deactivate", "Deactivate", "deactivate_model", "ACTIVE", "INACTIVE", "Deactivating", "stop"),
         delete_action(MODEL_REF, frozenset({"ACTIVE", "INACTIVE", "FAILED"}), DELETED),
     ],
-    ready_states=frozenset({"ACTIVE", "INACTIVE"}), sdk=MODEL_REF)
+    create=MODEL_FORM, ready_states=frozenset({"ACTIVE", "INACTIVE"}), sdk=MODEL_REF)
 
 
 # ---------------------------------------------------------------- model deployments
@@ -612,4 +725,10 @@ JOBS = ResourceKind(
     actions=[delete_action(JOB_REF, ACTIVE, DELETED)],
     ready_states=ACTIVE, sdk=JOB_REF)
 
-KINDS: list[ResourceKind] = [PROJECTS, NOTEBOOK_SESSIONS, MODELS, MODEL_DEPLOYMENTS, PREDICTIONS, JOBS]
+ARTIFACT_DOWNLOADS = ResourceKind(
+    id="data_science.artifact_download", label="Artifact downloads", singular="Artifact download",
+    group="Analytics & AI", icon="download", scope="hidden", list=_no_list, get=None,
+    columns=[Column("Saved to", attr("path"))], movable=False)
+
+KINDS: list[ResourceKind] = [PROJECTS, NOTEBOOK_SESSIONS, MODELS, MODEL_DEPLOYMENTS, PREDICTIONS, ARTIFACT_DOWNLOADS,
+                             JOBS]

@@ -254,7 +254,8 @@ async def run_create(session, log: OperationLog, kind: ResourceKind, spec: forms
     try:
         log.running(op, detail="Submitting")
         try:
-            res, wr_id = await forms.submit(session, request, retry_token)
+            res, wr_id = await forms.submit(session, request, retry_token,
+                                            step=lambda text: log.running(op, detail=text))
         except OciError as e:
             log.fail(op, e)
             if raise_on_submit_error:

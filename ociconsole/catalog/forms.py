@@ -7,7 +7,12 @@ service, may depend on other fields), compartment, cidr, sshkey, tags, statement
 Monitoring query, multi-line monospace; validators.mql checks its syntax: catalog/mql.py), rules (a
 table of rows with Add/Remove buttons, the NSG security rules editor: `options` are the columns,
 `Option(key, header, data)` with `data` a list of choices for a drop-down cell or None for a text
-cell; the value is a list of {key: text} dicts, empty rows left out; the field's `validate` checks it).
+cell; the value is a list of {key: text} dicts, empty rows left out; the field's `validate` checks it),
+file (a local file to read, typed or picked with Browse…: it must exist), savefile (a local file to write: its
+folder must exist); `Field.file_filter` is the Browse dialog's name filter ("Zip archives (*.zip)").
+
+A request may be a workflow of the service layer instead of one SDK call (`Request.run`: a create, then an upload,
+rolled back if the upload fails); `Request.python_after` adds its later steps to the Python equivalent.
 
 A form whose answer holds a secret shown only once (`FormSpec.reveal`, `secret_attrs`) ends on a last page
 that shows it with Copy buttons; `take_secrets` reads it and clears it from the answer.
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 import shlex
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -58,6 +64,7 @@ class Field:
     # and/or a sentence on where options exist (async (ctx, values) -> str: "Metrics exist in Production")
     create_kind: str | None = None
     empty_hint: Callable[[FormContext, dict], Awaitable[str]] | None = None
+    file_filter: str = ""  # file / savefile: the Browse dialog's name filter ("Zip archives (*.zip)")
 
     def warn(self, value, values: dict, ctx: FormContext) -> str | None:
         """The field's warning for `value`, or None. Never raises."""
@@ -84,6 +91,8 @@ class Field:
                 "tags": validators.tags,
                 "statements": validators.policy_statements,
                 "mql": validators.mql,
+                "file": _existing_file,
+                "savefile": _writable_path,
             }.get(self.type)
             if builtin is not None:
                 err = builtin(value)
@@ -102,6 +111,21 @@ class Field:
             return f"Cannot check this value ({type(e).__name__})"
 
 
+def _existing_file(v: str) -> str | None:
+    path = os.path.expanduser(v.strip())
+    if not os.path.exists(path):
+        return f"No such file: {path}"
+    return None if os.path.isfile(path) else f"Not a file: {path}"
+
+
+def _writable_path(v: str) -> str | None:
+    path = os.path.expanduser(v.strip())
+    folder = os.path.dirname(path) or "."
+    if not os.path.isdir(folder):
+        return f"No such folder: {folder}"
+    return f"{path} is a folder: give a file name" if os.path.isdir(path) else None
+
+
 @dataclass
 class Request:
     """An SDK call: `<client of service>.<method>(*args, <details>, **kwargs)`."""
@@ -118,6 +142,10 @@ class Request:
     # attributes of `details` that hold a secret (an IDCS token, a password) -> the environment variable the
     # Python equivalent reads it from: the secret itself is never written into the code shown
     secret_env: dict[str, str] = field(default_factory=dict)
+    # a workflow of the service layer sent instead of the single call above (which the equivalents still show):
+    # `await run(session, retry_token, step)` returns the resource; `step(text)` reports progress to the activity
+    run: Callable[[Any, str, Callable[[str], None]], Awaitable[Any]] | None = None
+    python_after: str = ""  # the workflow's later steps in the Python equivalent (after `response = ...`)
 
 
 @dataclass
@@ -190,8 +218,11 @@ def confirm_field(chosen: Callable[[dict, FormContext], str | None], what: str, 
     return Field("confirm", f"Type {what} to confirm", "text", required=True, validate=check, depends_on=depends_on)
 
 
-async def submit(session, request: Request, retry_token: str):
+async def submit(session, request: Request, retry_token: str, step: Callable[[str], None] | None = None):
     """Send the request (retried safely: it carries the retry token). Returns (data, work request id)."""
+    if request.run is not None:  # a workflow: its steps are the service layer's
+        data = await request.run(session, retry_token, step or (lambda _text: None))
+        return (request.wrap(data) if request.wrap is not None and data is not None else data), ""
     args = (*request.args, request.details) if request.details is not None else request.args
     kw = dict(request.kwargs, opc_retry_token=retry_token) if request.retry_token else request.kwargs
     resp = await session.call(request.service, request.method, *args, **kw)
@@ -270,6 +301,8 @@ def python_code(request: Request, retry_token: str = "<token>") -> str:
     if request.retry_token:
         kw.append(f"opc_retry_token={retry_token!r}")
     lines.append(f"response = client.{request.method}({', '.join(args + kw)})")
+    if request.python_after:
+        lines.append(request.python_after.rstrip("\n"))
     lines.append("print(response.data)")
     return "\n".join(lines)
 

@@ -310,6 +310,15 @@ class FieldRow:
                 top.addLayout(col)
             else:
                 top.addWidget(ed, 1)
+        elif t in ("file", "savefile"):  # a local path, typed or picked
+            ed = QLineEdit(self.container)
+            ed.setPlaceholderText(field.placeholder or ("Optional" if not field.required else ""))
+            ed.textChanged.connect(lambda _s: self._user_changed())
+            self.load_button = QPushButton("Browse…", self.container)
+            self.load_button.setAutoDefault(False)
+            self.load_button.clicked.connect(self.choose_path)
+            top.addWidget(ed, 1)
+            top.addWidget(self.load_button)
         else:  # text, password, cidr and anything unknown: a line edit
             ed = QLineEdit(self.container)
             if t == "password":
@@ -537,6 +546,20 @@ class FieldRow:
         dlg.setFileMode(QFileDialog.FileMode.ExistingFile)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.fileSelected.connect(self.load_key_file)
+        dlg.open()
+        self.file_dialog = dlg
+
+    def choose_path(self) -> None:
+        """Pick the file of a file / savefile field without blocking the loop (open() + fileSelected)."""
+        import os
+        save = self.field.type == "savefile"
+        current = os.path.expanduser((self.editor.text() or "").strip())
+        start = current if current and os.path.isdir(os.path.dirname(current) or ".") else os.path.expanduser("~")
+        dlg = QFileDialog(self.container, self.field.label, start, self.field.file_filter or "All files (*)")
+        dlg.setFileMode(QFileDialog.FileMode.AnyFile if save else QFileDialog.FileMode.ExistingFile)
+        dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave if save else QFileDialog.AcceptMode.AcceptOpen)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.fileSelected.connect(self.editor.setText)
         dlg.open()
         self.file_dialog = dlg
 

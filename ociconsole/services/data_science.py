@@ -1,11 +1,21 @@
-"""Data Science calls the catalog needs beyond list/get/create: the model artifact streamed to a file."""
+"""Data Science calls the catalog needs beyond list/get/create: a model created with its artifact (two calls,
+rolled back when the upload fails) and the model artifact streamed to a file."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import logging
 import os
+import uuid
+from collections.abc import Callable
+from typing import Any
 
+from ..core.errors import OciError, loggable
 from .runtime import Session
+
+logger = logging.getLogger(__name__)
+MAX_ARTIFACT = 2 * 1024 ** 3  # OCI uploads an artifact of up to 6 GB in one call; the console keeps to less
 
 CHUNK = 1024 * 1024
 
@@ -36,3 +46,51 @@ async def download_model_artifact(session: Session, model_id: str, dest: str) ->
     resp = await session.call("data_science", "get_model_artifact_content", model_id)
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(session.pool, _write, resp, dest)
+
+
+def _read(path: str) -> bytes:
+    with open(os.path.expanduser(path), "rb") as f:
+        data = f.read(MAX_ARTIFACT + 1)
+    if len(data) > MAX_ARTIFACT:
+        raise OciError(f"{path} is larger than {MAX_ARTIFACT // 1024 ** 3} GB", code="ArtifactTooLarge",
+                       kind="input")
+    return data
+
+
+async def create_model_with_artifact(session: Session, details, artifact_path: str, retry_token: str = "",
+                                     step: Callable[[str], None] | None = None):
+    """Create a model (`details`: CreateModelDetails), then upload the zip at `artifact_path` as its artifact.
+    If the upload fails, the model just created is deleted: nothing half-made is left, and the upload's error
+    is raised (saying so). Returns the model."""
+    step = step or (lambda _text: None)
+    loop = asyncio.get_running_loop()
+    try:
+        data = await loop.run_in_executor(session.pool, _read, artifact_path)
+    except OSError as e:
+        raise OciError(f"Cannot read {artifact_path}: {e.strerror or e}", code="ArtifactUnreadable",
+                       kind="input") from None
+    step("Creating model")
+    kw: dict[str, Any] = {"opc_retry_token": retry_token} if retry_token else {}
+    model = (await session.call("data_science", "create_model", details, **kw)).data
+    if retry_token:  # the token's earlier answer may name a model rolled back since: then create it anew
+        again = (await session.call("data_science", "get_model", model.id)).data
+        if again.lifecycle_state in ("DELETED", "DELETING"):
+            model = (await session.call("data_science", "create_model", details,
+                                        opc_retry_token=str(uuid.uuid4()))).data
+    step("Uploading artifact")
+    name = f"{details.display_name or model.display_name}.zip".replace('"', "")
+    try:
+        await session.call("data_science", "create_model_artifact", model.id, data, content_length=len(data),
+                           content_disposition=f'attachment; filename="{name}"')
+    except BaseException as e:
+        step("Upload failed: deleting the model")
+        try:
+            await session.call("data_science", "delete_model", model.id)
+            left = f"the model {model.display_name} just created was deleted"
+        except OciError as de:
+            logger.warning("rolling back model %s failed: %s", model.id, loggable(de))
+            left = f"the model {model.display_name} ({model.id}) could not be deleted ({de.summary()}): delete it"
+        if isinstance(e, OciError):
+            raise dataclasses.replace(e, message=f"Uploading the artifact failed: {e.message}; {left}") from None
+        raise
+    return (await session.call("data_science", "get_model", model.id)).data

@@ -1,11 +1,15 @@
 """Data Science through the window against the real emulator: a project and a notebook session created with
 the dialogs (cost shown, block storage checked), the session deactivated; the demo model deployment's
 Predict… with a JSON payload, whose prediction (computed by the demo model's score.py) and latency show on the
-dialog's result page; renders of the deployment page and the prediction."""
+dialog's result page; renders of the deployment page and the prediction. A model created with its artifact zip
+(a two-step workflow: the model, then its artifact; a failed upload deletes the model), deployed and asked for a
+prediction; a non-zip refused at the field; the artifact downloaded to a chosen file."""
 
 from __future__ import annotations
 
 import json
+import os
+import zipfile
 
 import pytest
 
@@ -139,3 +143,175 @@ def test_other_kinds_list(qtbot, window, kind):
 
 
 
+
+
+SCORE = '''import json
+import os
+
+
+def load_model():
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "model.json")) as f:
+        return json.load(f)
+
+
+def predict(data, model=load_model()):
+    rows = data.get("data", data) if isinstance(data, dict) else data
+    w = model["coefficients"]
+    return {"prediction": [round(model["intercept"] + sum(c * float(x) for c, x in zip(w, r)), 2) for r in rows]}
+'''
+
+
+def write_artifact(path, score=SCORE, compression=zipfile.ZIP_DEFLATED) -> bytes:
+    """A linear model (price = 1,000 + 2 * a + 3 * b) as a model artifact zip; returns its bytes."""
+    with zipfile.ZipFile(path, "w", compression) as z:
+        z.writestr("score.py", score)
+        z.writestr("model.json", json.dumps({"intercept": 1000.0, "coefficients": [2.0, 3.0]}))
+        z.writestr("runtime.yaml", "MODEL_ARTIFACT_VERSION: '3.0'\n")
+    return path.read_bytes()
+
+
+def create_model(qtbot, window, name, path, metadata="owner=ml-team"):
+    """The Create model dialog, filled in and reviewed (not yet submitted)."""
+    open_tree_path(qtbot, window, "Development", "Analytics & AI", "Models")
+    qtbot.waitUntil(lambda: "house-price-linear" in table_rows(window.resources), timeout=10_000)
+    dlg = create_dialog(qtbot, window)
+    retype(qtbot, dlg.row("display_name").editor, name)
+    projects = dlg.row("project_id").editor
+    qtbot.waitUntil(lambda: projects.count() > 0 and dlg.row("project_id").value() is not None, timeout=5000)
+    pick(qtbot, projects, "house-prices")
+    retype(qtbot, dlg.row("artifact_path").editor, str(path))
+    retype(qtbot, dlg.row("custom_metadata").editor, metadata)
+    qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
+    click(qtbot, dlg.review_button)
+    return dlg
+
+
+def test_create_model_deploy_and_predict(qtbot, window, tmp_path):
+    from ociconsole.gui.form_dialog import CreateDialog
+    path = tmp_path / "linear.zip"
+    write_artifact(path)
+    dlg = create_model(qtbot, window, "linear-two", path)
+    cli = dlg.cli_view.text()
+    assert "oci data-science model create" in cli and "--custom-metadata-list" in cli
+    assert "oci data-science model create-model-artifact" in cli and '--model-id "$MODEL_ID"' in cli
+    assert f"--model-artifact-file {path}" in cli
+    py = dlg.python_view.text()
+    assert "client.create_model(details" in py and "client.create_model_artifact(response.data.id" in py
+    dlg.grab().save("/tmp/ds-model-create.png")
+    finish(qtbot, window, dlg)
+    qtbot.waitUntil(lambda: "linear-two" in table_rows(window.resources), timeout=5000)
+    select_row(qtbot, window, "linear-two")
+    qtbot.waitUntil(lambda: related_loaded(window), timeout=5000)
+    rel = related(window)["Metadata"]
+    assert "owner (other)=ml-team" in rel and "Artifact=linear-two.zip " + f"({path.stat().st_size:,} bytes)" in rel
+
+    open_tree_path(qtbot, window, "Development", "Analytics & AI", "Model deployments")
+    qtbot.waitUntil(lambda: "house-price-api" in table_rows(window.resources), timeout=10_000)
+    dlg = create_dialog(qtbot, window)
+    retype(qtbot, dlg.row("display_name").editor, "linear-two-api")
+    projects = dlg.row("project_id").editor
+    qtbot.waitUntil(lambda: projects.count() > 0 and dlg.row("project_id").value() is not None, timeout=5000)
+    pick(qtbot, projects, "house-prices")
+    models = dlg.row("model_id").editor
+    qtbot.waitUntil(lambda: any(models.itemText(i) == "linear-two" for i in range(models.count())), timeout=5000)
+    pick(qtbot, models, "linear-two")
+    shapes = dlg.row("shape").editor
+    qtbot.waitUntil(lambda: shapes.count() > 0, timeout=5000)
+    pick(qtbot, shapes, "VM.Standard.E4.Flex")
+    retype(qtbot, dlg.row("instance_count").editor, "1")
+    qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
+    click(qtbot, dlg.review_button)
+    click(qtbot, dlg.create_button)
+    qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=10_000)
+    op = window.oplog.operations[-1]
+    qtbot.waitUntil(lambda: op.state.done, timeout=60_000)
+    assert op.state is OpState.SUCCEEDED and op.detail == "ACTIVE", (op.detail, op.error)
+    qtbot.waitUntil(lambda: "linear-two-api" in table_rows(window.resources), timeout=5000)
+    select_row(qtbot, window, "linear-two-api")
+    qtbot.waitUntil(lambda: window.detail.name.text() == "linear-two-api", timeout=5000)
+    qtbot.waitUntil(lambda: next(a for a in window._kind_actions if a.text() == "Predict…").isEnabled(),
+                    timeout=10_000)
+
+    trigger(window, "Predict…")
+    dlg = dialog(qtbot, CreateDialog)
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=10_000)
+    retype(qtbot, dlg.row("payload").editor, json.dumps({"data": [[10, 100], [0, 1]]}))
+    qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
+    click(qtbot, dlg.review_button)
+    click(qtbot, dlg.create_button)
+    qtbot.waitUntil(lambda: bool(dlg.revealed()), timeout=20_000)
+    assert json.loads(dict(dlg.revealed())["Prediction"]) == {"prediction": [1000 + 20 + 300.0, 1003.0]}
+    dlg.close()
+
+
+def test_create_model_refuses_a_non_zip_at_the_field(qtbot, window, tmp_path):
+    open_tree_path(qtbot, window, "Development", "Analytics & AI", "Models")
+    dlg = create_dialog(qtbot, window)
+    row = dlg.row("artifact_path")
+    text = tmp_path / "model.txt"
+    text.write_text("not a zip")
+    retype(qtbot, row.editor, str(text))
+    qtbot.waitUntil(lambda: "Not a zip archive" in row.error_text(), timeout=2000)
+    assert not dlg.review_button.isEnabled()
+    retype(qtbot, row.editor, str(tmp_path / "missing.zip"))
+    qtbot.waitUntil(lambda: "No such file" in row.error_text(), timeout=2000)
+    no_score = tmp_path / "no-score.zip"
+    with zipfile.ZipFile(no_score, "w") as z:
+        z.writestr("model.json", "{}")
+    retype(qtbot, row.editor, str(no_score))
+    qtbot.waitUntil(lambda: "no score.py" in row.error_text(), timeout=2000)
+    assert not dlg.review_button.isEnabled()
+    dlg.close()
+
+
+def test_failed_upload_deletes_the_new_model(qtbot, window, session, tmp_path, aloop):
+    # a zip whose listing reads well but whose data fails its CRC: the service refuses the upload
+    path = tmp_path / "damaged.zip"
+    data = bytearray(write_artifact(path, score=SCORE + "# " + "x" * 200 + "\n", compression=zipfile.ZIP_STORED))
+    at = data.index(b"x" * 200)
+    data[at:at + 10] = b"y" * 10
+    path.write_bytes(bytes(data))
+    dlg = create_model(qtbot, window, "half-made", path)
+    click(qtbot, dlg.create_button)
+    qtbot.waitUntil(lambda: "was deleted" in dlg.error_text(), timeout=10_000)
+    assert dlg.isVisible() and "CRC" in dlg.error_text()
+    op = window.oplog.operations[-1]
+    assert op.state is OpState.FAILED
+    comp = window.form_context().compartment_id
+
+    async def live():
+        models = await session.list_all("data_science", "list_models", comp)
+        return [m.lifecycle_state for m in models if m.display_name == "half-made"]
+    task = aloop.create_task(live())
+    qtbot.waitUntil(task.done, timeout=5000)
+    states = task.result()
+    assert set(states) <= {"DELETED"}, states
+    dlg.close()
+
+
+def test_download_artifact_to_a_chosen_file(qtbot, window, tmp_path):
+    from ociconsole.gui.form_dialog import CreateDialog
+    path = tmp_path / "linear.zip"
+    uploaded = write_artifact(path)
+    dlg = create_model(qtbot, window, "linear-dl", path)
+    finish(qtbot, window, dlg)
+    qtbot.waitUntil(lambda: "linear-dl" in table_rows(window.resources), timeout=5000)
+    select_row(qtbot, window, "linear-dl")
+    trigger(window, "Download artifact…")
+    dlg = dialog(qtbot, CreateDialog)
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=10_000)
+    row = dlg.row("path")
+    assert row.value().endswith(f"{os.sep}linear-dl.zip")
+    retype(qtbot, row.editor, str(tmp_path / "nowhere" / "out.zip"))
+    qtbot.waitUntil(lambda: "No such folder" in row.error_text(), timeout=2000)
+    assert not dlg.review_button.isEnabled()
+    dest = tmp_path / "out.zip"
+    retype(qtbot, row.editor, str(dest))
+    qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
+    click(qtbot, dlg.review_button)
+    assert "oci data-science model get-artifact-content" in dlg.cli_view.text()
+    click(qtbot, dlg.create_button)
+    qtbot.waitUntil(lambda: bool(dlg.revealed()), timeout=10_000)
+    assert dict(dlg.revealed())["Saved to"] == str(dest)
+    assert dest.read_bytes() == uploaded
+    dlg.close()
