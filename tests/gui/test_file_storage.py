@@ -252,7 +252,7 @@ def test_a_failed_export_names_what_remains_and_deletes_it_on_request(qtbot, win
     qtbot.waitUntil(lambda: "Deleted: nothing this wizard created remains" in wiz.banner.text(), timeout=20_000)
     assert fsc.get_file_system(fs.id).data.lifecycle_state == "DELETED"
     assert fsc.get_mount_target(mt.id).data.lifecycle_state == "DELETED"
-    assert not wiz.made and not wiz.created and wiz.close_button.text() == "Close"
+    qtbot.waitUntil(lambda: not wiz.made and not wiz.created and wiz.close_button.text() == "Close", timeout=5000)
     # going back and creating again makes new ones (fresh retry tokens: not the deleted ones again)
     click(qtbot, wiz.back_button)
     assert wiz.pages.currentIndex() == 2 and wiz.fs_name.isEnabled()
