@@ -245,6 +245,7 @@ class ResourceView(QWidget):
         self.compartment = None
         self.generation = 0
         self._tasks = aio.TaskGroup()
+        self._seen_while_loading: dict = {}
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.timeout.connect(lambda: self.reload(quiet=True))
@@ -367,6 +368,7 @@ class ResourceView(QWidget):
             return
         self._refresh_timer.stop()
         self.generation += 1
+        self._seen_while_loading = {}  # fresh copies seen while this load is out (a create that ended)
         if not quiet:
             self._update_placeholder(loading=True)
         self._tasks.replace("load", self._load(self.generation, self.kind, self.compartment.id, quiet))
@@ -388,7 +390,13 @@ class ResourceView(QWidget):
             return  # the person moved on: stale
         self.banner.hide()
         self._count_known = True
+        # a list asked for before a create ended may not hold it yet: keep what was seen meanwhile
+        listed = {getattr(r, "id", None) for r in rows}
+        late = [r for i, r in getattr(self, "_seen_while_loading", {}).items() if i not in listed]
+        self._seen_while_loading = {}
         self.model.set_rows(rows)
+        for r in late:
+            self.model.add_resource(r)
         if rows and getattr(self, "_fit_pending", False):
             self._fit_pending = False
             self.fit_columns()
@@ -449,6 +457,8 @@ class ResourceView(QWidget):
                 self._update_placeholder(loading=False)
             return
         self.model.add_resource(res)
+        if self._tasks.running("load"):
+            self._seen_while_loading[getattr(res, "id", "")] = res
         self._update_placeholder(loading=False)
         if kind.is_transitional(res):
             self._schedule_refresh()
@@ -458,6 +468,7 @@ class ResourceView(QWidget):
 
     def resource_gone(self, kind: ResourceKind, resource_id: str) -> None:
         """A resource that no longer exists (deleted, not just TERMINATED): its row goes."""
+        getattr(self, "_seen_while_loading", {}).pop(resource_id, None)
         if kind is self.kind and self.model.remove_resource(resource_id):
             self._update_placeholder(loading=False)
 

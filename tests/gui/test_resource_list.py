@@ -102,3 +102,33 @@ def test_elided_label_alone(qtbot):
     assert label.minimumSizeHint().width() < 40  # a long title does not widen the layout
     img = label.grab()  # paints
     assert not img.isNull()
+
+
+def test_a_resource_made_while_the_list_loads_is_not_lost(qtbot, window, gui_emulator, monkeypatch):
+    """A list answered before a create ended comes back without it: the row the create's tracking added
+    stays (the late list used to replace the rows and drop it)."""
+    import asyncio
+
+    import oci
+    view = window.resources
+    open_tree_path(qtbot, window, "Staging", "Networking", "VCNs")
+    qtbot.waitUntil(lambda: "staging-vcn" in table_rows(view), timeout=10_000)
+    vn = oci.core.VirtualNetworkClient(gui_emulator.client_config(), service_endpoint=gui_emulator.endpoint("core"))
+    real = view.kind.list
+    answered = []
+
+    async def slow_to_arrive(session, comp):  # the emulator answers now; the answer reaches the view later
+        rows = await real(session, comp)
+        answered.append(len(rows))
+        await asyncio.sleep(0.6)
+        return rows
+
+    monkeypatch.setattr(view.kind, "list", slow_to_arrive)
+    view.reload()
+    qtbot.waitUntil(lambda: bool(answered), timeout=5000)  # the list is answered (without the new VCN)...
+    made = vn.create_vcn(oci.core.models.CreateVcnDetails(
+        compartment_id=view.compartment.id, cidr_block="10.88.0.0/16", display_name="made-meanwhile")).data
+    view.resource_changed(view.kind, made)  # ...when the create's tracking reports the new VCN
+    assert "made-meanwhile" in table_rows(view)
+    qtbot.waitUntil(lambda: not view._tasks.running("load"), timeout=10_000)
+    assert "made-meanwhile" in table_rows(view) and "staging-vcn" in table_rows(view)
