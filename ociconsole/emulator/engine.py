@@ -377,6 +377,22 @@ def named(ctx: Context, body: dict | None, prefix: str, field_name: str = "displ
     return default_name(ctx, prefix) if name is None else check_name(name, field_name)
 
 
+def transition(ctx: Context, kind: Kind, doc: dict, via: str | None, to: str | None, wr: str | None = None,
+               event: str = "updated", extra: dict | None = None) -> None:
+    """A service's own action through a kind's lifecycle (start, stop, scale): `via` now, then `to` (and
+    `extra`) one transition later, when the work request `wr` finishes too. Without states, only the work
+    request finishes a transition later."""
+    if via:
+        now = {"timeUpdated": ctx.ts()} if "timeUpdated" in doc else {}
+        ctx.update(kind.name, doc["id"], dict(now, lifecycleState=via))
+    if to:
+        ctx.schedule(kind.name, doc["id"], dict(extra or {}, lifecycleState=to), steps=1, when_state=via,
+                     hook="engine.settled", args={"kind": kind.name, "wr": wr, "event": event})
+    else:
+        ctx.schedule(None, None, {}, steps=1, hook="engine.settled",
+                     args={"kind": kind.name, "wr": wr, "event": event, "id": doc["id"]})
+
+
 def check_name(name: Any, field_name: str = "displayName") -> str:
     if not isinstance(name, str) or not name.strip() or len(name) > _NAME_MAX:
         raise invalid(f"{field_name} must be 1-{_NAME_MAX} characters")

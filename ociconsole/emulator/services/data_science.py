@@ -55,7 +55,7 @@ import numpy as np
 from .. import models
 from ..engine import KINDS, Kind, Lifecycle
 from ..metrics import MINUTE, Gen, Metric, MetricSource, declare
-from ..protocol import ApiError, conflict, incorrect_state, invalid, not_found, parse_json, ts
+from ..protocol import ApiError, conflict, incorrect_state, invalid, parse_json, ts
 from ..registry import Context, Result, Service
 from ..spec import module_specs
 from . import workrequests
@@ -158,45 +158,8 @@ def with_wr(ctx: Context, kind: Kind, doc: dict, op_type: str, action: str, mess
                  args={"wr": wr, "kind": kind.name, "message": message})
 
 
-def _wr_visible(ctx: Context, wr_id: str) -> dict:
-    doc = ctx.store.get(workrequests.KIND, wr_id)
-    if doc is None or doc.get("_service") != WR_SERVICE:
-        raise not_found("work request", wr_id)
-    return doc
-
-
-@svc.op("get_work_request")
-def get_work_request(ctx: Context):
-    return _wr_visible(ctx, ctx.path["workRequestId"])
-
-
-@svc.op("list_work_requests")
-def list_work_requests(ctx: Context):
-    q = ctx.query
-    ctx.compartment(q.get("compartmentId"))
-    out = []
-    for d in ctx.store.list(workrequests.KIND, q["compartmentId"]):
-        if d.get("_service") != WR_SERVICE:
-            continue
-        if q.get("id") and d["id"] != q["id"]:
-            continue
-        if q.get("operationType") and d["operationType"] != q["operationType"]:
-            continue
-        if q.get("status") and d["status"] != q["status"]:
-            continue
-        out.append(d)
-    out.sort(key=lambda d: d.get("timeAccepted") or "", reverse=True)
-    return out
-
-
-@svc.op("list_work_request_errors")
-def list_work_request_errors(ctx: Context):
-    return list(_wr_visible(ctx, ctx.path["workRequestId"])["_errors"])
-
-
-@svc.op("list_work_request_logs")
-def list_work_request_logs(ctx: Context):
-    return list(_wr_visible(ctx, ctx.path["workRequestId"])["_logs"])
+# this service's own work-request API (get_work_request, list_work_requests, their errors and logs)
+workrequests.serve(svc, WR_SERVICE, newest_first=True)
 
 
 # ---------------------------------------------------------------- projects

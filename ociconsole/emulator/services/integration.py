@@ -24,8 +24,9 @@ import hashlib
 import ipaddress
 import re
 
+from .. import engine
 from ..engine import KINDS, Kind, Lifecycle
-from ..protocol import ApiError, incorrect_state, invalid, not_found, ts
+from ..protocol import ApiError, incorrect_state, invalid, ts
 from ..registry import Context, Result, Service
 from . import workrequests
 from .object_storage import namespace_of
@@ -162,49 +163,11 @@ def _start_wr(ctx: Context, op_type: str, doc: dict, action: str, compartment: s
 
 def _settle(ctx: Context, doc: dict, via: str | None, to: str | None, wr: str, event: str = "updated",
             extra: dict | None = None) -> None:
-    if via:
-        ctx.update(KIND, doc["id"], {"lifecycleState": via, "timeUpdated": ctx.ts()})
-    if to:
-        ctx.schedule(KIND, doc["id"], dict(extra or {}, lifecycleState=to), steps=1, when_state=via,
-                     hook="engine.settled", args={"kind": KIND, "wr": wr, "event": event})
-    else:
-        ctx.schedule(None, None, {}, steps=1, hook="engine.settled",
-                     args={"kind": KIND, "wr": wr, "event": event, "id": doc["id"]})
+    engine.transition(ctx, INSTANCE, doc, via, to, wr, event, extra)
 
 
-def _wr(ctx: Context) -> dict:
-    doc = ctx.store.get(workrequests.KIND, ctx.path["workRequestId"])
-    if doc is None or doc.get("_service") != WR_SERVICE:
-        raise not_found("work request", ctx.path["workRequestId"])
-    return doc
-
-
-def _wr_view(doc: dict) -> dict:
-    return {k: v for k, v in doc.items() if not k.startswith("_")}
-
-
-@svc.op("get_work_request")
-def get_work_request(ctx: Context):
-    return _wr_view(_wr(ctx))
-
-
-@svc.op("list_work_requests")
-def list_work_requests(ctx: Context):
-    comp = ctx.compartment(ctx.query.get("compartmentId"))
-    want = ctx.query.get("integrationInstanceId")
-    out = [_wr_view(d) for d in ctx.store.list(workrequests.KIND, comp["id"]) if d.get("_service") == WR_SERVICE
-           and (not want or any(r.get("identifier") == want for r in d["resources"]))]
-    return sorted(out, key=lambda d: d["timeAccepted"], reverse=True)
-
-
-@svc.op("list_work_request_logs")
-def list_work_request_logs(ctx: Context):
-    return list(_wr(ctx)["_logs"])
-
-
-@svc.op("list_work_request_errors")
-def list_work_request_errors(ctx: Context):
-    return list(_wr(ctx)["_errors"])
+# this service's own work-request API (get_work_request, list_work_requests, their errors and logs)
+workrequests.serve(svc, WR_SERVICE, newest_first=True)
 
 
 # ---------------------------------------------------------------- instances

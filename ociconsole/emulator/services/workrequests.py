@@ -1,8 +1,10 @@
-"""Work requests: the asynchronous-operation trackers of Core (iaas) and Identity.
+"""Work requests: the asynchronous-operation trackers of every service.
 
-Other services create them with `start(...)` and complete them from their lifecycle hooks
-with `finish(...)`; clients poll them through `oci.work_requests.WorkRequestClient`
-(`/work_requests`) or `oci.identity.IdentityClient` (`/identity`).
+Services create them with `start(ctx, service, ...)` and complete them from their lifecycle hooks with
+`finish(...)`. Clients poll them through the API of the service that made them: core's through
+`oci.work_requests.WorkRequestClient` (`/work_requests`), Identity's through `IdentityClient`, and a service
+with a work-request API of its own (Analytics, Integration, Data Science) declares it with
+`serve(svc, "<service>")`.
 """
 
 from __future__ import annotations
@@ -84,17 +86,55 @@ def _visible(ctx: Context, service: str, wr_id: str) -> dict:
     return doc
 
 
-def _list(ctx: Context, service: str) -> list[dict]:
-    comp = ctx.query.get("compartmentId")
-    rid = ctx.query.get("resourceId") or ctx.query.get("resourceIdentifier")
+# query parameters of the services' list operations that name the resource a work request is about
+_RESOURCE_FILTERS = ("resourceId", "resourceIdentifier", "integrationInstanceId")
+
+
+def _list(ctx: Context, service: str, newest_first: bool = False) -> list[dict]:
+    q = ctx.query
+    comp = q.get("compartmentId")
+    if comp is not None:
+        ctx.compartment(comp)
+    rid = next((q[k] for k in _RESOURCE_FILTERS if q.get(k)), None)
     out = []
     for d in ctx.store.list(KIND, comp):
         if d.get("_service") != service or d.get("_region") not in (None, ctx.region):
             continue
         if rid and not any(r.get("identifier") == rid for r in d.get("resources", [])):
             continue
+        if q.get("resourceType") and not any(r.get("resourceType") == q["resourceType"] for r in d["resources"]):
+            continue
+        if any(q.get(f) and d.get(f) != q[f] for f in ("id", "status", "operationType")):
+            continue
         out.append(d)
+    if newest_first:  # the service's documented default; sortOrder=ASC asks for the oldest first
+        out.sort(key=lambda d: d.get("timeAccepted") or "", reverse=q.get("sortOrder") != "ASC")
     return out
+
+
+def serve(api: Service, service: str, *, noun: str = "work_request", id_param: str = "workRequestId",
+          view=None, newest_first: bool = False) -> None:
+    """Serve a work-request API on `api`: get_<noun>, list_<noun>s, list_<noun>_errors and list_<noun>_logs
+    over the work requests `start(ctx, service, ...)` made — what a service's SDK client polls (its composite
+    operations' waiters, the CLI's --wait-for-state). `view` shapes a work request for models that carry
+    their logs and errors inline (Identity's)."""
+    show = view or (lambda d: d)
+
+    @api.op(f"get_{noun}")
+    def get(ctx: Context):
+        return show(_visible(ctx, service, ctx.path[id_param]))
+
+    @api.op(f"list_{noun}s")
+    def list_(ctx: Context):
+        return [show(d) for d in _list(ctx, service, newest_first)]
+
+    @api.op(f"list_{noun}_errors")
+    def errors(ctx: Context):
+        return list(_visible(ctx, service, ctx.path[id_param])["_errors"])
+
+    @api.op(f"list_{noun}_logs")
+    def logs(ctx: Context):
+        return list(_visible(ctx, service, ctx.path[id_param])["_logs"])
 
 
 def _identity_view(doc: dict) -> dict:
@@ -104,30 +144,9 @@ def _identity_view(doc: dict) -> dict:
     return d
 
 
-# ---------------------------------------------------------------- oci.work_requests (iaas)
-
-@svc.op("get_work_request")
-def get_work_request(ctx: Context):
-    return _visible(ctx, "iaas", ctx.path["workRequestId"])
-
-
-@svc.op("list_work_requests")
-def list_work_requests(ctx: Context):
-    return _list(ctx, "iaas")
-
-
-@svc.op("list_work_request_errors")
-def list_work_request_errors(ctx: Context):
-    return list(_visible(ctx, "iaas", ctx.path["workRequestId"])["_errors"])
-
-
-@svc.op("list_work_request_logs")
-def list_work_request_logs(ctx: Context):
-    return list(_visible(ctx, "iaas", ctx.path["workRequestId"])["_logs"])
-
-
-# ---------------------------------------------------------------- identity's work requests
-
+# core's work requests (oci.work_requests, iaas); Identity's: its classic ones (compartment moves and deletes,
+# logs inline, no errors/logs operations of their own), IAM (domains) and tagging work requests
+serve(svc, "iaas")
 identity_ops = Service("identity", name="identity-workrequests")
 
 
@@ -141,49 +160,5 @@ def identity_list_work_requests(ctx: Context):
     return [_identity_view(d) for d in _list(ctx, "identity")]
 
 
-# ---------------------------------------------------------------- identity's IAM (domains) and tagging work requests
-
-def _plain(doc: dict) -> dict:
-    return {k: v for k, v in doc.items() if not k.startswith("_")}
-
-
-@identity_ops.op("list_iam_work_requests")
-def identity_list_iam_work_requests(ctx: Context):
-    ctx.compartment(ctx.query["compartmentId"])
-    return [_plain(d) for d in _list(ctx, "iam")]
-
-
-@identity_ops.op("get_iam_work_request")
-def identity_get_iam_work_request(ctx: Context):
-    return _plain(_visible(ctx, "iam", ctx.path["iamWorkRequestId"]))
-
-
-@identity_ops.op("list_iam_work_request_errors")
-def identity_list_iam_work_request_errors(ctx: Context):
-    return list(_visible(ctx, "iam", ctx.path["iamWorkRequestId"])["_errors"])
-
-
-@identity_ops.op("list_iam_work_request_logs")
-def identity_list_iam_work_request_logs(ctx: Context):
-    return list(_visible(ctx, "iam", ctx.path["iamWorkRequestId"])["_logs"])
-
-
-@identity_ops.op("list_tagging_work_requests")
-def identity_list_tagging_work_requests(ctx: Context):
-    ctx.compartment(ctx.query["compartmentId"])
-    return [_plain(d) for d in _list(ctx, "tagging")]
-
-
-@identity_ops.op("get_tagging_work_request")
-def identity_get_tagging_work_request(ctx: Context):
-    return _plain(_visible(ctx, "tagging", ctx.path["workRequestId"]))
-
-
-@identity_ops.op("list_tagging_work_request_errors")
-def identity_list_tagging_work_request_errors(ctx: Context):
-    return list(_visible(ctx, "tagging", ctx.path["workRequestId"])["_errors"])
-
-
-@identity_ops.op("list_tagging_work_request_logs")
-def identity_list_tagging_work_request_logs(ctx: Context):
-    return list(_visible(ctx, "tagging", ctx.path["workRequestId"])["_logs"])
+serve(identity_ops, "iam", noun="iam_work_request", id_param="iamWorkRequestId")
+serve(identity_ops, "tagging", noun="tagging_work_request")
