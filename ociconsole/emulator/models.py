@@ -26,6 +26,11 @@ PRIMITIVES = {"str", "int", "float", "bool", "datetime", "date", "object"}
 # Fields the SDK marks required that OCI itself returns as null (platform images have no compartment).
 # A local peering gateway has no peer until it is connected.
 NULLABLE_IN_RESPONSES = {("Image", "compartmentId"), ("LocalPeeringGateway", "peerId")}
+# A Data Science model outside a model version set, without backup or retention settings; a deployment's
+# model state before it has an inference key.
+NULLABLE_IN_RESPONSES |= {(m, f) for m in ("Model", "ModelSummary") for f in (
+    "modelVersionSetId", "modelVersionSetName", "versionId", "versionLabel", "backupSetting", "retentionSetting",
+    "backupOperationDetails", "retentionOperationDetails")} | {("ModelDeploymentModelStateSummary", "inferenceKey")}
 # Enum values the emulator returns although the SDK model does not list them (the SDK reads them as
 # UNKNOWN_ENUM_VALUE): OCI tracks a compartment move with a work request whose type the SDK does not enumerate.
 UNLISTED_IN_RESPONSES = {("identity", "WorkRequest", "operationType"): {"MOVE_COMPARTMENT"},

@@ -195,6 +195,10 @@ def _cache_dir() -> Path:
     return Path(base) / "ociconsole"
 
 
+# Bodies the SDK types otherwise than OCI takes them: (package, operation) -> body type. A model deployment's
+# predict takes any JSON document; the SDK types it as a string it sends as it is.
+BODY_TYPES: dict[tuple[str, str], str] = {("model_deployment", "predict"): "object"}
+
 _lock = threading.Lock()
 _memo: dict[str, dict[str, OpSpec]] = {}
 
@@ -230,5 +234,8 @@ def module_specs(module: str) -> dict[str, OpSpec]:
                 os.replace(tmp, cache)
             except OSError:
                 pass
+        for (mod, name), body_type in BODY_TYPES.items():
+            if mod == module and name in ops:
+                ops[name].body_type = body_type
         _memo[module] = ops
         return ops

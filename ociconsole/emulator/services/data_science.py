@@ -52,12 +52,10 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from .. import models
 from ..engine import KINDS, Kind, Lifecycle
 from ..metrics import MINUTE, Gen, Metric, MetricSource, declare
 from ..protocol import ApiError, conflict, incorrect_state, invalid, parse_json, ts
 from ..registry import Context, Result, Service
-from ..spec import module_specs
 from . import workrequests
 
 svc = Service("data_science", name="data_science")
@@ -420,13 +418,6 @@ def _model_checks(ctx: Context, body: dict, existing: dict | None) -> dict:
     return out
 
 
-# What OCI returns as null for a model outside a model version set, without backup or retention settings
-# (the SDK marks these fields required)
-models.NULLABLE_IN_RESPONSES.update(
-    {(m, f) for m in ("Model", "ModelSummary") for f in (
-        "modelVersionSetId", "modelVersionSetName", "versionId", "versionLabel", "backupSetting",
-        "retentionSetting", "backupOperationDetails", "retentionOperationDetails")}
-    | {("ModelDeploymentModelStateSummary", "inferenceKey")})
 
 
 def _deployments_of(ctx: Context, model_id: str) -> list[dict]:
@@ -886,13 +877,6 @@ def predict(ctx: Context):
         finally:
             record_predict(core, md_id, ok, (time.monotonic() - t0) * 1000.0)
     return Result(later=later)
-
-
-# OCI's predict takes any JSON document; the SDK types its body as a string it sends as it is
-for _name in ("predict",):
-    _op = module_specs("model_deployment").get(_name)
-    if _op is not None:
-        _op.body_type = "object"
 
 
 # ---------------------------------------------------------------- metrics (oci_datascience_modeldeploy)
