@@ -8,11 +8,11 @@ person picks the edition, capacity and license (catalog.pricing: per OCPU hour, 
 
 from __future__ import annotations
 
-import ipaddress
 import re
 
 from ..core.sdk import models as sdk_models
 from ..services import network as netsvc
+from . import validators
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
 from .generic import SdkRef, delete_action, getter, lister
 from .model import Action, Column, Related, RelatedItem, ResourceKind, attr, no_run
@@ -75,19 +75,6 @@ def check_name(v, *_a) -> str | None:
     return None
 
 
-def parse_ips(text) -> tuple[list[str], str | None]:
-    out = []
-    for part in re.split(r"[\s,]+", (text or "").strip()):
-        if not part:
-            continue
-        try:
-            ipaddress.ip_network(part, strict=False)
-        except ValueError:
-            return [], f"'{part}' is not an IP address or CIDR block"
-        out.append(part)
-    return out, None
-
-
 async def _vcns(ctx: FormContext, values) -> list[Option]:
     comp = values.get("compartment_id") or ctx.compartment_id
     return [Option(v.id, f"{v.display_name} ({v.cidr_block})", v) for v in await netsvc.list_vcns(ctx.session, comp)
@@ -109,7 +96,7 @@ def _private(v, _ctx=None) -> bool:
 def network_details(v: dict):
     if _private(v):
         return M.PrivateEndpointDetails(vcn_id=v["vcn_id"], subnet_id=v["subnet_id"])
-    ips, _err = parse_ips(v.get("allowed_ips"))
+    ips, _err = validators.parse_ips(v.get("allowed_ips"))
     return M.PublicEndpointDetails(whitelisted_ips=ips or None)
 
 
@@ -165,7 +152,7 @@ CREATE_FORM = FormSpec(
         Field("endpoint", "Network access", "enum", required=True, default="PUBLIC",
               options=[Option("PUBLIC", "Public endpoint"), Option("PRIVATE", "Private endpoint in a VCN")]),
         Field("allowed_ips", "Allowed IPs", "text", depends_on=("endpoint",), placeholder="any; or 203.0.113.0/24, …",
-              visible=lambda v, _c: not _private(v), validate=lambda v, *_: parse_ips(v)[1],
+              visible=lambda v, _c: not _private(v), validate=lambda v, *_: validators.parse_ips(v)[1],
               help="IP addresses or CIDR blocks allowed to reach the public endpoint (empty: anyone)"),
         Field("vcn_id", "VCN", "choice", required=True, options=_vcns, depends_on=("compartment_id", "endpoint"),
               visible=_private, create_kind="network.vcn"),

@@ -11,10 +11,10 @@ when the service accepts the request, and the list shows the instance's state as
 
 from __future__ import annotations
 
-import ipaddress
 import re
 
 from ..core.sdk import models as sdk_models
+from . import validators
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
 from .generic import SdkRef, delete_action, getter, lister
 from .model import Action, Column, Related, RelatedItem, ResourceKind, attr, no_run
@@ -67,19 +67,6 @@ def _byol_check(v, values: dict, _ctx) -> str | None:
     return None
 
 
-def parse_ips(text) -> tuple[list[str], str | None]:
-    out = []
-    for part in re.split(r"[\s,]+", (text or "").strip()):
-        if not part:
-            continue
-        try:
-            ipaddress.ip_network(part, strict=False)
-        except ValueError:
-            return [], f"'{part}' is not an IP address or CIDR block"
-        out.append(part)
-    return out, None
-
-
 def _type_options() -> list[Option]:
     return [Option(k, label) for k, label in TYPES.items()]
 
@@ -92,7 +79,7 @@ def _license_options() -> list[Option]:
 # ---------------------------------------------------------------- create
 
 def _build(v: dict, ctx: FormContext) -> Request:
-    ips, _err = parse_ips(v.get("allowed_ips"))
+    ips, _err = validators.parse_ips(v.get("allowed_ips"))
     ned = M.PublicEndpointDetails(allowlisted_http_ips=ips) if ips else None
     details = M.CreateIntegrationInstanceDetails(
         display_name=v["display_name"].strip(), compartment_id=v["compartment_id"],
@@ -141,7 +128,7 @@ CREATE_FORM = FormSpec(
         Field("is_file_server_enabled", "File server", "bool", default=False, help="An SFTP server in the instance"),
         Field("is_visual_builder_enabled", "Visual Builder", "bool", default=False),
         Field("allowed_ips", "Allowed IPs", "text", placeholder="any; or 203.0.113.0/24, …",
-              validate=lambda v, *_: parse_ips(v)[1],
+              validate=lambda v, *_: validators.parse_ips(v)[1],
               help="IP addresses or CIDR blocks allowed to reach the instance (empty: anyone)"),
     ],
     build=_build, cli=_cli, describe=lambda v: (v.get("display_name") or "").strip(),

@@ -83,6 +83,20 @@ RESERVED_CIDRS = tuple(ipaddress.IPv4Network(n) for n in (
     "0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "240.0.0.0/4"))
 
 
+def parse_ips(text) -> tuple[list[str], str | None]:
+    """An allow-list: IP addresses or CIDR blocks separated by spaces, commas or lines."""
+    out = []
+    for part in re.split(r"[\s,]+", (text or "").strip()):
+        if not part:
+            continue
+        try:
+            ipaddress.ip_network(part, strict=False)
+        except ValueError:
+            return [], f"'{part}' is not an IP address or CIDR block"
+        out.append(part)
+    return out, None
+
+
 def cidr(v, min_prefix: int = 16, max_prefix: int = 30) -> str | None:
     """A VCN or subnet CIDR block."""
     net, err = parse_cidr(v)

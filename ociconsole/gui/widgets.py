@@ -263,35 +263,32 @@ class Banner(QFrame):
         lay.addWidget(self.body)
         self.setVisible(False)
 
-    def show_error(self, heading: str, body: str = "") -> None:
-        dark = _dark(self)
-        bg, border, fg = ("#4a1f1f", "#a84a4a", "#ffd9d6") if dark else ("#fdecea", "#e0a09a", "#8e1b12")
-        self.setStyleSheet(f"QFrame#banner {{ background: {bg}; border: 1px solid {border}; border-radius: 4px; }}"
+    # (dark, light) palettes: background, border, text; and the border's width
+    _TONES = {
+        "error": ((("#4a1f1f", "#a84a4a", "#ffd9d6"), ("#fdecea", "#e0a09a", "#8e1b12")), 1),
+        "info": ((("#1f3347", "#4a7ab0", "#d6e8ff"), ("#eaf2fb", "#9cbde3", "#17406b")), 1),
+        "warning": ((("#5a3a00", "#e0a526", "#ffe1a6"), ("#fff3cd", "#d68a00", "#6b3e00")), 2),
+    }
+
+    def _show(self, tone: str, heading: str, body: str) -> None:
+        (dark, light), width = self._TONES[tone]
+        bg, border, fg = dark if _dark(self) else light
+        self.setStyleSheet(f"QFrame#banner {{ background: {bg}; border: {width}px solid {border}; "
+                           f"border-radius: 4px; }}"
                            f"QFrame#banner QLabel {{ color: {fg}; background: transparent; border: none; }}")
         self.heading.setText(heading)
         self.body.setText(body)
         self.body.setVisible(bool(body))
         self.setVisible(True)
+
+    def show_error(self, heading: str, body: str = "") -> None:
+        self._show("error", heading, body)
 
     def show_info(self, heading: str, body: str = "") -> None:
-        dark = _dark(self)
-        bg, border, fg = ("#1f3347", "#4a7ab0", "#d6e8ff") if dark else ("#eaf2fb", "#9cbde3", "#17406b")
-        self.setStyleSheet(f"QFrame#banner {{ background: {bg}; border: 1px solid {border}; border-radius: 4px; }}"
-                           f"QFrame#banner QLabel {{ color: {fg}; background: transparent; border: none; }}")
-        self.heading.setText(heading)
-        self.body.setText(body)
-        self.body.setVisible(bool(body))
-        self.setVisible(True)
+        self._show("info", heading, body)
 
     def show_warning(self, heading: str, body: str = "") -> None:
-        dark = _dark(self)
-        bg, border, fg = ("#5a3a00", "#e0a526", "#ffe1a6") if dark else ("#fff3cd", "#d68a00", "#6b3e00")
-        self.setStyleSheet(f"QFrame#banner {{ background: {bg}; border: 2px solid {border}; border-radius: 4px; }}"
-                           f"QFrame#banner QLabel {{ color: {fg}; background: transparent; border: none; }}")
-        self.heading.setText(heading)
-        self.body.setText(body)
-        self.body.setVisible(bool(body))
-        self.setVisible(True)
+        self._show("warning", heading, body)
 
     def clear(self) -> None:
         self.heading.setText("")
