@@ -23,19 +23,22 @@ PUBLIC_POOL = ipaddress.ip_network("129.146.0.0/16")
 
 # ---------------------------------------------------------------- helpers
 
-def parse_cidr(value: str, field: str) -> ipaddress.IPv4Network:
+def parse_cidr(value, field: str, version: int | None = 4):
+    """A CIDR block with OCI's messages: an IPv4 one by default, `version=6` or None for either."""
     if not isinstance(value, str) or "/" not in value:
-        raise invalid(f"{field}: '{value}' is not a CIDR block (e.g. 10.0.0.0/16)")
+        raise invalid(f"{field}: '{str(value)[:60]}' is not a CIDR block (e.g. 10.0.0.0/16)")
     try:
         net = ipaddress.ip_network(value, strict=True)
     except ValueError as e:
         if "host bits set" in str(e):
             raise invalid(f"{field}: '{value}' has host bits set; did you mean "
                           f"{ipaddress.ip_network(value, strict=False)}?") from None
-        raise invalid(f"{field}: '{value}' is not a valid IPv4 CIDR block") from None
-    if net.version != 4:
+        raise invalid(f"{field}: '{value}' is not a valid {'IPv4 ' if version == 4 else ''}CIDR block") from None
+    if version == 4 and net.version != 4:
         raise invalid(f"{field}: only IPv4 CIDR blocks are supported here")
-    return net  # type: ignore[return-value]
+    if version is not None and net.version != version:
+        raise invalid(f"{field}: '{value}' must be an IPv{version} CIDR block")
+    return net
 
 
 # Ranges a VCN or subnet cannot use: OCI reserves link-local 169.254.0.0/16 and Classes D (multicast)

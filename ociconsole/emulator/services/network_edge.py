@@ -36,6 +36,7 @@ from datetime import UTC, datetime
 from ..engine import KINDS, Kind, Lifecycle
 from ..protocol import ApiError, conflict, incorrect_state, invalid, not_found, ts
 from ..registry import Context, Result, Service
+from .network import parse_cidr
 
 svc = Service("core", name="network_edge")
 
@@ -46,21 +47,6 @@ LIVE_NET = ("PROVISIONING", "AVAILABLE", "UPDATING")
 
 
 # ---------------------------------------------------------------- helpers
-
-def _cidr(value, field: str, version: int | None = 4) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
-    if not isinstance(value, str) or "/" not in value:
-        raise invalid(f"{field}: '{str(value)[:60]}' is not a CIDR block (e.g. 10.0.0.0/16)")
-    try:
-        net = ipaddress.ip_network(value, strict=True)
-    except ValueError as e:
-        if "host bits set" in str(e):
-            raise invalid(f"{field}: '{value}' has host bits set; did you mean "
-                          f"{ipaddress.ip_network(value, strict=False)}?") from None
-        raise invalid(f"{field}: '{value}' is not a valid CIDR block") from None
-    if version is not None and net.version != version:
-        raise invalid(f"{field}: '{value}' must be an IPv{version} CIDR block")
-    return net
-
 
 def _ipv4(value, field: str) -> ipaddress.IPv4Address:
     try:
@@ -237,7 +223,7 @@ def _static_routes(routes, required: bool) -> list[str]:
     if len(routes) > MAX_STATIC_ROUTES:
         raise invalid(f"staticRoutes: an IPSec connection can have at most {MAX_STATIC_ROUTES} static routes, "
                       f"got {len(routes)}")
-    nets = [_cidr(r, f"staticRoutes[{i}]") for i, r in enumerate(routes)]
+    nets = [parse_cidr(r, f"staticRoutes[{i}]") for i, r in enumerate(routes)]
     if len({str(n) for n in nets}) != len(nets):
         raise invalid("staticRoutes lists the same CIDR block twice")
     return [str(n) for n in nets]
@@ -1007,7 +993,7 @@ def _vc_checks(ctx: Context, body: dict, existing: dict | None) -> dict:
 def _public_prefixes(cidrs: list, existing: list[str]) -> list[str]:
     out = []
     for i, c in enumerate(cidrs):
-        net = _cidr(c, f"publicPrefixes[{i}].cidrBlock")
+        net = parse_cidr(c, f"publicPrefixes[{i}].cidrBlock")
         if not _is_public(net):
             raise invalid(f"publicPrefixes[{i}]: {net} is not a public IPv4 prefix")
         if net.prefixlen > 31:
@@ -1084,7 +1070,7 @@ def bulk_delete_virtual_circuit_public_prefixes(ctx: Context):
     have = {p["cidrBlock"]: p for p in vc.get("_prefixes") or []}
     drop = []
     for i, p in enumerate((ctx.body or {}).get("publicPrefixes") or []):
-        c = str(_cidr(p.get("cidrBlock"), f"publicPrefixes[{i}].cidrBlock"))
+        c = str(parse_cidr(p.get("cidrBlock"), f"publicPrefixes[{i}].cidrBlock"))
         if c not in have:
             raise not_found("public prefix", c)
         drop.append(c)
@@ -1123,7 +1109,7 @@ def _byoip_checks(ctx: Context, body: dict, existing: dict | None) -> dict:
     v4, v6 = body.get("cidrBlock"), body.get("ipv6CidrBlock")
     if (v4 is None) == (v6 is None):
         raise invalid("Give exactly one of cidrBlock (IPv4, /24 or larger) and ipv6CidrBlock (IPv6, /48 or larger)")
-    net = _cidr(v4, "cidrBlock", 4) if v4 is not None else _cidr(v6, "ipv6CidrBlock", 6)
+    net = parse_cidr(v4, "cidrBlock", 4) if v4 is not None else parse_cidr(v6, "ipv6CidrBlock", 6)
     limit = 24 if net.version == 4 else 48
     if net.prefixlen > limit:
         raise invalid(f"{'cidrBlock' if v4 else 'ipv6CidrBlock'}: {net} is smaller than /{limit}, the smallest range "
@@ -1337,7 +1323,7 @@ def add_public_ip_pool_capacity(ctx: Context):
                               "validated before its addresses can be used")
     if not rng.get("cidrBlock"):
         raise invalid("Public IP pools take IPv4 capacity; this BYOIP range is IPv6")
-    net = _cidr(ctx.require(b.get("cidrBlock"), "cidrBlock"), "cidrBlock")
+    net = parse_cidr(ctx.require(b.get("cidrBlock"), "cidrBlock"), "cidrBlock")
     whole = ipaddress.ip_network(rng["cidrBlock"])
     if not net.subnet_of(whole):  # type: ignore[arg-type]
         raise invalid(f"cidrBlock: {net} is not inside the BYOIP range {whole}")
@@ -1353,7 +1339,7 @@ def add_public_ip_pool_capacity(ctx: Context):
 @svc.op("remove_public_ip_pool_capacity")
 def remove_public_ip_pool_capacity(ctx: Context):
     pool = _pool_for_write(ctx)
-    net = str(_cidr(ctx.require((ctx.body or {}).get("cidrBlock"), "cidrBlock"), "cidrBlock"))
+    net = str(parse_cidr(ctx.require((ctx.body or {}).get("cidrBlock"), "cidrBlock"), "cidrBlock"))
     if net not in pool.get("cidrBlocks", []):
         raise invalid(f"cidrBlock: {net} is not capacity of this pool (" + (", ".join(pool["cidrBlocks"]) or "none")
                       + ")")
@@ -1388,7 +1374,7 @@ def _filter_checks(ctx: Context, body: dict, existing: dict | None) -> dict:
         for i, r in enumerate(rules):
             for f in ("sourceCidr", "destinationCidr"):
                 if r.get(f) is not None:
-                    _cidr(r[f], f"{name}[{i}].{f}", None)
+                    parse_cidr(r[f], f"{name}[{i}].{f}", None)
             p = r.get("protocol")
             if p is not None and p != "all" and not (str(p).isdigit() and 0 <= int(p) <= 255):
                 raise invalid(f"{name}[{i}].protocol: '{p}' must be 'all' or an IANA protocol number (0-255)")
