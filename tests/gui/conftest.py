@@ -65,3 +65,16 @@ def session(gui_emulator):
 @pytest.fixture
 def oplog():
     return OperationLog()
+
+
+@pytest.fixture
+def window(qtbot, aloop, session):
+    """The main window on the demo session, shown and ready (a test module may define its own)."""
+    from ociconsole.gui.main_window import MainWindow
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    with qtbot.waitSignal(w.ready, timeout=15_000):
+        w.set_session(session, "demo")
+    yield w
+    w.close()

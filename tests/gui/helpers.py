@@ -78,3 +78,40 @@ def retype(qtbot, widget, text: str) -> None:
 def click(qtbot, button) -> None:
     assert button.isEnabled(), f"{button.text()} is disabled"
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def trigger(window, label):
+    """Trigger the selected kind's action labelled `label` (it must be enabled), as its menu does."""
+    action = next(a for a in window._kind_actions if a.text() == label)
+    assert action.isEnabled(), label
+    action.trigger()
+
+
+def dialog(qtbot, cls, not_this=None):
+    """The visible top-level `cls` dialog once it shows (another than `not_this`)."""
+    qtbot.waitUntil(lambda: top_level(cls) is not None and top_level(cls) is not not_this, timeout=5000)
+    return top_level(cls)
+
+
+def select_row(qtbot, window, name):
+    """Click the list's row named `name` and wait until the details show it."""
+    row = table_rows(window.resources).index(name)
+    click_index(qtbot, window.resources.table, window.resources.proxy.index(row, 0))
+    qtbot.waitUntil(lambda: window.detail.name.text() == name, timeout=5000)
+
+
+def related(window) -> dict[str, list[str]]:
+    """The details' Related tab: section -> ["label=value", ...]."""
+    rel = window.detail.related
+    out = {}
+    for i in range(rel.topLevelItemCount()):
+        sec = rel.topLevelItem(i)
+        out[sec.text(0)] = [f"{sec.child(j).text(0)}={sec.child(j).text(1)}" for j in range(sec.childCount())]
+    return out
+
+
+def related_loaded(window) -> bool:
+    """Whether every Related section has loaded."""
+    rel = window.detail.related
+    return rel.topLevelItemCount() > 0 and all(rel.topLevelItem(i).text(1) != "loading…"
+                                               for i in range(rel.topLevelItemCount()))

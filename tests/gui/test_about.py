@@ -4,24 +4,11 @@ the versions and the live connection in a copyable block."""
 from __future__ import annotations
 
 import oci
-import pytest
 
 from ociconsole.gui.about import AboutDialog
-from ociconsole.gui.main_window import MainWindow
 from ociconsole.gui.qt import QDialogButtonBox, QGuiApplication, QtCore
 
 from .helpers import top_level
-
-
-@pytest.fixture
-def window(qtbot, aloop, session):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    with qtbot.waitSignal(w.ready, timeout=15_000):
-        w.set_session(session, "demo")
-    yield w
-    w.close()
 
 
 def menu_titles(w):

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from ociconsole.gui.alarms_ui import AlarmBadge
 from ociconsole.gui.confirm import ConfirmDialog
 from ociconsole.gui.form_dialog import CreateDialog
@@ -16,17 +14,6 @@ from ociconsole.gui.main_window import MainWindow
 from ociconsole.gui.qt import QApplication, Qt
 
 from .helpers import click, click_index, open_tree_path, pick, retype, table_rows, top_level
-
-
-@pytest.fixture
-def window(qtbot, aloop, session):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    with qtbot.waitSignal(w.ready, timeout=15_000):
-        w.set_session(session, "demo")
-    yield w
-    w.close()
 
 
 def alarms_of(qtbot, window, *path) -> list[str]:

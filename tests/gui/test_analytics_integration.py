@@ -4,24 +4,10 @@ stop and start, scale, and renders of a create dialog with its cost and of an in
 
 from __future__ import annotations
 
-import pytest
-
 from ociconsole.core.operations import OpState
-from ociconsole.gui.main_window import MainWindow
 
 from .helpers import click, open_tree_path, pick, retype, table_rows
 from .test_volumes import dialog, related, related_loaded, select_row, trigger
-
-
-@pytest.fixture
-def window(qtbot, aloop, session):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    with qtbot.waitSignal(w.ready, timeout=15_000):
-        w.set_session(session, "demo")
-    yield w
-    w.close()
 
 
 def state_of(window, name: str) -> str:

@@ -4,23 +4,9 @@ the tracked create, and the new resource listed with its capacity."""
 
 from __future__ import annotations
 
-import pytest
-
 from ociconsole.core.operations import OpState
-from ociconsole.gui.main_window import MainWindow
 
 from .helpers import click, open_tree_path, pick, retype, table_rows, top_level
-
-
-@pytest.fixture
-def window(qtbot, aloop, session):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    with qtbot.waitSignal(w.ready, timeout=15_000):
-        w.set_session(session, "demo")
-    yield w
-    w.close()
 
 
 def create_dialog(qtbot, window):

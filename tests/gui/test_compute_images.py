@@ -3,24 +3,10 @@ CLI, tracked until the image is AVAILABLE), the image then listed under Custom i
 
 from __future__ import annotations
 
-import pytest
-
 from ociconsole.core.operations import OpState
-from ociconsole.gui.main_window import MainWindow
 
 from .helpers import click, open_tree_path, retype, table_rows
 from .test_volumes import dialog, select_row, trigger
-
-
-@pytest.fixture
-def window(qtbot, aloop, session):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    with qtbot.waitSignal(w.ready, timeout=15_000):
-        w.set_session(session, "demo")
-    yield w
-    w.close()
 
 
 def test_create_image_from_an_instance(qtbot, window):

@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import os
 
-import pytest
-
 from ociconsole.gui.first_run import FirstRunDialog
-from ociconsole.gui.main_window import MainWindow
 
 from .helpers import click, open_tree_path, pick, retype, table_rows, top_level
 
@@ -20,17 +17,6 @@ def _grab(qtbot, widget, name: str) -> None:
     if folder:
         os.makedirs(folder, exist_ok=True)
         widget.grab().save(os.path.join(folder, name))
-
-
-@pytest.fixture
-def window(qtbot, aloop, session):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    with qtbot.waitSignal(w.ready, timeout=15_000):
-        w.set_session(session, "demo")
-    yield w
-    w.close()
 
 
 def test_nfs_wizard_pages(qtbot, window):

@@ -4,23 +4,9 @@ ranges and a VCN's virtual source; each created, tracked to ACTIVE and listed.""
 
 from __future__ import annotations
 
-import pytest
-
 from ociconsole.core.operations import OpState
-from ociconsole.gui.main_window import MainWindow
 
 from .helpers import click, open_tree_path, retype, table_rows, top_level
-
-
-@pytest.fixture
-def window(qtbot, aloop, session):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    with qtbot.waitSignal(w.ready, timeout=15_000):
-        w.set_session(session, "demo")
-    yield w
-    w.close()
 
 
 def _dialog(qtbot):

@@ -6,24 +6,12 @@ from __future__ import annotations
 import threading
 
 import oci
-import pytest
 
 from ociconsole.gui import settings
 from ociconsole.gui.main_window import MainWindow
 from ociconsole.gui.qt import QApplication, QGuiApplication, Qt
 
 from .helpers import click_index, open_tree_path, table_rows
-
-
-@pytest.fixture
-def window(qtbot, aloop, session):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    with qtbot.waitSignal(w.ready, timeout=15_000):
-        w.set_session(session, "demo")
-    yield w
-    w.close()
 
 
 def instances_of(qtbot, window, *path):

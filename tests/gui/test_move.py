@@ -5,23 +5,10 @@ SDK code, the operation tracked, the resource listed in its new compartment)."""
 from __future__ import annotations
 
 import oci
-import pytest
 
 from ociconsole.core.operations import OpState
-from ociconsole.gui.main_window import MainWindow
 
 from .helpers import click, click_index, open_tree_path, pick, table_rows, top_level
-
-
-@pytest.fixture
-def window(qtbot, aloop, session):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    with qtbot.waitSignal(w.ready, timeout=15_000):
-        w.set_session(session, "demo")
-    yield w
-    w.close()
 
 
 def test_move_a_vcn_to_another_compartment(qtbot, window, gui_emulator):

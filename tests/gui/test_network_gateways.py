@@ -8,20 +8,8 @@ import oci
 import pytest
 
 from ociconsole.core.operations import OpState
-from ociconsole.gui.main_window import MainWindow
 
-from .helpers import click, click_index, open_tree_path, pick, retype, table_rows, top_level
-
-
-@pytest.fixture
-def window(qtbot, aloop, session):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    with qtbot.waitSignal(w.ready, timeout=15_000):
-        w.set_session(session, "demo")
-    yield w
-    w.close()
+from .helpers import click, click_index, open_tree_path, pick, retype, table_rows, top_level, trigger
 
 
 @pytest.fixture
@@ -66,12 +54,6 @@ def select(qtbot, window, name):
     click_index(qtbot, window.resources.table, window.resources.proxy.index(row, 0))
     qtbot.waitUntil(lambda: window.detail.name.text() == name, timeout=5000)
     return window.detail.resource
-
-
-def trigger(window, label):
-    action = next(a for a in window._kind_actions if a.text() == label)
-    assert action.isEnabled(), label
-    action.trigger()
 
 
 def fill_common(qtbot, dlg, name):

@@ -5,24 +5,10 @@ compartment without metrics says in which compartments metrics exist."""
 
 from __future__ import annotations
 
-import pytest
-
 from ociconsole.core.operations import OpState
-from ociconsole.gui.main_window import MainWindow
 from ociconsole.gui.qt import QApplication, Qt
 
 from .helpers import click, open_tree_path, retype
-
-
-@pytest.fixture
-def window(qtbot, aloop, session):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    with qtbot.waitSignal(w.ready, timeout=15_000):
-        w.set_session(session, "demo")
-    yield w
-    w.close()
 
 
 def dialogs(cls):

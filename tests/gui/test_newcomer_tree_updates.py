@@ -5,24 +5,11 @@ node asks again for its child compartments (one created elsewhere shows up)."""
 from __future__ import annotations
 
 import oci
-import pytest
 
 from ociconsole.core.operations import OpState
-from ociconsole.gui.main_window import MainWindow
 from ociconsole.gui.qt import Qt
 
 from .helpers import click, click_index, find_child, open_tree_path, retype, table_rows, top_level
-
-
-@pytest.fixture
-def window(qtbot, aloop, session):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    with qtbot.waitSignal(w.ready, timeout=15_000):
-        w.set_session(session, "demo")
-    yield w
-    w.close()
 
 
 def children_of(window, index) -> list[str]:

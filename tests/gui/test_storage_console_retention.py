@@ -15,7 +15,7 @@ from ociconsole.core.operations import OpState
 from ociconsole.gui.main_window import MainWindow
 from ociconsole.services import object_storage as oss
 
-from .helpers import click, click_index, open_tree_path, pick, retype, table_rows, top_level
+from .helpers import click, click_index, dialog, open_tree_path, pick, retype, table_rows, trigger
 
 DAY = 86400
 
@@ -46,11 +46,6 @@ def records(gui_emulator):
     return osc, ns
 
 
-def dialog(qtbot, cls, not_this=None):
-    qtbot.waitUntil(lambda: top_level(cls) is not None and top_level(cls) is not not_this, timeout=5000)
-    return top_level(cls)
-
-
 def section(window, label):
     rel = window.detail.related
     for i in range(rel.topLevelItemCount()):
@@ -66,12 +61,6 @@ def select_bucket(qtbot, window, name):
     row = table_rows(window.resources).index(name)
     click_index(qtbot, window.resources.table, window.resources.proxy.index(row, 0))
     qtbot.waitUntil(lambda: window.detail.name.text() == name, timeout=5000)
-
-
-def trigger(window, label):
-    action = next(a for a in window._kind_actions if a.text() == label)
-    assert action.isEnabled(), label
-    action.trigger()
 
 
 def submit(qtbot, window, dlg):

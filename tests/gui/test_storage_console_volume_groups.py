@@ -14,21 +14,18 @@ import pytest
 from ociconsole import catalog
 from ociconsole.catalog.forms import FormContext
 from ociconsole.core.operations import OpState
-from ociconsole.gui.main_window import MainWindow
 from ociconsole.gui.qt import QApplication
 
-from .helpers import click, click_index, open_tree_path, pick, table_rows, top_level
-
-
-@pytest.fixture
-def window(qtbot, aloop, session):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    with qtbot.waitSignal(w.ready, timeout=15_000):
-        w.set_session(session, "demo")
-    yield w
-    w.close()
+from .helpers import (
+    click,
+    dialog,
+    open_tree_path,
+    pick,
+    related_loaded,
+    select_row,
+    table_rows,
+    trigger,
+)
 
 
 @pytest.fixture
@@ -51,11 +48,6 @@ def volumes(gui_emulator):
     return ads
 
 
-def dialog(qtbot, cls, not_this=None):
-    qtbot.waitUntil(lambda: top_level(cls) is not None and top_level(cls) is not not_this, timeout=5000)
-    return top_level(cls)
-
-
 def related(window) -> dict[str, list[tuple[str, str, str]]]:
     from ociconsole.gui.detail import LINK_ROLE
     rel = window.detail.related
@@ -65,24 +57,6 @@ def related(window) -> dict[str, list[tuple[str, str, str]]]:
         out[sec.text(0)] = [(sec.child(j).text(0), sec.child(j).text(1),
                              sec.child(j).data(0, LINK_ROLE) or "") for j in range(sec.childCount())]
     return out
-
-
-def related_loaded(window) -> bool:
-    rel = window.detail.related
-    return rel.topLevelItemCount() > 0 and all(rel.topLevelItem(i).text(1) != "loading…"
-                                               for i in range(rel.topLevelItemCount()))
-
-
-def select_row(qtbot, window, name):
-    row = table_rows(window.resources).index(name)
-    click_index(qtbot, window.resources.table, window.resources.proxy.index(row, 0))
-    qtbot.waitUntil(lambda: window.detail.name.text() == name, timeout=5000)
-
-
-def trigger(window, label):
-    action = next(a for a in window._kind_actions if a.text() == label)
-    assert action.isEnabled(), label
-    action.trigger()
 
 
 def test_create_volume_group_pick_volumes_then_back_it_up(qtbot, window, volumes, gui_emulator):

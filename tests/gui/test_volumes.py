@@ -6,62 +6,28 @@ levels and bounds."""
 from __future__ import annotations
 
 import oci
-import pytest
 
 from ociconsole.core.operations import OpState
-from ociconsole.gui.main_window import MainWindow
 from ociconsole.gui.qt import QApplication
 
-from .helpers import click, click_index, open_tree_path, pick, retype, table_rows, top_level
-
-
-@pytest.fixture
-def window(qtbot, aloop, session):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    with qtbot.waitSignal(w.ready, timeout=15_000):
-        w.set_session(session, "demo")
-    yield w
-    w.close()
+from .helpers import (
+    click,
+    dialog,
+    open_tree_path,
+    pick,
+    related,
+    related_loaded,
+    retype,
+    select_row,
+    table_rows,
+    trigger,
+)
 
 
 def volumes_of(qtbot, window, *path):
     open_tree_path(qtbot, window, *path, "Storage", "Block volumes")
     qtbot.waitUntil(lambda: window.resources.model.rowCount() > 0, timeout=10_000)
     return table_rows(window.resources)
-
-
-def select_row(qtbot, window, name):
-    row = table_rows(window.resources).index(name)
-    click_index(qtbot, window.resources.table, window.resources.proxy.index(row, 0))
-    qtbot.waitUntil(lambda: window.detail.name.text() == name, timeout=5000)
-
-
-def trigger(window, label):
-    action = next(a for a in window._kind_actions if a.text() == label)
-    assert action.isEnabled(), label
-    action.trigger()
-
-
-def dialog(qtbot, cls, not_this=None):
-    qtbot.waitUntil(lambda: top_level(cls) is not None and top_level(cls) is not not_this, timeout=5000)
-    return top_level(cls)
-
-
-def related(window) -> dict[str, list[str]]:
-    rel = window.detail.related
-    out = {}
-    for i in range(rel.topLevelItemCount()):
-        sec = rel.topLevelItem(i)
-        out[sec.text(0)] = [f"{sec.child(j).text(0)}={sec.child(j).text(1)}" for j in range(sec.childCount())]
-    return out
-
-
-def related_loaded(window) -> bool:
-    rel = window.detail.related
-    return rel.topLevelItemCount() > 0 and all(rel.topLevelItem(i).text(1) != "loading…"
-                                               for i in range(rel.topLevelItemCount()))
 
 
 def test_attach_from_the_dialog_then_detach(qtbot, window, gui_emulator):
