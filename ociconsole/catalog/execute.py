@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import Callable
 
+from ..core.connection import WORK_REQUEST_SERVICES
 from ..core.errors import OciError, loggable
 from ..core.operations import Operation, OperationLog
 from ..services.runtime import OutcomeUnknown
@@ -197,8 +198,6 @@ def start_create(log: OperationLog, kind: ResourceKind, spec: forms.FormSpec, va
     return log.start(title, kind="create" if spec.submit_label == "Create" else "action", resource_label=label)
 
 
-# services whose work requests are core's (the iaas work-request API); others answer get_work_request themselves
-CORE_WORK_REQUESTS = frozenset({"compute", "compute_management", "network", "blockstorage"})
 WR_DONE = frozenset({"SUCCEEDED", "FAILED", "CANCELED", "CANCELLED"})
 
 
@@ -208,7 +207,7 @@ async def follow_work_request(session, log: OperationLog, op: Operation, kind: R
     """Follow an answer that is only a work request (no body: Analytics, Integration, Data Science...) to its
     end, through the work-request API of the service that made it; then the resource it names is read and
     tracked to ready. Returns the resource (None when the work request names none the kind can read)."""
-    wr_service = "work_requests" if service in CORE_WORK_REQUESTS else service
+    wr_service = WORK_REQUEST_SERVICES.get(service, service)
     delay = POLL_FIRST
     deadline = time.monotonic() + timeout
     while True:
