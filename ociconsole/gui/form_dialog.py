@@ -848,7 +848,7 @@ class CreateDialog(QDialog):
         off = f"<span style='color:{help_colour(self)}'>{{}}</span>"
         steps = f"{(on if i == 0 else off).format('1 Details')}  ›  {(on if i == 1 else off).format('2 Review')}"
         if self.spec.reveal is not None:
-            steps += f"  ›  {(on if i == 2 else off).format('3 Copy')}"
+            steps += f"  ›  {(on if i == 2 else off).format('3 Copy' if self.spec.secret_attrs else '3 Result')}"
         self.steps.setText(steps)
         self._update_buttons()
 

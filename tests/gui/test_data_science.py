@@ -115,6 +115,8 @@ def test_predict_with_the_demo_deployment(qtbot, window):
     assert json.loads(shown["Prediction"]) == {"prediction": [50000 + 14400 + 32000 - 4500.0,
                                                               50000 + 9600 + 16000 - 27000.0]}
     assert shown["Latency"].endswith(" ms")
+    # an answer to read, not a secret shown once
+    assert "3 Result" in dlg.steps.text() and dlg.reveal_banner.heading.text() == "Done"
     dlg.grab().save("/tmp/data-science-predict.png")
     dlg.close()
 

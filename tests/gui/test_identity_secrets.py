@@ -113,6 +113,7 @@ def test_auth_token_shown_once_and_limited_to_two(qtbot, window, gui_emulator, l
     _select_user(qtbot, window)
     dlg, op = _create(qtbot, window, "Create auth token…", "docker login", "iam auth-token create")
     (label, token), = dlg.revealed()
+    assert "3 Copy" in dlg.steps.text() and "shown only once" in dlg.reveal_banner.heading.text()
     assert label == "Auth token" and len(token) == 20
     QApplication.clipboard().clear()
     click(qtbot, dlg.reveal_copy_buttons()[0])
