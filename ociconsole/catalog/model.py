@@ -92,6 +92,13 @@ class Gone:
     id: str
 
 
+@dataclass(frozen=True)
+class Done:
+    """What an action that makes no resource did, said in the activity panel ("Wrote 12 resources to …")."""
+
+    detail: str
+
+
 @dataclass
 class RelatedItem:
     label: str

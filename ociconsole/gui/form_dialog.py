@@ -25,7 +25,7 @@ import asyncio
 import logging
 import uuid
 
-from ..catalog import execute, forms
+from ..catalog import execute, forms, terraform
 from ..catalog.forms import Field, FormContext, FormSpec, Option
 from ..catalog.model import ResourceKind
 from ..core.errors import OciError
@@ -775,8 +775,12 @@ class CreateDialog(QDialog):
         self.cli_view.setNote("Runs the same request with the oci CLI")
         self.python_view = CodeView()
         self.python_view.setNote("The same request with the OCI Python SDK (retry token included)")
+        self.terraform_view = CodeView()
+        self.terraform_view.setNote("The same resource for Oracle's Terraform provider (oracle/oci); "
+                                    "what this session created is referred to, not pasted")
         self.code_tabs.addTab(self.cli_view, "oci CLI")
         self.code_tabs.addTab(self.python_view, "Python SDK")
+        self.code_tabs.addTab(self.terraform_view, "Terraform")
         rl.addWidget(self.code_tabs, 1)
         self.pages.addWidget(review)
 
@@ -1240,9 +1244,21 @@ class CreateDialog(QDialog):
             cli = f"# cannot show the CLI command ({type(e).__name__}: {e})"
         self.cli_view.setText(cli)
         self.python_view.setText(forms.python_code(req, token))
+        self.terraform_view.setText(self.terraform_text(req, values))
         self._update_cost()
         self._set_page(1)
         self.create_button.setFocus()
+
+    def terraform_text(self, req: forms.Request, values: dict) -> str:
+        """The Terraform of the request: a create's resource block, or an update's changed arguments."""
+        update_of = req.args[0] if req.method.startswith("update_") and req.args and \
+            isinstance(req.args[0], str) else None
+        try:
+            return terraform.for_request(req, self.spec.describe(values), terraform.session_refs(self.session),
+                                         update_of=update_of).text
+        except Exception as e:
+            log.exception("terraform of %s failed", self.spec.title)
+            return f"# cannot show the Terraform ({type(e).__name__}: {e})"
 
     def show_form(self) -> None:
         if self._submitting:
