@@ -539,4 +539,4 @@ def export_action(kind):
         more = f"; not exported: {'; '.join(result.left_out)}" if result.left_out else ""
         n = len(result.resources)
         return Done(f"Wrote {n} resource{'s' if n != 1 else ''} to {result.folder}{more}")
-    return Action("export_terraform", "Export as Terraform", run, icon="download", verb="Exporting")
+    return Action("export_terraform", "Export as Terraform", run, icon="download", verb="Exporting", mutates=False)

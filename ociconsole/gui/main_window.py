@@ -14,6 +14,7 @@ from ..catalog import execute
 from ..catalog.forms import FormContext, Option
 from ..catalog.generic import in_sentence
 from ..catalog.model import Gone, ResourceKind
+from ..core import guardrails
 from ..core.config import token_expiry_text
 from ..core.errors import OciError, loggable
 from ..core.operations import OperationLog
@@ -41,6 +42,7 @@ from .qt import (
 )
 from .resource_view import ResourceView
 from .tree import NODE_ROLE, CompartmentTreeModel
+from .widgets import PRODUCTION_RED, production_label
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +114,30 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 3)
         self.splitter.setSizes([290, 610, 500])
-        self.setCentralWidget(self.splitter)
+        # the centre with, on a production connection (core.guardrails), a red frame and banner around it
+        from .qt import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+        self.central = QWidget()
+        self.central.setObjectName("centralFrame")
+        self.central.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # paints the red frame
+        cl = QVBoxLayout(self.central)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.setSpacing(0)
+        self.production_bar = QWidget()
+        bar = QHBoxLayout(self.production_bar)
+        bar.setContentsMargins(0, 0, 6, 0)
+        self.production_banner = production_label("", self.production_bar)
+        bar.addWidget(self.production_banner, 1)
+        self.unlock_button = QPushButton(icon("edit"), f"Unlock changes for {guardrails.UNLOCK_MINUTES} min")
+        self.unlock_button.setAccessibleName("Unlock changes on this production connection")
+        self.unlock_button.clicked.connect(self._toggle_unlock)
+        bar.addWidget(self.unlock_button)
+        self.production_bar.hide()
+        cl.addWidget(self.production_bar)
+        cl.addWidget(self.splitter, 1)
+        self.setCentralWidget(self.central)
+        self._unlock_timer = QTimer(self)
+        self._unlock_timer.setInterval(10_000)
+        self._unlock_timer.timeout.connect(self._show_guard)
 
         self.resources.resourceActivated.connect(self._show_detail)
         self.resources.selectionChangedList.connect(lambda k, rs: self._update_action_buttons())
@@ -230,6 +255,18 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.search.toggleViewAction())
         view_menu.addAction(self.toolbar.toggleViewAction())
         view_menu.addAction(self._search_toolbar.toggleViewAction())
+        view_menu.addSeparator()
+        self.production_action = view_menu.addAction("Treat this connection as &production")
+        self.production_action.setCheckable(True)
+        self.production_action.toggled.connect(self._mark_production)
+        self.locked_action = view_menu.addAction("Production is read-only until unlocked")
+        self.locked_action.setCheckable(True)
+        self.locked_action.setChecked(settings.get("guardrails/read_only_production"))
+        self.locked_action.toggled.connect(self._set_read_only_production)
+        self.confirm_soft_action = view_menu.addAction("Ask before Stop and Reboot")
+        self.confirm_soft_action.setCheckable(True)
+        self.confirm_soft_action.setChecked(settings.get("guardrails/confirm_stop_reboot"))
+        self.confirm_soft_action.toggled.connect(lambda on: settings.set("guardrails/confirm_stop_reboot", on))
         self._help_menu = mb.addMenu("&Help")
         self.about_action = self._help_menu.addAction(icon("app"), "&About ociconsole")
         self.about_action.setMenuRole(self.about_action.MenuRole.AboutRole)
@@ -271,6 +308,7 @@ class MainWindow(QMainWindow):
         self._auth_reported = False
         self._first_level_done = False
         self.session = session
+        self._apply_guard(session, key)
         self._restoring = True
         self._tasks.cancel_all()
         self.resources.clear()
@@ -708,7 +746,8 @@ class MainWindow(QMainWindow):
         selected = self.resources.selected_resources()
         for action in kind.actions:
             qa = self.toolbar.addAction(icon(action.icon), action.label)
-            qa.setEnabled(bool(selected) and not ro and all(action.allowed_for(r) for r in selected))
+            qa.setEnabled(bool(selected) and not offline and not (ro and action.mutates)
+                          and all(action.allowed_for(r) for r in selected))
             qa.triggered.connect(
                 lambda _=False, a=action: self.request_action(kind, a, self.resources.selected_resources()))
             self._kind_actions.append(qa)
@@ -726,22 +765,29 @@ class MainWindow(QMainWindow):
         resources = [r for r in resources if r is not None]
         if not resources or self.session is None:
             return
-        if self.session.read_only:
+        if self.session.read_only and action.mutates:
             self.show_error("This profile is read-only: actions are disabled.")
             return
         if self._conn_ok is False:
             self.show_error("No working connection: actions are disabled until it is back.")
+            return
+        guard = self.session.guard
+        if action.mutates and guard.locked():
+            self.show_error(f"{guard.label} is production and read-only until unlocked: use "
+                            f"“{self.unlock_button.text()}” in the red banner first.")
             return
         blocked = [kind.name(r) for r in resources if not action.allowed_for(r)]
         if blocked:
             self.show_error(f"{action.label} is not possible for {', '.join(blocked)} in its current state.")
             return
         if action.form is not None:  # an action that asks for input: its form, in the generic dialog
-            self.open_form(action.form(resources[0]))
+            self.open_form(action.form(resources[0]), guarded=action.mutates)
             return
-        if action.confirm:
+        mode = guard.confirmation(action, settings.get("guardrails/confirm_stop_reboot"))
+        if mode:
             from .confirm import ConfirmDialog
-            dlg = ConfirmDialog(action, kind, resources, self)
+            banner = guard.banner(self.session.connection.region) if guard.production and action.mutates else ""
+            dlg = ConfirmDialog(action, kind, resources, self, mode=mode, production=banner)
             dlg.confirmed.connect(lambda options: self._run_action(kind, action, resources, options))
             dlg.open()
             self._last_dialog = dlg
@@ -787,6 +833,10 @@ class MainWindow(QMainWindow):
         if self._conn_ok is False:
             self.show_error("No working connection: creating is disabled until it is back.")
             return
+        if self.session.guard.locked():
+            self.show_error(f"{self.session.guard.label} is production and read-only until unlocked: use "
+                            f"“{self.unlock_button.text()}” in the red banner first.")
+            return
         from . import views
         factory = views.view(kind.create_view) if kind.create_view else None
         if factory is not None:  # a kind whose creation is a wizard of its own (gui.views)
@@ -796,13 +846,79 @@ class MainWindow(QMainWindow):
             return
         self.open_form(kind.create)
 
-    def open_form(self, spec) -> None:
-        """The generic dialog for a FormSpec (a create, or an action's form); tracked in the activity."""
+    def open_form(self, spec, guarded: bool = True) -> None:
+        """The generic dialog for a FormSpec (a create, or an action's form); tracked in the activity.
+        `guarded`: it changes something, so production asks for its name (core.guardrails)."""
         from .form_dialog import CreateDialog
         dlg = CreateDialog(spec, self.form_context(), self.session, self.oplog, catalog.kind(spec.kind_id), self,
-                           on_resource=self._resource_changed)
+                           on_resource=self._resource_changed, guarded=guarded)
         dlg.open()
         self._last_dialog = dlg
+
+    # ------------------------------------------------------------ guardrails
+    def _apply_guard(self, session, key: str) -> None:
+        """Decide whether the connection is production (core.guardrails) and show it."""
+        marked = [k for k in settings.get("guardrails/production_marked").splitlines() if k]
+        guard = session.guard
+        guard.label = session.connection.label
+        guard.reason = guardrails.production_reason(key, guard.label, settings.get("guardrails/production_pattern"),
+                                                    marked)
+        guard.read_only_until_unlocked = settings.get("guardrails/read_only_production")
+        self.production_action.blockSignals(True)
+        self.production_action.setChecked(guard.production)
+        self.production_action.blockSignals(False)
+        self._show_guard()
+
+    def _mark_production(self, on: bool) -> None:
+        key = getattr(self, "_connection_key", "")
+        marked = [k for k in settings.get("guardrails/production_marked").splitlines() if k and k != key]
+        if on:
+            marked.append(key)
+        settings.set("guardrails/production_marked", "\n".join(marked))
+        if self.session is not None:
+            self._apply_guard(self.session, key)
+
+    def _set_read_only_production(self, on: bool) -> None:
+        settings.set("guardrails/read_only_production", on)
+        if self.session is not None:
+            self.session.guard.read_only_until_unlocked = on
+            self.session.guard.lock()
+            self._show_guard()
+
+    def _toggle_unlock(self) -> None:
+        guard = self.session.guard if self.session is not None else None
+        if guard is None:
+            return
+        if guard.unlocked_for() > 0:
+            guard.lock()
+        else:
+            guard.unlock()
+        self._show_guard()
+
+    def _show_guard(self) -> None:
+        guard = self.session.guard if self.session is not None else None
+        on = guard is not None and guard.production
+        self.production_bar.setVisible(on)
+        self.central.setStyleSheet(f"QWidget#centralFrame {{ border: 3px solid {PRODUCTION_RED}; }}" if on else "")
+        self.central.layout().setContentsMargins(*([3, 0, 3, 3] if on else [0, 0, 0, 0]))
+        title = "OCI Console"
+        if not on or guard is None:
+            self.setWindowTitle(title)
+            self._unlock_timer.stop()
+            return
+        self.setWindowTitle(f"{title} — PRODUCTION ({guard.label})")
+        text = guard.banner(self.session.connection.region)
+        left = guard.unlocked_for()
+        if guard.read_only_until_unlocked:
+            if left > 0:
+                text += f" · changes unlocked for {int(left // 60) + 1} more min"
+                self.unlock_button.setText("Lock changes now")
+            else:
+                text += " · read-only until unlocked"
+                self.unlock_button.setText(f"Unlock changes for {guardrails.UNLOCK_MINUTES} min")
+            self._unlock_timer.start()
+        self.unlock_button.setVisible(guard.read_only_until_unlocked)
+        self.production_banner.setText(text)
 
     # ------------------------------------------------------------ messages
     def show_error(self, text: str, error: OciError | None = None) -> None:
