@@ -929,6 +929,14 @@ class CreateDialog(QDialog):
         if not self._started:
             self._started = True
             self.start()
+            self.focus_first_field()
+
+    def focus_first_field(self) -> None:
+        """The keyboard starts in the first field the person can type in (then Tab follows the form)."""
+        for row in self.rows.values():
+            if row.shown and row.editor.isEnabled() and row.editor.focusPolicy() != Qt.FocusPolicy.NoFocus:
+                row.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
 
     def start(self) -> None:
         """Begin loading the options (called when first shown)."""

@@ -14,6 +14,7 @@ from ..catalog import execute
 from ..catalog.forms import FormContext, Option
 from ..catalog.generic import in_sentence
 from ..catalog.model import Gone, ResourceKind
+from ..catalog.palette import Entry as PaletteEntry
 from ..core import guardrails
 from ..core.config import token_expiry_text
 from ..core.errors import OciError, loggable
@@ -36,6 +37,7 @@ from .qt import (
     Qt,
     QTimer,
     QToolBar,
+    QToolButton,
     QTreeView,
     QWidget,
     Signal,
@@ -164,6 +166,7 @@ class MainWindow(QMainWindow):
             dock.widget().setMinimumHeight(130)
         self.search.openRequested.connect(self.open_resource)
         self._pending_select: str | None = None
+        self.recent: list = []  # (kind, resource) most recently shown first: the palette's "Recent"
 
         # ---- toolbar
         tb = QToolBar("Main toolbar")
@@ -196,6 +199,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(self._search_toolbar)
         self.search_field = QLineEdit()
         self.search_field.setPlaceholderText("Search all compartments (Ctrl+K)")
+        self.search_field.setAccessibleName("Search all compartments")
         self.search_field.setClearButtonEnabled(True)
         self.search_field.setMinimumWidth(260)
         self.search_field.returnPressed.connect(self._search_from_toolbar)
@@ -224,8 +228,8 @@ class MainWindow(QMainWindow):
 
         # ---- shortcuts
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self._focus_filter)
-        QShortcut(QKeySequence("Ctrl+K"), self, activated=lambda: (self.search_field.setFocus(),
-                                                                    self.search_field.selectAll()))
+        QShortcut(QKeySequence("Ctrl+Shift+P"), self, activated=self.open_palette)
+        QShortcut(QKeySequence("Ctrl+K"), self, activated=lambda: self.open_palette(search=True))
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.resources.table,
                   activated=self._delete_selected, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Copy), self.resources.table,
@@ -234,6 +238,10 @@ class MainWindow(QMainWindow):
                   context=Qt.ShortcutContext.WidgetShortcut)
 
         self._build_menus()
+        for bar in (self.toolbar, self._search_toolbar):  # Qt's "»" button when a toolbar is too narrow
+            for b in bar.findChildren(QToolButton, "qt_toolbar_ext_button"):
+                b.setAccessibleName("More toolbar actions")
+                b.setToolTip("More toolbar actions")
         self._layout_restored = False
         self.resize(1400, 860)
         self._set_conn_state(None)
@@ -696,6 +704,10 @@ class MainWindow(QMainWindow):
     def _show_detail(self, kind, resource) -> None:
         if resource is not None and self.session is not None:
             self.detail.show_resource(self.session, kind, resource)
+            rid = getattr(resource, "id", None)
+            if rid:  # the palette's recent resources
+                self.recent = [(k, r) for k, r in self.recent if getattr(r, "id", None) != rid][:19]
+                self.recent.insert(0, (kind, resource))
         self._update_action_buttons()
 
     def refresh(self) -> None:
@@ -854,6 +866,108 @@ class MainWindow(QMainWindow):
                            on_resource=self._resource_changed, guarded=guarded)
         dlg.open()
         self._last_dialog = dlg
+
+    # ------------------------------------------------------------ command palette
+    def open_palette(self, search: bool = False):
+        """Ctrl+Shift+P: every command, kind, action, recent resource and compartment; Ctrl+K the same with
+        "Search all compartments for …" first."""
+        from .palette import PaletteDialog
+        extra = None
+        if search:
+            def extra(text: str) -> list[PaletteEntry]:
+                t = text.strip()
+                if not t:
+                    return []
+                return [PaletteEntry(f"Search all compartments for “{t}”", "Search",
+                                     lambda: (self.search_field.setText(t), self._search_from_toolbar()))]
+        dlg = PaletteDialog(self.palette_entries(), self, extra=extra,
+                            placeholder="Search every compartment, or type a command" if search else "")
+        dlg.open()
+        self._last_dialog = dlg
+        return dlg
+
+    def palette_entries(self) -> list[PaletteEntry]:
+        out: list[PaletteEntry] = [PaletteEntry(k.name(r), "Recent", lambda k=k, r=r: self._open_recent(k, r),
+                                                detail=k.singular, key=f"recent:{getattr(r, 'id', '')}")
+                                   for k, r in self.recent]
+
+        def walk(menu, where: str) -> None:
+            for a in menu.actions():
+                if a.isSeparator():
+                    continue
+                if a.menu() is not None:
+                    walk(a.menu(), f"{where} › {a.text().replace('&', '')}")
+                elif a.text() and a.isEnabled():
+                    text = a.text().replace("&", "")
+                    out.append(PaletteEntry(text, "Menu", a.trigger, a.shortcut().toString(), where,
+                                            key=f"menu:{where}:{text}"))
+        tops = [t for t in self.menuBar().actions() if t.menu() is not None]
+        for top in tops[1:] + tops[:1]:  # File (Quit) last: Enter on an untouched palette must not quit
+            walk(top.menu(), top.text().replace("&", ""))
+        ro = self.session is None or self.session.read_only
+        for k in catalog.kinds():
+            if k.scope == "hidden":
+                continue
+            out.append(PaletteEntry(k.label, "Go to", lambda k=k: self.go_to_kind(k), detail=k.group,
+                                    key=f"goto:{k.id}"))
+            if k.create is not None and not ro:
+                out.append(PaletteEntry(f"Create {in_sentence(k.singular)}…", "Create",
+                                        lambda k=k: self.go_to_kind(k) and self.open_create(k),
+                                        "Ctrl+N" if k is self.current_kind else "", k.group, key=f"create:{k.id}"))
+            for a in k.actions:
+                if ro and a.mutates:
+                    continue
+                shortcut = "Delete" if a.destructive and a is next((x for x in k.actions if x.destructive), None) \
+                    else (a.shortcut or "")
+                out.append(PaletteEntry(f"{k.singular}: {a.label}", "Action",
+                                        lambda k=k, a=a: self._palette_action(k, a), shortcut,
+                                        key=f"action:{k.id}:{a.id}"))
+        path: list[str] = []
+        for c, depth in self.tree_model.all_compartments():
+            del path[depth:]
+            out.append(PaletteEntry(c.name, "Compartment", lambda c=c: self.select(c.id), detail=" / ".join(path),
+                                    key=f"compartment:{c.id}"))
+            path.append(c.name)
+        return out
+
+    def go_to_kind(self, kind: ResourceKind) -> bool:
+        """Show the kind's list in the current compartment (the root for tenancy-wide kinds)."""
+        comp = self.current_compartment.id if self.current_compartment is not None and kind.scope != "tenancy" \
+            else (self.session.tenancy_id if self.session is not None else None)
+        return bool(comp) and self.select(comp, kind.id)
+
+    def _open_recent(self, kind: ResourceKind, resource) -> None:
+        comp = getattr(resource, "compartment_id", None)
+        if comp:
+            self.open_resource(resource.id, comp)
+        else:
+            self._show_detail(kind, resource)
+
+    def _palette_action(self, kind: ResourceKind, action):
+        """An action chosen in the palette: on the selection when it is of that kind, else the palette asks which
+        resource of the current compartment."""
+        from .palette import ask
+        selected = self.resources.selected_resources() if self.resources.kind is kind else []
+        if selected:
+            self.request_action(kind, action, selected)
+            return None
+        if self.session is None:
+            return None
+        session = self.session
+        comp = self.current_compartment.id if self.current_compartment is not None else session.tenancy_id
+        where = self.current_compartment.name if self.current_compartment is not None else "the tenancy"
+
+        async def load() -> list[PaletteEntry]:
+            found = await kind.list(session, comp)
+            return [PaletteEntry(kind.name(r), kind.singular, lambda r=r: self._act_on(kind, action, r),
+                                 detail=kind.state(r) or "") for r in found if action.allowed_for(r)]
+        return ask(f"{kind.singular}: {action.label} — which one? (in {where})", load,
+                   f"No {kind.label.lower()} in {where} that can {action.label.lower()}: "
+                   "pick another compartment in the tree first")
+
+    def _act_on(self, kind: ResourceKind, action, resource) -> None:
+        self.open_resource(resource.id, getattr(resource, "compartment_id", "") or "")
+        self.request_action(kind, action, [resource])
 
     # ------------------------------------------------------------ guardrails
     def _apply_guard(self, session, key: str) -> None:
