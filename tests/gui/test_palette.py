@@ -11,7 +11,7 @@ from ociconsole.gui.form_dialog import CreateDialog
 from ociconsole.gui.palette import PaletteDialog
 from ociconsole.gui.qt import QApplication, QGuiApplication, Qt
 
-from .helpers import click_index, open_tree_path, table_rows, top_level
+from .helpers import open_tree_path, table_rows, top_level
 
 
 def _entries(*labels):
