@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from ..core.connection import WORK_REQUEST_SERVICES
 from ..core.errors import OciError, loggable
-from ..core.operations import Operation, OperationLog
+from ..core.operations import RECORDING, Operation, OperationLog
 from ..services.runtime import OutcomeUnknown
 from . import forms, terraform
 from .generic import in_sentence
@@ -151,6 +151,8 @@ async def run_action(session, log: OperationLog, kind: ResourceKind, action: Act
                      op: Operation | None = None) -> Operation:
     """Run one declared action on one resource as a tracked operation. Never raises OciError."""
     op = op or queue_action(log, kind, action, resource)
+    op.kind_id = kind.id
+    recording = RECORDING.set(op)
     try:
         log.running(op, detail="Requesting")
         try:
@@ -191,6 +193,8 @@ async def run_action(session, log: OperationLog, kind: ResourceKind, action: Act
     except asyncio.CancelledError:
         log.cancel(op)
         raise
+    finally:
+        RECORDING.reset(recording)
     return op
 
 
@@ -246,13 +250,16 @@ async def follow_work_request(session, log: OperationLog, op: Operation, kind: R
 
 async def run_create(session, log: OperationLog, kind: ResourceKind, spec: forms.FormSpec, values: dict,
                      request: forms.Request, retry_token: str, on_resource: ResourceListener | None = None,
-                     op: Operation | None = None, raise_on_submit_error: bool = False) -> Operation:
+                     op: Operation | None = None, raise_on_submit_error: bool = False,
+                     cli: str = "") -> Operation:
     """Submit a create (with its retry token) and track the new resource until it is ready.
 
     With `raise_on_submit_error`, a refused request (the resource was not created) raises the
     OciError after marking the operation failed, so a dialog can stay open and keep the input.
     """
     op = op or start_create(log, kind, spec, values)
+    op.kind_id, op.cli = kind.id, cli
+    recording = RECORDING.set(op)
     try:
         log.running(op, detail="Submitting")
         try:
@@ -281,4 +288,6 @@ async def run_create(session, log: OperationLog, kind: ResourceKind, spec: forms
     except asyncio.CancelledError:
         log.cancel(op)
         raise
+    finally:
+        RECORDING.reset(recording)
     return op

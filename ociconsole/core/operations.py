@@ -10,6 +10,7 @@ the work still ends the operation (`cancel()` once it has really stopped and cle
 
 from __future__ import annotations
 
+import contextvars
 import itertools
 import json
 import time
@@ -33,6 +34,8 @@ class OpState(str, Enum):
 
 
 _ids = itertools.count(1)
+# the operation whose work is running in this task: Session.call records its changing calls into it
+RECORDING: contextvars.ContextVar[Operation | None] = contextvars.ContextVar("ociconsole_recording", default=None)
 
 
 @dataclass
@@ -53,6 +56,11 @@ class Operation:
     started: float = field(default_factory=time.time)
     finished: float | None = None
     id: int = field(default_factory=lambda: next(_ids))
+    # what it sent, for "Export as script": the catalog kind, the CLI command the dialog showed, and every
+    # changing SDK call made on its behalf (service, method, args, kwargs), recorded by services.runtime
+    kind_id: str = ""
+    cli: str = field(default="", repr=False)
+    calls: list = field(default_factory=list, repr=False, compare=False)
 
     @property
     def elapsed(self) -> float:

@@ -545,6 +545,10 @@ class ActivityDock(QDockWidget):
         self.export_action = QAction(st.standardIcon(QStyle.StandardPixmap.SP_DialogSaveButton), "Export…", self)
         self.export_action.setToolTip("Save the activity (titles, states, errors, request ids) as JSON for support")
         self.export_action.triggered.connect(self.export)
+        self.script_action = QAction(st.standardIcon(QStyle.StandardPixmap.SP_FileIcon), "Export as script…", self)
+        self.script_action.setToolTip("Save what this session did as a runnable script: bash with the oci CLI "
+                                      "commands (.sh) or Python with the SDK calls (.py), in order, with waits")
+        self.script_action.triggered.connect(self.export_script)
         self.copy_action = QAction("Copy", self)
         self.copy_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
         self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -555,7 +559,7 @@ class ActivityDock(QDockWidget):
         self.cancel_action = QAction(st.standardIcon(QStyle.StandardPixmap.SP_BrowserStop), "Cancel", self)
         self.cancel_action.setToolTip("Stop the selected operations that can be stopped (transfers)")
         self.cancel_action.triggered.connect(self.cancel_selected)
-        for a in (self.details_action, self.cancel_action, self.clear_action, self.export_action):
+        for a in (self.details_action, self.cancel_action, self.clear_action, self.export_action, self.script_action):
             self.toolbar.addAction(a)
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -644,6 +648,7 @@ class ActivityDock(QDockWidget):
                                                and bool(op.error.request_id))
         self.clear_action.setEnabled(self.model.rowCount() > self.model.active_count)
         self.export_action.setEnabled(self.model.rowCount() > 0)
+        self.script_action.setEnabled(any(o.calls or o.cli for o in self.oplog.operations))
 
     # ------------------------------------------------------------ details
     def _on_double_clicked(self, index) -> None:
@@ -692,6 +697,7 @@ class ActivityDock(QDockWidget):
         menu.addSeparator()
         menu.addAction(self.clear_action)
         menu.addAction(self.export_action)
+        menu.addAction(self.script_action)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.popup(self.view.viewport().mapToGlobal(pos))
 
@@ -742,6 +748,37 @@ class ActivityDock(QDockWidget):
         self._export_dialog = dlg
         dlg.open()
         return dlg
+
+    def export_script(self) -> QFileDialog:
+        """Ask where to save the session as a script (non-modal); .sh is bash with the CLI, .py Python."""
+        if self._export_dialog is not None:
+            self._export_dialog.raise_()
+            return self._export_dialog
+        docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+        name = time.strftime("ociconsole-session-%Y%m%d-%H%M%S.sh")
+        dlg = QFileDialog(self, "Export session as script", str(Path(docs) / name),
+                          "Bash script with the oci CLI (*.sh);;Python script with the OCI SDK (*.py)")
+        dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dlg.setFileMode(QFileDialog.FileMode.AnyFile)
+        dlg.setDefaultSuffix("sh")
+        dlg.setOption(QFileDialog.Option.DontUseNativeDialog, QApplication.platformName() == "offscreen")
+        dlg.filterSelected.connect(lambda f: dlg.setDefaultSuffix("py" if "*.py" in f else "sh"))
+        dlg.fileSelected.connect(self.export_script_to)
+        dlg.finished.connect(self._export_closed)
+        self._export_dialog = dlg
+        dlg.open()
+        return dlg
+
+    def export_script_to(self, path: str) -> bool:
+        from ..catalog import scripts
+        try:
+            scripts.write(path, sorted(self.oplog.operations, key=lambda o: o.id))  # in the order started
+        except OSError as e:
+            self._show_message(QMessageBox.Icon.Warning, "Export failed",
+                               f"Could not write the script to {path}:\n{e.strerror or e}")
+            return False
+        self.exported.emit(str(path))
+        return True
 
     def _export_closed(self, _result=0) -> None:
         dlg, self._export_dialog = self._export_dialog, None

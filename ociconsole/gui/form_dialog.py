@@ -636,8 +636,10 @@ class _Submission:
     async def run(self, session, oplog, kind, spec, values, request, token):
         self.spec = spec
         try:
+            cli = self.dialog.cli_view.text() if self.dialog is not None else ""
             op = await execute.run_create(session, oplog, kind, spec, values, request, token,
-                                          on_resource=self.resource, op=self.op, raise_on_submit_error=True)
+                                          on_resource=self.resource, op=self.op, raise_on_submit_error=True,
+                                          cli=cli)
         except OciError as e:
             d, self.dialog = self.dialog, None
             if d is not None:

@@ -47,6 +47,7 @@ from ..core.connection import ClientFactory, Connection
 from ..core.errors import OciError, from_exception, loggable, requests_connection_error_and_timeout
 from ..core.guardrails import Guard
 from ..core.lazy import remember_client, response_model, wrap
+from ..core.operations import RECORDING
 
 log = logging.getLogger(__name__)
 
@@ -298,6 +299,11 @@ class Session:
         if not read and self.read_only:
             raise OciError(f"This profile is read-only: {method.replace('_', ' ')} is not allowed",
                            code="ReadOnlyProfile", operation=method, service=service, kind="readonly")
+        if not read:
+            recording = RECORDING.get()
+            if recording is not None:  # for the activity's "Export as script"
+                recording.calls.append((service, method, args,
+                                        {k: v for k, v in kwargs.items() if k not in ("opc_retry_token", "if_match")}))
         retry = retry_class(method, kwargs)
         attempts = MAX_ATTEMPTS if retry else 1
         h = self._health(service)

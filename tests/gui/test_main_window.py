@@ -380,3 +380,47 @@ def test_search_the_tenancy_and_open_a_result(qtbot, window):
     window.search.search("query instance resources where displayName = ")
     qtbot.waitUntil(lambda: "failed" in window.search.status.text(), timeout=10_000)
     assert "position" in window.search.status.text()
+
+
+def test_the_session_exports_as_a_runnable_script(qtbot, window, session, tmp_path):
+    """A create and a Stop made in the window come back as bash (CLI, with waits) and Python (SDK calls)."""
+    from ociconsole.gui.form_dialog import CreateDialog
+
+    from .helpers import click, retype, top_level
+    instances_of(qtbot, window, "Development", "Shared-Tools")
+    row = table_rows(window.resources).index("jenkins")
+    click_index(qtbot, window.resources.table, window.resources.proxy.index(row, 0))
+    jenkins = window.resources.selected_resources()[0].id
+    next(a for a in window._kind_actions if a.text() == "Stop").trigger()
+    answer_confirm(qtbot)
+    qtbot.waitUntil(lambda: window.oplog.operations[-1].state.done, timeout=15_000)
+    open_tree_path(qtbot, window, "Development", "Networking", "VCNs")
+    window.create_action.trigger()
+    qtbot.waitUntil(lambda: top_level(CreateDialog) is not None and not top_level(CreateDialog).busy, timeout=10_000)
+    c = top_level(CreateDialog)
+    qtbot.keyClicks(c.row("display_name").editor, "script-vcn")
+    retype(qtbot, c.row("cidr_block").editor, "10.91.0.0/16")
+    click(qtbot, c.review_button)
+    with qtbot.waitSignal(c.submitted, timeout=10_000) as sig:
+        click(qtbot, c.create_button)
+    qtbot.waitUntil(lambda: sig.args[0].state.done, timeout=10_000)
+    assert window.activity.script_action.isEnabled()
+
+    sh, py = tmp_path / "session.sh", tmp_path / "session.py"
+    assert window.activity.export_script_to(str(sh)) and window.activity.export_script_to(str(py))
+    bash = sh.read_text()
+    stop = bash.index(f"oci compute instance action \\\n    --instance-id {jenkins} \\\n    --action SOFTSTOP")
+    assert "--wait-for-state STOPPED" in bash[stop:]
+    create = bash.index("oci network vcn create")
+    assert stop < create and "--display-name script-vcn" in bash and "--wait-for-state AVAILABLE" in bash
+    assert bash.startswith("#!/usr/bin/env bash") and (sh.stat().st_mode & 0o111)
+    python = py.read_text()
+    compile(python, str(py), "exec")
+    assert f"response = compute_client.instance_action('{jenkins}', 'SOFTSTOP')" in python
+    assert f"compute_client.get_instance('{jenkins}'), 'lifecycle_state', 'STOPPED'" in python
+    assert "network_client.create_vcn(oci.core.models.CreateVcnDetails(" in python
+    assert "display_name='script-vcn'" in python
+    # a replay waits for the VCN it makes, not the one made when the console ran
+    assert "script_vcn_id = response.data.id" in python
+    assert "network_client.get_vcn(script_vcn_id), 'lifecycle_state', 'AVAILABLE'" in python
+    assert "SCRIPT_VCN_ID=$(oci network vcn create" in bash and "--query 'data.id' --raw-output)" in bash
