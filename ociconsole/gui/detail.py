@@ -3,10 +3,10 @@ as links (following a link shows that resource here, with Back)."""
 
 from __future__ import annotations
 
-import datetime as _dt
 import logging
 
 from .. import catalog
+from ..catalog import details
 from ..catalog.model import ResourceKind
 from ..core.errors import OciError
 from . import aio
@@ -18,6 +18,7 @@ from .qt import (
     QHeaderView,
     QLabel,
     QMenu,
+    QPlainTextEdit,
     QPushButton,
     QSizePolicy,
     Qt,
@@ -30,61 +31,12 @@ from .qt import (
     Signal,
 )
 from .resource_view import ElidedLabel
+from .widgets import monospace_font
 
 log = logging.getLogger(__name__)
-HIDDEN_FIELDS = {"freeform_tags", "defined_tags", "system_tags"}
 LINK_ROLE = Qt.ItemDataRole.UserRole + 20
+RAW_ROLE = Qt.ItemDataRole.UserRole + 21  # the value itself (an OCID shown by its name)
 LABEL_SHARE = 0.5  # the label column of the detail tabs takes at most this share of the pane's width
-
-
-def humanize(key: str) -> str:
-    words = key.replace("_", " ").strip()
-    words = words.replace(" in g bs", " in GBs").replace(" in gbs", " in GBs").replace(" gbps", " Gbps")
-    words = words.replace("ocpus", "OCPUs").replace(" id", " ID").replace(" ip", " IP").replace("vcn", "VCN")
-    words = words.replace("dns", "DNS").replace("cidr", "CIDR").replace("vnic", "VNIC").replace("vpus", "VPUs")
-    return words[:1].upper() + words[1:]
-
-
-def flatten(value, prefix: str = "") -> list[tuple[str, str]]:
-    """(label, text) pairs for every leaf of an SDK object turned dict."""
-    out: list[tuple[str, str]] = []
-    if isinstance(value, dict):
-        for k in sorted(value, key=lambda k: (k != "id", k)):
-            if not prefix and k in HIDDEN_FIELDS:
-                continue
-            v = value[k]
-            label = f"{prefix} › {humanize(k)}" if prefix else humanize(k)
-            if isinstance(v, dict) and v:
-                out.extend(flatten(v, label))
-            elif isinstance(v, list) and v and any(isinstance(x, dict) for x in v):
-                for i, x in enumerate(v, 1):
-                    out.extend(flatten(x, f"{label} [{i}]"))
-            elif v is None or v == [] or v == {} or v == "":
-                continue  # unset fields are left out, as OCI's console does
-            else:
-                out.append((label, _text(v)))
-    return out
-
-
-def _text(v) -> str:
-    if v is None:
-        return "—"
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    if isinstance(v, _dt.datetime):
-        return v.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
-    if isinstance(v, list):
-        return ", ".join(_text(x) for x in v) if v else "—"
-    if isinstance(v, dict):
-        return "—" if not v else ", ".join(f"{k}={x}" for k, x in v.items())
-    if isinstance(v, float):
-        return f"{v:g}"
-    if isinstance(v, str) and len(v) >= 19 and v[4] == "-" and v[10] == "T":
-        try:
-            return _text(_dt.datetime.fromisoformat(v.replace("Z", "+00:00")))
-        except ValueError:
-            pass
-    return str(v)
 
 
 class DetailPane(QWidget):
@@ -143,9 +95,17 @@ class DetailPane(QWidget):
         self.related = self._tree(["Related", "Value"])
         self.related.itemActivated.connect(self._follow)
         self.related.itemClicked.connect(self._follow)
+        self.fields.itemActivated.connect(self._follow)  # a linked OCID (Enter / double-click)
+        self.fields.setRootIsDecorated(True)
         self.tabs.addTab(self.fields, "Details")
         self.tabs.addTab(self.tags, "Tags")
         self.tabs.addTab(self.related, "Related")
+        self.json_view = QPlainTextEdit()  # the resource as OCI returns it, for the curious
+        self.json_view.setObjectName("rawJson")
+        self.json_view.setReadOnly(True)
+        self.json_view.setFont(monospace_font())
+        self.json_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.tabs.addTab(self.json_view, "JSON")
         self.metrics_panel = None  # created the first time a Metrics tab is looked at (pyqtgraph loads then)
         self._metrics_holder = QWidget()
         QVBoxLayout(self._metrics_holder).setContentsMargins(0, 0, 0, 0)
@@ -174,7 +134,10 @@ class DetailPane(QWidget):
         if item is None:
             return
         m = QMenu(self)
-        m.addAction("Copy value").triggered.connect(lambda: QGuiApplication.clipboard().setText(item.text(1)))
+        raw = item.data(1, RAW_ROLE) or item.text(1)  # an OCID shown by name copies the OCID
+        m.addAction("Copy value").triggered.connect(lambda: QGuiApplication.clipboard().setText(raw))
+        if item.data(0, LINK_ROLE):
+            m.addAction("Open").triggered.connect(lambda: self.navigate(item.data(0, LINK_ROLE)))
         m.popup(tree.viewport().mapToGlobal(pos))
 
     # ------------------------------------------------------------ showing
@@ -245,7 +208,7 @@ class DetailPane(QWidget):
         has = self.kind is not None and self.kind.metrics is not None
         idx = self.tabs.indexOf(self._metrics_holder)
         if has and idx < 0:
-            self.tabs.addTab(self._metrics_holder, "Metrics")
+            self.tabs.insertTab(self.tabs.indexOf(self.json_view), self._metrics_holder, "Metrics")
         elif not has and idx >= 0:
             if self.metrics_panel is not None:
                 self.metrics_panel.stop()
@@ -282,22 +245,42 @@ class DetailPane(QWidget):
         self.actions_button.setEnabled(True)
 
     def _fill_fields(self, resource) -> None:
-        import oci
+        """The sections of catalog.details (General, Shape, Networking…): names for OCIDs (linked; the OCID on
+        hover and in the copy), units formatted; the raw answer in the JSON tab."""
         self.fields.clear()
-        mono = QFont("monospace")
-        mono.setStyleHint(QFont.StyleHint.Monospace)
-        for label, text in flatten(oci.util.to_dict(resource)):
-            shown = text
-            if text.startswith("ocid1."):
-                name = self.name_of(text)
-                if name and label != "Id":
-                    shown = f"{name}  ({text})"
-            item = QTreeWidgetItem([label, shown])
-            item.setToolTip(0, label)
-            if text.startswith("ocid1."):
-                item.setFont(1, mono)
-            item.setToolTip(1, text)
-            self.fields.addTopLevelItem(item)
+        mono = monospace_font()
+        bold = QFont(self.fields.font())
+        bold.setBold(True)
+        for title, rows in details.sections(resource, self.name_of):
+            section = QTreeWidgetItem([title, ""])
+            section.setFirstColumnSpanned(True)
+            section.setFont(0, bold)
+            self.fields.addTopLevelItem(section)
+            for row in rows:
+                item = QTreeWidgetItem([row.label, row.text])
+                item.setToolTip(0, row.label)
+                item.setToolTip(1, row.value)
+                item.setData(1, RAW_ROLE, row.value)
+                if row.ocid:
+                    item.setData(0, LINK_ROLE, row.ocid)
+                    f = QFont(item.font(1))
+                    f.setUnderline(True)
+                    item.setFont(1, f)
+                    item.setForeground(1, self.palette().link())
+                elif row.value.startswith("ocid1."):
+                    item.setFont(1, mono)
+                section.addChild(item)
+            section.setExpanded(True)
+        self.json_view.setPlainText(details.raw_json(resource))
+
+    def field_values(self) -> dict[str, str]:
+        """label -> shown text of every row of the Details tab (all sections)."""
+        out = {}
+        for i in range(self.fields.topLevelItemCount()):
+            sec = self.fields.topLevelItem(i)
+            for j in range(sec.childCount()):
+                out[sec.child(j).text(0)] = sec.child(j).text(1)
+        return out
 
     def _fill_tags(self, resource) -> None:
         self.tags.clear()

@@ -111,8 +111,7 @@ def test_alarm_list_shows_the_firing_alarm_first(qtbot, window):
     assert any(label.startswith("FIRING since") and value == "api-01" for label, value in sections["Status"])
     assert sections["Current value"][0][0] == "api-01" and " at " in sections["Current value"][0][1]
     assert sections["History (state transitions)"][0][1] == "State transitioned from OK to Firing"
-    fields = {window.detail.fields.topLevelItem(i).text(0): window.detail.fields.topLevelItem(i).text(1)
-              for i in range(window.detail.fields.topLevelItemCount())}
+    fields = window.detail.field_values()
     assert fields["Status"] == "FIRING" and fields["Pending duration"] == "PT5M"  # the full alarm, not a summary
     # clicking the badge lists the firing alarms; choosing one opens it in its compartment
     window.show_list()
