@@ -207,8 +207,24 @@ def test_backup_clone_move_delete_and_database_dashboard(qtbot, window):
     qtbot.waitUntil(lambda: related_loaded(window) and any(
         b.startswith("before-migration=LONGTERM manual") for b in related(window)["Backups"]), timeout=10_000)
 
+    # restore to a point in time: the future is refused inline, an hour ago is sent
+    trigger(window, "Restore…")
+    rs = dialog(qtbot, CreateDialog, not_this=bk)
+    qtbot.waitUntil(lambda: not rs.busy, timeout=10_000)
+    default = rs.row("timestamp").value()
+    retype(qtbot, rs.row("timestamp").editor, "2999-01-01 00:00")
+    qtbot.waitUntil(lambda: "future" in rs.row("timestamp").error_text(), timeout=2000)
+    retype(qtbot, rs.row("timestamp").editor, default)
+    qtbot.waitUntil(lambda: rs.review_button.isEnabled(), timeout=3000)
+    click(qtbot, rs.review_button)
+    assert "oci db autonomous-database restore" in rs.cli_view.text()
+    click(qtbot, rs.create_button)
+    qtbot.waitUntil(lambda: not rs.isVisible(), timeout=10_000)
+    wait_op(qtbot, window, "Restore sales-dw", "AVAILABLE")
+    select_row(qtbot, window, "sales-dw")
+
     trigger(window, "Clone…")
-    cl = dialog(qtbot, CreateDialog, not_this=bk)
+    cl = dialog(qtbot, CreateDialog, not_this=rs)
     qtbot.waitUntil(lambda: not cl.busy, timeout=10_000)
     assert cl.row("db_name").value() == "SALESDWCLONE"
     pick(qtbot, cl.row("clone_type").editor, "Metadata clone")
