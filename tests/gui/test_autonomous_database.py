@@ -273,3 +273,35 @@ def test_backup_clone_move_delete_and_database_dashboard(qtbot, window):
     assert [c.metric for c in view.dashboard.charts] == ["CpuUtilization", "StorageUtilization", "Sessions",
                                                           "ExecuteCount"]
     window.grab().save("/tmp/i12-adb-dashboard.png")
+
+
+def test_metrics_tab_of_a_database(qtbot, aloop, session):
+    from ociconsole import catalog
+    from ociconsole.gui import aio
+    from ociconsole.gui.detail import DetailPane
+    from ociconsole.services import identity as idsvc
+    kind = catalog.kind("database.autonomous_database")
+
+    async def load():
+        tree = await idsvc.compartment_tree(session)
+        prod = next(c for cs in tree.values() for c in cs if c.name == "Production")
+        return next(a for a in await kind.list(session, prod.id) if a.db_name == "ORDERSDB")
+    task = aio.spawn(load())
+    qtbot.waitUntil(task.done, timeout=10_000)
+    adb = task.result()
+    pane = DetailPane()
+    qtbot.addWidget(pane)
+    pane.resize(900, 900)
+    pane.show()
+    pane.show_resource(session, kind, adb)
+    pane.show_metrics()
+    with qtbot.waitSignal(pane.metrics_panel.refreshed, timeout=10_000):
+        pass
+    charts = {c.title: c for c in pane.metrics_panel.grid.charts}
+    assert list(charts) == [c.title for c in kind.metrics.charts]
+    (t, v), = charts["CPU utilization"].data.values()
+    assert 55 <= len(t) <= 61 and 0 <= v.min() and v.max() <= 100
+    (_t, used), = charts["Storage utilization"].data.values()
+    assert 60 < used.mean() < 75  # about 1.4 TB of 2 TB
+    assert set(charts["Sessions"].data) == {"sessions", "logons"}
+    pane.grab().save("/tmp/i12-adb-metrics.png")
