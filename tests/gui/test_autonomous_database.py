@@ -305,3 +305,36 @@ def test_metrics_tab_of_a_database(qtbot, aloop, session):
     assert 60 < used.mean() < 75  # about 1.4 TB of 2 TB
     assert set(charts["Sessions"].data) == {"sessions", "logons"}
     pane.grab().save("/tmp/i12-adb-metrics.png")
+
+
+def test_always_free_database(qtbot, window):
+    from ociconsole.gui.form_dialog import CreateDialog
+    open_tree_path(qtbot, window, "Development", "Database", "Autonomous Databases")
+    qtbot.waitUntil(lambda: "sales-dw" in table_rows(window.resources), timeout=10_000)
+    window.create_action.trigger()
+    dlg = dialog(qtbot, CreateDialog)
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=10_000)
+    retype(qtbot, dlg.row("db_name").editor, "FREEDEMO")
+    dlg.row("is_free_tier").editor.setChecked(True)
+    qtbot.waitUntil(lambda: not dlg.row("compute_count").editor.isVisible(), timeout=2000)
+    assert not dlg.row("storage_gbs").editor.isVisible() and not dlg.row("network_access").editor.isVisible()
+    qtbot.waitUntil(lambda: "$0.00 per month" in dlg.cost_text(), timeout=3000)
+    retype(qtbot, dlg.row("admin_password").editor, "FreeTier#2026x")
+    retype(qtbot, dlg.row("admin_password_confirm").editor, "FreeTier#2026x")
+    qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
+    click(qtbot, dlg.review_button)
+    cli = dlg.cli_view.text()
+    assert "--is-free-tier true" in cli and "--compute-count" not in cli
+    click(qtbot, dlg.create_button)
+    qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=10_000)
+    wait_op(qtbot, window, "FREEDEMO", "AVAILABLE")
+    qtbot.waitUntil(lambda: (window.refresh() or True) and state_of(window, "FREEDEMO") == "AVAILABLE",
+                    timeout=15_000)
+    select_row(qtbot, window, "FREEDEMO")
+    qtbot.waitUntil(lambda: related_loaded(window), timeout=10_000)
+    assert "Compute=Always Free" in related(window)["Overview"]
+    # Always Free databases cannot be scaled or backed up by hand: those actions are not offered
+    kind = window.resources.kind
+    free = next(r for r in window.resources.model.rows if r.display_name == "FREEDEMO")
+    assert not kind.action("scale").allowed_for(free) and not kind.action("backup").allowed_for(free)
+    assert kind.action("wallet").allowed_for(free)
