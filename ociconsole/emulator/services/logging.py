@@ -85,6 +85,21 @@ LOG_GROUP = svc.resource(Kind(
     validate=_check_group, check_delete=_group_in_use))
 
 
+@svc.op("list_log_groups")
+def list_log_groups(ctx: Context):
+    """The compartment's log groups, or (isCompartmentIdInSubtree) those of every compartment below it too."""
+    comp = ctx.compartment(ctx.query.get("compartmentId"))
+    docs = LOG_GROUP.list(ctx)
+    if str(ctx.query.get("isCompartmentIdInSubtree")).lower() == "true":
+        from .identity import subtree
+        seen = {d["id"] for d in docs}
+        for c in subtree(ctx, comp["id"]):
+            for d in ctx.list("loggroup", c["id"]):
+                if d["id"] not in seen and (ctx.query.get("displayName") in (None, d.get("displayName"))):
+                    docs.append(LOG_GROUP.public(d))
+    return docs
+
+
 def _check_source(ctx: Context, source, group: dict, exclude: str | None = None) -> tuple[dict, dict]:
     if not isinstance(source, dict):
         raise invalid("configuration.source is required for a SERVICE log")
