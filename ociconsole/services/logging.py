@@ -106,6 +106,13 @@ BUILDER_FIELDS = ("logContent", "type", "source", "subject", "data.message", "da
                   "data.requestAction", "data.objectName", "data.principalName", "data.statusCode")
 
 
+def name_or_id(res) -> str:
+    """How a query names a log group or log: its display name when the name can stand in a stream (no '/',
+    no quote, and the service finds groups and logs by name), else its OCID."""
+    name = getattr(res, "display_name", None) or ""
+    return name if re.fullmatch(r"[A-Za-z0-9_.\- ]{1,255}", name) and name.strip() == name else res.id
+
+
 def stream(compartment_id: str, log_group: str | None = None, log: str | None = None) -> str:
     return "/".join(p for p in (compartment_id, log_group, log) if p)
 
@@ -172,7 +179,10 @@ def row_summary(row: dict) -> dict[str, str]:
     if not isinstance(c, dict):  # summarize / select rows
         return {k: _cell(v) for k, v in row.items()}
     data = c.get("data")
-    if isinstance(data, dict):
+    if isinstance(data, dict) and data.get("requestAction"):  # an Object Storage access log entry
+        msg = (f"{data['requestAction']} {data.get('objectName') or data.get('bucketName') or ''} "
+               f"({data.get('statusCode', '')}) by {data.get('principalName') or data.get('authenticationType')}")
+    elif isinstance(data, dict):
         msg = data.get("message") or data.get("msg") or json.dumps(data, sort_keys=True)
     else:
         msg = "" if data is None else str(data)
