@@ -80,6 +80,8 @@ def test_log_group_custom_log_ingest_and_search(c, comp):
     group = c.log.get_log_group(gid).data
     assert (group.display_name, group.lifecycle_state, group.compartment_id) == ("app-logs", "ACTIVE", comp)
     assert [g.id for g in c.log.list_log_groups(comp).data] == [gid]
+    assert gid not in [g.id for g in c.log.list_log_groups(c.tenancy).data]
+    assert gid in [g.id for g in c.log.list_log_groups(c.tenancy, is_compartment_id_in_subtree=True).data]
     lid = c.custom_log(gid, "orders", retention_duration=60)
     log = c.log.get_log(gid, lid).data
     assert (log.log_type, log.is_enabled, log.retention_duration, log.compartment_id) == ("CUSTOM", True, 60, comp)

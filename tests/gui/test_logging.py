@@ -269,3 +269,26 @@ def test_bucket_logs_tab_shows_its_write_log(qtbot, window, gui_emulator):
     assert panel.compartment.currentText().strip() == "Frontend"
     assert '/assets-logs/assets-writes"' in panel.query.toPlainText()
     window.grab().save("/tmp/i16-logging-bucket-tab.png")
+
+
+def test_subnet_flow_log_empty_and_said_why(qtbot, window, gui_emulator):
+    import oci
+    sdk = Sdk(gui_emulator)
+    net = oci.core.VirtualNetworkClient(sdk.emu.client_config(), service_endpoint=sdk.emu.endpoint("core"),
+                                        signer=sdk.ingest.base_client.signer)
+    comp = sdk.compartment("Development")
+    subnet = next(s for s in net.list_subnets(comp).data if s.lifecycle_state == "AVAILABLE")
+    LM = oci.logging.models
+    gid = sdk.settled(sdk.log.create_log_group(LM.CreateLogGroupDetails(compartment_id=comp,
+                                                                         display_name="net-logs")))
+    sdk.settled(sdk.log.create_log(gid, LM.CreateLogDetails(
+        display_name="flows", log_type="SERVICE", configuration=LM.Configuration(source=LM.OciService(
+            source_type="OCISERVICE", service="flowlogs", resource=subnet.id, category="all")))))
+    open_tree_path(qtbot, window, "Development", "Networking", "Subnets")
+    qtbot.waitUntil(lambda: subnet.display_name in table_rows(window.resources), timeout=10_000)
+    select_row(qtbot, window, subnet.display_name)
+    assert any(a.text() == "Enable flow log…" for a in window._kind_actions)
+    window.detail.show_logs()
+    qtbot.waitUntil(lambda: window.detail.logs_panel is not None
+                    and "Flow logs record the traffic" in window.detail.logs_panel.status.text(), timeout=10_000)
+    assert window.detail.logs_panel.results.topLevelItemCount() == 0
