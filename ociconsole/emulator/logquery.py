@@ -1,7 +1,7 @@
 """Evaluating a Logging query (the tree of `ociconsole.lang.logging_query`) over log entries.
 
-A raw row is what SearchLogs answers for an entry: `{"datetime": <epoch ms>, "logContent": {...},
-"regionId": ...}`; a field names the entry's content (`data.message`, `type`) unless it is `datetime`,
+A raw row is what SearchLogs answers for an entry: `{"datetime": <epoch ms>, "logContent": {...}}`; a field
+names the entry's content (`data.message`, `type`) unless it is `datetime`,
 `logContent` (the entry as JSON text) or `logContent.<path>`. After `summarize` or `select` a row is flat
 (`{"count": 3, "type": "..."}`) and later commands name its columns.
 

@@ -304,8 +304,8 @@ class LogExplorer(QWidget):
         self.run_button.setEnabled(err is None)
 
     def time_range(self) -> tuple[dt.datetime, dt.datetime]:
-        now = dt.datetime.now(dt.UTC)
-        return now - dt.timedelta(seconds=int(self.range.currentData())), now + dt.timedelta(seconds=SKEW)
+        end = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=SKEW)
+        return end - dt.timedelta(seconds=int(self.range.currentData())), end  # 14 days at most, as OCI searches
 
     def run(self):
         """Search now (the query as shown); returns the task."""

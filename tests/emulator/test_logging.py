@@ -10,6 +10,7 @@ import uuid
 
 import oci
 import pytest
+from oci._vendor import requests
 
 from .helpers import IM, NO_RETRY, WAIT, run_oci, signer_for, unique
 
@@ -257,6 +258,16 @@ def test_bucket_write_and_read_logs_record_real_requests(c, comp):
     assert rows[0]["data"]["statusCode"] == 200 and rows[0]["data"]["bucketName"] == bucket
     res = c.find(f'search "{comp}/bucket-logs/writes" | where type = \'com.oraclecloud.objectstorage.putobject\'')
     assert res.summary.result_count == 1
+    # a write through a pre-authenticated request is logged too, without a principal
+    OS = oci.object_storage.models
+    par = c.os.create_preauthenticated_request(ns, bucket, OS.CreatePreauthenticatedRequestDetails(
+        name="upload", access_type="ObjectWrite", object_name="drop/in.txt",
+        time_expires=c.now() + dt.timedelta(hours=1))).data
+    url = c.emulator.base_url + par.access_uri
+    assert requests.put(url, data=b"dropped").status_code == 200
+    res = c.find(f'search "{comp}/bucket-logs/writes" | where data.isPar = true')
+    assert [(r.data["logContent"]["data"]["objectName"], r.data["logContent"]["data"]["authenticationType"])
+            for r in res.results] == [("drop/in.txt", "none")]
 
     # a read log, enabled now, records the reads from now on
     c.wait(c.log.create_log(gid, LM.CreateLogDetails(

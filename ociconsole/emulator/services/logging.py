@@ -21,8 +21,9 @@ An entry's `data` that is a JSON object is searchable by its fields (`data.level
 
 Search (SearchLogs) runs the Logging query language (ociconsole/lang/logging_query.py, evaluated by
 emulator/logquery.py) between `timeStart` and `timeEnd` (at most 14 days apart); a query that does not parse
-is a 400 naming its column. Results are `{"datetime": <epoch ms>, "logContent": {...}, "regionId": ...}`
-rows in time order unless sorted, or the rows of `summarize` / `select`; `limit` (at most 1,000 a page,
+is a 400 naming its column. Results are `{"datetime": <epoch ms>, "logContent": {...}}`
+rows in time order unless sorted (entries past the log's retention are not found, and are dropped at the next
+PutLogs), or the rows of `summarize` / `select`; `limit` (at most 1,000 a page,
 default 100) and `page` page them (opc-next-page).
 """
 
@@ -302,6 +303,9 @@ def put_logs(ctx: Context):
             if t < oldest:
                 raise invalid(f"{w}.time {ts(t)} is older than the log's retention of {log['retentionDuration']} days")
             entries.append((data, ident, t, b))
+    for old in ctx.store.by_field(service_logs.ENTRY_KIND, "logId", log["id"]):
+        if old["_t"] < oldest:  # past the log's retention: gone, as OCI deletes them
+            ctx.store.delete(service_logs.ENTRY_KIND, old["id"])
     for data, ident, t, b in entries:
         content = data
         if data.lstrip().startswith("{"):
@@ -368,7 +372,7 @@ def search_logs(ctx: Context):
             t = e["_t"]
             if start <= t < end and t >= oldest:
                 rows.append({"_raw": True, "_t": t, "_seq": e["_ingested"], "datetime": int(round(t * 1000)),
-                             "logContent": e["content"], "regionId": ctx.region})
+                             "logContent": e["content"]})
     rows.sort(key=lambda r: (r["_t"], r["_seq"]))
     out = logquery.run(query, rows)
     for r in out:

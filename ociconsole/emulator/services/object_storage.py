@@ -708,7 +708,7 @@ def _public_listing(ctx: Context) -> bool:
 # ---------------------------------------------------------------- objects: operations
 
 def _access_log(ctx: Context, b: dict, category: str, action: str, op: str, name: str, status: int,
-                etag: str | None = None) -> None:
+                etag: str | None = None, par: bool = False) -> None:
     """The request into the bucket's enabled read or write log, if it has one (emulator/service_logs.py)."""
     if not service_logs.enabled_logs(ctx.store, ctx.region, "objectstorage", b["name"], category):
         return
@@ -717,7 +717,7 @@ def _access_log(ctx: Context, b: dict, category: str, action: str, op: str, name
                 compartmentId=b["compartmentId"], namespaceName=ns, objectName=name, region=ctx.region,
                 requestAction=action, requestResourcePath=f"/n/{ns}/b/{b['name']}/o/{name}", statusCode=status,
                 opcRequestId=ctx.headers.get("opc-request-id"), userAgent=ctx.headers.get("user-agent"),
-                startTime=ctx.ts(), endTime=ctx.ts())
+                isPar=par, startTime=ctx.ts(), endTime=ctx.ts())
     if etag:
         data["eTag"] = etag
     service_logs.record(ctx.core, ctx.region, "objectstorage", b["name"], category,
@@ -1336,11 +1336,15 @@ def serve_par(ctx: Context, rest: str):
         d = _latest(ctx.store, bucket, name)
         if d is None or d.get("isDeleteMarker"):
             raise _object_not_found(bucket["name"], name)
-        return serve_object(ctx, d, head=(method == "HEAD"))
+        res = serve_object(ctx, d, head=(method == "HEAD"))
+        _access_log(ctx, bucket, "read", method, "getobject" if method == "GET" else "headobject", name,
+                    res.status, d.get("etag"), par=True)
+        return res
     if method == "PUT":
         if access not in WRITE_ACCESS:
             raise _par_refused()
         d = put_from_body(ctx, bucket, name)
+        _access_log(ctx, bucket, "write", "PUT", "putobject", name, 200, d.get("etag"), par=True)
         return Result(status=200, headers=_write_headers(d), raw=b"")
     raise ApiError(405, "MethodNotAllowed", f"{method} is not allowed with a pre-authenticated request")
 
