@@ -1,6 +1,7 @@
 """Logging kinds (tree group "Observability"): log groups and their logs.
 
-A log group lists its logs (Related), takes a custom log (Actions > Create custom log…) and is deleted when
+Opening a log group or a log (double-click) shows it in the Log Explorer. A log group lists its logs (Related),
+takes a custom log (Actions > Create custom log…) and is deleted when
 empty. A log is CUSTOM (entries from PutLogs or an agent) or SERVICE (a bucket's read or write access log,
 a subnet's flow log): it can be disabled and enabled, its retention changed (30 to 180 days in steps of 30,
 checked inline) and deleted. "Enable log…" on a bucket and "Enable flow log…" on a subnet create the service
@@ -128,7 +129,7 @@ def _log_cli(v: dict, ctx: FormContext, req: Request) -> str:
 
 LOG_GROUPS = ResourceKind(
     id="logging.log_group", label="Log groups", singular="Log group", group="Observability", icon="report",
-    list=lister(GROUP_REF), get=getter(GROUP_REF), ocid_types=("loggroup",), order=30,
+    list=lister(GROUP_REF), get=getter(GROUP_REF), ocid_types=("loggroup",), order=30, browser="logs",
     columns=[Column("Name", attr("display_name"), width=200),
              Column("State", attr("lifecycle_state"), "state", width=90),
              Column("Description", attr("description"), width=260),
@@ -201,7 +202,7 @@ async def _log_related(session, log) -> list[RelatedItem]:
 
 LOGS = ResourceKind(
     id="logging.log", label="Logs", singular="Log", group="Observability", icon="file", order=31,
-    list=logsvc.list_compartment_logs, get=logsvc.get_log, ocid_types=("log",), movable=False,
+    list=logsvc.list_compartment_logs, get=logsvc.get_log, ocid_types=("log",), movable=False, browser="logs",
     columns=[Column("Name", attr("display_name"), width=180),
              Column("State", attr("lifecycle_state"), "state", width=90),
              Column("Type", attr("log_type"), width=80),

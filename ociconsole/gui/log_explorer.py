@@ -493,6 +493,14 @@ class LogExplorer(QWidget):
         self._services = {src.service}
         self.run()
 
+    def open_resource(self, resource):
+        """A log group or a log: its compartment, it picked, and searched; returns the task."""
+        return self._tasks.replace("open", self._open_resource(resource))
+
+    async def _open_resource(self, resource) -> None:
+        await self._load(resource.compartment_id, tick={resource.id})
+        self.run()
+
     def shutdown(self) -> None:
         self.timer.stop()
         self._tasks.cancel_all()

@@ -1,6 +1,7 @@
 """The Logging extension of the main window (gui.views.register_extension): Logging > Log Explorer…
 (Ctrl+Shift+L, also on the toolbar) opens the Log Explorer (gui/log_explorer.py) in the window's centre on the
-current compartment."""
+current compartment; opening a log group or a log (double-click, Enter) opens it there with that group or log
+picked and searched (the view "logs" of catalog.logging's kinds)."""
 
 from __future__ import annotations
 
@@ -38,4 +39,12 @@ class LoggingExtension(QObject):
         return v
 
 
+def _open_logs(window, session, kind, resource):
+    from .log_explorer import LogExplorer
+    v = LogExplorer(session, window=window)
+    v.open_resource(resource)
+    return v
+
+
 views.register_extension(LoggingExtension)
+views.register_view("logs", _open_logs)

@@ -12,6 +12,7 @@ from ociconsole.core.operations import OpState
 
 from .helpers import (
     click,
+    click_index,
     dialog,
     open_tree_path,
     pick,
@@ -93,6 +94,14 @@ def test_log_group_custom_log_and_bucket_write_log(qtbot, window):
     qtbot.waitUntil(lambda: related_loaded(window), timeout=5000)
     assert "Source=objectstorage: app-assets (write)" in related(window)["Log"]
     window.grab().save("/tmp/i16-logging-logs.png")
+    # opening the log shows it in the Log Explorer, picked and searched
+    from ociconsole.gui.log_explorer import LogExplorer
+    row = table_rows(window.resources).index("app-assets_write")
+    click_index(qtbot, window.resources.table, window.resources.proxy.index(row, 0), double=True)
+    qtbot.waitUntil(lambda: isinstance(window.centre.currentWidget(), LogExplorer), timeout=3000)
+    ex = window.centre.currentWidget()
+    qtbot.waitUntil(lambda: ex.query.toPlainText().endswith('/web-logs/app-assets_write" | sort by datetime desc')
+                    and "No entries" in ex.status.text(), timeout=10_000)
 
 
 # ---------------------------------------------------------------- the Log Explorer
