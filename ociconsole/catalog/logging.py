@@ -235,6 +235,8 @@ class LogSource:
         self.what = what
 
 
+# the kinds whose resources write service logs (emulator/service_logs.py SOURCES on the emulator's side): each
+# gets "Enable log…" (below) and a Logs tab; a load balancer or a function is one more line here
 LOG_SOURCES: dict[str, LogSource] = {
     "objectstorage.bucket": LogSource("objectstorage", lambda b: b.name,
                                       {"write": "Write access (PUT, DELETE)", "read": "Read access (GET, HEAD)"},
@@ -286,13 +288,20 @@ def enable_log_form(kind_id: str) -> Callable[[Any], FormSpec]:
     return form
 
 
+ENABLE_LABELS = {"network.subnet": "Enable flow log…"}  # default: "Enable log…"
+
+
 def _install_enable_actions() -> None:
-    """"Enable log…" on the kinds with service logs (their modules are loaded before this one)."""
-    for kind, label in ((oscat.BUCKETS, "Enable log…"), (netcat.SUBNETS, "Enable flow log…")):
-        if kind.action("enable_log") is None:
-            kind.actions.insert(0, Action("enable_log", label, no_run, None if kind is oscat.BUCKETS
-                                          else frozenset({"AVAILABLE"}), form=enable_log_form(kind.id),
-                                          target_states=WR_DONE, icon="create", verb="Enabling a log of"))
+    """"Enable log…" on the kinds with service logs (their catalog modules are imported above)."""
+    kinds = {k.id: k for m in (oscat, netcat) for k in m.KINDS}
+    for kind_id in LOG_SOURCES:
+        kind = kinds.get(kind_id)
+        if kind is None or kind.action("enable_log") is not None:
+            continue
+        states = None if kind is oscat.BUCKETS else frozenset(kind.ready_states)  # a bucket has no state
+        kind.actions.insert(0, Action("enable_log", ENABLE_LABELS.get(kind_id, "Enable log…"), no_run, states,
+                                      form=enable_log_form(kind_id), target_states=WR_DONE, icon="create",
+                                      verb="Enabling a log of"))
 
 
 _install_enable_actions()

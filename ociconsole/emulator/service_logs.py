@@ -17,7 +17,14 @@ that does carry traffic records into it (a load balancer to its backends, with O
 fields: `action`, `bytesOut`, `destinationAddress`, `destinationPort`, `packets`, `protocol`,
 `sourceAddress`, `sourcePort`, `startTime`, `endTime`, `status`, `version`) and is empty until then.
 A load balancer's (access, error) or a function's (invoke) logs are one entry in SOURCES and one
-`record` call in their service.
+`record` call in their service, for example::
+
+    LogSource("loadbalancer", "Load Balancer", "loadbalancers", {"access": "Access Logs", "error": "Error Logs"},
+              "load balancer", "loadbalancer")
+    service_logs.record(ctx.core, ctx.region, "loadbalancer", lb["id"], "access",
+                        "com.oraclecloud.loadbalancer.access", {...the request's fields...}, resource_id=lb["id"])
+
+plus the kind's line in the console's catalog.logging.LOG_SOURCES (its "Enable log…" and Logs tab).
 """
 
 from __future__ import annotations
