@@ -41,6 +41,10 @@ SERVICES: dict[str, tuple[str, str]] = {
     "analytics": ("analytics", "AnalyticsClient"),
     "integration": ("integration", "IntegrationInstanceClient"),
     "database": ("database", "DatabaseClient"),
+    # PutLogs has its own endpoint on OCI (ingestion.logging.<region>...), the SDK's LoggingClient knows it
+    "logging": ("logging", "LoggingManagementClient"),
+    "logging_ingestion": ("loggingingestion", "LoggingClient"),
+    "logging_search": ("loggingsearch", "LogSearchClient"),
 }
 # where a service's work requests are read: core's services share oci.work_requests; the others answer
 # get_work_request themselves (Identity, Analytics, Integration, Data Science...)

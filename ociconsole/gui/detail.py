@@ -110,6 +110,10 @@ class DetailPane(QWidget):
         self._metrics_holder = QWidget()
         QVBoxLayout(self._metrics_holder).setContentsMargins(0, 0, 0, 0)
         self.tabs.currentChanged.connect(lambda _i: self._maybe_metrics())
+        self.logs_panel = None  # the Log Explorer of a resource with service logs (catalog.logging.LOG_SOURCES)
+        self._logs_holder = QWidget()
+        QVBoxLayout(self._logs_holder).setContentsMargins(0, 0, 0, 0)
+        self.tabs.currentChanged.connect(lambda _i: self._maybe_logs())
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 0)
@@ -191,6 +195,7 @@ class DetailPane(QWidget):
             self._load_related()
         self._fit_label_columns()
         self._update_metrics_tab()
+        self._update_logs_tab()
 
     def _fit_label_columns(self) -> None:
         """Each tab's label column as wide as its labels, but at most LABEL_SHARE of the pane: the values keep
@@ -223,6 +228,38 @@ class DetailPane(QWidget):
             self.metrics_panel = MetricsPanel(self._metrics_holder)
             self._metrics_holder.layout().addWidget(self.metrics_panel)
         self.metrics_panel.show_resource(self.session, self.kind, self.resource)
+
+    # ------------------------------------------------------------ logs
+    def _update_logs_tab(self) -> None:
+        from ..catalog import logging as logcat
+        has = self.kind is not None and logcat.log_source(self.kind.id) is not None
+        idx = self.tabs.indexOf(self._logs_holder)
+        if has and idx < 0:
+            self.tabs.addTab(self._logs_holder, "Logs")
+        elif not has and idx >= 0:
+            if self.logs_panel is not None:
+                self.logs_panel.shutdown()
+            self.tabs.removeTab(idx)
+        self._logs_shown_for = None
+        self._maybe_logs()
+
+    def _maybe_logs(self) -> None:
+        if self.tabs.currentWidget() is not self._logs_holder or self.kind is None or self.resource is None:
+            return
+        if getattr(self, "_logs_shown_for", None) == getattr(self.resource, "id", None):
+            return
+        if self.logs_panel is None:
+            from .log_explorer import LogExplorer
+            self.logs_panel = LogExplorer(self.session, compact=True, parent=self._logs_holder)
+            self._logs_holder.layout().addWidget(self.logs_panel)
+        self._logs_shown_for = getattr(self.resource, "id", None)
+        self.logs_panel.show_resource(self.session, self.kind, self.resource)
+
+    def show_logs(self) -> None:
+        """Switch to the Logs tab (when the kind has service logs)."""
+        idx = self.tabs.indexOf(self._logs_holder)
+        if idx >= 0:
+            self.tabs.setCurrentIndex(idx)
 
     def show_metrics(self) -> None:
         """Switch to the Metrics tab (when the kind has one)."""

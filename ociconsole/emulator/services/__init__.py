@@ -33,6 +33,7 @@ LAYOUT: dict[str, tuple[str, ...]] = {
     "analytics": ("analytics",),  # Analytics Cloud instances
     "integration": ("integration",),  # Integration instances
     "database_autonomous": ("database",),  # Autonomous Databases, their backups and wallets
+    "logging": ("logging", "loggingingestion", "loggingsearch"),  # log groups, logs, PutLogs, SearchLogs
 }
 # imported at start: they keep files to reconcile, or serve unsigned root paths (/p/...)
 EAGER = ("identity", "workrequests", "object_storage")

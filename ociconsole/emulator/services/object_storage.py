@@ -35,6 +35,7 @@ from urllib.parse import unquote
 
 import crc32c
 
+from .. import service_logs
 from ..protocol import ApiError, conflict, http_date, invalid, parse_ts, ts
 from ..registry import Context, Result, Service
 
@@ -706,10 +707,29 @@ def _public_listing(ctx: Context) -> bool:
 
 # ---------------------------------------------------------------- objects: operations
 
+def _access_log(ctx: Context, b: dict, category: str, action: str, op: str, name: str, status: int,
+                etag: str | None = None, par: bool = False) -> None:
+    """The request into the bucket's enabled read or write log, if it has one (emulator/service_logs.py)."""
+    if not service_logs.enabled_logs(ctx.store, ctx.region, "objectstorage", b["name"], category):
+        return
+    ns = namespace_of(ctx.tenancy_id)
+    data = dict(service_logs.principal_of(ctx), apiType="native", bucketId=b["id"], bucketName=b["name"],
+                compartmentId=b["compartmentId"], namespaceName=ns, objectName=name, region=ctx.region,
+                requestAction=action, requestResourcePath=f"/n/{ns}/b/{b['name']}/o/{name}", statusCode=status,
+                opcRequestId=ctx.headers.get("opc-request-id"), userAgent=ctx.headers.get("user-agent"),
+                isPar=par, startTime=ctx.ts(), endTime=ctx.ts())
+    if etag:
+        data["eTag"] = etag
+    service_logs.record(ctx.core, ctx.region, "objectstorage", b["name"], category,
+                        f"com.oraclecloud.objectstorage.{op}", {k: v for k, v in data.items() if v is not None},
+                        subject=name, resource_id=b["id"])
+
+
 @svc.op("put_object")
 def put_object(ctx: Context):
     b = _bucket(ctx)
     d = put_from_body(ctx, b, ctx.path["objectName"])
+    _access_log(ctx, b, "write", "PUT", "putobject", d["name"], 200, d.get("etag"))
     return Result(status=200, headers=_write_headers(d), raw=b"")
 
 
@@ -718,7 +738,9 @@ def get_object(ctx: Context):
     b = _bucket(ctx)
     _apply_lifecycle(ctx.core, b)
     d = _object(ctx, b, ctx.path["objectName"], ctx.query.get("versionId"))
-    return serve_object(ctx, d, overrides=_GET_OVERRIDES)
+    res = serve_object(ctx, d, overrides=_GET_OVERRIDES)
+    _access_log(ctx, b, "read", "GET", "getobject", d["name"], res.status, d.get("etag"))
+    return res
 
 
 @svc.op("head_object")
@@ -726,7 +748,9 @@ def head_object(ctx: Context):
     b = _bucket(ctx)
     _apply_lifecycle(ctx.core, b)
     d = _object(ctx, b, ctx.path["objectName"], ctx.query.get("versionId"))
-    return serve_object(ctx, d, head=True)
+    res = serve_object(ctx, d, head=True)
+    _access_log(ctx, b, "read", "HEAD", "headobject", d["name"], res.status, d.get("etag"))
+    return res
 
 
 @svc.op("delete_object")
@@ -755,6 +779,7 @@ def delete_object(ctx: Context):
     marker = _remove_object(ctx.core, b, name, ctx.now)
     if marker is not None:
         headers.update({"version-id": marker["id"], "is-delete-marker": "true"})
+    _access_log(ctx, b, "write", "DELETE", "deleteobject", name, 204)
     return Result(status=204, headers=headers)
 
 
@@ -1311,11 +1336,15 @@ def serve_par(ctx: Context, rest: str):
         d = _latest(ctx.store, bucket, name)
         if d is None or d.get("isDeleteMarker"):
             raise _object_not_found(bucket["name"], name)
-        return serve_object(ctx, d, head=(method == "HEAD"))
+        res = serve_object(ctx, d, head=(method == "HEAD"))
+        _access_log(ctx, bucket, "read", method, "getobject" if method == "GET" else "headobject", name,
+                    res.status, d.get("etag"), par=True)
+        return res
     if method == "PUT":
         if access not in WRITE_ACCESS:
             raise _par_refused()
         d = put_from_body(ctx, bucket, name)
+        _access_log(ctx, bucket, "write", "PUT", "putobject", name, 200, d.get("etag"), par=True)
         return Result(status=200, headers=_write_headers(d), raw=b"")
     raise ApiError(405, "MethodNotAllowed", f"{method} is not allowed with a pre-authenticated request")
 
