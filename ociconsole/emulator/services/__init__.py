@@ -32,6 +32,9 @@ LAYOUT: dict[str, tuple[str, ...]] = {
     "data_science": ("data_science", "model_deployment"),  # projects, notebooks, models, deployments (predict), jobs
     "analytics": ("analytics",),  # Analytics Cloud instances
     "integration": ("integration",),  # Integration instances
+    "audit": ("audit",),  # every request served, as audit events (recorded by the core)
+    "usage": ("usage_api",),  # costs of what the sandbox runs, from ociconsole/lang/prices.json
+    "budget": ("budget",),  # budgets and alert rules over those costs
 }
 # imported at start: they keep files to reconcile, or serve unsigned root paths (/p/...)
 EAGER = ("identity", "workrequests", "object_storage")
