@@ -15,7 +15,8 @@ __all__ = ["Action", "ActionOption", "Column", "Related", "RelatedItem", "Resour
            "kinds", "kind", "groups", "for_ocid", "tree_kinds"]
 
 _MODULES = ["compute", "compute_hosts", "network", "network_edge", "identity", "monitoring", "notifications",
-            "object_storage", "block_volume", "file_storage", "data_science", "analytics", "integration"]
+            "object_storage", "block_volume", "file_storage", "data_science", "analytics", "integration",
+            "cost"]
 GROUP_ORDER = ["Compute", "Storage", "Networking", "Database", "Analytics & AI", "Application Integration",
                "Identity", "Observability"]
 _KINDS: dict[str, ResourceKind] = {}
@@ -34,6 +35,8 @@ def _load() -> None:
             _KINDS[k.id] = k
     from .generic import add_generic_actions
     add_generic_actions(list(_KINDS.values()))
+    from .cost import add_audit_related
+    add_audit_related(list(_KINDS.values()))
     _loaded = True
 
 

@@ -1,0 +1,101 @@
+"""Budgets, cost and the audit trail through the window against the real emulator: a budget created with the
+dialog (a negative amount refused inline), listed with its spend against the amount, an alert rule added to
+it; a compartment's cost by day and service; an instance's audit trail with who did what."""
+
+from __future__ import annotations
+
+import oci
+import pytest
+from PySide6.QtCore import Qt
+
+from ociconsole.core.operations import OpState
+
+from .helpers import click, open_tree_path, pick, related, related_loaded, retype, select_row, table_rows, \
+    top_level, trigger
+
+
+def _dialog(qtbot):
+    from ociconsole.gui.form_dialog import CreateDialog
+    qtbot.waitUntil(lambda: top_level(CreateDialog) is not None, timeout=15_000)
+    dlg = top_level(CreateDialog)
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=10_000)
+    return dlg
+
+
+def _done(qtbot, window, dlg):
+    click(qtbot, dlg.create_button)
+    qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=10_000)
+    op = window.oplog.operations[-1]
+    qtbot.waitUntil(lambda: op.state.done, timeout=15_000)
+    assert op.state is OpState.SUCCEEDED, op.error
+
+
+def test_create_a_budget_and_an_alert_rule(qtbot, window):
+    open_tree_path(qtbot, window, "Observability", "Budgets")
+    window.create_action.trigger()
+    dlg = _dialog(qtbot)
+    retype(qtbot, dlg.row("display_name").editor, "dev-monthly")
+    comps = dlg.row("target").editor
+    qtbot.waitUntil(lambda: comps.count() > 1, timeout=5000)
+    pick(qtbot, comps, "Development")
+    retype(qtbot, dlg.row("amount").editor, "-20")
+    qtbot.waitUntil(lambda: "positive" in dlg.row("amount").error_text(), timeout=3000)
+    assert not dlg.review_button.isEnabled()
+    retype(qtbot, dlg.row("amount").editor, "50")
+    qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
+    click(qtbot, dlg.review_button)
+    assert "oci budgets budget budget create" in dlg.cli_view.text() and "--amount 50" in dlg.cli_view.text()
+    _done(qtbot, window, dlg)
+    qtbot.waitUntil(lambda: "dev-monthly" in table_rows(window.resources), timeout=15_000)
+    select_row(qtbot, window, "dev-monthly")
+    view = window.resources.proxy
+    row = table_rows(window.resources).index("dev-monthly")
+    headers = [view.headerData(c, Qt.Orientation.Horizontal) for c in range(view.columnCount())]
+    amount = view.index(row, headers.index("Amount")).data()
+    spent = view.index(row, headers.index("Actual spend")).data()
+    assert amount == "$50.00" and spent.startswith("$") and float(spent[1:].replace(",", "")) > 0
+    window.grab().save("/tmp/i16-cost-budgets.png")
+
+    trigger(window, "Add alert rule…")
+    rule = _dialog(qtbot)
+    retype(qtbot, rule.row("threshold").editor, "50")
+    retype(qtbot, rule.row("recipients").editor, "not-an-address")
+    qtbot.waitUntil(lambda: "e-mail" in rule.row("recipients").error_text(), timeout=3000)
+    retype(qtbot, rule.row("recipients").editor, "ops@example.com")
+    qtbot.waitUntil(lambda: rule.review_button.isEnabled(), timeout=3000)
+    click(qtbot, rule.review_button)
+    assert "alert-rule create" in rule.cli_view.text()
+    _done(qtbot, window, rule)
+    window.refresh_action.trigger()
+    qtbot.waitUntil(lambda: "dev-monthly" in table_rows(window.resources), timeout=10_000)
+    select_row(qtbot, window, "dev-monthly")
+    qtbot.waitUntil(lambda: related_loaded(window) and bool(related(window).get("Alert rules")), timeout=10_000)
+    [item] = related(window)["Alert rules"]
+    assert "actual spend reaches 50 %" in item and "ops@example.com" in item
+
+
+def test_cost_of_a_compartment_by_day_and_an_audit_trail(qtbot, window, gui_emulator):
+    open_tree_path(qtbot, window, "Identity", "Compartments")
+    qtbot.waitUntil(lambda: "Development" in table_rows(window.resources), timeout=10_000)
+    select_row(qtbot, window, "Development")
+    qtbot.waitUntil(lambda: related_loaded(window) and "Cost by day (14 days)" in related(window), timeout=15_000)
+    cost = related(window)["Cost by day (14 days)"]
+    assert cost[0].startswith("Total (14 days)=$") and float(cost[0].split("$")[1].replace(",", "")) > 0
+    assert any("Compute $" in line for line in cost[1:])  # the demo's instances in Development run every day
+
+    open_tree_path(qtbot, window, "Development", "Shared-Tools", "Compute", "Instances")
+    qtbot.waitUntil(lambda: len(table_rows(window.resources)) > 0, timeout=10_000)
+    name = table_rows(window.resources)[0]
+    # someone else (the SDK, as the same admin) reads and stops the instance meanwhile
+    cfg = gui_emulator.client_config()
+    compute = oci.core.ComputeClient(cfg, service_endpoint=gui_emulator.endpoint("core"))
+    inst = next(i for i in gui_emulator.core.store.list("instance") if i["displayName"] == name)
+    compute.get_instance(inst["id"])
+    with pytest.raises(oci.exceptions.ServiceError):
+        compute.instance_action(inst["id"], "RESET", if_match="stale-etag")
+    select_row(qtbot, window, name)
+    qtbot.waitUntil(lambda: related_loaded(window) and "Audit trail (24 h)" in related(window), timeout=15_000)
+    trail = related(window)["Audit trail (24 h)"]
+    assert any(" GetInstance=200 · admin@example.com · 127.0.0.1" in line for line in trail), trail
+    assert any(" InstanceAction=412 · admin" in line for line in trail), trail
+    window.grab().save("/tmp/i16-cost-audit.png")
