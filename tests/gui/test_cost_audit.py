@@ -10,8 +10,18 @@ from PySide6.QtCore import Qt
 
 from ociconsole.core.operations import OpState
 
-from .helpers import click, open_tree_path, pick, related, related_loaded, retype, select_row, table_rows, \
-    top_level, trigger
+from .helpers import (
+    click,
+    open_tree_path,
+    pick,
+    related,
+    related_loaded,
+    retype,
+    select_row,
+    table_rows,
+    top_level,
+    trigger,
+)
 
 
 def _dialog(qtbot):
