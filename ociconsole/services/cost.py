@@ -110,6 +110,16 @@ class CostByDay:
     def day_totals(self) -> list[float]:
         return [sum(v[i] for v in self.amounts.values()) for i in range(len(self.days))]
 
+    def stacked(self) -> list[tuple[str, list[float], list[float]]]:
+        """(service, bottoms, heights) per service, most expensive at the bottom: the bars of a stacked chart."""
+        base = [0.0] * len(self.days)
+        out = []
+        for s in self.services:
+            heights = list(self.amounts[s])
+            out.append((s, list(base), heights))
+            base = [b + h for b, h in zip(base, heights, strict=True)]
+        return out
+
 
 async def cost_by_day(session: Session, compartment_id: str, days: int = 14,
                       today: _dt.date | None = None) -> CostByDay:

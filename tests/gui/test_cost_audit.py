@@ -109,3 +109,45 @@ def test_cost_of_a_compartment_by_day_and_an_audit_trail(qtbot, window, gui_emul
     assert any(" GetInstance=200 · admin@example.com · 127.0.0.1" in line for line in trail), trail
     assert any(" InstanceAction=412 · admin" in line for line in trail), trail
     window.grab().save("/tmp/i16-cost-audit.png")
+
+
+def test_audit_view_filters_by_user_operation_and_status(qtbot, window, gui_emulator):
+    # something happens in Development: a topic made, and a request refused
+    cfg = gui_emulator.client_config()
+    dev = next(c for c in gui_emulator.core.store.list("compartment") if c["name"] == "Development")
+    ons = oci.ons.NotificationControlPlaneClient(cfg, service_endpoint=gui_emulator.endpoint("ons"))
+    ons.create_topic(oci.ons.models.CreateTopicDetails(name="audited-topic", compartment_id=dev["id"]))
+    with pytest.raises(oci.exceptions.ServiceError):
+        ons.create_topic(oci.ons.models.CreateTopicDetails(name="audited-topic", compartment_id=dev["id"]))
+    open_tree_path(qtbot, window, "Development")
+    view = window.cost.show_audit()
+    qtbot.waitUntil(lambda: view.compartment_box.currentText() == "Development", timeout=10_000)
+    qtbot.waitUntil(lambda: len(view.rows) >= 2, timeout=10_000)
+    ops = [r.operation for r in view.shown]
+    assert ops.count("CreateTopic") == 2 and view.table.rowCount() == len(view.shown)
+    pick(qtbot, view.status_box, "Failed")
+    assert [(r.operation, r.status) for r in view.shown] == [("CreateTopic", "409")]
+    pick(qtbot, view.status_box, "Any status")
+    retype(qtbot, view.operation, "createtopic")
+    assert len(view.shown) == 2
+    retype(qtbot, view.user, "nobody")
+    assert view.shown == [] and view.table.rowCount() == 0
+    retype(qtbot, view.user, "admin")
+    assert len(view.shown) == 2 and view.table.item(0, 2).text() == "admin@example.com"
+    view.grab().save("/tmp/i16-cost-audit-view.png")
+
+
+def test_cost_view_stacks_services_by_day(qtbot, window):
+    open_tree_path(qtbot, window, "Development")
+    view = window.cost.show_cost()
+    qtbot.waitUntil(lambda: view.cost is not None, timeout=15_000)
+    cost = view.cost
+    assert len(cost.days) == 14 and cost.total() > 0 and "Compute" in cost.services
+    assert [s for s, _item in view.bars] == cost.services
+    # the bars stack: each service's bottoms are the sum of the ones below it
+    stacked = cost.stacked()
+    top = [b + h for b, h in zip(stacked[-1][1], stacked[-1][2], strict=True)]
+    assert top == pytest.approx(cost.day_totals())
+    assert view.table.item(view.table.rowCount() - 1, 0).text() == "All services"
+    assert view.table.item(view.table.rowCount() - 1, 1).text() == f"${cost.total():,.2f}"
+    view.grab().save("/tmp/i16-cost-view.png")
