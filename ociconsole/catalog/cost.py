@@ -5,8 +5,9 @@ the month, and how much of the amount is spent (red past 100 %). Create asks a n
 spend it tracks and a monthly amount (a positive number: a negative one is refused at the field, as OCI
 refuses it); *Add alert rule…* asks ACTUAL or FORECAST, a percentage or amount, recipients and a message.
 
-Every kind gets an "Audit trail (24 h)" related list (`add_audit_related`): who did what to the resource,
-when, from where, and whether it succeeded; compartments also get "Cost by day (14 days)" per service.
+Compartments get "Cost by day (14 days)" per service and "Audit trail (24 h)" in Related
+(`add_audit_related`); `audit_trail` is one resource's (the Governance menu's Audit view shows either, with
+filters).
 """
 
 from __future__ import annotations
@@ -172,6 +173,12 @@ async def audit_trail(session, res) -> list[RelatedItem]:
                         f"{r.status} · {r.user} · {r.ip}") for r in rows[:200]]
 
 
+async def compartment_trail(session, comp) -> list[RelatedItem]:
+    rows = await svc.audit_events(session, comp.id)
+    return [RelatedItem(f"{r.time:%Y-%m-%d %H:%M:%S} {r.operation}",
+                        f"{r.status} · {r.user} · {r.resource}") for r in rows[:200]]
+
+
 async def cost_by_day(session, comp) -> list[RelatedItem]:
     c = await svc.cost_by_day(session, comp.id)
     out = [RelatedItem("Total (14 days)", money(c.total()))]
@@ -185,13 +192,12 @@ async def cost_by_day(session, comp) -> list[RelatedItem]:
 
 
 def add_audit_related(kinds: list[ResourceKind]) -> None:
-    """Give every kind an "Audit trail (24 h)" related list, and compartments their cost by day."""
+    """Give compartments their cost by day and audit trail in Related (any other resource's audit trail is the
+    Governance menu's Audit view, filtered to the selection)."""
     for k in kinds:
-        if k.scope == "hidden" or any(r.label.startswith("Audit trail") for r in k.related):
-            continue
-        k.related.append(Related("Audit trail (24 h)", audit_trail))
-        if k.id == "identity.compartment":
+        if k.id == "identity.compartment" and not any(r.label.startswith("Cost by day") for r in k.related):
             k.related.append(Related("Cost by day (14 days)", cost_by_day))
+            k.related.append(Related("Audit trail (24 h)", compartment_trail))
 
 
 KINDS = [BUDGETS]

@@ -1,6 +1,7 @@
 """Governance menu: the Audit trail and Cost by day views (gui.views.register_extension).
 
-- *Audit trail…*: a compartment's audit events of the last hours (every page of ListEvents), filtered by user,
+- *Audit trail…*: the selected resource's audit events (a box shows its whole compartment's), or a
+  compartment's, of the last hours (every page of ListEvents), filtered by user,
   operation and status as you type (services.cost.filter_events), newest first.
 - *Cost by day…*: a compartment's (and its subcompartments') cost per service and day as stacked bars
   (pyqtgraph, imported when the view first opens) with a table of the amounts (services.cost.cost_by_day).
@@ -16,6 +17,7 @@ from . import aio, views
 from .icons import icon
 from .qt import (
     QAbstractItemView,
+    QCheckBox,
     QColor,
     QComboBox,
     QHBoxLayout,
@@ -99,9 +101,15 @@ class _CompartmentView(QWidget):
 class AuditView(_CompartmentView):
     """A compartment's audit trail, filtered by user, operation and status."""
 
-    def __init__(self, session, window=None, parent=None, compartment_id: str | None = None):
+    def __init__(self, session, window=None, parent=None, compartment_id: str | None = None,
+                 resource_id: str | None = None, resource_name: str = ""):
         super().__init__(session, window, parent)
         self.setObjectName("auditView")
+        self.resource_id = resource_id
+        self.only = QCheckBox(f"Only {resource_name or 'the selected resource'}")
+        self.only.setChecked(resource_id is not None)
+        self.only.setVisible(resource_id is not None)
+        self.only.toggled.connect(self._fill)
         self.rows: list[svc.AuditRow] = []
         self.shown: list[svc.AuditRow] = []
         title, sub = _title("Audit trail", "Every request made in the compartment: who, what, when, from where and "
@@ -133,6 +141,7 @@ class AuditView(_CompartmentView):
         filters.addWidget(self.user, 1)
         filters.addWidget(self.operation, 1)
         filters.addWidget(self.status_box)
+        filters.addWidget(self.only)
         self.table = _table(AUDIT_COLUMNS)
         self.table.setObjectName("auditEvents")
         for i, w in enumerate([150, 170, 160, 60, 220, 140, 90]):
@@ -167,7 +176,8 @@ class AuditView(_CompartmentView):
 
     def _fill(self, *_args) -> None:
         self.shown = svc.filter_events(self.rows, self.user.text(), self.operation.text(),
-                                       self.status_box.currentData() or "")
+                                       self.status_box.currentData() or "",
+                                       self.resource_id if self.only.isChecked() else None)
         t = self.table
         t.setRowCount(len(self.shown))
         for r, row in enumerate(self.shown):
@@ -296,9 +306,19 @@ class CostExtension(QObject):
         return getattr(comp, "id", None)
 
     def show_audit(self):
-        if self.window.session is None:
+        """The audit trail of the selected resource's compartment, showing only that resource (a box to
+        untick), or of the current compartment."""
+        w = self.window
+        if w.session is None:
             return None
-        v = AuditView(self.window.session, window=self.window, compartment_id=self._compartment_id())
+        res = getattr(w.detail, "resource", None)
+        if res is not None and getattr(res, "id", None) == self._compartment_id():
+            res = None  # the compartment itself is shown: its whole trail
+        kind = getattr(w.detail, "kind", None)
+        comp = getattr(res, "compartment_id", None) or self._compartment_id()
+        name = str(getattr(res, kind.name_attr, "") or "") if res is not None and kind is not None else ""
+        v = AuditView(w.session, window=w, compartment_id=comp, resource_id=getattr(res, "id", None),
+                      resource_name=name)
         self.window.show_view(v)
         return v
 

@@ -88,7 +88,8 @@ def test_cost_of_a_compartment_by_day_and_an_audit_trail(qtbot, window, gui_emul
     open_tree_path(qtbot, window, "Identity", "Compartments")
     qtbot.waitUntil(lambda: "Development" in table_rows(window.resources), timeout=10_000)
     select_row(qtbot, window, "Development")
-    qtbot.waitUntil(lambda: related_loaded(window) and "Cost by day (14 days)" in related(window), timeout=15_000)
+    qtbot.waitUntil(lambda: related_loaded(window) and "Cost by day (14 days)" in related(window)
+                    and "Audit trail (24 h)" in related(window), timeout=15_000)
     cost = related(window)["Cost by day (14 days)"]
     assert cost[0].startswith("Total (14 days)=$") and float(cost[0].split("$")[1].replace(",", "")) > 0
     assert any("Compute $" in line for line in cost[1:])  # the demo's instances in Development run every day
@@ -104,10 +105,15 @@ def test_cost_of_a_compartment_by_day_and_an_audit_trail(qtbot, window, gui_emul
     with pytest.raises(oci.exceptions.ServiceError):
         compute.instance_action(inst["id"], "RESET", if_match="stale-etag")
     select_row(qtbot, window, name)
-    qtbot.waitUntil(lambda: related_loaded(window) and "Audit trail (24 h)" in related(window), timeout=15_000)
-    trail = related(window)["Audit trail (24 h)"]
-    assert any(" GetInstance=200 · admin@example.com · 127.0.0.1" in line for line in trail), trail
-    assert any(" InstanceAction=412 · admin" in line for line in trail), trail
+    view = window.cost.show_audit()  # Governance > Audit trail… on the selected instance
+    qtbot.waitUntil(lambda: view.compartment_box.currentText() == "Shared-Tools" and bool(view.rows), timeout=15_000)
+    assert view.only.isChecked() and view.only.text() == f"Only {name}"
+    trail = [(r.operation, r.status, r.user, r.ip) for r in view.shown]
+    assert ("GetInstance", "200", "admin@example.com", "127.0.0.1") in trail, trail
+    assert ("InstanceAction", "412", "admin@example.com", "127.0.0.1") in trail, trail
+    assert all(r.resource_id == inst["id"] for r in view.shown)
+    view.only.setChecked(False)  # the whole compartment: the listing of its instances too
+    assert any(r.operation == "ListInstances" for r in view.shown)
     window.grab().save("/tmp/i16-cost-audit.png")
 
 
