@@ -251,3 +251,35 @@ def test_cli_budget_create_and_audit_event_list(emulator, tmp_path):
     create = [e for e in events if e["data"]["event-name"] == "CreateBudget"]
     assert create and create[0]["data"]["resource-name"] == "cli-budget"
     assert "Oracle-PythonCLI" in create[0]["data"]["identity"]["user-agent"]
+
+
+def test_audit_trail_and_billed_hours_survive_a_restart(tmp_path):
+    from tests.conftest import make_emulator
+    state = str(tmp_path / "state.sqlite")
+    first = make_emulator(tmp_path, state=state)
+    try:
+        c = CostClients(first, first.client_config())
+        to_next_month(first)
+        net = make_net(c)
+        inst = launch_running(c, net)
+        first.clock.advance(5 * 3600)
+        c.compute.terminate_instance(inst.id)
+        first.clock.advance(2 * 3600)  # purged: a tombstone keeps its five hours
+        c.compute.list_instances(net.compartment_id)
+        offset = first.clock.offset
+        before = costs_by_service(c, net.compartment_id, first)
+    finally:
+        first.stop()
+    second = make_emulator(tmp_path, state=state)
+    try:
+        second.clock.advance(offset - second.clock.offset)
+        c = CostClients(second, second.client_config())
+        start = now(second) - dt.timedelta(hours=8)
+        events = oci.pagination.list_call_get_all_results(
+            c.audit.list_events, net.compartment_id, start, now(second)).data
+        names = [e.data.event_name for e in events]
+        assert "LaunchInstance" in names and "TerminateInstance" in names
+        after = costs_by_service(c, net.compartment_id, second)
+        assert after["Compute"] == pytest.approx(before["Compute"]) == pytest.approx(5 * E4_HOURLY, rel=0.01)
+    finally:
+        second.stop()
