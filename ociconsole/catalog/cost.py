@@ -128,6 +128,30 @@ def alert_rule_form(budget) -> FormSpec:
         op_title=lambda v: f"Add a {v.get('threshold')} alert rule to {budget.display_name}")
 
 
+def edit_form(budget) -> FormSpec:
+    def build(v: dict, ctx: FormContext) -> Request:
+        return Request("budget", "update_budget", M.UpdateBudgetDetails(
+            display_name=(v.get("display_name") or "").strip() or None, amount=float(v["amount"]),
+            description=(v.get("description") or "").strip() or None), args=(budget.id,), retry_token=False)
+
+    def cli(v, ctx, req: Request) -> str:
+        d = req.details
+        return cli_command(f"{REF.cli} update", [("--budget-id", budget.id), ("--display-name", d.display_name),
+                                                 ("--amount", d.amount), ("--description", d.description)])
+
+    return FormSpec(
+        title=f"Edit budget {budget.display_name}", kind_id="cost.budget",
+        fields=[
+            Field("display_name", "Name", "text", required=True, default=budget.display_name,
+                  validate=BUDGET_FORM.field("display_name").validate),
+            Field("amount", "Monthly amount (USD)", "text", required=True, default=f"{budget.amount:g}",
+                  validate=check_amount),
+            Field("description", "Description", "textarea", default=budget.description or ""),
+        ],
+        build=build, cli=cli, describe=lambda v: budget.display_name, submit_label="Save",
+        op_title=lambda v: f"Edit budget {budget.display_name}")
+
+
 async def no_run(session, res, options):
     return None
 
@@ -155,6 +179,8 @@ BUDGETS = ResourceKind(
         Column("Created", attr("time_created"), "datetime"),
     ],
     actions=[
+        Action("edit", "Edit…", no_run, frozenset({"ACTIVE"}), form=edit_form, icon="edit", verb="Editing",
+               target_states=frozenset({"ACTIVE"})),
         Action("alert_rule", "Add alert rule…", no_run, frozenset({"ACTIVE"}), form=alert_rule_form,
                icon="alarm", verb="Adding alert rule", target_states=frozenset({"ACTIVE"})),
         delete_action(REF, frozenset({"ACTIVE", "INACTIVE"})),

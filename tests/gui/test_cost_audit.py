@@ -40,6 +40,16 @@ def _done(qtbot, window, dlg):
     assert op.state is OpState.SUCCEEDED, op.error
 
 
+def _selected(qtbot, window, name) -> bool:
+    """Whether `name` is the selected row (clicking it if a reload dropped the selection)."""
+    if [getattr(r, "display_name", None) for r in window.resources.selected_resources()] == [name]:
+        return True
+    rows = table_rows(window.resources)
+    if name in rows:
+        click_index(qtbot, window.resources.table, window.resources.proxy.index(rows.index(name), 0))
+    return False
+
+
 def test_create_a_budget_and_an_alert_rule(qtbot, window):
     open_tree_path(qtbot, window, "Observability", "Budgets")
     window.create_action.trigger()
@@ -82,6 +92,22 @@ def test_create_a_budget_and_an_alert_rule(qtbot, window):
     qtbot.waitUntil(lambda: related_loaded(window) and bool(related(window).get("Alert rules")), timeout=10_000)
     [item] = related(window)["Alert rules"]
     assert "actual spend reaches 50 %" in item and "ops@example.com" in item
+
+    qtbot.waitUntil(lambda: _selected(qtbot, window, "dev-monthly"), timeout=10_000)
+    trigger(window, "Edit…")  # a larger amount; a negative one is refused at the field
+    edit = _dialog(qtbot)
+    assert edit.row("amount").editor.text() == "50"
+    retype(qtbot, edit.row("amount").editor, "-1")
+    qtbot.waitUntil(lambda: "positive" in edit.row("amount").error_text(), timeout=3000)
+    retype(qtbot, edit.row("amount").editor, "5000")
+    qtbot.waitUntil(lambda: edit.review_button.isEnabled(), timeout=3000)
+    click(qtbot, edit.review_button)
+    assert "budget update" in edit.cli_view.text()
+    _done(qtbot, window, edit)
+    window.refresh_action.trigger()
+    qtbot.waitUntil(lambda: "dev-monthly" in table_rows(window.resources), timeout=10_000)
+    row = table_rows(window.resources).index("dev-monthly")
+    qtbot.waitUntil(lambda: view.index(row, headers.index("Amount")).data() == "$5,000.00", timeout=10_000)
 
 
 def test_cost_of_a_compartment_by_day_and_an_audit_trail(qtbot, window, gui_emulator):
