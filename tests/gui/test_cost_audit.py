@@ -12,6 +12,7 @@ from ociconsole.core.operations import OpState
 
 from .helpers import (
     click,
+    click_index,
     open_tree_path,
     pick,
     related,
