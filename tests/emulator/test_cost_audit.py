@@ -283,3 +283,36 @@ def test_audit_trail_and_billed_hours_survive_a_restart(tmp_path):
         assert after["Compute"] == pytest.approx(before["Compute"]) == pytest.approx(5 * E4_HOURLY, rel=0.01)
     finally:
         second.stop()
+
+
+def test_usage_by_cost_tracking_tag_and_a_forecast_alert(c, emulator, oci_config):
+    to_next_month(emulator)
+    net = make_net(c)
+    tagged = {"Operations": {"CostCenter": "cc-42"}}
+    launch_running(c, net, defined_tags=tagged)
+    launch_running(c, net)  # untagged: not in the tag's budget
+    budget = c.budget.create_budget(BM.CreateBudgetDetails(
+        compartment_id=c.tenancy, amount=5.0, reset_period="MONTHLY", target_type="TAG",
+        targets=["Operations.CostCenter.cc-42"], display_name="cc-42")).data
+    rule = c.budget.create_alert_rule(budget.id, BM.CreateAlertRuleDetails(
+        type="FORECAST", threshold=4.0, threshold_type="ABSOLUTE", recipients="finance@example.com")).data
+    emulator.clock.advance(24 * 3600)
+    got = c.budget.get_budget(budget.id).data
+    # the tagged instance only (its boot volume does not carry the tag)
+    assert got.actual_spend == pytest.approx(24 * E4_HOURLY, rel=0.02)
+    assert got.forecasted_spend > 4.0  # a month at this rate
+    session = signed_session(oci_config)
+    items = session.get(emulator.endpoint("_emulator") + "/messages").json()["items"]
+    assert [m["about"]["type"] for m in items if m["about"].get("alertRuleId") == rule.id] == ["FORECAST"]
+    # the usage grouped by the tag: the tagged instance's compute, and the rest without a tag value
+    day = now(emulator).replace(hour=0, minute=0, second=0, microsecond=0)
+    res = c.usage.request_summarized_usages(UM.RequestSummarizedUsagesDetails(
+        tenant_id=c.tenancy, time_usage_started=day - dt.timedelta(days=2), time_usage_ended=day + dt.timedelta(days=1),
+        granularity="TOTAL", query_type="COST", group_by=["service"],
+        group_by_tag=[UM.Tag(namespace="Operations", key="CostCenter")],
+        filter=UM.Filter(operator="AND", dimensions=[UM.Dimension(key="compartmentId", value=net.compartment_id)],
+                         filters=[UM.Filter(operator="NOT", dimensions=[UM.Dimension(key="service",
+                                                                                     value="Block Storage")])]))).data
+    by_tag = {(i.service, i.tags[0].value): i.computed_amount for i in res.items}
+    assert set(by_tag) == {("Compute", "cc-42"), ("Compute", None)}
+    assert by_tag[("Compute", "cc-42")] == pytest.approx(24 * E4_HOURLY, rel=0.02)
