@@ -316,7 +316,7 @@ class Store:
             tomb.pop("compartmentId", None)  # not listed with the compartment's live resources
             tomb["_compartmentId"] = old.get("compartmentId")
             self.put(GONE, tomb)
-            for t in list(self._docs.get(GONE, {}).values())[:4]:  # the oldest, a few per delete
+            for t in list(itertools.islice(self._docs.get(GONE, {}).values(), 4)):  # the oldest, a few per delete
                 if t.get("_goneAt", now) < now - GONE_KEEP:
                     self.delete(GONE, t["id"])
         self._undo.append(("doc", kind, ident, old))  # type: ignore[union-attr]
