@@ -286,3 +286,36 @@ def list_budgets(ctx: Context):
     if tt and tt != "ALL":
         docs = [d for d in docs if d.get("targetType") == tt]
     return as_collection(ctx, [with_spend(ctx.core, d, ctx.now) for d in docs])
+
+
+# ---------------------------------------------------------------- seed
+
+@svc.seeder
+def seed_budgets(seed) -> None:
+    """The demo's budgets: the whole tenancy's month, and Development's (over budget: its alert has fired)."""
+    if seed.profile != "demo":
+        return
+    home = seed.core.home_region
+    tenancy = seed.core.tenancy_id
+    dev = next((c["id"] for c in seed.store.list("compartment") if c["name"] == "Development"), tenancy)
+    for name, target, amount, description, rules in (
+            ("acme-monthly", tenancy, 10000.0, "The whole tenancy's monthly spend",
+             [("ACTUAL", 80.0, "PERCENTAGE", "finance@example.com", "80 % of the month's cloud budget is spent"),
+              ("FORECAST", 100.0, "PERCENTAGE", "finance@example.com", "The month is forecast to go over budget")]),
+            ("development-monthly", dev, 1500.0, "Development's sandbox budget",
+             [("ACTUAL", 50.0, "PERCENTAGE", "dev-leads@example.com", "Half of Development's budget is spent")])):
+        when = ts(seed.t(40, 30))
+        bid = seed.ocid("budget")
+        seed.store.put("budget", {
+            "id": bid, "_region": home, "compartmentId": tenancy, "targetCompartmentId": target,
+            "displayName": name, "description": description, "amount": amount, "resetPeriod": "MONTHLY",
+            "budgetProcessingPeriodStartOffset": 1, "processingPeriodType": "INVOICE", "targetType": "COMPARTMENT",
+            "targets": [target], "lifecycleState": "ACTIVE", "alertRuleCount": len(rules), "version": 1,
+            "timeCreated": when, "timeUpdated": when, "freeformTags": {}, "definedTags": {}})
+        for i, (rtype, threshold, ttype, recipients, message) in enumerate(rules):
+            seed.store.put("budgetalertrule", {
+                "id": seed.ocid("alertrule"), "_region": home, "budgetId": bid, "displayName": f"{name}-{i + 1}",
+                "type": rtype, "threshold": threshold, "thresholdType": ttype, "recipients": recipients,
+                "message": message, "lifecycleState": "ACTIVE", "version": 1, "timeCreated": when,
+                "timeUpdated": when, "freeformTags": {}, "definedTags": {}})
+    _arm(seed.core)
