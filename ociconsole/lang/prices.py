@@ -102,7 +102,8 @@ def quantity(rule: Rule, doc: dict[str, Any]) -> float:
     expr, _, div = q.partition("/")
     total = 1.0
     for name in expr.split("*"):
-        v = field(doc, name.strip())
+        name = name.strip()
+        v = float(name) if name.replace(".", "", 1).isdigit() else field(doc, name)
         if not isinstance(v, (int, float)) or isinstance(v, bool):
             return 0.0
         total *= float(v)
