@@ -8,6 +8,6 @@ setup(
     packages=find_packages(include=["ociconsole", "ociconsole.*"])
     + ["ociconsole.resources", "ociconsole.resources.icons"],
     package_dir={"ociconsole.resources": "resources", "ociconsole.resources.icons": "resources/icons"},
-    package_data={"ociconsole.resources.icons": ["*.svg"]},
+    package_data={"ociconsole.resources.icons": ["*.svg"], "ociconsole.lang": ["*.json"]},
     include_package_data=False,
 )

@@ -16,7 +16,7 @@ __all__ = ["Action", "ActionOption", "Column", "Related", "RelatedItem", "Resour
 
 _MODULES = ["compute", "compute_hosts", "network", "network_edge", "identity", "monitoring", "notifications",
             "object_storage", "block_volume", "file_storage", "data_science", "analytics", "integration",
-            "autonomous_database", "logging"]
+            "autonomous_database", "logging", "cost"]
 GROUP_ORDER = ["Compute", "Storage", "Networking", "Database", "Analytics & AI", "Application Integration",
                "Identity", "Observability"]
 _KINDS: dict[str, ResourceKind] = {}
@@ -35,6 +35,8 @@ def _load() -> None:
             _KINDS[k.id] = k
     from .generic import add_generic_actions
     add_generic_actions(list(_KINDS.values()))
+    from .cost import add_audit_related
+    add_audit_related(list(_KINDS.values()))
     _loaded = True
 
 

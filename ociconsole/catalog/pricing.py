@@ -3,14 +3,17 @@
 A FormSpec declares `cost=lambda values, ctx: Cost(...)` (or None while the values say too little);
 the form dialog shows it under the fields and on the review page, recomputed as the person changes
 the values. Prices are Oracle's public list prices in USD (pay as you go), one table here with the
-source of each line, so a wrong price is fixed in one place.
+source of each line (`ociconsole/lang/prices.json`, which the emulator's Usage API bills from too), so a
+wrong price is fixed in one place.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-HOURS_PER_MONTH = 744  # Oracle's price list counts a month as 744 hours
+from ..lang import prices as _prices
+
+HOURS_PER_MONTH = _prices.HOURS_PER_MONTH  # Oracle's price list counts a month as 744 hours
 
 
 @dataclass(frozen=True)
@@ -24,30 +27,9 @@ class Price:
 # part number or short key -> price; services add their lines here
 PRICES: dict[str, Price] = {}
 
-# ---- Oracle Analytics Cloud (Oracle's Cloud Price List, "Analytics"; pay as you go, USD)
-_OAC_SOURCE = "https://www.oracle.com/cloud/price-list/#analytics (Oracle Analytics Cloud)"
-PRICES.update({
-    "B89636": Price("Oracle Analytics Cloud - Professional - OCPU", 1.0753, "OCPU hour", _OAC_SOURCE),
-    "B89630": Price("Oracle Analytics Cloud - Enterprise - OCPU", 2.1506, "OCPU hour", _OAC_SOURCE),
-    "B89637": Price("Oracle Analytics Cloud - Professional - BYOL - OCPU", 0.3226, "OCPU hour", _OAC_SOURCE),
-    "B89631": Price("Oracle Analytics Cloud - Enterprise - BYOL - OCPU", 0.3226, "OCPU hour", _OAC_SOURCE),
-    "B92682": Price("Oracle Analytics Cloud - Professional - Users", 16.0, "user per month", _OAC_SOURCE),
-    "B92683": Price("Oracle Analytics Cloud - Enterprise - Users", 80.0, "user per month", _OAC_SOURCE),
-})
-
-# ---- Oracle Integration (Oracle's Cloud Price List, "Application Integration"; a message pack is 5,000
-# messages per hour with a new license, 20,000 with BYOL; the same parts serve Generation 2 and Oracle
-# Integration 3. The four figures are also those of techsupper.com's worked examples, July 2021)
-_OIC_SOURCE = ("https://www.oracle.com/cloud/price-list/#integration (Oracle Integration Cloud Service); "
-               "https://www.techsupper.com/2021/07/oracle-integration-message-packs-and-pricing.html")
-PRICES.update({
-    "B89639": Price("Oracle Integration Cloud Service - Standard", 0.6452, "message pack per hour", _OIC_SOURCE),
-    "B89640": Price("Oracle Integration Cloud Service - Enterprise", 1.2903, "message pack per hour", _OIC_SOURCE),
-    "B89643": Price("Oracle Integration Cloud Service - Standard - BYOL", 0.3226, "message pack per hour",
-                    _OIC_SOURCE),
-    "B89644": Price("Oracle Integration Cloud Service - Enterprise - BYOL", 0.3226, "message pack per hour",
-                    _OIC_SOURCE),
-})
+# Oracle's parts, from the one price list both the console and the emulator read (ociconsole/lang/prices.json,
+# with the source of each line): the Analytics and Integration parts are there, compute and storage too
+PRICES.update({k: Price(p.name, p.usd, p.unit, p.source) for k, p in _prices.parts().items()})
 
 # ---- Oracle Autonomous Database Serverless (Oracle's Cloud Price List, "Autonomous Database"; pay as you go,
 # USD). ECPU prices are the same for Transaction Processing, Data Warehouse, JSON and APEX; storage differs

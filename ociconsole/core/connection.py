@@ -45,6 +45,9 @@ SERVICES: dict[str, tuple[str, str]] = {
     "logging": ("logging", "LoggingManagementClient"),
     "logging_ingestion": ("loggingingestion", "LoggingClient"),
     "logging_search": ("loggingsearch", "LogSearchClient"),
+    "audit": ("audit", "AuditClient"),
+    "usage_api": ("usage_api", "UsageapiClient"),
+    "budget": ("budget", "BudgetClient"),
 }
 # where a service's work requests are read: core's services share oci.work_requests; the others answer
 # get_work_request themselves (Identity, Analytics, Integration, Data Science...)

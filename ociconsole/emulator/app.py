@@ -270,7 +270,12 @@ class Emulator:
                     core.clock.advance(_number(body["advance"], "advance"))
             return {"now": core.clock.now(), "offset": core.clock.offset}
 
+        def messages(_body, _rest):
+            from .services import notifications
+            return {"items": notifications.messages(core.store)}
+
         core.admin_handlers.update({
+            ("GET", "messages"): messages,
             ("GET", ""): info, ("GET", "info"): info,
             ("GET", "clock"): clock, ("POST", "clock"): clock,
             ("GET", "faults"): get_faults, ("PUT", "faults"): put_faults,

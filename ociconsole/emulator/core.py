@@ -18,6 +18,10 @@ A request under /<package> for an operation that package does not have is routed
 by the same OCI endpoint (SAME_ENDPOINT: iaas serves core and work requests), as one `--endpoint`
 given to the `oci` CLI is used for every client a command builds.
 
+Every request routed to an SDK operation is recorded in the store's journal after it is answered (refused
+ones too): when, who signed it, from where, the operation, the resource and compartment it concerned and the
+status (`_audit`, a tuple appended to a bounded deque; the Audit service turns them into AuditEvents).
+
 A handler whose answer is a long read-only computation (metric queries) returns `Result(later=fn)`:
 the transaction ends with what it read, and `fn()` computes the answer without the state lock.
 Methods other than GET, HEAD, POST, PUT, DELETE and PATCH are answered 405 with an Allow header.
@@ -72,6 +76,9 @@ class RawRequest:
     target: str  # path + "?" + query, as received
     headers: Any  # case-insensitive mapping (http.client.HTTPMessage)
     body: Any  # bytes | None, or a file-like reader for streamed bodies (see EmulatorCore.streams_body)
+    client: str = ""  # the caller's address (the Audit service's ipAddress)
+    # what the pipeline learnt of the request (operation, principal, context, result): the audit record
+    note: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -197,6 +204,35 @@ def _tail(path: str, skip: int) -> str:
         if pos < 0:
             return ""
     return path[pos + 1:] if path.startswith("/", pos) else path[pos:]
+
+
+# ------------------------------------------------------------------ audit records
+
+# the fields of a journal record (EmulatorCore._audit), in order
+RECORD_FIELDS = ("time", "requestId", "region", "module", "client", "operation", "method", "path", "status",
+                 "userId", "tenancyId", "keyId", "ipAddress", "userAgent", "resourceId", "resourceName",
+                 "compartmentId", "lifecycleState")
+# path parameters that name a resource by name rather than OCID: (store kind, indexed field, its value)
+NAMED_BY_PATH = {"bucketName": ("osbucket", "_key", "{region}/{value}")}
+OCID_STORE_KINDS = {"bucket": "osbucket"}  # OCID types whose store kind is not a declared engine kind
+
+
+def _owner_doc(store: Store, params: dict, res_id: str | None, region: str) -> dict | None:
+    """The resource a request concerned, from its OCID (the OCID's type is the store kind) or a path name."""
+    if res_id:
+        parts = res_id.split(".")
+        if len(parts) > 2:
+            kind = engine.OCID_KINDS.get(parts[1]) or OCID_STORE_KINDS.get(parts[1], parts[1])
+            doc = store.get(kind, res_id)
+            if doc is not None:
+                return doc
+    for p, (kind, f, fmt) in NAMED_BY_PATH.items():
+        v = params.get(p)
+        if v is not None:
+            found = store.by_field(kind, f, fmt.format(region=region, value=v))
+            if found:
+                return found[0]
+    return None
 
 
 # ------------------------------------------------------------------ query parsing
@@ -438,6 +474,11 @@ class EmulatorCore:
             log.error("emulator bug handling %s %s\n%s", req.method, req.target, traceback.format_exc())
             resp = self._error(ApiError(500, "InternalServerError", "Internal error in the emulator"), rid)
         resp.headers.setdefault("opc-request-id", rid)
+        if "op" in req.note:
+            try:
+                self._audit(req, rid, resp.status)
+            except Exception:  # an audit record never costs the caller its answer
+                log.exception("audit record of %s %s failed", req.method, req.target)
         st = resp.status
         self.stats["by_status"][st] = self.stats["by_status"].get(st, 0) + 1
         if st >= 400:
@@ -481,6 +522,8 @@ class EmulatorCore:
             fn = self.public_routes[(module, segments[1])]
             return self._serve_public(req, region, fn, _tail(path, skip + 1), qs, headers)
         (key, op, _template), path_params, module = self._route(module, segments[1:], req.method, _tail(path, skip))
+        note = req.note
+        note["op"], note["region"], note["params"] = op, region, path_params
 
         # latency and faults (outside the state lock)
         self.faults.sleep(self.faults.delay(module, op.name))
@@ -495,6 +538,7 @@ class EmulatorCore:
         if self.verify_signatures and self.auth is not None and not headers.get("authorization"):
             allow = self.unsigned_ops.get((module, op.name))
         principal = None if allow is not None else self._authenticate(req, headers, op)
+        note["principal"] = principal
 
         query = self._parse_query(op, qs)
         for p in op.headers:
@@ -548,9 +592,11 @@ class EmulatorCore:
                     replay.headers["opc-request-id"] = rid
                     return replay
             ctx = Context(self, op, region, principal, path_params, query, headers, body, raw)
+            req.note["ctx"] = ctx
             if allow is not None and not allow(ctx):
                 self._authenticate(req, headers, op)  # raises the 401 of a request without a signature
             result = fn(ctx)
+            req.note["result"] = result
             later = result.later if isinstance(result, Result) else None
             if later is None:
                 resp = self._render(ctx, result)
@@ -568,6 +614,48 @@ class EmulatorCore:
         if fault == "lost":
             resp.action = "lost"
         return resp
+
+    # ------------------------------------------------------------ audit
+    def _audit(self, req: RawRequest, rid: str, status: int) -> None:
+        """Append the journal record of an answered request (services/audit.py reads RECORD_FIELDS)."""
+        note = req.note
+        op: OpSpec = note["op"]
+        if op.module == "audit" and op.method == "GET":
+            return  # reading the audit trail is not itself recorded (it would change what it lists)
+        principal: Principal | None = note.get("principal")
+        ctx: Context | None = note.get("ctx")
+        result = note.get("result")
+        if isinstance(result, Result):
+            result = result.body
+        res_id = res_name = comp = state = None
+        if isinstance(result, dict):
+            res_id = result.get("id")
+            res_name = result.get("displayName") or result.get("name")
+            comp = result.get("compartmentId")
+            state = result.get("lifecycleState")
+        params = note.get("params") or {}
+        if res_id is None and params:
+            last = list(params.values())[-1]
+            if isinstance(last, str) and last.startswith("ocid1."):
+                res_id = last
+            elif not op.name.startswith("list_"):
+                res_name = res_name or last
+        if comp is None and ctx is not None:
+            comp = (ctx.query or {}).get("compartmentId") or (
+                ctx.body.get("compartmentId") if isinstance(ctx.body, dict) else None)
+        if comp is None or (res_id is None and params):
+            doc = _owner_doc(self.store, params, res_id, note.get("region") or self.home_region)
+            if doc is not None:
+                comp = comp or doc.get("compartmentId")
+                res_id = res_id or doc.get("id")
+        headers = req.headers
+        agent = headers.get("user-agent", "") if headers is not None else ""
+        self.store.journal_append((
+            self.clock.now(), rid, note.get("region") or self.home_region, op.module, op.client, op.name,
+            req.method, req.target.partition("?")[0], status,
+            principal.user_id if principal else None, principal.tenancy_id if principal else None,
+            principal.key_id[:200] if principal else None, req.client or None, str(agent)[:300] or None,
+            res_id, str(res_name)[:255] if res_name is not None else None, comp, state))
 
     # ------------------------------------------------------------ steps
     def _authenticate(self, req: RawRequest, headers: _Headers, op: OpSpec) -> Principal | None:

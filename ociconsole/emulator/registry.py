@@ -111,6 +111,8 @@ class Service:
             raise ValueError(f"resource kind {kind.name} declared twice")
         kind.module = self.sdk_module
         engine.KINDS[kind.name] = kind
+        if kind.ocid and kind.ocid != kind.name:
+            engine.OCID_KINDS.setdefault(kind.ocid, kind.name)
         self.kinds.append(kind)
         if kind.search:
             self.search(kind.search, kind.name, kind.name_field or "displayName")

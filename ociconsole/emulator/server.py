@@ -275,7 +275,8 @@ class _Handler(BaseHTTPRequestHandler):
             log.exception("emulator bug reading %s %s", self.command, self.path)
             self.send_error(500, "Internal error in the emulator")
             return
-        resp = self.core.handle(RawRequest(self.command, self.path, self.headers, body))
+        resp = self.core.handle(RawRequest(self.command, self.path, self.headers, body,
+                                            client=self.client_address[0] if self.client_address else ""))
         unread = 0
         if isinstance(body, (_LengthReader, _ChunkedReader)) and not body.done:
             self.close_connection = True  # the handler refused before reading it all: the rest is unread

@@ -11,11 +11,18 @@ Keys starting with "_" are internal (etag, region, pending lifecycle...) and nev
 serialized to clients. `put` keeps each document's `_stateHistory`: a bounded list of
 `[time, lifecycleState]` entries, one per change of `lifecycleState` (the first entry is
 `[None, initial state]`, "since timeCreated"), so services can tell what state a resource
-was in at a past time (the monitoring emulator reports metrics only while RUNNING).
+was in at a past time (the monitoring emulator reports metrics only while RUNNING, the Usage API bills
+the hours in each state).
+
+The journal (`journal_append`, `journal`) is a bounded, append-only record of every request served (the Audit
+service lists it): appended outside transactions (a refused request is audited too), kept in memory, and with
+a state file written in batches of JOURNAL_BATCH rows with the next commit (as OCI, whose audit events appear
+after a delay) and at close.
 """
 
 from __future__ import annotations
 
+import collections
 import heapq
 import itertools
 import json
@@ -29,6 +36,10 @@ from .protocol import new_etag
 
 _MISSING = object()
 STATE_HISTORY_MAX = 100  # lifecycle changes kept per document
+JOURNAL_MAX = 50_000  # requests kept in the journal (the oldest go first)
+JOURNAL_BATCH = 200  # journal rows written to the state file at once
+GONE = "_gone"  # tombstones of deleted billable resources (their hours stay billed: see `delete`)
+GONE_KEEP = 400 * 86400.0  # tombstones older than that are dropped (the Usage API answers a year back)
 
 
 class Store:
@@ -50,6 +61,8 @@ class Store:
         self._timer_dels: list[int] = []
         self._after_commit: list = []
         self._on_rollback: list = []
+        self._journal: collections.deque[tuple] = collections.deque(maxlen=JOURNAL_MAX)
+        self._journal_pending: collections.deque[tuple] = collections.deque()
         self._db: sqlite3.Connection | None = None
         if path:
             self._open(path)
@@ -62,7 +75,10 @@ class Store:
         db.execute("CREATE TABLE IF NOT EXISTS docs (kind TEXT, id TEXT, doc TEXT, PRIMARY KEY (kind, id))")
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         db.execute("CREATE TABLE IF NOT EXISTS timers (seq INTEGER PRIMARY KEY, at REAL, payload TEXT)")
+        db.execute("CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, rec TEXT)")
         self._db = db
+        rows = db.execute("SELECT rec FROM journal ORDER BY seq DESC LIMIT ?", (JOURNAL_MAX,)).fetchall()
+        self._journal.extend(tuple(json.loads(r)) for (r,) in reversed(rows))
         for kind, _id, raw in db.execute("SELECT kind, id, doc FROM docs ORDER BY rowid"):
             self._index_put(kind, json.loads(raw))
         for key, raw in db.execute("SELECT key, value FROM meta"):
@@ -84,6 +100,10 @@ class Store:
     def close(self) -> None:
         with self.lock:
             if self._db is not None:
+                if self._journal_pending:
+                    self._db.execute("BEGIN")
+                    self._flush_journal(self._db)
+                    self._db.execute("COMMIT")
                 self._db.close()
                 self._db = None
 
@@ -161,9 +181,11 @@ class Store:
 
     def _commit(self) -> None:
         db = self._db
-        if db is not None and (self._dirty_docs or self._dirty_meta or self._timer_adds or self._timer_dels):
+        if db is not None and (self._dirty_docs or self._dirty_meta or self._timer_adds or self._timer_dels
+                               or len(self._journal_pending) >= JOURNAL_BATCH):
             db.execute("BEGIN")
             try:
+                self._flush_journal(db)
                 ups = [(k, i, json.dumps(d, separators=(",", ":")))
                        for (k, i), d in self._dirty_docs.items() if d is not None]
                 dels = [(k, i) for (k, i), d in self._dirty_docs.items() if d is None]
@@ -281,10 +303,22 @@ class Store:
         return self.put(kind, new)
 
     def delete(self, kind: str, ident: str) -> None:
+        """Remove a document. A resource that is billed (a kind priced in ociconsole/lang/prices.json) leaves
+        a tombstone in `_gone` with its fields and state history, so the hours it ran stay in the usage."""
         self._require_txn()
         old = self._docs.get(kind, {}).get(ident)
         if old is None:
             return
+        if kind in _billed_kinds():
+            now = self.clock.now()
+            tomb = {k: v for k, v in old.items() if not k.startswith("_") or k in ("_stateHistory", "_region")}
+            tomb.update(id=f"{kind}:{ident}", _kind=kind, _goneAt=now, _id=ident)
+            tomb.pop("compartmentId", None)  # not listed with the compartment's live resources
+            tomb["_compartmentId"] = old.get("compartmentId")
+            self.put(GONE, tomb)
+            for t in list(itertools.islice(self._docs.get(GONE, {}).values(), 4)):  # the oldest, a few per delete
+                if t.get("_goneAt", now) < now - GONE_KEEP:
+                    self.delete(GONE, t["id"])
         self._undo.append(("doc", kind, ident, old))  # type: ignore[union-attr]
         self._index_del(kind, old)
         if self._db is not None:
@@ -337,9 +371,31 @@ class Store:
     def pending_timers(self) -> int:
         return len(self._timers)
 
+    # ------------------------------------------------------------ journal
+    def journal_append(self, rec: tuple) -> None:
+        """Record one served request (thread-safe without the lock: deque appends are atomic)."""
+        self._journal.append(rec)
+        if self._db is not None:
+            self._journal_pending.append(rec)
+
+    def journal(self) -> list[tuple]:
+        """The recorded requests, oldest first."""
+        return list(self._journal)
+
+    def _flush_journal(self, db: sqlite3.Connection) -> None:
+        rows = []
+        pending = self._journal_pending
+        while pending:
+            rows.append((json.dumps(pending.popleft(), separators=(",", ":")),))
+        if rows:
+            db.executemany("INSERT INTO journal (rec) VALUES (?)", rows)
+            db.execute("DELETE FROM journal WHERE seq <= (SELECT MAX(seq) FROM journal) - ?", (JOURNAL_MAX,))
+
     # ------------------------------------------------------------ reset
     def clear(self) -> None:
         with self.lock:
+            self._journal.clear()
+            self._journal_pending.clear()
             self._docs.clear()
             self._by_comp.clear()
             self._field_idx.clear()
@@ -351,7 +407,19 @@ class Store:
                 self._db.execute("DELETE FROM docs")
                 self._db.execute("DELETE FROM meta")
                 self._db.execute("DELETE FROM timers")
+                self._db.execute("DELETE FROM journal")
                 self._db.execute("COMMIT")
+
+
+def _billed_kinds() -> frozenset[str]:
+    global _BILLED
+    if _BILLED is None:
+        from ..lang import prices
+        _BILLED = frozenset(prices.all_rules())
+    return _BILLED
+
+
+_BILLED: frozenset[str] | None = None
 
 
 def _record_state_change(old: dict, new: dict, now: float) -> None:

@@ -21,6 +21,7 @@ EXTENSIONS: list[str] = [  # "ociconsole.gui.<module>" — each registers itself
     "ociconsole.gui.monitoring_ui",
     "ociconsole.gui.storage_ui",
     "ociconsole.gui.logging_ui",
+    "ociconsole.gui.cost_ui",
 ]
 _loaded = False
 

@@ -37,8 +37,10 @@ def demo(tmp_path_factory):
 
 
 def _plain(field, ctx, tmp_path):
-    """A value a person would type into an empty required field."""
+    """A value a person would type into an empty required field (what its placeholder suggests, if it has one)."""
     name = field.name
+    if field.type == "text" and field.placeholder:
+        return field.placeholder.split(",")[0].strip()
     return {
         "text": "tfcheck" if "name" in name and "display" not in name else "tf-check",
         "textarea": "Made by the Terraform check",

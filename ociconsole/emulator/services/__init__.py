@@ -34,6 +34,9 @@ LAYOUT: dict[str, tuple[str, ...]] = {
     "integration": ("integration",),  # Integration instances
     "database_autonomous": ("database",),  # Autonomous Databases, their backups and wallets
     "logging": ("logging", "loggingingestion", "loggingsearch"),  # log groups, logs, PutLogs, SearchLogs
+    "audit": ("audit",),  # every request served, as audit events (recorded by the core)
+    "usage": ("usage_api",),  # costs of what the sandbox runs, from ociconsole/lang/prices.json
+    "budget": ("budget",),  # budgets and alert rules over those costs
 }
 # imported at start: they keep files to reconcile, or serve unsigned root paths (/p/...)
 EAGER = ("identity", "workrequests", "object_storage")

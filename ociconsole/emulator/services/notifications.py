@@ -8,7 +8,9 @@ A topic's OCID is `topicId` in the API (no `id`), and its `etag` is in the body 
 Monitoring checks alarm destinations here (`check_destinations`): a topic OCID that does not
 exist in the alarm's region, or is being deleted, is a 404. The demo seed has "ops-alerts" (the
 tenancy's operations topic, what the seeded alarms notify) and "dev-notifications" in Development.
-Subscriptions and publishing (the data plane) are not emulated.
+Subscriptions and publishing (the data plane) are not emulated. What other services would deliver (a budget
+alert's e-mail) is recorded by `record_message` as the message OCI sends, kept (the newest MESSAGES_KEPT) for
+`GET /_emulator/messages`.
 """
 
 from __future__ import annotations
@@ -62,6 +64,30 @@ def new_topic(target, *, region: str, comp: str, name: str, description: str | N
 
 
 # ---------------------------------------------------------------- used by other services
+
+MESSAGE_KIND = "_onsmessage"
+MESSAGES_KEPT = 1000
+
+
+def record_message(store, *, source: str, title: str, body: str, recipients: list[str], now: float,
+                   region: str | None = None, about: dict | None = None) -> dict:
+    """Record a notification as OCI delivers it (title, body, its recipients or topic, when, what it is about)."""
+    import uuid
+    doc = {"id": f"{now:017.6f}-{uuid.uuid4().hex[:8]}", "messageId": str(uuid.uuid4()), "source": source,
+           "title": title, "body": body, "recipients": list(recipients), "timestamp": ts(now), "_at": now,
+           "region": region, "about": dict(about or {})}
+    store.put(MESSAGE_KIND, doc)
+    old = sorted(store.list(MESSAGE_KIND), key=lambda d: d["_at"])
+    for d in old[:-MESSAGES_KEPT]:
+        store.delete(MESSAGE_KIND, d["id"])
+    return doc
+
+
+def messages(store) -> list[dict]:
+    """The recorded notifications, oldest first (internal fields left out)."""
+    return [{k: v for k, v in d.items() if not k.startswith("_")}
+            for d in sorted(store.list(MESSAGE_KIND), key=lambda d: d["_at"])]
+
 
 def check_destinations(ctx: Context, destinations, where: str = "destinations") -> None:
     """Every topic OCID among `destinations` names a topic of this region that is not being deleted
