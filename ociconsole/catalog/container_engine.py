@@ -81,7 +81,7 @@ def _cidr_check(what: str):
     def check(v, values: dict, ctx: FormContext) -> str | None:
         err = svc.cidr_overlap_error(v, _vcn_cidrs(values, ctx), what)
         if err:
-            return err + " (OKE refuses it: pick a block outside the VCN)"
+            return err + "; OKE refuses it"
         other = values.get("services_cidr" if what == "Pods CIDR" else "pods_cidr")
         return svc.cidr_overlap_error(v, [other] if other else [], what)
     return check

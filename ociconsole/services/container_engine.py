@@ -136,7 +136,7 @@ def merge_kubeconfig(text: str, path: str, now: float | None = None) -> Kubeconf
         if loaded is not None and not isinstance(loaded, dict):
             raise OciError(f"{path} is not a kubeconfig file (a YAML mapping)", code="NotAKubeconfig", kind="input")
         existing = loaded or {}
-        backup = f"{path}.bak-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime(now or time.time()))}"
+        backup = f"{path}.bak-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime(time.time() if now is None else now))}"
         shutil.copy2(path, backup)
     out: dict[str, Any] = dict(existing) if existing else {"apiVersion": "v1", "kind": "Config", "preferences": {}}
     for section in ("clusters", "users", "contexts"):
@@ -239,6 +239,7 @@ async def quick_create_cluster(session: Session, plan: QuickCreatePlan, retry_to
         await session.call("network", "update_route_table", vcn.default_route_table_id, CORE.UpdateRouteTableDetails(
             route_rules=[CORE.RouteRule(destination="0.0.0.0/0", destination_type="CIDR_BLOCK",
                                         network_entity_id=igw.id)]))
+        plan.made.append(("network", "clear_route_table", vcn.default_route_table_id))  # before the gateway goes
         subnets = {}
         for role, label in (("endpoint", "Kubernetes API endpoint"), ("nodes", "worker nodes"),
                             ("lb", "load balancers")):
@@ -276,6 +277,9 @@ async def rollback(session: Session, plan: QuickCreatePlan, step: Callable[[str]
     for service, method, ident in reversed(plan.made):
         step(f"Rolling back: {method.replace('_', ' ')}")
         try:
+            if method == "clear_route_table":  # a gateway a route rule names cannot be deleted
+                await session.call(service, "update_route_table", ident, CORE.UpdateRouteTableDetails(route_rules=[]))
+                continue
             await session.call(service, method, ident)
             get = "get_" + method.removeprefix("delete_")
             for _ in range(200):  # a VCN is deleted once its subnets and gateway are gone

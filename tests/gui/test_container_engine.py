@@ -117,9 +117,21 @@ def test_quick_create_cluster_node_pool_scale_upgrade_and_access(qtbot, window, 
     click(qtbot, dlg.review_button)
     assert "--size 1" in dlg.cli_view.text()
     submit(qtbot, window, dlg)
-    window.refresh_action.trigger() if hasattr(window, "refresh_action") else None
+    window.refresh_action.trigger()  # the details read the pool again
+    qtbot.waitUntil(lambda: "web-pool" in table_rows(window.resources), timeout=10_000)
     select_row(qtbot, window, "web-pool")
     qtbot.waitUntil(lambda: related_loaded(window) and len(related(window).get("Nodes", [])) == 1, timeout=10_000)
+
+    # the node pool cannot pass its control plane: refused in the Upgrade… dialog
+    dlg = action_form(qtbot, window, "Upgrade…")
+    up = dlg.row("kubernetes_version").editor
+    qtbot.waitUntil(lambda: up.count() > 1, timeout=5000)
+    pick(qtbot, up, "v1.34.1")
+    qtbot.waitUntil(lambda: "newer than the control plane" in dlg.row("kubernetes_version").error_text(),
+                    timeout=3000)
+    assert not dlg.review_button.isEnabled()
+    dlg.grab().save("/tmp/i14-oke-pool-upgrade-skew.png")
+    click(qtbot, dlg.cancel_button)
 
     # the control plane upgraded, then the kubeconfig merged into an existing file
     open_tree_path(qtbot, window, "Development", "Developer Services", "Kubernetes Clusters")
@@ -151,3 +163,42 @@ def test_quick_create_cluster_node_pool_scale_upgrade_and_access(qtbot, window, 
     assert merged["current-context"] == shown["Context"]
     assert merged["users"][0]["user"]["exec"]["args"][:3] == ["ce", "cluster", "generate-token"]
     assert "other" in yaml.safe_load(open(shown["Backup"]).read())["current-context"]
+
+
+def test_custom_create_checks_the_chosen_vcn(qtbot, window):
+    open_tree_path(qtbot, window, "Development", "Developer Services", "Kubernetes Clusters")
+    dlg = create_dialog(qtbot, window)
+    pick(qtbot, dlg.row("mode").editor, "Custom create")
+    retype(qtbot, dlg.row("name").editor, "custom")
+    vcns = dlg.row("vcn_id").editor
+    qtbot.waitUntil(lambda: any("dev-vcn" in vcns.itemText(i) for i in range(vcns.count())), timeout=5000)
+    pick(qtbot, vcns, "dev-vcn")
+    subnets = dlg.row("endpoint_subnet_id").editor
+    qtbot.waitUntil(lambda: any("dev-vcn-private" in subnets.itemText(i) for i in range(subnets.count())),
+                    timeout=5000)
+    pick(qtbot, subnets, "dev-vcn-private")
+    qtbot.waitUntil(lambda: "private" in dlg.row("endpoint_subnet_id").error_text(), timeout=3000)
+    pick(qtbot, subnets, "dev-vcn-public")
+    lbs = dlg.row("lb_subnet_id").editor
+    qtbot.waitUntil(lambda: any("dev-vcn-public" in lbs.itemText(i) for i in range(lbs.count())), timeout=5000)
+    pick(qtbot, lbs, "dev-vcn-public")
+    retype(qtbot, dlg.row("services_cidr").editor, "10.30.200.0/24")
+    qtbot.waitUntil(lambda: "overlaps the VCN's CIDR block 10.30.0.0/16" in dlg.row("services_cidr").error_text(),
+                    timeout=3000)
+    assert not dlg.review_button.isEnabled()
+    dlg.grab().save("/tmp/i14-oke-custom-errors.png")
+    retype(qtbot, dlg.row("services_cidr").editor, "10.96.0.0/16")
+    qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
+    click(qtbot, dlg.review_button)
+    assert "--endpoint-subnet-id ocid1.subnet." in dlg.cli_view.text()
+    submit(qtbot, window, dlg)
+    qtbot.waitUntil(lambda: "custom" in table_rows(window.resources), timeout=10_000)
+    select_row(qtbot, window, "custom")
+    from ociconsole.gui.confirm import ConfirmDialog
+    trigger(window, "Delete")
+    conf = dialog(qtbot, ConfirmDialog)
+    retype(qtbot, conf.input, "custom")  # the typed-name confirmation
+    click(qtbot, conf.ok_button)
+    op = window.oplog.operations[-1]
+    qtbot.waitUntil(lambda: op.state.done, timeout=20_000)
+    assert op.state is OpState.SUCCEEDED, (op.title, op.detail, op.error)
