@@ -292,7 +292,7 @@ async def _cluster_pools(session, c) -> list[RelatedItem]:
 
 
 CLUSTERS = ResourceKind(
-    id="oke.cluster", label="Kubernetes Clusters", singular="Kubernetes cluster", group=GROUP, icon="cluster",
+    id="oke.cluster", label="Kubernetes Clusters", singular="OKE cluster", group=GROUP, icon="cluster",
     list=lister(CLUSTER_REF), get=getter(CLUSTER_REF), ocid_types=("cluster",), name_attr="name", order=10,
     columns=[
         Column("Name", attr("name"), width=170),
