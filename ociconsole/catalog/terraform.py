@@ -340,6 +340,11 @@ def for_request(request, name: str = "", refs: Refs | None = None, update_of: st
             items.append((k, v))
             seen.add(k)
     label = _label(name or _guess_name(items), set(refs.labels))
+    # a required argument the request does not carry (a workflow makes it first: a quick create's new VCN) is
+    # a variable to fill, declared below, rather than a configuration Terraform refuses
+    missing = [] if update_of else \
+        [a for a, spec in args.items() if spec.get("r") and a not in {k for k, _ in items}]
+    items += [(a, Expr(f"var.{a}")) for a in missing]
     block = Block(f'resource "{tf_type}" "{label}"', items)
     if skipped:
         block.comments.append("not an argument of the provider, left out: " + ", ".join(sorted(set(skipped))))
@@ -347,6 +352,9 @@ def for_request(request, name: str = "", refs: Refs | None = None, update_of: st
     if update_of:
         block.comments.insert(0, "the arguments this change sets")
         text = f'import {{\n  to = {tf_type}.{label}\n  id = {_string(update_of)}\n}}\n\n' + block.render()
+    for a in missing:
+        text += (f'\nvariable "{a}" {{\n  type        = string\n'
+                 '  description = "not part of this request: give it"\n}\n')
     for k in sorted(request.secret_env or {}):
         var = re.sub(r"[^a-z0-9_]", "_", k.lower())
         text += f'\nvariable "{var}" {{\n  type      = string\n  sensitive = true\n}}\n'

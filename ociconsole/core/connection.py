@@ -48,6 +48,7 @@ SERVICES: dict[str, tuple[str, str]] = {
     "audit": ("audit", "AuditClient"),
     "usage_api": ("usage_api", "UsageapiClient"),
     "budget": ("budget", "BudgetClient"),
+    "container_engine": ("container_engine", "ContainerEngineClient"),
 }
 # where a service's work requests are read: core's services share oci.work_requests; the others answer
 # get_work_request themselves (Identity, Analytics, Integration, Data Science...)

@@ -518,6 +518,8 @@ class EmulatorCore:
         module = segments[0]
         if module not in known:
             raise ApiError(404, "NotAuthorizedOrNotFound", f"Unknown service '{module}'")
+        if len(segments) > 1 and segments[1].startswith("_"):
+            self._ensure(module)  # a service's own route (/container_engine/_k8s/...) before its first operation
         if len(segments) > 1 and (module, segments[1]) in self.public_routes:
             fn = self.public_routes[(module, segments[1])]
             return self._serve_public(req, region, fn, _tail(path, skip + 1), qs, headers)

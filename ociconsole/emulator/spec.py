@@ -197,7 +197,10 @@ def _cache_dir() -> Path:
 
 # Bodies the SDK types otherwise than OCI takes them: (package, operation) -> body type. A model deployment's
 # predict takes any JSON document; the SDK types it as a string it sends as it is.
-BODY_TYPES: dict[tuple[str, str], str] = {("model_deployment", "predict"): "object"}
+# bodies the parser above does not see: predict's free JSON, and optional bodies (`body=kwargs.get(...)`)
+BODY_TYPES: dict[tuple[str, str], str] = {("model_deployment", "predict"): "object",
+                                          ("container_engine", "create_kubeconfig"):
+                                          "CreateClusterKubeconfigContentDetails"}
 
 _lock = threading.Lock()
 _memo: dict[str, dict[str, OpSpec]] = {}

@@ -37,6 +37,7 @@ LAYOUT: dict[str, tuple[str, ...]] = {
     "audit": ("audit",),  # every request served, as audit events (recorded by the core)
     "usage": ("usage_api",),  # costs of what the sandbox runs, from ociconsole/lang/prices.json
     "budget": ("budget",),  # budgets and alert rules over those costs
+    "container_engine": ("container_engine",),  # Kubernetes Engine (OKE): clusters, node pools, a Kubernetes API
 }
 # imported at start: they keep files to reconcile, or serve unsigned root paths (/p/...)
 EAGER = ("identity", "workrequests", "object_storage")
