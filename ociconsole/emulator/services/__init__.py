@@ -32,9 +32,11 @@ LAYOUT: dict[str, tuple[str, ...]] = {
     "data_science": ("data_science", "model_deployment"),  # projects, notebooks, models, deployments (predict), jobs
     "analytics": ("analytics",),  # Analytics Cloud instances
     "integration": ("integration",),  # Integration instances
+    "artifacts": ("artifacts",),  # Container Registry: repositories, images; the registry at /v2/
+    "functions": ("functions",),  # applications, functions, invocation (FDK handlers in a subprocess)
 }
 # imported at start: they keep files to reconcile, or serve unsigned root paths (/p/...)
-EAGER = ("identity", "workrequests", "object_storage")
+EAGER = ("identity", "workrequests", "object_storage", "artifacts")
 
 
 def load(name: str) -> list[Service]:
