@@ -17,6 +17,7 @@ from .model import Action, Column, Related, RelatedItem, ResourceKind, attr, no_
 M = sdk_models("artifacts")
 AVAILABLE = frozenset({"AVAILABLE"})
 GONE = frozenset({"DELETED"})
+IMAGE_REF = SdkRef("artifacts", "container_image", cli="artifacts container image", id_flag="--image-id")
 REPO_REF = SdkRef("artifacts", "container_repository", cli="artifacts container repository",
                   id_flag="--repository-id", plural="container_repositories")
 NAME_MAX = 255
@@ -222,6 +223,50 @@ async def _no_list(*_a, **_k) -> list:
     return []
 
 
+# ---------------------------------------------------------------- an image (opened from its repository's Images)
+
+async def _image_related(session, img) -> list[RelatedItem]:
+    img = await session.data("artifacts", "get_container_image", img.id)
+    out = [RelatedItem("Repository", img.repository_name, img.repository_id),
+           RelatedItem("Digest", img.digest), RelatedItem("Size", size(img.layers_size_in_bytes)),
+           RelatedItem("Pulls", str(img.pull_count or 0))]
+    for v in img.versions or []:
+        out.append(RelatedItem(f"Tag {v.version}", f"pushed {age(v.time_created)}"))
+    for n, la in enumerate(img.layers or [], 1):
+        out.append(RelatedItem(f"Layer {n}", f"{la.digest[:19]}…  {size(la.size_in_bytes)}"))
+    return out
+
+
+def untag_form(img) -> FormSpec:
+    tags = [Option(v.version, v.version) for v in (img.versions or [])] or (
+        [Option(img.version, img.version)] if getattr(img, "version", None) else [])
+    return FormSpec(
+        title=f"Remove a tag of {img.display_name}", kind_id="artifacts.container_image",
+        fields=[Field("version", "Tag", "choice", required=True, options=tags,
+                      help="The image stays (pullable by digest); an image with no tag left is untagged")],
+        build=lambda v, ctx: Request("artifacts", "remove_container_version", M.RemoveContainerVersionDetails(
+            version=v["version"]), args=(img.id,)),
+        cli=lambda v, ctx, req: cli_command("artifacts container image remove-version", [
+            ("--image-id", img.id), ("--image-version", v["version"])]),
+        describe=lambda v: img.display_name, submit_label="Remove tag",
+        op_title=lambda v: f"Remove tag {v.get('version')} of {img.display_name}")
+
+
+IMAGES = ResourceKind(
+    id="artifacts.container_image", label="Container images", singular="Container image",
+    group="Developer Services", icon="image", scope="hidden", list=_no_list, get=getter(IMAGE_REF),
+    ocid_types=("containerimage",),
+    columns=[Column("Name", attr("display_name"), width=240), Column("State", attr("lifecycle_state"), "state"),
+             Column("Digest", attr("digest"), width=200), Column("Created", attr("time_created"), "datetime")],
+    related=[Related("Image", _image_related)],
+    actions=[
+        Action("untag", "Remove tag…", no_run, AVAILABLE, form=untag_form, icon="delete", verb="Untagging",
+               when=lambda i: bool(getattr(i, "versions", None))),
+        delete_action(IMAGE_REF, AVAILABLE, GONE),
+    ],
+    ready_states=AVAILABLE, sdk=IMAGE_REF, movable=False)
+
+
 PULL_COMMANDS = ResourceKind(
     id="artifacts.pull_command", label="Pull commands", singular="Pull command", group="Developer Services",
     icon="copy", scope="hidden", list=_no_list, get=None, columns=[Column("Command", attr("command"))],
@@ -231,4 +276,4 @@ UNTAGGED_DELETIONS = ResourceKind(
     group="Developer Services", icon="delete", scope="hidden", list=_no_list, get=None,
     columns=[Column("Deleted", attr("count"))], movable=False)
 
-KINDS: list[ResourceKind] = [REPOSITORIES, PULL_COMMANDS, UNTAGGED_DELETIONS]
+KINDS: list[ResourceKind] = [REPOSITORIES, IMAGES, PULL_COMMANDS, UNTAGGED_DELETIONS]

@@ -250,3 +250,77 @@ def test_edit_function_config(qtbot, window):
     shown = submit_and_reveal(qtbot, dlg)
     assert json.loads(shown["Response"]) == {"message": "Hi, Ada!"}
     dlg.close()
+
+
+def test_metrics_tab_counts_real_invocations(qtbot, aloop, session):
+    from ociconsole import catalog
+    from ociconsole.gui import aio
+    from ociconsole.gui.detail import DetailPane
+    from ociconsole.services import functions as fsvc
+    from ociconsole.services import identity as idsvc
+
+    def run(coro):
+        task = aio.spawn(coro)
+        qtbot.waitUntil(task.done, timeout=20_000)
+        return task.result()
+
+    kind = catalog.kind("functions.function")
+
+    async def demo_function():
+        tree = await idsvc.compartment_tree(session)
+        dev = next(c for cs in tree.values() for c in cs if c.name == "Development")
+        fn = next(f for f in await kind.list(session, dev.id) if f.display_name == "hello-world")
+        for payload in ('{"name": "a"}', '{"name": "b"}', '{"name": 3}'):
+            await fsvc.invoke(session, fn, payload)
+        return fn
+    fn = run(demo_function())
+    assert [i.status for i in fsvc.history(fn.id)][:3] == [502, 200, 200]
+
+    pane = DetailPane()
+    qtbot.addWidget(pane)
+    pane.resize(900, 900)
+    pane.show()
+    pane.show_resource(session, kind, fn)
+    pane.show_metrics()
+    with qtbot.waitSignal(pane.metrics_panel.refreshed, timeout=15_000):
+        pass
+    charts = {c.title: c for c in pane.metrics_panel.grid.charts}
+    assert list(charts) == ["Invocations", "Execution duration", "Responses"]
+    # one series per responseType: the handler's 502 is an Error
+    got = {label: float(v.sum()) for label, (_t, v) in charts["Invocations"].data.items()}
+    assert got == {"Invocations (Success)": 2, "Invocations (Error)": 1}, got
+    pane.grab().save("/tmp/ocir-fn-metrics.png")
+
+
+def test_open_an_image_from_its_repository_and_remove_a_tag(qtbot, window, gui_emulator, tmp_path):
+    from ociconsole.gui.detail import LINK_ROLE
+    from ociconsole.gui.form_dialog import CreateDialog
+    _push(gui_emulator, tmp_path, "dev", "one")
+    open_tree_path(qtbot, window, "Development", "Developer Services", "Container Registry")
+    qtbot.waitUntil(lambda: "hello-world" in table_rows(window.resources), timeout=10_000)
+    select_row(qtbot, window, "hello-world")
+    qtbot.waitUntil(lambda: related_loaded(window), timeout=10_000)
+    rel = window.detail.related
+    sec = next(rel.topLevelItem(i) for i in range(rel.topLevelItemCount()) if rel.topLevelItem(i).text(0) == "Images")
+    item = next(sec.child(j) for j in range(sec.childCount()) if sec.child(j).text(0) == "dev")
+    window.detail.navigate(item.data(0, LINK_ROLE))  # as a double-click on the link does
+    qtbot.waitUntil(lambda: window.detail.name.text() == "hello-world:dev", timeout=10_000)
+    qtbot.waitUntil(lambda: related_loaded(window), timeout=10_000)
+    image = related(window)["Image"]
+    assert any(r.startswith("Digest=sha256:") for r in image) and "Tag dev=pushed just now" in image
+    assert any(r.startswith("Layer 1=sha256:") for r in image)
+    window.grab().save("/tmp/ocir-fn-image.png")
+
+    act = next(a for a in window.detail.actions_menu.actions() if a.text() == "Remove tag…")
+    assert act.isEnabled()
+    act.trigger()
+    dlg = dialog(qtbot, CreateDialog)
+    qtbot.waitUntil(lambda: not dlg.busy and dlg.row("version").editor.count() == 1, timeout=10_000)
+    click(qtbot, dlg.review_button)
+    assert "oci artifacts container image remove-version" in dlg.cli_view.text()
+    click(qtbot, dlg.create_button)
+    qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=10_000)
+    op = window.oplog.operations[-1]
+    qtbot.waitUntil(lambda: op.state.done, timeout=15_000)
+    assert op.state is OpState.SUCCEEDED, op.error
+    qtbot.waitUntil(lambda: window.detail.name.text().startswith("hello-world:dev@sha256:"), timeout=10_000)
