@@ -272,12 +272,14 @@ def test_seeded_function_answers_with_its_real_output(c):
     assert all(p.value > 0 for s in res for p in s.aggregated_datapoints) and res
 
 
-ECHO = '''import io, json, os
+ECHO = '''import io, json, os, time
 from fdk import response
 
 
 def shout(ctx, data: io.BytesIO = None):
     body = json.loads(data.getvalue() or b"{}")
+    if body.get("sleep"):
+        time.sleep(body["sleep"])
     if body.get("allocate"):
         blob = bytearray(body["allocate"] * 1024 * 1024)
         return len(blob)
@@ -334,6 +336,15 @@ def test_function_from_an_oras_pushed_image(c, clients, tmp_path):
     assert c.fn.get_function(fn.id).data.memory_in_mbs == 1024
     assert c.invoker(fn).invoke_function(fn.id, invoke_function_body=json.dumps({"allocate": 600})).data.content == \
         b"629145600"
+
+    # the function's timeout bounds the handler (5 s, the least OCI allows)
+    c.fn.update_function(fn.id, F.UpdateFunctionDetails(timeout_in_seconds=5))
+    with pytest.raises(E) as e:
+        c.invoker(fn).invoke_function(fn.id, invoke_function_body=json.dumps({"sleep": 30}))
+    assert e.value.status == 504 and e.value.code == "FunctionInvokeTimeout"
+    with pytest.raises(E) as e:
+        c.fn.update_function(fn.id, F.UpdateFunctionDetails(timeout_in_seconds=301))
+    assert e.value.status == 400
 
     plain = create("plain", source_details=F.CreateContainerImageFunctionSourceDetails(
         image=f"{c.host}/{c.ns}/fns/plain:1"))
