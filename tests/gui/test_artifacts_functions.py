@@ -324,3 +324,26 @@ def test_open_an_image_from_its_repository_and_remove_a_tag(qtbot, window, gui_e
     qtbot.waitUntil(lambda: op.state.done, timeout=15_000)
     assert op.state is OpState.SUCCEEDED, op.error
     qtbot.waitUntil(lambda: window.detail.name.text().startswith("hello-world:dev@sha256:"), timeout=10_000)
+
+
+def test_application_page_and_its_config(qtbot, window):
+    open_tree_path(qtbot, window, "Development", "Developer Services", "Applications")
+    qtbot.waitUntil(lambda: "demo-app" in table_rows(window.resources), timeout=10_000)
+    select_row(qtbot, window, "demo-app")
+    qtbot.waitUntil(lambda: related_loaded(window), timeout=10_000)
+    rel = related(window)["Functions"]
+    assert "hello-world=256 MB, 30 s (ACTIVE)" in rel and "Config GREETING=Hello" in rel
+    dlg = action_dialog(qtbot, window, "Edit configuration…")
+    assert dlg.row("config").value() == "GREETING=Hello"
+    dlg.row("config").editor.setPlainText("GREETING=Howdy\nREGION_NAME=ashburn")  # (keyClicks types no newline)
+    qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
+    click(qtbot, dlg.review_button)
+    assert "oci fn application update" in dlg.cli_view.text()
+    finish(qtbot, window, dlg, "ACTIVE")
+    open_tree_path(qtbot, window, "Development", "Developer Services", "Functions")
+    open_tree_path(qtbot, window, "Development", "Developer Services", "Applications")
+    qtbot.waitUntil(lambda: "demo-app" in table_rows(window.resources), timeout=10_000)
+    select_row(qtbot, window, "demo-app")
+    qtbot.waitUntil(lambda: related_loaded(window), timeout=10_000)
+    rel = related(window)["Functions"]
+    assert "Config GREETING=Howdy" in rel and "Config REGION_NAME=ashburn" in rel
