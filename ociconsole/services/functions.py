@@ -71,9 +71,21 @@ def _read(resp):
     return content or b""
 
 
+def _use_endpoint(session: Session, endpoint: str | None) -> None:
+    """OCI serves invoke_function on each function's own invoke endpoint (its `invoke_endpoint`): the invoke
+    client is pointed there (as the `oci` CLI does with the endpoint it reads from get_function)."""
+    if not endpoint:
+        return
+    for raw in (False, True):
+        client = session.clients.get("functions_invoke", raw=raw)
+        if client.base_client.endpoint.rstrip("/") != endpoint.rstrip("/") + client.base_client._base_path:
+            client.base_client.endpoint = endpoint.rstrip("/")
+
+
 async def invoke(session: Session, fn, payload: str) -> Invocation:
     """Invoke the function (on its invoke endpoint) with `payload`; a failed invocation (the handler raised:
     502, timed out: 504) is an answer too, with OCI's code and message. Kept in the function's history."""
+    _use_endpoint(session, getattr(fn, "invoke_endpoint", None))
     t0 = time.monotonic()
     try:
         resp = await session.call("functions_invoke", "invoke_function", fn.id, invoke_function_body=payload,
