@@ -92,6 +92,7 @@ def test_create_repository_with_inline_name_check(qtbot, window):
     retype(qtbot, name, "Project01/Web-App")
     qtbot.waitUntil(lambda: "lower case" in dlg.row("display_name").error_text(), timeout=2000)
     assert not dlg.review_button.isEnabled()
+    dlg.grab().save("/tmp/ocir-fn-create-repo-error.png")
     retype(qtbot, name, "project01/web-app/")
     qtbot.waitUntil(lambda: "starting and ending" in dlg.row("display_name").error_text(), timeout=2000)
     retype(qtbot, name, "project01/web-app")
