@@ -151,6 +151,15 @@ def test_oras_push_lists_with_digest_and_pulls_back(c, comp, tmp_path):
     by_uri = c.art.list_container_images(compartment_id=comp, version="v1", is_versioned=True).data.items
     assert [i.id for i in by_uri] == [img.id]
 
+    # a private repository's images need credentials; a public one's are pulled anonymously
+    manifest = f"{c.emu.base_url}/v2/{c.ns}/tools/notes/manifests/v1"
+    assert requests.get(manifest).status_code == 401
+    c.art.update_container_repository(repo.id, A.UpdateContainerRepositoryDetails(is_public=True))
+    assert requests.get(manifest).status_code == 200
+    anon = oras.provider.Registry(hostname=c.host, insecure=True)  # no credentials at all
+    files = anon.pull(target=target, outdir=str(tmp_path / "anon"))
+    assert sorted(Path(f).name for f in files) == ["more.md", "notes.txt"]
+
 
 def test_chunked_upload_and_first_push_creates_the_repository(c, tmp_path):
     reg = login(c)

@@ -16,7 +16,8 @@ What OCI does and the emulator does too:
   Content-Range, PUT ?digest=); the digest is checked. Manifests are PUT and read (GET/HEAD) by tag or digest;
   `tags/list` lists a repository's tags. Pushing to a repository that does not exist creates it (private, in the
   root compartment) while the tenancy's container configuration says `isRepositoryCreatedOnFirstPush`.
-  Pushing a tag that exists to an immutable repository is refused (409 TAG_INVALID).
+  Pushing a tag that exists to an immutable repository is refused (409 TAG_INVALID). A public repository's
+  images are pulled without credentials.
 - Every pushed manifest is a container image (ocid1.containerimage) with its digest, layers (digest, size),
   manifest size, versions (tags) and pull count; `list_container_images` filters by repository, version,
   `isVersioned`; `remove_container_version` untags; `delete_container_image` marks it DELETED (its tags are
@@ -478,8 +479,11 @@ def _registry(ctx: Context, rest: str):
     full, what, ref = m["name"].strip("/"), m["what"], m["ref"]
     pull = method in ("GET", "HEAD")
     scope = f"repository:{full}:{'pull' if pull else 'pull,push'}"
-    user = _authenticate(ctx, scope)
     ns, _, name = full.partition("/")
+    public = find_repository(ctx.store, ctx.region, name) if pull and ns == namespace_of(ctx.tenancy_id) else None
+    # a public repository's images are pulled without signing in, as OCIR's are
+    user = {"id": None} if public is not None and public.get("isPublic") and \
+        not ctx.headers.get("authorization") else _authenticate(ctx, scope)
     if ns != namespace_of(ctx.tenancy_id) or not name:
         raise _reg_error(404, "NAME_UNKNOWN", f"The repository path must be <namespace>/<repository>, with the "
                                               f"tenancy's namespace {namespace_of(ctx.tenancy_id)}")
