@@ -49,6 +49,10 @@ SERVICES: dict[str, tuple[str, str]] = {
     "usage_api": ("usage_api", "UsageapiClient"),
     "budget": ("budget", "BudgetClient"),
     "container_engine": ("container_engine", "ContainerEngineClient"),
+    "artifacts": ("artifacts", "ArtifactsClient"),
+    "functions": ("functions", "FunctionsManagementClient"),
+    # invoke_function on OCI goes to the function's own invoke endpoint (the emulator's is /functions)
+    "functions_invoke": ("functions", "FunctionsInvokeClient"),
 }
 # where a service's work requests are read: core's services share oci.work_requests; the others answer
 # get_work_request themselves (Identity, Analytics, Integration, Data Science...)

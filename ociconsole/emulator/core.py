@@ -740,7 +740,7 @@ class EmulatorCore:
     def _serve_public(self, req: RawRequest, region: str, fn, rest: str, qs: str, headers: _Headers) -> RawResponse:
         """An unsigned service route (pre-authenticated requests): no operation spec, no signature."""
         query = {k: v[-1] for k, v in parse_qs(qs, keep_blank_values=True).items()} if qs else {}
-        spooled = self.spool(req.body, headers) if req.method in ("PUT", "POST") else None
+        spooled = self.spool(req.body, headers) if req.method in ("PUT", "POST", "PATCH") else None
         try:
             with self.store.transaction():
                 self.advance()

@@ -248,8 +248,14 @@ class MetricsPanel(QWidget):
                 i += 1
                 if isinstance(res, BaseException):
                     continue
+                # a resource with several streams of one metric (a function's responses by responseType):
+                # each series is named by the dimensions that tell them apart
+                differ = sorted({k for s in res for k in s.dimensions
+                                 if len({str(o.dimensions.get(k)) for o in res}) > 1}) if len(res) > 1 else []
                 for s in res:
                     label = chart_spec.labels.get(metric, metric if len(chart_spec.metrics) > 1 else chart_spec.title)
+                    if differ:
+                        label += " (" + ", ".join(str(s.dimensions.get(k)) for k in differ) + ")"
                     series.append((label, s.times, s.values))
             chart.set_series(series, (start, end), empty_text="No data in this period" + (
                 " (not running)" if getattr(self.resource, "lifecycle_state", "RUNNING") != "RUNNING" else ""))

@@ -38,9 +38,11 @@ LAYOUT: dict[str, tuple[str, ...]] = {
     "usage": ("usage_api",),  # costs of what the sandbox runs, from ociconsole/lang/prices.json
     "budget": ("budget",),  # budgets and alert rules over those costs
     "container_engine": ("container_engine",),  # Kubernetes Engine (OKE): clusters, node pools, a Kubernetes API
+    "artifacts": ("artifacts",),  # Container Registry: repositories, images; the registry at /v2/
+    "functions": ("functions",),  # applications, functions, invocation (FDK handlers in a subprocess)
 }
 # imported at start: they keep files to reconcile, or serve unsigned root paths (/p/...)
-EAGER = ("identity", "workrequests", "object_storage")
+EAGER = ("identity", "workrequests", "object_storage", "artifacts")
 
 
 def load(name: str) -> list[Service]:

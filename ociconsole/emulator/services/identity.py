@@ -866,7 +866,8 @@ DB_CREDENTIAL = _credential("dbcredential", "DbCredential", "DB credential", 10*
 @svc.op("create_auth_token")
 def create_auth_token(ctx: Context):
     token = _secret(20)
-    doc = AUTH_TOKEN.create(ctx)
+    # only a hash is kept: the Container Registry (artifacts.py) checks a password against it
+    doc = AUTH_TOKEN.create(ctx, extra={"_tokenHash": hashlib.sha256(token.encode()).hexdigest()})
     return dict(doc, token=token)  # shown once: OCI keeps only a hash
 
 
