@@ -15,7 +15,7 @@ from ..core.sdk import models as sdk_models
 from ..services import blockstorage as svc
 from ..services import compute as compute_svc
 from ..services import identity as idsvc
-from . import generic, validators
+from . import generic, pricing, validators
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
 from .generic import SdkRef
 from .model import Action, ChartSpec, Column, MetricsSpec, Related, RelatedItem, ResourceKind, attr, no_run
@@ -221,7 +221,9 @@ VOLUME_FORM = FormSpec(
               depends_on=("compartment_id",)),
         Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
     ],
-    build=_volume_request, cli=_volume_cli)
+    build=_volume_request, cli=_volume_cli,
+    cost=lambda v, ctx: pricing.monthly_cost([("volume", {"sizeInGBs": v.get("size_in_gbs") or 0,
+                                                          "vpusPerGB": v.get("vpus_per_gb") or 0}, "AVAILABLE")]))
 
 
 # ---------------------------------------------------------------- action forms

@@ -15,7 +15,7 @@ from ..core.sdk import to_dict as sdk_to_dict
 from ..services import compute as svc
 from ..services import identity as idsvc
 from ..services import network as netsvc
-from . import validators
+from . import pricing, validators
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
 from .generic import SdkRef, delete_action, getter, lister, move_action
 from .model import (
@@ -354,7 +354,27 @@ LAUNCH_FORM = FormSpec(
     ],
     build=_launch_request,
     cli=_launch_cli,
+    cost=lambda v, ctx: _launch_cost(v, ctx),
 )
+
+
+def _launch_cost(v: dict, ctx: FormContext):
+    """The instance running (OCPUs and memory of its shape) and its boot volume, per month at list price."""
+    shape = ctx.data("shape", v.get("shape"))
+    if not v.get("shape"):
+        return None
+    if _flex(v, ctx):
+        ocpus, mem = v.get("ocpus"), v.get("memory_in_gbs")
+    else:
+        ocpus, mem = getattr(shape, "ocpus", None), getattr(shape, "memory_in_gbs", None)
+    if ocpus is None or mem is None:
+        return None
+    boot = int(v.get("boot_volume_size_in_gbs") or 50)
+    return pricing.monthly_cost([
+        ("instance", {"shape": v["shape"], "shapeConfig": {"ocpus": float(ocpus), "memoryInGBs": float(mem)}},
+         "RUNNING"),
+        ("bootvolume", {"sizeInGBs": boot, "vpusPerGB": 10}, "AVAILABLE")],
+        note="while running; a stopped instance costs its boot volume only")
 
 
 # ---------------------------------------------------------------- console connections

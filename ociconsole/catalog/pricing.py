@@ -68,3 +68,35 @@ class Cost:
 
 def price(key: str) -> Price:
     return PRICES[key]
+
+
+def estimate(store_kind: str, doc: dict, state: str) -> tuple[float, list[str]]:
+    """USD per hour that a resource described by `doc` (the JSON the service would return, camelCase) costs in
+    `state`, by the same rules the emulator's Usage API bills with (ociconsole/lang/prices.json), and the lines
+    that make it ("2 OCPU hour × $0.025 (Compute - Standard - E4 - OCPU)")."""
+    total, lines = 0.0, []
+    for rule in _prices.rules(store_kind):
+        if rule.states is not None and state not in rule.states:
+            continue
+        if not _prices.matches(rule, doc):
+            continue
+        units = _prices.quantity(rule, doc)
+        if units <= 0:
+            continue
+        part = _prices.parts()[rule.part]
+        total += _prices.hourly(rule, units)
+        lines.append(f"{units:g} × ${part.usd:g} per {part.unit} ({part.name})")
+    return total, lines
+
+
+def monthly_cost(parts_: list[tuple[str, dict, str]], note: str = "") -> Cost | None:
+    """The Cost per month of several (store kind, resource JSON, state) together (an instance and its boot
+    volume), or None when the price list has no rule for them."""
+    total, lines = 0.0, []
+    for kind, doc, state in parts_:
+        usd, more = estimate(kind, doc, state)
+        total += usd
+        lines += more
+    if not lines:
+        return None
+    return Cost(total * HOURS_PER_MONTH, "month", lines, note=note)

@@ -93,6 +93,9 @@ def test_create_instance_like_a_person(qtbot, aloop, session, oplog, comps):
     retype(qtbot, ocpus, "2")
     assert mem.bounds()[:2] == (2, 128) and mem.value() == 32  # the default follows until edited
     assert dlg.row("memory_in_gbs").hint.text() == "2 – 128"
+    # what it costs at list price, as the shape changes: 2 OCPU and 32 GB of E4 and a 50 GB boot volume
+    # ((2 × 0.025 + 32 × 0.0015) × 744 + 50 × 0.0255 + 500 × 0.0017 = $75.04 per month)
+    qtbot.waitUntil(lambda: "$75.04 per month" in dlg.cost_text(), timeout=3000)  # recomputed as values change
 
     # the Arm shape: other bounds, only aarch64 images
     pick(qtbot, editor(dlg, "shape"), "VM.Standard.A1.Flex")
