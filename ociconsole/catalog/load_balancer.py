@@ -598,8 +598,8 @@ def delete_part_form(lb, part: str, preset: str | None = None) -> FormSpec:
         title=f"Delete a {what} of {lb.display_name}", kind_id=KIND_ID, fields=[
             Field("name", what.capitalize(), "enum", required=True, default=preset or (names[0] if names else None),
                   options=[Option(n, n) for n in names], validate=in_use),
-            confirm_field(lambda v, c: getattr(c.data("name", v.get("name")), "name", None) or v.get("name"),
-                          f"the {what}'s name", ("name",)),
+            confirm_field(lambda v, c: getattr(c.option_data.get("name", {}).get(v.get("name")), "name", None)
+                          or v.get("name"), f"the {what}'s name", ("name",)),
         ],
         build=build, cli=cli, describe=lambda v: v.get("name") or "", submit_label="Delete",
         op_title=lambda v: f"Delete {what} {v.get('name')} of {lb.display_name}")

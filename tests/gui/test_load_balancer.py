@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from ociconsole.core.operations import OpState
+from ociconsole.gui.qt import QPoint, Qt
 
 from .helpers import click, dialog, open_tree_path, pick, retype, select_row, table_rows
 
@@ -93,6 +94,27 @@ def test_demo_load_balancer_page_shows_a_backend_turn_red_when_its_instance_stop
     page.tabs.setCurrentIndex(0)
     window.grab().save("/tmp/i13-lb-window.png")
 
+    # the Metrics tab (oci_lbaas) follows the health: one unhealthy backend of two
+    pane = window.detail
+    pane.show_metrics()
+    with qtbot.waitSignal(pane.metrics_panel.refreshed, timeout=10_000):
+        pass
+    charts = {c.title: c for c in pane.metrics_panel.grid.charts}
+    assert list(charts) == ["HTTP requests", "Responses", "Backends", "Active connections", "Traffic"]
+    backends_chart = {label: v for label, (_t, v) in charts["Backends"].data.items()}
+    assert backends_chart["backends"].max() == 2 and backends_chart["unhealthy"][-1] == 1
+    assert set(charts["Responses"].data) == {"2xx", "4xx", "5xx"}
+
+    # a dashboard of the load balancer, from its page
+    from ociconsole.gui.dashboard import DashboardView
+    click(qtbot, page.dashboard_button)
+    view = window.centre.currentWidget()
+    assert isinstance(view, DashboardView) and view.dashboard.name == "Load balancer web-lb"
+    assert [c.metric for c in view.dashboard.charts] == ["HttpRequests", "HttpResponses5xx",
+                                                         "UnHealthyBackendServers", "ActiveConnections"]
+    assert all(c.namespace == "oci_lbaas" and c.dimensions == {"resourceId": page.lb.id}
+               for c in view.dashboard.charts)
+
 
 def test_create_a_load_balancer_add_backends_and_a_listener_in_the_console(qtbot, window, gui_emulator):
     from ociconsole.gui.form_dialog import CreateDialog
@@ -171,6 +193,27 @@ def test_create_a_load_balancer_add_backends_and_a_listener_in_the_console(qtbot
     bad = [n for n, c in page.chips.items() if n.startswith("backend:") and c.health == "CRITICAL"]
     assert len(bad) == 1 and page.chips["set:web-servers"].health == "WARNING"
     page.grab().save("/tmp/i13-lb-shop.png")
+
+    # a backend edited in place: taken offline, it is CRITICAL with that reason
+    good = next(b for _bs, b in page.overview.backends() if b.status == "OK")
+    page._edit_backend("web-servers", good.name)
+    edit = dialog(qtbot, CreateDialog, not_this=li)
+    box = edit.row("offline").editor  # its box, at the left of the label
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+    assert edit.row("offline").value() is True
+    submit(qtbot, edit)
+    wait_op(qtbot, window, f"Update backend {good.name}")
+    qtbot.waitUntil(lambda: page.chips[f"backend:web-servers/{good.name}"].health == "CRITICAL", timeout=10_000)
+    assert "offline" in page.chips[f"backend:web-servers/{good.name}"].toolTip()
+    assert page.chips["set:web-servers"].health == "CRITICAL"
+    # the second listener deleted from its chip's form, its name typed
+    from ociconsole.catalog import load_balancer as lbcat
+    page._open(lbcat.delete_part_form(page.lb, "listener", "http-again"))
+    gone = dialog(qtbot, CreateDialog, not_this=edit)
+    retype(qtbot, gone.row("confirm").editor, "http-again")
+    submit(qtbot, gone)
+    wait_op(qtbot, window, "Delete listener http-again")
+    qtbot.waitUntil(lambda: "listener:http-again" not in page.chips, timeout=10_000)
 
 
 def _pem_pair(tmp_path, name: str):
