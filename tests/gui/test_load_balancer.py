@@ -115,6 +115,18 @@ def test_demo_load_balancer_page_shows_a_backend_turn_red_when_its_instance_stop
     assert all(c.namespace == "oci_lbaas" and c.dimensions == {"resourceId": page.lb.id}
                for c in view.dashboard.charts)
 
+    # Add backends… from the toolbar: the form is made once the VCN's instances are read (both are backends)
+    from ociconsole.gui.form_dialog import CreateDialog
+
+    from .helpers import trigger
+    trigger(window, "Add backends…")
+    add = dialog(qtbot, CreateDialog)
+    choices = add.row("backends").editor.columns[0].data
+    assert any(c.startswith("web-01 — ") for c in choices) and any("web-02 — " in c and "stopped" in c
+                                                                   for c in choices)
+    assert add.row("backends").value() is None and not add.review_button.isEnabled()
+    add.reject()
+
 
 def test_create_a_load_balancer_add_backends_and_a_listener_in_the_console(qtbot, window, gui_emulator):
     from ociconsole.gui.form_dialog import CreateDialog
