@@ -251,7 +251,13 @@ def _create_build(v: dict, ctx: FormContext) -> Request:
 
 def _create_cli(v: dict, ctx: FormContext, req: Request) -> str:
     d = req.details
-    return cli_command(f"{REF.cli} create", [
+    note = ""
+    if d.certificates:  # the key is not written into the command: it is read from a file the person writes
+        name = next(iter(d.certificates))
+        note = (f"# certificates.json: {{\"{name}\": {{\"certificateName\": \"{name}\", \"publicCertificate\": "
+                f"\"<the text of {v.get('certificate_file')}>\", \"privateKey\": "
+                f"\"<the text of {v.get('private_key_file')}>\"}}}}\n")
+    return note + cli_command(f"{REF.cli} create", [
         ("--compartment-id", d.compartment_id), ("--display-name", d.display_name), ("--shape-name", "flexible"),
         ("--shape-details", d.shape_details), ("--subnet-ids", d.subnet_ids), ("--is-private", d.is_private or None),
         ("--network-security-group-ids", d.network_security_group_ids), ("--backend-sets", d.backend_sets),

@@ -165,6 +165,7 @@ def test_create_a_load_balancer_add_backends_and_a_listener_in_the_console(qtbot
     assert "oci lb load-balancer create" in cli and "--shape-name flexible" in cli and "--listeners" in cli
     assert '"minimumBandwidthInMbps":200' in cli and "--wait-for-state SUCCEEDED" in cli
     assert "create_load_balancer" in dlg.python_view.text()
+    dlg.grab().save("/tmp/i13-lb-review.png")
     click(qtbot, dlg.create_button)
     qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=10_000)
     wait_op(qtbot, window, "shop-lb", "ACTIVE")
