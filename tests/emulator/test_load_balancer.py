@@ -287,18 +287,22 @@ def test_demo_seed_and_metrics(emulator, oci_config, lbc, clients):
     assert {p.value for p in data[0].aggregated_datapoints} == {0.0}
     q.query = "BackendServers[1m].max()"
     assert {p.value for p in mon.summarize_metrics_data(frontend.id, q).data[0].aggregated_datapoints} == {2.0}
-    # one of two backends down: about half the requests end in 5xx (mostly 502)
+    # one of two backends down: from then on, one unhealthy backend and about half the requests end in 5xx
     web02 = next(i for i in clients.compute.list_instances(frontend.id).data if i.display_name == "web-02")
     clients.compute.instance_action(web02.id, "STOP")
     wait_state(clients.compute, clients.compute.get_instance, web02.id, "STOPPED")
-    q.query = "UnHealthyBackendServers[1m].max()"
-    assert mon.summarize_metrics_data(frontend.id, q).data[0].aggregated_datapoints[-1].value == 1.0
+    emulator.clock.advance(600)
+    end = datetime.datetime.fromtimestamp(emulator.clock.now(), datetime.UTC)
+    q.start_time, q.end_time = end - datetime.timedelta(hours=1), end
 
-    def total(metric):
-        q.query = f"{metric}[1h].sum()"
-        return sum(p.value for p in mon.summarize_metrics_data(frontend.id, q).data[0].aggregated_datapoints)
-    req, r5xx, r502 = total("HttpRequests"), total("HttpResponses5xx"), total("HttpResponses502")
-    assert 0.4 * req < r5xx < 0.6 * req and 0.7 * r5xx < r502 <= r5xx
+    def series(metric):
+        q.query = f"{metric}[1m].sum()"
+        return [p.value for p in mon.summarize_metrics_data(frontend.id, q).data[0].aggregated_datapoints]
+    bad = series("UnHealthyBackendServers")
+    assert bad[:40] == [0.0] * 40 and bad[-5:] == [1.0] * 5
+    req, r5xx, r502 = series("HttpRequests"), series("HttpResponses5xx"), series("HttpResponses502")
+    assert sum(r5xx[:40]) < 0.02 * sum(req[:40])
+    assert 0.4 * sum(req[-5:]) < sum(r5xx[-5:]) < 0.6 * sum(req[-5:]) and 0.7 * sum(r5xx[-5:]) < sum(r502[-5:])
 
 
 def test_cli_creates_a_load_balancer_and_a_backend(emulator, clients, net, tmp_path, lbc):

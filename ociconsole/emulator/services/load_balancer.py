@@ -36,6 +36,7 @@ balancer is CRITICAL when a set is, WARNING when one is WARNING, UNKNOWN when it
 backend sets or more than half are UNKNOWN, OK otherwise (OCI's rules, docs "Getting a Load Balancer's
 Health Details"). Metrics `oci_lbaas` (HttpRequests, ActiveConnections, BackendServers,
 UnHealthyBackendServers, HttpResponses2xx/4xx/5xx and 200/502/504, BytesReceived, BytesSent) follow that health:
+minute by minute, from the state history of the instances behind the backends (a stop shows when it happened);
 the share of requests answered 5xx (mostly 502) is the share of unhealthy backends.
 
 The demo seed puts `web-lb` (flexible, 10-100 Mbps, public) in front of web-01 and web-02 on port 80.
@@ -44,13 +45,14 @@ The demo seed puts `web-lb` (flexible, 10-100 Mbps, public) in front of web-01 a
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
 
 import numpy as np
 
 from .. import engine
 from ..engine import Kind, Lifecycle
-from ..metrics import Gen, Metric, MetricSource, declare
+from ..metrics import Gen, Metric, MetricSource, declare, reporting_intervals
 from ..protocol import ApiError, conflict, incorrect_state, invalid, not_found, ts
 from ..registry import Context, Service
 
@@ -1105,12 +1107,8 @@ def list_protocols(ctx: Context):
 
 # ---------------------------------------------------------------- health
 
-def backend_status(store, lb: dict, be: dict) -> tuple[str, str]:
-    """(status, healthCheckStatus) of one backend: OK when a RUNNING instance of the VCN owns the IP."""
-    if lb.get("lifecycleState") != "ACTIVE":
-        return "UNKNOWN", "UNKNOWN"
-    if be.get("offline"):
-        return "CRITICAL", "OFFLINE"
+def backend_instance(store, lb: dict, be: dict) -> dict | None:
+    """The instance of the load balancer's VCN whose attached VNIC owns the backend's address (None: none)."""
     for p in store.by_field("privateip", "ipAddress", be["ipAddress"]):
         if p.get("_region") != lb.get("_region"):
             continue
@@ -1119,9 +1117,20 @@ def backend_status(store, lb: dict, be: dict) -> tuple[str, str]:
             continue
         for att in store.by_field("vnicattachment", "vnicId", p.get("vnicId")):
             inst = store.get("instance", att.get("instanceId") or "")
-            if inst is not None and att.get("lifecycleState") == "ATTACHED" and \
-                    inst.get("lifecycleState") == "RUNNING":
-                return "OK", "OK"
+            if inst is not None and att.get("lifecycleState") == "ATTACHED":
+                return inst
+    return None
+
+
+def backend_status(store, lb: dict, be: dict) -> tuple[str, str]:
+    """(status, healthCheckStatus) of one backend: OK when a RUNNING instance of the VCN owns the IP."""
+    if lb.get("lifecycleState") != "ACTIVE":
+        return "UNKNOWN", "UNKNOWN"
+    if be.get("offline"):
+        return "CRITICAL", "OFFLINE"
+    inst = backend_instance(store, lb, be)
+    if inst is not None and inst.get("lifecycleState") == "RUNNING":
+        return "OK", "OK"
     return "CRITICAL", "CONNECT_FAILED"
 
 
@@ -1198,21 +1207,38 @@ def list_load_balancer_healths(ctx: Context):
 
 # ---------------------------------------------------------------- metrics (oci_lbaas)
 
-def _health_facts(store, doc: dict, _now: float):
-    total = unhealthy = 0
+def _health_facts(store, doc: dict, now: float) -> list[list[tuple[float, float]]]:
+    """Per backend, the periods its instance was RUNNING (from the instance's state history): when it was
+    healthy. An offline backend, or one no instance owns, has none."""
+    out = []
     for bs in (doc.get("backendSets") or {}).values():
         for be in bs["backends"]:
-            total += 1
-            unhealthy += backend_status(store, doc, be)[0] != "OK"
-    return (total, unhealthy)
+            inst = None if be.get("offline") else backend_instance(store, doc, be)
+            ivs = reporting_intervals(inst, frozenset({"RUNNING"}), now) if inst is not None else []
+            # (a period still going on has no end)
+            out.append([(a, math.inf if b >= now - 1.0 else b) for a, b in ivs])
+    return out
 
 
-def _fact(g: Gen, i: int) -> np.ndarray:
-    return np.array([float(f[i]) if f else 0.0 for f in g.facts])[:, None]
+def _backends(g: Gen) -> tuple[np.ndarray, np.ndarray]:
+    """(backends, unhealthy backends) per resource and minute."""
+    if "lb-health" not in g._cache:
+        total = np.zeros(g.shape)
+        bad = np.zeros(g.shape)
+        t = g.t[0]
+        for r, facts in enumerate(g.facts):
+            for ivs in facts or []:
+                ok = np.zeros(t.shape, dtype=bool)
+                for a, b in ivs:  # healthy through the whole minute [t, t + 60)
+                    ok |= (t >= a) & (t + 60.0 <= b)
+                total[r] += 1
+                bad[r] += ~ok
+        g._cache["lb-health"] = (total, bad)
+    return g._cache["lb-health"]
 
 
 def _healthy_share(g: Gen) -> np.ndarray:
-    total, bad = _fact(g, 0), _fact(g, 1)
+    total, bad = _backends(g)
     return np.where(total > 0, (total - bad) / np.maximum(total, 1), 0.0)
 
 
@@ -1243,8 +1269,8 @@ LBAAS_METRICS = declare(MetricSource(
         Metric("HttpRequests", "count", _requests, "HTTP Requests"),
         Metric("ActiveConnections", "count",
                lambda g: np.round(_requests(g) * 0.15 * (1 + 0.3 * g.wander("conn", 15))), "Active Connections"),
-        Metric("BackendServers", "count", lambda g: g.full(_fact(g, 0)), "Backend Servers"),
-        Metric("UnHealthyBackendServers", "count", lambda g: g.full(_fact(g, 1)), "Unhealthy Backend Servers"),
+        Metric("BackendServers", "count", lambda g: _backends(g)[0], "Backend Servers"),
+        Metric("UnHealthyBackendServers", "count", lambda g: _backends(g)[1], "Unhealthy Backend Servers"),
         Metric("HttpResponses2xx", "count", lambda g: _responses(g, "2xx"), "HTTP 2xx Responses"),
         Metric("HttpResponses4xx", "count", lambda g: _responses(g, "4xx"), "HTTP 4xx Responses"),
         Metric("HttpResponses5xx", "count", lambda g: _responses(g, "5xx"), "HTTP 5xx Responses"),
