@@ -90,8 +90,12 @@ def _mbps_bounds(_v, _c):
     return (MIN_MBPS, MAX_MBPS, 1)
 
 
-def read_pem(path: str | None) -> str | None:
-    return svc.read_pem(path) if path else None
+def read_pem(path) -> str | None:
+    """The text of a PEM file named in a form (None unless it names an existing file)."""
+    import os
+    if not isinstance(path, str) or not path.strip() or not os.path.isfile(os.path.expanduser(path.strip())):
+        return None
+    return svc.read_pem(os.path.expanduser(path.strip()))
 
 
 def pem_problem(cert_text: str | None, key_text: str | None, passphrase: str | None = None) -> str | None:
