@@ -19,10 +19,13 @@ DATA = Path(__file__).parent / "data" / "terraform-oci-arguments.json.gz"
 
 @functools.cache
 def provider() -> dict:
+    """The provider's arguments, with the documented corrections of the list's few slips
+    (ociconsole.catalog.terraform.PROVIDER_DATA_FIXES)."""
+    from ociconsole.catalog.terraform import fix_provider_data
     shared = Path(__file__).resolve().parents[2] / "shared" / "terraform-oci" / "arguments.json"
     if shared.exists():
-        return json.loads(shared.read_text())["resources"]
-    return json.loads(gzip.decompress(DATA.read_bytes()))["resources"]
+        return fix_provider_data(json.loads(shared.read_text())["resources"])
+    return fix_provider_data(json.loads(gzip.decompress(DATA.read_bytes()))["resources"])
 
 
 def _unquote(s: str) -> str:

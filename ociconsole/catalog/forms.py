@@ -136,6 +136,9 @@ class Request:
     args: tuple = ()
     kwargs: dict = field(default_factory=dict)
     retry_token: bool = True  # the method takes an opc-retry-token (Object Storage's mostly do not)
+    # the keyword the method takes `details` by, where it is not the last positional argument (Load Balancer's
+    # create_backend_set(create_backend_set_details, load_balancer_id)): every argument is then a keyword
+    details_kw: str = ""
     # the answer's data as the kind's resource (a model whose OCID is not `id`, such as a topic's
     # `topic_id`, wrapped so that `.id` reads it); None: the data as it is
     wrap: Callable[[Any], Any] | None = None
@@ -228,7 +231,9 @@ async def submit(session, request: Request, retry_token: str, step: Callable[[st
         return (request.wrap(data) if request.wrap is not None and data is not None else data), ""
     args = request.args if request.details is None else \
         (request.details, *request.args) if request.details_first else (*request.args, request.details)
-    kw = dict(request.kwargs, opc_retry_token=retry_token) if request.retry_token else request.kwargs
+    kw = dict(request.kwargs, opc_retry_token=retry_token) if request.retry_token else dict(request.kwargs)
+    if request.details_kw:  # an SDK method that takes the details by name
+        args, kw[request.details_kw] = request.args, request.details
     resp = await session.call(request.service, request.method, *args, **kw)
     data = request.wrap(resp.data) if request.wrap is not None and resp.data is not None else resp.data
     return data, (resp.headers or {}).get("opc-work-request-id", "")
@@ -285,8 +290,11 @@ def _py_value(v, indent: int, secret_env: dict[str, str] | None = None) -> str:
         if not v:
             return "[]"
         return "[\n" + ",\n".join(f"{pad}    {_py_value(x, indent + 4, secret_env)}" for x in v) + "]"
-    if isinstance(v, dict):
-        return repr(v)
+    if isinstance(v, dict):  # (a map of models, Load Balancer's listeners and backend sets: each as code)
+        if not any(hasattr(x, "swagger_types") for x in v.values()):
+            return repr(v)
+        return "{\n" + ",\n".join(f"{pad}    {k!r}: {_py_value(x, indent + 4, secret_env)}" for k, x in v.items()) \
+            + "}"
     return repr(v)
 
 
@@ -300,7 +308,9 @@ def python_code(request: Request, retry_token: str = "<token>") -> str:
     args = [repr(a) for a in request.args]
     if request.details is not None:
         lines.append(f"details = {_py_value(request.details, 0, request.secret_env)}")
-        if request.details_first:
+        if request.details_kw:
+            args.append(f"{request.details_kw}=details")
+        elif request.details_first:
             args.insert(0, "details")
         else:
             args.append("details")

@@ -22,6 +22,7 @@ EXTENSIONS: list[str] = [  # "ociconsole.gui.<module>" — each registers itself
     "ociconsole.gui.storage_ui",
     "ociconsole.gui.logging_ui",
     "ociconsole.gui.cost_ui",
+    "ociconsole.gui.load_balancer_view",
 ]
 _loaded = False
 

@@ -40,6 +40,7 @@ LAYOUT: dict[str, tuple[str, ...]] = {
     "container_engine": ("container_engine",),  # Kubernetes Engine (OKE): clusters, node pools, a Kubernetes API
     "artifacts": ("artifacts",),  # Container Registry: repositories, images; the registry at /v2/
     "functions": ("functions",),  # applications, functions, invocation (FDK handlers in a subprocess)
+    "load_balancer": ("load_balancer",),  # load balancers, their parts, health and work requests
 }
 # imported at start: they keep files to reconcile, or serve unsigned root paths (/p/...)
 EAGER = ("identity", "workrequests", "object_storage", "artifacts")
