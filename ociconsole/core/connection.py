@@ -40,6 +40,7 @@ SERVICES: dict[str, tuple[str, str]] = {
     "model_deployment": ("model_deployment", "ModelDeploymentClient"),
     "analytics": ("analytics", "AnalyticsClient"),
     "integration": ("integration", "IntegrationInstanceClient"),
+    "waf": ("waf", "WafClient"),
 }
 # where a service's work requests are read: core's services share oci.work_requests; the others answer
 # get_work_request themselves (Identity, Analytics, Integration, Data Science...)

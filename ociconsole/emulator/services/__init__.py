@@ -32,6 +32,7 @@ LAYOUT: dict[str, tuple[str, ...]] = {
     "data_science": ("data_science", "model_deployment"),  # projects, notebooks, models, deployments (predict), jobs
     "analytics": ("analytics",),  # Analytics Cloud instances
     "integration": ("integration",),  # Integration instances
+    "waf": ("waf",),  # web app firewall policies (JMESPath conditions) and firewalls on load balancers
 }
 # imported at start: they keep files to reconcile, or serve unsigned root paths (/p/...)
 EAGER = ("identity", "workrequests", "object_storage")
