@@ -41,6 +41,7 @@ SERVICES: dict[str, tuple[str, str]] = {
     "analytics": ("analytics", "AnalyticsClient"),
     "integration": ("integration", "IntegrationInstanceClient"),
     "waf": ("waf", "WafClient"),
+    "waas": ("waas", "WaasClient"),
 }
 # where a service's work requests are read: core's services share oci.work_requests; the others answer
 # get_work_request themselves (Identity, Analytics, Integration, Data Science...)

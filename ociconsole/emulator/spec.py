@@ -196,8 +196,10 @@ def _cache_dir() -> Path:
 
 
 # Bodies the SDK types otherwise than OCI takes them: (package, operation) -> body type. A model deployment's
-# predict takes any JSON document; the SDK types it as a string it sends as it is.
-BODY_TYPES: dict[tuple[str, str], str] = {("model_deployment", "predict"): "object"}
+# predict takes any JSON document; the SDK types it as a string it sends as it is. WAAS's update_certificate sends
+# its optional body as `body=kwargs.get(...)`, which the source reader does not see.
+BODY_TYPES: dict[tuple[str, str], str] = {("model_deployment", "predict"): "object",
+                                          ("waas", "update_certificate"): "UpdateCertificateDetails"}
 # Operations OCI answers with an `opc-work-request-id` whose SDK offers no `_and_wait_for_work_request` composite
 # (its composites wait for a state); the CLI's --wait-for-state waits on the work request all the same
 WORK_REQUEST_OPS: dict[str, tuple[str, ...]] = {

@@ -33,6 +33,7 @@ LAYOUT: dict[str, tuple[str, ...]] = {
     "analytics": ("analytics",),  # Analytics Cloud instances
     "integration": ("integration",),  # Integration instances
     "waf": ("waf",),  # web app firewall policies (JMESPath conditions) and firewalls on load balancers
+    "waas": ("waas",),  # WAAS policies (edge WAF) and their certificates
 }
 # imported at start: they keep files to reconcile, or serve unsigned root paths (/p/...)
 EAGER = ("identity", "workrequests", "object_storage")
