@@ -12,6 +12,7 @@ from __future__ import annotations
 from ..engine import as_collection
 from ..protocol import new_ocid, not_found, ts
 from ..registry import Context, Service
+from ..spec import module_specs
 
 svc = Service("work_requests")
 KIND = "workrequest"
@@ -121,20 +122,24 @@ def serve(api: Service, service: str, *, noun: str = "work_request", id_param: s
     operations' waiters, the CLI's --wait-for-state). `view` shapes a work request for models that carry
     their logs and errors inline (Identity's)."""
     show = view or (lambda d: d)
+    have = module_specs(api.sdk_module)  # a client without errors/logs operations (WAAS's) gets none
 
-    @api.op(f"get_{noun}")
+    def op(name: str):
+        return api.op(name) if name in have else (lambda fn: fn)
+
+    @op(f"get_{noun}")
     def get(ctx: Context):
         return show(_visible(ctx, service, ctx.path[id_param]))
 
-    @api.op(f"list_{noun}s")
+    @op(f"list_{noun}s")
     def list_(ctx: Context):
         return as_collection(ctx, [show(d) for d in _list(ctx, service, newest_first)])
 
-    @api.op(f"list_{noun}_errors")
+    @op(f"list_{noun}_errors")
     def errors(ctx: Context):
         return as_collection(ctx, list(_visible(ctx, service, ctx.path[id_param])["_errors"]))
 
-    @api.op(f"list_{noun}_logs")
+    @op(f"list_{noun}_logs")
     def logs(ctx: Context):
         return as_collection(ctx, list(_visible(ctx, service, ctx.path[id_param])["_logs"]))
 

@@ -1,0 +1,184 @@
+"""Security through the window against the real emulator: a WAF policy that blocks a path created in the rules
+table (a condition that does not parse is refused inline with its column, and the service's own check says the
+same), its rules edited, the policy's page; a WAAS certificate from PEM files and a WAAS policy that uses it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ociconsole.core.operations import OpState
+from ociconsole.lang import waf_condition
+
+from .helpers import (
+    click,
+    dialog,
+    open_tree_path,
+    pick,
+    related,
+    related_loaded,
+    retype,
+    select_row,
+    table_rows,
+    top_level,
+    trigger,
+)
+
+
+def create_dialog(qtbot, window):
+    from ociconsole.gui.form_dialog import CreateDialog
+    window.create_action.trigger()
+    qtbot.waitUntil(lambda: top_level(CreateDialog) is not None, timeout=5000)
+    dlg = top_level(CreateDialog)
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=10_000)
+    return dlg
+
+
+def finish(qtbot, window, dlg, state="ACTIVE"):
+    click(qtbot, dlg.create_button)
+    qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=10_000)
+    op = window.oplog.operations[-1]
+    qtbot.waitUntil(lambda: op.state.done, timeout=20_000)
+    assert op.state is OpState.SUCCEEDED and op.detail == state, (op.title, op.detail, op.error)
+    return op
+
+
+def create_block_admin_policy(qtbot, window, name="shop-waf"):
+    open_tree_path(qtbot, window, "Development", "Security", "WAF policies")
+    dlg = create_dialog(qtbot, window)
+    retype(qtbot, dlg.row("display_name").editor, name)
+    table = dlg.row("rules").editor
+    assert table.rowCount() == 1  # the example rule: block /admin with 403
+    # a condition that does not parse is refused inline, with its column
+    table.set_cell(0, "condition", "http.request.url.path === '/admin'")
+    qtbot.waitUntil(lambda: "column 25" in dlg.errors().get("rules", ""), timeout=3000)
+    assert "Rule 1 (block-admin)" in dlg.errors()["rules"] and not dlg.review_button.isEnabled()
+    dlg.grab().save("/tmp/security-waf-bad-condition.png")
+    table.set_cell(0, "condition", "i_starts_with(http.request.url.path, '/admin')")
+    click(qtbot, dlg.row("rules").add_button)
+    table.set_cell(1, "name", "log-api")
+    table.set_cell(1, "condition", "starts_with(http.request.url.path, '/api')")
+    table.set_cell(1, "action", "CHECK")
+    qtbot.waitUntil(lambda: "rules" not in dlg.errors(), timeout=3000)
+    qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
+    dlg.grab().save("/tmp/security-waf-create.png")
+    click(qtbot, dlg.review_button)
+    cli = dlg.cli_view.text()
+    assert "oci waf web-app-firewall-policy create" in cli and "--request-access-control" in cli
+    assert "Pre-configured 403 Response Code Action" in cli
+    assert "create_web_app_firewall_policy" in dlg.python_view.text()
+    finish(qtbot, window, dlg)
+    qtbot.waitUntil(lambda: name in table_rows(window.resources), timeout=10_000)
+    return dlg
+
+
+def test_waf_policy_that_blocks_a_path(qtbot, window, gui_emulator):
+    dlg = create_block_admin_policy(qtbot, window)
+    select_row(qtbot, window, "shop-waf")
+    qtbot.waitUntil(lambda: related_loaded(window), timeout=10_000)
+    rel = related(window)["Rules and firewalls"]
+    assert "Access rule=block-admin: if i_starts_with(http.request.url.path, '/admin') then " \
+           "Pre-configured 403 Response Code Action" in rel, rel
+    assert "Default action=Pre-configured Allow Action" in rel
+    window.grab().save("/tmp/security-waf-policy.png")
+
+    # what the service does with requests: /admin answers 403, the rest goes on
+    from ociconsole.emulator.services import waf as waf_service
+    store = gui_emulator.core.store
+    pol = next(p for p in store.list(waf_service.POLICY_KIND) if p["displayName"] == "shop-waf")
+    assert waf_service.evaluate(pol, waf_condition.request_document("GET", "https://shop/admin/users"))["code"] == 403
+    assert waf_service.evaluate(pol, waf_condition.request_document("GET", "https://shop/cart"))["type"] == "ALLOW"
+
+    # edit the rules: /private blocked too, and a client that gets no rule match gets 401
+    trigger(window, "Edit access rules…")
+    from ociconsole.gui.form_dialog import CreateDialog
+    edit = dialog(qtbot, CreateDialog, not_this=dlg)
+    qtbot.waitUntil(lambda: not edit.busy, timeout=10_000)
+    table = edit.row("rules").editor
+    assert table.rowCount() == 2
+    table.set_cell(0, "condition", "i_starts_with(http.request.url.path, '/admin') || "
+                                   "i_starts_with(http.request.url.path, '/private'")
+    qtbot.waitUntil(lambda: "rules" in edit.errors(), timeout=3000)
+    table.set_cell(0, "condition", "i_starts_with(http.request.url.path, '/admin') || "
+                                   "i_starts_with(http.request.url.path, '/private')")
+    pick(qtbot, edit.row("default_action").editor, "Return 401")
+    qtbot.waitUntil(lambda: edit.review_button.isEnabled(), timeout=3000)
+    click(qtbot, edit.review_button)
+    assert "oci waf web-app-firewall-policy update" in edit.cli_view.text()
+    op = finish(qtbot, window, edit)
+    assert op.title == "Update the access rules of shop-waf"
+    pol = store.get(waf_service.POLICY_KIND, pol["id"])
+    assert waf_service.evaluate(pol, waf_condition.request_document("GET", "https://shop/private/x"))["code"] == 403
+    assert waf_service.evaluate(pol, waf_condition.request_document("GET", "https://shop/api/x"))["code"] == 401
+
+
+def _pem_files(tmp_path, cn="www.shop-example.com"):
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(7).not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=90))
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = tmp_path / "shop.crt", tmp_path / "shop.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+def test_waas_certificate_and_policy(qtbot, window, tmp_path):
+    cert_path, key_path = _pem_files(tmp_path)
+    open_tree_path(qtbot, window, "Development", "Security", "WAAS certificates")
+    dlg = create_dialog(qtbot, window)
+    retype(qtbot, dlg.row("display_name").editor, "shop-cert")
+    retype(qtbot, dlg.row("certificate_file").editor, str(key_path))  # the key is not a certificate
+    qtbot.waitUntil(lambda: "Not a PEM file" in dlg.errors().get("certificate_file", ""), timeout=3000)
+    retype(qtbot, dlg.row("certificate_file").editor, str(cert_path))
+    retype(qtbot, dlg.row("key_file").editor, str(key_path))
+    qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
+    click(qtbot, dlg.review_button)
+    click(qtbot, dlg.create_button)  # self-signed without saying so: the service refuses it, the dialog stays
+    qtbot.waitUntil(lambda: "self-signed" in dlg.error_text(), timeout=10_000)
+    click(qtbot, dlg.back_button)
+    dlg.row("self_signed").editor.setChecked(True)
+    qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
+    click(qtbot, dlg.review_button)
+    assert "BEGIN PRIVATE KEY" not in dlg.python_view.text() and "WAAS_PRIVATE_KEY" in dlg.python_view.text()
+    finish(qtbot, window, dlg)
+    qtbot.waitUntil(lambda: "shop-cert" in table_rows(window.resources), timeout=10_000)
+
+    open_tree_path(qtbot, window, "Development", "Security", "WAAS policies")
+    dlg = create_dialog(qtbot, window)
+    retype(qtbot, dlg.row("display_name").editor, "shop-edge")
+    retype(qtbot, dlg.row("domain").editor, "not a domain")
+    qtbot.waitUntil(lambda: "fully qualified" in dlg.errors().get("domain", ""), timeout=3000)
+    retype(qtbot, dlg.row("domain").editor, "www.shop-example.com")
+    retype(qtbot, dlg.row("additional_domains").editor, "shop-example.com")
+    retype(qtbot, dlg.row("origin").editor, "203.0.113.20")
+    dlg.row("https").editor.setChecked(True)
+    certs = dlg.row("certificate_id").editor
+    qtbot.waitUntil(lambda: certs.count() > 0 and "shop-cert" in certs.currentText(), timeout=5000)
+    row = dlg.row("rules")
+    click(qtbot, row.add_button)
+    row.editor.set_cell(0, "name", "block-admin")
+    row.editor.set_cell(0, "condition", "URL_REGEX")
+    row.editor.set_cell(0, "value", "^/admin(")
+    qtbot.waitUntil(lambda: "not a regular expression" in dlg.errors().get("rules", ""), timeout=3000)
+    row.editor.set_cell(0, "condition", "URL_STARTS_WITH")
+    row.editor.set_cell(0, "value", "/admin")
+    qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
+    dlg.grab().save("/tmp/security-waas-create.png")
+    click(qtbot, dlg.review_button)
+    assert "oci waas waas-policy create" in dlg.cli_view.text() and "URL_STARTS_WITH" in dlg.cli_view.text()
+    finish(qtbot, window, dlg)  # followed through WAAS's work request: CREATING, then ACTIVE
+    qtbot.waitUntil(lambda: (window.refresh() or True) and "shop-edge" in table_rows(window.resources),
+                    timeout=10_000)
+    select_row(qtbot, window, "shop-edge")
+    qtbot.waitUntil(lambda: related_loaded(window), timeout=10_000)
+    rel = related(window)["Domains, origins and rules"]
+    assert "CNAME=www-shop-example-com.o.waas.oci.oraclecloud.net" in rel and "HTTPS=on" in rel, rel
+    assert "Access rule=block-admin: URL_STARTS_WITH /admin then BLOCK" in rel
+    window.grab().save("/tmp/security-waas-policy.png")
