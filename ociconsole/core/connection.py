@@ -40,6 +40,7 @@ SERVICES: dict[str, tuple[str, str]] = {
     "model_deployment": ("model_deployment", "ModelDeploymentClient"),
     "analytics": ("analytics", "AnalyticsClient"),
     "integration": ("integration", "IntegrationInstanceClient"),
+    "load_balancer": ("load_balancer", "LoadBalancerClient"),
     "waf": ("waf", "WafClient"),
     "waas": ("waas", "WaasClient"),
 }

@@ -32,6 +32,7 @@ LAYOUT: dict[str, tuple[str, ...]] = {
     "data_science": ("data_science", "model_deployment"),  # projects, notebooks, models, deployments (predict), jobs
     "analytics": ("analytics",),  # Analytics Cloud instances
     "integration": ("integration",),  # Integration instances
+    "load_balancer": ("load_balancer",),  # load balancers, their parts, health and work requests
     "waf": ("waf",),  # web app firewall policies (JMESPath conditions) and firewalls on load balancers
     "waas": ("waas",),  # WAAS policies (edge WAF) and their certificates
 }
