@@ -203,3 +203,86 @@ def test_cli_creates_a_policy_and_refuses_a_bad_condition(emulator, comp, tmp_pa
                 "--compartment-id", comp, "--actions", json.dumps(actions),
                 "--request-access-control", json.dumps(rac))
     assert "InvalidParameter" in str(e.value) and "column" in str(e.value)
+
+
+# ---------------------------------------------------------------- web app firewalls on load balancers
+
+@pytest.fixture
+def lb(emulator, oci_config, net):
+    lbc = oci.load_balancer.LoadBalancerClient(oci_config, service_endpoint=emulator.endpoint("load_balancer"),
+                                               **NO_RETRY)
+    LM = oci.load_balancer.models
+    return oci.load_balancer.LoadBalancerClientCompositeOperations(lbc).create_load_balancer_and_wait_for_state(
+        LM.CreateLoadBalancerDetails(
+            compartment_id=net.compartment_id, display_name="shop-lb", shape_name="flexible",
+            shape_details=LM.ShapeDetails(minimum_bandwidth_in_mbps=10, maximum_bandwidth_in_mbps=10),
+            subnet_ids=[net.subnet_id], is_private=False), ["SUCCEEDED"], waiter_kwargs=WAIT).data
+
+
+def test_a_firewall_attaches_a_policy_to_a_load_balancer_and_blocks_the_path(emulator, waf, net, lb):
+    comp = net.compartment_id
+    pol_resp = waf.create_web_app_firewall_policy(block_admin_policy(comp))
+    wait_wr(waf, pol_resp)
+    pol = pol_resp.data
+    resp = waf.create_web_app_firewall(W.CreateWebAppFirewallLoadBalancerDetails(
+        compartment_id=comp, display_name="shop-waf", backend_type="LOAD_BALANCER", load_balancer_id=lb.id,
+        web_app_firewall_policy_id=pol.id))
+    fw = resp.data
+    assert isinstance(fw, W.WebAppFirewallLoadBalancer) and fw.lifecycle_state == "CREATING"
+    assert wait_wr(waf, resp).operation_type == "CREATE_WEB_APP_FIREWALL"
+    got = waf.get_web_app_firewall(fw.id).data
+    assert (got.lifecycle_state, got.load_balancer_id, got.web_app_firewall_policy_id) == ("ACTIVE", lb.id, pol.id)
+    assert [f.id for f in waf.list_web_app_firewalls(comp, web_app_firewall_policy_id=pol.id).data.items] == [fw.id]
+
+    # the load balancer's traffic meets the policy: /admin answers 403, the rest goes through
+    core = emulator.core
+    admin = waf_service.decide(core, lb.id, waf_condition.request_document("GET", "http://shop/admin"))
+    assert (admin["code"], admin["rule"], admin["firewall"]) == (403, "block-admin", fw.id)
+    assert waf_service.decide(core, lb.id, waf_condition.request_document("GET", "http://shop/"))["type"] == "ALLOW"
+
+    # one firewall per load balancer; the load balancer and the policy must exist; a used policy stays
+    with pytest.raises(E) as e:
+        waf.create_web_app_firewall(W.CreateWebAppFirewallLoadBalancerDetails(
+            compartment_id=comp, backend_type="LOAD_BALANCER", load_balancer_id=lb.id,
+            web_app_firewall_policy_id=pol.id))
+    assert (e.value.status, e.value.code) == (409, "Conflict")
+    with pytest.raises(E) as e:
+        waf.create_web_app_firewall(W.CreateWebAppFirewallLoadBalancerDetails(
+            compartment_id=comp, backend_type="LOAD_BALANCER", web_app_firewall_policy_id=pol.id,
+            load_balancer_id="ocid1.loadbalancer.oc1.iad.aaaaaaaanope"))
+    assert e.value.status == 404 and "loadBalancerId" in e.value.message
+    with pytest.raises(E) as e:
+        waf.delete_web_app_firewall_policy(pol.id)
+    assert e.value.status == 409
+
+    # another policy (allow everything) through an update; a move; then the firewall is deleted
+    open_resp = waf.create_web_app_firewall_policy(W.CreateWebAppFirewallPolicyDetails(
+        compartment_id=comp, display_name="open", actions=[W.AllowAction(name="allow")],
+        request_access_control=W.RequestAccessControl(default_action_name="allow")))
+    wait_wr(waf, open_resp)
+    upd = waf.update_web_app_firewall(fw.id, W.UpdateWebAppFirewallDetails(
+        web_app_firewall_policy_id=open_resp.data.id, display_name="shop-waf-open"))
+    assert wait_wr(waf, upd).operation_type == "UPDATE_WEB_APP_FIREWALL"
+    assert waf_service.decide(core, lb.id, waf_condition.request_document("GET", "http://shop/admin"))["code"] is None
+    other = clients_comp(waf, comp, emulator)
+    mv = waf.change_web_app_firewall_compartment(fw.id, W.ChangeWebAppFirewallCompartmentDetails(
+        compartment_id=other))
+    assert wait_wr(waf, mv).operation_type == "MOVE_WEB_APP_FIREWALL"
+    assert waf.get_web_app_firewall(fw.id).data.compartment_id == other
+    wait_wr(waf, waf.delete_web_app_firewall(fw.id))
+    assert waf.get_web_app_firewall(fw.id).data.lifecycle_state == "DELETED"
+    assert waf_service.decide(core, lb.id, waf_condition.request_document("GET", "http://x/admin"))["firewall"] is None
+    wait_wr(waf, waf.delete_web_app_firewall_policy(pol.id))  # no longer in use
+
+
+def test_cli_attaches_a_policy_to_a_load_balancer(emulator, waf, net, lb, tmp_path):
+    cfg = tmp_path / "config"
+    emulator.write_config(cfg)
+    pol = waf.create_web_app_firewall_policy(block_admin_policy(net.compartment_id))
+    wait_wr(waf, pol)
+    out = run_oci(cfg, emulator.endpoint("waf"), "waf", "web-app-firewall", "create-for-load-balancer",
+                  "--compartment-id", net.compartment_id, "--load-balancer-id", lb.id,
+                  "--web-app-firewall-policy-id", pol.data.id, "--wait-for-state", "SUCCEEDED")
+    assert out["data"]["status"] == "SUCCEEDED" and out["data"]["operation-type"] == "CREATE_WEB_APP_FIREWALL"
+    fws = waf.list_web_app_firewalls(net.compartment_id).data.items
+    assert [(f.lifecycle_state, f.backend_type) for f in fws] == [("ACTIVE", "LOAD_BALANCER")]

@@ -35,13 +35,14 @@ from ...lang import waf_condition
 from ..engine import ACTIVE, Kind
 from ..protocol import ApiError, conflict, invalid
 from ..registry import Context, Service
+from . import load_balancer as _load_balancer  # its kind says whether a load balancer is live
 from . import workrequests
 
 svc = Service("waf", name="waf")
 WR_SERVICE = "waf"
 POLICY_KIND = "webappfirewallpolicy"
 FIREWALL_KIND = "webappfirewall"
-LOAD_BALANCER_KIND = "load_balancer"  # the Load Balancer service's kind (services/load_balancer.py)
+LOAD_BALANCER_KIND = _load_balancer.KIND  # the Load Balancer service's kind
 
 ACTION_TYPES = ("ALLOW", "CHECK", "RETURN_HTTP_RESPONSE")
 # policy module -> (rule type, what the module is called in messages, terminating default action types)
@@ -294,7 +295,7 @@ POLICY = svc.resource(Kind(
 FIREWALL = svc.resource(Kind(
     FIREWALL_KIND, "WebAppFirewallLoadBalancer", "web app firewall", noun="web_app_firewall", lifecycle=ACTIVE,
     refs={"webAppFirewallPolicyId": POLICY_KIND}, validate=_firewall_checks, search="WebAppFirewall",
-    default_name="webappfirewall"))
+    wr_type="WEB_APP_FIREWALL", default_name="webappfirewall"))
 
 # this service's own work-request API
 workrequests.serve(svc, WR_SERVICE, newest_first=True)
