@@ -39,13 +39,16 @@ LIVE = frozenset({"ACTIVE", "FAILED"})
 # the console's pre-configured actions (OCI's console creates the same three with a new policy)
 ALLOW_ACTION = "Pre-configured Allow Action"
 CHECK_ACTION = "Pre-configured Check Action"
-ACTIONS = {"ALLOW": "Allow", "CHECK": "Check (log and go on)", "RETURN_HTTP_RESPONSE": "Return HTTP response"}
+# the rules table's Action cells -> OCI's action types (short: the condition column needs the room)
+RETURN, ALLOW, CHECK = "Return code", "Allow", "Check"
+ACTION_TYPES = {RETURN: "RETURN_HTTP_RESPONSE", ALLOW: "ALLOW", CHECK: "CHECK"}
+CELL_OF_TYPE = {t: cell for cell, t in ACTION_TYPES.items()}
 RULE_COLUMNS = [Option("name", "Name", None),
-                Option("condition", "Condition (JMESPath)", None),
-                Option("action", "Action", ["RETURN_HTTP_RESPONSE", "ALLOW", "CHECK"]),
-                Option("code", "Response code", None)]
+                Option("action", "Action", [RETURN, ALLOW, CHECK]),
+                Option("code", "Code", None),
+                Option("condition", "Condition (JMESPath)", None)]  # last: the column that stretches
 EXAMPLE_RULE = {"name": "block-admin", "condition": "i_starts_with(http.request.url.path, '/admin')",
-                "action": "RETURN_HTTP_RESPONSE", "code": "403"}
+                "action": RETURN, "code": "403"}
 
 
 def return_action(code: int) -> str:
@@ -69,7 +72,7 @@ def check_rules(rows, *_a) -> str | None:
             err = waf_condition.check(cond)
             if err is not None:
                 return f"Rule {i} ({name}): {err.message}"
-        if r.get("action") == "RETURN_HTTP_RESPONSE":
+        if r.get("action") == RETURN:
             code = (r.get("code") or "").strip()
             if not code.isdigit() or not 200 <= int(code) <= 599:
                 return f"Rule {i} ({name}): the response code must be 200-599 (403 blocks)"
@@ -78,15 +81,15 @@ def check_rules(rows, *_a) -> str | None:
 
 def policy_parts(rows: list[dict], default: str) -> tuple[list, object]:
     """(actions, RequestAccessControl) for the rules table and the default action ("ALLOW" or a code)."""
-    codes = sorted({int(r["code"]) for r in rows if r.get("action") == "RETURN_HTTP_RESPONSE"} |
+    codes = sorted({int(r["code"]) for r in rows if r.get("action") == RETURN} |
                    ({int(default)} if default != "ALLOW" else set()))
     actions = [W.AllowAction(name=ALLOW_ACTION), W.CheckAction(name=CHECK_ACTION)] + [
         W.ReturnHttpResponseAction(name=return_action(c), code=c) for c in codes]
 
     def action_of(r: dict) -> str:
-        if r.get("action") == "RETURN_HTTP_RESPONSE":
+        if r.get("action") == RETURN:
             return return_action(int(r["code"]))
-        return CHECK_ACTION if r.get("action") == "CHECK" else ALLOW_ACTION
+        return CHECK_ACTION if r.get("action") == CHECK else ALLOW_ACTION
 
     rules = [W.AccessControlRule(name=r["name"].strip(), condition=(r.get("condition") or "").strip() or None,
                                  condition_language="JMESPATH", action_name=action_of(r)) for r in rows]
@@ -157,7 +160,8 @@ def rules_form(policy) -> FormSpec:
     rows = []
     for r in (rac.rules if rac is not None else None) or []:
         a = actions.get(r.action_name)
-        rows.append({"name": r.name, "condition": r.condition or "", "action": getattr(a, "type", "ALLOW"),
+        rows.append({"name": r.name, "condition": r.condition or "",
+                     "action": CELL_OF_TYPE.get(getattr(a, "type", ""), ALLOW),
                      "code": str(getattr(a, "code", "") or "")})
     default_action = actions.get(rac.default_action_name) if rac is not None else None
     default = str(getattr(default_action, "code", "")) if getattr(default_action, "type", "") == \
@@ -452,7 +456,7 @@ WEB_APP_FIREWALLS = ResourceKind(
     id="security.web_app_firewall", label="Web app firewalls", singular="Web app firewall", group=GROUP,
     icon="security", list=lister(FIREWALL_REF), get=getter(FIREWALL_REF), ocid_types=("webappfirewall",), order=20,
     columns=[Column("Name", attr("display_name"), width=220), Column("Backend", attr("backend_type"), width=110),
-             Column("Policy", attr("web_app_firewall_policy_id"), "ocid", width=200), *COMMON],
+             Column("Policy", attr("web_app_firewall_policy_id"), "ocid", width=150), *COMMON],
     related=[Related("Attached", _firewall_related)], actions=FIREWALL_ACTIONS, create=attach_form(),
     ready_states=frozenset({"ACTIVE"}), sdk=FIREWALL_REF)
 

@@ -42,8 +42,8 @@ def finish(qtbot, window, dlg, state="ACTIVE"):
     return op
 
 
-def create_block_admin_policy(qtbot, window, name="shop-waf"):
-    open_tree_path(qtbot, window, "Development", "Security", "WAF policies")
+def create_block_admin_policy(qtbot, window, name="shop-waf", where=("Development",)):
+    open_tree_path(qtbot, window, *where, "Security", "WAF policies")
     dlg = create_dialog(qtbot, window)
     retype(qtbot, dlg.row("display_name").editor, name)
     table = dlg.row("rules").editor
@@ -57,7 +57,7 @@ def create_block_admin_policy(qtbot, window, name="shop-waf"):
     click(qtbot, dlg.row("rules").add_button)
     table.set_cell(1, "name", "log-api")
     table.set_cell(1, "condition", "starts_with(http.request.url.path, '/api')")
-    table.set_cell(1, "action", "CHECK")
+    table.set_cell(1, "action", "Check")
     qtbot.waitUntil(lambda: "rules" not in dlg.errors(), timeout=3000)
     qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
     dlg.grab().save("/tmp/security-waf-create.png")
@@ -109,6 +109,48 @@ def test_waf_policy_that_blocks_a_path(qtbot, window, gui_emulator):
     pol = store.get(waf_service.POLICY_KIND, pol["id"])
     assert waf_service.evaluate(pol, waf_condition.request_document("GET", "https://shop/private/x"))["code"] == 403
     assert waf_service.evaluate(pol, waf_condition.request_document("GET", "https://shop/api/x"))["code"] == 401
+
+
+def test_waf_policy_that_blocks_a_path_attached_to_a_load_balancer(qtbot, window, gui_emulator):
+    from ociconsole.emulator.services import waf as waf_service
+    from ociconsole.gui.form_dialog import CreateDialog
+    dlg = create_block_admin_policy(qtbot, window, "web-waf", ("Production", "Web", "Frontend"))
+    select_row(qtbot, window, "web-waf")
+    trigger(window, "Attach to a load balancer…")
+    attach = dialog(qtbot, CreateDialog, not_this=dlg)
+    qtbot.waitUntil(lambda: not attach.busy, timeout=10_000)
+    retype(qtbot, attach.row("display_name").editor, "web-lb-waf")
+    lbs = attach.row("load_balancer_id").editor
+    qtbot.waitUntil(lambda: lbs.count() > 0 and "web-lb" in lbs.currentText(), timeout=10_000)
+    pick(qtbot, lbs, "web-lb")
+    qtbot.waitUntil(lambda: attach.review_button.isEnabled(), timeout=3000)
+    attach.grab().save("/tmp/security-waf-attach.png")
+    click(qtbot, attach.review_button)
+    cli = attach.cli_view.text()
+    assert "oci waf web-app-firewall create-for-load-balancer" in cli and "--load-balancer-id" in cli
+    op = finish(qtbot, window, attach)
+    assert op.title == "Attach web-waf to a load balancer"
+
+    # the firewall is listed with its policy and load balancer, and the load balancer now blocks /admin
+    open_tree_path(qtbot, window, "Production", "Web", "Frontend", "Security", "Web app firewalls")
+    qtbot.waitUntil(lambda: "web-lb-waf" in table_rows(window.resources), timeout=10_000)
+    select_row(qtbot, window, "web-lb-waf")
+    qtbot.waitUntil(lambda: related_loaded(window), timeout=10_000)
+    rel = related(window)["Attached"]
+    lb = next(d for d in gui_emulator.core.store.list("load_balancer") if d["displayName"] == "web-lb")
+    assert f"Load balancer={lb['id']}" in rel, rel
+    window.grab().save("/tmp/security-waf-firewall.png")
+    core = gui_emulator.core
+    blocked = waf_service.decide(core, lb["id"], waf_condition.request_document("GET", "http://shop/admin/x"))
+    assert (blocked["code"], blocked["rule"]) == (403, "block-admin")
+    assert waf_service.decide(core, lb["id"], waf_condition.request_document("GET", "http://shop/"))["code"] is None
+
+    # the policy's page names the firewall using it
+    open_tree_path(qtbot, window, "Production", "Web", "Frontend", "Security", "WAF policies")
+    qtbot.waitUntil(lambda: "web-waf" in table_rows(window.resources), timeout=10_000)
+    select_row(qtbot, window, "web-waf")
+    qtbot.waitUntil(lambda: related_loaded(window), timeout=10_000)
+    assert any(r.startswith("Firewall=web-lb-waf (ACTIVE)") for r in related(window)["Rules and firewalls"])
 
 
 def _pem_files(tmp_path, cn="www.shop-example.com"):
