@@ -75,7 +75,7 @@ def test_sdk_creates_a_policy_that_blocks_a_path_and_waits_on_its_work_request(e
     blocked = waf_service.evaluate(stored, waf_condition.request_document("GET", "https://shop.example.com/Admin/x"))
     assert (blocked["type"], blocked["code"], blocked["rule"]) == ("RETURN_HTTP_RESPONSE", 403, "block-admin")
     api = waf_service.evaluate(stored, waf_condition.request_document("POST", "https://shop.example.com/api/cart"))
-    assert (api["type"], api["action"], api["checked"]) == ("ALLOW", "allow", ["log-api"])
+    assert (api["type"], api["code"], api["checked"]) == ("ALLOW", None, ["requestAccessControl/log-api"])
 
     # update: the rule now blocks /private as well (UPDATING, then ACTIVE with its work request)
     upd = waf.update_web_app_firewall_policy(pol.id, W.UpdateWebAppFirewallPolicyDetails(
@@ -147,7 +147,7 @@ def test_policy_rules_are_checked_as_oci_checks_them(waf, comp):
             W.ProtectionCapability(key="123", version=1)])]))
 
 
-def test_rate_limiting_and_protection_with_listed_capabilities(waf, comp):
+def test_rate_limiting_and_protection_with_listed_capabilities(emulator, waf, comp):
     caps = waf.list_protection_capabilities(comp).data.items
     keys = {c.key: c for c in caps}
     assert "9300000" in keys and keys["9300000"].collaborative_action_threshold == 4
@@ -170,11 +170,28 @@ def test_rate_limiting_and_protection_with_listed_capabilities(waf, comp):
                 W.ProtectionCapability(key=lfi.key, version=lfi.version, collaborative_action_threshold=4,
                                        collaborative_weights=[W.CollaborativeCapabilityWeightOverride(
                                            key=lfi.collaborative_weights[0].key, weight=3)],
-                                       exclusions=W.ProtectionCapabilityExclusions(args=["q"]))],
+                                       exclusions=W.ProtectionCapabilityExclusions(args=["q"])),
+                W.ProtectionCapability(key="911100", version=1)],
             protection_capability_settings=W.ProtectionCapabilitySettings(
                 max_number_of_arguments=255, allowed_http_methods=["GET", "POST"]))])))
     wait_wr(waf, resp)
     got = waf.get_web_app_firewall_policy(resp.data.id).data
+    # what the policy does: /login more than 10 times a minute from one address answers 403 for 5 minutes
+    doc = emulator.core.store.get(waf_service.POLICY_KIND, got.id)
+    state: dict = {}
+    login = waf_condition.request_document("POST", "https://shop/login", source_address="198.51.100.9")
+    other = waf_condition.request_document("POST", "https://shop/login", source_address="198.51.100.10")
+    assert [waf_service.evaluate(doc, login, 1000.0 + i, state)["code"] for i in range(11)] == [None] * 10 + [403]
+    limited = waf_service.evaluate(doc, login, 1020.0, state)
+    assert (limited["module"], limited["rule"], limited["code"]) == ("requestRateLimiting", "login-limit", 403)
+    assert waf_service.evaluate(doc, other, 1020.0, state)["code"] is None  # another client
+    assert waf_service.evaluate(doc, login, 1010.0 + 301, state)["code"] is None  # the 300 s are over
+    # protection: only GET and POST, at most 255 arguments; the attack groups are not evaluated here
+    put = waf_service.evaluate(doc, waf_condition.request_document("PUT", "https://shop/cart"))
+    assert (put["module"], put["rule"], put["code"]) == ("requestProtection", "owasp", 403)
+    many = waf_service.evaluate(doc, waf_condition.request_document("GET", "https://shop/?" + "&".join(
+        f"a{i}=1" for i in range(256))))
+    assert many["code"] is None and many["unevaluated"] == [lfi.key]  # 920380 is not among this rule's
     rl = got.request_rate_limiting.rules[0]
     assert rl.configurations[0].requests_limit == 10 and rl.configurations[0].action_duration_in_seconds == 300
     pr = got.request_protection.rules[0]

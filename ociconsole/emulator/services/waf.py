@@ -22,13 +22,17 @@ work-request API (`get_work_request`, `list_work_requests` and their errors/logs
 DELETING -> DELETED (listed an hour) as their work request finishes.
 
 `decide(core, load_balancer_id, request)` is the firewall as traffic sees it: the decision of the policy
-attached to a load balancer for a request document (`waf_condition.request_document`): the request access
-control rules in order (a matching CHECK goes on, ALLOW ends the module, RETURN_HTTP_RESPONSE answers with
-its code), then the default action. The emulator does not invent traffic: tests and callers ask.
+attached to a load balancer for a request document (`waf_condition.request_document`), through OCI's request
+modules in order (`evaluate`): access control (a matching CHECK goes on, ALLOW skips the rest of the module,
+RETURN_HTTP_RESPONSE answers with its code; then the default action), rate limiting (the client address's
+requests counted per rule at the emulator's time) and protection (the limiting capabilities - methods,
+argument and header limits - are evaluated; the attack-detection groups are reported as not evaluated). The
+emulator does not invent traffic: tests and callers ask.
 """
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from ...lang import waf_condition
@@ -82,13 +86,22 @@ CAPABILITIES: dict[str, dict[str, Any]] = {
                 "threshold": 4, "weights": [("9421000", "SQL Injection Filters Categories", 2),
                                             ("9421100", "SQL Injection Attack Detected via libinjection", 2)]},
     "920380": {"displayName": "Number of Arguments Limits",
-               "description": "Blocks requests with more arguments than the protection settings allow",
+               "description": "Blocks requests with more arguments than maxNumberOfArguments",
                "groupTags": ["Protocol", "Limits"], "type": _REQ, "threshold": None, "weights": []},
-    "920390": {"displayName": "Total Arguments Size Limits",
-               "description": "Blocks requests whose arguments together exceed the protection settings' size",
+    "920370": {"displayName": "Limit Argument Value Length",
+               "description": "Blocks requests with an argument longer than maxSingleArgumentLength",
                "groupTags": ["Protocol", "Limits"], "type": _REQ, "threshold": None, "weights": []},
+    "920390": {"displayName": "Limit Arguments Total Length",
+               "description": "Blocks requests whose arguments together are longer than maxTotalArgumentLength",
+               "groupTags": ["Protocol", "Limits"], "type": _REQ, "threshold": None, "weights": []},
+    "9200014": {"displayName": "Limit Number of Request Headers",
+                "description": "Blocks requests with more headers than maxHttpRequestHeaders",
+                "groupTags": ["Protocol", "Limits"], "type": _REQ, "threshold": None, "weights": []},
+    "9200024": {"displayName": "Limit Length of Request Header Size",
+                "description": "Blocks requests with a header longer than maxHttpRequestHeaderLength",
+                "groupTags": ["Protocol", "Limits"], "type": _REQ, "threshold": None, "weights": []},
     "911100": {"displayName": "Restrict HTTP Request Methods",
-               "description": "Blocks requests whose method the protection settings do not allow",
+               "description": "Blocks requests whose method is not among allowedHttpMethods",
                "groupTags": ["Recommended", "Protocol", "HTTP"], "type": _REQ, "threshold": None, "weights": []},
     "950100": {"displayName": "HTTP Status 500 Errors - Application Error Disclosure",
                "description": "Blocks responses that disclose application errors",
@@ -349,6 +362,41 @@ def list_protection_capability_group_tags(ctx: Context):
 
 # ---------------------------------------------------------------- the firewall's decision
 
+# the limits a limiting capability checks when its rule's protectionCapabilitySettings leave them out (WAAS's
+# documented defaults for the same limits; header limits are not enforced unless set)
+SETTING_DEFAULTS = {"maxNumberOfArguments": 255, "maxSingleArgumentLength": 400, "maxTotalArgumentLength": 64000,
+                    "allowedHttpMethods": ["OPTIONS", "GET", "HEAD", "POST"]}
+
+
+def _arguments(request: dict) -> list[tuple[str, str]]:
+    query = (((request.get("http") or {}).get("request") or {}).get("url") or {}).get("query") or {}
+    return [(k, v) for k, vals in query.items() for v in (vals if isinstance(vals, list) else [vals])]
+
+
+def capability_triggers(key: str, settings: dict | None, request: dict) -> bool | None:
+    """Whether the limiting capability `key` finds the request at fault (None: a capability the emulator does
+    not evaluate - the attack-detection groups need the traffic's content, which it does not invent)."""
+    st = dict(SETTING_DEFAULTS, **{k: v for k, v in (settings or {}).items() if v is not None})
+    req = (request.get("http") or {}).get("request") or {}
+    args = _arguments(request)
+    headers = req.get("headers") or {}
+    if key == "911100":
+        return str(req.get("method") or "").upper() not in [m.upper() for m in st["allowedHttpMethods"]]
+    if key == "920380":
+        return len(args) > st["maxNumberOfArguments"]
+    if key == "920370":
+        return any(len(v) > st["maxSingleArgumentLength"] for _k, v in args)
+    if key == "920390":
+        return sum(len(k) + len(v) for k, v in args) > st["maxTotalArgumentLength"]
+    if key == "9200014":
+        limit = st.get("maxHttpRequestHeaders")
+        return limit is not None and sum(len(v) for v in headers.values()) > limit
+    if key == "9200024":
+        limit = st.get("maxHttpRequestHeaderLength")
+        return limit is not None and any(len(k) + len(x) > limit for k, vs in headers.items() for x in vs)
+    return None
+
+
 def firewall_of(core, load_balancer_id: str) -> dict | None:
     """The live web app firewall attached to the load balancer, if any."""
     for f in core.store.by_field(FIREWALL_KIND, "loadBalancerId", load_balancer_id):
@@ -357,36 +405,114 @@ def firewall_of(core, load_balancer_id: str) -> dict | None:
     return None
 
 
-def evaluate(policy: dict, request: dict) -> dict:
-    """What `policy` (a WebAppFirewallPolicy document) does with `request` (waf_condition.request_document):
-    {"action": name or None, "type": ALLOW/RETURN_HTTP_RESPONSE, "code": HTTP status or None, "rule": name or
-    None, "checked": [rules whose CHECK action matched]}."""
+def _outcome(action: dict | None, module: str | None, rule: str | None, log: list, unevaluated: list) -> dict:
+    t = (action or {}).get("type", "ALLOW")
+    return {"action": (action or {}).get("name"), "type": t, "module": module, "rule": rule,
+            "code": action.get("code") if action and t == "RETURN_HTTP_RESPONSE" else None,
+            "checked": log, "unevaluated": unevaluated}
+
+
+def evaluate(policy: dict, request: dict, now: float | None = None, rate_state: dict | None = None) -> dict:
+    """What `policy` (a WebAppFirewallPolicy document) does with `request` (waf_condition.request_document), its
+    request modules in OCI's order: access control, rate limiting, protection. In each, rules run in order when
+    their condition holds: a CHECK action is noted (`checked`) and the rules go on, ALLOW skips the rest of the
+    module, RETURN_HTTP_RESPONSE answers (`code`) and ends. Access control's default action runs when no rule
+    allowed or answered. Rate limiting counts the client address's requests per rule and configuration in
+    `rate_state` at time `now` (when given): beyond `requestsLimit` in `periodInSeconds`, the rule's action
+    runs, for `actionDurationInSeconds`. Protection rules run their limiting capabilities (methods, argument and
+    header limits); the attack-detection groups are listed in `unevaluated`.
+
+    -> {"action", "type", "code", "module", "rule", "checked": ["module/rule", ...], "unevaluated": [keys]}"""
     actions = {a["name"]: a for a in policy.get("actions") or []}
-    rac = policy.get("requestAccessControl") or {}
-    checked: list[str] = []
-    for rule in rac.get("rules") or []:
+    log: list[str] = []
+    unevaluated: list[str] = []
+
+    def holds(rule: dict) -> bool:
         cond = rule.get("condition")
-        if cond and not waf_condition.matches(cond, request):
+        return not cond or waf_condition.matches(cond, request)
+
+    def run(module: str, rule: dict, action_name: str | None = None) -> str:
+        """'stop' (answered), 'skip' (allowed: rest of the module skipped) or 'go'."""
+        action = actions.get(action_name or rule.get("actionName") or "", {})
+        t = action.get("type")
+        if t == "RETURN_HTTP_RESPONSE":
+            return "stop"
+        if t == "ALLOW":
+            return "skip"
+        log.append(f"{module}/{rule['name']}")
+        return "go"
+
+    # request access control
+    rac = policy.get("requestAccessControl") or {}
+    allowed = False
+    for rule in rac.get("rules") or []:
+        if not holds(rule):
             continue
-        action = actions.get(rule.get("actionName") or "", {})
-        if action.get("type") == "CHECK":
-            checked.append(rule["name"])
-            continue
-        return {"action": action.get("name"), "type": action.get("type"),
-                "code": action.get("code") if action.get("type") == "RETURN_HTTP_RESPONSE" else None,
-                "rule": rule["name"], "checked": checked}
+        step = run("requestAccessControl", rule)
+        if step == "stop":
+            return _outcome(actions.get(rule["actionName"]), "requestAccessControl", rule["name"], log, unevaluated)
+        if step == "skip":
+            allowed = True
+            break
     default = actions.get(rac.get("defaultActionName") or "")
-    if default is None:  # no access control module: the request goes on
-        return {"action": None, "type": "ALLOW", "code": None, "rule": None, "checked": checked}
-    return {"action": default["name"], "type": default["type"],
-            "code": default.get("code") if default["type"] == "RETURN_HTTP_RESPONSE" else None,
-            "rule": None, "checked": checked}
+    if not allowed and default is not None and default.get("type") == "RETURN_HTTP_RESPONSE":
+        return _outcome(default, "requestAccessControl", None, log, unevaluated)
+
+    # request rate limiting
+    if rate_state is not None and now is not None:
+        address = ((request.get("connection") or {}).get("source") or {}).get("address")
+        for rule in (policy.get("requestRateLimiting") or {}).get("rules") or []:
+            if not holds(rule):
+                continue
+            limited = False
+            for i, conf in enumerate(rule.get("configurations") or []):
+                key = (policy.get("id"), rule["name"], i, address)
+                seen = rate_state.setdefault(key, {"times": [], "until": 0.0})
+                period = conf["periodInSeconds"]
+                seen["times"] = [t for t in seen["times"] if t > now - period] + [now]
+                if now < seen["until"] or len(seen["times"]) > conf["requestsLimit"]:
+                    if now >= seen["until"]:
+                        seen["until"] = now + (conf.get("actionDurationInSeconds") or 0)
+                    limited = True
+            if limited:
+                step = run("requestRateLimiting", rule)
+                if step == "stop":
+                    return _outcome(actions.get(rule["actionName"]), "requestRateLimiting", rule["name"], log,
+                                    unevaluated)
+                if step == "skip":
+                    break
+
+    # request protection
+    for rule in (policy.get("requestProtection") or {}).get("rules") or []:
+        if not holds(rule):
+            continue
+        step = "go"
+        for cap in rule.get("protectionCapabilities") or []:
+            hit = capability_triggers(str(cap.get("key")), rule.get("protectionCapabilitySettings"), request)
+            if hit is None:
+                unevaluated.append(str(cap.get("key")))
+                continue
+            if hit:
+                step = run("requestProtection", rule, cap.get("actionName"))
+                if step == "stop":
+                    return _outcome(actions.get(cap.get("actionName") or rule["actionName"]), "requestProtection",
+                                    rule["name"], log, unevaluated)
+                if step == "skip":
+                    break
+        if step == "skip":
+            break
+    return _outcome(None, None, None, log, unevaluated)
+
+
+_RATE_STATE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # core -> rate-limiting counters
 
 
 def decide(core, load_balancer_id: str, request: dict) -> dict:
-    """The decision of the firewall on `load_balancer_id` for `request` (ALLOW when it has no firewall)."""
+    """The decision of the firewall on `load_balancer_id` for `request` at the emulator's time (ALLOW when the load
+    balancer has no firewall); each call counts as one request for rate limiting."""
     fw = firewall_of(core, load_balancer_id)
     if fw is None:
-        return {"action": None, "type": "ALLOW", "code": None, "rule": None, "checked": [], "firewall": None}
+        return dict(_outcome(None, None, None, [], []), firewall=None)
     policy = core.store.get(POLICY_KIND, fw["webAppFirewallPolicyId"]) or {}
-    return dict(evaluate(policy, request), firewall=fw["id"])
+    state = _RATE_STATE.setdefault(core, {})
+    return dict(evaluate(policy, request, core.clock.now(), state), firewall=fw["id"])
