@@ -212,7 +212,8 @@ async def follow_work_request(session, log: OperationLog, op: Operation, kind: R
     deadline = time.monotonic() + timeout
     while True:
         wr = await session.data(wr_service, "get_work_request", work_request_id)
-        status = str(getattr(wr, "status", "") or "").upper()
+        # (Load Balancer's work requests say `lifecycle_state` and name their load balancer, errors inline)
+        status = str(getattr(wr, "status", None) or getattr(wr, "lifecycle_state", "") or "").upper()
         progress = getattr(wr, "percent_complete", None)
         log.running(op, detail=status.replace("_", " ").capitalize() or "Accepted",
                     progress=float(progress) if progress is not None else None)
@@ -223,16 +224,18 @@ async def follow_work_request(session, log: OperationLog, op: Operation, kind: R
         await asyncio.sleep(delay)
         delay = min(POLL_MAX, delay * 1.5)
     if status != "SUCCEEDED":
+        errors = list(getattr(wr, "error_details", None) or [])
         try:
-            errors = await session.list_all(wr_service, "list_work_request_errors", work_request_id)
+            errors = errors or await session.list_all(wr_service, "list_work_request_errors", work_request_id)
         except OciError:
             errors = []
         message = "; ".join(str(getattr(e, "message", "") or "") for e in errors if getattr(e, "message", None))
         raise OciError(message or f"The work request ended {status}", code=f"WorkRequest{status.capitalize()}",
                        kind="service")
-    ident = next((r.identifier for r in (getattr(wr, "resources", None) or [])
-                  if getattr(r, "identifier", None) and kind.get is not None
-                  and str(r.identifier).split(".")[1:2] and str(r.identifier).split(".")[1] in kind.ocid_types),
+    named = [r.identifier for r in (getattr(wr, "resources", None) or [])] + \
+        [v for v in [getattr(wr, "load_balancer_id", None)] if v]
+    ident = next((r for r in named
+                  if r and kind.get is not None and str(r).split(".")[1:2] and str(r).split(".")[1] in kind.ocid_types),
                  None)
     if ident is None:
         log.succeed(op, detail="Succeeded")

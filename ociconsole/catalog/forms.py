@@ -136,6 +136,9 @@ class Request:
     args: tuple = ()
     kwargs: dict = field(default_factory=dict)
     retry_token: bool = True  # the method takes an opc-retry-token (Object Storage's mostly do not)
+    # the keyword the method takes `details` by, where it is not the last positional argument (Load Balancer's
+    # create_backend_set(create_backend_set_details, load_balancer_id)): every argument is then a keyword
+    details_kw: str = ""
     # the answer's data as the kind's resource (a model whose OCID is not `id`, such as a topic's
     # `topic_id`, wrapped so that `.id` reads it); None: the data as it is
     wrap: Callable[[Any], Any] | None = None
@@ -224,7 +227,9 @@ async def submit(session, request: Request, retry_token: str, step: Callable[[st
         data = await request.run(session, retry_token, step or (lambda _text: None))
         return (request.wrap(data) if request.wrap is not None and data is not None else data), ""
     args = (*request.args, request.details) if request.details is not None else request.args
-    kw = dict(request.kwargs, opc_retry_token=retry_token) if request.retry_token else request.kwargs
+    kw = dict(request.kwargs, opc_retry_token=retry_token) if request.retry_token else dict(request.kwargs)
+    if request.details_kw:
+        args, kw[request.details_kw] = request.args, request.details
     resp = await session.call(request.service, request.method, *args, **kw)
     data = request.wrap(resp.data) if request.wrap is not None and resp.data is not None else resp.data
     return data, (resp.headers or {}).get("opc-work-request-id", "")
@@ -296,7 +301,7 @@ def python_code(request: Request, retry_token: str = "<token>") -> str:
     args = [repr(a) for a in request.args]
     if request.details is not None:
         lines.append(f"details = {_py_value(request.details, 0, request.secret_env)}")
-        args.append("details")
+        args.append(f"{request.details_kw}=details" if request.details_kw else "details")
     kw = [f"{k}={v!r}" for k, v in request.kwargs.items()]
     if request.retry_token:
         kw.append(f"opc_retry_token={retry_token!r}")

@@ -49,6 +49,14 @@ PRICES.update({
                     _OIC_SOURCE),
 })
 
+# ---- Load Balancer (Oracle's Cloud Price List, "Networking - Load Balancer": a flexible load balancer is billed
+# per hour, plus its bandwidth per Mbps hour; the first 10 Mbps load balancer of a tenancy is Always Free)
+_LB_SOURCE = "https://www.oracle.com/cloud/price-list/#networking (Load Balancer)"
+PRICES.update({
+    "lb-base": Price("Load Balancer Base", 0.0113, "load balancer hour", _LB_SOURCE),
+    "lb-bandwidth": Price("Load Balancer Bandwidth", 0.0001, "Mbps per hour", _LB_SOURCE),
+})
+
 
 @dataclass
 class Cost:

@@ -737,7 +737,11 @@ class MainWindow(QMainWindow):
             self.show_error(f"{action.label} is not possible for {', '.join(blocked)} in its current state.")
             return
         if action.form is not None:  # an action that asks for input: its form, in the generic dialog
-            self.open_form(action.form(resources[0]))
+            spec = action.form(resources[0])
+            if callable(spec):  # a form made once something is read: `async spec(session) -> FormSpec`
+                aio.spawn(self._open_form_when_read(spec), name=f"form:{action.id}")
+            else:
+                self.open_form(spec)
             return
         if action.confirm:
             from .confirm import ConfirmDialog
@@ -795,6 +799,14 @@ class MainWindow(QMainWindow):
             self._last_dialog = dlg
             return
         self.open_form(kind.create)
+
+    async def _open_form_when_read(self, make) -> None:
+        try:
+            spec = await make(self.session)
+        except OciError as e:
+            self.show_error(f"Cannot prepare the form: {e.message}", e)
+            return
+        self.open_form(spec)
 
     def open_form(self, spec) -> None:
         """The generic dialog for a FormSpec (a create, or an action's form); tracked in the activity."""

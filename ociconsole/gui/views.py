@@ -20,6 +20,7 @@ _EXTENSIONS: list[Callable] = []
 EXTENSIONS: list[str] = [  # "ociconsole.gui.<module>" — each registers itself on import
     "ociconsole.gui.monitoring_ui",
     "ociconsole.gui.storage_ui",
+    "ociconsole.gui.load_balancer_view",
 ]
 _loaded = False
 

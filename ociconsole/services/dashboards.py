@@ -7,6 +7,7 @@
   `<data dir>/dashboards`): list, load, open by name, save (atomically), rename, delete, and
   `ensure` (a template chosen again opens the one made before instead of a "(2)").
 - `cpu_template`: "CPU across instances of <compartment>".
+- `load_balancer_template`: requests, 5xx, unhealthy backends and connections of load balancers (oci_lbaas).
 - `QueryContext` and `fetch_chart`: what a dashboard's queries share (the compartment tree,
   ListMetrics streams and resource display names, cached) and one chart's run: one groupBy
   query per compartment (never one per resource) through `monitoring.summarize_paced`.
@@ -190,6 +191,23 @@ def cpu_template(compartment_id: str, compartment_name: str, in_subtree: bool = 
                      statistic="mean", group_by="resourceId")
     return Dashboard(name=f"CPU across instances of {compartment_name}", charts=[chart, mem], range_seconds=6 * 3600,
                      columns=1)
+
+
+def load_balancer_template(compartment_id: str, compartment_name: str, lb_id: str | None = None,
+                           lb_name: str | None = None) -> Dashboard:
+    """"Load balancers of <compartment>" (or of one load balancer): requests, 5xx responses, unhealthy backends
+    (threshold 1: any is worth a look) and connections, one series per load balancer (namespace oci_lbaas)."""
+    dims = {"resourceId": lb_id} if lb_id else {}
+    what = f"load balancer {lb_name}" if lb_id else f"load balancers of {compartment_name}"
+
+    def chart(title: str, metric: str, statistic: str, threshold: float | None = None) -> ChartQuery:
+        return ChartQuery(title=f"{title} — {what}", namespace="oci_lbaas", compartment_id=compartment_id,
+                          in_subtree=not lb_id, metric=metric, statistic=statistic, dimensions=dict(dims),
+                          group_by="resourceId", threshold=threshold)
+    return Dashboard(name=f"{what[0].upper()}{what[1:]}", charts=[
+        chart("HTTP requests", "HttpRequests", "sum"), chart("HTTP 5xx responses", "HttpResponses5xx", "sum"),
+        chart("Unhealthy backends", "UnHealthyBackendServers", "max", threshold=1.0),
+        chart("Active connections", "ActiveConnections", "mean")], range_seconds=6 * 3600, columns=2)
 
 
 class DashboardStore:

@@ -1,0 +1,215 @@
+"""Load balancers through the window against the real emulator: create one in the console (bandwidth with its
+cost, subnet, first backend set and listener; the CLI), open its page, add backends picked among the VCN's
+instances, see a backend turn red when its instance stops (and the reason on the Health tab), and the inline
+errors of the dialogs (bandwidth, a port already used, a certificate whose key does not match)."""
+
+from __future__ import annotations
+
+import datetime
+
+import oci
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from ociconsole.core.operations import OpState
+
+from .helpers import click, dialog, open_tree_path, pick, retype, select_row, table_rows
+
+FRONTEND_LBS = ("Production", "Web", "Frontend", "Networking", "Load balancers")
+
+
+def wait_op(qtbot, window, title_part: str, detail: str | None = None):
+    qtbot.waitUntil(lambda: any(title_part in o.title for o in window.oplog.operations), timeout=5000)
+    op = [o for o in window.oplog.operations if title_part in o.title][-1]
+    qtbot.waitUntil(lambda: op.state.done, timeout=20_000)
+    assert op.state is OpState.SUCCEEDED, (op.title, op.detail, op.error)
+    if detail is not None:
+        assert op.detail == detail, (op.title, op.detail)
+    return op
+
+
+def open_page(qtbot, window, name: str):
+    from ociconsole.gui.load_balancer_view import LoadBalancerPage
+    select_row(qtbot, window, name)
+    res = next(r for r in window.resources.model.rows if r.display_name == name)
+    with qtbot.waitSignal(window.centre.currentChanged, timeout=5000, raising=False):
+        assert window.open_browser(window.resources.kind, res)
+    page = window.centre.currentWidget()
+    assert isinstance(page, LoadBalancerPage)
+    qtbot.waitUntil(lambda: page.overview is not None, timeout=10_000)
+    return page
+
+
+def reload(qtbot, page):
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        page.reload()
+
+
+def submit(qtbot, dlg):
+    qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=5000)
+    click(qtbot, dlg.review_button)
+    click(qtbot, dlg.create_button)
+    qtbot.waitUntil(lambda: not dlg.isVisible() or bool(dlg.error_text()), timeout=10_000)
+    assert not dlg.isVisible(), dlg.error_text()
+
+
+def stop_instance(emu, name: str) -> None:
+    cfg = emu.client_config()
+    compute = oci.core.ComputeClient(cfg, service_endpoint=emu.endpoint("core"))
+    ident = oci.identity.IdentityClient(cfg, service_endpoint=emu.endpoint("identity"))
+    comps = ident.list_compartments(cfg["tenancy"], compartment_id_in_subtree=True).data
+    inst = next(i for c in comps for i in compute.list_instances(c.id).data if i.display_name == name)
+    compute.instance_action(inst.id, "STOP")
+    oci.wait_until(compute, compute.get_instance(inst.id), "lifecycle_state", "STOPPED", max_wait_seconds=20,
+                   max_interval_seconds=1)
+
+
+def test_demo_load_balancer_page_shows_a_backend_turn_red_when_its_instance_stops(qtbot, window, gui_emulator):
+    open_tree_path(qtbot, window, *FRONTEND_LBS)
+    qtbot.waitUntil(lambda: "web-lb" in table_rows(window.resources), timeout=10_000)
+    page = open_page(qtbot, window, "web-lb")
+    ov = page.overview
+    assert ov.status == "OK" and [li.name for li in ov.listeners] == ["http"]
+    backends = {b.instance.name: b for _bs, b in ov.backends()}
+    assert sorted(backends) == ["web-01", "web-02"]
+    assert all(page.chips[f"backend:web-servers/{b.name}"].health == "OK" for b in backends.values())
+    assert page.chips["set:web-servers"].health == "OK"
+    page.grab().save("/tmp/i13-lb-page-ok.png")
+
+    stop_instance(gui_emulator, "web-02")
+    reload(qtbot, page)
+    red = page.chips[f"backend:web-servers/{backends['web-02'].name}"]
+    assert red.health == "CRITICAL" and "web-02 is STOPPED" in red.toolTip()
+    assert page.chips[f"backend:web-servers/{backends['web-01'].name}"].health == "OK"
+    assert page.chips["set:web-servers"].health == "WARNING"
+    assert page.overview.status == "WARNING" and "WARNING" in page.health_badge.text()
+    page.tabs.setCurrentIndex(1)
+    rows = [[page.health.topLevelItem(i).text(c) for c in range(5)] for i in range(page.health.topLevelItemCount())]
+    assert ["web-servers", backends["web-02"].name, "web-02", "CRITICAL"] == rows[1][:4]
+    assert "web-02 is STOPPED" in rows[1][4] and rows[0][3] == "OK"
+    page.grab().save("/tmp/i13-lb-health.png")
+    page.tabs.setCurrentIndex(0)
+    window.grab().save("/tmp/i13-lb-window.png")
+
+
+def test_create_a_load_balancer_add_backends_and_a_listener_in_the_console(qtbot, window, gui_emulator):
+    from ociconsole.gui.form_dialog import CreateDialog
+    open_tree_path(qtbot, window, *FRONTEND_LBS)
+    qtbot.waitUntil(lambda: "web-lb" in table_rows(window.resources), timeout=10_000)
+    window.create_action.trigger()
+    dlg = dialog(qtbot, CreateDialog)
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=10_000)
+    retype(qtbot, dlg.row("display_name").editor, "shop-lb")
+    pick(qtbot, dlg.row("network_compartment_id").editor, "Production")
+    qtbot.waitUntil(lambda: dlg.row("vcn_id").editor.count() > 0 and "prod-vcn" in dlg.row("vcn_id").editor.itemText(0)
+                    or any("prod-vcn" in dlg.row("vcn_id").editor.itemText(i)
+                           for i in range(dlg.row("vcn_id").editor.count())), timeout=10_000)
+    pick(qtbot, dlg.row("vcn_id").editor, "prod-vcn")
+    qtbot.waitUntil(lambda: any("prod-vcn-public" in dlg.row("subnet_id").editor.itemText(i)
+                                for i in range(dlg.row("subnet_id").editor.count())), timeout=10_000)
+    pick(qtbot, dlg.row("subnet_id").editor, "prod-vcn-private")
+    qtbot.waitUntil(lambda: "private subnet" in dlg.row("subnet_id").error_text(), timeout=3000)
+    pick(qtbot, dlg.row("subnet_id").editor, "prod-vcn-public")
+    qtbot.waitUntil(lambda: dlg.row("subnet_id").error_text() == "", timeout=3000)
+    # the bandwidth: bounds, minimum above maximum, and the cost following the minimum
+    qtbot.waitUntil(lambda: dlg.cost_text().startswith("Estimated cost: $0.01 per hour"), timeout=3000)
+    retype(qtbot, dlg.row("minimum_mbps").editor, "200")
+    qtbot.waitUntil(lambda: "less than the minimum" in dlg.row("maximum_mbps").error_text(), timeout=3000)
+    retype(qtbot, dlg.row("maximum_mbps").editor, "9000")
+    qtbot.waitUntil(lambda: "8000" in dlg.row("maximum_mbps").error_text(), timeout=3000)
+    assert not dlg.review_button.isEnabled()
+    retype(qtbot, dlg.row("maximum_mbps").editor, "400")
+    qtbot.waitUntil(lambda: "$0.03 per hour" in dlg.cost_text(), timeout=3000)  # 0.0113 + 200 × 0.0001
+    assert "Load Balancer Bandwidth" in dlg.cost_detail.text()
+    retype(qtbot, dlg.row("health_path").editor, "/health")
+    dlg.grab().save("/tmp/i13-lb-create.png")
+    qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
+    click(qtbot, dlg.review_button)
+    cli = dlg.cli_view.text()
+    assert "oci lb load-balancer create" in cli and "--shape-name flexible" in cli and "--listeners" in cli
+    assert '"minimumBandwidthInMbps":200' in cli and "--wait-for-state SUCCEEDED" in cli
+    assert "create_load_balancer" in dlg.python_view.text()
+    click(qtbot, dlg.create_button)
+    qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=10_000)
+    wait_op(qtbot, window, "shop-lb", "ACTIVE")
+    window.refresh()
+    qtbot.waitUntil(lambda: "shop-lb" in table_rows(window.resources), timeout=10_000)
+
+    page = open_page(qtbot, window, "shop-lb")
+    assert page.chips["set:web-servers"].health == "UNKNOWN"  # no backends yet
+    assert "listener:http" in page.chips
+    # Add backends: the VCN's running instances, their private IPs filled in
+    page.add_backends("web-servers")
+    add = dialog(qtbot, CreateDialog, not_this=dlg)
+    table = add.row("backends").editor
+    rows = table.rows()
+    assert sorted(r["instance"].split(" — ")[0] for r in rows) == ["web-01", "web-02"], rows
+    add.grab().save("/tmp/i13-lb-add-backends.png")
+    submit(qtbot, add)
+    wait_op(qtbot, window, "Add backends to web-servers")
+    qtbot.waitUntil(lambda: len(page.overview.backends()) == 2, timeout=10_000)
+    assert page.chips["set:web-servers"].health == "OK"
+
+    # a second listener on port 80: refused inline, before anything is sent
+    from ociconsole import catalog
+    kind = catalog.kind("load_balancer.load_balancer")
+    window.request_action(kind, kind.action("add_listener"), [page.lb])
+    li = dialog(qtbot, CreateDialog, not_this=add)
+    retype(qtbot, li.row("name").editor, "http-again")
+    qtbot.waitUntil(lambda: "already used by the listener http" in li.row("port").error_text(), timeout=3000)
+    assert not li.review_button.isEnabled()
+    retype(qtbot, li.row("port").editor, "8080")
+    qtbot.waitUntil(lambda: li.row("port").error_text() == "", timeout=3000)
+    submit(qtbot, li)
+    wait_op(qtbot, window, "Add listener http-again")
+    qtbot.waitUntil(lambda: "listener:http-again" in page.chips, timeout=10_000)
+
+    stop_instance(gui_emulator, "web-01")
+    reload(qtbot, page)
+    bad = [n for n, c in page.chips.items() if n.startswith("backend:") and c.health == "CRITICAL"]
+    assert len(bad) == 1 and page.chips["set:web-servers"].health == "WARNING"
+    page.grab().save("/tmp/i13-lb-shop.png")
+
+
+def _pem_pair(tmp_path, name: str):
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"{name}.example.com")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now)
+            .not_valid_after(now + datetime.timedelta(days=30)).sign(key, hashes.SHA256()))
+    c, k = tmp_path / f"{name}.crt", tmp_path / f"{name}.key"
+    c.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    k.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                    serialization.NoEncryption()))
+    return c, k
+
+
+def test_certificate_from_pem_files_and_its_key_checked(qtbot, window, tmp_path):
+    from ociconsole.gui.form_dialog import CreateDialog
+    open_tree_path(qtbot, window, *FRONTEND_LBS)
+    qtbot.waitUntil(lambda: "web-lb" in table_rows(window.resources), timeout=10_000)
+    page = open_page(qtbot, window, "web-lb")
+    cert, key = _pem_pair(tmp_path, "www")
+    _other_cert, other_key = _pem_pair(tmp_path, "other")
+    click(qtbot, page.buttons["add_certificate"])
+    dlg = dialog(qtbot, CreateDialog)
+    retype(qtbot, dlg.row("certificate_name").editor, "www")
+    retype(qtbot, dlg.row("certificate_file").editor, str(other_key))
+    qtbot.waitUntil(lambda: "not a PEM certificate" in dlg.row("certificate_file").error_text(), timeout=3000)
+    retype(qtbot, dlg.row("certificate_file").editor, str(cert))
+    retype(qtbot, dlg.row("private_key_file").editor, str(other_key))
+    qtbot.waitUntil(lambda: "does not belong" in dlg.row("private_key_file").error_text(), timeout=3000)
+    assert not dlg.review_button.isEnabled()
+    dlg.grab().save("/tmp/i13-lb-cert-error.png")
+    retype(qtbot, dlg.row("private_key_file").editor, str(key))
+    qtbot.waitUntil(lambda: dlg.row("private_key_file").error_text() == "", timeout=3000)
+    qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
+    click(qtbot, dlg.review_button)
+    assert "--private-key-file" in dlg.cli_view.text() and "BEGIN PRIVATE KEY" not in dlg.python_view.text()
+    click(qtbot, dlg.create_button)
+    qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=10_000)
+    wait_op(qtbot, window, "Add certificate www")
+    qtbot.waitUntil(lambda: page.overview is not None and page.overview.certificates == ["www"], timeout=10_000)
