@@ -233,11 +233,15 @@ async def _policies(ctx: FormContext, values) -> list[Option]:
         "waf", POLICY_REF.list_method, comp) if p.lifecycle_state == "ACTIVE"]
 
 
-def attach_form(policy=None) -> FormSpec:
+def attach_form(policy=None, load_balancer=None) -> FormSpec:
+    """The web app firewall that puts a WAF policy in front of a load balancer: from a policy (the load balancer
+    is picked), from a load balancer (the policy is picked; a load balancer page's "Attach WAF policy…") or
+    from neither (Web app firewalls' create)."""
     def build(v: dict, ctx: FormContext) -> Request:
         return Request("waf", "create_web_app_firewall", W.CreateWebAppFirewallLoadBalancerDetails(
             compartment_id=v["compartment_id"], display_name=(v.get("display_name") or "").strip() or None,
-            backend_type="LOAD_BALANCER", load_balancer_id=v["load_balancer_id"],
+            backend_type="LOAD_BALANCER",
+            load_balancer_id=load_balancer.id if load_balancer is not None else v["load_balancer_id"],
             web_app_firewall_policy_id=policy.id if policy is not None else v["policy_id"]))
 
     def cli(v, ctx, req: Request) -> str:
@@ -247,22 +251,31 @@ def attach_form(policy=None) -> FormSpec:
             ("--load-balancer-id", d.load_balancer_id), ("--web-app-firewall-policy-id", d.web_app_firewall_policy_id),
             ("--wait-for-state", "SUCCEEDED")])
 
+    home = policy if policy is not None else load_balancer
     fields = [Field("display_name", "Name", "text", placeholder="shop-waf"),
               Field("compartment_id", "Compartment", "compartment", required=True,
-                    default=getattr(policy, "compartment_id", None))]
+                    default=getattr(home, "compartment_id", None),
+                    help="Where the firewall is kept; the policies and load balancers listed are this compartment's")]
     if policy is None:
         fields.append(Field("policy_id", "WAF policy", "choice", required=True, options=_policies,
                             depends_on=("compartment_id",), create_kind="security.waf_policy"))
-    fields.append(Field("load_balancer_id", "Load balancer", "choice", required=True, options=_load_balancers,
-                        depends_on=("compartment_id",),
-                        help="The policy then applies to every request the load balancer's listeners take; a load "
-                             "balancer has one web app firewall"))
+    if load_balancer is None:
+        fields.append(Field("load_balancer_id", "Load balancer", "choice", required=True, options=_load_balancers,
+                            depends_on=("compartment_id",),
+                            help="The policy then applies to every request the load balancer's listeners take; a "
+                                 "load balancer has one web app firewall"))
     name = getattr(policy, "display_name", "")
+    lb_name = getattr(load_balancer, "display_name", "")
+    if policy is not None:
+        title = f"Attach {name} to a load balancer"
+    elif load_balancer is not None:
+        title = f"Attach a WAF policy to {lb_name}"
+    else:
+        title = "Attach a WAF policy to a load balancer"
     return FormSpec(
-        title=f"Attach {name} to a load balancer" if policy is not None else "Attach a WAF policy to a load balancer",
-        kind_id="security.web_app_firewall", fields=fields, build=build, cli=cli, submit_label="Attach",
-        describe=lambda v: (v.get("display_name") or "").strip() or name,
-        op_title=lambda v: f"Attach {name or 'WAF policy'} to a load balancer")
+        title=title, kind_id="security.web_app_firewall", fields=fields, build=build, cli=cli, submit_label="Attach",
+        describe=lambda v: (v.get("display_name") or "").strip() or name or lb_name,
+        op_title=lambda v: f"Attach {name or 'a WAF policy'} to {lb_name or 'a load balancer'}")
 
 
 FIREWALL_ACTIONS = [delete_action(FIREWALL_REF, LIVE, frozenset({"DELETED"}))]

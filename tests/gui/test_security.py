@@ -224,3 +224,45 @@ def test_waas_certificate_and_policy(qtbot, window, tmp_path):
     assert "CNAME=www-shop-example-com.o.waas.oci.oraclecloud.net" in rel and "HTTPS=on" in rel, rel
     assert "Access rule=block-admin: URL_STARTS_WITH /admin then BLOCK" in rel
     window.grab().save("/tmp/security-waas-policy.png")
+
+
+def test_attach_a_waf_policy_from_a_load_balancer(qtbot, window, gui_emulator):
+    """The form a load balancer's page opens ("Attach WAF policy…"): the policy is picked, the load balancer is
+    the page's."""
+    import oci
+
+    from ociconsole import catalog
+    from ociconsole.catalog import security
+    from ociconsole.emulator.services import waf as waf_service
+    from ociconsole.gui.form_dialog import CreateDialog
+    cfg = gui_emulator.client_config()
+    lbc = oci.load_balancer.LoadBalancerClient(cfg, service_endpoint=gui_emulator.endpoint("load_balancer"))
+    waf = oci.waf.WafClient(cfg, service_endpoint=gui_emulator.endpoint("waf"))
+    lb = next(x for x in gui_emulator.core.store.list("load_balancer") if x["displayName"] == "web-lb")
+    web_lb = lbc.get_load_balancer(lb["id"]).data
+    W = oci.waf.models
+    pol = waf.create_web_app_firewall_policy(W.CreateWebAppFirewallPolicyDetails(
+        compartment_id=web_lb.compartment_id, display_name="no-php", actions=[
+            W.AllowAction(name="allow"), W.ReturnHttpResponseAction(name="deny", code=404)],
+        request_access_control=W.RequestAccessControl(default_action_name="allow", rules=[W.AccessControlRule(
+            name="no-php", action_name="deny", condition="i_ends_with(http.request.url.path, '.php')")]))).data
+    oci.wait_until(waf, waf.get_web_app_firewall_policy(pol.id), "lifecycle_state", "ACTIVE", max_wait_seconds=10,
+                   max_interval_seconds=0.2)
+
+    spec = security.attach_form(load_balancer=web_lb)
+    assert spec.title == "Attach a WAF policy to web-lb" and "load_balancer_id" not in [f.name for f in spec.fields]
+    dlg = CreateDialog(spec, window.form_context(), window.session, window.oplog,
+                       catalog.kind("security.web_app_firewall"), window)
+    qtbot.addWidget(dlg)
+    dlg.open()
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=10_000)
+    policies = dlg.row("policy_id").editor
+    qtbot.waitUntil(lambda: policies.count() > 0 and "no-php" in policies.currentText(), timeout=10_000)
+    qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
+    click(qtbot, dlg.review_button)
+    assert f"--load-balancer-id {web_lb.id}" in dlg.cli_view.text()
+    op = finish(qtbot, window, dlg)
+    assert op.title == "Attach a WAF policy to web-lb"
+    core = gui_emulator.core
+    assert waf_service.decide(core, lb["id"], waf_condition.request_document("GET", "http://x/a.PHP"))["code"] == 404
+    assert waf_service.decide(core, lb["id"], waf_condition.request_document("GET", "http://x/a.html"))["code"] is None
