@@ -57,6 +57,15 @@ def return_action(code: int) -> str:
 
 # ---------------------------------------------------------------- WAF policies
 
+def _read_first(read, make):
+    """An action's form made from the whole resource (a list row is a summary): `read(session, row)` first."""
+    def form(row):
+        async def spec(session) -> FormSpec:
+            return make(await read(session, row))
+        return spec
+    return form
+
+
 def check_rules(rows, *_a) -> str | None:
     """The access rules table as the service checks it: unique names, conditions that parse, codes 200-599."""
     names: set[str] = set()
@@ -335,8 +344,7 @@ async def _certificates(ctx: FormContext, values) -> list[Option]:
 
 def _build_waas(v: dict, ctx: FormContext) -> Request:
     cert = v.get("certificate_id") if v.get("https") else None
-    rules = [A.AccessRule(name=r["name"].strip(), action=r.get("action") or "BLOCK", criteria=[
-        A.AccessRuleCriteria(condition=r["condition"], value=r["value"].strip())]) for r in v.get("rules") or []]
+    rules = _waas_rules(v.get("rules"))
     details = A.CreateWaasPolicyDetails(
         compartment_id=v["compartment_id"], display_name=(v.get("display_name") or "").strip() or None,
         domain=v["domain"].strip().lower(),
@@ -373,6 +381,82 @@ WAAS_FORM = FormSpec(
               help="A request that meets a rule's criterion gets its action (BLOCK answers 403)"),
     ],
     build=_build_waas, cli=_cli_waas, describe=lambda v: (v.get("display_name") or v.get("domain") or "").strip())
+
+
+def _waas_rules(rows) -> list:
+    return [A.AccessRule(name=r["name"].strip(), action=r.get("action") or "BLOCK", criteria=[
+        A.AccessRuleCriteria(condition=r["condition"], value=r["value"].strip())]) for r in rows or []]
+
+
+async def _full_waas(session, pol):
+    return pol if getattr(pol, "waf_config", None) is not None else await session.data(
+        "waas", "get_waas_policy", pol.id)
+
+
+def waas_rules_form(pol) -> FormSpec:
+    """Replace a WAAS policy's access rules (one criterion each here; rules with more keep theirs shown as the
+    first). The policy goes UPDATING until WAAS's work request ends."""
+    rows = []
+    for r in (pol.waf_config.access_rules if getattr(pol, "waf_config", None) else None) or []:
+        c = (r.criteria or [None])[0]
+        rows.append({"name": r.name, "condition": getattr(c, "condition", "URL_STARTS_WITH"),
+                     "value": getattr(c, "value", ""), "action": r.action or "ALLOW"})
+
+    def build(v: dict, ctx: FormContext) -> Request:
+        return Request("waas", "update_access_rules", _waas_rules(v.get("rules")), args=(pol.id,), retry_token=False)
+
+    def cli(v, ctx, req: Request) -> str:
+        return cli_command("waas access-rule update", [("--waas-policy-id", pol.id),
+                                                       ("--access-rules", req.details or []), ("--force", True),
+                                                       ("--wait-for-state", "SUCCEEDED")])
+
+    name = pol.display_name or pol.domain
+    return FormSpec(
+        title=f"Edit the access rules of {name}", kind_id="security.waas_policy",
+        fields=[Field("rules", "Access rules", "rules", options=WAAS_RULE_COLUMNS, validate=check_waas_rules,
+                      default=rows, help="Checked in order; the first rule whose criterion a request meets applies")],
+        build=build, cli=cli, describe=lambda _v: name, submit_label="Save rules",
+        op_title=lambda _v: f"Update the access rules of {name}")
+
+
+def waas_protection_form(pol) -> FormSpec:
+    ps = pol.waf_config.protection_settings if getattr(pol, "waf_config", None) else None
+
+    def build(v: dict, ctx: FormContext) -> Request:
+        return Request("waas", "update_protection_settings", A.ProtectionSettings(
+            block_response_code=int(v["block_response_code"]), max_argument_count=int(v["max_argument_count"]),
+            allowed_http_methods=[m for m in v["allowed_http_methods"].replace(",", " ").split()]),
+            args=(pol.id,), retry_token=False)
+
+    def cli(v, ctx, req: Request) -> str:
+        d = req.details
+        return cli_command("waas protection-settings update", [
+            ("--waas-policy-id", pol.id), ("--block-response-code", d.block_response_code),
+            ("--max-argument-count", d.max_argument_count), ("--allowed-http-methods", d.allowed_http_methods),
+            ("--force", True), ("--wait-for-state", "SUCCEEDED")])
+
+    def check_methods(v, *_a) -> str | None:
+        bad = [m for m in (v or "").replace(",", " ").split() if m not in WAAS_METHODS]
+        return f"Not an HTTP method WAAS knows: {', '.join(bad)}" if bad else None
+
+    name = pol.display_name or pol.domain
+    return FormSpec(
+        title=f"Protection settings of {name}", kind_id="security.waas_policy",
+        fields=[Field("block_response_code", "Block with response code", "enum", required=True,
+                      default=getattr(ps, "block_response_code", 403),
+                      options=[Option(c, str(c)) for c in (400, 401, 403, 405, 409, 411, 412, 413, 414, 415, 416,
+                                                           500, 501, 502, 503, 504, 507)]),
+                Field("max_argument_count", "Most arguments in a request", "number", required=True,
+                      default=getattr(ps, "max_argument_count", 255), bounds=lambda *_: (1, 10000, 1),
+                      help="Applies when the protection rule 'Number of Arguments Limits' is on"),
+                Field("allowed_http_methods", "Allowed HTTP methods", "text", required=True, validate=check_methods,
+                      default=" ".join(getattr(ps, "allowed_http_methods", None) or ["OPTIONS", "GET", "HEAD",
+                                                                                      "POST"]))],
+        build=build, cli=cli, describe=lambda _v: name, submit_label="Save settings",
+        op_title=lambda _v: f"Update the protection settings of {name}")
+
+
+WAAS_METHODS = ("OPTIONS", "GET", "HEAD", "POST", "PUT", "DELETE", "TRACE", "CONNECT", "PATCH", "PROPFIND")
 
 
 async def _waas_related(session, pol) -> list[RelatedItem]:
@@ -458,8 +542,9 @@ WAF_POLICIES = ResourceKind(
     list=lister(POLICY_REF), get=getter(POLICY_REF), ocid_types=("webappfirewallpolicy",), order=10,
     columns=[Column("Name", attr("display_name"), width=240), *COMMON],
     related=[Related("Rules and firewalls", _policy_related)],
-    actions=[Action("rules", "Edit access rules…", no_run, frozenset({"ACTIVE"}), form=rules_form, icon="edit",
-                    target_states=frozenset({"ACTIVE"}), verb="Updating rules"),
+    actions=[Action("rules", "Edit access rules…", no_run, frozenset({"ACTIVE"}), form=_read_first(
+                        _full_policy, rules_form), icon="edit", target_states=frozenset({"ACTIVE"}),
+                    verb="Updating rules"),
              Action("attach", "Attach to a load balancer…", no_run, frozenset({"ACTIVE"}), form=attach_form,
                     icon="security", target_states=frozenset({"ACTIVE"})),
              delete_action(POLICY_REF, LIVE, frozenset({"DELETED"}))],
@@ -478,7 +563,13 @@ WAAS_POLICIES = ResourceKind(
     list=lister(WAAS_REF), get=getter(WAAS_REF), ocid_types=("waaspolicy",), order=30,
     columns=[Column("Name", attr("display_name"), width=200), Column("Domain", attr("domain"), width=200), *COMMON],
     related=[Related("Domains, origins and rules", _waas_related)],
-    actions=[delete_action(WAAS_REF, LIVE, frozenset({"DELETED"}))], create=WAAS_FORM,
+    actions=[Action("rules", "Edit access rules…", no_run, frozenset({"ACTIVE"}), form=_read_first(
+                        _full_waas, waas_rules_form), icon="edit", target_states=frozenset({"ACTIVE"}),
+                    verb="Updating rules"),
+             Action("protection", "Protection settings…", no_run, frozenset({"ACTIVE"}), form=_read_first(
+                        _full_waas, waas_protection_form), icon="security", target_states=frozenset({"ACTIVE"}),
+                    verb="Updating protection settings"),
+             delete_action(WAAS_REF, LIVE, frozenset({"DELETED"}))], create=WAAS_FORM,
     ready_states=frozenset({"ACTIVE"}), sdk=WAAS_REF)
 
 WAAS_CERTIFICATES = ResourceKind(

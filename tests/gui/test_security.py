@@ -171,7 +171,7 @@ def _pem_files(tmp_path, cn="www.shop-example.com"):
     return cert_path, key_path
 
 
-def test_waas_certificate_and_policy(qtbot, window, tmp_path):
+def test_waas_certificate_and_policy(qtbot, window, tmp_path, gui_emulator):
     cert_path, key_path = _pem_files(tmp_path)
     open_tree_path(qtbot, window, "Development", "Security", "WAAS certificates")
     dlg = create_dialog(qtbot, window)
@@ -224,6 +224,41 @@ def test_waas_certificate_and_policy(qtbot, window, tmp_path):
     assert "CNAME=www-shop-example-com.o.waas.oci.oraclecloud.net" in rel and "HTTPS=on" in rel, rel
     assert "Access rule=block-admin: URL_STARTS_WITH /admin then BLOCK" in rel
     window.grab().save("/tmp/security-waas-policy.png")
+
+    # its access rules edited (UPDATING, then ACTIVE on WAAS's work request), then its protection settings
+    from ociconsole.gui.form_dialog import CreateDialog
+    trigger(window, "Edit access rules…")
+    edit = dialog(qtbot, CreateDialog, not_this=dlg)
+    qtbot.waitUntil(lambda: not edit.busy, timeout=10_000)
+    row = edit.row("rules")
+    assert row.editor.rowCount() == 1
+    click(qtbot, row.add_button)
+    row.editor.set_cell(1, "name", "eu-only")
+    row.editor.set_cell(1, "condition", "COUNTRY_IS_NOT")
+    row.editor.set_cell(1, "value", "DE FR")
+    qtbot.waitUntil(lambda: edit.review_button.isEnabled(), timeout=3000)
+    click(qtbot, edit.review_button)
+    assert "oci waas access-rule update" in edit.cli_view.text()
+    assert finish(qtbot, window, edit).title == "Update the access rules of shop-edge"
+    trigger(window, "Protection settings…")
+    prot = dialog(qtbot, CreateDialog, not_this=edit)
+    qtbot.waitUntil(lambda: not prot.busy, timeout=10_000)
+    assert prot.row("allowed_http_methods").value() == "OPTIONS GET HEAD POST"
+    retype(qtbot, prot.row("allowed_http_methods").editor, "GET POST FETCH")
+    qtbot.waitUntil(lambda: "FETCH" in prot.errors().get("allowed_http_methods", ""), timeout=3000)
+    retype(qtbot, prot.row("allowed_http_methods").editor, "GET POST")
+    pick(qtbot, prot.row("block_response_code").editor, "401")
+    qtbot.waitUntil(lambda: prot.review_button.isEnabled(), timeout=3000)
+    click(qtbot, prot.review_button)
+    assert "oci waas protection-settings update" in prot.cli_view.text()
+    finish(qtbot, window, prot)
+    import oci
+    waas = oci.waas.WaasClient(gui_emulator.client_config(), service_endpoint=gui_emulator.endpoint("waas"))
+    pid = next(d["id"] for d in gui_emulator.core.store.list("waaspolicy") if d["displayName"] == "shop-edge")
+    assert [(r.name, r.criteria[0].value) for r in waas.list_access_rules(pid).data] == [
+        ("block-admin", "/admin"), ("eu-only", "DE FR")]
+    ps = waas.get_protection_settings(pid).data
+    assert (ps.block_response_code, ps.allowed_http_methods, ps.max_argument_count) == (401, ["GET", "POST"], 255)
 
 
 def test_attach_a_waf_policy_from_a_load_balancer(qtbot, window, gui_emulator):
