@@ -286,8 +286,11 @@ def _py_value(v, indent: int, secret_env: dict[str, str] | None = None) -> str:
         if not v:
             return "[]"
         return "[\n" + ",\n".join(f"{pad}    {_py_value(x, indent + 4, secret_env)}" for x in v) + "]"
-    if isinstance(v, dict):
-        return repr(v)
+    if isinstance(v, dict):  # (a map of models, Load Balancer's listeners and backend sets: each as code)
+        if not any(hasattr(x, "swagger_types") for x in v.values()):
+            return repr(v)
+        return "{\n" + ",\n".join(f"{pad}    {k!r}: {_py_value(x, indent + 4, secret_env)}" for k, x in v.items()) \
+            + "}"
     return repr(v)
 
 

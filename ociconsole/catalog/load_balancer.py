@@ -139,7 +139,7 @@ def health_checker(v: dict) -> Any:
         url_path=(v.get("health_path") or "/") if proto == "HTTP" else None,
         return_code=int(v.get("health_return_code") or 200) if proto == "HTTP" else None,
         interval_in_millis=int(v.get("health_interval") or 10) * 1000, retries=int(v.get("health_retries") or 3),
-        timeout_in_millis=3000)
+        timeout_in_millis=3000, response_body_regex="")
 
 
 def health_fields(prefix_help: str = "") -> list[Field]:
@@ -245,7 +245,8 @@ def _create_build(v: dict, ctx: FormContext) -> Request:
         certificates=certs,
         backend_sets={bs_name: M.BackendSetDetails(policy=v["policy"], backends=[], health_checker=health_checker(v))},
         listeners={v["listener_name"].strip(): M.ListenerDetails(**listener_details(v, bs_name, cert_name))})
-    return Request(SERVICE, "create_load_balancer", details)
+    return Request(SERVICE, "create_load_balancer", details,
+                   secret_env={"private_key": "LB_PRIVATE_KEY", "passphrase": "LB_KEY_PASSPHRASE"})
 
 
 def _create_cli(v: dict, ctx: FormContext, req: Request) -> str:
@@ -598,8 +599,8 @@ def delete_part_form(lb, part: str, preset: str | None = None) -> FormSpec:
         title=f"Delete a {what} of {lb.display_name}", kind_id=KIND_ID, fields=[
             Field("name", what.capitalize(), "enum", required=True, default=preset or (names[0] if names else None),
                   options=[Option(n, n) for n in names], validate=in_use),
-            confirm_field(lambda v, c: getattr(c.data("name", v.get("name")), "name", None) or v.get("name"),
-                          f"the {what}'s name", ("name",)),
+            confirm_field(lambda v, c: getattr(c.option_data.get("name", {}).get(v.get("name")), "name", None)
+                          or v.get("name"), f"the {what}'s name", ("name",)),
         ],
         build=build, cli=cli, describe=lambda v: v.get("name") or "", submit_label="Delete",
         op_title=lambda v: f"Delete {what} {v.get('name')} of {lb.display_name}")

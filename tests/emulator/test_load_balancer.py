@@ -308,3 +308,68 @@ def test_cli_creates_a_load_balancer_and_a_backend(emulator, clients, net, tmp_p
     got = run_oci(cfg, ep, "lb", "backend", "list", "--load-balancer-id", lb_id, "--backend-set-name", "web")
     assert [b["name"] for b in got["data"]] == ["10.77.1.7:80"]
     assert lbc.get_load_balancer(lb_id).data.display_name == "cli-lb"
+
+
+def test_routing_policies_cipher_suites_and_updates_of_named_parts(net, lbc, composite):
+    lb = create_lb(composite, net, backend_sets={
+        "api": LM.BackendSetDetails(policy="ROUND_ROBIN", health_checker=hc(), backends=[]),
+        "static": LM.BackendSetDetails(policy="ROUND_ROBIN", health_checker=hc(), backends=[])},
+        hostnames={"www": LM.HostnameDetails(name="www", hostname="www.example.com")})
+    rule = LM.RoutingRule(name="api_rule", condition="any(http.request.url.path sw (i '/api'), "
+                          "http.request.headers[(i 'x-api')] eq 'yes')",
+                          actions=[LM.ForwardToBackendSet(name="FORWARD_TO_BACKENDSET", backend_set_name="api")])
+    wait_wr(lbc, lbc.create_routing_policy(LM.CreateRoutingPolicyDetails(
+        name="by_path", condition_language_version="V1", rules=[rule]), lb.id))
+    assert lbc.get_routing_policy(lb.id, "by_path").data.rules[0].actions[0].backend_set_name == "api"
+    for bad in ("any(http.request.url.path sw (i '/api')", "any(http.request.nope eq 'x')",
+                "all(any(all(http.request.url.path eq 'x')))", "http.request.url.path matches 'x'"):
+        with pytest.raises(E) as e:
+            lbc.create_routing_policy(LM.CreateRoutingPolicyDetails(name="bad", condition_language_version="V1",
+                                                                    rules=[LM.RoutingRule(
+                                                                        name="r", condition=bad,
+                                                                        actions=rule.actions)]), lb.id)
+        assert e.value.status == 400 and "does not parse" in e.value.message, bad
+    wait_wr(lbc, lbc.update_routing_policy(LM.UpdateRoutingPolicyDetails(
+        condition_language_version="V1", rules=[rule, LM.RoutingRule(
+            name="hdr", condition="all('x-static' in (http.request.headers))", actions=[LM.ForwardToBackendSet(
+                name="FORWARD_TO_BACKENDSET", backend_set_name="static")])]), lb.id, "by_path"))
+    assert [p.name for p in lbc.list_routing_policies(lb.id).data] == ["by_path"]
+    # cipher suites
+    wait_wr(lbc, lbc.create_ssl_cipher_suite(LM.SSLCipherSuiteDetails(
+        name="strict", ciphers=["ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-ECDSA-AES256-GCM-SHA384"]), lb.id))
+    with pytest.raises(E) as e:
+        lbc.create_ssl_cipher_suite(LM.SSLCipherSuiteDetails(name="oci-mine", ciphers=["AES128-SHA"]), lb.id)
+    assert e.value.status == 400
+    wait_wr(lbc, lbc.update_ssl_cipher_suite(LM.UpdateSSLCipherSuiteDetails(ciphers=["AES256-GCM-SHA384"]),
+                                             lb.id, "strict"))
+    assert lbc.get_ssl_cipher_suite(lb.id, "strict").data.ciphers == ["AES256-GCM-SHA384"]
+    assert [c.name for c in lbc.list_ssl_cipher_suites(lb.id).data] == ["strict"]
+    # a listener with the routing policy and a rule set; its rules listed
+    wait_wr(lbc, lbc.create_rule_set(lb.id, LM.CreateRuleSetDetails(name="hdr", items=[LM.AddHttpRequestHeaderRule(
+        header="X-From", value="lb")])))
+    wait_wr(lbc, lbc.create_listener(LM.CreateListenerDetails(
+        name="http", default_backend_set_name="static", port=80, protocol="HTTP", routing_policy_name="by_path",
+        rule_set_names=["hdr"], hostname_names=["www"]), lb.id))
+    rules = lbc.list_listener_rules(lb.id, "http").data
+    assert [(r.rule_set_name, r.rule.header) for r in rules] == [("hdr", "X-From")]
+    with pytest.raises(E) as e:
+        lbc.delete_routing_policy(lb.id, "by_path")
+    assert e.value.status == 409
+    # updates of the parts kept by name
+    wait_wr(lbc, lbc.update_rule_set(lb.id, "hdr", LM.UpdateRuleSetDetails(items=[LM.AddHttpRequestHeaderRule(
+        header="X-Via", value="lb")])))
+    assert lbc.list_listener_rules(lb.id, "http").data[0].rule.header == "X-Via"
+    wait_wr(lbc, lbc.update_hostname(LM.UpdateHostnameDetails(hostname="*.example.com"), lb.id, "www"))
+    assert lbc.get_hostname(lb.id, "www").data.hostname == "*.example.com"
+    wait_wr(lbc, lbc.create_path_route_set(LM.CreatePathRouteSetDetails(name="routes", path_routes=[LM.PathRoute(
+        path="/img", path_match_type=LM.PathMatchType(match_type="PREFIX_MATCH"), backend_set_name="static")]),
+        lb.id))
+    wait_wr(lbc, lbc.update_path_route_set(LM.UpdatePathRouteSetDetails(path_routes=[LM.PathRoute(
+        path="/api", path_match_type=LM.PathMatchType(match_type="EXACT_MATCH"), backend_set_name="api")]),
+        lb.id, "routes"))
+    assert lbc.get_path_route_set(lb.id, "routes").data.path_routes[0].path == "/api"
+    wait_wr(lbc, lbc.delete_listener(lb.id, "http"))
+    wait_wr(lbc, lbc.delete_routing_policy(lb.id, "by_path"))
+    wait_wr(lbc, lbc.delete_ssl_cipher_suite(lb.id, "strict"))
+    got = lbc.get_load_balancer(lb.id).data
+    assert not got.routing_policies and not got.ssl_cipher_suites

@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from ociconsole.core.operations import OpState
+from ociconsole.gui.qt import QPoint, Qt
 
 from .helpers import click, dialog, open_tree_path, pick, retype, select_row, table_rows
 
@@ -92,6 +93,39 @@ def test_demo_load_balancer_page_shows_a_backend_turn_red_when_its_instance_stop
     page.grab().save("/tmp/i13-lb-health.png")
     page.tabs.setCurrentIndex(0)
     window.grab().save("/tmp/i13-lb-window.png")
+
+    # the Metrics tab (oci_lbaas) follows the health: one unhealthy backend of two
+    pane = window.detail
+    pane.show_metrics()
+    with qtbot.waitSignal(pane.metrics_panel.refreshed, timeout=10_000):
+        pass
+    charts = {c.title: c for c in pane.metrics_panel.grid.charts}
+    assert list(charts) == ["HTTP requests", "Responses", "Backends", "Active connections", "Traffic"]
+    backends_chart = {label: v for label, (_t, v) in charts["Backends"].data.items()}
+    assert backends_chart["backends"].max() == 2 and backends_chart["unhealthy"][-1] == 1
+    assert set(charts["Responses"].data) == {"2xx", "4xx", "5xx"}
+
+    # a dashboard of the load balancer, from its page
+    from ociconsole.gui.dashboard import DashboardView
+    click(qtbot, page.dashboard_button)
+    view = window.centre.currentWidget()
+    assert isinstance(view, DashboardView) and view.dashboard.name == "Load balancer web-lb"
+    assert [c.metric for c in view.dashboard.charts] == ["HttpRequests", "HttpResponses5xx",
+                                                         "UnHealthyBackendServers", "ActiveConnections"]
+    assert all(c.namespace == "oci_lbaas" and c.dimensions == {"resourceId": page.lb.id}
+               for c in view.dashboard.charts)
+
+    # Add backends… from the toolbar: the form is made once the VCN's instances are read (both are backends)
+    from ociconsole.gui.form_dialog import CreateDialog
+
+    from .helpers import trigger
+    trigger(window, "Add backends…")
+    add = dialog(qtbot, CreateDialog)
+    choices = add.row("backends").editor.columns[0].data
+    assert any(c.startswith("web-01 — ") for c in choices) and any("web-02 — " in c and "stopped" in c
+                                                                   for c in choices)
+    assert add.row("backends").value() is None and not add.review_button.isEnabled()
+    add.reject()
 
 
 def test_create_a_load_balancer_add_backends_and_a_listener_in_the_console(qtbot, window, gui_emulator):
@@ -172,6 +206,27 @@ def test_create_a_load_balancer_add_backends_and_a_listener_in_the_console(qtbot
     assert len(bad) == 1 and page.chips["set:web-servers"].health == "WARNING"
     page.grab().save("/tmp/i13-lb-shop.png")
 
+    # a backend edited in place: taken offline, it is CRITICAL with that reason
+    good = next(b for _bs, b in page.overview.backends() if b.status == "OK")
+    page._edit_backend("web-servers", good.name)
+    edit = dialog(qtbot, CreateDialog, not_this=li)
+    box = edit.row("offline").editor  # its box, at the left of the label
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+    assert edit.row("offline").value() is True
+    submit(qtbot, edit)
+    wait_op(qtbot, window, f"Update backend {good.name}")
+    qtbot.waitUntil(lambda: page.chips[f"backend:web-servers/{good.name}"].health == "CRITICAL", timeout=10_000)
+    assert "offline" in page.chips[f"backend:web-servers/{good.name}"].toolTip()
+    assert page.chips["set:web-servers"].health == "CRITICAL"
+    # the second listener deleted from its chip's form, its name typed
+    from ociconsole.catalog import load_balancer as lbcat
+    page._open(lbcat.delete_part_form(page.lb, "listener", "http-again"))
+    gone = dialog(qtbot, CreateDialog, not_this=edit)
+    retype(qtbot, gone.row("confirm").editor, "http-again")
+    submit(qtbot, gone)
+    wait_op(qtbot, window, "Delete listener http-again")
+    qtbot.waitUntil(lambda: "listener:http-again" not in page.chips, timeout=10_000)
+
 
 def _pem_pair(tmp_path, name: str):
     key = ec.generate_private_key(ec.SECP256R1())
@@ -213,3 +268,47 @@ def test_certificate_from_pem_files_and_its_key_checked(qtbot, window, tmp_path)
     qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=10_000)
     wait_op(qtbot, window, "Add certificate www")
     qtbot.waitUntil(lambda: page.overview is not None and page.overview.certificates == ["www"], timeout=10_000)
+
+    # a backend set that speaks SSL to its backends with that certificate, an HTTPS listener in front of it
+    click(qtbot, page.buttons["add_backend_set"])
+    bs = dialog(qtbot, CreateDialog, not_this=dlg)
+    retype(qtbot, bs.row("name").editor, "web-servers")
+    qtbot.waitUntil(lambda: "already has a backend set" in bs.row("name").error_text(), timeout=3000)
+    retype(qtbot, bs.row("name").editor, "secure")
+    pick(qtbot, bs.row("policy").editor, "Least connections")
+    retype(qtbot, bs.row("cookie_name").editor, "JSESSIONID")
+    pick(qtbot, bs.row("ssl_certificate").editor, "www")
+    qtbot.waitUntil(lambda: bs.review_button.isEnabled(), timeout=3000)
+    click(qtbot, bs.review_button)
+    cli = bs.cli_view.text()
+    assert "oci lb backend-set create" in cli and "--ssl-certificate-name www" in cli and "LEAST_CONNECTIONS" in cli
+    assert "create_backend_set_details=details" in bs.python_view.text()
+    click(qtbot, bs.create_button)
+    qtbot.waitUntil(lambda: not bs.isVisible(), timeout=10_000)
+    wait_op(qtbot, window, "Add backend set secure")
+    qtbot.waitUntil(lambda: "set:secure" in page.chips, timeout=10_000)
+
+    click(qtbot, page.buttons["add_listener"])
+    li = dialog(qtbot, CreateDialog, not_this=bs)
+    retype(qtbot, li.row("name").editor, "https")
+    pick(qtbot, li.row("protocol").editor, "HTTPS")
+    qtbot.waitUntil(lambda: li.row("port").value() == 443, timeout=3000)
+    pick(qtbot, li.row("backend_set").editor, "secure")
+    pick(qtbot, li.row("certificate").editor, "www")
+    submit(qtbot, li)
+    wait_op(qtbot, window, "Add listener https")
+    qtbot.waitUntil(lambda: "listener:https" in page.chips, timeout=10_000)
+    assert "HTTPS :443" in page.chips["listener:https"].text()
+    assert "certificate www" in page.chips["listener:https"].toolTip()
+
+    # the bandwidth changed, its cost following
+    click(qtbot, page.buttons["bandwidth"])
+    bw = dialog(qtbot, CreateDialog, not_this=li)
+    retype(qtbot, bw.row("minimum_mbps").editor, "150")
+    qtbot.waitUntil(lambda: "less than the minimum" in bw.row("maximum_mbps").error_text(), timeout=3000)
+    retype(qtbot, bw.row("minimum_mbps").editor, "50")
+    qtbot.waitUntil(lambda: "$0.02 per hour" in bw.cost_text(), timeout=3000)  # 0.0113 + 50 × 0.0001
+    submit(qtbot, bw)
+    wait_op(qtbot, window, "Change the bandwidth of web-lb")
+    qtbot.waitUntil(lambda: "Flexible 50-100 Mbps" in page.facts.text(), timeout=10_000)
+    page.grab().save("/tmp/i13-lb-https.png")

@@ -1,5 +1,6 @@
 """Load Balancer (`/load_balancer`, LoadBalancerClient): load balancers, their backend sets, backends, listeners,
-certificates, hostnames, path route sets and rule sets, computed health, and the service's own work requests.
+certificates, hostnames, path route sets, rule sets, routing policies and SSL cipher suites, computed health, and
+the service's own work requests.
 
 A load balancer (store kind `load_balancer`, OCID type `loadbalancer`) holds its parts as OCI shows them: maps
 keyed by name (`listeners`, `backendSets`, `certificates`, `hostnames`, `pathRouteSets`, `ruleSets`) inside
@@ -20,8 +21,12 @@ the same backend twice is a 409). Listeners: protocol HTTP, HTTP2 (needs SSL), T
 with an `sslConfiguration`); the default backend set, hostnames, path route set, rule sets and certificate
 must exist; a port used by another listener is refused; `connectionConfiguration.idleTimeout` 1-7200 s.
 Certificates are PEM parsed with `cryptography`: a certificate that does not parse, a key that does not
-parse (or needs a passphrase) and a key that does not match the certificate are 400s. A backend set, a
-certificate, a hostname, a path route set or a rule set still used is a 409 on delete.
+parse (or needs a passphrase) and a key that does not match the certificate are 400s. Routing policies (V1)
+have rules whose condition is parsed (`all(...)`/`any(...)` of `http.request.*` attributes with eq, sw, ew, `in`,
+`not`, strings or `(i '...')`; two levels deep at most) and forward to an existing backend set; a listener
+takes a path route set or a routing policy, not both. Custom SSL cipher suites hold OpenSSL cipher names
+(`oci-` names are OCI's predefined ones). A backend set, a certificate, a hostname, a path route set, a rule
+set, a routing policy or a cipher suite still used is a 409 on delete.
 
 Health is computed, not stored: a backend is OK when an instance whose VNIC owns that private IP in the
 load balancer's VCN is RUNNING, CRITICAL (CONNECT_FAILED) when that instance is stopped or gone or no
@@ -181,6 +186,8 @@ def _lb_checks(ctx: Context, body: dict, existing: dict | None) -> dict:
     # the parts a create may carry, in the order they depend on each other
     for name, c in (body.get("certificates") or {}).items():
         doc["certificates"][name] = check_certificate(dict(c, certificateName=name))
+    for name, c in (body.get("sslCipherSuites") or {}).items():
+        doc["sslCipherSuites"][name] = check_cipher_suite(dict(c), name)
     for name, h in (body.get("hostnames") or {}).items():
         doc["hostnames"][name] = check_hostname(dict(h, name=name), doc)
     for name, b in (body.get("backendSets") or {}).items():
@@ -202,6 +209,9 @@ def _ssl(ssl, lb: dict, where: str) -> dict | None:
         raise ApiError(400, "MissingParameter", f"{where}.certificateName is required")
     if cert and cert not in lb["certificates"]:
         raise invalid(f"{where}.certificateName: the load balancer has no certificate '{str(cert)[:60]}'")
+    suite = ssl.get("cipherSuiteName")
+    if suite and not str(suite).startswith("oci-") and suite not in lb.get("sslCipherSuites", {}):
+        raise invalid(f"{where}.cipherSuiteName: the load balancer has no cipher suite '{str(suite)[:60]}'")
     depth = _int(ssl.get("verifyDepth"), f"{where}.verifyDepth", 1, 10, 1)
     return {"certificateName": cert, "certificateIds": ssl.get("certificateIds"),
             "trustedCertificateAuthorityIds": ssl.get("trustedCertificateAuthorityIds"),
@@ -310,6 +320,11 @@ def check_listener(li: dict, lb: dict, existing: dict | None = None) -> dict:
     prs = li.get("pathRouteSetName")
     if prs and prs not in lb["pathRouteSets"]:
         raise invalid(f"pathRouteSetName: the load balancer has no path route set '{str(prs)[:60]}'")
+    rp = li.get("routingPolicyName")
+    if rp and rp not in lb.get("routingPolicies", {}):
+        raise invalid(f"routingPolicyName: the load balancer has no routing policy '{str(rp)[:60]}'")
+    if rp and prs:
+        raise invalid("a listener takes a path route set or a routing policy, not both")
     rules = li.get("ruleSetNames") or []
     for r in rules:
         if r not in lb["ruleSets"]:
@@ -320,7 +335,7 @@ def check_listener(li: dict, lb: dict, existing: dict | None = None) -> dict:
     if ppv is not None and (proto != "TCP" or ppv not in (1, 2)):
         raise invalid("connectionConfiguration.backendTcpProxyProtocolVersion is 1 or 2, for TCP listeners")
     return {"name": name, "defaultBackendSetName": bs, "port": port, "protocol": proto, "hostnameNames": hosts,
-            "pathRouteSetName": prs, "sslConfiguration": ssl, "ruleSetNames": rules, "routingPolicyName": None,
+            "pathRouteSetName": prs, "sslConfiguration": ssl, "ruleSetNames": rules, "routingPolicyName": rp or None,
             "connectionConfiguration": {"idleTimeout": idle, "backendTcpProxyProtocolVersion": ppv,
                                         "backendTcpProxyProtocolOptions": cc.get("backendTcpProxyProtocolOptions")}}
 
@@ -406,6 +421,140 @@ def check_rule_set(r: dict, name: str | None = None) -> dict:
                 (not it.get("header") or it.get("value") is None):
             raise ApiError(400, "MissingParameter", f"items[{i}]: header and value are required")
     return {"name": name, "items": list(items)}
+
+
+# the routing policy language (V1): all(...)/any(...) of conditions on the request, e.g.
+# any(http.request.url.path sw (i '/api'), http.request.headers[(i 'user-agent')] eq 'curl')
+_TOKEN = re.compile(r"\s*(?:(?P<str>'(?:[^'\\]|\\.)*')|(?P<word>[A-Za-z_][A-Za-z0-9_.]*)|(?P<punct>[(),\[\]]))")
+_MAPS = ("http.request.headers", "http.request.url.query", "http.request.cookies")
+_SCALARS = ("http.request.url.path", "http.request.version", "http.request.method", "http.request.host")
+_OPS = ("eq", "sw", "ew")
+
+
+def _tokens(text: str) -> list[str]:
+    out, i = [], 0
+    text = text.rstrip()
+    while i < len(text):
+        m = _TOKEN.match(text, i)
+        if m is None or m.end() == i:
+            raise ValueError(f"unexpected character at {i + 1}: '{text[i:i + 12]}'")
+        out.append(m.group("str") or m.group("word") or m.group("punct"))
+        i = m.end()
+    return out
+
+
+def check_condition(text) -> None:
+    """Raise ValueError naming what does not parse in a routing rule's condition."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("the condition is empty")
+    toks = _tokens(text)
+    pos = 0
+
+    def peek() -> str | None:
+        return toks[pos] if pos < len(toks) else None
+
+    def take(want: str | None = None) -> str:
+        nonlocal pos
+        t = peek()
+        if t is None or (want is not None and t != want):
+            raise ValueError(f"expected {want or 'more'} at token {pos + 1}, got {t or 'the end'}")
+        pos += 1
+        return t
+
+    def value() -> None:
+        if peek() == "(":
+            take("(")
+            take("i")
+            if not (peek() or "").startswith("'"):
+                raise ValueError(f"expected a quoted string after (i at token {pos + 1}")
+            take()
+            take(")")
+        elif (peek() or "").startswith("'"):
+            take()
+        else:
+            raise ValueError(f"expected a string or (i 'string') at token {pos + 1}, got {peek() or 'the end'}")
+
+    def attribute() -> None:
+        t = take()
+        if t in _MAPS:
+            take("[")
+            value()
+            take("]")
+        elif t not in _SCALARS:
+            raise ValueError(f"unknown attribute {t}")
+
+    def expr(depth: int) -> None:
+        if depth > 2:
+            raise ValueError("conditions nest at most two levels deep")
+        t = peek()
+        if t in ("all", "any"):
+            take()
+            take("(")
+            expr(depth + 1)
+            while peek() == ",":
+                take(",")
+                expr(depth + 1)
+            take(")")
+            return
+        if t is not None and (t.startswith("'") or t == "("):  # 'key' in (http.request.headers)
+            value()
+            if peek() == "not":
+                take("not")
+            take("in")
+            take("(")
+            if take() not in _MAPS:
+                raise ValueError(f"'in' takes one of {', '.join(_MAPS)}")
+            take(")")
+            return
+        attribute()
+        if peek() == "not":
+            take("not")
+        if take() not in _OPS:
+            raise ValueError(f"expected one of {', '.join(_OPS)} at token {pos}")
+        value()
+
+    expr(0)
+    if pos != len(toks):
+        raise ValueError(f"unexpected {toks[pos]} at token {pos + 1}")
+
+
+def check_routing_policy(p: dict, lb: dict, name: str | None = None) -> dict:
+    name = name or ctx_require(p.get("name"), "name")
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,31}", str(name)):
+        raise invalid(f"name '{str(name)[:40]}': a letter or '_' first, then letters, digits and '_' (at most 32)")
+    if (p.get("conditionLanguageVersion") or "V1") != "V1":
+        raise invalid("conditionLanguageVersion must be V1")
+    rules = ctx_require(p.get("rules"), "rules")
+    out = []
+    for i, r in enumerate(rules):
+        try:
+            check_condition(r.get("condition"))
+        except ValueError as e:
+            raise invalid(f"rules[{i}].condition does not parse: {e}") from None
+        actions = r.get("actions") or []
+        if len(actions) != 1 or actions[0].get("name") != "FORWARD_TO_BACKENDSET":
+            raise invalid(f"rules[{i}].actions: one FORWARD_TO_BACKENDSET action")
+        bs = actions[0].get("backendSetName")
+        if bs not in lb["backendSets"]:
+            raise invalid(f"rules[{i}].actions[0].backendSetName: the load balancer has no backend set "
+                          f"'{str(bs)[:60]}'")
+        out.append({"name": ctx_require(r.get("name"), f"rules[{i}].name"), "condition": r["condition"],
+                    "actions": [{"name": "FORWARD_TO_BACKENDSET", "backendSetName": bs}]})
+    return {"name": name, "conditionLanguageVersion": "V1", "rules": out}
+
+
+CIPHER_RE = re.compile(r"^[A-Z0-9_-]{3,80}$")
+
+
+def check_cipher_suite(c: dict, name: str | None = None) -> dict:
+    name = _name(name or ctx_require(c.get("name"), "name"), "name")
+    if name.startswith("oci-"):
+        raise invalid("name: names starting with 'oci-' are OCI's predefined cipher suites")
+    ciphers = ctx_require(c.get("ciphers"), "ciphers")
+    bad = [x for x in ciphers if not isinstance(x, str) or not CIPHER_RE.match(x)]
+    if bad:
+        raise invalid(f"ciphers: '{str(bad[0])[:60]}' is not an OpenSSL cipher name")
+    return {"name": name, "ciphers": list(ciphers)}
 
 
 LB = svc.resource(Kind(
@@ -816,6 +965,122 @@ def delete_rule_set(ctx: Context):
     _part(lb, "ruleSets", name, "rule set")
     _used_by_listener(lb, lambda li: name in (li.get("ruleSetNames") or []), "rule set", name)
     _change(ctx, lb, "DeleteRuleSet", f"Delete rule set {name}", _with(lb, "ruleSets", name, None))
+
+
+@svc.op("update_rule_set")
+def update_rule_set(ctx: Context):
+    lb = _lb(ctx)
+    name = ctx.path["ruleSetName"]
+    _part(lb, "ruleSets", name, "rule set")
+    r = check_rule_set(ctx.body or {}, name)
+    _change(ctx, lb, "UpdateRuleSet", f"Update rule set {name}", _with(lb, "ruleSets", name, r))
+
+
+@svc.op("update_hostname")
+def update_hostname(ctx: Context):
+    lb = _lb(ctx)
+    name = ctx.path["name"]
+    _part(lb, "hostnames", name, "hostname")
+    h = check_hostname(dict(ctx.body or {}, name=name), lb)
+    _change(ctx, lb, "UpdateHostname", f"Update hostname {name}", _with(lb, "hostnames", name, h))
+
+
+@svc.op("update_path_route_set")
+def update_path_route_set(ctx: Context):
+    lb = _lb(ctx)
+    name = ctx.path["pathRouteSetName"]
+    _part(lb, "pathRouteSets", name, "path route set")
+    p = check_path_route_set(ctx.body or {}, lb, name)
+    _change(ctx, lb, "UpdatePathRouteSet", f"Update path route set {name}", _with(lb, "pathRouteSets", name, p))
+
+
+@svc.op("list_listener_rules")
+def list_listener_rules(ctx: Context):
+    lb = ctx.get(KIND, ctx.path["loadBalancerId"], "load balancer")
+    li = _part(lb, "listeners", ctx.path["listenerName"], "listener")
+    return [{"rule": item, "ruleSetName": rs} for rs in li.get("ruleSetNames") or []
+            for item in lb["ruleSets"].get(rs, {}).get("items", [])]
+
+
+# routing policies
+@svc.op("create_routing_policy")
+def create_routing_policy(ctx: Context):
+    lb = _lb(ctx)
+    p = check_routing_policy(ctx.body or {}, lb)
+    _new_part(ctx, lb, "routingPolicies", p["name"], "routing policy")
+    _change(ctx, lb, "CreateRoutingPolicy", f"Create routing policy {p['name']}",
+            _with(lb, "routingPolicies", p["name"], p))
+
+
+@svc.op("get_routing_policy")
+def get_routing_policy(ctx: Context):
+    lb = ctx.get(KIND, ctx.path["loadBalancerId"], "load balancer")
+    return _part(lb, "routingPolicies", ctx.path["routingPolicyName"], "routing policy")
+
+
+@svc.op("list_routing_policies")
+def list_routing_policies(ctx: Context):
+    return list(ctx.get(KIND, ctx.path["loadBalancerId"], "load balancer")["routingPolicies"].values())
+
+
+@svc.op("update_routing_policy")
+def update_routing_policy(ctx: Context):
+    lb = _lb(ctx)
+    name = ctx.path["routingPolicyName"]
+    _part(lb, "routingPolicies", name, "routing policy")
+    p = check_routing_policy(ctx.body or {}, lb, name)
+    _change(ctx, lb, "UpdateRoutingPolicy", f"Update routing policy {name}", _with(lb, "routingPolicies", name, p))
+
+
+@svc.op("delete_routing_policy")
+def delete_routing_policy(ctx: Context):
+    lb = _lb(ctx)
+    name = ctx.path["routingPolicyName"]
+    _part(lb, "routingPolicies", name, "routing policy")
+    _used_by_listener(lb, lambda li: li.get("routingPolicyName") == name, "routing policy", name)
+    _change(ctx, lb, "DeleteRoutingPolicy", f"Delete routing policy {name}", _with(lb, "routingPolicies", name, None))
+
+
+# SSL cipher suites
+@svc.op("create_ssl_cipher_suite")
+def create_ssl_cipher_suite(ctx: Context):
+    lb = _lb(ctx)
+    c = check_cipher_suite(ctx.body or {})
+    _new_part(ctx, lb, "sslCipherSuites", c["name"], "cipher suite")
+    _change(ctx, lb, "CreateSSLCipherSuite", f"Create cipher suite {c['name']}",
+            _with(lb, "sslCipherSuites", c["name"], c))
+
+
+@svc.op("get_ssl_cipher_suite")
+def get_ssl_cipher_suite(ctx: Context):
+    lb = ctx.get(KIND, ctx.path["loadBalancerId"], "load balancer")
+    return _part(lb, "sslCipherSuites", ctx.path["name"], "cipher suite")
+
+
+@svc.op("list_ssl_cipher_suites")
+def list_ssl_cipher_suites(ctx: Context):
+    return list(ctx.get(KIND, ctx.path["loadBalancerId"], "load balancer")["sslCipherSuites"].values())
+
+
+@svc.op("update_ssl_cipher_suite")
+def update_ssl_cipher_suite(ctx: Context):
+    lb = _lb(ctx)
+    name = ctx.path["name"]
+    _part(lb, "sslCipherSuites", name, "cipher suite")
+    c = check_cipher_suite(ctx.body or {}, name)
+    _change(ctx, lb, "UpdateSSLCipherSuite", f"Update cipher suite {name}", _with(lb, "sslCipherSuites", name, c))
+
+
+@svc.op("delete_ssl_cipher_suite")
+def delete_ssl_cipher_suite(ctx: Context):
+    lb = _lb(ctx)
+    name = ctx.path["name"]
+    _part(lb, "sslCipherSuites", name, "cipher suite")
+    in_use = [o["name"] for o in list(lb["listeners"].values()) + list(lb["backendSets"].values())
+              if (o.get("sslConfiguration") or {}).get("cipherSuiteName") == name]
+    if in_use:
+        raise conflict(f"The cipher suite '{name}' is used by {in_use[0]}")
+    _change(ctx, lb, "DeleteSSLCipherSuite", f"Delete cipher suite {name}", _with(lb, "sslCipherSuites", name, None))
 
 
 # what OCI offers
