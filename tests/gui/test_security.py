@@ -152,6 +152,37 @@ def test_waf_policy_that_blocks_a_path_attached_to_a_load_balancer(qtbot, window
     qtbot.waitUntil(lambda: related_loaded(window), timeout=10_000)
     assert any(r.startswith("Firewall=web-lb-waf (ACTIVE)") for r in related(window)["Rules and firewalls"])
 
+    # a policy in use is not deleted (the service's 409, shown in the activity); once its firewall is gone, it is
+    delete(qtbot, window, "web-waf")
+    op = window.oplog.operations[-1]
+    qtbot.waitUntil(lambda: op.state.done, timeout=10_000)
+    assert op.state is OpState.FAILED and "used by the web app firewall" in str(op.error), (op.state, op.error)
+    open_tree_path(qtbot, window, "Production", "Web", "Frontend", "Security", "Web app firewalls")
+    qtbot.waitUntil(lambda: "web-lb-waf" in table_rows(window.resources), timeout=10_000)
+    delete(qtbot, window, "web-lb-waf")
+    wait_done(qtbot, window)
+    open_tree_path(qtbot, window, "Production", "Web", "Frontend", "Security", "WAF policies")
+    qtbot.waitUntil(lambda: "web-waf" in table_rows(window.resources), timeout=10_000)
+    delete(qtbot, window, "web-waf")
+    wait_done(qtbot, window)
+    assert waf_service.decide(core, lb["id"], waf_condition.request_document("GET", "http://shop/admin"))["firewall"] \
+        is None
+
+
+def delete(qtbot, window, name):
+    from ociconsole.gui.confirm import ConfirmDialog
+    select_row(qtbot, window, name)
+    trigger(window, "Delete")
+    conf = dialog(qtbot, ConfirmDialog)
+    retype(qtbot, conf.input, name)
+    click(qtbot, conf.ok_button)
+
+
+def wait_done(qtbot, window):
+    op = window.oplog.operations[-1]
+    qtbot.waitUntil(lambda: op.state.done, timeout=15_000)
+    assert op.state is OpState.SUCCEEDED, (op.title, op.detail, op.error)
+
 
 def _pem_files(tmp_path, cn="www.shop-example.com"):
     from cryptography import x509
