@@ -251,7 +251,13 @@ def _create_build(v: dict, ctx: FormContext) -> Request:
 
 def _create_cli(v: dict, ctx: FormContext, req: Request) -> str:
     d = req.details
-    return cli_command(f"{REF.cli} create", [
+    note = ""
+    if d.certificates:  # the key is not written into the command: it is read from a file the person writes
+        name = next(iter(d.certificates))
+        note = (f"# certificates.json: {{\"{name}\": {{\"certificateName\": \"{name}\", \"publicCertificate\": "
+                f"\"<the text of {v.get('certificate_file')}>\", \"privateKey\": "
+                f"\"<the text of {v.get('private_key_file')}>\"}}}}\n")
+    return note + cli_command(f"{REF.cli} create", [
         ("--compartment-id", d.compartment_id), ("--display-name", d.display_name), ("--shape-name", "flexible"),
         ("--shape-details", d.shape_details), ("--subnet-ids", d.subnet_ids), ("--is-private", d.is_private or None),
         ("--network-security-group-ids", d.network_security_group_ids), ("--backend-sets", d.backend_sets),
@@ -507,6 +513,89 @@ def listener_form(lb) -> FormSpec:
         ],
         build=build, cli=cli, describe=lambda v: (v.get("name") or "").strip(), submit_label="Add",
         op_title=lambda v: f"Add listener {(v.get('name') or '').strip()} to {lb.display_name}")
+
+
+def edit_listener_form(lb, name: str) -> FormSpec:
+    """A listener changed in place: protocol, port, default backend set, certificate, idle timeout."""
+    li = (lb.listeners or {})[name]
+    sets = sorted(lb.backend_sets or {})
+    certs = sorted(lb.certificates or {})
+    used = {x.port: x.name for x in (lb.listeners or {}).values() if x.name != name}
+    https = li.protocol == "HTTP" and li.ssl_configuration is not None
+
+    def port_check(v, _values, _ctx) -> str | None:
+        return f"Port {int(v)} is already used by the listener {used[int(v)]}" if v is not None and int(v) in used \
+            else None
+
+    def build(v: dict, ctx: FormContext) -> Request:
+        details = M.UpdateListenerDetails(
+            hostname_names=li.hostname_names, path_route_set_name=li.path_route_set_name,
+            routing_policy_name=li.routing_policy_name, rule_set_names=li.rule_set_names,
+            **listener_details(v, v["backend_set"], v.get("certificate") if _needs_cert(v, ctx) else None))
+        return Request(SERVICE, "update_listener", details, kwargs={"load_balancer_id": lb.id, "listener_name": name},
+                       details_kw="update_listener_details")
+
+    def cli(v, ctx, req: Request) -> str:
+        d = req.details
+        return cli_command("lb listener update", [
+            ("--load-balancer-id", lb.id), ("--listener-name", name),
+            ("--default-backend-set-name", d.default_backend_set_name), ("--port", d.port),
+            ("--protocol", d.protocol),
+            ("--ssl-certificate-name", d.ssl_configuration.certificate_name if d.ssl_configuration else None),
+            ("--connection-configuration-idle-timeout", d.connection_configuration.idle_timeout),
+            ("--force", True), ("--wait-for-state", "SUCCEEDED")]).replace("--force true", "--force")
+
+    return FormSpec(
+        title=f"Listener {name} of {lb.display_name}", kind_id=KIND_ID, fields=[
+            Field("protocol", "Protocol", "enum", required=True, default="HTTPS" if https else li.protocol,
+                  options=PROTOCOLS),
+            Field("port", "Port", "number", required=True, default=li.port, bounds=lambda v, c: (1, 65535, 1),
+                  validate=port_check),
+            Field("backend_set", "Default backend set", "enum", required=True, default=li.default_backend_set_name,
+                  options=[Option(x, x) for x in sets]),
+            Field("certificate", "Certificate", "enum",
+                  default=getattr(li.ssl_configuration, "certificate_name", None) or (certs[0] if certs else None),
+                  options=[Option(c, c) for c in certs], depends_on=("protocol",), visible=_needs_cert,
+                  validate=lambda v, values, ctx: "Pick a certificate" if _needs_cert(values, ctx) and not v
+                  else None),
+            Field("idle_timeout", "Idle timeout (seconds)", "number",
+                  default=getattr(li.connection_configuration, "idle_timeout", None) or 60,
+                  bounds=lambda v, c: (1, 7200, 1)),
+        ],
+        build=build, cli=cli, describe=lambda _v: name, submit_label="Update",
+        op_title=lambda _v: f"Update listener {name} of {lb.display_name}")
+
+
+def health_checker_form(lb, backend_set: str) -> FormSpec:
+    """A backend set's health check changed in place."""
+    hc = (lb.backend_sets or {})[backend_set].health_checker
+    defaults = {"health_protocol": hc.protocol if hc.protocol in ("HTTP", "TCP") else "HTTP",
+                "health_port": hc.port or 0, "health_path": hc.url_path or "/",
+                "health_return_code": hc.return_code or 200,
+                "health_interval": max(1, (hc.interval_in_millis or 10000) // 1000), "health_retries": hc.retries or 3}
+    fields = health_fields()
+    for f in fields:
+        f.default = defaults.get(f.name, f.default)
+
+    def build(v: dict, ctx: FormContext) -> Request:
+        d = health_checker(v)
+        d.response_body_regex = ".*"  # (the update requires one: any body)
+        return Request(SERVICE, "update_health_checker", d, kwargs={
+            "load_balancer_id": lb.id, "backend_set_name": backend_set}, details_kw="health_checker")
+
+    def cli(v, ctx, req: Request) -> str:
+        d = req.details
+        return cli_command("lb health-checker update", [
+            ("--load-balancer-id", lb.id), ("--backend-set-name", backend_set), ("--protocol", d.protocol),
+            ("--port", d.port), ("--url-path", d.url_path), ("--return-code", d.return_code),
+            ("--interval-in-millis", d.interval_in_millis), ("--retries", d.retries),
+            ("--timeout-in-millis", d.timeout_in_millis), ("--response-body-regex", d.response_body_regex),
+            ("--wait-for-state", "SUCCEEDED")])
+
+    return FormSpec(
+        title=f"Health check of {backend_set}", kind_id=KIND_ID, fields=fields, build=build, cli=cli,
+        describe=lambda _v: backend_set, submit_label="Update",
+        op_title=lambda _v: f"Update the health check of {backend_set}")
 
 
 def certificate_form(lb) -> FormSpec:

@@ -1281,7 +1281,8 @@ class CreateDialog(QDialog):
         width = max(self.pages.width() - 4, 300)
         lay = self.summary_form
         content = lay.totalHeightForWidth(width) if lay.hasHeightForWidth() else lay.totalSizeHint().height()
-        self.summary_scroll.setFixedHeight(min(content + 4, max(160, self.pages.height() // 2)))
+        # (at most 2/5 of the page: a long form's summary leaves room for the cost and the code below it)
+        self.summary_scroll.setFixedHeight(min(content + 4, max(160, self.pages.height() * 2 // 5)))
 
     def summary_text(self) -> str:
         out = []

@@ -224,6 +224,7 @@ class LoadBalancerPage(QWidget):
                 chip = Chip(f"{li.name}\n{li.protocol} :{li.port}", None,
                             f"Listener {li.name}: {li.protocol} on port {li.port}, idle timeout {li.idle_timeout} s"
                             + (f", certificate {li.certificate}" if li.certificate else ""))
+                chip.add("Edit…", lambda n=li.name: self._open(lbcat.edit_listener_form(self.lb, n)))
                 chip.add("Delete listener…", lambda n=li.name: self._open(lbcat.delete_part_form(self.lb, "listener",
                                                                                                   n)))
                 self.chips[f"listener:{li.name}"] = chip
@@ -237,6 +238,7 @@ class LoadBalancerPage(QWidget):
             chip = Chip(f"{bs.name}\n{bs.policy.replace('_', ' ').lower()} · {bs.status}", bs.status,
                         f"Backend set {bs.name}: {bs.status}; health check {bs.health_checker}")
             chip.add("Add backends…", lambda n=bs.name: self.add_backends(n))
+            chip.add("Edit health check…", lambda n=bs.name: self._open(lbcat.health_checker_form(self.lb, n)))
             chip.add("Delete backend set…",
                      lambda n=bs.name: self._open(lbcat.delete_part_form(self.lb, "backend_set", n)))
             self.chips[f"set:{bs.name}"] = chip

@@ -270,7 +270,7 @@ def test_certificates_https_hostnames_routes_rule_sets_and_shapes(clients, net, 
     assert lbc.get_load_balancer(lb.id).data.lifecycle_state == "DELETED"
 
 
-def test_demo_seed_and_metrics(emulator, oci_config, lbc):
+def test_demo_seed_and_metrics(emulator, oci_config, lbc, clients):
     mon = oci.monitoring.MonitoringClient(oci_config, service_endpoint=emulator.endpoint("monitoring"), **NO_RETRY)
     tenancy = oci_config["tenancy"]
     ident = oci.identity.IdentityClient(oci_config, service_endpoint=emulator.endpoint("identity"), **NO_RETRY)
@@ -287,6 +287,18 @@ def test_demo_seed_and_metrics(emulator, oci_config, lbc):
     assert {p.value for p in data[0].aggregated_datapoints} == {0.0}
     q.query = "BackendServers[1m].max()"
     assert {p.value for p in mon.summarize_metrics_data(frontend.id, q).data[0].aggregated_datapoints} == {2.0}
+    # one of two backends down: about half the requests end in 5xx (mostly 502)
+    web02 = next(i for i in clients.compute.list_instances(frontend.id).data if i.display_name == "web-02")
+    clients.compute.instance_action(web02.id, "STOP")
+    wait_state(clients.compute, clients.compute.get_instance, web02.id, "STOPPED")
+    q.query = "UnHealthyBackendServers[1m].max()"
+    assert mon.summarize_metrics_data(frontend.id, q).data[0].aggregated_datapoints[-1].value == 1.0
+
+    def total(metric):
+        q.query = f"{metric}[1h].sum()"
+        return sum(p.value for p in mon.summarize_metrics_data(frontend.id, q).data[0].aggregated_datapoints)
+    req, r5xx, r502 = total("HttpRequests"), total("HttpResponses5xx"), total("HttpResponses502")
+    assert 0.4 * req < r5xx < 0.6 * req and 0.7 * r5xx < r502 <= r5xx
 
 
 def test_cli_creates_a_load_balancer_and_a_backend(emulator, clients, net, tmp_path, lbc):

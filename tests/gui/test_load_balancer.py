@@ -165,6 +165,7 @@ def test_create_a_load_balancer_add_backends_and_a_listener_in_the_console(qtbot
     assert "oci lb load-balancer create" in cli and "--shape-name flexible" in cli and "--listeners" in cli
     assert '"minimumBandwidthInMbps":200' in cli and "--wait-for-state SUCCEEDED" in cli
     assert "create_load_balancer" in dlg.python_view.text()
+    dlg.grab().save("/tmp/i13-lb-review.png")
     click(qtbot, dlg.create_button)
     qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=10_000)
     wait_op(qtbot, window, "shop-lb", "ACTIVE")
@@ -218,6 +219,26 @@ def test_create_a_load_balancer_add_backends_and_a_listener_in_the_console(qtbot
     qtbot.waitUntil(lambda: page.chips[f"backend:web-servers/{good.name}"].health == "CRITICAL", timeout=10_000)
     assert "offline" in page.chips[f"backend:web-servers/{good.name}"].toolTip()
     assert page.chips["set:web-servers"].health == "CRITICAL"
+    # the second listener and the set's health check changed in place
+    from ociconsole.catalog.load_balancer import edit_listener_form
+    page._open(edit_listener_form(page.lb, "http-again"))
+    ed = dialog(qtbot, CreateDialog, not_this=edit)
+    retype(qtbot, ed.row("port").editor, "80")
+    qtbot.waitUntil(lambda: "already used by the listener http" in ed.row("port").error_text(), timeout=3000)
+    retype(qtbot, ed.row("port").editor, "8081")
+    retype(qtbot, ed.row("idle_timeout").editor, "300")
+    submit(qtbot, ed)
+    wait_op(qtbot, window, "Update listener http-again")
+    qtbot.waitUntil(lambda: "HTTP :8081" in page.chips["listener:http-again"].text(), timeout=10_000)
+    from ociconsole.catalog import load_balancer as lbc
+    page._open(lbc.health_checker_form(page.lb, "web-servers"))
+    hc = dialog(qtbot, CreateDialog, not_this=ed)
+    assert hc.row("health_path").editor.text() == "/health"
+    retype(qtbot, hc.row("health_path").editor, "/ready")
+    submit(qtbot, hc)
+    wait_op(qtbot, window, "Update the health check of web-servers")
+    qtbot.waitUntil(lambda: page.lb.backend_sets["web-servers"].health_checker.url_path == "/ready", timeout=10_000)
+    edit = hc
     # the second listener deleted from its chip's form, its name typed
     from ociconsole.catalog import load_balancer as lbcat
     page._open(lbcat.delete_part_form(page.lb, "listener", "http-again"))

@@ -35,7 +35,8 @@ are, WARNING when half or more are OK, CRITICAL when fewer than half are, UNKNOW
 balancer is CRITICAL when a set is, WARNING when one is WARNING, UNKNOWN when it is not ACTIVE, has no
 backend sets or more than half are UNKNOWN, OK otherwise (OCI's rules, docs "Getting a Load Balancer's
 Health Details"). Metrics `oci_lbaas` (HttpRequests, ActiveConnections, BackendServers,
-UnHealthyBackendServers, HttpResponses2xx/4xx/5xx, BytesReceived, BytesSent) follow that health.
+UnHealthyBackendServers, HttpResponses2xx/4xx/5xx and 200/502/504, BytesReceived, BytesSent) follow that health:
+the share of requests answered 5xx (mostly 502) is the share of unhealthy backends.
 
 The demo seed puts `web-lb` (flexible, 10-100 Mbps, public) in front of web-01 and web-02 on port 80.
 """
@@ -1247,6 +1248,10 @@ LBAAS_METRICS = declare(MetricSource(
         Metric("HttpResponses2xx", "count", lambda g: _responses(g, "2xx"), "HTTP 2xx Responses"),
         Metric("HttpResponses4xx", "count", lambda g: _responses(g, "4xx"), "HTTP 4xx Responses"),
         Metric("HttpResponses5xx", "count", lambda g: _responses(g, "5xx"), "HTTP 5xx Responses"),
+        Metric("HttpResponses200", "count", lambda g: np.round(_responses(g, "2xx") * 0.93), "HTTP 200 Responses"),
+        Metric("HttpResponses502", "count", lambda g: np.round(_responses(g, "5xx") * 0.8), "HTTP 502 Responses"),
+        Metric("HttpResponses504", "count", lambda g: _responses(g, "5xx") - np.round(_responses(g, "5xx") * 0.8),
+               "HTTP 504 Responses"),
         Metric("BytesReceived", "bytes", lambda g: _requests(g) * 900, "Bytes Received"),
         Metric("BytesSent", "bytes", lambda g: _responses(g, "2xx") * 24_000, "Bytes Sent"),
     ],
