@@ -32,14 +32,15 @@ ResourceListener = Callable[[ResourceKind, object], None]
 
 async def track(session, log: OperationLog, op: Operation, kind: ResourceKind, resource_id: str,
                 targets: frozenset[str], gone_ok: bool = False, work_request_id: str = "",
-                on_resource: ResourceListener | None = None, timeout: float = TRACK_TIMEOUT) -> object:
-    """Poll until the resource reaches one of `targets`; returns the last copy (None if gone)."""
+                on_resource: ResourceListener | None = None, timeout: float = TRACK_TIMEOUT,
+                work_request_service: str = "work_requests") -> object:
+    """Poll until the resource reaches one of `targets`; returns the last copy (None if gone). The progress is
+    read from the work request `work_request_id` of `work_request_service` (core's, or the service's own)."""
     get = kind.get
     if get is None:
         raise TypeError(f"{kind.id} declares no get: it cannot be tracked")
     delay = POLL_FIRST
     deadline = time.monotonic() + timeout
-    from ..services import compute as compute_svc
     seen_moving = False
     settled_elsewhere = 0
 
@@ -47,9 +48,10 @@ async def track(session, log: OperationLog, op: Operation, kind: ResourceKind, r
         progress = None
         if work_request_id:
             try:
-                wr = await compute_svc.get_work_request(session, work_request_id)
-                progress = float(wr.percent_complete or 0.0)
-            except OciError as e:
+                wr = await session.data(work_request_service, "get_work_request", work_request_id)
+                pct = getattr(wr, "percent_complete", None)  # (Load Balancer's work requests have none)
+                progress = float(pct) if pct is not None else None
+            except (OciError, AttributeError) as e:  # AttributeError: a client without get_work_request
                 logger.debug("progress of work request %s not read: %s", work_request_id, loggable(e))
                 progress = None
         try:
@@ -283,6 +285,7 @@ async def run_create(session, log: OperationLog, kind: ResourceKind, spec: forms
             await follow_work_request(session, log, op, kind, request.service, wr_id, on_resource=on_resource)
         elif kind.get is not None and state and state not in kind.ready_states:  # stateless resources are ready
             await track(session, log, op, kind, res.id, kind.ready_states, work_request_id=wr_id,
+                        work_request_service=WORK_REQUEST_SERVICES.get(request.service, request.service),
                         on_resource=on_resource)
         else:
             log.succeed(op, detail=state or ("Created" if spec.submit_label == "Create" else "Done"), result=res)

@@ -768,8 +768,15 @@ ACTIONS = [
     Action("delete_certificate", "Delete certificate…", no_run, frozenset({"ACTIVE"}), destructive=True,
            confirm="form", form=lambda lb: delete_part_form(lb, "certificate"), target_states=frozenset({"ACTIVE"}),
            icon="delete", verb="Deleting a certificate", when=_has("certificates")),
+    Action("waf", "Attach WAF policy…", no_run, frozenset({"ACTIVE"}), form=lambda lb: _attach_waf(lb),
+           icon="security", verb="Attaching a WAF policy to"),
     delete_action(REF, frozenset({"ACTIVE", "FAILED"})),
 ]
+
+
+def _attach_waf(lb) -> FormSpec:
+    from .security import attach_form  # (security's kinds refer to load balancers too)
+    return attach_form(load_balancer=lb)
 
 
 # ---------------------------------------------------------------- related

@@ -72,6 +72,7 @@ PROVIDER_DATA_FIXES: list[tuple[str, str, dict | None]] = [
     ("oci_database_db_system", "db_home.database.admin_password", {"required": True}),  # an argument, not a block
     ("oci_database_db_system", "db_home.database.db_name", {"required": False}),
     ("oci_database_db_system", "db_home.db_version", {"required": False}),
+    ("oci_waas_waas_policy", "origins.label", {"required": True}),  # the key naming each origin block
 ]
 
 
@@ -319,6 +320,11 @@ def arguments(model, args: dict, refs: Refs | None = None, skipped: list[str] | 
                             skipped.append(f"{prefix}{py} (the provider's block needs {', '.join(missing)})")
                         continue
                     out.append((name, Block(name, inner)))
+                elif isinstance(item, dict) and item and all(_is_model(x) for x in item.values()) \
+                        and "label" in nested:  # a map of models: one block each, its key as `label` (WAAS origins)
+                    for key, x in item.items():
+                        inner = [("label", key)] + arguments(x, nested, refs, skipped, prefix + name + ".")
+                        out.append((name, Block(name, inner)))
                 elif isinstance(item, dict):  # a map the provider takes as a block
                     out.append((name, Block(name, [(k, refs.expr(x)) for k, x in item.items() if k in nested])))
             continue

@@ -54,6 +54,8 @@ SERVICES: dict[str, tuple[str, str]] = {
     # invoke_function on OCI goes to the function's own invoke endpoint (the emulator's is /functions)
     "functions_invoke": ("functions", "FunctionsInvokeClient"),
     "load_balancer": ("load_balancer", "LoadBalancerClient"),
+    "waf": ("waf", "WafClient"),
+    "waas": ("waas", "WaasClient"),
 }
 # where a service's work requests are read: core's services share oci.work_requests; the others answer
 # get_work_request themselves (Identity, Analytics, Integration, Data Science...)

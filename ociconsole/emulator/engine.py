@@ -108,6 +108,7 @@ class Kind:
     noun: str | None = None  # in the SDK's operation names (default: the model's, snake_case): "topic"
     newest_first: bool = False  # lists without sortBy come newest first (Notifications' topics)
     ops: dict[str, str] = field(default_factory=dict)  # override derived names: {"list": "list_x"}
+    wr_type: str | None = None  # its name in work requests' operation types (WAF_POLICY) if not the model's
     regional: bool = True
     extra_list_filters: dict[str, Callable[[dict, Any], bool]] = field(default_factory=dict)
     module: str = ""  # set by Service.resource
@@ -355,7 +356,7 @@ class Kind:
         from .services import workrequests
         service = WORK_REQUEST_SERVICE.get(self.module, self.module)
         op_type = {"create": "CREATE", "update": "UPDATE", "delete": "DELETE", "move": "MOVE"}[verb]
-        op_type = f"{op_type}_{re.sub(r'(?<!^)(?=[A-Z])', '_', self.model).upper()}"
+        op_type = f"{op_type}_{self.wr_type or re.sub(r'(?<!^)(?=[A-Z])', '_', self.model).upper()}"
         wr = workrequests.start(ctx, service, op_type, compartment or doc.get("compartmentId") or ctx.tenancy_id,
                                 [{"entityType": self.name, "actionType": action if verb != "delete" else "DELETED",
                                   "identifier": doc["id"], "entityUri": op.path}])

@@ -31,6 +31,9 @@ NULLABLE_IN_RESPONSES = {("Image", "compartmentId"), ("LocalPeeringGateway", "pe
 NULLABLE_IN_RESPONSES |= {(m, f) for m in ("Model", "ModelSummary") for f in (
     "modelVersionSetId", "modelVersionSetName", "versionId", "versionLabel", "backupSetting", "retentionSetting",
     "backupOperationDetails", "retentionOperationDetails")} | {("ModelDeploymentModelStateSummary", "inferenceKey")}
+# A WAAS work request has not started or finished while it is ACCEPTED or IN_PROGRESS (the SDK marks both required).
+NULLABLE_IN_RESPONSES |= {(m, f) for m in ("WorkRequest", "WorkRequestSummary")
+                          for f in ("timeStarted", "timeFinished")}
 # Enum values the emulator returns although the SDK model does not list them (the SDK reads them as
 # UNKNOWN_ENUM_VALUE): OCI tracks a compartment move with a work request whose type the SDK does not enumerate.
 UNLISTED_IN_RESPONSES = {("identity", "WorkRequest", "operationType"): {"MOVE_COMPARTMENT"},

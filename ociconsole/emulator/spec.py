@@ -196,11 +196,21 @@ def _cache_dir() -> Path:
 
 
 # Bodies the SDK types otherwise than OCI takes them: (package, operation) -> body type. A model deployment's
-# predict takes any JSON document; the SDK types it as a string it sends as it is.
-# bodies the parser above does not see: predict's free JSON, and optional bodies (`body=kwargs.get(...)`)
+# predict takes any JSON document; the SDK types it as a string it sends as it is. Optional bodies sent as
+# `body=kwargs.get(...)` (WAAS's update_certificate, OKE's create_kubeconfig) are not seen by the source reader.
 BODY_TYPES: dict[tuple[str, str], str] = {("model_deployment", "predict"): "object",
                                           ("container_engine", "create_kubeconfig"):
-                                          "CreateClusterKubeconfigContentDetails"}
+                                          "CreateClusterKubeconfigContentDetails",
+                                          ("waas", "update_certificate"): "UpdateCertificateDetails"}
+# Operations OCI answers with an `opc-work-request-id` whose SDK offers no `_and_wait_for_work_request` composite
+# (its composites wait for a state); the CLI's --wait-for-state waits on the work request all the same
+WORK_REQUEST_OPS: dict[str, tuple[str, ...]] = {
+    "waf": tuple(f"{verb}_{noun}" for noun in ("web_app_firewall_policy", "web_app_firewall")
+                 for verb in ("create", "update", "delete")) + (
+        "change_web_app_firewall_policy_compartment", "change_web_app_firewall_compartment"),
+    "waas": ("create_waas_policy", "update_waas_policy", "delete_waas_policy", "update_waf_config",
+             "update_access_rules", "update_protection_settings", "update_policy_config"),
+}
 
 _lock = threading.Lock()
 _memo: dict[str, dict[str, OpSpec]] = {}
@@ -237,6 +247,8 @@ def module_specs(module: str) -> dict[str, OpSpec]:
                 os.replace(tmp, cache)
             except OSError:
                 pass
+        for name in WORK_REQUEST_OPS.get(module, ()):
+            ops[name].work_request = True
         for (mod, name), body_type in BODY_TYPES.items():
             if mod == module and name in ops:
                 ops[name].body_type = body_type

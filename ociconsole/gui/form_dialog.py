@@ -139,7 +139,8 @@ class RulesTable(QTableWidget):
         super().__init__(0, len(self.columns), parent)
         self.setHorizontalHeaderLabels([c.label for c in self.columns])
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.horizontalHeader().setStretchLastSection(True)
+        if self.columns:  # the last column takes the room left (long text there is not pushed out of sight)
+            self.horizontalHeader().setSectionResizeMode(len(self.columns) - 1, QHeaderView.ResizeMode.Stretch)
         self.verticalHeader().setVisible(False)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setMinimumHeight(self.fontMetrics().lineSpacing() * 8)
@@ -858,7 +859,11 @@ class CreateDialog(QDialog):
         screen = self.screen().availableGeometry() if self.screen() is not None else None
         max_h = int(screen.height() * 0.85) if screen is not None and screen.height() > 0 else 760
         want = self.body.sizeHint().height() + 130
-        self.resize(720, max(420, min(want, max_h, 780)))
+        # a table of rules needs room for its columns (NSG rules, WAF access rules)
+        width = 940 if any(f.type == "rules" for f in self.spec.fields) else 720
+        if screen is not None and screen.width() > 0:
+            width = min(width, int(screen.width() * 0.9))
+        self.resize(width, max(420, min(want, max_h, 780)))
 
     def _set_page(self, i: int) -> None:
         self.pages.setCurrentIndex(i)

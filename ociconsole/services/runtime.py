@@ -386,7 +386,9 @@ class Session:
             if page:
                 kw["page"] = page
             resp = await self.call(service, method, *args, lazy=lazy, **kw)
-            yield list(resp.data)
+            data = resp.data
+            # a `...Collection` answer (WAF's, compute clusters') holds its page in `items`
+            yield list(data) if isinstance(data, list) or not hasattr(data, "items") else list(data.items or [])
             page = resp.headers.get("opc-next-page") if resp.headers else None
             if not page:
                 return

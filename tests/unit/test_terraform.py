@@ -52,10 +52,32 @@ def _plain(field, ctx, tmp_path):
         "compartment": ctx.compartment_id,
         "statements": "Allow group Administrators to manage all-resources in tenancy",
         "mql": "CpuUtilization[1m].mean() > 80",
-        "file": str(_file(tmp_path)),
+        "file": str(_pem(tmp_path, "key" in name) if "cert" in name or "key" in name else _file(tmp_path)),
         "savefile": str(tmp_path / "out.bin"),
         "tags": {},
     }.get(field.type, "tf-check")
+
+
+def _pem(tmp_path, key: bool):
+    """A real certificate and its key (self-signed, one day), as a person would pick from their disk."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
+    if not cert_path.exists():
+        k = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "www.example.com")])
+        now = dt.datetime.now(dt.UTC)
+        cert = x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(k.public_key()) \
+            .serial_number(1).not_valid_before(now - dt.timedelta(hours=1)) \
+            .not_valid_after(now + dt.timedelta(days=1)).sign(k, hashes.SHA256())
+        cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        key_path.write_bytes(k.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                             serialization.NoEncryption()))
+    return key_path if key else cert_path
 
 
 def _file(tmp_path):

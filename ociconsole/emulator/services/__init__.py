@@ -41,6 +41,8 @@ LAYOUT: dict[str, tuple[str, ...]] = {
     "artifacts": ("artifacts",),  # Container Registry: repositories, images; the registry at /v2/
     "functions": ("functions",),  # applications, functions, invocation (FDK handlers in a subprocess)
     "load_balancer": ("load_balancer",),  # load balancers, their parts, health and work requests
+    "waf": ("waf",),  # web app firewall policies (JMESPath conditions) and firewalls on load balancers
+    "waas": ("waas",),  # WAAS policies (edge WAF) and their certificates
 }
 # imported at start: they keep files to reconcile, or serve unsigned root paths (/p/...)
 EAGER = ("identity", "workrequests", "object_storage", "artifacts")

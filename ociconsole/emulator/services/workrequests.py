@@ -9,8 +9,10 @@ with a work-request API of its own (Analytics, Integration, Data Science) declar
 
 from __future__ import annotations
 
+from ..engine import as_collection
 from ..protocol import new_ocid, not_found, ts
 from ..registry import Context, Service
+from ..spec import module_specs
 
 svc = Service("work_requests")
 KIND = "workrequest"
@@ -87,7 +89,7 @@ def _visible(ctx: Context, service: str, wr_id: str) -> dict:
 
 
 # query parameters of the services' list operations that name the resource a work request is about
-_RESOURCE_FILTERS = ("resourceId", "resourceIdentifier", "integrationInstanceId")
+_RESOURCE_FILTERS = ("resourceId", "resourceIdentifier", "integrationInstanceId", "waasPolicyId")
 
 
 def _list(ctx: Context, service: str, newest_first: bool = False) -> list[dict]:
@@ -104,7 +106,8 @@ def _list(ctx: Context, service: str, newest_first: bool = False) -> list[dict]:
             continue
         if q.get("resourceType") and not any(r.get("resourceType") == q["resourceType"] for r in d["resources"]):
             continue
-        if any(q.get(f) and d.get(f) != q[f] for f in ("id", "status", "operationType")):
+        if any(q.get(f) and d.get(f) != q[f] for f in ("id", "status", "operationType")) or \
+                (q.get("workRequestId") and d["id"] != q["workRequestId"]):
             continue
         out.append(d)
     if newest_first:  # the service's documented default; sortOrder=ASC asks for the oldest first
@@ -119,22 +122,26 @@ def serve(api: Service, service: str, *, noun: str = "work_request", id_param: s
     operations' waiters, the CLI's --wait-for-state). `view` shapes a work request for models that carry
     their logs and errors inline (Identity's)."""
     show = view or (lambda d: d)
+    have = module_specs(api.sdk_module)  # a client without errors/logs operations (WAAS's) gets none
 
-    @api.op(f"get_{noun}")
+    def op(name: str):
+        return api.op(name) if name in have else (lambda fn: fn)
+
+    @op(f"get_{noun}")
     def get(ctx: Context):
         return show(_visible(ctx, service, ctx.path[id_param]))
 
-    @api.op(f"list_{noun}s")
+    @op(f"list_{noun}s")
     def list_(ctx: Context):
-        return [show(d) for d in _list(ctx, service, newest_first)]
+        return as_collection(ctx, [show(d) for d in _list(ctx, service, newest_first)])
 
-    @api.op(f"list_{noun}_errors")
+    @op(f"list_{noun}_errors")
     def errors(ctx: Context):
-        return list(_visible(ctx, service, ctx.path[id_param])["_errors"])
+        return as_collection(ctx, list(_visible(ctx, service, ctx.path[id_param])["_errors"]))
 
-    @api.op(f"list_{noun}_logs")
+    @op(f"list_{noun}_logs")
     def logs(ctx: Context):
-        return list(_visible(ctx, service, ctx.path[id_param])["_logs"])
+        return as_collection(ctx, list(_visible(ctx, service, ctx.path[id_param])["_logs"]))
 
 
 def _identity_view(doc: dict) -> dict:
