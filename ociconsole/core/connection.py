@@ -40,10 +40,13 @@ SERVICES: dict[str, tuple[str, str]] = {
     "model_deployment": ("model_deployment", "ModelDeploymentClient"),
     "analytics": ("analytics", "AnalyticsClient"),
     "integration": ("integration", "IntegrationInstanceClient"),
+    "database": ("database", "DatabaseClient"),
+    "database_migration": ("database_migration", "DatabaseMigrationClient"),
 }
 # where a service's work requests are read: core's services share oci.work_requests; the others answer
 # get_work_request themselves (Identity, Analytics, Integration, Data Science...)
-WORK_REQUEST_SERVICES = {s: "work_requests" for s in ("compute", "compute_management", "network", "blockstorage")}
+WORK_REQUEST_SERVICES = {s: "work_requests" for s in ("compute", "compute_management", "network", "blockstorage",
+                                                       "database")}
 HOME_REGION_SERVICES = {"identity"}  # IAM writes go to the home region
 OCI_ENDPOINTS = {"monitoring_ingestion": "https://telemetry-ingestion.{region}.oraclecloud.com"}  # not the SDK's
 # (connect, read) seconds, as the oci SDK and CLI (--connection-timeout 10, --read-timeout 60). The read

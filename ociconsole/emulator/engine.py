@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 # every declared kind, by store kind (hooks find their kind here)
 KINDS: dict[str, Kind] = {}
 # SDK package -> the work-request service its long operations report to (workrequests.start)
-WORK_REQUEST_SERVICE = {"core": "iaas", "identity": "identity", "work_requests": "iaas"}
+WORK_REQUEST_SERVICE = {"core": "iaas", "identity": "identity", "work_requests": "iaas", "database": "iaas"}
 DELETED_KEPT = 3600.0  # seconds a deleted resource stays listed (OCI shows TERMINATED ones a while)
 
 

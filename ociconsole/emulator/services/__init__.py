@@ -32,6 +32,7 @@ LAYOUT: dict[str, tuple[str, ...]] = {
     "data_science": ("data_science", "model_deployment"),  # projects, notebooks, models, deployments (predict), jobs
     "analytics": ("analytics",),  # Analytics Cloud instances
     "integration": ("integration",),  # Integration instances
+    "database_systems": ("database",),  # DB systems, nodes, homes, databases, backups, Data Guard
 }
 # imported at start: they keep files to reconcile, or serve unsigned root paths (/p/...)
 EAGER = ("identity", "workrequests", "object_storage")
