@@ -197,7 +197,10 @@ def _cache_dir() -> Path:
 
 # Bodies the SDK types otherwise than OCI takes them: (package, operation) -> body type. A model deployment's
 # predict takes any JSON document; the SDK types it as a string it sends as it is.
-BODY_TYPES: dict[tuple[str, str], str] = {("model_deployment", "predict"): "object"}
+BODY_TYPES: dict[tuple[str, str], str] = {("model_deployment", "predict"): "object",
+                                          # optional bodies the SDK passes as body=kwargs.get(...)
+                                          ("database_migration", "start_migration"): "StartMigrationDetails",
+                                          ("database_migration", "resume_job"): "ResumeJobDetails"}
 
 _lock = threading.Lock()
 _memo: dict[str, dict[str, OpSpec]] = {}

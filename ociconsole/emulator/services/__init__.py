@@ -33,6 +33,7 @@ LAYOUT: dict[str, tuple[str, ...]] = {
     "analytics": ("analytics",),  # Analytics Cloud instances
     "integration": ("integration",),  # Integration instances
     "database_systems": ("database",),  # DB systems, nodes, homes, databases, backups, Data Guard
+    "database_migration": ("database_migration",),  # migrations, their connections and jobs
 }
 # imported at start: they keep files to reconcile, or serve unsigned root paths (/p/...)
 EAGER = ("identity", "workrequests", "object_storage")
