@@ -34,7 +34,8 @@ class MigClients:
         self.emulator = emulator
         prod = next(c for c in self.identity.list_compartments(self.tenancy).data if c.name == "Production")
         self.comp = prod.id
-        self.target_db = self.db.list_databases(compartment_id=prod.id).data[0]  # the demo's orders-db
+        system = self.db.list_db_systems(prod.id).data[0]  # the demo's orders-db
+        self.target_db = self.db.list_databases(compartment_id=prod.id, system_id=system.id).data[0]
 
     def later(self, seconds: float = 3600) -> None:
         self.emulator.clock.advance(seconds)

@@ -101,6 +101,9 @@ def test_launch_makes_system_home_database_and_nodes(c, net):
     assert system.db_system_options.storage_management == "LVM" and system.data_storage_size_in_gbs == 256
     assert system.domain.endswith(".oraclevcn.com") and system.version.startswith("19.")
     assert [s.display_name for s in c.db.list_db_systems(net.compartment_id).data] == ["sales-db"]
+    with pytest.raises(E) as e:  # databases are listed per DB home or DB system
+        c.db.list_databases(compartment_id=net.compartment_id)
+    assert e.value.status == 400
     homes = c.db.list_db_homes(compartment_id=net.compartment_id, db_system_id=system.id).data
     assert len(homes) == 1 and homes[0].lifecycle_state == "AVAILABLE"
     home = c.db.get_db_home(homes[0].id).data

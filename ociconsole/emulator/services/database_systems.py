@@ -570,6 +570,13 @@ def db_node_action(ctx: Context):
     return DBNODE.public(node)
 
 
+@svc.op("list_databases")
+def list_databases(ctx: Context):
+    if not ctx.query.get("dbHomeId") and not ctx.query.get("systemId"):
+        raise ApiError(400, "MissingParameter", "Either dbHomeId or systemId is required")
+    return DATABASE.list(ctx)
+
+
 @svc.op("list_db_nodes")
 def list_db_nodes(ctx: Context):
     comp = ctx.compartment(ctx.query.get("compartmentId"))
