@@ -15,7 +15,8 @@ __all__ = ["Action", "ActionOption", "Column", "Related", "RelatedItem", "Resour
            "kinds", "kind", "groups", "for_ocid", "tree_kinds"]
 
 _MODULES = ["compute", "compute_hosts", "network", "network_edge", "identity", "monitoring", "notifications",
-            "object_storage", "block_volume", "file_storage", "data_science", "analytics", "integration"]
+            "object_storage", "block_volume", "file_storage", "data_science", "analytics", "integration",
+            "autonomous_database"]
 GROUP_ORDER = ["Compute", "Storage", "Networking", "Database", "Analytics & AI", "Application Integration",
                "Identity", "Observability"]
 _KINDS: dict[str, ResourceKind] = {}

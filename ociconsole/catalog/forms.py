@@ -146,6 +146,9 @@ class Request:
     # `await run(session, retry_token, step)` returns the resource; `step(text)` reports progress to the activity
     run: Callable[[Any, str, Callable[[str], None]], Awaitable[Any]] | None = None
     python_after: str = ""  # the workflow's later steps in the Python equivalent (after `response = ...`)
+    # the SDK method takes the details before the other arguments (the Database client's
+    # change_<noun>_compartment(change_compartment_details, <noun>_id))
+    details_first: bool = False
 
 
 @dataclass
@@ -223,7 +226,8 @@ async def submit(session, request: Request, retry_token: str, step: Callable[[st
     if request.run is not None:  # a workflow: its steps are the service layer's
         data = await request.run(session, retry_token, step or (lambda _text: None))
         return (request.wrap(data) if request.wrap is not None and data is not None else data), ""
-    args = (*request.args, request.details) if request.details is not None else request.args
+    args = request.args if request.details is None else \
+        (request.details, *request.args) if request.details_first else (*request.args, request.details)
     kw = dict(request.kwargs, opc_retry_token=retry_token) if request.retry_token else request.kwargs
     resp = await session.call(request.service, request.method, *args, **kw)
     data = request.wrap(resp.data) if request.wrap is not None and resp.data is not None else resp.data
@@ -296,7 +300,10 @@ def python_code(request: Request, retry_token: str = "<token>") -> str:
     args = [repr(a) for a in request.args]
     if request.details is not None:
         lines.append(f"details = {_py_value(request.details, 0, request.secret_env)}")
-        args.append("details")
+        if request.details_first:
+            args.insert(0, "details")
+        else:
+            args.append("details")
     kw = [f"{k}={v!r}" for k, v in request.kwargs.items()]
     if request.retry_token:
         kw.append(f"opc_retry_token={retry_token!r}")

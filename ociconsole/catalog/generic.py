@@ -126,7 +126,7 @@ def move_form(kind: ResourceKind, res: Any) -> FormSpec:
         assert ref is not None
         models = sdk_models(SERVICES[ref.service][0])
         details = getattr(models, ref.move_details)(compartment_id=v["compartment_id"])
-        return Request(ref.service, ref.move_method, details, args=(res.id,))
+        return Request(ref.service, ref.move_method, details, args=(res.id,), details_first=details_first(ref))
 
     def cli(v, ctx, req: Request) -> str:
         if kind.move is not None:
@@ -145,6 +145,20 @@ def move_form(kind: ResourceKind, res: Any) -> FormSpec:
                       help="Policies of the destination compartment apply from then on; the OCID stays the same")],
         build=build, cli=cli, describe=lambda _v: name, submit_label="Move",
         op_title=lambda _v: f"Moving {in_sentence(kind.singular)} {name}")
+
+
+def details_first(ref: SdkRef) -> bool:
+    """Whether the SDK's change_<noun>_compartment takes its details before the OCID (the Database client's do)."""
+    import importlib
+    import inspect
+
+    from ..core.connection import SERVICES
+    module, cls = SERVICES[ref.service]
+    method = getattr(getattr(importlib.import_module(f"oci.{module}"), cls), ref.move_method, None)
+    if method is None:
+        return False
+    params = [p for p in inspect.signature(method).parameters if p not in ("self", "kwargs")]
+    return bool(params) and params[0].endswith("_details")
 
 
 def move_action(kind: ResourceKind) -> Action:

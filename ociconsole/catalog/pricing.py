@@ -49,6 +49,24 @@ PRICES.update({
                     _OIC_SOURCE),
 })
 
+# ---- Oracle Autonomous Database Serverless (Oracle's Cloud Price List, "Autonomous Database"; pay as you go,
+# USD). ECPU prices are the same for Transaction Processing, Data Warehouse, JSON and APEX; storage differs
+# between Transaction Processing (and JSON, APEX) and Data Warehouse; the legacy OCPU model bills per OCPU hour
+# and Exadata storage per TB-month
+_ADB_SOURCE = "https://www.oracle.com/cloud/price-list/#autonomous-database (Oracle Autonomous Database)"
+PRICES.update({
+    "adb-ecpu": Price("Oracle Autonomous Database - ECPU", 0.336, "ECPU hour", _ADB_SOURCE),
+    "adb-ecpu-byol": Price("Oracle Autonomous Database - ECPU - BYOL", 0.0807, "ECPU hour", _ADB_SOURCE),
+    "adb-ocpu": Price("Oracle Autonomous Database - OCPU", 1.3441, "OCPU hour", _ADB_SOURCE),
+    "adb-ocpu-byol": Price("Oracle Autonomous Database - OCPU - BYOL", 0.3226, "OCPU hour", _ADB_SOURCE),
+    "adb-storage-tp": Price("Oracle Autonomous Database Storage for Transaction Processing", 0.1156,
+                            "GB per month", _ADB_SOURCE),
+    "adb-storage-dw": Price("Oracle Autonomous Database Storage for Data Warehouse", 0.0244, "GB per month",
+                            _ADB_SOURCE),
+    "adb-storage-exadata": Price("Oracle Autonomous Database - Exadata Storage", 118.40, "TB per month",
+                                 _ADB_SOURCE),
+})
+
 
 @dataclass
 class Cost:

@@ -46,7 +46,7 @@ SERVICES: dict[str, tuple[str, str]] = {
 # where a service's work requests are read: core's services share oci.work_requests; the others answer
 # get_work_request themselves (Identity, Analytics, Integration, Data Science...)
 WORK_REQUEST_SERVICES = {s: "work_requests" for s in ("compute", "compute_management", "network", "blockstorage",
-                                                       "database")}
+                                                      "database")}
 HOME_REGION_SERVICES = {"identity"}  # IAM writes go to the home region
 OCI_ENDPOINTS = {"monitoring_ingestion": "https://telemetry-ingestion.{region}.oraclecloud.com"}  # not the SDK's
 # (connect, read) seconds, as the oci SDK and CLI (--connection-timeout 10, --read-timeout 60). The read

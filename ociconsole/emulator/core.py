@@ -62,7 +62,8 @@ PROCESS_OP_CALLS: dict[tuple[str, str], int] = {}
 METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH")  # any other method is answered 405
 # SDK packages whose clients call the same OCI endpoint as another package's: tried, in order, for
 # paths the package itself does not route (iaas.<region> serves oci.core and oci.work_requests)
-SAME_ENDPOINT: dict[str, tuple[str, ...]] = {"core": ("work_requests",)}
+# (the Database service's work requests are read through oci.work_requests too: its clients poll them at /database)
+SAME_ENDPOINT: dict[str, tuple[str, ...]] = {"core": ("work_requests",), "database": ("work_requests",)}
 
 
 @dataclass

@@ -70,7 +70,8 @@ def test_every_move_is_a_real_sdk_call_and_cli_command(kind):
     req = form.build(values, ctx)
     assert (req.service, req.method, req.args) == (ref.service, ref.move_method, (res.id,))
     code = python_code(req)
-    assert f"client.{ref.move_method}('{res.id}', details" in code and "<" not in code.split("\n")[3]
+    call = f"details, '{res.id}'" if req.details_first else f"'{res.id}', details"  # the SDK's argument order
+    assert f"client.{ref.move_method}({call}" in code and "<" not in code.split("\n")[3]
     assert f"oci {ref.cli} change-compartment" in form.cli(values, ctx, req)
 
 

@@ -32,6 +32,7 @@ LAYOUT: dict[str, tuple[str, ...]] = {
     "data_science": ("data_science", "model_deployment"),  # projects, notebooks, models, deployments (predict), jobs
     "analytics": ("analytics",),  # Analytics Cloud instances
     "integration": ("integration",),  # Integration instances
+    "database_autonomous": ("database",),  # Autonomous Databases, their backups and wallets
     "database_systems": ("database",),  # DB systems, nodes, homes, databases, backups, Data Guard
     "database_migration": ("database_migration",),  # migrations, their connections and jobs
 }

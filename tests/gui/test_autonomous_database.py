@@ -1,0 +1,182 @@
+"""Autonomous Database through the window against the real emulator: the create dialog (inline errors for the
+ADMIN password, the database name and the ECPU bounds; the monthly cost following compute, storage, workload
+and license; the CLI), scale with its cost and the used-storage check, stop and start, the details page
+(compute, storage used / allocated, connection strings), and the wallet download saved with mode 0600."""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+import zipfile
+
+from ociconsole.core.operations import OpState
+
+from .helpers import (
+    click,
+    dialog,
+    open_tree_path,
+    pick,
+    related,
+    related_loaded,
+    retype,
+    select_row,
+    table_rows,
+    trigger,
+)
+
+
+def state_of(window, name: str) -> str:
+    res = next((r for r in window.resources.model.rows if window.resources.kind.name(r) == name), None)
+    return getattr(res, "lifecycle_state", "") if res is not None else ""
+
+
+def wait_op(qtbot, window, title_part: str, detail: str | None = None):
+    qtbot.waitUntil(lambda: any(title_part in o.title for o in window.oplog.operations), timeout=5000)
+    op = [o for o in window.oplog.operations if title_part in o.title][-1]
+    qtbot.waitUntil(lambda: op.state.done, timeout=20_000)
+    assert op.state is OpState.SUCCEEDED, (op.title, op.detail, op.error)
+    if detail is not None:
+        assert op.detail == detail, (op.title, op.detail)
+    return op
+
+
+def test_create_with_inline_errors_and_cost_then_scale_stop_start(qtbot, window):
+    from ociconsole.gui.confirm import ConfirmDialog
+    from ociconsole.gui.form_dialog import CreateDialog
+    open_tree_path(qtbot, window, "Development", "Database", "Autonomous Databases")
+    qtbot.waitUntil(lambda: "sales-dw" in table_rows(window.resources), timeout=10_000)
+    window.create_action.trigger()
+    dlg = dialog(qtbot, CreateDialog)
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=10_000)
+    retype(qtbot, dlg.row("db_name").editor, "9LIVES")
+    qtbot.waitUntil(lambda: "Starts with a letter" in dlg.row("db_name").error_text(), timeout=2000)
+    retype(qtbot, dlg.row("db_name").editor, "FINANCEDB")
+    # ADMIN password rules, inline
+    pw = dlg.row("admin_password")
+    retype(qtbot, pw.editor, "short")
+    qtbot.waitUntil(lambda: "12 to 30 characters" in pw.error_text(), timeout=2000)
+    retype(qtbot, pw.editor, "MyAdminPassword1")
+    qtbot.waitUntil(lambda: '"admin"' in pw.error_text(), timeout=2000)
+    retype(qtbot, pw.editor, "Finance#2026db")
+    qtbot.waitUntil(lambda: pw.error_text() == "", timeout=2000)
+    retype(qtbot, dlg.row("admin_password_confirm").editor, "Finance#2026dX")
+    qtbot.waitUntil(lambda: "differ" in dlg.row("admin_password_confirm").error_text(), timeout=2000)
+    retype(qtbot, dlg.row("admin_password_confirm").editor, "Finance#2026db")
+    # ECPU bounds
+    count = dlg.row("compute_count")
+    retype(qtbot, count.editor, "1")
+    qtbot.waitUntil(lambda: count.error_text() != "", timeout=2000)
+    assert not dlg.review_button.isEnabled()
+    # the cost: 2 ECPUs and 20 GB of transaction processing storage, then 4 ECPUs, then 1 TB, then BYOL
+    retype(qtbot, count.editor, "2")
+    qtbot.waitUntil(lambda: "$502.28 per month" in dlg.cost_text(), timeout=3000)  # 2*0.336*744 + 20*0.1156
+    retype(qtbot, count.editor, "4")
+    qtbot.waitUntil(lambda: "$1,002.25 per month" in dlg.cost_text(), timeout=3000)
+    retype(qtbot, dlg.row("storage_gbs").editor, "1024")
+    qtbot.waitUntil(lambda: "$1,118.31 per month" in dlg.cost_text(), timeout=3000)
+    pick(qtbot, dlg.row("db_workload").editor, "Data Warehouse")  # storage in TB, at the DW price
+    qtbot.waitUntil(lambda: "$1,024.92 per month" in dlg.cost_text(), timeout=3000)
+    pick(qtbot, dlg.row("license_model").editor, "Bring your own")
+    qtbot.waitUntil(lambda: "$265.15 per month" in dlg.cost_text(), timeout=3000)
+    pick(qtbot, dlg.row("license_model").editor, "License included")
+    pick(qtbot, dlg.row("db_workload").editor, "Transaction Processing")
+    qtbot.waitUntil(lambda: "$1,118.31 per month" in dlg.cost_text(), timeout=3000)
+    retype(qtbot, dlg.row("allowed_ips").editor, "203.0.113.0/24")
+    qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
+    dlg.grab().save("/tmp/i12-adb-create.png")
+    click(qtbot, dlg.review_button)
+    cli = dlg.cli_view.text()
+    assert "oci db autonomous-database create" in cli and "--db-name FINANCEDB" in cli
+    assert "--compute-count 4" in cli and "Finance#2026db" not in cli
+    assert "Finance#2026db" not in dlg.python_view.text()
+    click(qtbot, dlg.create_button)
+    qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=10_000)
+    wait_op(qtbot, window, "FINANCEDB", "AVAILABLE")
+    window.refresh()
+    qtbot.waitUntil(lambda: state_of(window, "FINANCEDB") == "AVAILABLE", timeout=15_000)
+
+    select_row(qtbot, window, "FINANCEDB")
+    qtbot.waitUntil(lambda: related_loaded(window), timeout=10_000)
+    rel = related(window)
+    assert "Compute=4 ECPUs (auto scaling)" in rel["Overview"], rel["Overview"]
+    assert any(r.startswith("Storage used / allocated=") and "of 1.00 TB" in r for r in rel["Overview"])
+    conns = rel["Connection strings"]
+    assert {c.split("=")[0] for c in conns} >= {"financedb_high", "financedb_tp", "financedb_tpurgent"}
+    assert any(c.startswith("financedb_high=adb.") and c.endswith("_financedb_high.adb.oraclecloud.com")
+               for c in conns)
+
+    # scale: the cost follows, storage below the used data is refused inline
+    trigger(window, "Scale…")
+    scale = dialog(qtbot, CreateDialog, not_this=dlg)
+    qtbot.waitUntil(lambda: not scale.busy, timeout=10_000)
+    qtbot.waitUntil(lambda: "$1,118.31 per month" in scale.cost_text(), timeout=3000)
+    retype(qtbot, scale.row("compute_count").editor, "600")
+    qtbot.waitUntil(lambda: scale.row("compute_count").error_text() != "", timeout=2000)
+    retype(qtbot, scale.row("compute_count").editor, "8")
+    retype(qtbot, scale.row("storage_gbs").editor, "2048")
+    qtbot.waitUntil(lambda: "$2,236.62 per month" in scale.cost_text(), timeout=3000)
+    click(qtbot, scale.review_button)
+    assert "oci db autonomous-database update" in scale.cli_view.text()
+    click(qtbot, scale.create_button)
+    qtbot.waitUntil(lambda: not scale.isVisible(), timeout=10_000)
+    wait_op(qtbot, window, "Scale FINANCEDB", "AVAILABLE")
+    window.refresh()
+    qtbot.waitUntil(lambda: (window.refresh() or True) and any(
+        r.display_name == "FINANCEDB" and r.compute_count == 8.0 and r.data_storage_size_in_gbs == 2048
+        for r in window.resources.model.rows), timeout=15_000)
+
+    select_row(qtbot, window, "FINANCEDB")
+    trigger(window, "Stop")
+    click(qtbot, dialog(qtbot, ConfirmDialog).ok_button)
+    wait_op(qtbot, window, "Stopping", "STOPPED")
+    qtbot.waitUntil(lambda: (window.refresh() or True) and state_of(window, "FINANCEDB") == "STOPPED",
+                    timeout=15_000)
+    select_row(qtbot, window, "FINANCEDB")
+    trigger(window, "Start")
+    wait_op(qtbot, window, "Starting", "AVAILABLE")
+    qtbot.waitUntil(lambda: (window.refresh() or True) and state_of(window, "FINANCEDB") == "AVAILABLE",
+                    timeout=15_000)
+
+
+def test_scale_refuses_storage_below_used_and_wallet_download(qtbot, window, tmp_path):
+    from ociconsole.gui.form_dialog import CreateDialog
+    open_tree_path(qtbot, window, "Production", "Database", "Autonomous Databases")
+    qtbot.waitUntil(lambda: "orders-atp" in table_rows(window.resources), timeout=10_000)
+    select_row(qtbot, window, "orders-atp")
+    qtbot.waitUntil(lambda: related_loaded(window), timeout=10_000)
+    rel = related(window)
+    assert any(b.startswith("Automatic Backup ") for b in rel["Backups"]), rel["Backups"]
+    window.grab().save("/tmp/i12-adb-details.png")
+
+    # the seeded database holds about 1.4 TB: 1 TB is refused before anything is sent
+    trigger(window, "Scale…")
+    scale = dialog(qtbot, CreateDialog)
+    qtbot.waitUntil(lambda: not scale.busy, timeout=10_000)
+    retype(qtbot, scale.row("storage_gbs").editor, "1024")
+    qtbot.waitUntil(lambda: "storage cannot go below" in scale.row("storage_gbs").error_text(), timeout=2000)
+    assert not scale.review_button.isEnabled()
+    scale.close()
+
+    trigger(window, "Download wallet…")
+    dlg = dialog(qtbot, CreateDialog, not_this=scale)
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=10_000)
+    assert dlg.row("path").value().endswith("Wallet_ORDERSDB.zip")
+    retype(qtbot, dlg.row("password").editor, "short")
+    qtbot.waitUntil(lambda: "At least 8" in dlg.row("password").error_text(), timeout=2000)
+    retype(qtbot, dlg.row("password").editor, "Wallet#2026")
+    retype(qtbot, dlg.row("password_confirm").editor, "Wallet#2026")
+    dest = tmp_path / "wallet.zip"
+    retype(qtbot, dlg.row("path").editor, str(dest))
+    qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
+    click(qtbot, dlg.review_button)
+    assert "oci db autonomous-database generate-wallet" in dlg.cli_view.text()
+    assert "Wallet#2026" not in dlg.cli_view.text() and "Wallet#2026" not in dlg.python_view.text()
+    click(qtbot, dlg.create_button)
+    qtbot.waitUntil(lambda: bool(dlg.revealed()), timeout=15_000)
+    assert dict(dlg.revealed())["Saved to"] == str(dest)
+    assert stat.S_IMODE(os.stat(dest).st_mode) == 0o600
+    z = zipfile.ZipFile(io.BytesIO(dest.read_bytes()))
+    tns = z.read("tnsnames.ora").decode()
+    assert "ordersdb_high =" in tns and "ordersdb_tpurgent =" in tns
+    dlg.close()
