@@ -243,3 +243,29 @@ def test_validation_fails_when_the_target_is_down_and_deletes(c):
     c.dm.delete_connection(src.id)
     c.later(10)
     assert c.dm.get_connection(src.id).data.lifecycle_state == "DELETED"
+
+
+def test_migration_from_a_db_system_to_an_autonomous_database(c):
+    adb = next(a for a in c.db.list_autonomous_databases(c.comp).data if a.display_name == "orders-atp")
+    target = active(c, c.dm.create_connection(target_details(
+        c, technology_type="OCI_AUTONOMOUS_DATABASE", database_id=adb.id, username="ADMIN",
+        display_name="orders-adb")).data)
+    assert target.connection_string.startswith("adb.us-ashburn-1.oraclecloud.com:1522/")
+    assert target.connection_string.endswith("_ordersdb_high.adb.oraclecloud.com")
+    source = active(c, c.dm.create_connection(target_details(c, display_name="orders-dbsystem")).data)
+    m = migration(c, source, target, "ONLINE")
+    job = c.dm.evaluate_migration(m.id).data
+    c.later()
+    assert c.dm.get_job(job.id).data.lifecycle_state == "SUCCEEDED"
+    run = start(c, m)
+    c.later(7200)
+    run = c.dm.get_job(run.id).data
+    assert run.lifecycle_state == "SUCCEEDED" and ("ODMS_SWITCHOVER", "COMPLETED") in phases(run)
+    assert c.dm.get_migration(m.id).data.lifecycle_state == "SUCCEEDED"
+    # the target goes down: a new evaluation fails at ODMS_VALIDATE_TGT
+    c.db.stop_autonomous_database(adb.id)
+    c.later(600)
+    job = c.dm.evaluate_migration(m.id).data
+    c.later()
+    job = c.dm.get_job(job.id).data
+    assert job.lifecycle_state == "FAILED" and "STOPPED" in job.progress.phases[0].issue

@@ -44,7 +44,7 @@ TARGETS = ("OCI_AUTONOMOUS_DATABASE", "ORACLE_DATABASE", "ORACLE_EXADATA")
 MEDIA = ("DBLINK", "OBJECT_STORAGE", "NFS", "AWS_S3")
 JOB_MODES = ("FULL", "SCHEMA", "TABLE", "TABLESPACE", "TRANSPORTABLE")
 # where a database of a technology type lives in the store (kinds of the database services)
-DATABASE_KINDS = {"OCI_AUTONOMOUS_DATABASE": ("autonomousdatabase",), "ORACLE_DATABASE": ("database",),
+DATABASE_KINDS = {"OCI_AUTONOMOUS_DATABASE": ("autonomous_database",), "ORACLE_DATABASE": ("database",),
                   "ORACLE_EXADATA": ("database",)}
 
 # (phase, emulator seconds it takes, what it does: the output log's words)
@@ -166,6 +166,9 @@ def create_connection(ctx: Context):
         doc["databaseId"] = db["id"]
         doc["_databaseKind"] = kind
         strings = db.get("connectionStrings") or {}
+        if kind == "autonomous_database":  # an ADB's connection strings are formed from it when read
+            from .database_autonomous import connection_strings
+            strings = connection_strings(db, ctx.tenancy_id)
         doc["connectionString"] = cs or strings.get("cdbDefault") or strings.get("high") or \
             (strings.get("profiles") or [{}])[0].get("value")
     elif cs is None:
