@@ -16,7 +16,7 @@ __all__ = ["Action", "ActionOption", "Column", "Related", "RelatedItem", "Resour
 
 _MODULES = ["compute", "compute_hosts", "network", "network_edge", "identity", "monitoring", "notifications",
             "object_storage", "block_volume", "file_storage", "data_science", "analytics", "integration",
-            "autonomous_database"]
+            "autonomous_database", "db_system", "database_migration"]
 GROUP_ORDER = ["Compute", "Storage", "Networking", "Database", "Analytics & AI", "Application Integration",
                "Identity", "Observability"]
 _KINDS: dict[str, ResourceKind] = {}

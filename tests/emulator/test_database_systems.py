@@ -17,7 +17,7 @@ E = oci.exceptions.ServiceError
 D = oci.database.models
 MM = oci.monitoring.models
 PASSWORD = "Ab1_Cd2_Ef3#"
-SSH = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBtestkeyforthedbsystemlaunchesinthetestsuite test@example"
+SSH = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKRXW0cLGq+v1Ba2w+1j9fNlVNx79nyRyZmgesiTN1eu test@example"
 
 
 class DbClients(Clients):
