@@ -291,15 +291,14 @@ async def _system_dg(session, system) -> list[RelatedItem]:
         if d.lifecycle_state in svc.GONE:
             continue
         for a in await svc.associations_of(session, d):
-            out += _dg_items(a, system.display_name)
+            out += _dg_items(a)
     return out or [RelatedItem("Data Guard", "Not enabled: Databases > Enable Data Guard…")]
 
 
-def _dg_items(a, system_name: str = "") -> list[RelatedItem]:
-    return [RelatedItem("Roles", svc.picture(a, system_name)),
+def _dg_items(a) -> list[RelatedItem]:
+    return [RelatedItem(label, text) for label, text in svc.picture(a)] + [
             RelatedItem("Association", f"{a.display_name} ({a.lifecycle_state})", a.id),
-            RelatedItem("Protection", f"{a.protection_mode} over {a.transport_type}"
-                        + (f", apply lag {a.apply_lag}" if a.apply_lag else "")),
+            RelatedItem("Apply lag", a.apply_lag or "—"),
             RelatedItem("Peer DB system", a.peer_db_system_id, a.peer_db_system_id)]
 
 

@@ -92,18 +92,20 @@ async def get_association(session: Session, ocid: str):
     return _named(a, db, peer)
 
 
-def picture(assoc, system_name: str = "", peer_system_name: str = "") -> str:
-    """The two databases and their roles in one line: which is primary, the direction redo goes, the mode."""
-    def box(role, name, system):
-        mark = {"PRIMARY": "●", "STANDBY": "○", "DISABLED_STANDBY": "✕"}.get(role, "?")
-        return f"[{mark} {role} {name}{' on ' + system if system else ''}]"
-    mine = box(assoc.role, assoc.db_unique_name, system_name)
-    theirs = box(assoc.peer_role, assoc.peer_db_unique_name, peer_system_name)
-    link = f"══{assoc.transport_type or ''}══▶" if assoc.peer_role != "DISABLED_STANDBY" and \
-        assoc.role != "DISABLED_STANDBY" else "═╳═"
-    if assoc.role == "PRIMARY":
-        return f"{mine} {link} {theirs}"
-    return f"{theirs} {link} {mine}"
+def picture(assoc) -> list[tuple[str, str]]:
+    """The two databases and their roles, top to bottom: the primary, the redo it ships, the standby."""
+    mine = (assoc.role, assoc.db_unique_name)
+    theirs = (assoc.peer_role, assoc.peer_db_unique_name)
+    top, bottom = (mine, theirs) if assoc.role == "PRIMARY" else (theirs, mine)
+    labels = {"PRIMARY": ("Primary", "●"), "STANDBY": ("Standby", "○"), "DISABLED_STANDBY": ("Disabled standby", "✕"),
+              "SNAPSHOT_STANDBY": ("Snapshot standby", "◐")}
+    rows = [(labels.get(top[0], (top[0], "?"))[0], f"{labels.get(top[0], ('', '?'))[1]} {top[1]}")]
+    if bottom[0] == "DISABLED_STANDBY":
+        rows.append(("Redo", "╳ not shipped: reinstate the disabled standby"))
+    else:
+        rows.append(("Redo", f"▼ {assoc.transport_type} ({assoc.protection_mode})"))
+    rows.append((labels.get(bottom[0], (bottom[0], "?"))[0], f"{labels.get(bottom[0], ('', '?'))[1]} {bottom[1]}"))
+    return rows
 
 
 # ---------------------------------------------------------------- Database Migration

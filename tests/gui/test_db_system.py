@@ -210,8 +210,9 @@ def test_data_guard_enabled_then_switchover_with_typed_confirmation(qtbot, windo
     a = primary_row()
     select_row(qtbot, window, a.display_name)
     qtbot.waitUntil(lambda: related_loaded(window), timeout=10_000)
-    picture = related(window)["Roles"][0]
-    assert picture.startswith("Roles=[● PRIMARY " + a.db_unique_name) and "══SYNC══▶ [○ STANDBY" in picture
+    picture = related(window)["Roles"][:3]
+    assert picture == [f"Primary=● {a.db_unique_name}", "Redo=▼ SYNC (MAXIMUM_AVAILABILITY)",
+                       f"Standby=○ {a.peer_db_unique_name}"], picture
     window.detail.tabs.setCurrentWidget(window.detail.related)
     window.grab().save("/tmp/dbsys-dataguard.png")
     trigger(window, "Switchover…")
@@ -234,6 +235,35 @@ def test_data_guard_enabled_then_switchover_with_typed_confirmation(qtbot, windo
                                           for i in (a.id, a.peer_data_guard_association_id)] == ["STANDBY", "PRIMARY"])
     select_row(qtbot, window, a.display_name)
     assert next(x for x in window._kind_actions if x.text() == "Switchover…").isEnabled() is False
+    # failover back to this side (now the standby): the other becomes a disabled standby, then is reinstated
+    trigger(window, "Failover…")
+    fo = dialog(qtbot, CreateDialog, not_this=sw)
+    qtbot.waitUntil(lambda: not fo.busy, timeout=10_000)
+    retype(qtbot, fo.row("admin_password").editor, PASSWORD)
+    retype(qtbot, fo.row("confirm").editor, a.db_unique_name)
+    qtbot.waitUntil(lambda: fo.review_button.isEnabled(), timeout=3000)
+    click(qtbot, fo.review_button)
+    click(qtbot, fo.create_button)
+    qtbot.waitUntil(lambda: not fo.isVisible(), timeout=10_000)
+    wait_op(qtbot, window, f"({a.db_unique_name} becomes primary)")
+    refresh_until(qtbot, window, lambda: [next(r for r in window.resources.model.rows if r.id == i).role
+                                          for i in (a.id, a.peer_data_guard_association_id)]
+                  == ["PRIMARY", "DISABLED_STANDBY"])
+    peer_name = next(r for r in window.resources.model.rows if r.id == a.peer_data_guard_association_id).display_name
+    select_row(qtbot, window, peer_name)
+    qtbot.waitUntil(lambda: related_loaded(window), timeout=10_000)
+    assert related(window)["Roles"][1] == "Redo=╳ not shipped: reinstate the disabled standby"
+    trigger(window, "Reinstate…")
+    ri = dialog(qtbot, CreateDialog, not_this=fo)
+    qtbot.waitUntil(lambda: not ri.busy, timeout=10_000)
+    retype(qtbot, ri.row("admin_password").editor, PASSWORD)
+    qtbot.waitUntil(lambda: ri.review_button.isEnabled(), timeout=3000)
+    click(qtbot, ri.review_button)
+    click(qtbot, ri.create_button)
+    qtbot.waitUntil(lambda: not ri.isVisible(), timeout=10_000)
+    wait_op(qtbot, window, "Reinstate")
+    refresh_until(qtbot, window, lambda: [next(r for r in window.resources.model.rows if r.id == i).role
+                                          for i in (a.id, a.peer_data_guard_association_id)] == ["PRIMARY", "STANDBY"])
 
 
 def test_migration_from_two_connections_evaluated_started_paused_resumed(qtbot, window, gui_emulator):
