@@ -105,7 +105,7 @@ def _connection_cli(v, ctx, req: Request) -> str:
         ("--compartment-id", d.compartment_id), ("--display-name", d.display_name),
         ("--technology-type", d.technology_type), ("--database-id", d.database_id),
         ("--connection-string", d.connection_string), ("--username", d.username), ("--vault-id", d.vault_id),
-        ("--key-id", d.key_id), ("--wait-for-state", "ACTIVE")]) + ' \\\n    --password "$DB_PASSWORD"'
+        ("--key-id", d.key_id), ("--wait-for-state", "SUCCEEDED")]) + ' \\\n    --password "$DB_PASSWORD"'
 
 
 CONNECTION_FORM = FormSpec(

@@ -406,9 +406,11 @@ def backup_settings_form(db) -> FormSpec:
                        args=(db.id,), retry_token=False)
 
     def cli(v, ctx, req: Request) -> str:
-        return cli_command(f"{DB_REF.cli} update", [("--database-id", db.id),
-                                                    ("--db-backup-config", req.details.db_backup_config),
-                                                    ("--wait-for-state", "AVAILABLE")])
+        c = req.details.db_backup_config
+        return cli_command(f"{DB_REF.cli} update", [
+            ("--database-id", db.id), ("--auto-backup-enabled", bool(c.auto_backup_enabled)),
+            ("--recovery-window-in-days", c.recovery_window_in_days), ("--auto-backup-window", c.auto_backup_window),
+            ("--wait-for-state", "AVAILABLE")]) + " \\\n    --force"
 
     on = bool(cfg and cfg.auto_backup_enabled)
     return FormSpec(
@@ -497,12 +499,12 @@ def data_guard_form(db) -> FormSpec:
                 ("--database-id", db.id), ("--protection-mode", d.protection_mode),
                 ("--transport-type", d.transport_type), ("--availability-domain", d.availability_domain),
                 ("--subnet-id", d.subnet_id), ("--hostname", d.hostname), ("--display-name", d.display_name),
-                ("--creation-type", "NewDbSystem"), ("--wait-for-state", "AVAILABLE")])
+                ("--creation-type", "NewDbSystem")])
         else:
             cmd = cli_command("db data-guard-association create from-existing-db-system", [
                 ("--database-id", db.id), ("--protection-mode", d.protection_mode),
                 ("--transport-type", d.transport_type), ("--peer-db-system-id", d.peer_db_system_id),
-                ("--creation-type", "ExistingDbSystem"), ("--wait-for-state", "AVAILABLE")])
+                ("--creation-type", "ExistingDbSystem")])
         return cmd + ' \\\n    --database-admin-password "$DB_ADMIN_PASSWORD"'
 
     return FormSpec(
@@ -650,7 +652,7 @@ def _role_form(action: str):
         def cli(v, ctx, req: Request) -> str:
             return cli_command(f"db data-guard-association {action}", [
                 ("--database-id", a.database_id), ("--data-guard-association-id", a.id),
-                ("--wait-for-state", "SUCCEEDED")]) + ' \\\n    --database-admin-password "$DB_ADMIN_PASSWORD"'
+                ("--wait-for-state", "AVAILABLE")]) + ' \\\n    --database-admin-password "$DB_ADMIN_PASSWORD"'
 
         return FormSpec(title=f"{titles[action]}: {a.display_name}", kind_id="database.data_guard", fields=fields,
                         build=build, cli=cli, submit_label=titles[action], describe=lambda v: a.display_name,

@@ -102,6 +102,9 @@ def test_connections_and_their_checks(c):
     assert tgt.database_id == c.target_db.id and tgt.connection_string.startswith("orcl-prod.")
     assert tgt.secret_id.startswith("ocid1.vaultsecret.") and tgt.password is None and src.password is None
     listed = c.dm.list_connections(c.comp).data.items
+    wrs = c.dm.list_work_requests(c.comp).data.items
+    assert {w.operation_type for w in wrs} == {"CREATE_CONNECTION"} and {w.status for w in wrs} == {"SUCCEEDED"}
+    assert c.dm.get_work_request(wrs[0].id).data.resources[0].identifier in (src.id, tgt.id)
     assert {x.display_name for x in listed} >= {"onprem-erp", "orders-target"}
     for over, words in [
         (dict(password=None), "password is required"),
@@ -269,3 +272,16 @@ def test_migration_from_a_db_system_to_an_autonomous_database(c):
     c.later()
     job = c.dm.get_job(job.id).data
     assert job.lifecycle_state == "FAILED" and "STOPPED" in job.progress.phases[0].issue
+
+
+def test_cli_creates_a_connection_and_waits_for_its_work_request(c, emulator, tmp_path):
+    from .helpers import run_oci
+    cfg = emulator.write_config(tmp_path / "config")
+    out = run_oci(cfg, emulator.endpoint("database_migration"), "database-migration", "connection",
+                  "create-oracle-connection", "--compartment-id", c.comp, "--display-name", "cli-source",
+                  "--technology-type", "ORACLE_DATABASE", "--connection-string", "erp.example.com:1521/ERP",
+                  "--username", "SYSTEM", "--password", SRC_PASSWORD, "--vault-id", VAULT, "--key-id", KEY,
+                  "--wait-for-state", "SUCCEEDED", "--wait-interval-seconds", "1")
+    assert out["data"]["status"] == "SUCCEEDED" and out["data"]["operation-type"] == "CREATE_CONNECTION"
+    conn = c.dm.get_connection(out["data"]["resources"][0]["identifier"]).data
+    assert conn.lifecycle_state == "ACTIVE" and conn.display_name == "cli-source"

@@ -402,3 +402,18 @@ def test_cli_launch_waits_for_available(c, net, emulator, tmp_path):
     listed = run_oci(cfg, emulator.endpoint("database"), "db", "database", "list", "--compartment-id",
                      net.compartment_id, "--db-system-id", out["data"]["id"])
     assert [d["db-name"] for d in listed["data"]] == ["CLIDB"]
+    # a Data Guard standby on a new DB system, then a switchover, with the CLI
+    db_id = listed["data"][0]["id"]
+    dg = run_oci(cfg, emulator.endpoint("database"), "db", "data-guard-association", "create", "with-new-db-system",
+                 "--database-id", db_id, "--database-admin-password", PASSWORD, "--protection-mode",
+                 "MAXIMUM_PERFORMANCE", "--transport-type", "ASYNC", "--creation-type", "NewDbSystem",
+                 "--availability-domain", net.ad, "--subnet-id", net.subnet_id, "--hostname", "clidg",
+                 "--display-name", "cli-dg")  # (this command has no --wait-for-state)
+    assert (dg["data"]["role"], dg["data"]["peer-role"], dg["data"]["lifecycle-state"]) == \
+        ("PRIMARY", "STANDBY", "PROVISIONING")
+    oci.wait_until(c.db, c.db.get_data_guard_association(db_id, dg["data"]["id"]), "lifecycle_state", "AVAILABLE",
+                   **WAIT)
+    sw = run_oci(cfg, emulator.endpoint("database"), "db", "data-guard-association", "switchover",
+                 "--database-id", db_id, "--data-guard-association-id", dg["data"]["id"],
+                 "--database-admin-password", PASSWORD, "--wait-for-state", "AVAILABLE", "--wait-interval-seconds", "1")
+    assert (sw["data"]["role"], sw["data"]["peer-role"]) == ("STANDBY", "PRIMARY")

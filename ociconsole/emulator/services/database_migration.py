@@ -32,6 +32,7 @@ from typing import Any
 from ..engine import KINDS, Kind, Lifecycle
 from ..protocol import ApiError, conflict, incorrect_state, invalid, ts
 from ..registry import Context, Result, Service
+from . import workrequests
 from .database_systems import hash_secret
 
 svc = Service("database_migration", name="database_migration")
@@ -194,7 +195,32 @@ def create_connection(ctx: Context):
     created = CONN.create(ctx, body={"compartmentId": comp["id"], "displayName": name,
                                      "freeformTags": body.get("freeformTags"),
                                      "definedTags": body.get("definedTags")}, extra=doc)
+    _tracked(ctx, "CREATE_CONNECTION", CONNECTION, created, "connections")
     return created
+
+
+# ---------------------------------------------------------------- work requests (what the CLI's --wait-for-state
+# of a create polls: ACCEPTED ... SUCCEEDED once the resource is ACTIVE)
+
+WR_SERVICE = "database_migration"
+
+
+def _tracked(ctx: Context, op_type: str, kind: str, doc: dict, path: str) -> None:
+    wr = workrequests.start(ctx, WR_SERVICE, op_type, doc["compartmentId"], [
+        {"entityType": kind.removeprefix("odms"), "actionType": "CREATED", "identifier": doc["id"],
+         "entityUri": f"/20230518/{path}/{doc['id']}"}])
+    ctx.schedule(kind, doc["id"], {}, steps=1, when_state=["ACTIVE", "CREATING"], hook="engine.settled",
+                 args={"kind": kind, "wr": wr["id"], "event": "wr"})
+
+
+@svc.op("get_work_request")
+def get_work_request(ctx: Context):
+    return workrequests._visible(ctx, WR_SERVICE, ctx.path["workRequestId"])
+
+
+@svc.op("list_work_requests")
+def list_work_requests(ctx: Context):
+    return {"items": workrequests._list(ctx, WR_SERVICE, newest_first=True)}
 
 
 # ---------------------------------------------------------------- migrations
@@ -293,6 +319,7 @@ def create_migration(ctx: Context):
     doc = MIG.create(ctx, body={"compartmentId": body.get("compartmentId"), "displayName": body.get("displayName"),
                                 "freeformTags": body.get("freeformTags"), "definedTags": body.get("definedTags")},
                      extra=extra)
+    _tracked(ctx, "CREATE_MIGRATION", MIGRATION, doc, "migrations")
     return doc
 
 
