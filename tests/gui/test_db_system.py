@@ -362,3 +362,66 @@ def test_migration_from_two_connections_evaluated_started_paused_resumed(qtbot, 
     assert any("Job MIGRATION succeeded" in line for line in rel["Job output"])
     window.detail.tabs.setCurrentWidget(window.detail.related)
     window.grab().save("/tmp/migration-done.png")
+
+
+def test_database_backup_now_settings_restore_errors(qtbot, window):
+    from ociconsole.gui.form_dialog import CreateDialog
+    open_tree_path(qtbot, window, "Production", "Database", "Databases")
+    qtbot.waitUntil(lambda: "ORDERS" in table_rows(window.resources), timeout=10_000)
+    select_row(qtbot, window, "ORDERS")
+    qtbot.waitUntil(lambda: related_loaded(window), timeout=10_000)
+    info = related(window)["Database"]
+    assert "Automatic backups=daily 02:00–04:00 UTC, kept 15 days" in info, info
+    assert any(i.startswith("Backup Automatic Backup ") for i in info)
+    # back up now: tracked until the backup is ACTIVE
+    trigger(window, "Back up now…")
+    dlg = dialog(qtbot, CreateDialog)
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=10_000)
+    retype(qtbot, dlg.row("display_name").editor, "before-release")
+    click(qtbot, dlg.review_button)
+    assert "oci db backup create" in dlg.cli_view.text()
+    click(qtbot, dlg.create_button)
+    qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=10_000)
+    op = wait_op(qtbot, window, "Back up ORDERS")
+    assert op.detail == "ACTIVE"
+    # restore to a time outside the backups: OCI's refusal, inline; a malformed time is refused before sending
+    refresh_until(qtbot, window, lambda: state_of(window, "ORDERS") == "AVAILABLE")
+    select_row(qtbot, window, "ORDERS")
+    trigger(window, "Restore…")
+    rs = dialog(qtbot, CreateDialog, not_this=dlg)
+    qtbot.waitUntil(lambda: not rs.busy, timeout=10_000)
+    pick(qtbot, rs.row("point").editor, "A point in time")
+    retype(qtbot, rs.row("timestamp").editor, "yesterday")
+    qtbot.waitUntil(lambda: "A date and time" in rs.row("timestamp").error_text(), timeout=2000)
+    retype(qtbot, rs.row("timestamp").editor, "2001-01-01T00:00:00Z")
+    qtbot.waitUntil(lambda: rs.review_button.isEnabled(), timeout=3000)
+    click(qtbot, rs.review_button)
+    assert "oci db database restore" in rs.cli_view.text()
+    click(qtbot, rs.create_button)
+    qtbot.waitUntil(lambda: "between the earliest backup" in rs.error_text(), timeout=10_000)
+    rs.grab().save("/tmp/dbsys-restore-error.png")
+    rs.reject()
+    qtbot.waitUntil(lambda: not rs.isVisible(), timeout=5000)
+    # automatic backups off
+    select_row(qtbot, window, "ORDERS")
+    trigger(window, "Backup settings…")
+    bs = dialog(qtbot, CreateDialog, not_this=rs)
+    qtbot.waitUntil(lambda: not bs.busy, timeout=10_000)
+    assert bs.row("recovery_window").editor.currentText() == "15 days"
+    bs.row("auto_backup").editor.setChecked(False)
+    qtbot.waitUntil(lambda: bs.review_button.isEnabled(), timeout=3000)
+    click(qtbot, bs.review_button)
+    assert "--auto-backup-enabled false" in bs.cli_view.text()
+    click(qtbot, bs.create_button)
+    qtbot.waitUntil(lambda: not bs.isVisible(), timeout=10_000)
+    wait_op(qtbot, window, "Change the backup settings of ORDERS")
+    refresh_until(qtbot, window, lambda: not next(r for r in window.resources.model.rows
+                                                  if r.db_name == "ORDERS").db_backup_config.auto_backup_enabled)
+    # an automatic backup cannot be deleted (it expires): no Delete for it
+    open_tree_path(qtbot, window, "Production", "Database", "DB backups")
+    qtbot.waitUntil(lambda: "before-release" in table_rows(window.resources), timeout=10_000)
+    auto = next(n for n in table_rows(window.resources) if n.startswith("Automatic Backup"))
+    select_row(qtbot, window, auto)
+    assert not next(x for x in window._kind_actions if x.text() == "Delete").isEnabled()
+    select_row(qtbot, window, "before-release")
+    assert next(x for x in window._kind_actions if x.text() == "Delete").isEnabled()
