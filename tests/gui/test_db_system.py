@@ -425,3 +425,34 @@ def test_database_backup_now_settings_restore_errors(qtbot, window):
     assert not next(x for x in window._kind_actions if x.text() == "Delete").isEnabled()
     select_row(qtbot, window, "before-release")
     assert next(x for x in window._kind_actions if x.text() == "Delete").isEnabled()
+
+
+def test_db_system_metrics_tab(qtbot, aloop, session):
+    from ociconsole import catalog
+    from ociconsole.gui import aio
+    from ociconsole.gui.detail import DetailPane
+    from ociconsole.services import identity as idsvc
+    kind = catalog.kind("database.db_system")
+
+    async def find():
+        tree = await idsvc.compartment_tree(session)
+        for c in [c for cs in tree.values() for c in cs]:
+            for s in await kind.list(session, c.id):
+                if s.display_name == "orders-db":
+                    return s
+    task = aio.spawn(find())
+    qtbot.waitUntil(task.done, timeout=10_000)
+    pane = DetailPane()
+    qtbot.addWidget(pane)
+    pane.resize(900, 900)
+    pane.show()
+    pane.show_resource(session, kind, task.result())
+    pane.show_metrics()
+    with qtbot.waitSignal(pane.metrics_panel.refreshed, timeout=10_000):
+        pass
+    charts = {c.title: c for c in pane.metrics_panel.grid.charts}
+    assert list(charts) == ["CPU utilization", "Storage utilization", "Sessions", "Executions and transactions"]
+    (t, v), = charts["CPU utilization"].data.values()
+    assert 55 <= len(t) <= 61 and 0 < v.mean() < 100  # the last hour, one point a minute, from its DB node
+    assert set(charts["Executions and transactions"].data) == {"executions", "transactions"}
+    pane.grab().save("/tmp/dbsys-metrics.png")

@@ -1079,3 +1079,7 @@ def seed_db_system(seed) -> None:
     _provisioned(seed.core, {}, {"dbSystemId": system["id"], "wr": ctx.response_headers.get("opc-work-request-id")})
     for db in seed.store.by_field("database", "dbSystemId", system["id"]):
         seed.store.update("database", db["id"], {"_autoFrom": ctx.now + 3600})
+    for kind in ("dbsystem", "dbnode", "dbhome", "database"):  # AVAILABLE since then: its metrics go back as far
+        for d in [seed.store.get("dbsystem", system["id"])] if kind == "dbsystem" else \
+                seed.store.by_field(kind, "dbSystemId", system["id"]):
+            seed.store.update(kind, d["id"], {"_stateHistory": [[None, "AVAILABLE"]]})
