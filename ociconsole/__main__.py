@@ -1,4 +1,5 @@
-"""`python -m ociconsole` and the `ociconsole` console script."""
+"""`python -m ociconsole` and the `ociconsole` console script: the window, or a headless command
+(`ociconsole export-terraform ...`, see ociconsole.commands)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,11 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args and not args[0].startswith("-"):
+        from .commands import COMMANDS
+        if args[0] in COMMANDS:
+            return COMMANDS[args[0]](args[1:])
     from .gui.app import main as gui_main
     return gui_main(argv)
 

@@ -51,12 +51,14 @@ async def _terminate(session, inst, options):
 INSTANCE_ACTIONS = [
     Action("start", "Start", _action("START"), frozenset({"STOPPED"}), target_states=frozenset({"RUNNING"}),
            icon="start", verb="Starting"),
+    # Stop and Reboot ask as their force variants do (View > "Ask before Stop and Reboot" turns that off away
+    # from production; on production every change asks for the name: core.guardrails)
     Action("stop", "Stop", _action("SOFTSTOP"), frozenset({"RUNNING"}), target_states=frozenset({"STOPPED"}),
-           icon="stop", verb="Stopping"),
+           confirm="simple", icon="stop", verb="Stopping"),
     Action("force_stop", "Force stop", _action("STOP"), frozenset({"RUNNING", "STARTING"}),
            target_states=frozenset({"STOPPED"}), confirm="simple", icon="stop", verb="Force-stopping"),
     Action("reboot", "Reboot", _action("SOFTRESET"), frozenset({"RUNNING"}), target_states=frozenset({"RUNNING"}),
-           icon="reboot", verb="Rebooting"),
+           confirm="simple", icon="reboot", verb="Rebooting"),
     Action("force_reboot", "Force reboot", _action("RESET"), frozenset({"RUNNING"}),
            target_states=frozenset({"RUNNING"}), confirm="simple", icon="reboot", verb="Force-rebooting"),
     Action("terminate", "Terminate", _terminate, frozenset({"RUNNING", "STOPPED", "STARTING", "STOPPING"}),

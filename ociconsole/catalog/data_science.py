@@ -346,9 +346,9 @@ NOTEBOOK_SESSIONS = ResourceKind(
     ],
     related=[Related("Configuration", _notebook_related)],
     actions=[
-        Action("open", "Open notebook", _open_url, ACTIVE, icon="link", verb="Opening"),
+        Action("open", "Open notebook", _open_url, ACTIVE, icon="link", verb="Opening", mutates=False),
         Action("notebook_url", "Copy notebook URL…", no_run, ACTIVE, form=notebook_url_form, icon="copy",
-               verb="Reading URL of"),
+               verb="Reading URL of", mutates=False),
         _switch_action("activate", "Activate", "activate_notebook_session", "INACTIVE", "ACTIVE", "Activating",
                        "start"),
         _switch_action("deactivate", "Deactivate", "deactivate_notebook_session", "ACTIVE", "INACTIVE",
@@ -526,7 +526,7 @@ MODELS = ResourceKind(
     related=[Related("Metadata", _model_related)],
     actions=[
         Action("download", "Download artifact…", no_run, frozenset({"ACTIVE", "INACTIVE"}), form=download_form,
-               icon="download", verb="Downloading artifact of"),
+               icon="download", verb="Downloading artifact of", mutates=False),
         _switch_action("activate", "Activate", "activate_model", "INACTIVE", "ACTIVE", "Activating", "start"),
         _switch_action("deactivate", "Deactivate", "deactivate_model", "ACTIVE", "INACTIVE", "Deactivating", "stop"),
         delete_action(MODEL_REF, frozenset({"ACTIVE", "INACTIVE", "FAILED"}), DELETED),
@@ -691,7 +691,8 @@ MODEL_DEPLOYMENTS = ResourceKind(
     ],
     related=[Related("Deployment", _deployment_related)],
     actions=[
-        Action("predict", "Predict…", no_run, ACTIVE, form=predict_form, icon="start", verb="Predicting with"),
+        Action("predict", "Predict…", no_run, ACTIVE, form=predict_form, icon="start",
+               verb="Predicting with", mutates=False),
         _switch_action("activate", "Activate", "activate_model_deployment", "INACTIVE", "ACTIVE", "Activating",
                        "start"),
         _switch_action("deactivate", "Deactivate", "deactivate_model_deployment", "ACTIVE", "INACTIVE",

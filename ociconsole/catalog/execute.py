@@ -17,9 +17,9 @@ from ..core.connection import WORK_REQUEST_SERVICES
 from ..core.errors import OciError, loggable
 from ..core.operations import Operation, OperationLog
 from ..services.runtime import OutcomeUnknown
-from . import forms
+from . import forms, terraform
 from .generic import in_sentence
-from .model import BAD, TRANSITIONAL, Action, Gone, ResourceKind
+from .model import BAD, TRANSITIONAL, Action, Done, Gone, ResourceKind
 
 logger = logging.getLogger(__name__)  # (`log` is the OperationLog here)
 
@@ -160,6 +160,9 @@ async def run_action(session, log: OperationLog, kind: ResourceKind, action: Act
                 raise
             await _recheck(session, log, op, kind, action, resource, e, on_resource)
             return op
+        if isinstance(result, Done):  # an action that makes nothing to track (an export): what it did
+            log.succeed(op, detail=result.detail)
+            return op
         if isinstance(result, Gone):  # deleted at once (a resource without lifecycle states)
             log.succeed(op, detail="Deleted")
             if on_resource is not None:
@@ -261,6 +264,7 @@ async def run_create(session, log: OperationLog, kind: ResourceKind, spec: forms
                 raise
             return op
         log.update(op, resource_id=getattr(res, "id", "") or "", work_request_id=wr_id)
+        terraform.remember(session, request, getattr(res, "id", None), spec.describe(values))
         if on_resource is not None and res is not None:
             on_resource(kind, res)
         state = kind.state(res) or ""

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from . import terraform
 from .forms import Field, FormContext, FormSpec, Request, cli_command
 from .model import Action, ResourceKind
 
@@ -175,3 +176,6 @@ def add_generic_actions(kinds: list[ResourceKind]) -> None:
         if (k.sdk is not None or k.move is not None) and k.movable and k.scope != "hidden" \
                 and k.action("move") is None:
             k.actions.append(move_action(k))
+        if k.scope != "hidden" and k.get is not None and k.action("export_terraform") is None \
+                and terraform.type_of_kind(k) is not None:
+            k.actions.append(terraform.export_action(k))

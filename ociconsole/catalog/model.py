@@ -77,6 +77,7 @@ class Action:
     tracks: str | None = None  # kind id of what `run` returns, tracked to target_states (detach -> attachment)
     # beyond the state: whether the resource allows it now (an attached volume cannot be attached again)
     when: Callable[[Any], bool] | None = None
+    mutates: bool = True  # False: it only reads or opens (a download, an export): no production guardrail
 
     def allowed(self, state: str | None) -> bool:
         return self.allowed_states is None or (state or "") in self.allowed_states
@@ -92,6 +93,13 @@ class Gone:
     """A resource that no longer exists (a 404 while tracking its deletion)."""
 
     id: str
+
+
+@dataclass(frozen=True)
+class Done:
+    """What an action that makes no resource did, said in the activity panel ("Wrote 12 resources to …")."""
+
+    detail: str
 
 
 @dataclass

@@ -25,7 +25,7 @@ from .qt import (
     QWidget,
     Signal,
 )
-from .widgets import help_label, monospace_font
+from .widgets import help_label, monospace_font, production_label
 
 MAX_LISTED = 8
 
@@ -49,15 +49,19 @@ class ConfirmDialog(QDialog):
 
     confirmed = Signal(dict)  # option name -> bool
 
-    def __init__(self, action: Action, kind: ResourceKind, resources: list, parent: QWidget | None = None):
+    def __init__(self, action: Action, kind: ResourceKind, resources: list, parent: QWidget | None = None,
+                 mode: str | None = "", production: str = ""):
+        """`mode` overrides the action's own confirmation ("name", "simple"; the guardrails decide it on
+        production); `production` is the banner naming the production connection, shown above the question."""
         super().__init__(parent)
         self.action, self.kind, self.resources = action, kind, list(resources)
+        confirm = action.confirm if mode == "" else mode
         self._done = False
         n = len(self.resources)
         self.bulk = n > 1
         self.names = [kind.name(r) for r in self.resources]
         # what must be typed: the name (one resource), the count (several), nothing (simple)
-        if action.confirm == "simple" and not (self.bulk and action.destructive):
+        if confirm == "simple" and not (self.bulk and action.destructive):
             self.expected: str | None = None
         elif self.bulk:
             self.expected = str(n)
@@ -71,6 +75,10 @@ class ConfirmDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(18, 16, 18, 14)
         lay.setSpacing(10)
+        self.production_banner: QLabel | None = None
+        if production:
+            self.production_banner = production_label(production, self)
+            lay.addWidget(self.production_banner)
         head = QLabel(f"{action.label} {what}?", self)
         f = QFont(head.font())
         f.setBold(True)

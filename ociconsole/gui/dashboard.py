@@ -46,6 +46,7 @@ from ..services.dashboards import (  # noqa: F401 - the model's names, also read
     check_query,
     compartment_pairs,
     cpu_template,
+    database_template,
     fetch_chart,
     guess_unit,
     time_window,
@@ -627,6 +628,8 @@ class DashboardView(QWidget):
         self.new_action = self.manage_menu.addAction(icon("create"), "New empty dashboard", self.new_dashboard)
         self.template_action = self.manage_menu.addAction(icon("dashboard"), "New: CPU across instances…",
                                                           self.new_from_template)
+        self.database_template_action = self.manage_menu.addAction(
+            icon("database"), "New: Autonomous Databases…", lambda: self.new_from_template(template=database_template))
         self.manage_menu.addSeparator()
         self.rename_action = self.manage_menu.addAction(icon("rename"), "Rename…", self.ask_rename)
         self.delete_action = self.manage_menu.addAction(icon("delete"), "Delete…", self.ask_delete)
@@ -780,6 +783,7 @@ class DashboardView(QWidget):
         comp = self.current_compartment()
         name = comp.name if comp is not None else "the tenancy"
         self.template_action.setText(f"New: CPU across instances of {name}")
+        self.database_template_action.setText(f"New: Autonomous Databases of {name}")
         self.empty_template.setText(f"CPU across instances of {name}")
 
     def _fill_dashboard_list(self) -> None:
@@ -819,15 +823,16 @@ class DashboardView(QWidget):
         self.set_dashboard(d)
         return d
 
-    def new_from_template(self, compartment=None) -> Dashboard:
-        """"CPU across all instances of <compartment>" (the window's current one, or the tenancy)."""
+    def new_from_template(self, compartment=None, template=cpu_template) -> Dashboard:
+        """A template's dashboard ("CPU across all instances of <compartment>" by default) for the window's current
+        compartment, or the tenancy."""
         comp = compartment or self.current_compartment()
         if comp is None:
             comp_id, comp_name = self.session.tenancy_id, "the tenancy"
         else:
             comp_id, comp_name = comp.id, comp.name
         # chosen again: the one made before opens (no "(2)", "(3)"…)
-        d, _made = self.store.ensure(cpu_template(comp_id, comp_name, in_subtree=True))
+        d, _made = self.store.ensure(template(comp_id, comp_name, in_subtree=True))
         self.set_dashboard(d)
         return d
 

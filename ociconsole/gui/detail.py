@@ -275,10 +275,11 @@ class DetailPane(QWidget):
         if kind is None or not kind.actions:
             self.actions_button.setEnabled(False)
             return
-        ro = (self.session is not None and self.session.read_only) or getattr(self, "offline", False)
+        ro = self.session is not None and self.session.read_only
+        offline = getattr(self, "offline", False)
         for a in kind.actions:
             act = self.actions_menu.addAction(icon(a.icon), a.label + ("…" if a.confirm else ""))
-            act.setEnabled(a.allowed_for(res) and not ro)
+            act.setEnabled(a.allowed_for(res) and not offline and not (ro and a.mutates))
             act.triggered.connect(lambda _=False, a=a: self.actionRequested.emit(kind, a, [res]))
         self.actions_button.setEnabled(True)
 

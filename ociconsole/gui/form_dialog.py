@@ -25,7 +25,7 @@ import asyncio
 import logging
 import uuid
 
-from ..catalog import execute, forms
+from ..catalog import execute, forms, terraform
 from ..catalog.forms import Field, FormContext, FormSpec, Option
 from ..catalog.model import ResourceKind
 from ..core.errors import OciError
@@ -72,6 +72,7 @@ from .widgets import (
     help_colour,
     help_label,
     monospace_font,
+    production_label,
     set_message,
     warning_label,
 )
@@ -663,9 +664,13 @@ class CreateDialog(QDialog):
     submitted = Signal(object)  # core.operations.Operation
 
     def __init__(self, spec: FormSpec, ctx: FormContext, session, oplog: OperationLog, kind: ResourceKind,
-                 parent: QWidget | None = None, on_resource=None):
+                 parent: QWidget | None = None, on_resource=None, guarded: bool = True):
         super().__init__(parent)
         self.spec, self.ctx, self.session, self.oplog, self.kind = spec, ctx, session, oplog, kind
+        # on production (core.guardrails) a change is sent only once the connection's name is typed
+        guard = getattr(session, "guard", None)
+        self.production_typed: str | None = guard.typed_for_change() if guard is not None and guarded else None
+        self.production_banner_text = guard.banner(session.connection.region) if self.production_typed else ""
         self.on_resource = on_resource
         self.retry_token = str(uuid.uuid4())
         self._token_signature: str | None = None  # the request last sent with retry_token
@@ -713,6 +718,8 @@ class CreateDialog(QDialog):
         head.addWidget(self.steps)
         outer.addLayout(head)
 
+        if self.production_typed:
+            outer.addWidget(production_label(self.production_banner_text, self))
         self.banner = Banner(self)
         outer.addWidget(self.banner)
 
@@ -775,9 +782,26 @@ class CreateDialog(QDialog):
         self.cli_view.setNote("Runs the same request with the oci CLI")
         self.python_view = CodeView()
         self.python_view.setNote("The same request with the OCI Python SDK (retry token included)")
+        self.terraform_view = CodeView()
+        self.terraform_view.setNote("The same resource for Oracle's Terraform provider (oracle/oci); "
+                                    "what this session created is referred to, not pasted")
         self.code_tabs.addTab(self.cli_view, "oci CLI")
         self.code_tabs.addTab(self.python_view, "Python SDK")
+        self.code_tabs.addTab(self.terraform_view, "Terraform")
         rl.addWidget(self.code_tabs, 1)
+        self.production_input: QLineEdit | None = None
+        if self.production_typed:
+            prompt = QLabel(f"This changes <b>{_escape(self.production_typed)}</b>, a production connection. "
+                            f"Type <b>{_escape(self.production_typed)}</b> to confirm:", review)
+            prompt.setWordWrap(True)
+            prompt.setTextFormat(Qt.TextFormat.RichText)
+            rl.addWidget(prompt, 0)
+            self.production_input = QLineEdit(review)
+            self.production_input.setObjectName("production_confirm")
+            self.production_input.setAccessibleName("Type the production connection's name to confirm")
+            self.production_input.setPlaceholderText(self.production_typed)
+            self.production_input.textChanged.connect(lambda _t: self._update_buttons())
+            rl.addWidget(self.production_input, 0)
         self.pages.addWidget(review)
 
         # page 3 (FormSpec.reveal): the secret, shown once; filled by _reveal
@@ -905,6 +929,14 @@ class CreateDialog(QDialog):
         if not self._started:
             self._started = True
             self.start()
+            self.focus_first_field()
+
+    def focus_first_field(self) -> None:
+        """The keyboard starts in the first field the person can type in (then Tab follows the form)."""
+        for row in self.rows.values():
+            if row.shown and row.editor.isEnabled() and row.editor.focusPolicy() != Qt.FocusPolicy.NoFocus:
+                row.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
 
     def start(self) -> None:
         """Begin loading the options (called when first shown)."""
@@ -1159,6 +1191,11 @@ class CreateDialog(QDialog):
         return bool(self._loading or self._waiting)
 
     @property
+    def production_confirmed(self) -> bool:
+        """Not production, or its name typed on the review page."""
+        return self.production_input is None or self.production_input.text() == self.production_typed
+
+    @property
     def ready(self) -> bool:
         return not self._errors and not self.busy and not self._submitting
 
@@ -1170,7 +1207,7 @@ class CreateDialog(QDialog):
             return
         ready = self.ready
         self.review_button.setEnabled(ready)
-        self.create_button.setEnabled(ready)
+        self.create_button.setEnabled(ready and self.production_confirmed)
         self.back_button.setEnabled(not self._submitting)
         self.cancel_button.setEnabled(not self._submitting)
         if self._submitting:
@@ -1240,9 +1277,21 @@ class CreateDialog(QDialog):
             cli = f"# cannot show the CLI command ({type(e).__name__}: {e})"
         self.cli_view.setText(cli)
         self.python_view.setText(forms.python_code(req, token))
+        self.terraform_view.setText(self.terraform_text(req, values))
         self._update_cost()
         self._set_page(1)
         self.create_button.setFocus()
+
+    def terraform_text(self, req: forms.Request, values: dict) -> str:
+        """The Terraform of the request: a create's resource block, or an update's changed arguments."""
+        update_of = req.args[0] if req.method.startswith("update_") and req.args and \
+            isinstance(req.args[0], str) else None
+        try:
+            return terraform.for_request(req, self.spec.describe(values), terraform.session_refs(self.session),
+                                         update_of=update_of).text
+        except Exception as e:
+            log.exception("terraform of %s failed", self.spec.title)
+            return f"# cannot show the Terraform ({type(e).__name__}: {e})"
 
     def show_form(self) -> None:
         if self._submitting:
@@ -1291,6 +1340,10 @@ class CreateDialog(QDialog):
     def submit(self) -> None:
         """Send the create (Create button / Enter on the review page). Never twice at once."""
         if self._submitting or not self.ready:
+            return
+        if not self.production_confirmed:  # production: the name first
+            if self.production_input is not None:
+                self.production_input.setFocus()
             return
         req = self._build_request()
         if req is None:

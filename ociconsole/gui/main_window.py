@@ -14,6 +14,8 @@ from ..catalog import execute
 from ..catalog.forms import FormContext, Option
 from ..catalog.generic import in_sentence
 from ..catalog.model import Gone, ResourceKind
+from ..catalog.palette import Entry as PaletteEntry
+from ..core import guardrails
 from ..core.config import token_expiry_text
 from ..core.errors import OciError, loggable
 from ..core.operations import OperationLog
@@ -35,12 +37,14 @@ from .qt import (
     Qt,
     QTimer,
     QToolBar,
+    QToolButton,
     QTreeView,
     QWidget,
     Signal,
 )
 from .resource_view import ResourceView
 from .tree import NODE_ROLE, CompartmentTreeModel
+from .widgets import PRODUCTION_RED, production_label
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +116,30 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 3)
         self.splitter.setSizes([290, 610, 500])
-        self.setCentralWidget(self.splitter)
+        # the centre with, on a production connection (core.guardrails), a red frame and banner around it
+        from .qt import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+        self.central = QWidget()
+        self.central.setObjectName("centralFrame")
+        self.central.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # paints the red frame
+        cl = QVBoxLayout(self.central)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.setSpacing(0)
+        self.production_bar = QWidget()
+        bar = QHBoxLayout(self.production_bar)
+        bar.setContentsMargins(0, 0, 6, 0)
+        self.production_banner = production_label("", self.production_bar)
+        bar.addWidget(self.production_banner, 1)
+        self.unlock_button = QPushButton(icon("edit"), f"Unlock changes for {guardrails.UNLOCK_MINUTES} min")
+        self.unlock_button.setAccessibleName("Unlock changes on this production connection")
+        self.unlock_button.clicked.connect(self._toggle_unlock)
+        bar.addWidget(self.unlock_button)
+        self.production_bar.hide()
+        cl.addWidget(self.production_bar)
+        cl.addWidget(self.splitter, 1)
+        self.setCentralWidget(self.central)
+        self._unlock_timer = QTimer(self)
+        self._unlock_timer.setInterval(10_000)
+        self._unlock_timer.timeout.connect(self._show_guard)
 
         self.resources.resourceActivated.connect(self._show_detail)
         self.resources.selectionChangedList.connect(lambda k, rs: self._update_action_buttons())
@@ -139,6 +166,7 @@ class MainWindow(QMainWindow):
             dock.widget().setMinimumHeight(130)
         self.search.openRequested.connect(self.open_resource)
         self._pending_select: str | None = None
+        self.recent: list = []  # (kind, resource) most recently shown first: the palette's "Recent"
 
         # ---- toolbar
         tb = QToolBar("Main toolbar")
@@ -171,6 +199,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(self._search_toolbar)
         self.search_field = QLineEdit()
         self.search_field.setPlaceholderText("Search all compartments (Ctrl+K)")
+        self.search_field.setAccessibleName("Search all compartments")
         self.search_field.setClearButtonEnabled(True)
         self.search_field.setMinimumWidth(260)
         self.search_field.returnPressed.connect(self._search_from_toolbar)
@@ -199,8 +228,8 @@ class MainWindow(QMainWindow):
 
         # ---- shortcuts
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self._focus_filter)
-        QShortcut(QKeySequence("Ctrl+K"), self, activated=lambda: (self.search_field.setFocus(),
-                                                                    self.search_field.selectAll()))
+        QShortcut(QKeySequence("Ctrl+Shift+P"), self, activated=self.open_palette)
+        QShortcut(QKeySequence("Ctrl+K"), self, activated=lambda: self.open_palette(search=True))
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.resources.table,
                   activated=self._delete_selected, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Copy), self.resources.table,
@@ -209,6 +238,10 @@ class MainWindow(QMainWindow):
                   context=Qt.ShortcutContext.WidgetShortcut)
 
         self._build_menus()
+        for bar in (self.toolbar, self._search_toolbar):  # Qt's "»" button when a toolbar is too narrow
+            for b in bar.findChildren(QToolButton, "qt_toolbar_ext_button"):
+                b.setAccessibleName("More toolbar actions")
+                b.setToolTip("More toolbar actions")
         self._layout_restored = False
         self.resize(1400, 860)
         self._set_conn_state(None)
@@ -230,6 +263,18 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.search.toggleViewAction())
         view_menu.addAction(self.toolbar.toggleViewAction())
         view_menu.addAction(self._search_toolbar.toggleViewAction())
+        view_menu.addSeparator()
+        self.production_action = view_menu.addAction("Treat this connection as &production")
+        self.production_action.setCheckable(True)
+        self.production_action.toggled.connect(self._mark_production)
+        self.locked_action = view_menu.addAction("Production is read-only until unlocked")
+        self.locked_action.setCheckable(True)
+        self.locked_action.setChecked(settings.get("guardrails/read_only_production"))
+        self.locked_action.toggled.connect(self._set_read_only_production)
+        self.confirm_soft_action = view_menu.addAction("Ask before Stop and Reboot")
+        self.confirm_soft_action.setCheckable(True)
+        self.confirm_soft_action.setChecked(settings.get("guardrails/confirm_stop_reboot"))
+        self.confirm_soft_action.toggled.connect(lambda on: settings.set("guardrails/confirm_stop_reboot", on))
         self._help_menu = mb.addMenu("&Help")
         self.about_action = self._help_menu.addAction(icon("app"), "&About ociconsole")
         self.about_action.setMenuRole(self.about_action.MenuRole.AboutRole)
@@ -271,6 +316,7 @@ class MainWindow(QMainWindow):
         self._auth_reported = False
         self._first_level_done = False
         self.session = session
+        self._apply_guard(session, key)
         self._restoring = True
         self._tasks.cancel_all()
         self.resources.clear()
@@ -658,6 +704,10 @@ class MainWindow(QMainWindow):
     def _show_detail(self, kind, resource) -> None:
         if resource is not None and self.session is not None:
             self.detail.show_resource(self.session, kind, resource)
+            rid = getattr(resource, "id", None)
+            if rid:  # the palette's recent resources
+                self.recent = [(k, r) for k, r in self.recent if getattr(r, "id", None) != rid][:19]
+                self.recent.insert(0, (kind, resource))
         self._update_action_buttons()
 
     def refresh(self) -> None:
@@ -708,7 +758,8 @@ class MainWindow(QMainWindow):
         selected = self.resources.selected_resources()
         for action in kind.actions:
             qa = self.toolbar.addAction(icon(action.icon), action.label)
-            qa.setEnabled(bool(selected) and not ro and all(action.allowed_for(r) for r in selected))
+            qa.setEnabled(bool(selected) and not offline and not (ro and action.mutates)
+                          and all(action.allowed_for(r) for r in selected))
             qa.triggered.connect(
                 lambda _=False, a=action: self.request_action(kind, a, self.resources.selected_resources()))
             self._kind_actions.append(qa)
@@ -726,22 +777,29 @@ class MainWindow(QMainWindow):
         resources = [r for r in resources if r is not None]
         if not resources or self.session is None:
             return
-        if self.session.read_only:
+        if self.session.read_only and action.mutates:
             self.show_error("This profile is read-only: actions are disabled.")
             return
         if self._conn_ok is False:
             self.show_error("No working connection: actions are disabled until it is back.")
+            return
+        guard = self.session.guard
+        if action.mutates and guard.locked():
+            self.show_error(f"{guard.label} is production and read-only until unlocked: use "
+                            f"“{self.unlock_button.text()}” in the red banner first.")
             return
         blocked = [kind.name(r) for r in resources if not action.allowed_for(r)]
         if blocked:
             self.show_error(f"{action.label} is not possible for {', '.join(blocked)} in its current state.")
             return
         if action.form is not None:  # an action that asks for input: its form, in the generic dialog
-            self.open_form(action.form(resources[0]))
+            self.open_form(action.form(resources[0]), guarded=action.mutates)
             return
-        if action.confirm:
+        mode = guard.confirmation(action, settings.get("guardrails/confirm_stop_reboot"))
+        if mode:
             from .confirm import ConfirmDialog
-            dlg = ConfirmDialog(action, kind, resources, self)
+            banner = guard.banner(self.session.connection.region) if guard.production and action.mutates else ""
+            dlg = ConfirmDialog(action, kind, resources, self, mode=mode, production=banner)
             dlg.confirmed.connect(lambda options: self._run_action(kind, action, resources, options))
             dlg.open()
             self._last_dialog = dlg
@@ -787,6 +845,10 @@ class MainWindow(QMainWindow):
         if self._conn_ok is False:
             self.show_error("No working connection: creating is disabled until it is back.")
             return
+        if self.session.guard.locked():
+            self.show_error(f"{self.session.guard.label} is production and read-only until unlocked: use "
+                            f"“{self.unlock_button.text()}” in the red banner first.")
+            return
         from . import views
         factory = views.view(kind.create_view) if kind.create_view else None
         if factory is not None:  # a kind whose creation is a wizard of its own (gui.views)
@@ -796,13 +858,181 @@ class MainWindow(QMainWindow):
             return
         self.open_form(kind.create)
 
-    def open_form(self, spec) -> None:
-        """The generic dialog for a FormSpec (a create, or an action's form); tracked in the activity."""
+    def open_form(self, spec, guarded: bool = True) -> None:
+        """The generic dialog for a FormSpec (a create, or an action's form); tracked in the activity.
+        `guarded`: it changes something, so production asks for its name (core.guardrails)."""
         from .form_dialog import CreateDialog
         dlg = CreateDialog(spec, self.form_context(), self.session, self.oplog, catalog.kind(spec.kind_id), self,
-                           on_resource=self._resource_changed)
+                           on_resource=self._resource_changed, guarded=guarded)
         dlg.open()
         self._last_dialog = dlg
+
+    # ------------------------------------------------------------ command palette
+    def open_palette(self, search: bool = False):
+        """Ctrl+Shift+P: every command, kind, action, recent resource and compartment; Ctrl+K the same with
+        "Search all compartments for …" first."""
+        from .palette import PaletteDialog
+        extra = None
+        if search:
+            def extra(text: str) -> list[PaletteEntry]:
+                t = text.strip()
+                if not t:
+                    return []
+                return [PaletteEntry(f"Search all compartments for “{t}”", "Search",
+                                     lambda: (self.search_field.setText(t), self._search_from_toolbar()))]
+        dlg = PaletteDialog(self.palette_entries(), self, extra=extra,
+                            placeholder="Search every compartment, or type a command" if search else "")
+        dlg.open()
+        self._last_dialog = dlg
+        return dlg
+
+    def palette_entries(self) -> list[PaletteEntry]:
+        out: list[PaletteEntry] = [PaletteEntry(k.name(r), "Recent", lambda k=k, r=r: self._open_recent(k, r),
+                                                detail=k.singular, key=f"recent:{getattr(r, 'id', '')}")
+                                   for k, r in self.recent]
+
+        def walk(menu, where: str) -> None:
+            for a in menu.actions():
+                if a.isSeparator():
+                    continue
+                if a.menu() is not None:
+                    walk(a.menu(), f"{where} › {a.text().replace('&', '')}")
+                elif a.text() and a.isEnabled():
+                    text = a.text().replace("&", "")
+                    out.append(PaletteEntry(text, "Menu", a.trigger, a.shortcut().toString(), where,
+                                            key=f"menu:{where}:{text}"))
+        tops = [t for t in self.menuBar().actions() if t.menu() is not None]
+        for top in tops[1:] + tops[:1]:  # File (Quit) last: Enter on an untouched palette must not quit
+            walk(top.menu(), top.text().replace("&", ""))
+        ro = self.session is None or self.session.read_only
+        for k in catalog.kinds():
+            if k.scope == "hidden":
+                continue
+            out.append(PaletteEntry(k.label, "Go to", lambda k=k: self.go_to_kind(k), detail=k.group,
+                                    key=f"goto:{k.id}"))
+            if k.create is not None and not ro:
+                out.append(PaletteEntry(f"Create {in_sentence(k.singular)}…", "Create",
+                                        lambda k=k: self.go_to_kind(k) and self.open_create(k),
+                                        "Ctrl+N" if k is self.current_kind else "", k.group, key=f"create:{k.id}"))
+            for a in k.actions:
+                if ro and a.mutates:
+                    continue
+                shortcut = "Delete" if a.destructive and a is next((x for x in k.actions if x.destructive), None) \
+                    else (a.shortcut or "")
+                out.append(PaletteEntry(f"{k.singular}: {a.label}", "Action",
+                                        lambda k=k, a=a: self._palette_action(k, a), shortcut,
+                                        key=f"action:{k.id}:{a.id}"))
+        path: list[str] = []
+        for c, depth in self.tree_model.all_compartments():
+            del path[depth:]
+            out.append(PaletteEntry(c.name, "Compartment", lambda c=c: self.select(c.id), detail=" / ".join(path),
+                                    key=f"compartment:{c.id}"))
+            path.append(c.name)
+        return out
+
+    def go_to_kind(self, kind: ResourceKind) -> bool:
+        """Show the kind's list in the current compartment (the root for tenancy-wide kinds)."""
+        comp = self.current_compartment.id if self.current_compartment is not None and kind.scope != "tenancy" \
+            else (self.session.tenancy_id if self.session is not None else None)
+        return bool(comp) and self.select(comp, kind.id)
+
+    def _open_recent(self, kind: ResourceKind, resource) -> None:
+        comp = getattr(resource, "compartment_id", None)
+        if comp:
+            self.open_resource(resource.id, comp)
+        else:
+            self._show_detail(kind, resource)
+
+    def _palette_action(self, kind: ResourceKind, action):
+        """An action chosen in the palette: on the selection when it is of that kind, else the palette asks which
+        resource of the current compartment."""
+        from .palette import ask
+        selected = self.resources.selected_resources() if self.resources.kind is kind else []
+        if selected:
+            self.request_action(kind, action, selected)
+            return None
+        if self.session is None:
+            return None
+        session = self.session
+        comp = self.current_compartment.id if self.current_compartment is not None else session.tenancy_id
+        where = self.current_compartment.name if self.current_compartment is not None else "the tenancy"
+
+        async def load() -> list[PaletteEntry]:
+            found = await kind.list(session, comp)
+            return [PaletteEntry(kind.name(r), kind.singular, lambda r=r: self._act_on(kind, action, r),
+                                 detail=kind.state(r) or "") for r in found if action.allowed_for(r)]
+        return ask(f"{kind.singular}: {action.label} — which one? (in {where})", load,
+                   f"No {kind.label.lower()} in {where} that can {action.label.lower()}: "
+                   "pick another compartment in the tree first")
+
+    def _act_on(self, kind: ResourceKind, action, resource) -> None:
+        self.open_resource(resource.id, getattr(resource, "compartment_id", "") or "")
+        self.request_action(kind, action, [resource])
+
+    # ------------------------------------------------------------ guardrails
+    def _apply_guard(self, session, key: str) -> None:
+        """Decide whether the connection is production (core.guardrails) and show it."""
+        marked = [k for k in settings.get("guardrails/production_marked").splitlines() if k]
+        guard = session.guard
+        guard.label = session.connection.label
+        guard.reason = guardrails.production_reason(key, guard.label, settings.get("guardrails/production_pattern"),
+                                                    marked)
+        guard.read_only_until_unlocked = settings.get("guardrails/read_only_production")
+        self.production_action.blockSignals(True)
+        self.production_action.setChecked(guard.production)
+        self.production_action.blockSignals(False)
+        self._show_guard()
+
+    def _mark_production(self, on: bool) -> None:
+        key = getattr(self, "_connection_key", "")
+        marked = [k for k in settings.get("guardrails/production_marked").splitlines() if k and k != key]
+        if on:
+            marked.append(key)
+        settings.set("guardrails/production_marked", "\n".join(marked))
+        if self.session is not None:
+            self._apply_guard(self.session, key)
+
+    def _set_read_only_production(self, on: bool) -> None:
+        settings.set("guardrails/read_only_production", on)
+        if self.session is not None:
+            self.session.guard.read_only_until_unlocked = on
+            self.session.guard.lock()
+            self._show_guard()
+
+    def _toggle_unlock(self) -> None:
+        guard = self.session.guard if self.session is not None else None
+        if guard is None:
+            return
+        if guard.unlocked_for() > 0:
+            guard.lock()
+        else:
+            guard.unlock()
+        self._show_guard()
+
+    def _show_guard(self) -> None:
+        guard = self.session.guard if self.session is not None else None
+        on = guard is not None and guard.production
+        self.production_bar.setVisible(on)
+        self.central.setStyleSheet(f"QWidget#centralFrame {{ border: 3px solid {PRODUCTION_RED}; }}" if on else "")
+        self.central.layout().setContentsMargins(*([3, 0, 3, 3] if on else [0, 0, 0, 0]))
+        title = "OCI Console"
+        if not on or guard is None:
+            self.setWindowTitle(title)
+            self._unlock_timer.stop()
+            return
+        self.setWindowTitle(f"{title} — PRODUCTION ({guard.label})")
+        text = guard.banner(self.session.connection.region)
+        left = guard.unlocked_for()
+        if guard.read_only_until_unlocked:
+            if left > 0:
+                text += f" · changes unlocked for {int(left // 60) + 1} more min"
+                self.unlock_button.setText("Lock changes now")
+            else:
+                text += " · read-only until unlocked"
+                self.unlock_button.setText(f"Unlock changes for {guardrails.UNLOCK_MINUTES} min")
+            self._unlock_timer.start()
+        self.unlock_button.setVisible(guard.read_only_until_unlocked)
+        self.production_banner.setText(text)
 
     # ------------------------------------------------------------ messages
     def show_error(self, text: str, error: OciError | None = None) -> None:

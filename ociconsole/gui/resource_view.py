@@ -481,9 +481,11 @@ class ResourceView(QWidget):
         self.count.setText(f"{n} item{'s' if n != 1 else ''}")
 
     # ------------------------------------------------------------ selection
-    def blocked(self) -> bool:
-        """Creating and actions are off: a read-only profile, or no working connection (set_offline)."""
-        return getattr(self, "offline", False) or getattr(self, "session", None) is None or self.session.read_only
+    def blocked(self, mutates: bool = True) -> bool:
+        """Creating and actions are off: a read-only profile (for what changes something), or no working
+        connection (set_offline)."""
+        return getattr(self, "offline", False) or getattr(self, "session", None) is None \
+            or (self.session.read_only and mutates)
 
     def set_offline(self, offline: bool) -> None:
         self.offline = offline
@@ -521,7 +523,8 @@ class ResourceView(QWidget):
         kind = self.kind
         for action in kind.actions:
             a = menu.addAction(icon(action.icon), action.label + ("…" if action.confirm else ""))
-            a.setEnabled(bool(resources) and all(action.allowed_for(r) for r in resources) and not self.blocked())
+            a.setEnabled(bool(resources) and all(action.allowed_for(r) for r in resources)
+                         and not (self.blocked(action.mutates)))
             a.triggered.connect(lambda _=False, act=action, rs=resources: self.actionRequested.emit(kind, act, rs))
         if kind.actions:
             menu.addSeparator()

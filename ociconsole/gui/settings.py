@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..core import guardrails
 from . import paths
 from .qt import QSettings
 
@@ -29,6 +30,12 @@ SCHEMA = {s.key: s for s in [
     Setting("browse/compartment", str, "", "last selected compartment OCID"),
     Setting("browse/kind", str, "compute.instance", "last selected resource kind"),
     Setting("table/refresh_seconds", int, 3, "auto-refresh period while a row is changing state"),
+    Setting("guardrails/production_pattern", str, guardrails.DEFAULT_PATTERN,
+            "a profile whose name matches this regular expression is production"),
+    Setting("guardrails/production_marked", str, "", "connection keys marked as production, one per line"),
+    Setting("guardrails/read_only_production", bool, False, "production refuses changes until unlocked"),
+    Setting("guardrails/confirm_stop_reboot", bool, True,
+            "Stop and Reboot of a running instance ask first (always on production)"),
 ]}
 
 
@@ -47,6 +54,8 @@ def get(key: str):
     try:
         if s.type is bytes:
             return bytes(v)
+        if s.type is bool:  # an ini file gives "true" / "false"
+            return v if isinstance(v, bool) else str(v).strip().lower() in ("true", "1", "yes")
         if s.type is int:
             return int(v)
         return s.type(v)

@@ -102,6 +102,22 @@ def warning_label(parent: QWidget | None = None) -> QLabel:
     return lab
 
 
+PRODUCTION_RED = "#c62828"
+
+
+def production_label(text: str, parent: QWidget | None = None) -> QLabel:
+    """The red banner of a production connection (core.guardrails): on the main window and in every dialog
+    that can change something there."""
+    lab = QLabel(text, parent)
+    lab.setObjectName("productionBanner")
+    lab.setWordWrap(True)
+    lab.setTextFormat(Qt.TextFormat.PlainText)
+    lab.setStyleSheet(f"QLabel#productionBanner {{ background: {PRODUCTION_RED}; color: white; font-weight: bold;"
+                      " padding: 5px 10px; border-radius: 2px; }")
+    lab.setAccessibleName("Production connection")
+    return lab
+
+
 def set_message(label: QLabel, text: str | None) -> None:
     label.setText(text or "")
     label.setVisible(bool(text))

@@ -6,7 +6,8 @@
 - `DashboardStore(directory)`: dashboards as JSON files in one directory (the GUI passes
   `<data dir>/dashboards`): list, load, open by name, save (atomically), rename, delete, and
   `ensure` (a template chosen again opens the one made before instead of a "(2)").
-- `cpu_template`: "CPU across instances of <compartment>".
+- `cpu_template`: "CPU across instances of <compartment>"; `database_template`: "Autonomous Databases of
+  <compartment>" (CPU, storage, sessions, executions per database).
 - `QueryContext` and `fetch_chart`: what a dashboard's queries share (the compartment tree,
   ListMetrics streams and resource display names, cached) and one chart's run: one groupBy
   query per compartment (never one per resource) through `monitoring.summarize_paced`.
@@ -190,6 +191,20 @@ def cpu_template(compartment_id: str, compartment_name: str, in_subtree: bool = 
                      statistic="mean", group_by="resourceId")
     return Dashboard(name=f"CPU across instances of {compartment_name}", charts=[chart, mem], range_seconds=6 * 3600,
                      columns=1)
+
+
+def database_template(compartment_id: str, compartment_name: str, in_subtree: bool = True) -> Dashboard:
+    """"Autonomous Databases of <compartment>": CPU, storage, sessions and executions, one series per database
+    (named by its database name, the resourceName dimension)."""
+    def chart(title: str, metric: str, statistic: str = "mean", threshold: float | None = None) -> ChartQuery:
+        return ChartQuery(title=f"{title} — Autonomous Databases of {compartment_name}",
+                          namespace="oci_autonomous_database", compartment_id=compartment_id, in_subtree=in_subtree,
+                          metric=metric, statistic=statistic, group_by="resourceName", threshold=threshold)
+    return Dashboard(name=f"Autonomous Databases of {compartment_name}", charts=[
+        chart("CPU utilization", "CpuUtilization", threshold=80.0),
+        chart("Storage utilization", "StorageUtilization", threshold=90.0),
+        chart("Sessions", "Sessions"), chart("Executions", "ExecuteCount", "sum")],
+        range_seconds=6 * 3600, columns=2)
 
 
 class DashboardStore:

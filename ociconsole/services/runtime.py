@@ -45,6 +45,7 @@ from dataclasses import dataclass
 
 from ..core.connection import ClientFactory, Connection
 from ..core.errors import OciError, from_exception, loggable, requests_connection_error_and_timeout
+from ..core.guardrails import Guard
 from ..core.lazy import remember_client, response_model, wrap
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,7 @@ class Session:
 
     def __init__(self, connection: Connection, max_workers: int = 8):
         self.connection = connection
+        self.guard = Guard(connection.label)  # production guardrails (core.guardrails), set by the GUI
         self.clients = ClientFactory(connection)
         self.pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="oci-sdk")
         self.per_service = max(1, max_workers - 2)  # workers one service may hold at once
@@ -128,8 +130,10 @@ class Session:
         self.pool.shutdown(wait=False, cancel_futures=True)
 
     def with_region(self, region: str) -> Session:
-        """A session for another region of the same connection (new clients, same pool size)."""
-        return Session(self.connection.with_region(region), self.pool._max_workers)
+        """A session for another region of the same connection (new clients, same pool size, same guardrails)."""
+        new = Session(self.connection.with_region(region), self.pool._max_workers)
+        new.guard = self.guard
+        return new
 
     @property
     def tenancy_id(self) -> str:

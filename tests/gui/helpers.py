@@ -115,3 +115,15 @@ def related_loaded(window) -> bool:
     rel = window.detail.related
     return rel.topLevelItemCount() > 0 and all(rel.topLevelItem(i).text(1) != "loading…"
                                                for i in range(rel.topLevelItemCount()))
+
+
+def answer_confirm(qtbot, typed: str | None = None):
+    """Accept the confirmation dialog that an action opened (typing `typed` first, when it asks for it)."""
+    from ociconsole.gui.confirm import ConfirmDialog
+    qtbot.waitUntil(lambda: top_level(ConfirmDialog) is not None, timeout=5000)
+    dlg = top_level(ConfirmDialog)
+    if typed is not None:
+        assert dlg.input is not None
+        qtbot.keyClicks(dlg.input, typed)
+    click(qtbot, dlg.ok_button)
+    return dlg

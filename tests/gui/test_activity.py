@@ -222,21 +222,20 @@ def test_export_failure_is_told_not_raised(dock, oplog, tmp_path):
 
 
 def test_thousands_of_operations_stay_cheap(dock, oplog, qtbot):
+    # (how fast is for the benchmarks to say, not a timed assertion: this checks the work stays batched)
     dock.show()
-    t0 = time.perf_counter()
     ops = [oplog.start(f"Stop instance vm-{i:05d}") for i in range(5000)]
     for op in ops[::2]:
         oplog.succeed(op)
     QApplication.processEvents()
-    elapsed = time.perf_counter() - t0
     assert dock.model.rowCount() == 5000
     assert cell(dock, 0, COL_TITLE) == "Stop instance vm-04999"
     assert cell(dock, 4999, COL_STATUS) == "Succeeded"
     assert dock.count_label.text() == "2500 running"
-    assert elapsed < 3.0, elapsed
-    t0 = time.perf_counter()
+    changed = []
+    dock.model.dataChanged.connect(lambda *a: changed.append(a))
     dock.model._tick()  # one tick over 2500 active rows is a single dataChanged
-    assert time.perf_counter() - t0 < 0.1
+    assert len(changed) == 1
 
 
 def test_a_deleted_dock_stops_listening(qtbot, oplog):

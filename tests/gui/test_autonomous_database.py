@@ -180,3 +180,161 @@ def test_scale_refuses_storage_below_used_and_wallet_download(qtbot, window, tmp
     tns = z.read("tnsnames.ora").decode()
     assert "ordersdb_high =" in tns and "ordersdb_tpurgent =" in tns
     dlg.close()
+
+
+def test_backup_clone_move_delete_and_database_dashboard(qtbot, window):
+    from ociconsole.gui.confirm import ConfirmDialog
+    from ociconsole.gui.form_dialog import CreateDialog
+    open_tree_path(qtbot, window, "Development", "Database", "Autonomous Databases")
+    qtbot.waitUntil(lambda: "sales-dw" in table_rows(window.resources), timeout=10_000)
+    select_row(qtbot, window, "sales-dw")
+    trigger(window, "Create backup…")
+    bk = dialog(qtbot, CreateDialog)
+    qtbot.waitUntil(lambda: not bk.busy, timeout=10_000)
+    retype(qtbot, bk.row("display_name").editor, "before-migration")
+    bk.row("is_long_term_backup").editor.setChecked(True)
+    qtbot.waitUntil(lambda: bk.row("retention_period_in_days").editor.isVisible(), timeout=2000)
+    retype(qtbot, bk.row("retention_period_in_days").editor, "30")
+    qtbot.waitUntil(lambda: bk.row("retention_period_in_days").error_text() != "", timeout=2000)
+    retype(qtbot, bk.row("retention_period_in_days").editor, "365")
+    qtbot.waitUntil(lambda: bk.review_button.isEnabled(), timeout=3000)
+    click(qtbot, bk.review_button)
+    assert "oci db autonomous-database-backup create" in bk.cli_view.text()
+    click(qtbot, bk.create_button)
+    qtbot.waitUntil(lambda: not bk.isVisible(), timeout=10_000)
+    wait_op(qtbot, window, "Back up sales-dw", "ACTIVE")
+    select_row(qtbot, window, "sales-dw")
+    qtbot.waitUntil(lambda: related_loaded(window) and any(
+        b.startswith("before-migration=LONGTERM manual") for b in related(window)["Backups"]), timeout=10_000)
+
+    # restore to a point in time: the future is refused inline, an hour ago is sent
+    trigger(window, "Restore…")
+    rs = dialog(qtbot, CreateDialog, not_this=bk)
+    qtbot.waitUntil(lambda: not rs.busy, timeout=10_000)
+    default = rs.row("timestamp").value()
+    retype(qtbot, rs.row("timestamp").editor, "2999-01-01 00:00")
+    qtbot.waitUntil(lambda: "future" in rs.row("timestamp").error_text(), timeout=2000)
+    retype(qtbot, rs.row("timestamp").editor, default)
+    qtbot.waitUntil(lambda: rs.review_button.isEnabled(), timeout=3000)
+    click(qtbot, rs.review_button)
+    assert "oci db autonomous-database restore" in rs.cli_view.text()
+    click(qtbot, rs.create_button)
+    qtbot.waitUntil(lambda: not rs.isVisible(), timeout=10_000)
+    wait_op(qtbot, window, "Restore sales-dw", "AVAILABLE")
+    select_row(qtbot, window, "sales-dw")
+
+    trigger(window, "Clone…")
+    cl = dialog(qtbot, CreateDialog, not_this=rs)
+    qtbot.waitUntil(lambda: not cl.busy, timeout=10_000)
+    assert cl.row("db_name").value() == "SALESDWCLONE"
+    pick(qtbot, cl.row("clone_type").editor, "Metadata clone")
+    retype(qtbot, cl.row("admin_password").editor, "Clone#2026pass")
+    retype(qtbot, cl.row("admin_password_confirm").editor, "Clone#2026pass")
+    qtbot.waitUntil(lambda: cl.review_button.isEnabled() and "per month" in cl.cost_text(), timeout=3000)
+    click(qtbot, cl.review_button)
+    assert "oci db autonomous-database create-from-clone" in cl.cli_view.text()
+    assert "--clone-type METADATA" in cl.cli_view.text()
+    click(qtbot, cl.create_button)
+    qtbot.waitUntil(lambda: not cl.isVisible(), timeout=10_000)
+    wait_op(qtbot, window, "Clone sales-dw", "AVAILABLE")
+    qtbot.waitUntil(lambda: (window.refresh() or True) and state_of(window, "SALESDWCLONE") == "AVAILABLE",
+                    timeout=15_000)
+
+    # moved to Production (the Database client takes the details first), then deleted there
+    select_row(qtbot, window, "SALESDWCLONE")
+    trigger(window, "Move to compartment…")
+    mv = dialog(qtbot, CreateDialog, not_this=cl)
+    qtbot.waitUntil(lambda: not mv.busy, timeout=10_000)
+    pick(qtbot, mv.row("compartment_id").editor, "Production")
+    qtbot.waitUntil(lambda: mv.review_button.isEnabled(), timeout=3000)
+    click(qtbot, mv.review_button)
+    assert "client.change_autonomous_database_compartment(details, " in mv.python_view.text()
+    click(qtbot, mv.create_button)
+    qtbot.waitUntil(lambda: not mv.isVisible(), timeout=10_000)
+    wait_op(qtbot, window, "Moving")
+    open_tree_path(qtbot, window, "Production", "Database", "Autonomous Databases")
+    qtbot.waitUntil(lambda: "SALESDWCLONE" in table_rows(window.resources), timeout=10_000)
+    select_row(qtbot, window, "SALESDWCLONE")
+    trigger(window, "Delete")
+    conf = dialog(qtbot, ConfirmDialog)
+    retype(qtbot, conf.input, "SALESDWCLONE")
+    click(qtbot, conf.ok_button)
+    wait_op(qtbot, window, "Deleting")
+
+    window.monitoring.menu.aboutToShow.emit()
+    view_menu = window.monitoring
+    view_menu.template_action.trigger()
+    view = window.centre.currentWidget()
+    view.manage_menu.aboutToShow.emit()
+    assert view.database_template_action.text() == "New: Autonomous Databases of Production"
+    view.database_template_action.trigger()
+    qtbot.waitUntil(lambda: view.dashboard is not None and view.dashboard.name ==
+                    "Autonomous Databases of Production" and view.last_refresh_seconds is not None, timeout=15_000)
+    assert [c.metric for c in view.dashboard.charts] == ["CpuUtilization", "StorageUtilization", "Sessions",
+                                                          "ExecuteCount"]
+    window.grab().save("/tmp/i12-adb-dashboard.png")
+
+
+def test_metrics_tab_of_a_database(qtbot, aloop, session):
+    from ociconsole import catalog
+    from ociconsole.gui import aio
+    from ociconsole.gui.detail import DetailPane
+    from ociconsole.services import identity as idsvc
+    kind = catalog.kind("database.autonomous_database")
+
+    async def load():
+        tree = await idsvc.compartment_tree(session)
+        prod = next(c for cs in tree.values() for c in cs if c.name == "Production")
+        return next(a for a in await kind.list(session, prod.id) if a.db_name == "ORDERSDB")
+    task = aio.spawn(load())
+    qtbot.waitUntil(task.done, timeout=10_000)
+    adb = task.result()
+    pane = DetailPane()
+    qtbot.addWidget(pane)
+    pane.resize(900, 900)
+    pane.show()
+    pane.show_resource(session, kind, adb)
+    pane.show_metrics()
+    with qtbot.waitSignal(pane.metrics_panel.refreshed, timeout=10_000):
+        pass
+    charts = {c.title: c for c in pane.metrics_panel.grid.charts}
+    assert list(charts) == [c.title for c in kind.metrics.charts]
+    (t, v), = charts["CPU utilization"].data.values()
+    assert 55 <= len(t) <= 61 and 0 <= v.min() and v.max() <= 100
+    (_t, used), = charts["Storage utilization"].data.values()
+    assert 60 < used.mean() < 75  # about 1.4 TB of 2 TB
+    assert set(charts["Sessions"].data) == {"sessions", "logons"}
+    pane.grab().save("/tmp/i12-adb-metrics.png")
+
+
+def test_always_free_database(qtbot, window):
+    from ociconsole.gui.form_dialog import CreateDialog
+    open_tree_path(qtbot, window, "Development", "Database", "Autonomous Databases")
+    qtbot.waitUntil(lambda: "sales-dw" in table_rows(window.resources), timeout=10_000)
+    window.create_action.trigger()
+    dlg = dialog(qtbot, CreateDialog)
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=10_000)
+    retype(qtbot, dlg.row("db_name").editor, "FREEDEMO")
+    dlg.row("is_free_tier").editor.setChecked(True)
+    qtbot.waitUntil(lambda: not dlg.row("compute_count").editor.isVisible(), timeout=2000)
+    assert not dlg.row("storage_gbs").editor.isVisible() and not dlg.row("network_access").editor.isVisible()
+    qtbot.waitUntil(lambda: "$0.00 per month" in dlg.cost_text(), timeout=3000)
+    retype(qtbot, dlg.row("admin_password").editor, "FreeTier#2026x")
+    retype(qtbot, dlg.row("admin_password_confirm").editor, "FreeTier#2026x")
+    qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
+    click(qtbot, dlg.review_button)
+    cli = dlg.cli_view.text()
+    assert "--is-free-tier true" in cli and "--compute-count" not in cli
+    click(qtbot, dlg.create_button)
+    qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=10_000)
+    wait_op(qtbot, window, "FREEDEMO", "AVAILABLE")
+    qtbot.waitUntil(lambda: (window.refresh() or True) and state_of(window, "FREEDEMO") == "AVAILABLE",
+                    timeout=15_000)
+    select_row(qtbot, window, "FREEDEMO")
+    qtbot.waitUntil(lambda: related_loaded(window), timeout=10_000)
+    assert "Compute=Always Free" in related(window)["Overview"]
+    # Always Free databases cannot be scaled or backed up by hand: those actions are not offered
+    kind = window.resources.kind
+    free = next(r for r in window.resources.model.rows if r.display_name == "FREEDEMO")
+    assert not kind.action("scale").allowed_for(free) and not kind.action("backup").allowed_for(free)
+    assert kind.action("wallet").allowed_for(free)

@@ -437,3 +437,34 @@ def test_cancel_and_escape_close_without_request(qtbot, aloop, session, oplog, c
     qtbot.keyClick(dlg, Qt.Key.Key_Escape)
     assert not dlg.isVisible()
     assert "create_group" not in calls and oplog.operations == []
+
+
+# ---------------------------------------------------------------- Terraform beside the CLI and Python
+
+def test_terraform_tab_refers_to_what_the_session_created(qtbot, aloop, session, oplog, comps):
+    from tests.terraform_check import check
+
+    options, ids = comps
+    dlg = open_dialog(qtbot, session, oplog, "network.vcn", ids["Development"], options)
+    qtbot.keyClicks(editor(dlg, "display_name"), "tf-vcn")
+    retype(qtbot, editor(dlg, "cidr_block"), "10.61.0.0/16")
+    click(qtbot, dlg.review_button)
+    assert [dlg.code_tabs.tabText(i) for i in range(dlg.code_tabs.count())] == ["oci CLI", "Python SDK", "Terraform"]
+    dlg.code_tabs.setCurrentIndex(2)
+    vcn_tf = dlg.terraform_view.text()
+    assert vcn_tf.startswith('resource "oci_core_vcn" "tf_vcn" {') and check(vcn_tf) == []
+    shot(dlg, "vcn-review-terraform")
+    with qtbot.waitSignal(dlg.submitted, timeout=WAIT) as sig:
+        click(qtbot, dlg.create_button)
+    qtbot.waitUntil(lambda: sig.args[0].state.done, timeout=WAIT)
+    assert sig.args[0].state is OpState.SUCCEEDED
+
+    sub = open_dialog(qtbot, session, oplog, "network.subnet", ids["Development"], options)
+    pick(qtbot, editor(sub, "vcn_id"), "tf-vcn")
+    qtbot.keyClicks(editor(sub, "display_name"), "tf-subnet")
+    qtbot.keyClicks(editor(sub, "cidr_block"), "10.61.1.0/24")
+    click(qtbot, sub.review_button)
+    text = sub.terraform_view.text()
+    assert "= oci_core_vcn.tf_vcn.id" in text  # the VCN made in this session, not its pasted OCID
+    assert sig.args[0].resource_id not in text
+    assert check(text) == []

@@ -11,7 +11,7 @@ from ociconsole.gui import settings
 from ociconsole.gui.main_window import MainWindow
 from ociconsole.gui.qt import QApplication, QGuiApplication, Qt
 
-from .helpers import click_index, open_tree_path, table_rows
+from .helpers import answer_confirm, click_index, open_tree_path, table_rows
 
 
 def instances_of(qtbot, window, *path):
@@ -110,7 +110,11 @@ def test_stop_and_start_from_toolbar_tracked_in_activity(qtbot, window, session)
     row = table_rows(window.resources).index("jenkins")
     click_index(qtbot, window.resources.table, window.resources.proxy.index(row, 0))
     stop = next(a for a in window._kind_actions if a.text() == "Stop")
+    n = len(window.oplog.operations)
     stop.trigger()
+    dlg = answer_confirm(qtbot)  # Stop asks first, as Force stop does
+    assert dlg.windowTitle() == "Stop instance" and dlg.expected is None
+    assert len(window.oplog.operations) == n + 1
     op = window.oplog.operations[-1]
     assert op.title == "Stopping instance jenkins"
     qtbot.waitUntil(lambda: op.state.done, timeout=15_000)
@@ -138,6 +142,7 @@ def test_failed_action_shows_its_error(qtbot, window, gui_emulator):
     reboot = next(a for a in window._kind_actions if a.text() == "Reboot")
     assert reboot.isEnabled()  # the table still shows RUNNING
     reboot.trigger()
+    answer_confirm(qtbot)
     op = window.oplog.operations[-1]
     qtbot.waitUntil(lambda: op.state.done, timeout=10_000)
     assert op.state.value == "Failed"
@@ -238,6 +243,7 @@ def test_launch_stop_terminate_instance_through_the_window(qtbot, window, sessio
     # stop it
     click_index(qtbot, window.resources.table, window.resources.proxy.index(row, 0))
     next(a for a in window._kind_actions if a.text() == "Stop").trigger()
+    answer_confirm(qtbot)
     stop_op = window.oplog.operations[-1]
     qtbot.waitUntil(lambda: stop_op.state.done, timeout=20_000)
     assert stop_op.detail == "STOPPED"
@@ -324,6 +330,7 @@ def test_multi_select_runs_the_action_on_each(qtbot, window):
     assert [r.display_name for r in window.resources.selected_resources()] == ["web-01", "web-02"]
     n = len(window.oplog.operations)
     next(a for a in window._kind_actions if a.text() == "Stop").trigger()
+    answer_confirm(qtbot)
     ops = window.oplog.operations[n:]
     assert sorted(o.title for o in ops) == ["Stopping instance web-01", "Stopping instance web-02"]
     qtbot.waitUntil(lambda: all(o.state.done for o in ops), timeout=20_000)

@@ -96,3 +96,27 @@ def test_a_bucket_moves_by_its_update_and_a_compartment_by_move_compartment(qtbo
     _move_through_dialog(qtbot, window, "Move compartment Sandbox", "Staging", "oci iam compartment move")
     staging = next(c.id for c in ident.list_compartments(cfg["tenancy"]).data if c.name == "Staging")
     assert ident.get_compartment(sandbox).data.compartment_id == staging
+
+
+def test_export_a_vcn_as_terraform_from_its_menu(qtbot, window, monkeypatch, tmp_path):
+    from tests.terraform_check import check, resources
+    monkeypatch.setenv("HOME", str(tmp_path))
+    open_tree_path(qtbot, window, "Development", "Networking", "VCNs")
+    qtbot.waitUntil(lambda: "dev-vcn" in table_rows(window.resources), timeout=10_000)
+    row = table_rows(window.resources).index("dev-vcn")
+    click_index(qtbot, window.resources.table, window.resources.proxy.index(row, 0))
+    qtbot.waitUntil(lambda: window.detail.name.text() == "dev-vcn", timeout=5000)
+    action = next(a for a in window._kind_actions if a.text() == "Export as Terraform")
+    action.trigger()
+    qtbot.waitUntil(lambda: window.oplog.operations and window.oplog.operations[-1].state.done, timeout=15_000)
+    op = window.oplog.operations[-1]
+    assert op.state is OpState.SUCCEEDED, op.error
+    folder = op.detail.split(" to ", 1)[1].split(";")[0]
+    assert folder.startswith(str(tmp_path / "ociconsole-terraform" / "dev-vcn-"))
+    main_tf = open(f"{folder}/main.tf").read()
+    found = resources(main_tf)
+    assert check(main_tf) == [] and found[0] == "oci_core_vcn.dev_vcn"
+    # what the VCN refers to comes with it (its default route table and security list)
+    assert "oci_core_route_table.default_route_table_for_dev_vcn" in found
+    assert "default_route_table_id" not in main_tf or "= oci_core_route_table." in main_tf
+    assert op.detail.startswith(f"Wrote {len(found)} resources to ")

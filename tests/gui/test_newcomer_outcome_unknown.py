@@ -12,7 +12,7 @@ from ociconsole.gui.main_window import MainWindow
 from ociconsole.services.runtime import Session
 
 from ..conftest import make_emulator
-from .helpers import click_index, open_tree_path, table_rows
+from .helpers import answer_confirm, click_index, open_tree_path, table_rows
 
 
 def test_stop_survives_an_outage_and_ends_as_what_happened(qtbot, aloop, tmp_path):
@@ -32,6 +32,7 @@ def test_stop_survives_an_outage_and_ends_as_what_happened(qtbot, aloop, tmp_pat
         qtbot.waitUntil(lambda: w.detail.name.text() == "web-01", timeout=5000)
         action = next(a for a in w._kind_actions if a.text() == "Stop")
         action.trigger()
+        answer_confirm(qtbot)
         op = w.oplog.operations[-1]
         qtbot.waitUntil(lambda: op.detail == "STOPPING", timeout=10_000)
 

@@ -22,7 +22,7 @@ from ociconsole.gui.passphrase import PassphraseDialog
 from ociconsole.gui.qt import QApplication, QMessageBox, QTimer
 
 from ..conftest import make_emulator
-from ..gui.helpers import open_tree_path, table_rows, top_level
+from ..gui.helpers import answer_confirm, open_tree_path, table_rows, top_level
 from .request_log import RequestLog, count_invocations
 
 PASSPHRASE = "correct horse battery staple 42"
@@ -288,6 +288,7 @@ def test_no_secret_is_written_anywhere(qtbot, aloop, tenancy, no_keyring, isolat
         row = table_rows(w.resources).index("jenkins")
         w.resources.select_row(row)
         next(a for a in w._kind_actions if a.text() == "Stop").trigger()
+        answer_confirm(qtbot)
         op = w.oplog.operations[-1]
         qtbot.waitUntil(lambda: op.state.done, timeout=15_000)
         # an unexpected error whose text carries the secrets (as careless code might produce)

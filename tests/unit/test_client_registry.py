@@ -223,8 +223,9 @@ def _does_nothing(fn) -> bool:
 
 def test_every_action_that_does_something_reaches_an_sdk_call():
     # the walk follows every action that does work to the SDK call it makes (else it misses a pattern)
+    # (the generic "Export as Terraform" reads through the kinds' own list/get, walked as their ":read")
     silent = [i for i, roots in DECLARATIONS
-              if not i.endswith((":create", ":read")) and not services_named(*roots)
+              if not i.endswith((":create", ":read", ":export_terraform")) and not services_named(*roots)
               and not all(_does_nothing(r) for r in roots)]
     assert not silent, f"actions whose code names no service (the walk misses a pattern?): {silent}"
 
