@@ -58,7 +58,8 @@ TYPE_OF: dict[tuple[str, str], str | None] = {
 }
 # an SDK attribute the provider spells otherwise, where the plain name is not one of its arguments
 RENAMES = {"image_id": "source_id", "boot_volume_id": "source_id", "namespace_name": "namespace",
-           "bucket_name": "bucket", "cidr_block_ipv6": "ipv6cidr_block"}
+           "bucket_name": "bucket", "cidr_block_ipv6": "ipv6cidr_block",
+           "initial_data_storage_size_in_gb": "data_storage_size_in_gb"}
 # path parameters of a call that are not arguments of the resource (they name its parent for the API only)
 _SKIP_PARAMS = {"opc_retry_token", "opc_request_id", "if_match"}
 
