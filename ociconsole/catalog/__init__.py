@@ -16,8 +16,8 @@ __all__ = ["Action", "ActionOption", "Column", "Related", "RelatedItem", "Resour
 
 _MODULES = ["compute", "compute_hosts", "network", "network_edge", "identity", "monitoring", "notifications",
             "object_storage", "block_volume", "file_storage", "data_science", "analytics", "integration",
-            "autonomous_database", "logging", "cost", "container_engine", "artifacts", "functions",
-            "load_balancer", "security"]
+            "autonomous_database", "db_system", "database_migration", "logging", "cost", "container_engine",
+            "artifacts", "functions", "load_balancer", "security"]
 GROUP_ORDER = ["Compute", "Storage", "Networking", "Database", "Analytics & AI", "Application Integration",
                "Developer Services", "Identity", "Security", "Observability"]
 _KINDS: dict[str, ResourceKind] = {}

@@ -58,7 +58,8 @@ TYPE_OF: dict[tuple[str, str], str | None] = {
 }
 # an SDK attribute the provider spells otherwise, where the plain name is not one of its arguments
 RENAMES = {"image_id": "source_id", "boot_volume_id": "source_id", "namespace_name": "namespace",
-           "bucket_name": "bucket", "cidr_block_ipv6": "ipv6cidr_block", "shape_name": "shape"}
+           "bucket_name": "bucket", "cidr_block_ipv6": "ipv6cidr_block", "shape_name": "shape",
+           "initial_data_storage_size_in_gb": "data_storage_size_in_gb"}
 # path parameters of a call that are not arguments of the resource (they name its parent for the API only)
 _SKIP_PARAMS = {"opc_retry_token", "opc_request_id", "if_match"}
 
@@ -391,9 +392,7 @@ def for_request(request, name: str = "", refs: Refs | None = None, update_of: st
     label = _label(name or _guess_name(items), set(refs.labels))
     # a required argument the request does not carry (a workflow makes it first: a quick create's new VCN) is
     # a variable to fill, declared below, rather than a configuration Terraform refuses
-    missing = [] if update_of else \
-        [a for a, spec in args.items() if spec.get("r") and a not in {k for k, _ in items}]
-    items += [(a, Expr(f"var.{a}")) for a in missing]
+    missing: list[str] = [] if update_of else fill_required(items, args)
     block = Block(f'resource "{tf_type}" "{label}"', items)
     if skipped:
         block.comments.append("not an argument of the provider, left out: " + ", ".join(sorted(set(skipped))))
@@ -401,13 +400,35 @@ def for_request(request, name: str = "", refs: Refs | None = None, update_of: st
     if update_of:
         block.comments.insert(0, "the arguments this change sets")
         text = f'import {{\n  to = {tf_type}.{label}\n  id = {_string(update_of)}\n}}\n\n' + block.render()
-    for a in missing:
-        text += (f'\nvariable "{a}" {{\n  type        = string\n'
-                 '  description = "not part of this request: give it"\n}\n')
+    text += _variables(missing, "not part of this request: give it")
     for k in sorted(request.secret_env or {}):
         var = re.sub(r"[^a-z0-9_]", "_", k.lower())
         text += f'\nvariable "{var}" {{\n  type      = string\n  sensitive = true\n}}\n'
     return Terraform(text, tf_type, f"{tf_type}.{label}", skipped)
+
+
+def fill_required(items: list[tuple[str, Any]], args: dict, prefix: str = "") -> list[str]:
+    """Add to `items` what the provider requires and they lack, as variables to fill (a quick create's new VCN, a
+    DB system's DB home made at launch): an argument becomes `var.<name>`, a block its required arguments so.
+    Returns the variables' names."""
+    have = {k for k, _ in items}
+    out: list[str] = []
+    for a, spec in args.items():
+        if not spec.get("r") or a in have:
+            continue
+        var = f"{prefix}{a}"
+        if "b" in spec:
+            inner: list[tuple[str, Any]] = []
+            out += fill_required(inner, spec["b"], f"{var}_")
+            items.append((a, Block(a, inner)))
+        else:
+            items.append((a, Expr(f"var.{var}")))
+            out.append(var)
+    return out
+
+
+def _variables(names: list[str], why: str) -> str:
+    return "".join(f'\nvariable "{n}" {{\n  type        = string\n  description = "{why}"\n}}\n' for n in names)
 
 
 def _guess_name(items: list[tuple[str, Any]]) -> str:
@@ -480,9 +501,11 @@ def export_blocks(items: list[tuple[Any, Any]], compartment_id: str | None, refs
         skipped: list[str] = []
         items_ = [(k, v) for k, v in arguments(r, args, refs, skipped) if k != "state"]
         label = address.split(".", 1)[1]
+        wanted = fill_required(items_, args, f"{label}_")  # made at creation, not readable back (a DB home)
         block = Block(f'resource "{tf_type}" "{label}"', items_)
         import_id = _IMPORT_ID.get(tf_type, lambda x: x.id)(r)
-        chunks.append(f'import {{\n  to = {address}\n  id = {_string(import_id)}\n}}\n\n' + block.render())
+        chunks.append(f'import {{\n  to = {address}\n  id = {_string(import_id)}\n}}\n\n' + block.render()
+                      + _variables(wanted, f"{address}: set at creation, not readable from OCI: give it"))
         done.append((address, ocid))
     return chunks, done, left
 

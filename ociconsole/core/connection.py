@@ -56,6 +56,7 @@ SERVICES: dict[str, tuple[str, str]] = {
     "load_balancer": ("load_balancer", "LoadBalancerClient"),
     "waf": ("waf", "WafClient"),
     "waas": ("waas", "WaasClient"),
+    "database_migration": ("database_migration", "DatabaseMigrationClient"),
 }
 # where a service's work requests are read: core's services share oci.work_requests; the others answer
 # get_work_request themselves (Identity, Analytics, Integration, Data Science...)

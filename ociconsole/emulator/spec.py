@@ -197,11 +197,14 @@ def _cache_dir() -> Path:
 
 # Bodies the SDK types otherwise than OCI takes them: (package, operation) -> body type. A model deployment's
 # predict takes any JSON document; the SDK types it as a string it sends as it is. Optional bodies sent as
-# `body=kwargs.get(...)` (WAAS's update_certificate, OKE's create_kubeconfig) are not seen by the source reader.
+# `body=kwargs.get(...)` (WAAS's update_certificate, OKE's create_kubeconfig, Database Migration's start_migration
+# and resume_job) are not seen by the source reader.
 BODY_TYPES: dict[tuple[str, str], str] = {("model_deployment", "predict"): "object",
                                           ("container_engine", "create_kubeconfig"):
                                           "CreateClusterKubeconfigContentDetails",
-                                          ("waas", "update_certificate"): "UpdateCertificateDetails"}
+                                          ("waas", "update_certificate"): "UpdateCertificateDetails",
+                                          ("database_migration", "start_migration"): "StartMigrationDetails",
+                                          ("database_migration", "resume_job"): "ResumeJobDetails"}
 # Operations OCI answers with an `opc-work-request-id` whose SDK offers no `_and_wait_for_work_request` composite
 # (its composites wait for a state); the CLI's --wait-for-state waits on the work request all the same
 WORK_REQUEST_OPS: dict[str, tuple[str, ...]] = {

@@ -165,14 +165,16 @@ class DetailPane(QWidget):
 
     def show_resource(self, session, kind: ResourceKind, resource, keep_history: bool = False,
                       reload_related: bool = False) -> None:
+        # the same resource in the same state keeps its Related tab (a state change reloads it: a job moved on)
         same = self.resource is not None and getattr(self.resource, "id", None) == getattr(resource, "id", None) \
-            and not reload_related
+            and not reload_related and kind.state(self.resource) == kind.state(resource)
         if not keep_history and not same:
             self._history.clear()
         self.session = session
         self.kind = kind
         self.resource = resource
-        self.generation += 1
+        if not same:  # Related loads under way for this same resource stay wanted
+            self.generation += 1
         self.back.setVisible(bool(self._history))
         self.kind_icon.setPixmap(icon(kind.icon).pixmap(20, 20))
         self.name.setText(kind.name(resource))

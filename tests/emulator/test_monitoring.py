@@ -361,7 +361,7 @@ def test_list_metrics(demo):
     # (the storage and model deployment namespaces are declared too: their catalog kinds chart them)
     assert {m.namespace for m in everything} == {CA, "custom_app", "oci_blockstore", "oci_objectstorage",
                                                  "oci_datascience_modeldeploy", "oci_autonomous_database",
-                                                 "oci_lbaas"}  # (web-lb)
+                                                 "oci_lbaas", "oci_database"}  # (web-lb, orders-db)
     # 11 running instances, and api-02, stg-web-02 and old-build-agent that ran within the last two weeks
     instances = {m.dimensions["resourceDisplayName"] for m in everything if m.namespace == CA}
     assert len(instances) == 14 and {"api-02", "stg-web-02", "old-build-agent"} <= instances
@@ -370,10 +370,10 @@ def test_list_metrics(demo):
     none = {"name": None, "resource_group": None, "compartment_id": None, "dimensions": None}
     assert [oci.util.to_dict(m) for m in listed(group_by=["namespace"], sort_by="NAMESPACE")] == [
         dict(none, namespace=ns)
-        for ns in ("custom_app", "oci_autonomous_database", "oci_blockstore", CA, "oci_datascience_modeldeploy",
-                   "oci_lbaas", "oci_objectstorage")]
+        for ns in ("custom_app", "oci_autonomous_database", "oci_blockstore", CA, "oci_database",
+                   "oci_datascience_modeldeploy", "oci_lbaas", "oci_objectstorage")]
     assert [m.namespace for m in listed(group_by=["namespace"], sort_by="NAMESPACE", sort_order="DESC")] == [
-        "oci_objectstorage", "oci_lbaas", "oci_datascience_modeldeploy", CA, "oci_blockstore",
+        "oci_objectstorage", "oci_lbaas", "oci_datascience_modeldeploy", "oci_database", CA, "oci_blockstore",
         "oci_autonomous_database", "custom_app"]
     assert {m.name for m in listed(namespace="custom_app", group_by=["name"])} == {"RequestLatency", "RequestCount"}
     cpu = listed(namespace=CA, name="CpuUtilization")

@@ -33,6 +33,8 @@ LAYOUT: dict[str, tuple[str, ...]] = {
     "analytics": ("analytics",),  # Analytics Cloud instances
     "integration": ("integration",),  # Integration instances
     "database_autonomous": ("database",),  # Autonomous Databases, their backups and wallets
+    "database_systems": ("database",),  # DB systems, nodes, homes, databases, backups, Data Guard
+    "database_migration": ("database_migration",),  # migrations, their connections and jobs
     "logging": ("logging", "loggingingestion", "loggingsearch"),  # log groups, logs, PutLogs, SearchLogs
     "audit": ("audit",),  # every request served, as audit events (recorded by the core)
     "usage": ("usage_api",),  # costs of what the sandbox runs, from ociconsole/lang/prices.json
