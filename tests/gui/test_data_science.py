@@ -305,3 +305,118 @@ def test_download_artifact_to_a_chosen_file(qtbot, window, tmp_path):
     assert dict(dlg.revealed())["Saved to"] == str(dest)
     assert dest.read_bytes() == uploaded
     dlg.close()
+
+
+# ---------------------------------------------------------------- jobs
+
+TRAIN = '''import os
+import sys
+
+print("epoch 1 loss 0.50")
+print("epoch 2 loss 0.25", os.environ.get("MODE"), os.environ.get("WHO"), *sys.argv[1:])
+print("almost out of memory", file=sys.stderr)
+'''
+
+
+def job_logs(gui_emulator):
+    """A log group with a custom log for the runs, and another group's log (not to be picked)."""
+    from .test_logging import Sdk
+    sdk = Sdk(gui_emulator)
+    comp = sdk.compartment("Development")
+    sdk.custom_log(comp, "job-logs", "runs")
+    sdk.custom_log(comp, "other-logs", "elsewhere")
+    return sdk
+
+
+def test_create_job_from_script_run_it_and_read_its_log(qtbot, window, gui_emulator, tmp_path):
+    from ociconsole.gui.form_dialog import CreateDialog
+    from ociconsole.gui.log_explorer import LogExplorer
+    job_logs(gui_emulator)
+    (tmp_path / "notes.txt").write_text("not a script\n")
+    script = tmp_path / "train.py"
+    script.write_text(TRAIN)
+
+    open_tree_path(qtbot, window, "Development", "Analytics & AI", "Jobs")
+    dlg = create_dialog(qtbot, window)
+    retype(qtbot, dlg.row("display_name").editor, "train")
+    projects = dlg.row("project_id").editor
+    qtbot.waitUntil(lambda: projects.count() > 0 and dlg.row("project_id").value() is not None, timeout=5000)
+    pick(qtbot, projects, "house-prices")
+    # the inline checks: a script that is not .py, a runtime out of bounds, a log of another group
+    retype(qtbot, dlg.row("script_path").editor, str(tmp_path / "notes.txt"))
+    qtbot.waitUntil(lambda: "Not a Python script" in dlg.row("script_path").error_text(), timeout=2000)
+    retype(qtbot, dlg.row("script_path").editor, str(script))
+    retype(qtbot, dlg.row("max_runtime").editor, "50000")
+    qtbot.waitUntil(lambda: "43200" in dlg.row("max_runtime").error_text().replace(",", ""), timeout=2000)
+    assert not dlg.review_button.isEnabled()
+    retype(qtbot, dlg.row("max_runtime").editor, "30")
+    shapes = dlg.row("shape").editor
+    qtbot.waitUntil(lambda: shapes.count() > 0, timeout=5000)
+    pick(qtbot, shapes, "VM.Standard.E4.Flex")
+    qtbot.waitUntil(lambda: dlg.row("ocpus").editor.isVisible(), timeout=3000)
+    retype(qtbot, dlg.row("ocpus").editor, "2")
+    retype(qtbot, dlg.row("memory_in_gbs").editor, "32")
+    retype(qtbot, dlg.row("environment").editor, "MODE=fast")
+    retype(qtbot, dlg.row("arguments").editor, "--epochs 2")
+    groups = dlg.row("log_group_id").editor
+    qtbot.waitUntil(lambda: groups.count() > 2, timeout=5000)
+    pick(qtbot, groups, "job-logs")
+    logs = dlg.row("log_id").editor
+    qtbot.waitUntil(lambda: logs.isVisible() and logs.count() > 2, timeout=5000)
+    pick(qtbot, logs, "elsewhere (in other-logs)")
+    qtbot.waitUntil(lambda: "not in the chosen log group" in dlg.row("log_id").error_text(), timeout=2000)
+    assert not dlg.review_button.isEnabled()
+    pick(qtbot, logs, "runs (in job-logs)")
+    # 2 OCPU × $0.025 + 32 GB × $0.0015 + 50 GB block storage (($0.0255 + $0.017) / 744 h)
+    expected = f"${2 * 0.025 + 32 * 0.0015 + 50 * (0.0255 + 0.017) / 744:,.2f} per hour"
+    qtbot.waitUntil(lambda: expected in dlg.cost_label.text(), timeout=3000)
+    qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
+    dlg.grab().save("/tmp/i15-job-create.png")
+    click(qtbot, dlg.review_button)
+    cli = dlg.cli_view.text()
+    assert "oci data-science job create" in cli and "--log-configuration-details" in cli
+    assert '"maximumRuntimeInMinutes":30' in cli and '"commandLineArguments":"--epochs 2"' in cli
+    assert "oci data-science job create-job-artifact" in cli and f"--job-artifact-file {script}" in cli
+    assert "client.create_job_artifact(response.data.id" in dlg.python_view.text()
+    dlg.grab().save("/tmp/i15-job-review.png")
+    finish(qtbot, window, dlg)
+    qtbot.waitUntil(lambda: "train" in table_rows(window.resources), timeout=5000)
+
+    select_row(qtbot, window, "train")
+    qtbot.waitUntil(lambda: related_loaded(window), timeout=5000)
+    rel = related(window)
+    assert "Log group=job-logs" in rel["Job"] and "Log=runs" in rel["Job"] and "Arguments=--epochs 2" in rel["Job"]
+    assert rel["Runs"] == ["Runs=none yet: Actions > Start job run…"]
+
+    trigger(window, "Start job run…")
+    run = dialog(qtbot, CreateDialog)
+    qtbot.waitUntil(lambda: not run.busy, timeout=10_000)
+    retype(qtbot, run.row("display_name").editor, "first")
+    retype(qtbot, run.row("environment").editor, "WHO=console")
+    qtbot.waitUntil(lambda: run.review_button.isEnabled(), timeout=3000)
+    click(qtbot, run.review_button)
+    assert "oci data-science job-run create" in run.cli_view.text()
+    finish(qtbot, window, run, state="SUCCEEDED")
+
+    window.detail.show_resource(window.session, window.resources.kind, window.detail.resource, reload_related=True)
+    qtbot.waitUntil(lambda: related_loaded(window) and "Runs" in related(window)
+                    and related(window)["Runs"][0].startswith("first=SUCCEEDED"), timeout=10_000)
+    runs = related(window)["Runs"]
+    assert "Job run succeeded (exit code 0)" in runs[0] and "first log=runs" in runs
+    window.grab().save("/tmp/i15-job-runs.png")
+
+    # the run's log, followed from its link, shown in the Log Explorer with the script's lines
+    sec = next(window.detail.related.topLevelItem(i) for i in range(window.detail.related.topLevelItemCount())
+               if window.detail.related.topLevelItem(i).text(0) == "Runs")
+    link = next(sec.child(j) for j in range(sec.childCount()) if sec.child(j).text(0) == "first log")
+    window.detail._follow(link)
+    qtbot.waitUntil(lambda: window.detail.name.text() == "runs", timeout=5000)
+    assert window.open_browser(window.detail.kind, window.detail.resource)
+    ex = window.centre.currentWidget()
+    assert isinstance(ex, LogExplorer)
+    qtbot.waitUntil(lambda: ex.results.topLevelItemCount() >= 3, timeout=10_000)
+    shown = ex.shown_messages()  # newest first
+    assert shown == ["almost out of memory", "epoch 2 loss 0.25 fast console --epochs 2", "epoch 1 loss 0.50"], shown
+    assert ex.results.topLevelItem(0).text(2) == "com.oraclecloud.datascience.jobrun.stderr"
+    assert ex.results.topLevelItem(1).text(2) == "com.oraclecloud.datascience.jobrun.stdout"
+    window.grab().save("/tmp/i15-job-log.png")

@@ -1111,11 +1111,11 @@ def _ship_logs(core, run: dict, out: list[str], err: list[str]) -> None:
     if log is None or log.get("lifecycleState") not in ("CREATING", "ACTIVE", "UPDATING"):
         return
     now = core.clock.now()
-    for stream, lines in (("stdout", out), ("stderr", err)):
-        for line in lines:
-            core.store.put(service_logs.ENTRY_KIND, service_logs.make_entry(
-                core, log, now, {"message": line}, f"com.oraclecloud.datascience.jobrun.{stream}", run["id"],
-                run["id"], resource_id=run["id"]))
+    lines = [("stdout", line) for line in out] + [("stderr", line) for line in err]
+    for i, (stream, line) in enumerate(lines):  # a millisecond apart, in the order they were written
+        core.store.put(service_logs.ENTRY_KIND, service_logs.make_entry(
+            core, log, now, {"message": line}, f"com.oraclecloud.datascience.jobrun.{stream}", run["id"],
+            run["id"], time=now - (len(lines) - 1 - i) / 1000.0, resource_id=run["id"]))
 
 
 _runner_threads: list[threading.Thread] = []
