@@ -420,3 +420,51 @@ def test_create_job_from_script_run_it_and_read_its_log(qtbot, window, gui_emula
     assert ex.results.topLevelItem(0).text(2) == "com.oraclecloud.datascience.jobrun.stderr"
     assert ex.results.topLevelItem(1).text(2) == "com.oraclecloud.datascience.jobrun.stdout"
     window.grab().save("/tmp/i15-job-log.png")
+
+    # the run among the job runs: its state, details, times and log
+    open_tree_path(qtbot, window, "Development", "Analytics & AI", "Job runs")
+    qtbot.waitUntil(lambda: "first" in table_rows(window.resources), timeout=10_000)
+    select_row(qtbot, window, "first")
+    qtbot.waitUntil(lambda: related_loaded(window), timeout=5000)
+    rel = related(window)["Run"]
+    assert "Job=train" in rel and "State=SUCCEEDED" in rel and "Log=runs" in rel, rel
+    assert any(r.startswith("Query=search \"") and r.endswith('"') for r in rel)
+    assert not next(a for a in window._kind_actions if a.text() == "Cancel run").isEnabled()
+    window.grab().save("/tmp/i15-job-run.png")
+
+
+def test_failed_script_upload_deletes_the_new_job(session, aloop, qtbot, tmp_path):
+    """The workflow under the Create job dialog: an artifact the service refuses (not a script) deletes the job."""
+    import oci
+
+    from ociconsole.core.errors import OciError
+    from ociconsole.services import data_science as dssvc
+    DS = oci.data_science.models
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a script\n")
+
+    async def attempt():
+        comp = next(c.id for c in await session.list_all("identity", "list_compartments",
+                                                         session.connection.tenancy_id, compartment_id_in_subtree=True)
+                    if c.name == "Development")
+        proj = next(p for p in await session.list_all("data_science", "list_projects", comp)
+                    if p.display_name == "house-prices")
+        details = DS.CreateJobDetails(
+            compartment_id=comp, project_id=proj.id, display_name="half-made-job",
+            job_configuration_details=DS.DefaultJobConfigurationDetails(job_type="DEFAULT"),
+            job_infrastructure_configuration_details=DS.ManagedEgressStandaloneJobInfrastructureConfigurationDetails(
+                job_infrastructure_type="ME_STANDALONE", shape_name="VM.Standard2.1", block_storage_size_in_gbs=50))
+        steps: list[str] = []
+        try:
+            await dssvc.create_job_with_artifact(session, details, str(notes), step=steps.append)
+            error = None
+        except OciError as e:
+            error = e
+        jobs = await session.list_all("data_science", "list_jobs", comp)
+        return error, steps, [j.lifecycle_state for j in jobs if j.display_name == "half-made-job"]
+    task = aloop.create_task(attempt())
+    qtbot.waitUntil(task.done, timeout=10_000)
+    error, steps, states = task.result()
+    assert error is not None and error.status == 400 and "was deleted" in error.message, error
+    assert steps == ["Creating job", "Uploading artifact", "Upload failed: deleting the job"]
+    assert states and set(states) <= {"DELETING", "DELETED"}, states
