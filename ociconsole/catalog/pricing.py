@@ -24,13 +24,19 @@ class Price:
 # part number or short key -> price; services add their lines here
 PRICES: dict[str, Price] = {}
 
-# ---- Oracle Analytics Cloud (Oracle's Cloud Price List, "Analytics"; pay as you go, USD)
-_OAC_SOURCE = "https://www.oracle.com/cloud/price-list/#analytics (Oracle Analytics Cloud)"
+# ---- Oracle Analytics Cloud (pay as you go, USD). Checked 2026-12 against Oracle's public price-list API
+# (https://apexapps.oracle.com/pls/apex/cetools/api/v1/products/, the data behind
+# https://www.oracle.com/cloud/price-list/ "Analytics"), as exported on 2026-01-05 in
+# github.com/jasonwilbur/oci-pricing-mcp src/data/pricing-data.json: B89630 is Professional and B89631
+# Enterprise (OCPU), B89636 / B89637 their BYOL parts; the user parts B92682 / B92683 per user per month.
+# The prices were right; the part numbers of the OCPU lines were swapped before.
+_OAC_SOURCE = ("Oracle price-list API (apexapps.oracle.com/pls/apex/cetools/api/v1/products/, behind "
+               "https://www.oracle.com/cloud/price-list/#analytics), data of 2026-01-05")
 PRICES.update({
-    "B89636": Price("Oracle Analytics Cloud - Professional - OCPU", 1.0753, "OCPU hour", _OAC_SOURCE),
-    "B89630": Price("Oracle Analytics Cloud - Enterprise - OCPU", 2.1506, "OCPU hour", _OAC_SOURCE),
-    "B89637": Price("Oracle Analytics Cloud - Professional - BYOL - OCPU", 0.3226, "OCPU hour", _OAC_SOURCE),
-    "B89631": Price("Oracle Analytics Cloud - Enterprise - BYOL - OCPU", 0.3226, "OCPU hour", _OAC_SOURCE),
+    "B89630": Price("Oracle Analytics Cloud - Professional - OCPU", 1.0753, "OCPU hour", _OAC_SOURCE),
+    "B89631": Price("Oracle Analytics Cloud - Enterprise - OCPU", 2.1506, "OCPU hour", _OAC_SOURCE),
+    "B89636": Price("Oracle Analytics Cloud - Professional - BYOL - OCPU", 0.3226, "OCPU hour", _OAC_SOURCE),
+    "B89637": Price("Oracle Analytics Cloud - Enterprise - BYOL - OCPU", 0.3226, "OCPU hour", _OAC_SOURCE),
     "B92682": Price("Oracle Analytics Cloud - Professional - Users", 16.0, "user per month", _OAC_SOURCE),
     "B92683": Price("Oracle Analytics Cloud - Enterprise - Users", 80.0, "user per month", _OAC_SOURCE),
 })
