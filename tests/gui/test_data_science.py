@@ -329,8 +329,10 @@ def job_logs(gui_emulator):
 
 
 def test_create_job_from_script_run_it_and_read_its_log(qtbot, window, gui_emulator, tmp_path):
+    from ociconsole.gui.detail import BROWSE_LABELS, LINK_ROLE
     from ociconsole.gui.form_dialog import CreateDialog
     from ociconsole.gui.log_explorer import LogExplorer
+    assert BROWSE_LABELS["logs"] == "Open in Log Explorer"
     job_logs(gui_emulator)
     (tmp_path / "notes.txt").write_text("not a script\n")
     script = tmp_path / "train.py"
@@ -371,6 +373,7 @@ def test_create_job_from_script_run_it_and_read_its_log(qtbot, window, gui_emula
     expected = f"${2 * 0.025 + 32 * 0.0015 + 50 * (0.0255 + 0.017) / 744:,.2f} per hour"
     qtbot.waitUntil(lambda: expected in dlg.cost_label.text(), timeout=3000)
     qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
+    dlg.resize(dlg.width(), 1150)
     dlg.grab().save("/tmp/i15-job-create.png")
     click(qtbot, dlg.review_button)
     cli = dlg.cli_view.text()
@@ -409,11 +412,13 @@ def test_create_job_from_script_run_it_and_read_its_log(qtbot, window, gui_emula
     sec = next(window.detail.related.topLevelItem(i) for i in range(window.detail.related.topLevelItemCount())
                if window.detail.related.topLevelItem(i).text(0) == "Runs")
     link = next(sec.child(j) for j in range(sec.childCount()) if sec.child(j).text(0) == "first log")
+    log_id = link.data(0, LINK_ROLE)
     window.detail._follow(link)
     qtbot.waitUntil(lambda: window.detail.name.text() == "runs", timeout=5000)
-    assert window.open_browser(window.detail.kind, window.detail.resource)
+    window.detail.go_back()
+    window.detail.browse(log_id)  # the link's menu: Open in Log Explorer
+    qtbot.waitUntil(lambda: isinstance(window.centre.currentWidget(), LogExplorer), timeout=5000)
     ex = window.centre.currentWidget()
-    assert isinstance(ex, LogExplorer)
     qtbot.waitUntil(lambda: ex.results.topLevelItemCount() >= 3, timeout=10_000)
     shown = ex.shown_messages()  # newest first
     assert shown == ["almost out of memory", "epoch 2 loss 0.25 fast console --epochs 2", "epoch 1 loss 0.50"], shown
