@@ -473,3 +473,51 @@ def test_failed_script_upload_deletes_the_new_job(session, aloop, qtbot, tmp_pat
     assert error is not None and error.status == 400 and "was deleted" in error.message, error
     assert steps == ["Creating job", "Uploading artifact", "Upload failed: deleting the job"]
     assert states and set(states) <= {"DELETING", "DELETED"}, states
+
+
+def test_failing_run_with_a_log_made_for_it(qtbot, window, gui_emulator, tmp_path):
+    """Automatic log creation: the run gets a log named after it; a script that exits 3 ends the run FAILED."""
+    from ociconsole.gui.form_dialog import CreateDialog
+    job_logs(gui_emulator)
+    script = tmp_path / "broken.py"
+    script.write_text("import sys\nprint('giving up')\nsys.exit(3)\n")
+    open_tree_path(qtbot, window, "Development", "Analytics & AI", "Jobs")
+    dlg = create_dialog(qtbot, window)
+    retype(qtbot, dlg.row("display_name").editor, "broken")
+    projects = dlg.row("project_id").editor
+    qtbot.waitUntil(lambda: projects.count() > 0 and dlg.row("project_id").value() is not None, timeout=5000)
+    retype(qtbot, dlg.row("script_path").editor, str(script))
+    shapes = dlg.row("shape").editor
+    qtbot.waitUntil(lambda: shapes.count() > 0, timeout=5000)
+    pick(qtbot, shapes, "VM.Standard2.1 (1 OCPU, 15 GB)")
+    groups = dlg.row("log_group_id").editor
+    qtbot.waitUntil(lambda: groups.count() > 2, timeout=5000)
+    pick(qtbot, groups, "job-logs")
+    logs = dlg.row("log_id").editor
+    qtbot.waitUntil(lambda: logs.isVisible() and logs.count() > 2, timeout=5000)
+    pick(qtbot, logs, "Create a log for each run (automatic log creation)")
+    qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
+    click(qtbot, dlg.review_button)
+    assert '"enableAutoLogCreation":true' in dlg.cli_view.text()
+    finish(qtbot, window, dlg)
+    qtbot.waitUntil(lambda: "broken" in table_rows(window.resources), timeout=5000)
+    select_row(qtbot, window, "broken")
+    qtbot.waitUntil(lambda: related_loaded(window), timeout=5000)
+    assert "Log=a new log for each run (automatic log creation)" in related(window)["Job"]
+
+    trigger(window, "Start job run…")
+    run = dialog(qtbot, CreateDialog)
+    qtbot.waitUntil(lambda: not run.busy, timeout=10_000)
+    retype(qtbot, run.row("display_name").editor, "attempt-1")
+    qtbot.waitUntil(lambda: run.review_button.isEnabled(), timeout=3000)
+    click(qtbot, run.review_button)
+    click(qtbot, run.create_button)
+    op = window.oplog.operations[-1]
+    qtbot.waitUntil(lambda: op.state.done, timeout=15_000)
+    assert op.state is OpState.FAILED and "FAILED" in op.detail, (op.state, op.detail)
+
+    window.detail.show_resource(window.session, window.resources.kind, window.detail.resource, reload_related=True)
+    qtbot.waitUntil(lambda: related_loaded(window) and "Runs" in related(window)
+                    and related(window)["Runs"][0].startswith("attempt-1=FAILED"), timeout=10_000)
+    runs = related(window)["Runs"]
+    assert "exit code 3" in runs[0] and "attempt-1 log=attempt-1" in runs, runs
