@@ -28,8 +28,9 @@ USERS = (10, 3000)
 EDITIONS = {"ENTERPRISE_ANALYTICS": "Enterprise", "SELF_SERVICE_ANALYTICS": "Professional"}
 LICENSES = {"LICENSE_INCLUDED": "License included", "BRING_YOUR_OWN_LICENSE": "Bring your own license (BYOL)"}
 # (feature set, BYOL) -> price part per OCPU hour; feature set -> price part per user per month
-OCPU_PART = {("ENTERPRISE_ANALYTICS", False): "B89630", ("SELF_SERVICE_ANALYTICS", False): "B89636",
-             ("ENTERPRISE_ANALYTICS", True): "B89631", ("SELF_SERVICE_ANALYTICS", True): "B89637"}
+# Oracle's part numbers (catalog/pricing.py names the source): edition, BYOL -> part
+OCPU_PART = {("ENTERPRISE_ANALYTICS", False): "B89631", ("SELF_SERVICE_ANALYTICS", False): "B89630",
+             ("ENTERPRISE_ANALYTICS", True): "B89637", ("SELF_SERVICE_ANALYTICS", True): "B89636"}
 USER_PART = {"ENTERPRISE_ANALYTICS": "B92683", "SELF_SERVICE_ANALYTICS": "B92682"}
 
 

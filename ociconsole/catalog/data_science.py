@@ -1,8 +1,10 @@
 """Data Science kinds ("Analytics & AI"): projects, notebook sessions (open, activate, deactivate, cost while
 active), models (created with their artifact zip in one workflow of the service layer, rolled back if the upload
 fails; metadata, provenance, artifact download to a chosen file), model deployments (Predict… with a JSON payload:
-the prediction and its latency on the dialog's result page) and jobs. Each kind lists in its compartment with
-its project as a column."""
+the prediction and its latency on the dialog's result page), jobs (created with their Python script in one
+workflow, rolled back if the upload fails; shape, storage, environment, arguments, maximum runtime and logging to
+a custom log or a log created for each run; Start job run… tracked to SUCCEEDED or FAILED) and job runs (state,
+details, times and their log, a link to it). Each kind lists in its compartment with its project as a column."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from ..core.sdk import models as sdk_models
 from ..services import data_science as svc
+from ..services import logging as logsvc
 from . import validators
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command, to_json
 from .generic import SdkRef, delete_action, getter, lister
@@ -713,6 +716,256 @@ PREDICTIONS = ResourceKind(
 
 # ---------------------------------------------------------------- jobs
 
+JOB_RUN_REF = SdkRef("data_science", "job_run", cli="data-science job-run")
+MAX_RUNTIME = 30 * 24 * 60  # minutes: OCI's bound on maximumRuntimeInMinutes (30 days)
+RUN_DONE = frozenset({"SUCCEEDED", "FAILED", "CANCELED", "DELETED", "NEEDS_ATTENTION"})
+# log OCID -> its log group, as the Log choice last listed them (the field's check reads it)
+_LOG_GROUP_OF: dict[str, tuple[str, str]] = {}
+
+
+async def _job_shapes(ctx: FormContext, values) -> list[Option]:
+    comp = values.get("compartment_id") or ctx.compartment_id
+    items = await ctx.session.list_all("data_science", "list_job_shapes", comp)
+    return [Option(s.name, s.name + ("" if s.name.endswith(".Flex") else f" ({s.core_count} OCPU, "
+                                      f"{s.memory_in_gbs:g} GB)"), s) for s in items]
+
+
+async def _log_groups(ctx: FormContext, values) -> list[Option]:
+    comp = values.get("compartment_id") or ctx.compartment_id
+    groups = await logsvc.list_log_groups(ctx.session, comp)
+    return [Option("", "No logging")] + [Option(g.id, g.display_name, g) for g in groups
+                                         if g.lifecycle_state == "ACTIVE"]
+
+
+async def _custom_logs(ctx: FormContext, values) -> list[Option]:
+    comp = values.get("compartment_id") or ctx.compartment_id
+    groups = {g.id: g.display_name for g in await logsvc.list_log_groups(ctx.session, comp)}
+    logs = [lg for lg in await logsvc.list_compartment_logs(ctx.session, comp)
+            if lg.log_type == "CUSTOM" and lg.lifecycle_state == "ACTIVE"]
+    for lg in logs:
+        _LOG_GROUP_OF[lg.id] = (lg.log_group_id, lg.display_name)
+    return [Option("", "Create a log for each run (automatic log creation)")] + [
+        Option(lg.id, f"{lg.display_name} (in {groups.get(lg.log_group_id, lg.log_group_id)})", lg) for lg in logs]
+
+
+def _log_in_group(v, values, _ctx) -> str | None:
+    if not v or not values.get("log_group_id"):
+        return None
+    group, name = _LOG_GROUP_OF.get(v, (None, v))
+    if group is not None and group != values["log_group_id"]:
+        return f"The log {name} is not in the chosen log group: pick one of its logs, or automatic log creation"
+    return None
+
+
+def _script_check(v, _values, _ctx) -> str | None:
+    path = os.path.expanduser(str(v).strip())
+    if not path.endswith(".py"):
+        return f"Not a Python script (.py): {os.path.basename(path)}"
+    return None
+
+
+def _job_details(v: dict):
+    sc = None
+    if _flex(v):
+        sc = M.JobShapeConfigDetails(ocpus=float(v["ocpus"]), memory_in_gbs=float(v["memory_in_gbs"]))
+    env = validators.parse_tags(v.get("environment"))[0] or None
+    logs = None
+    if v.get("log_group_id"):
+        logs = M.JobLogConfigurationDetails(enable_logging=True, enable_auto_log_creation=not v.get("log_id"),
+                                            log_group_id=v["log_group_id"], log_id=v.get("log_id") or None)
+    return M.CreateJobDetails(
+        compartment_id=v["compartment_id"], project_id=v["project_id"], display_name=v["display_name"],
+        description=(v.get("description") or "").strip() or None,
+        job_configuration_details=M.DefaultJobConfigurationDetails(
+            job_type="DEFAULT", environment_variables=env,
+            command_line_arguments=(v.get("arguments") or "").strip() or None,
+            maximum_runtime_in_minutes=int(v["max_runtime"]) if v.get("max_runtime") not in (None, "") else None),
+        job_infrastructure_configuration_details=M.ManagedEgressStandaloneJobInfrastructureConfigurationDetails(
+            job_infrastructure_type="ME_STANDALONE", shape_name=v["shape"],
+            block_storage_size_in_gbs=int(v["block_storage_size_in_gbs"]), job_shape_config_details=sc),
+        job_log_configuration_details=logs, freeform_tags=_tags(v))
+
+
+def _job_request(v: dict, ctx: FormContext) -> Request:
+    d = _job_details(v)
+    path = os.path.expanduser(v["script_path"].strip())
+    name = os.path.basename(path).replace('"', "")
+
+    def run(session, token, step):
+        return svc.create_job_with_artifact(session, d, path, token, step)
+    disposition = 'attachment; filename="' + name + '"'
+    after = (f"with open({path!r}, \"rb\") as f:  # the job's script, uploaded to the new job\n"
+             f"    client.create_job_artifact(response.data.id, f, content_disposition={disposition!r})")
+    return Request("data_science", "create_job", d, run=run, python_after=after)
+
+
+def _job_cli(v, ctx, req: Request) -> str:
+    d = req.details
+    create = cli_command("data-science job create", [
+        ("--compartment-id", d.compartment_id), ("--project-id", d.project_id), ("--display-name", d.display_name),
+        ("--description", d.description), ("--configuration-details", d.job_configuration_details),
+        ("--infrastructure-configuration-details", d.job_infrastructure_configuration_details),
+        ("--log-configuration-details", d.job_log_configuration_details),
+        ("--freeform-tags", d.freeform_tags), ("--query", "data.id"), ("--raw-output", True)])
+    path = os.path.expanduser(v["script_path"].strip())
+    upload = cli_command("data-science job create-job-artifact", [
+        ("--job-id", "@JOB_ID@"), ("--job-artifact-file", path),
+        ("--content-disposition", f'attachment; filename="{os.path.basename(path)}"')])
+    create = create.replace("--raw-output true", "--raw-output")
+    return "# the new job's id\nJOB_ID=$(" + create + ")\n\n" + upload.replace("@JOB_ID@", '"$JOB_ID"')
+
+
+def _job_cost(v: dict, ctx: FormContext) -> Cost | None:
+    try:
+        cost = compute_cost(v.get("shape") or "", float(v.get("ocpus") or 0), float(v.get("memory_in_gbs") or 0),
+                            float(v.get("block_storage_size_in_gbs") or 0))
+    except (TypeError, ValueError):
+        return None
+    if cost is not None:
+        cost.note = "per hour while a run is in progress (the infrastructure is made for each run, then removed)"
+    return cost
+
+
+JOB_FORM = FormSpec(
+    title="Create job", kind_id="data_science.job",
+    fields=[
+        Field("display_name", "Name", "text", required=True, default_from=lambda *_: time.strftime("job-%Y%m%d"),
+              validate=lambda v, *_: validators.display_name(v, True)),
+        Field("compartment_id", "Compartment", "compartment", required=True),
+        Field("project_id", "Project", "choice", required=True, options=_projects, depends_on=("compartment_id",),
+              create_kind="data_science.project"),
+        Field("description", "Description", "textarea",
+              validate=lambda v, *_: "At most 400 characters" if v and len(v) > 400 else None),
+        Field("script_path", "Script (.py)", "file", required=True, validate=_script_check,
+              file_filter="Python scripts (*.py);;All files (*)", placeholder="The Python script each run executes",
+              help="Uploaded as the job's artifact after the job is created; if the upload fails the job is deleted"),
+        Field("shape", "Shape", "choice", required=True, options=_job_shapes, default="VM.Standard.E4.Flex",
+              depends_on=("compartment_id",), help="The virtual machine each run gets, billed while the run runs"),
+        Field("ocpus", "OCPUs", "number", default=1,
+              bounds=lambda v, c: (1, FLEX_LIMITS.get(v.get("shape") or "", (64, 0))[0], 1),
+              visible=lambda v, c: _flex(v), depends_on=("shape",)),
+        Field("memory_in_gbs", "Memory (GB)", "number", default=16, bounds=lambda v, c: (1, 1024, 1),
+              visible=lambda v, c: _flex(v), validate=_memory_check, depends_on=("shape", "ocpus")),
+        Field("block_storage_size_in_gbs", "Block storage (GB)", "number", required=True, default=50,
+              bounds=lambda v, c: (BLOCK_MIN, BLOCK_MAX, 1), help=f"{BLOCK_MIN} to {BLOCK_MAX:,} GB for each run"),
+        Field("environment", "Environment variables", "tags", help="One NAME=value per line"),
+        Field("arguments", "Command-line arguments", "text", placeholder="--epochs 10",
+              help="Passed to the script (sys.argv); a run may override them"),
+        Field("max_runtime", "Maximum runtime (minutes)", "number", default=60,
+              bounds=lambda v, c: (1, MAX_RUNTIME, 1),
+              help=f"A run still going after this is stopped: 1 to {MAX_RUNTIME:,} minutes (30 days)"),
+        Field("log_group_id", "Log group", "choice", default="", options=_log_groups, depends_on=("compartment_id",),
+              create_kind="logging.log_group",
+              help="The runs' stdout and stderr go to a log of this group (Logging); none: no logs"),
+        Field("log_id", "Log", "choice", default="", options=_custom_logs, validate=_log_in_group,
+              visible=lambda v, c: bool(v.get("log_group_id")), depends_on=("compartment_id", "log_group_id"),
+              help="A custom log of the group that every run writes to, or a new log for each run, named after it"),
+        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+    ],
+    build=_job_request, cli=_job_cli, cost=_job_cost)
+
+
+def run_form(job) -> FormSpec:
+    """Start a run of `job` (Actions > Start job run…): a name, environment and argument overrides."""
+    def build(v: dict, ctx: FormContext) -> Request:
+        env = validators.parse_tags(v.get("environment"))[0] or None
+        args = (v.get("arguments") or "").strip() or None
+        over = M.DefaultJobConfigurationDetails(job_type="DEFAULT", environment_variables=env,
+                                                command_line_arguments=args) if env or args else None
+        return Request("data_science", "create_job_run", M.CreateJobRunDetails(
+            compartment_id=job.compartment_id, project_id=job.project_id, job_id=job.id,
+            display_name=v["display_name"].strip(), job_configuration_override_details=over))
+
+    def cli(v, ctx, req: Request) -> str:
+        d = req.details
+        return cli_command("data-science job-run create", [
+            ("--compartment-id", d.compartment_id), ("--project-id", d.project_id), ("--job-id", d.job_id),
+            ("--display-name", d.display_name),
+            ("--configuration-override-details", d.job_configuration_override_details),
+            ("--wait-for-state", "SUCCEEDED"), ("--wait-for-state", "FAILED")])
+
+    return FormSpec(
+        title=f"Start a run of {job.display_name}", kind_id="data_science.job_run",
+        fields=[Field("display_name", "Run name", "text", required=True,
+                      default_from=lambda *_: time.strftime("jobrun%Y%m%d%H%M%S"),
+                      validate=lambda v, *_: validators.display_name(v, True)),
+                Field("environment", "Environment variables", "tags",
+                      help="One NAME=value per line: added to the job's, or replacing them"),
+                Field("arguments", "Command-line arguments", "text",
+                      help="Instead of the job's arguments (empty: the job's)")],
+        build=build, cli=cli, describe=lambda v: v.get("display_name") or "", submit_label="Start run",
+        op_title=lambda v: f"Run job {job.display_name} ({v.get('display_name')})")
+
+
+def _when(t) -> str:
+    return t.strftime("%Y-%m-%d %H:%M:%S") if t else "–"
+
+
+def _run_text(r) -> str:
+    parts = [r.lifecycle_state]
+    if r.lifecycle_details:
+        parts.append(r.lifecycle_details)
+    parts.append(f"started {_when(r.time_started)}, finished {_when(r.time_finished)}")
+    return " · ".join(parts)
+
+
+async def _log_item(session, log_id: str | None, label: str = "Log") -> list[RelatedItem]:
+    """The log as a link (following it shows the log; opening that shows it in the Log Explorer)."""
+    if not log_id:
+        return []
+    try:
+        name = (await logsvc.get_log(session, log_id)).display_name
+    except Exception:
+        name = log_id
+    return [RelatedItem(label, name, log_id)]
+
+
+async def _job_runs(session, job) -> list[RelatedItem]:
+    runs = await session.list_all("data_science", "list_job_runs", job.compartment_id, job_id=job.id)
+    runs = sorted((r for r in runs if r.lifecycle_state != "DELETED"), key=lambda r: r.time_accepted,
+                  reverse=True)[:10]
+    out: list[RelatedItem] = []
+    for r in runs:
+        out.append(RelatedItem(r.display_name, _run_text(r), r.id))
+        full = await session.data("data_science", "get_job_run", r.id)  # the summaries carry no logDetails
+        out += await _log_item(session, full.log_details.log_id if full.log_details else None,
+                               f"{r.display_name} log")
+    return out or [RelatedItem("Runs", "none yet: Actions > Start job run…")]
+
+
+async def _job_related(session, job) -> list[RelatedItem]:
+    job = await session.data("data_science", "get_job", job.id)  # the summaries carry no configuration
+    out = await _project_name(session, job)
+    infra = job.job_infrastructure_configuration_details
+    if infra is not None:
+        sc = getattr(infra, "job_shape_config_details", None)
+        out.append(RelatedItem("Shape", infra.shape_name + (f" ({sc.ocpus:g} OCPU, {sc.memory_in_gbs:g} GB)"
+                                                            if sc and sc.ocpus else "")))
+        out.append(RelatedItem("Block storage", f"{infra.block_storage_size_in_gbs} GB"))
+    cfg = job.job_configuration_details
+    if cfg is not None:
+        for k, val in (cfg.environment_variables or {}).items():
+            out.append(RelatedItem("Environment", f"{k}={val}"))
+        if cfg.command_line_arguments:
+            out.append(RelatedItem("Arguments", cfg.command_line_arguments))
+        if cfg.maximum_runtime_in_minutes:
+            out.append(RelatedItem("Maximum runtime", f"{cfg.maximum_runtime_in_minutes:,} minutes"))
+    lc = job.job_log_configuration_details
+    if lc is not None and lc.enable_logging:
+        try:
+            group = (await session.data("logging", "get_log_group", lc.log_group_id)).display_name
+        except Exception:
+            group = lc.log_group_id
+        out.append(RelatedItem("Log group", group, lc.log_group_id))
+        if lc.log_id:
+            out += await _log_item(session, lc.log_id)
+        else:
+            out.append(RelatedItem("Log", "a new log for each run (automatic log creation)"))
+    else:
+        out.append(RelatedItem("Logging", "off"))
+    return out
+
+
 JOBS = ResourceKind(
     id="data_science.job", label="Jobs", singular="Job", group="Analytics & AI", icon="reboot", order=14,
     list=lister(JOB_REF), get=getter(JOB_REF), ocid_types=("datasciencejob",),
@@ -722,9 +975,60 @@ JOBS = ResourceKind(
         Column("Project", attr("project_id"), "ocid", width=160),
         Column("Created", attr("time_created"), "datetime"),
     ],
-    related=[Related("Project", _project_name)],
-    actions=[delete_action(JOB_REF, ACTIVE, DELETED)],
-    ready_states=ACTIVE, sdk=JOB_REF)
+    related=[Related("Job", _job_related), Related("Runs", _job_runs)],
+    actions=[
+        Action("start_run", "Start job run…", no_run, ACTIVE, form=run_form, icon="start", verb="Starting a run of",
+               mutates=False),
+        delete_action(JOB_REF, ACTIVE, DELETED),
+    ],
+    create=JOB_FORM, ready_states=ACTIVE, sdk=JOB_REF)
+
+
+async def _run_related(session, run) -> list[RelatedItem]:
+    run = await session.data("data_science", "get_job_run", run.id)
+    out = []
+    try:
+        job = await session.data("data_science", "get_job", run.job_id)
+        out.append(RelatedItem("Job", job.display_name, job.id))
+    except Exception:
+        out.append(RelatedItem("Job", run.job_id, run.job_id))
+    out.append(RelatedItem("State", run.lifecycle_state))
+    if run.lifecycle_details:
+        out.append(RelatedItem("Details", run.lifecycle_details))
+    for label, t in (("Accepted", run.time_accepted), ("Started", run.time_started), ("Finished", run.time_finished)):
+        out.append(RelatedItem(label, _when(t)))
+    ld = run.log_details
+    if ld is not None and ld.log_id:
+        out += await _log_item(session, ld.log_id)
+        out.append(RelatedItem("Query", f'search "{run.compartment_id}/{ld.log_group_id}/{ld.log_id}"'))
+    else:
+        out.append(RelatedItem("Log", "none: the job has no logging"))
+    return out
+
+
+async def _cancel_run(session, run, _options) -> None:
+    await session.call("data_science", "cancel_job_run", run.id)
+
+
+JOB_RUNS = ResourceKind(
+    id="data_science.job_run", label="Job runs", singular="Job run", group="Analytics & AI", icon="start", order=15,
+    list=lister(JOB_RUN_REF), get=getter(JOB_RUN_REF), ocid_types=("datasciencejobrun",),
+    columns=[
+        Column("Name", attr("display_name"), width=180),
+        Column("State", attr("lifecycle_state"), "state"),
+        Column("Details", attr("lifecycle_details"), width=220),
+        Column("Job", attr("job_id"), "ocid", width=160),
+        Column("Started", attr("time_started"), "datetime"),
+        Column("Finished", attr("time_finished"), "datetime"),
+    ],
+    related=[Related("Run", _run_related)],
+    actions=[
+        Action("cancel", "Cancel run", _cancel_run, frozenset({"ACCEPTED", "IN_PROGRESS"}),
+               target_states=frozenset({"CANCELED"}), icon="stop", verb="Canceling", destructive=True,
+               confirm="simple"),
+        delete_action(JOB_RUN_REF, frozenset({"SUCCEEDED", "FAILED", "CANCELED", "NEEDS_ATTENTION"}), DELETED),
+    ],
+    ready_states=frozenset({"SUCCEEDED"}), sdk=JOB_RUN_REF)
 
 ARTIFACT_DOWNLOADS = ResourceKind(
     id="data_science.artifact_download", label="Artifact downloads", singular="Artifact download",
@@ -732,4 +1036,4 @@ ARTIFACT_DOWNLOADS = ResourceKind(
     columns=[Column("Saved to", attr("path"))], movable=False)
 
 KINDS: list[ResourceKind] = [PROJECTS, NOTEBOOK_SESSIONS, MODELS, MODEL_DEPLOYMENTS, PREDICTIONS, ARTIFACT_DOWNLOADS,
-                             JOBS]
+                             JOBS, JOB_RUNS]

@@ -35,12 +35,14 @@ from .widgets import monospace_font
 
 log = logging.getLogger(__name__)
 LINK_ROLE = Qt.ItemDataRole.UserRole + 20
+BROWSE_LABELS = {"logs": "Open in Log Explorer"}  # a link's kind's browser view -> its menu entry
 RAW_ROLE = Qt.ItemDataRole.UserRole + 21  # the value itself (an OCID shown by its name)
 LABEL_SHARE = 0.5  # the label column of the detail tabs takes at most this share of the pane's width
 
 
 class DetailPane(QWidget):
     actionRequested = Signal(object, object, list)  # kind, action, [resource]
+    browseRequested = Signal(object, object)  # kind, resource: open it in its kind's view (a log: Log Explorer)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -141,7 +143,12 @@ class DetailPane(QWidget):
         raw = item.data(1, RAW_ROLE) or item.text(1)  # an OCID shown by name copies the OCID
         m.addAction("Copy value").triggered.connect(lambda: QGuiApplication.clipboard().setText(raw))
         if item.data(0, LINK_ROLE):
-            m.addAction("Open").triggered.connect(lambda: self.navigate(item.data(0, LINK_ROLE)))
+            ocid = item.data(0, LINK_ROLE)
+            m.addAction("Open").triggered.connect(lambda: self.navigate(ocid))
+            linked = catalog.for_ocid(ocid)
+            if linked is not None and linked.browser:
+                m.addAction(BROWSE_LABELS.get(linked.browser, "Open in its view")).triggered.connect(
+                    lambda: self.browse(ocid))
         m.popup(tree.viewport().mapToGlobal(pos))
 
     # ------------------------------------------------------------ showing
@@ -397,6 +404,21 @@ class DetailPane(QWidget):
         if self.kind is not None and self.resource is not None:
             self._history.append((self.kind, self.resource))
         self.show_resource(self.session, kind, res, keep_history=True)
+
+    def browse(self, ocid: str) -> None:
+        """Open a linked resource in its kind's browser view (a job run's log in the Log Explorer)."""
+        kind = catalog.for_ocid(ocid)
+        if kind is None or not kind.browser or self.session is None:
+            return
+        self._tasks.replace("browse", self._browse(kind, ocid))
+
+    async def _browse(self, kind: ResourceKind, ocid: str) -> None:
+        try:
+            res = await kind.get(self.session, ocid)
+        except OciError as e:
+            self.subtitle.setText(f"Could not open {ocid}: {e.summary()}")
+            return
+        self.browseRequested.emit(kind, res)
 
     def go_back(self) -> None:
         if not self._history:

@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
         self.resources.loaded.connect(lambda k, n: self._select_pending())
         self.resources.loadFailed.connect(lambda e: e.kind == "auth" and self._auth_failed(e))
         self.detail.actionRequested.connect(self.request_action)
+        self.detail.browseRequested.connect(self.open_browser)
 
         # ---- activity
         from .activity import ActivityDock

@@ -1,5 +1,5 @@
-"""Data Science calls the catalog needs beyond list/get/create: a model created with its artifact (two calls,
-rolled back when the upload fails) and the model artifact streamed to a file."""
+"""Data Science calls the catalog needs beyond list/get/create: a model or a job created with its artifact (two
+calls, rolled back when the upload fails) and the model artifact streamed to a file."""
 
 from __future__ import annotations
 
@@ -62,6 +62,22 @@ async def create_model_with_artifact(session: Session, details, artifact_path: s
     """Create a model (`details`: CreateModelDetails), then upload the zip at `artifact_path` as its artifact.
     If the upload fails, the model just created is deleted: nothing half-made is left, and the upload's error
     is raised (saying so). Returns the model."""
+    name = f"{details.display_name or 'model'}.zip".replace('"', "")
+    return await _create_with_artifact(session, "model", details, artifact_path, name, retry_token, step)
+
+
+async def create_job_with_artifact(session: Session, details, script_path: str, retry_token: str = "",
+                                   step: Callable[[str], None] | None = None):
+    """Create a job (`details`: CreateJobDetails), then upload the Python script at `script_path` as its
+    artifact (create_job_artifact, named as the file). If the upload fails, the job just created is deleted and
+    the upload's error raised (saying so). Returns the job."""
+    name = os.path.basename(os.path.expanduser(script_path)).replace('"', "")
+    return await _create_with_artifact(session, "job", details, script_path, name, retry_token, step)
+
+
+async def _create_with_artifact(session: Session, noun: str, details, artifact_path: str, filename: str,
+                                retry_token: str, step: Callable[[str], None] | None):
+    """create_<noun>, then create_<noun>_artifact; delete_<noun> if the upload fails."""
     step = step or (lambda _text: None)
     loop = asyncio.get_running_loop()
     try:
@@ -69,28 +85,27 @@ async def create_model_with_artifact(session: Session, details, artifact_path: s
     except OSError as e:
         raise OciError(f"Cannot read {artifact_path}: {e.strerror or e}", code="ArtifactUnreadable",
                        kind="input") from None
-    step("Creating model")
+    step(f"Creating {noun}")
     kw: dict[str, Any] = {"opc_retry_token": retry_token} if retry_token else {}
-    model = (await session.call("data_science", "create_model", details, **kw)).data
-    if retry_token:  # the token's earlier answer may name a model rolled back since: then create it anew
-        again = (await session.call("data_science", "get_model", model.id)).data
+    res = (await session.call("data_science", f"create_{noun}", details, **kw)).data
+    if retry_token:  # the token's earlier answer may name one rolled back since: then create it anew
+        again = (await session.call("data_science", f"get_{noun}", res.id)).data
         if again.lifecycle_state in ("DELETED", "DELETING"):
-            model = (await session.call("data_science", "create_model", details,
-                                        opc_retry_token=str(uuid.uuid4()))).data
+            res = (await session.call("data_science", f"create_{noun}", details,
+                                      opc_retry_token=str(uuid.uuid4()))).data
     step("Uploading artifact")
-    name = f"{details.display_name or model.display_name}.zip".replace('"', "")
     try:
-        await session.call("data_science", "create_model_artifact", model.id, data, content_length=len(data),
-                           content_disposition=f'attachment; filename="{name}"')
+        await session.call("data_science", f"create_{noun}_artifact", res.id, data, content_length=len(data),
+                           content_disposition=f'attachment; filename="{filename}"')
     except BaseException as e:
-        step("Upload failed: deleting the model")
+        step(f"Upload failed: deleting the {noun}")
         try:
-            await session.call("data_science", "delete_model", model.id)
-            left = f"the model {model.display_name} just created was deleted"
+            await session.call("data_science", f"delete_{noun}", res.id)
+            left = f"the {noun} {res.display_name} just created was deleted"
         except OciError as de:
-            logger.warning("rolling back model %s failed: %s", model.id, loggable(de))
-            left = f"the model {model.display_name} ({model.id}) could not be deleted ({de.summary()}): delete it"
+            logger.warning("rolling back %s %s failed: %s", noun, res.id, loggable(de))
+            left = f"the {noun} {res.display_name} ({res.id}) could not be deleted ({de.summary()}): delete it"
         if isinstance(e, OciError):
             raise dataclasses.replace(e, message=f"Uploading the artifact failed: {e.message}; {left}") from None
         raise
-    return (await session.call("data_science", "get_model", model.id)).data
+    return (await session.call("data_science", f"get_{noun}", res.id)).data

@@ -394,6 +394,114 @@ def test_job_run_cancel(c, comp):
     assert wait_state(c.ds, c.ds.get_job_run, run.id, "CANCELED").lifecycle_state == "CANCELED"
 
 
+LM = oci.logging.models
+LS = oci.loggingsearch.models
+
+
+class Logs:
+    """Logging's clients, for a job run's log."""
+
+    def __init__(self, emulator, cfg):
+        kw = dict(NO_RETRY, signer=signer_for(cfg))
+        self.log = oci.logging.LoggingManagementClient(cfg, service_endpoint=emulator.endpoint("logging"), **kw)
+        self.search = oci.loggingsearch.LogSearchClient(cfg, service_endpoint=emulator.endpoint("loggingsearch"),
+                                                        **kw)
+        self.emulator = emulator
+
+    def wait(self, resp) -> str:
+        wr = resp.headers["opc-work-request-id"]
+        done = oci.wait_until(self.log, self.log.get_work_request(wr), "status", "SUCCEEDED", **WAIT).data
+        return done.resources[0].identifier
+
+    def find(self, query: str) -> list[dict]:
+        end = dt.datetime.fromtimestamp(self.emulator.core.clock.now(), dt.UTC) + dt.timedelta(seconds=1)
+        out = self.search.search_logs(LS.SearchLogsDetails(time_start=end - dt.timedelta(hours=1), time_end=end,
+                                                           search_query=query)).data
+        return [r.data["logContent"] for r in out.results]
+
+
+def logging_job(c, comp, proj, log_cfg, script=b"print('one')\nprint('two')\nimport sys; print('oops', "
+                                                   b"file=sys.stderr)\n"):
+    job = c.ds.create_job(DS.CreateJobDetails(
+        compartment_id=comp, project_id=proj.id, display_name="logged",
+        job_configuration_details=DS.DefaultJobConfigurationDetails(),
+        job_infrastructure_configuration_details=DS.ManagedEgressStandaloneJobInfrastructureConfigurationDetails(
+            job_infrastructure_type="ME_STANDALONE", shape_name="VM.Standard2.1", block_storage_size_in_gbs=50),
+        job_log_configuration_details=log_cfg)).data
+    c.ds.create_job_artifact(job.id, script, content_disposition='attachment; filename="logged.py"')
+    return job
+
+
+def finished(c, run_id):
+    deadline = time.monotonic() + 15
+    while c.ds.get_job_run(run_id).data.lifecycle_state not in ("SUCCEEDED", "FAILED"):
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    return c.ds.get_job_run(run_id).data
+
+
+def test_job_run_output_goes_to_its_log(emulator, oci_config, c, comp, tmp_path):
+    lg = Logs(emulator, oci_config)
+    proj = new_project(c, comp)
+    gid = lg.wait(lg.log.create_log_group(LM.CreateLogGroupDetails(compartment_id=comp, display_name="jobs")))
+    lid = lg.wait(lg.log.create_log(gid, LM.CreateLogDetails(display_name="runs", log_type="CUSTOM")))
+    job = logging_job(c, comp, proj, DS.JobLogConfigurationDetails(enable_logging=True, log_group_id=gid, log_id=lid))
+    assert c.ds.get_job(job.id).data.job_log_configuration_details.log_id == lid
+    run = c.ds.create_job_run(DS.CreateJobRunDetails(compartment_id=comp, project_id=proj.id, job_id=job.id,
+                                                     display_name="nightly")).data
+    assert run.log_details.log_group_id == gid and run.log_details.log_id == lid
+    assert finished(c, run.id).lifecycle_state == "SUCCEEDED"
+    found = lg.find(f'search "{comp}/jobs/runs"')
+    assert [(e["data"]["message"], e["type"]) for e in found] == [
+        ("one", "com.oraclecloud.datascience.jobrun.stdout"), ("two", "com.oraclecloud.datascience.jobrun.stdout"),
+        ("oops", "com.oraclecloud.datascience.jobrun.stderr")]
+    assert {(e["source"], e["subject"], e["oracle"]["resourceid"]) for e in found} == {(run.id, run.id, run.id)}
+    assert [e["data"]["message"] for e in lg.find(
+        f"search \"{comp}/jobs/runs\" | where type = 'com.oraclecloud.datascience.jobrun.stderr'")] == ["oops"]
+
+    # a run of a job without logging may ask for a log of its own, created in the group and named after it
+    plain = logging_job(c, comp, proj, None, script=b"print('auto')\n")
+    run2 = c.ds.create_job_run(DS.CreateJobRunDetails(
+        compartment_id=comp, project_id=proj.id, job_id=plain.id, display_name="run two",
+        job_log_configuration_override_details=DS.JobLogConfigurationDetails(
+            enable_logging=True, enable_auto_log_creation=True, log_group_id=gid))).data
+    auto = wait_state(lg.log, lambda i: lg.log.get_log(gid, i), run2.log_details.log_id, "ACTIVE")
+    assert (auto.display_name, auto.log_type, auto.log_group_id) == ("run_two", "CUSTOM", gid)
+    assert finished(c, run2.id).lifecycle_state == "SUCCEEDED"
+    assert [e["data"]["message"] for e in lg.find(f'search "{comp}/jobs/run_two"')] == ["auto"]
+    assert c.ds.get_job_run(run2.id).data.job_log_configuration_override_details.enable_auto_log_creation
+
+    # the CLI sees the same: the run's log, and its lines by the log's name
+    cfg = tmp_path / "config"
+    emulator.write_config(cfg)
+    got = run_oci(cfg, emulator.endpoint("data_science"), "data-science", "job-run", "get", "--job-run-id", run.id)
+    assert got["data"]["log-details"] == {"log-group-id": gid, "log-id": lid}
+    end = dt.datetime.fromtimestamp(emulator.core.clock.now(), dt.UTC) + dt.timedelta(seconds=1)
+    out = run_oci(cfg, emulator.endpoint("loggingsearch"), "logging-search", "search-logs",
+                  "--search-query", f'search "{comp}/jobs/runs" | where data.message = \'two\'',
+                  "--time-start", (end - dt.timedelta(hours=1)).isoformat(), "--time-end", end.isoformat())
+    assert [r["data"]["logContent"]["subject"] for r in out["data"]["results"]] == [run.id]
+
+
+def test_job_log_configuration_is_checked(emulator, oci_config, c, comp):
+    lg = Logs(emulator, oci_config)
+    proj = new_project(c, comp)
+    gid = lg.wait(lg.log.create_log_group(LM.CreateLogGroupDetails(compartment_id=comp, display_name="g1")))
+    other = lg.wait(lg.log.create_log_group(LM.CreateLogGroupDetails(compartment_id=comp, display_name="g2")))
+    elsewhere = lg.wait(lg.log.create_log(other, LM.CreateLogDetails(display_name="x", log_type="CUSTOM")))
+    cases = [
+        (DS.JobLogConfigurationDetails(enable_logging=True, log_group_id=gid, log_id=elsewhere), 400, "not in the log"),
+        (DS.JobLogConfigurationDetails(enable_logging=True, log_group_id=gid), 400, "enableAutoLogCreation"),
+        (DS.JobLogConfigurationDetails(enable_logging=True, enable_auto_log_creation=True,
+                                       log_group_id="ocid1.loggroup.oc1..nope"), 404, "does not exist"),
+        (DS.JobLogConfigurationDetails(enable_logging=False, log_group_id=gid), 400, "enableLogging"),
+    ]
+    for cfg, status, text in cases:
+        with pytest.raises(E) as e:
+            logging_job(c, comp, proj, cfg)
+        assert e.value.status == status and text in e.value.message, (cfg, e.value.message)
+
+
 def test_every_data_science_kind_moves(c, comp):
     """change_*_compartment for projects, notebook sessions, models, deployments, jobs and job runs."""
     dev = next(x.id for x in c.identity.list_compartments(c.tenancy).data if x.name == "Development")

@@ -43,7 +43,7 @@ def test_analytics_instance_created_stopped_started_and_scaled(qtbot, window):
     retype(qtbot, dlg.row("idcs_access_token").editor, "eyJhbGciOi.test.token")
     # the cost follows the capacity, the edition and the license (2 Enterprise OCPUs by default)
     qtbot.waitUntil(lambda: dlg.cost_text().startswith("Estimated cost: $4.30 per hour"), timeout=3000)
-    assert dlg.cost_label.isVisible() and "B89630" in dlg.cost_detail.text()
+    assert dlg.cost_label.isVisible() and "B89631" in dlg.cost_detail.text()
     pick(qtbot, dlg.row("ocpus").editor, "4 OCPUs")
     qtbot.waitUntil(lambda: "$8.60 per hour" in dlg.cost_text(), timeout=3000)
     pick(qtbot, dlg.row("license_type").editor, "Bring your own")

@@ -305,3 +305,219 @@ def test_download_artifact_to_a_chosen_file(qtbot, window, tmp_path):
     assert dict(dlg.revealed())["Saved to"] == str(dest)
     assert dest.read_bytes() == uploaded
     dlg.close()
+
+
+# ---------------------------------------------------------------- jobs
+
+TRAIN = '''import os
+import sys
+
+print("epoch 1 loss 0.50")
+print("epoch 2 loss 0.25", os.environ.get("MODE"), os.environ.get("WHO"), *sys.argv[1:])
+print("almost out of memory", file=sys.stderr)
+'''
+
+
+def job_logs(gui_emulator):
+    """A log group with a custom log for the runs, and another group's log (not to be picked)."""
+    from .test_logging import Sdk
+    sdk = Sdk(gui_emulator)
+    comp = sdk.compartment("Development")
+    sdk.custom_log(comp, "job-logs", "runs")
+    sdk.custom_log(comp, "other-logs", "elsewhere")
+    return sdk
+
+
+def test_create_job_from_script_run_it_and_read_its_log(qtbot, window, gui_emulator, tmp_path):
+    from ociconsole.gui.detail import BROWSE_LABELS, LINK_ROLE
+    from ociconsole.gui.form_dialog import CreateDialog
+    from ociconsole.gui.log_explorer import LogExplorer
+    assert BROWSE_LABELS["logs"] == "Open in Log Explorer"
+    job_logs(gui_emulator)
+    (tmp_path / "notes.txt").write_text("not a script\n")
+    script = tmp_path / "train.py"
+    script.write_text(TRAIN)
+
+    open_tree_path(qtbot, window, "Development", "Analytics & AI", "Jobs")
+    dlg = create_dialog(qtbot, window)
+    retype(qtbot, dlg.row("display_name").editor, "train")
+    projects = dlg.row("project_id").editor
+    qtbot.waitUntil(lambda: projects.count() > 0 and dlg.row("project_id").value() is not None, timeout=5000)
+    pick(qtbot, projects, "house-prices")
+    # the inline checks: a script that is not .py, a runtime out of bounds, a log of another group
+    retype(qtbot, dlg.row("script_path").editor, str(tmp_path / "notes.txt"))
+    qtbot.waitUntil(lambda: "Not a Python script" in dlg.row("script_path").error_text(), timeout=2000)
+    retype(qtbot, dlg.row("script_path").editor, str(script))
+    retype(qtbot, dlg.row("max_runtime").editor, "50000")
+    qtbot.waitUntil(lambda: "43200" in dlg.row("max_runtime").error_text().replace(",", ""), timeout=2000)
+    assert not dlg.review_button.isEnabled()
+    retype(qtbot, dlg.row("max_runtime").editor, "30")
+    shapes = dlg.row("shape").editor
+    qtbot.waitUntil(lambda: shapes.count() > 0, timeout=5000)
+    pick(qtbot, shapes, "VM.Standard.E4.Flex")
+    qtbot.waitUntil(lambda: dlg.row("ocpus").editor.isVisible(), timeout=3000)
+    retype(qtbot, dlg.row("ocpus").editor, "2")
+    retype(qtbot, dlg.row("memory_in_gbs").editor, "32")
+    retype(qtbot, dlg.row("environment").editor, "MODE=fast")
+    retype(qtbot, dlg.row("arguments").editor, "--epochs 2")
+    groups = dlg.row("log_group_id").editor
+    qtbot.waitUntil(lambda: groups.count() > 2, timeout=5000)
+    pick(qtbot, groups, "job-logs")
+    logs = dlg.row("log_id").editor
+    qtbot.waitUntil(lambda: logs.isVisible() and logs.count() > 2, timeout=5000)
+    pick(qtbot, logs, "elsewhere (in other-logs)")
+    qtbot.waitUntil(lambda: "not in the chosen log group" in dlg.row("log_id").error_text(), timeout=2000)
+    assert not dlg.review_button.isEnabled()
+    pick(qtbot, logs, "runs (in job-logs)")
+    # 2 OCPU × $0.025 + 32 GB × $0.0015 + 50 GB block storage (($0.0255 + $0.017) / 744 h)
+    expected = f"${2 * 0.025 + 32 * 0.0015 + 50 * (0.0255 + 0.017) / 744:,.2f} per hour"
+    qtbot.waitUntil(lambda: expected in dlg.cost_label.text(), timeout=3000)
+    qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
+    dlg.resize(dlg.width(), 1150)
+    dlg.grab().save("/tmp/i15-job-create.png")
+    click(qtbot, dlg.review_button)
+    cli = dlg.cli_view.text()
+    assert "oci data-science job create" in cli and "--log-configuration-details" in cli
+    assert '"maximumRuntimeInMinutes":30' in cli and '"commandLineArguments":"--epochs 2"' in cli
+    assert "oci data-science job create-job-artifact" in cli and f"--job-artifact-file {script}" in cli
+    assert "client.create_job_artifact(response.data.id" in dlg.python_view.text()
+    dlg.grab().save("/tmp/i15-job-review.png")
+    finish(qtbot, window, dlg)
+    qtbot.waitUntil(lambda: "train" in table_rows(window.resources), timeout=5000)
+
+    select_row(qtbot, window, "train")
+    qtbot.waitUntil(lambda: related_loaded(window), timeout=5000)
+    rel = related(window)
+    assert "Log group=job-logs" in rel["Job"] and "Log=runs" in rel["Job"] and "Arguments=--epochs 2" in rel["Job"]
+    assert rel["Runs"] == ["Runs=none yet: Actions > Start job run…"]
+
+    trigger(window, "Start job run…")
+    run = dialog(qtbot, CreateDialog)
+    qtbot.waitUntil(lambda: not run.busy, timeout=10_000)
+    retype(qtbot, run.row("display_name").editor, "first")
+    retype(qtbot, run.row("environment").editor, "WHO=console")
+    qtbot.waitUntil(lambda: run.review_button.isEnabled(), timeout=3000)
+    click(qtbot, run.review_button)
+    assert "oci data-science job-run create" in run.cli_view.text()
+    finish(qtbot, window, run, state="SUCCEEDED")
+
+    window.detail.show_resource(window.session, window.resources.kind, window.detail.resource, reload_related=True)
+    qtbot.waitUntil(lambda: related_loaded(window) and "Runs" in related(window)
+                    and related(window)["Runs"][0].startswith("first=SUCCEEDED"), timeout=10_000)
+    runs = related(window)["Runs"]
+    assert "Job run succeeded (exit code 0)" in runs[0] and "first log=runs" in runs
+    window.grab().save("/tmp/i15-job-runs.png")
+
+    # the run's log, followed from its link, shown in the Log Explorer with the script's lines
+    sec = next(window.detail.related.topLevelItem(i) for i in range(window.detail.related.topLevelItemCount())
+               if window.detail.related.topLevelItem(i).text(0) == "Runs")
+    link = next(sec.child(j) for j in range(sec.childCount()) if sec.child(j).text(0) == "first log")
+    log_id = link.data(0, LINK_ROLE)
+    window.detail._follow(link)
+    qtbot.waitUntil(lambda: window.detail.name.text() == "runs", timeout=5000)
+    window.detail.go_back()
+    window.detail.browse(log_id)  # the link's menu: Open in Log Explorer
+    qtbot.waitUntil(lambda: isinstance(window.centre.currentWidget(), LogExplorer), timeout=5000)
+    ex = window.centre.currentWidget()
+    qtbot.waitUntil(lambda: ex.results.topLevelItemCount() >= 3, timeout=10_000)
+    shown = ex.shown_messages()  # newest first
+    assert shown == ["almost out of memory", "epoch 2 loss 0.25 fast console --epochs 2", "epoch 1 loss 0.50"], shown
+    assert ex.results.topLevelItem(0).text(2) == "com.oraclecloud.datascience.jobrun.stderr"
+    assert ex.results.topLevelItem(1).text(2) == "com.oraclecloud.datascience.jobrun.stdout"
+    window.grab().save("/tmp/i15-job-log.png")
+
+    # the run among the job runs: its state, details, times and log
+    open_tree_path(qtbot, window, "Development", "Analytics & AI", "Job runs")
+    qtbot.waitUntil(lambda: "first" in table_rows(window.resources), timeout=10_000)
+    select_row(qtbot, window, "first")
+    qtbot.waitUntil(lambda: related_loaded(window), timeout=5000)
+    rel = related(window)["Run"]
+    assert "Job=train" in rel and "State=SUCCEEDED" in rel and "Log=runs" in rel, rel
+    assert any(r.startswith("Query=search \"") and r.endswith('"') for r in rel)
+    assert not next(a for a in window._kind_actions if a.text() == "Cancel run").isEnabled()
+    window.grab().save("/tmp/i15-job-run.png")
+
+
+def test_failed_script_upload_deletes_the_new_job(session, aloop, qtbot, tmp_path):
+    """The workflow under the Create job dialog: an artifact the service refuses (not a script) deletes the job."""
+    import oci
+
+    from ociconsole.core.errors import OciError
+    from ociconsole.services import data_science as dssvc
+    DS = oci.data_science.models
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a script\n")
+
+    async def attempt():
+        comp = next(c.id for c in await session.list_all("identity", "list_compartments",
+                                                         session.connection.tenancy_id, compartment_id_in_subtree=True)
+                    if c.name == "Development")
+        proj = next(p for p in await session.list_all("data_science", "list_projects", comp)
+                    if p.display_name == "house-prices")
+        details = DS.CreateJobDetails(
+            compartment_id=comp, project_id=proj.id, display_name="half-made-job",
+            job_configuration_details=DS.DefaultJobConfigurationDetails(job_type="DEFAULT"),
+            job_infrastructure_configuration_details=DS.ManagedEgressStandaloneJobInfrastructureConfigurationDetails(
+                job_infrastructure_type="ME_STANDALONE", shape_name="VM.Standard2.1", block_storage_size_in_gbs=50))
+        steps: list[str] = []
+        try:
+            await dssvc.create_job_with_artifact(session, details, str(notes), step=steps.append)
+            error = None
+        except OciError as e:
+            error = e
+        jobs = await session.list_all("data_science", "list_jobs", comp)
+        return error, steps, [j.lifecycle_state for j in jobs if j.display_name == "half-made-job"]
+    task = aloop.create_task(attempt())
+    qtbot.waitUntil(task.done, timeout=10_000)
+    error, steps, states = task.result()
+    assert error is not None and error.status == 400 and "was deleted" in error.message, error
+    assert steps == ["Creating job", "Uploading artifact", "Upload failed: deleting the job"]
+    assert states and set(states) <= {"DELETING", "DELETED"}, states
+
+
+def test_failing_run_with_a_log_made_for_it(qtbot, window, gui_emulator, tmp_path):
+    """Automatic log creation: the run gets a log named after it; a script that exits 3 ends the run FAILED."""
+    from ociconsole.gui.form_dialog import CreateDialog
+    job_logs(gui_emulator)
+    script = tmp_path / "broken.py"
+    script.write_text("import sys\nprint('giving up')\nsys.exit(3)\n")
+    open_tree_path(qtbot, window, "Development", "Analytics & AI", "Jobs")
+    dlg = create_dialog(qtbot, window)
+    retype(qtbot, dlg.row("display_name").editor, "broken")
+    projects = dlg.row("project_id").editor
+    qtbot.waitUntil(lambda: projects.count() > 0 and dlg.row("project_id").value() is not None, timeout=5000)
+    retype(qtbot, dlg.row("script_path").editor, str(script))
+    shapes = dlg.row("shape").editor
+    qtbot.waitUntil(lambda: shapes.count() > 0, timeout=5000)
+    pick(qtbot, shapes, "VM.Standard2.1 (1 OCPU, 15 GB)")
+    groups = dlg.row("log_group_id").editor
+    qtbot.waitUntil(lambda: groups.count() > 2, timeout=5000)
+    pick(qtbot, groups, "job-logs")
+    logs = dlg.row("log_id").editor
+    qtbot.waitUntil(lambda: logs.isVisible() and logs.count() > 2, timeout=5000)
+    pick(qtbot, logs, "Create a log for each run (automatic log creation)")
+    qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
+    click(qtbot, dlg.review_button)
+    assert '"enableAutoLogCreation":true' in dlg.cli_view.text()
+    finish(qtbot, window, dlg)
+    qtbot.waitUntil(lambda: "broken" in table_rows(window.resources), timeout=5000)
+    select_row(qtbot, window, "broken")
+    qtbot.waitUntil(lambda: related_loaded(window), timeout=5000)
+    assert "Log=a new log for each run (automatic log creation)" in related(window)["Job"]
+
+    trigger(window, "Start job run…")
+    run = dialog(qtbot, CreateDialog)
+    qtbot.waitUntil(lambda: not run.busy, timeout=10_000)
+    retype(qtbot, run.row("display_name").editor, "attempt-1")
+    qtbot.waitUntil(lambda: run.review_button.isEnabled(), timeout=3000)
+    click(qtbot, run.review_button)
+    click(qtbot, run.create_button)
+    op = window.oplog.operations[-1]
+    qtbot.waitUntil(lambda: op.state.done, timeout=15_000)
+    assert op.state is OpState.FAILED and "FAILED" in op.detail, (op.state, op.detail)
+
+    window.detail.show_resource(window.session, window.resources.kind, window.detail.resource, reload_related=True)
+    qtbot.waitUntil(lambda: related_loaded(window) and "Runs" in related(window)
+                    and related(window)["Runs"][0].startswith("attempt-1=FAILED"), timeout=10_000)
+    runs = related(window)["Runs"]
+    assert "exit code 3" in runs[0] and "attempt-1 log=attempt-1" in runs, runs

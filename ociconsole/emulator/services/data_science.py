@@ -28,10 +28,15 @@ What OCI does and the emulator does too:
 - Jobs hold a Python script artifact; a job run executes it in a subprocess (on a worker thread, outside
   the state lock) with the job's and the run's environment variables and command-line arguments, bounded
   by maximumRuntimeInMinutes and a sandbox cap of 60 s; its state follows the script (SUCCEEDED on exit
-  code 0, FAILED otherwise, with the exit code in lifecycleDetails). OCI sends a run's output to the
-  Logging service (`logDetails` names the log), which the emulator does not have: it keeps the run's
-  stdout/stderr lines in the run's document, readable in-process with `job_run_logs(store, run_id)`
-  (not yet over the API).
+  code 0, FAILED otherwise, with the exit code in lifecycleDetails). A job's `jobLogConfigurationDetails` (or
+  a run's `jobLogConfigurationOverrideDetails`) is checked at create: with enableLogging, `logGroupId` a live
+  log group of the region and `logId` a live CUSTOM log of that group, unless enableAutoLogCreation (then each
+  run gets a CUSTOM log of its own in the group, named after the run, created through Logging's own kind and
+  checks); the IDs are 404 when gone, a log of another group or a SERVICE log a 400. The run's `logDetails`
+  names its log; when the script ends, its stdout and stderr lines become entries of that log (types
+  `com.oraclecloud.datascience.jobrun.stdout` / `.stderr`, the run's OCID as source, subject and resource,
+  `data.message` the line), found by SearchLogs and the Log Explorer. The lines are also kept in the run's
+  document (`job_run_logs(store, run_id)`).
 """
 
 from __future__ import annotations
@@ -42,16 +47,19 @@ import io
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import uuid
 import zipfile
 from datetime import UTC, datetime
 
 import numpy as np
 
+from .. import service_logs
 from ..engine import KINDS, Kind, Lifecycle
 from ..metrics import MINUTE, Gen, Metric, MetricSource, declare
 from ..protocol import ApiError, conflict, incorrect_state, invalid, parse_json, ts
@@ -925,9 +933,61 @@ MODEL_DEPLOY_METRICS = declare(MetricSource(
 
 # ---------------------------------------------------------------- jobs and job runs
 
+def _log_config(ctx: Context, cfg, where: str) -> dict | None:
+    """A job's (or a run's override) JobLogConfigurationDetails, checked as OCI checks it: with logging enabled,
+    a live log group of this region, and a live CUSTOM log of that group unless enableAutoLogCreation (then
+    each run gets a log of its own, created in the group)."""
+    if cfg is None:
+        return None
+    if not isinstance(cfg, dict):
+        raise invalid(f"{where} must be an object")
+    enabled, auto = cfg.get("enableLogging"), cfg.get("enableAutoLogCreation")
+    for name, v in (("enableLogging", enabled), ("enableAutoLogCreation", auto)):
+        if v is not None and not isinstance(v, bool):
+            raise invalid(f"{where}.{name} must be true or false")
+    if not enabled:
+        if cfg.get("logGroupId") or cfg.get("logId") or auto:
+            raise invalid(f"{where}: set enableLogging to name a log group or a log")
+        return {"enableLogging": False, "enableAutoLogCreation": False}
+    group_id = ctx.require(cfg.get("logGroupId"), f"{where}.logGroupId")
+    group = KINDS["loggroup"].find_live(ctx, "loggroup", group_id, f"{where}.logGroupId")
+    out = {"enableLogging": True, "enableAutoLogCreation": bool(auto), "logGroupId": group["id"]}
+    if cfg.get("logId"):
+        log = KINDS["log"].find_live(ctx, "log", cfg["logId"], f"{where}.logId")
+        if log.get("logGroupId") != group["id"]:
+            raise invalid(f"{where}.logId: the log {log['displayName']} is not in the log group "
+                          f"{group['displayName']}")
+        if log.get("logType") != "CUSTOM":
+            raise invalid(f"{where}.logId: job runs write to a CUSTOM log, not to the {log.get('logType')} log "
+                          f"{log['displayName']}")
+        out["logId"] = log["id"]
+    elif not auto:
+        raise invalid(f"{where}.logId is required unless enableAutoLogCreation is true")
+    return out
+
+
+def _run_log(ctx: Context, cfg: dict | None, run_name: str) -> dict | None:
+    """The run's `logDetails`: its configured log, or a CUSTOM log created in the group, named after the run
+    (through the Logging service's own kind: its checks, its CREATING -> ACTIVE)."""
+    if not cfg or not cfg.get("enableLogging"):
+        return None
+    cfg = _log_config(ctx, cfg, "jobLogConfigurationDetails")  # the group and the log may be gone since
+    assert cfg is not None
+    if cfg.get("logId"):
+        return {"logGroupId": cfg["logGroupId"], "logId": cfg["logId"]}
+    name = re.sub(r"[^A-Za-z0-9_.\-]", "_", run_name)[:240] or "jobrun"
+    taken = {d.get("displayName") for d in ctx.store.by_field("log", "logGroupId", cfg["logGroupId"])}
+    if name in taken:
+        name = f"{name}-{uuid.uuid4().hex[:8]}"
+    log = KINDS["log"].create(ctx, body={"logGroupId": cfg["logGroupId"], "displayName": name, "logType": "CUSTOM",
+                                         "isEnabled": True})
+    return {"logGroupId": cfg["logGroupId"], "logId": log["id"]}
+
+
 def _job_checks(ctx: Context, body: dict, existing: dict | None) -> dict:
     if existing is not None:
         return {}
+    logs = _log_config(ctx, body.get("jobLogConfigurationDetails"), "jobLogConfigurationDetails")
     jc = body.get("jobConfigurationDetails") or {}
     if jc.get("jobType", "DEFAULT") != "DEFAULT":
         raise invalid(f"jobConfigurationDetails.jobType {jc.get('jobType')}: the emulator runs DEFAULT jobs")
@@ -945,7 +1005,7 @@ def _job_checks(ctx: Context, body: dict, existing: dict | None) -> dict:
         if not isinstance(size, int) or not BLOCK_MIN <= size <= BLOCK_MAX:
             raise invalid(f"jobInfrastructureConfigurationDetails.blockStorageSizeInGBs must be {BLOCK_MIN} to "
                           f"{BLOCK_MAX:,} GB, got {size}")
-    return {"createdBy": _creator(ctx), "jobConfigurationDetails": {
+    return {"createdBy": _creator(ctx), "jobLogConfigurationDetails": logs, "jobConfigurationDetails": {
         "jobType": "DEFAULT", "environmentVariables": env, "commandLineArguments": jc.get("commandLineArguments"),
         "maximumRuntimeInMinutes": mx},
         "jobInfrastructureConfigurationDetails": dict(infra, jobInfrastructureType=itype) if infra else {
@@ -1005,7 +1065,8 @@ def _run_checks(ctx: Context, body: dict, existing: dict | None) -> dict:
         raise invalid("projectId: a job run belongs to its job's project")
     over = body.get("jobConfigurationOverrideDetails") or {}
     _runtime({"customEnvironmentVariables": over.get("environmentVariables") or {}})
-    return {"createdBy": _creator(ctx), "timeAccepted": ctx.ts(),
+    logs = _log_config(ctx, body.get("jobLogConfigurationOverrideDetails"), "jobLogConfigurationOverrideDetails")
+    return {"createdBy": _creator(ctx), "timeAccepted": ctx.ts(), "jobLogConfigurationOverrideDetails": logs,
             "jobInfrastructureConfigurationDetails": job.get("jobInfrastructureConfigurationDetails"),
             "jobConfigurationOverrideDetails": dict(over, jobType="DEFAULT")}
 
@@ -1019,10 +1080,11 @@ JOB_RUN = svc.resource(Kind(
     parent=("jobId", "datasciencejob"), default_name="jobrun", validate=_run_checks, search="DataScienceJobRun"))
 
 
-def run_script(artifact: bytes, name: str, env: dict, args: list[str], timeout: float) -> tuple[int | None, list[str]]:
-    """Run a job's Python script in a subprocess: (exit code or None on timeout, log lines: stdout then stderr)."""
+def run_script(artifact: bytes, name: str, env: dict, args: list[str], timeout: float
+               ) -> tuple[int | None, list[str], list[str]]:
+    """Run a job's Python script in a subprocess: (exit code or None on timeout, stdout lines, stderr lines)."""
     if not name.endswith(".py"):
-        return 127, [f"The ociconsole emulator runs Python (.py) job artifacts; {name} cannot run in the sandbox"]
+        return 127, [], [f"The ociconsole emulator runs Python (.py) job artifacts; {name} cannot run in the sandbox"]
     with tempfile.TemporaryDirectory(prefix="ociconsole-job-") as tmp:
         path = os.path.join(tmp, name)
         with open(path, "wb") as f:
@@ -1032,9 +1094,28 @@ def run_script(artifact: bytes, name: str, env: dict, args: list[str], timeout: 
                                   capture_output=True, timeout=timeout)
         except subprocess.TimeoutExpired as e:
             out = (e.stdout or b"").decode(errors="replace").splitlines()
-            return None, out + [f"The job run exceeded its maximum runtime ({timeout:g} s) and was stopped"]
-        lines = proc.stdout.decode(errors="replace").splitlines() + proc.stderr.decode(errors="replace").splitlines()
-        return proc.returncode, lines[-MAX_LOG_LINES:]
+            err = (e.stderr or b"").decode(errors="replace").splitlines()
+            return None, out[-MAX_LOG_LINES:], (err + [f"The job run exceeded its maximum runtime ({timeout:g} s) "
+                                                       "and was stopped"])[-MAX_LOG_LINES:]
+        out = proc.stdout.decode(errors="replace").splitlines()
+        err = proc.stderr.decode(errors="replace").splitlines()
+        return proc.returncode, out[-MAX_LOG_LINES:], err[-MAX_LOG_LINES:]
+
+
+def _ship_logs(core, run: dict, out: list[str], err: list[str]) -> None:
+    """The run's stdout and stderr lines as entries of its log (`logDetails`), as OCI ships them: types
+    com.oraclecloud.datascience.jobrun.stdout / .stderr, the run's OCID as source, subject and resource.
+    Call it inside the store's transaction."""
+    details = run.get("logDetails") or {}
+    log = core.store.get(service_logs.LOG_KIND, details.get("logId"))
+    if log is None or log.get("lifecycleState") not in ("CREATING", "ACTIVE", "UPDATING"):
+        return
+    now = core.clock.now()
+    lines = [("stdout", line) for line in out] + [("stderr", line) for line in err]
+    for i, (stream, line) in enumerate(lines):  # a millisecond apart, in the order they were written
+        core.store.put(service_logs.ENTRY_KIND, service_logs.make_entry(
+            core, log, now, {"message": line}, f"com.oraclecloud.datascience.jobrun.{stream}", run["id"],
+            run["id"], time=now - (len(lines) - 1 - i) / 1000.0, resource_id=run["id"]))
 
 
 _runner_threads: list[threading.Thread] = []
@@ -1053,7 +1134,8 @@ def _start_run(core, run: dict, job: dict, art: dict) -> None:
     data = base64.b64decode(art["data"])
 
     def work():
-        code, lines = run_script(data, art["name"], env, args_text.split(), timeout)
+        code, out, err = run_script(data, art["name"], env, args_text.split(), timeout)
+        lines = out + err
         with core.store.transaction():
             doc = core.store.get("datasciencejobrun", run["id"])
             if doc is None or doc["lifecycleState"] not in ("ACCEPTED", "IN_PROGRESS", "CANCELING"):
@@ -1070,6 +1152,7 @@ def _start_run(core, run: dict, job: dict, art: dict) -> None:
             core.store.update("datasciencejobrun", run["id"], {
                 "lifecycleState": state, "lifecycleDetails": details, "timeFinished": now,
                 "timeStarted": doc.get("timeStarted") or now, "_logLines": lines})
+            _ship_logs(core, doc, out, err)
 
     t = threading.Thread(target=work, name=f"jobrun-{run['id'][-8:]}", daemon=True)
     _runner_threads[:] = [x for x in _runner_threads if x.is_alive()] + [t]
@@ -1081,7 +1164,10 @@ def create_job_run(ctx: Context):
     doc = JOB_RUN.create(ctx)
     job = ctx.store.get("datasciencejob", doc["jobId"])
     art = ctx.store.get(ARTIFACT_KIND, job["id"])
-    ctx.update("datasciencejobrun", doc["id"], {"timeStarted": ctx.ts(), "lifecycleDetails": "Running"})
+    cfg = doc.get("jobLogConfigurationOverrideDetails") or job.get("jobLogConfigurationDetails")
+    log = _run_log(ctx, cfg, doc["displayName"])
+    doc = ctx.update("datasciencejobrun", doc["id"], {"timeStarted": ctx.ts(), "lifecycleDetails": "Running",
+                                                      **({"logDetails": log} if log else {})})
     _start_run(ctx.core, dict(doc), job, art)
     return JOB_RUN.get(ctx, doc["id"])
 

@@ -150,7 +150,10 @@ def _check_log(ctx: Context, body: dict, existing: dict | None) -> dict:
                 raise invalid("configuration.source cannot be changed; create another log for another source")
             out["configuration"] = merged
         return out
-    group = engine.KINDS["loggroup"].find_live(ctx, "loggroup", ctx.path.get("logGroupId"), "logGroupId")
+    # the group is in the path (CreateLog), or in the body when another service creates a log on the user's
+    # behalf (a Data Science job run's automatic log)
+    group_id = (ctx.path or {}).get("logGroupId") or body.get("logGroupId")
+    group = engine.KINDS["loggroup"].find_live(ctx, "loggroup", group_id, "logGroupId")
     log_type = body.get("logType")
     if log_type not in ("CUSTOM", "SERVICE"):
         raise invalid(f"logType must be CUSTOM or SERVICE, got {log_type!r}")
