@@ -1,0 +1,152 @@
+"""Several connections side by side in the tree (gui.tenancies): the demo sandbox in its home region and in a
+second subscribed region, each its own root; search across both; the active root decides what every view shows."""
+
+from __future__ import annotations
+
+import oci
+
+from ociconsole.gui.qt import Qt
+from ociconsole.gui.tenancies import AddRootDialog
+
+from .helpers import click, click_index, find_child, pick, table_rows
+
+
+def trigger(window, label: str) -> None:
+    """Choose View > `label` as the menu does."""
+    action = next(a for a in window.menu("&View").actions() if a.text() == label)
+    assert action.isEnabled()
+    action.trigger()
+
+
+def _open_path(qtbot, root, *labels: str):
+    """Click through one root's tree as a person does (expand with Right, select the last)."""
+    view, model = root.view, root.model
+    idx = model.index(0, 0)
+    for label in labels:
+        click_index(qtbot, view, idx)
+        qtbot.keyClick(view, Qt.Key.Key_Right)
+        qtbot.waitUntil(lambda i=idx, lab=label: find_child(model, i, lab).isValid(), timeout=10_000)
+        idx = find_child(model, idx, label)
+    click_index(qtbot, view, idx)
+    return idx
+
+
+def _vcn(session, compartment_id: str, name: str, cidr: str) -> str:
+    """A VCN made straight through the SDK in the session's region (not through the console)."""
+    client = session.clients.get("network")
+    return client.create_vcn(oci.core.models.CreateVcnDetails(
+        compartment_id=compartment_id, display_name=name, cidr_blocks=[cidr])).data.id
+
+
+def _add_second_region(qtbot, window, region: str):
+    trigger(window, "Add to the tree…")
+    dlg = window._last_dialog
+    assert isinstance(dlg, AddRootDialog)
+    assert dlg.profile_combo.currentText() == "Demo sandbox"
+    qtbot.waitUntil(lambda: dlg.region_combo.count() > 0, timeout=10_000)
+    pick(qtbot, dlg.region_combo, region)
+    click(qtbot, dlg.ok)
+    qtbot.waitUntil(lambda: len(window.roots) == 2 and window.roots[1].tenancy is not None, timeout=10_000)
+    return window.roots[1]
+
+
+def test_two_regions_side_by_side_search_and_removal(qtbot, window, gui_emulator, session):
+    home, second = gui_emulator.regions()[:2]
+    assert session.connection.region == home
+    first = window.roots[0]
+    assert not first.header.isVisible()  # one root: no "profile · region" bar
+    assert window.resources.title.text().endswith(" in demo-tenancy") or " — " not in window.resources.title.text()
+
+    # the dialog offers the profile's subscribed regions, as Identity lists them (home first)
+    trigger(window, "Add to the tree…")
+    dlg = window._last_dialog
+    qtbot.waitUntil(lambda: dlg.region_combo.count() == len(gui_emulator.regions()), timeout=10_000)
+    assert dlg.region_combo.itemData(0) == home and "(home)" in dlg.region_combo.itemText(0)
+    dlg.reject()
+
+    root2 = _add_second_region(qtbot, window, second)
+    assert root2.session is not session and root2.session.connection.region == second
+    assert root2.session.tenancy_id == session.tenancy_id  # the same tenancy, another region
+    assert [r.title.text() for r in window.roots] == [f"Demo sandbox · {home}", f"Demo sandbox · {second}"]
+    assert first.header.isVisible() and root2.header.isVisible()
+    assert root2.model.index(0, 0).data() == first.model.index(0, 0).data()  # the tenancy's name in both
+    # loaded lazily: the tenancy's compartments are shown, theirs only when expanded
+    subs = root2.model.root_node.compartment_children
+    assert subs and not any(c.loaded for c in subs)
+
+    # a VCN made in the second region only shows under that root; one made in each shows under each
+    dev = next(c for c, _d in window.tree_model.all_compartments() if c.name == "Development")
+    _vcn(root2.session, dev.id, "phoenix-only-vcn", "10.201.0.0/16")
+    _vcn(root2.session, dev.id, "twin-vcn", "10.202.0.0/16")
+    _vcn(session, dev.id, "twin-vcn", "10.203.0.0/16")
+
+    _open_path(qtbot, root2, "Development", "Networking", "VCNs")
+    assert window.active_root is root2 and window.session is root2.session and window.tree_model is root2.model
+    qtbot.waitUntil(lambda: "phoenix-only-vcn" in table_rows(window.resources), timeout=10_000)
+    assert "twin-vcn" in table_rows(window.resources)
+    assert window.resources.title.text() == f"VCNs in Development — Demo sandbox · {second}"
+    assert window.region_combo.currentData() == second or window.region_combo.count() == 0
+    assert not first.view.currentIndex().isValid()  # the other root's selection is left
+
+    _open_path(qtbot, first, "Development", "Networking", "VCNs")
+    assert window.active_root is first and window.session is session
+    qtbot.waitUntil(lambda: "twin-vcn" in table_rows(window.resources), timeout=10_000)
+    assert "phoenix-only-vcn" not in table_rows(window.resources)
+    assert window.resources.title.text() == f"VCNs in Development — Demo sandbox · {home}"
+    assert not root2.view.currentIndex().isValid()
+
+    # search runs in both roots at once, each result labelled with its profile and region
+    with qtbot.waitSignal(window.search.finished, timeout=10_000) as blocker:
+        window.search.search("query vcn resources where displayName = 'twin-vcn'")
+    assert blocker.args == [2]
+    where_col = [c.title for c in window.search.kind.columns].index("Where")
+    assert not window.search.table.isColumnHidden(where_col)
+    found = sorted(window.search.proxy.index(r, where_col).data() for r in range(window.search.proxy.rowCount()))
+    assert found == sorted([f"Demo sandbox · {home}", f"Demo sandbox · {second}"])
+    assert f"1 in Demo sandbox · {second}" in window.search.status.text()
+    with qtbot.waitSignal(window.search.finished, timeout=10_000):
+        window.search.search("query vcn resources where displayName = 'phoenix-only-vcn'")
+    assert table_rows(window.search) == ["phoenix-only-vcn"]
+    assert window.search.proxy.index(0, where_col).data() == f"Demo sandbox · {second}"
+    comp_col = [c.title for c in window.search.kind.columns].index("Compartment")
+    assert window.search.proxy.index(0, comp_col).data() == "Development"
+
+    # opening a result activates its root; the details say which profile and region they show
+    click_index(qtbot, window.search.table, window.search.proxy.index(0, 0), double=True)
+    qtbot.waitUntil(lambda: window.detail.name.text() == "phoenix-only-vcn", timeout=10_000)
+    assert window.active_root is root2 and window.session is root2.session
+    assert window.detail.subtitle.text().endswith(f" — Demo sandbox · {second}")
+    assert window.resources.current_resource().display_name == "phoenix-only-vcn"
+    assert window.resources.title.text() == f"VCNs in Development — Demo sandbox · {second}"
+
+    # removing a root closes its session (its thread pool); the other root becomes the active one
+    closing = root2.session
+    click(qtbot, root2.remove_button)
+    assert closing.closed
+    assert window.roots == [first] and window.active_root is first and window.session is session
+    assert not first.header.isVisible()
+    assert window.search.roots == [("", session, first.model.name_of)]
+    assert window.search.table.isColumnHidden(where_col)
+    assert not session.closed
+    qtbot.waitUntil(lambda: window.resources.kind is not None, timeout=10_000)
+    assert " — " not in window.resources.title.text()
+
+
+def test_adding_the_shown_region_again_activates_its_root(qtbot, window, gui_emulator, session):
+    root = window.add_root("demo", session.connection.region)
+    assert root is window.roots[0] and len(window.roots) == 1
+    second = gui_emulator.regions()[1]
+    root2 = window.add_root("demo", second)
+    qtbot.waitUntil(lambda: root2.tenancy is not None, timeout=10_000)
+    assert window.add_root("demo", second) is root2 and len(window.roots) == 2
+    window.remove_root(root2)
+    window.remove_root(window.roots[0])  # the last root stays
+    assert len(window.roots) == 1 and not session.closed
+
+
+def test_render_two_roots(qtbot, window, gui_emulator):
+    root2 = window.add_root("demo", gui_emulator.regions()[1])
+    qtbot.waitUntil(lambda: root2.tenancy is not None, timeout=10_000)
+    _open_path(qtbot, root2, "Development")
+    qtbot.wait(50)
+    window.grab().save("/tmp/i17-tenancies-two-roots.png")
