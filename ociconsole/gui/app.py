@@ -201,7 +201,11 @@ class Console:
             path, _, name = key.partition("|")
             profile = find_profile(path, name)
             passphrase = None
-            if profile.key_file and key_needs_passphrase(profile.key_file):
+            try:
+                needs = bool(profile.key_file) and key_needs_passphrase(profile.key_file)
+            except OSError as e:
+                raise OciError(str(e), code="InvalidKeyFilePath", kind="config") from e
+            if needs:
                 from .passphrase import resolve_passphrase
                 passphrase = resolve_passphrase(profile)
                 if passphrase is None:

@@ -1086,6 +1086,7 @@ class MainWindow(RootsMixin, QMainWindow):
         self._waiting_timer.stop()
         self.resources.stop()
         self.detail.clear()
+        self.close_roots()
 
 
 class _Placeholder:

@@ -110,6 +110,7 @@ class AddRootDialog(QDialog):
         self.region_combo.setMinimumWidth(220)
         self.message = QLabel("")
         self.message.setWordWrap(True)
+        self.message.setMinimumWidth(420)
         form = QFormLayout()
         form.addRow("&Profile", self.profile_combo)
         form.addRow("&Region", self.region_combo)
@@ -143,6 +144,7 @@ class AddRootDialog(QDialog):
             if key == self.profile_combo.currentData():
                 self.message.setText(f"Cannot read the region subscriptions: {e.summary()}")
                 self.message.setStyleSheet("color: #b83a2e;")
+                self.adjustSize()  # the whole reason shows, wrapped
             return
         if key != self.profile_combo.currentData():
             return
@@ -195,6 +197,7 @@ class RootsMixin:
     def _primary_root(self, session, key: str) -> None:
         """`set_session` shows a (new) connection in the first root."""
         first = self.roots[0]
+        self._given_session = session  # owned by the application (gui.app.Console), closed there
         if self.active_root is not first:
             self.activate_root(first, select=False)
         first.key = key
@@ -345,6 +348,13 @@ class RootsMixin:
         if root.session is not None and all(r.session is not root.session for r in self.roots):
             root.session.close()
         self._roots_changed()
+
+    def close_roots(self) -> None:
+        """The window is going away: close the sessions of the roots added here (and their loads)."""
+        for r in self.roots:
+            r.tasks.cancel_all()
+            if r.session is not None and r.session is not getattr(self, "_given_session", None):
+                r.session.close()
 
     def _open_found(self, session, ocid: str, compartment_id: str) -> None:
         """A search result opened: its root becomes the active one, then the resource is shown there."""

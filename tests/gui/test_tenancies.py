@@ -144,9 +144,57 @@ def test_adding_the_shown_region_again_activates_its_root(qtbot, window, gui_emu
     assert len(window.roots) == 1 and not session.closed
 
 
-def test_render_two_roots(qtbot, window, gui_emulator):
+def test_two_roots_share_the_tree_column(qtbot, window, gui_emulator):
     root2 = window.add_root("demo", gui_emulator.regions()[1])
     qtbot.waitUntil(lambda: root2.tenancy is not None, timeout=10_000)
     _open_path(qtbot, root2, "Development")
-    qtbot.wait(50)
+    assert window.tree_panes.count() == 2
+    heights = window.tree_panes.sizes()
+    assert all(h > 100 for h in heights)  # both roots visible, one above the other
+    assert root2.remove_button.accessibleName() == f"Remove Demo sandbox · {gui_emulator.regions()[1]} from the tree"
     window.grab().save("/tmp/i17-tenancies-two-roots.png")
+    window.shutdown()  # the window going away closes the sessions of the roots it added
+    assert root2.session.closed and not window.roots[0].session.closed
+
+
+def test_the_application_adds_profiles_and_says_why_one_cannot_be(qtbot, aloop, tmp_path, monkeypatch):
+    from ociconsole.core import config as C
+    from ociconsole.gui.app import Console, build_parser
+    from ociconsole.gui.qt import QApplication
+    monkeypatch.setenv("HOME", str(tmp_path / "userhome"))
+    key, _pub, _fp = C.generate_key_pair(tmp_path, "locked", passphrase="open sesame")
+    cfg = tmp_path / "config"
+    C.write_api_key_profile(cfg, "LOCKED", user="ocid1.user.oc1..aaaa", tenancy="ocid1.tenancy.oc1..aaaa",
+                            region="eu-frankfurt-1", key_file=str(key), passphrase="open sesame")
+    console = Console(QApplication.instance(), build_parser().parse_args(["--demo", "--config-file", str(cfg)]))
+    qtbot.addWidget(console.window)
+    w = console.window
+    try:
+        with qtbot.waitSignal(w.ready, timeout=30_000):
+            console.start()
+        home = w.session.connection.region
+        other = next(r for r in console.emulator.regions() if r != home)
+        # a session for the demo in another region, as the tree asks the application for one
+        s = console.open_session("demo", other)
+        assert s.connection.is_demo and s.connection.region == other
+        s.close()
+
+        trigger(w, "Add to the tree…")
+        dlg = w._last_dialog
+        assert [dlg.profile_combo.itemData(i) for i in range(dlg.profile_combo.count())] == ["demo", f"{cfg}|LOCKED"]
+        pick(qtbot, dlg.profile_combo, "LOCKED")
+        qtbot.waitUntil(lambda: "pass phrase" in dlg.message.text(), timeout=10_000)
+        assert "Cannot read the region subscriptions" in dlg.message.text()
+        assert not dlg.ok.isEnabled() and dlg.region_combo.count() == 0
+        pick(qtbot, dlg.profile_combo, "Demo sandbox")
+        qtbot.waitUntil(lambda: dlg.region_combo.count() == len(console.emulator.regions()), timeout=10_000)
+        pick(qtbot, dlg.region_combo, other)
+        click(qtbot, dlg.ok)
+        assert len(w.roots) == 2
+        root2 = w.roots[1]
+        qtbot.waitUntil(lambda: root2.tenancy is not None, timeout=10_000)
+        assert root2.title.text() == f"Demo sandbox · {other}"
+        assert root2.session.guard is w.roots[0].session.guard  # the same profile: the same production guard
+    finally:
+        console.shutdown()
+    assert root2.session.closed
