@@ -394,7 +394,8 @@ class MainWindow(RootsMixin, QMainWindow):
         region = self.region_combo.itemData(i)
         if not region or self.session is None or region == self.session.connection.region:
             return
-        settings.set("connection/region", f"{getattr(self, '_connection_key', '')}|{region}")
+        if self.active_root is self.roots[0]:  # the first root opens in it next time (gui.tenancies)
+            settings.set("connection/region", f"{getattr(self, '_connection_key', '')}|{region}")
         new = self.session.with_region(region)
         comp, kind = self.current_compartment, self.current_kind
         old = self.session

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import oci
 
+from ociconsole.gui import settings
 from ociconsole.gui.qt import Qt
 from ociconsole.gui.tenancies import AddRootDialog
 
@@ -133,12 +134,25 @@ def test_two_regions_side_by_side_search_and_removal(qtbot, window, gui_emulator
 
 
 def test_adding_the_shown_region_again_activates_its_root(qtbot, window, gui_emulator, session):
-    root = window.add_root("demo", session.connection.region)
+    home = session.connection.region
+    root = window.add_root("demo", home)
     assert root is window.roots[0] and len(window.roots) == 1
     second = gui_emulator.regions()[1]
     root2 = window.add_root("demo", second)
     qtbot.waitUntil(lambda: root2.tenancy is not None, timeout=10_000)
     assert window.add_root("demo", second) is root2 and len(window.roots) == 2
+    # the region switcher moves the active root to another region (its title follows, its old session closes)
+    _open_path(qtbot, root2, "Development")
+    assert window.active_root is root2
+    qtbot.waitUntil(lambda: window.region_combo.currentData() == second, timeout=10_000)
+    old = root2.session
+    third = window.region_combo.findData(session.connection.region)
+    window.region_combo.setCurrentIndex(third)
+    window.region_combo.activated.emit(third)
+    assert old.closed and root2.session is window.session and root2.session.connection.region == home
+    assert root2.title.text() == f"Demo sandbox · {home}"
+    assert settings.get("connection/region") == ""  # only the first root's region is remembered for next time
+    root2 = window.roots[1]
     window.remove_root(root2)
     window.remove_root(window.roots[0])  # the last root stays
     assert len(window.roots) == 1 and not session.closed
