@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 
 from ..core.errors import OciError, loggable
 from ..services import identity as idsvc
-from . import aio
+from . import aio, settings
 from .icons import icon
 from .qt import (
     QAbstractItemView,
@@ -179,7 +179,23 @@ class RootsMixin:
         self.tree_panes.setChildrenCollapsible(False)
         self._add_pane(TreeRoot("", None, self.tree_model, self.tree))
         self.active_root = self.roots[0]
+        self._roots_restored = False
+        self.ready.connect(self._restore_roots)
         return self.tree_panes
+
+    def _restore_roots(self) -> None:
+        """Once the first connection is shown at start, the roots added last time come back beside it."""
+        if self._roots_restored:
+            return
+        self._roots_restored = True
+        for line in settings.get("tree/roots").splitlines():
+            key, _, region = line.rpartition("|")
+            if key and region:
+                self.add_root(key, region, remember=False, activate=False)
+
+    def _remember_roots(self) -> None:
+        settings.set("tree/roots", "\n".join(f"{r.key}|{r.session.connection.region}" for r in self.roots[1:]
+                                             if r.session is not None))
 
     def _add_pane(self, root: TreeRoot) -> None:
         root.view.selectionModel().currentChanged.connect(lambda cur, prev, r=root: self._root_current(r, cur, prev))
@@ -221,6 +237,8 @@ class RootsMixin:
         """The region switcher replaced the active root's session (`_region_chosen`)."""
         self.session = new
         self._roots_changed()
+        if self.active_root is not self.roots[0]:
+            self._remember_roots()
 
     def root_of(self, session) -> TreeRoot | None:
         return next((r for r in self.roots if r.session is session), None)
@@ -290,11 +308,13 @@ class RootsMixin:
             raise OciError(f"The profile {key} cannot be opened here", code="NotAvailable", kind="config")
         return self.session_factory(key, region)
 
-    def add_root(self, key: str, region: str) -> TreeRoot | None:
-        """Show the profile `key` in `region` as another root (its compartments load as they are expanded)."""
+    def add_root(self, key: str, region: str, remember: bool = True, activate: bool = True) -> TreeRoot | None:
+        """Show the profile `key` in `region` as another root (its compartments load as they are expanded);
+        `remember`: it comes back at the next start."""
         for r in self.roots:
             if r.key == key and r.session is not None and r.session.connection.region == region:
-                self.activate_root(r)
+                if activate:
+                    self.activate_root(r)
                 return r
         try:
             session = self._new_session(key, region)
@@ -317,6 +337,8 @@ class RootsMixin:
         session.on_waiting(lambda h, s=session: s is self.session and self._waiting_changed(h))
         self._roots_changed()
         root.tasks.replace("connect", self._connect_root(root))
+        if remember:
+            self._remember_roots()
         return root
 
     async def _connect_root(self, root: TreeRoot) -> None:
@@ -348,6 +370,7 @@ class RootsMixin:
         if root.session is not None and all(r.session is not root.session for r in self.roots):
             root.session.close()
         self._roots_changed()
+        self._remember_roots()
 
     def close_roots(self) -> None:
         """The window is going away: close the sessions of the roots added here (and their loads)."""

@@ -86,7 +86,7 @@ def test_two_regions_side_by_side_search_and_removal(qtbot, window, gui_emulator
     qtbot.waitUntil(lambda: "phoenix-only-vcn" in table_rows(window.resources), timeout=10_000)
     assert "twin-vcn" in table_rows(window.resources)
     assert window.resources.title.text() == f"VCNs in Development — Demo sandbox · {second}"
-    assert window.region_combo.currentData() == second or window.region_combo.count() == 0
+    qtbot.waitUntil(lambda: window.region_combo.currentData() == second, timeout=10_000)  # the root's regions
     assert not first.view.currentIndex().isValid()  # the other root's selection is left
 
     _open_path(qtbot, first, "Development", "Networking", "VCNs")
@@ -155,10 +155,11 @@ def test_adding_the_shown_region_again_activates_its_root(qtbot, window, gui_emu
     root2 = window.roots[1]
     window.remove_root(root2)
     window.remove_root(window.roots[0])  # the last root stays
+    assert settings.get("tree/roots") == ""
     assert len(window.roots) == 1 and not session.closed
 
 
-def test_two_roots_share_the_tree_column(qtbot, window, gui_emulator):
+def test_two_roots_share_the_tree_column(qtbot, window, gui_emulator, session):
     root2 = window.add_root("demo", gui_emulator.regions()[1])
     qtbot.waitUntil(lambda: root2.tenancy is not None, timeout=10_000)
     _open_path(qtbot, root2, "Development")
@@ -167,8 +168,23 @@ def test_two_roots_share_the_tree_column(qtbot, window, gui_emulator):
     assert all(h > 100 for h in heights)  # both roots visible, one above the other
     assert root2.remove_button.accessibleName() == f"Remove Demo sandbox · {gui_emulator.regions()[1]} from the tree"
     window.grab().save("/tmp/i17-tenancies-two-roots.png")
+    assert settings.get("tree/roots") == f"demo|{gui_emulator.regions()[1]}"
     window.shutdown()  # the window going away closes the sessions of the roots it added
     assert root2.session.closed and not window.roots[0].session.closed
+
+    # the next start shows the added root again, beside the first
+    from ociconsole.gui.main_window import MainWindow
+    again = MainWindow()
+    qtbot.addWidget(again)
+    again.show()
+    with qtbot.waitSignal(again.ready, timeout=15_000):
+        again.set_session(session, "demo")
+    assert [r.where for r in again.roots] == [f"Demo sandbox · {r}" for r in gui_emulator.regions()[:2]]
+    assert again.active_root is again.roots[0]
+    qtbot.waitUntil(lambda: again.roots[1].tenancy is not None, timeout=10_000)
+    restored = again.roots[1].session
+    again.close()
+    assert restored.closed and not session.closed
 
 
 def test_the_application_adds_profiles_and_says_why_one_cannot_be(qtbot, aloop, tmp_path, monkeypatch):
