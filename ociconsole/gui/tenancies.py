@@ -78,9 +78,10 @@ class TreeRoot:
 
     @property
     def tenancy(self):
+        from .main_window import _Placeholder  # stands for the tenancy until its record arrives
         node = self.model.root_node
         comp = node.compartment if node is not None else None
-        return comp if comp is not None and comp.__class__.__name__ != "_Placeholder" else None
+        return comp if comp is not None and not isinstance(comp, _Placeholder) else None
 
     def show_title(self, several: bool) -> None:
         self.title.setText(self.where)
