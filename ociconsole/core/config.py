@@ -28,22 +28,25 @@ from .errors import OciError
 DEFAULT_CONFIG = "~/.oci/config"
 DEFAULT_PROFILE = "DEFAULT"
 
-# Commercial regions offered when creating a profile (identifier, display name).
-REGIONS = [
-    ("us-ashburn-1", "US East (Ashburn)"), ("us-phoenix-1", "US West (Phoenix)"),
-    ("us-sanjose-1", "US West (San Jose)"), ("us-chicago-1", "US Midwest (Chicago)"),
-    ("ca-toronto-1", "Canada Southeast (Toronto)"), ("ca-montreal-1", "Canada Southeast (Montreal)"),
-    ("sa-saopaulo-1", "Brazil East (Sao Paulo)"), ("uk-london-1", "UK South (London)"),
-    ("eu-frankfurt-1", "Germany Central (Frankfurt)"), ("eu-amsterdam-1", "Netherlands Northwest (Amsterdam)"),
-    ("eu-zurich-1", "Switzerland North (Zurich)"), ("eu-paris-1", "France Central (Paris)"),
-    ("eu-madrid-1", "Spain Central (Madrid)"), ("eu-milan-1", "Italy Northwest (Milan)"),
-    ("eu-stockholm-1", "Sweden Central (Stockholm)"), ("me-jeddah-1", "Saudi Arabia West (Jeddah)"),
-    ("me-dubai-1", "UAE East (Dubai)"), ("ap-mumbai-1", "India West (Mumbai)"),
-    ("ap-hyderabad-1", "India South (Hyderabad)"), ("ap-singapore-1", "Singapore (Singapore)"),
-    ("ap-tokyo-1", "Japan East (Tokyo)"), ("ap-osaka-1", "Japan Central (Osaka)"),
-    ("ap-seoul-1", "South Korea Central (Seoul)"), ("ap-sydney-1", "Australia East (Sydney)"),
-    ("ap-melbourne-1", "Australia Southeast (Melbourne)"), ("af-johannesburg-1", "South Africa Central (Johannesburg)"),
-]
+
+def _sdk_regions() -> list[tuple[str, str]]:
+    """Every region the installed `oci` SDK knows (`oci.regions`): (identifier, what to show). The SDK holds
+    identifiers, short keys and realms but no display names, so the identifier is shown with its key and, outside
+    the commercial realm (oc1), its realm. Commercial regions first, then by identifier."""
+    from oci import regions as sdk_regions
+    keys = {rid: key.upper() for key, rid in sdk_regions.REGIONS_SHORT_NAMES.items()}
+    ids = set(sdk_regions.REGIONS) | set(sdk_regions.REGION_REALMS)
+    out = []
+    for rid in ids:
+        realm = sdk_regions.REGION_REALMS.get(rid, "")
+        extra = ", ".join(x for x in (keys.get(rid, ""), realm if realm != "oc1" else "") if x)
+        out.append((rid, f"{rid} ({extra})" if extra else rid, realm))
+    out.sort(key=lambda r: (r[2] != "oc1", r[2], r[0]))
+    return [(rid, label) for rid, label, _realm in out]
+
+
+# Regions offered when creating a profile (identifier, label): the SDK's own list, not a hand-written one.
+REGIONS = _sdk_regions()
 REGION_IDS = {r for r, _ in REGIONS}
 
 

@@ -54,6 +54,7 @@ class Console:
         self.window.profileSwitchRequested.connect(self.switch)
         self.window.authFailed.connect(lambda e: self._connection_failed(e, self._config_path))
         self.window.fixProfileRequested.connect(self.first_run)
+        self.window.session_factory = self.open_session  # View > Add to the tree… (gui.tenancies)
         self._config_path: str | None = None
         self._dialogs: list = []
         self.exit_code = 0
@@ -183,6 +184,39 @@ class Console:
         self.window.set_profiles(self.profile_entries(config_path), key)
         self.window.setWindowTitle(f"OCI Console — {conn.label}")
         self.window.set_session(session, key)
+
+    def open_session(self, key: str, region: str | None):
+        """A session for another root of the tree: the demo sandbox, or a config profile whose key needs no
+        pass phrase or has it stored (else switch to the profile first, where its pass phrase is asked)."""
+        from ..core.config import find_profile, key_needs_passphrase
+        from ..core.connection import connection_for_emulator, connection_from_profile
+        from ..core.errors import OciError
+        from ..services.runtime import Session
+        if key == "demo":
+            emu = self.emulator
+            if emu is None:
+                raise OciError("The demo sandbox is not running", code="NotAvailable", kind="config")
+            conn = connection_for_emulator(emu.client_config(), emu.base_url, regions=emu.regions())
+        else:
+            path, _, name = key.partition("|")
+            profile = find_profile(path, name)
+            passphrase = None
+            try:
+                needs = bool(profile.key_file) and key_needs_passphrase(profile.key_file)
+            except OSError as e:
+                raise OciError(str(e), code="InvalidKeyFilePath", kind="config") from e
+            if needs:
+                from .passphrase import resolve_passphrase
+                passphrase = resolve_passphrase(profile)
+                if passphrase is None:
+                    raise OciError(f"The key of {profile.name} needs its pass phrase: switch to the profile once "
+                                   "to give it", code="PassphraseRequired", kind="config")
+            conn = connection_from_profile(profile, None, passphrase, read_only=self.args.read_only)
+        if region and region != conn.region:
+            conn = conn.with_region(region)
+        if self.args.read_only:
+            conn.read_only = True
+        return Session(conn)
 
     def _connection_failed(self, error, config_path: str | None) -> None:
         if not (getattr(error, "status", None) == 401 and self.window.session is not None):

@@ -72,6 +72,7 @@ class DetailPane(QWidget):
         self.name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.state = QLabel("")
         self.subtitle = ElidedLabel("")
+        self.where = ""  # "profile · region" when the tree holds several connections (main_window)
         self.subtitle.setStyleSheet("color: palette(mid);")
         self.copy_ocid = QPushButton(icon("copy"), "Copy OCID")
         self.copy_ocid.clicked.connect(self.copy_current_ocid)
@@ -195,7 +196,8 @@ class DetailPane(QWidget):
         else:
             self.state.setText("")
             self.state.setStyleSheet("")
-        self.subtitle.setText(f"{kind.singular} · {getattr(resource, 'id', '')}")
+        self.subtitle.setText(f"{kind.singular} · {getattr(resource, 'id', '')}"
+                              + (f" — {self.where}" if self.where else ""))
         self.copy_ocid.setEnabled(bool(getattr(resource, "id", None)))
         self._fill_actions()
         self._fill_fields(resource)

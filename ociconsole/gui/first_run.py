@@ -303,7 +303,8 @@ class FirstRunDialog(QDialog):
         self.tenancy_edit, self.tenancy_error = u.tenancyEdit, u.tenancyError
         self.region_combo = u.regionCombo
         for rid, name in REGIONS:
-            self.region_combo.addItem(f"{rid} \u2014 {name}", rid)
+            self.region_combo.addItem(name, rid)  # the SDK gives no display names: the identifier (key, realm)
+        self.region_combo.setCurrentIndex(max(0, self.region_combo.findData("us-ashburn-1")))  # as before: IAD first
         self.generate_radio, self.existing_radio = u.generateRadio, u.existingRadio
         self.generate_panel, self.existing_panel = u.generatePanel, u.existingPanel
         self.new_passphrase_edit, self.confirm_passphrase_edit = u.newPassphraseEdit, u.confirmPassphraseEdit

@@ -43,6 +43,7 @@ from .qt import (
     Signal,
 )
 from .resource_view import ResourceView
+from .tenancies import RootsMixin
 from .tree import NODE_ROLE, CompartmentTreeModel
 from .widgets import PRODUCTION_RED, production_label
 
@@ -59,7 +60,7 @@ def _freeze_heap() -> None:
 PROBE_SECONDS = 3.0
 
 
-class MainWindow(QMainWindow):
+class MainWindow(RootsMixin, QMainWindow):
     profileSwitchRequested = Signal(str)  # "demo" or "<config path>|<profile>"
     ready = Signal()  # the tree is shown and the last place restored
     firstLevelShown = Signal()  # the tenancy's child compartments are in the tree (start-up is over)
@@ -97,7 +98,6 @@ class MainWindow(QMainWindow):
         self.tree.setHeaderHidden(True)
         self.tree.setUniformRowHeights(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.selectionModel().currentChanged.connect(self._tree_current)
         self.tree_model.loadFailed.connect(lambda e: self.show_error(f"Could not load compartments: {e.summary()}"))
         self.tree_model.childrenLoaded.connect(self._children_loaded)
         self._first_level_done = False
@@ -106,7 +106,7 @@ class MainWindow(QMainWindow):
         self.detail = DetailPane()
         self.detail.name_of = self._known_name
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(self._init_roots())  # one root per connection (gui.tenancies)
         # the centre: the resource list, or a view a kind opens (a bucket's browser...)
         self.centre = QStackedWidget()
         self.centre.addWidget(self.resources)
@@ -165,7 +165,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.activity], [170], Qt.Orientation.Vertical)
         for dock in (self.activity, self.search):  # a header, the column titles and three rows at least
             dock.widget().setMinimumHeight(130)
-        self.search.openRequested.connect(self.open_resource)
+        self.search.openFound.connect(self._open_found)
         self._pending_select: str | None = None
         self.recent: list = []  # (kind, resource) most recently shown first: the palette's "Recent"
 
@@ -264,6 +264,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.search.toggleViewAction())
         view_menu.addAction(self.toolbar.toggleViewAction())
         view_menu.addAction(self._search_toolbar.toggleViewAction())
+        view_menu.addAction(icon("create"), "Add to the tree…", self.open_add_root)
         view_menu.addSeparator()
         self.production_action = view_menu.addAction("Treat this connection as &production")
         self.production_action.setCheckable(True)
@@ -312,6 +313,7 @@ class MainWindow(QMainWindow):
 
     def set_session(self, session, key: str) -> None:
         """Show a (new) connection: tree from its tenancy, restore the last place."""
+        self._primary_root(session, key)
         old = self.session
         self._connection_key = key
         self._auth_reported = False
@@ -324,7 +326,7 @@ class MainWindow(QMainWindow):
         self.detail.clear()
         # the whole hierarchy is asked for at once, while the tenancy's own record is fetched
         self.tree_model.set_session(session, _Placeholder(session.tenancy_id))
-        self.search.set_session(session)
+        self._roots_changed()
         session.on_health(self._health_changed)
         session.on_waiting(self._waiting_changed)
         self._waiting_timer.start()  # asks the session every second whether a call waits unanswered
@@ -393,7 +395,8 @@ class MainWindow(QMainWindow):
         region = self.region_combo.itemData(i)
         if not region or self.session is None or region == self.session.connection.region:
             return
-        settings.set("connection/region", f"{getattr(self, '_connection_key', '')}|{region}")
+        if self.active_root is self.roots[0]:  # the first root opens in it next time (gui.tenancies)
+            settings.set("connection/region", f"{getattr(self, '_connection_key', '')}|{region}")
         new = self.session.with_region(region)
         comp, kind = self.current_compartment, self.current_kind
         old = self.session
@@ -405,6 +408,7 @@ class MainWindow(QMainWindow):
         self.detail.clear()
         if comp is not None and kind is not None:
             self.resources.show_kind(new, kind, comp)
+        self._root_session_changed(new)
         old.close()
 
     def _health_changed(self, health) -> None:
@@ -1096,6 +1100,7 @@ class MainWindow(QMainWindow):
         self._waiting_timer.stop()
         self.resources.stop()
         self.detail.clear()
+        self.close_roots()
 
 
 class _Placeholder:

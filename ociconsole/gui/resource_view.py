@@ -252,6 +252,7 @@ class ResourceView(QWidget):
 
         # a long title must not widen the view (the splitter would move when the title changes): it is elided
         self.title = ElidedLabel("")
+        self.where = ""  # "profile · region" when the tree holds several connections (main_window)
         f = self.title.font()
         f.setPointSizeF(f.pointSizeF() * 1.25)
         f.setBold(True)
@@ -342,7 +343,7 @@ class ResourceView(QWidget):
                 self.table.setColumnWidth(i, w or 130)
             self._fit_pending = True  # the first rows size the columns (fit_columns)
             self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-        self.title.setText(f"{kind.label} in {compartment.name}")
+        self.title.setText(f"{kind.label} in {compartment.name}" + (f" — {self.where}" if self.where else ""))
         self.create_button.setVisible(kind.create is not None)
         self.create_button.setText(f"Create {in_sentence(kind.singular)}")
         self.reload()

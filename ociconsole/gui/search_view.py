@@ -1,8 +1,13 @@
 """Search across the tenancy (OCI's Resource Search): free text, or a structured query such as
 `query instance resources where lifeCycleState = 'RUNNING'`. Results fill in page by page;
-double-click one to open it in its compartment."""
+double-click one to open it in its compartment.
+
+With several connections in the tree (profiles and regions side by side), the search runs in all of them at
+once and every result says which profile and region it was found in ("Where")."""
 
 from __future__ import annotations
+
+import asyncio
 
 from ..catalog.model import Column, ResourceKind, attr
 from ..core.errors import OciError
@@ -38,25 +43,43 @@ async def _none(*_a):
     return []
 
 
+class Found:
+    """A search result (the SDK's ResourceSummary) with where it was found: the connection's session, its
+    "profile · region" label and the compartment's name in that connection's tree."""
+
+    def __init__(self, summary, where: str, session, compartment_name: str | None):
+        self.summary = summary
+        self.where = where
+        self.session = session
+        self.compartment_name = compartment_name
+
+    def __getattr__(self, name: str):
+        return getattr(self.__dict__["summary"], name)
+
+
 def _result_kind(name_of) -> ResourceKind:
     return ResourceKind(
         id="search.result", label="Search results", singular="Result", group="Search", icon="refresh",
         list=_none, get=None, name_attr="display_name",
         columns=[Column("Name", attr("display_name"), width=220), Column("Type", attr("resource_type"), width=120),
                  Column("State", attr("lifecycle_state"), "state"),
-                 Column("Compartment", lambda r: name_of(r.compartment_id) or r.compartment_id, width=160),
+                 Column("Compartment", lambda r: getattr(r, "compartment_name", None) or name_of(r.compartment_id)
+                        or r.compartment_id, width=160),
+                 Column("Where", lambda r: getattr(r, "where", ""), width=200),
                  Column("Availability domain", attr("availability_domain")),
                  Column("Created", attr("time_created"), "datetime")])
 
 
 class SearchDock(QDockWidget):
     openRequested = Signal(str, str)  # ocid, compartment id
+    openFound = Signal(object, str, str)  # the session it was found in, ocid, compartment id
     finished = Signal(int)  # results
 
     def __init__(self, name_of=lambda ocid: None, parent=None):
         super().__init__("Search", parent)
         self.setObjectName("searchDock")
         self.session = None
+        self.roots: list[tuple[str, object, object]] = []  # (profile · region, session, name_of) searched
         self.generation = 0
         self._tasks = aio.TaskGroup()
         self.kind = _result_kind(name_of)
@@ -105,7 +128,13 @@ class SearchDock(QDockWidget):
         self.setWidget(body)
 
     def set_session(self, session) -> None:
-        self.session = session
+        self.set_roots([("", session, None)] if session is not None else [])
+
+    def set_roots(self, roots: list[tuple[str, object, object]]) -> None:
+        """The connections searched: (profile · region label, session, compartment name lookup) each."""
+        self.roots = list(roots)
+        self.session = roots[0][1] if roots else None
+        self.table.setColumnHidden([c.title for c in self.kind.columns].index("Where"), len(roots) < 2)
         self.generation += 1
         self._tasks.cancel_all()
         self.model.set_rows([])
@@ -128,7 +157,7 @@ class SearchDock(QDockWidget):
 
     def run(self) -> None:
         text = self.query.text().strip()
-        if not text or self.session is None:
+        if not text or not self.roots:
             return
         self.generation += 1
         self.model.set_rows([])
@@ -137,26 +166,42 @@ class SearchDock(QDockWidget):
 
     async def _search(self, generation: int, text: str) -> None:
         rows: list = []
-        try:
-            async for page in searchsvc.search_pages(self.session, text):
-                if generation != self.generation:
-                    return
-                rows.extend(page)
-                self.model.append_rows(page)
-                self.status.setText(f"{len(rows)} found so far…")
-        except OciError as e:
-            if generation == self.generation:
-                self.status.setText(f"Search failed: {e.summary()}")
+        counts: dict[str, int] = {}
+        failed: list[str] = []
+
+        async def one(where: str, session, name_of) -> None:
+            counts[where] = 0
+            try:
+                async for page in searchsvc.search_pages(session, text):
+                    if generation != self.generation:
+                        return
+                    found = [Found(r, where, session, name_of(r.compartment_id) if name_of else None) for r in page]
+                    rows.extend(found)
+                    counts[where] += len(found)
+                    self.model.append_rows(found)
+                    self.status.setText(f"{len(rows)} found so far…")
+            except OciError as e:
+                failed.append(f"{where}: {e.summary()}" if where else e.summary())
+
+        await asyncio.gather(*(one(*r) for r in self.roots))
+        if generation != self.generation:
             return
-        if generation == self.generation:
-            self.status.setText(f"{len(rows)} resource{'s' if len(rows) != 1 else ''} found. "
-                                "Double-click one to open it.")
-            self.finished.emit(len(rows))
+        if failed and not rows:
+            self.status.setText(f"Search failed: {'; '.join(failed)}")
+            return
+        text_ = f"{len(rows)} resource{'s' if len(rows) != 1 else ''} found"
+        if len(self.roots) > 1:
+            text_ += " (" + ", ".join(f"{n} in {w}" for w, n in counts.items()) + ")"
+        if failed:
+            text_ += f"; search failed in {'; '.join(failed)}"
+        self.status.setText(text_ + ". Double-click one to open it.")
+        self.finished.emit(len(rows))
 
     def _open(self, index) -> None:
         res = index.data(RESOURCE_ROLE)
         if res is not None:
             self.openRequested.emit(res.identifier, res.compartment_id)
+            self.openFound.emit(getattr(res, "session", None), res.identifier, res.compartment_id)
 
 
 _ = Qt

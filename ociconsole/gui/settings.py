@@ -27,6 +27,7 @@ SCHEMA = {s.key: s for s in [
     Setting("window/splitter", bytes, b"", "tree | table | details sizes"),
     Setting("connection/last", str, "", "'demo' or '<config path>|<profile>'"),
     Setting("connection/region", str, "", "'<connection key>|<region>': the region last used with it"),
+    Setting("tree/roots", str, "", "roots added beside the first, '<connection key>|<region>' one per line"),
     Setting("browse/compartment", str, "", "last selected compartment OCID"),
     Setting("browse/kind", str, "compute.instance", "last selected resource kind"),
     Setting("table/refresh_seconds", int, 3, "auto-refresh period while a row is changing state"),

@@ -180,7 +180,7 @@ def test_create_profile_with_a_generated_key(qtbot, dialog, memory_keyring, tmp_
     _type(qtbot, dialog.tenancy_edit, TENANCY)
     assert not _visible_error(dialog.tenancy_error)
     dialog.region_combo.setCurrentIndex(dialog.region_combo.findData("eu-frankfurt-1"))
-    assert dialog.region_combo.currentText() == "eu-frankfurt-1 \u2014 Germany Central (Frankfurt)"
+    assert dialog.region_combo.currentText() == "eu-frankfurt-1 (FRA)"  # the SDK's identifier and key
 
     # nothing to save yet: no key
     assert dialog.save() is False

@@ -375,6 +375,18 @@ def test_token_expiry_text_now_zero_is_honoured():
     assert C.token_expiry_text(10.0, now=0.0) == "expires in 0 min"
 
 
-def test_regions_are_identifiers_with_names():
-    assert ("us-ashburn-1", "US East (Ashburn)") in C.REGIONS
-    assert all(r.count("-") >= 2 and name for r, name in C.REGIONS)
+def test_regions_come_from_the_sdk_region_list():
+    import oci.regions
+    ids = [r for r, _ in C.REGIONS]
+    assert set(ids) == set(oci.regions.REGIONS) | set(oci.regions.REGION_REALMS)  # every SDK region, no other
+    assert len(ids) == len(set(ids))
+    assert C.REGION_IDS == set(ids)
+    labels = dict(C.REGIONS)
+    assert labels["us-ashburn-1"] == "us-ashburn-1 (IAD)"  # the SDK has no display names: identifier and key
+    for rid, label in C.REGIONS:
+        assert label.startswith(rid)
+        realm = oci.regions.REGION_REALMS.get(rid, "oc1")
+        assert (realm in label) == (realm != "oc1")
+    # commercial (oc1) regions are offered first
+    realms = [oci.regions.REGION_REALMS.get(r, "") for r in ids]
+    assert realms[:realms.count("oc1")] == ["oc1"] * realms.count("oc1")
