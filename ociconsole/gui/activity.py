@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 
 from ..core.operations import Operation, OperationLog, OpState
+from . import theme
 from .qt import (
     QAbstractItemView,
     QAbstractTableModel,
@@ -70,24 +71,14 @@ ProgressRole = Qt.ItemDataRole.UserRole + 2  # float 0..100 while progress is kn
 ICON_SIZE = 14
 
 # The same tones as the resource tables' lifecycle states; text uses lighter variants on dark palettes.
-TONES = {
-    OpState.QUEUED: "#7a7a7a",
-    OpState.RUNNING: "#c98a00",
-    OpState.SUCCEEDED: "#2e8b45",
-    OpState.FAILED: "#c0392b",
-    OpState.CANCELLED: "#7a7a7a",
-}
-TONES_ON_DARK = {
-    OpState.QUEUED: "#9a9a9a",
-    OpState.RUNNING: "#e0a526",
-    OpState.SUCCEEDED: "#4cc26b",
-    OpState.FAILED: "#ff6b5e",
-    OpState.CANCELLED: "#9a9a9a",
-}
+_TONE_ROLES = {OpState.QUEUED: "stopped", OpState.RUNNING: "busy", OpState.SUCCEEDED: "good",
+               OpState.FAILED: "bad", OpState.CANCELLED: "stopped"}
+TONES = {state: theme.COLOURS[role][0] for state, role in _TONE_ROLES.items()}
+TONES_ON_DARK = {state: theme.COLOURS[role][1] for state, role in _TONE_ROLES.items()}
 
 
 def text_tone(state: OpState) -> QColor:
-    dark = QApplication.palette().color(QPalette.ColorRole.Base).lightness() < 128
+    dark = theme.is_dark(QApplication.palette())
     return QColor((TONES_ON_DARK if dark else TONES)[state])
 
 

@@ -12,6 +12,7 @@ actions. Escape, Cancel and closing the window never confirm. Show it with open(
 from __future__ import annotations
 
 from ..catalog.model import Action, ResourceKind
+from . import theme
 from .qt import (
     QCheckBox,
     QDialog,
@@ -35,7 +36,7 @@ def _esc(s: str) -> str:
 
 
 def _destructive_style(widget: QWidget) -> str:
-    dark = widget.palette().color(widget.backgroundRole()).lightness() < 128
+    dark = theme.is_dark(widget.palette())
     bg, hover, border = ("#b3261e", "#c9342b", "#8c1d17") if not dark else ("#c62828", "#d84040", "#e57373")
     return (f"QPushButton {{ background: {bg}; color: white; border: 1px solid {border}; border-radius: 4px;"
             f" padding: 5px 16px; font-weight: bold; }}"

@@ -719,7 +719,6 @@ class DashboardView(QWidget):
         sl.addLayout(sb)
 
         self.grid = ChartGrid(columns=2)
-        self.grid.view.setBackground("w")
         self.grid.hovered.connect(lambda text: text and self.status.setText(text.replace("\n", "   ")))
         self.grid.view.scene().sigMouseClicked.connect(self._scene_clicked)
         self.scroll_area = QScrollArea()

@@ -20,7 +20,7 @@ from ..core.config import token_expiry_text
 from ..core.errors import OciError, loggable
 from ..core.operations import OperationLog
 from ..services import identity as idsvc
-from . import aio, settings
+from . import aio, settings, theme
 from .detail import DetailPane
 from .icons import dot, icon
 from .qt import (
@@ -263,6 +263,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.search.toggleViewAction())
         view_menu.addAction(self.toolbar.toggleViewAction())
         view_menu.addAction(self._search_toolbar.toggleViewAction())
+        self.appearance_menu = theme.appearance_menu(view_menu)  # System / Light / Dark
         view_menu.addSeparator()
         self.production_action = view_menu.addAction("Treat this connection as &production")
         self.production_action.setCheckable(True)
@@ -442,7 +443,7 @@ class MainWindow(QMainWindow):
         more = len(waiting) - 1
         also = f" (and {more} other service{'s' if more > 1 else ''})" if more else ""
         self.endpoint_label.setText(f"{where} is not answering ({h.waiting_seconds:.0f} s){also} — still waiting")
-        self.endpoint_label.setStyleSheet("color: #a15c00; font-weight: bold;")
+        self.endpoint_label.setStyleSheet(f"color: {theme.colour('warning')}; font-weight: bold;")
         self.conn_label.setPixmap(dot("#d08a00").pixmap(12, 12))
         self.conn_label.setToolTip(f"Waiting for an answer from {where}")
         self._waiting_shown = True
@@ -480,7 +481,7 @@ class MainWindow(QMainWindow):
         self.conn_label.setPixmap(dot("#b83a2e").pixmap(12, 12))
         self.conn_label.setToolTip(error.details())
         self.endpoint_label.setText(f"Sign-in refused ({status}): {explain_auth_failure(profile)}")
-        self.endpoint_label.setStyleSheet("color: #b83a2e; font-weight: bold;")
+        self.endpoint_label.setStyleSheet(f"color: {theme.colour('bad')}; font-weight: bold;")
         self.endpoint_label.setToolTip(f"{where} answered {status}\n\n{error.details()}")
         self.fix_profile_button.show()
         if self.tenancy is None:
@@ -513,7 +514,7 @@ class MainWindow(QMainWindow):
                 self.session.connection.describe_endpoint() if self.session else "the service")
             self.conn_label.setToolTip(error.details() if error else "Disconnected")
             self.endpoint_label.setText(f"Cannot reach {where} — retrying every {PROBE_SECONDS:g} s")
-            self.endpoint_label.setStyleSheet("color: #b83a2e; font-weight: bold;")
+            self.endpoint_label.setStyleSheet(f"color: {theme.colour('bad')}; font-weight: bold;")
 
     def _update_expiry(self) -> None:
         prof = self.session.connection.profile if self.session else None
@@ -521,7 +522,7 @@ class MainWindow(QMainWindow):
             exp = prof.token_expiry()
             text = f"Session token {token_expiry_text(exp)}"
             self.expiry_label.setText(text)
-            self.expiry_label.setStyleSheet("color: #b83a2e;" if exp and exp - time.time() < 600 else "")
+            self.expiry_label.setStyleSheet(f"color: {theme.colour('bad')};" if exp and exp - time.time() < 600 else "")
         else:
             self.expiry_label.setText("read-only profile" if self.session and self.session.read_only else "")
 

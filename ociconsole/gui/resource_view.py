@@ -13,7 +13,7 @@ import logging
 from ..catalog.generic import in_sentence
 from ..catalog.model import ResourceKind
 from ..core.errors import OciError
-from . import aio, settings
+from . import aio, settings, theme
 from .icons import STATE_COLOURS, dot, icon, state_colour, state_tone
 from .qt import (
     QAbstractItemView,
@@ -273,8 +273,9 @@ class ResourceView(QWidget):
 
         self.banner = QFrame()
         self.banner.setObjectName("errorBanner")
+        bg, border, _fg = theme.banner("error")
         self.banner.setStyleSheet(
-            "#errorBanner { background: #fbe9e7; border: 1px solid #e0a39b; border-radius: 4px; }")
+            f"#errorBanner {{ background: {bg}; border: 1px solid {border}; border-radius: 4px; }}")
         bl = QHBoxLayout(self.banner)
         bl.setContentsMargins(8, 4, 8, 4)
         self.banner_text = QLabel("")
