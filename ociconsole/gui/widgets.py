@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from . import theme
+from . import theme, translations  # noqa: F401 - translations: catalog texts through Qt's translate
 from .qt import (
     QFont,
     QFrame,
