@@ -72,8 +72,14 @@ STATE_TEXTS = (QT_TRANSLATE_NOOP("ActivityModel", "Queued"), QT_TRANSLATE_NOOP("
                QT_TRANSLATE_NOOP("ActivityModel", "Cancelled"))
 
 
-def _tr(text: str, n: int = -1) -> str:
-    return QtCore.QCoreApplication.translate("ActivityModel", text, None, n)
+translate = QtCore.QCoreApplication.translate  # (context, text): lupdate finds the literal calls
+
+
+def _tr(text: str) -> str:
+    """A text marked with QT_TRANSLATE_NOOP("ActivityModel", …) above (a column, a state)."""
+    return translate("ActivityModel", text)
+
+
 COL_TITLE, COL_STATUS, COL_DETAIL, COL_PROGRESS, COL_ELAPSED, COL_STARTED = range(len(COLUMNS))
 
 OperationRole = Qt.ItemDataRole.UserRole + 1  # the Operation of the row
@@ -363,12 +369,12 @@ class ActivityModel(QAbstractTableModel):
         if col == COL_DETAIL:
             if op.error is not None:
                 return op.error.summary()
-            return op.detail or (_tr("Waiting") if op.state is OpState.QUEUED else "")
+            return op.detail or (translate("ActivityModel", "Waiting") if op.state is OpState.QUEUED else "")
         if col == COL_PROGRESS:
             if op.state is OpState.RUNNING:
-                return f"{op.progress:.0f}%" if op.progress is not None else _tr("Working…")
+                return f"{op.progress:.0f}%" if op.progress is not None else translate("ActivityModel", "Working…")
             if op.state is OpState.QUEUED:
-                return _tr("Waiting…")
+                return translate("ActivityModel", "Waiting…")
             return ""
         if col == COL_ELAPSED:
             return format_elapsed(op.elapsed)
@@ -386,7 +392,7 @@ class ActivityModel(QAbstractTableModel):
         if op.resource_id:
             lines.append(op.resource_id)
         if op.work_request_id:
-            lines.append(_tr("Work request: {id}").format(id=op.work_request_id))
+            lines.append(translate("ActivityModel", "Work request: {id}").format(id=op.work_request_id))
         return "\n".join(lines)
 
 

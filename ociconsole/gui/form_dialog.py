@@ -78,6 +78,8 @@ from .widgets import (
     warning_label,
 )
 
+translate = _qt.QtCore.QCoreApplication.translate  # FieldRow is no QObject: CreateDialog's context
+
 log = logging.getLogger(__name__)
 QTableWidget, QTableWidgetItem = _qt.QtWidgets.QTableWidget, _qt.QtWidgets.QTableWidgetItem
 
@@ -240,7 +242,8 @@ class FieldRow:
         self._setting = False
         t = field.type
 
-        self.label = QLabel("" if t == "bool" else _tr("{label}:").format(label=ct(field.label)), parent)
+        label = "" if t == "bool" else translate("CreateDialog", "{label}:").format(label=ct(field.label))
+        self.label = QLabel(label, parent)
         self.label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.container = QWidget(parent)
         lay = QVBoxLayout(self.container)
@@ -280,8 +283,8 @@ class FieldRow:
             ed.changed.connect(self._user_changed)
             col = QVBoxLayout()
             col.setContentsMargins(0, 0, 0, 0)
-            self.add_button = QPushButton(_tr("Add rule"), self.container)
-            self.remove_button = QPushButton(_tr("Remove rule"), self.container)
+            self.add_button = QPushButton(translate("CreateDialog", "Add rule"), self.container)
+            self.remove_button = QPushButton(translate("CreateDialog", "Remove rule"), self.container)
             for b in (self.add_button, self.remove_button):
                 b.setAutoDefault(False)
                 col.addWidget(b)
@@ -293,7 +296,7 @@ class FieldRow:
         elif t in MULTILINE_TYPES:
             ed = QPlainTextEdit(self.container)
             ed.setTabChangesFocus(True)
-            ed.setPlaceholderText(ct(field.placeholder) or (_tr("Optional") if not field.required else ""))
+            ed.setPlaceholderText(_placeholder(field))
             lines = 5 if t == "statements" else 3
             fm = ed.fontMetrics()
             ed.setFixedHeight(fm.lineSpacing() * lines + 14)
@@ -303,7 +306,7 @@ class FieldRow:
             if t == "sshkey":
                 col = QVBoxLayout()
                 col.setContentsMargins(0, 0, 0, 0)
-                self.load_button = QPushButton(_tr("Load file…"), self.container)
+                self.load_button = QPushButton(translate("CreateDialog", "Load file…"), self.container)
                 self.load_button.setAutoDefault(False)
                 self.load_button.clicked.connect(self.choose_key_file)
                 col.addWidget(self.load_button)
@@ -314,9 +317,9 @@ class FieldRow:
                 top.addWidget(ed, 1)
         elif t in ("file", "savefile"):  # a local path, typed or picked
             ed = QLineEdit(self.container)
-            ed.setPlaceholderText(ct(field.placeholder) or (_tr("Optional") if not field.required else ""))
+            ed.setPlaceholderText(_placeholder(field))
             ed.textChanged.connect(lambda _s: self._user_changed())
-            self.load_button = QPushButton(_tr("Browse…"), self.container)
+            self.load_button = QPushButton(translate("CreateDialog", "Browse…"), self.container)
             self.load_button.setAutoDefault(False)
             self.load_button.clicked.connect(self.choose_path)
             top.addWidget(ed, 1)
@@ -325,7 +328,7 @@ class FieldRow:
             ed = QLineEdit(self.container)
             if t == "password":
                 ed.setEchoMode(QLineEdit.EchoMode.Password)
-            ed.setPlaceholderText(ct(field.placeholder) or (_tr("Optional") if not field.required else ""))
+            ed.setPlaceholderText(_placeholder(field))
             ed.textChanged.connect(lambda _s: self._user_changed())
             top.addWidget(ed, 1)
         if t in MONO_TYPES:
@@ -407,7 +410,7 @@ class FieldRow:
         if self.is_choice:
             return self.editor.currentText()
         if t == "bool":
-            return _tr("Yes") if v else _tr("No")
+            return translate("CreateDialog", "Yes") if v else translate("CreateDialog", "No")
         if t == "password":
             return "•" * 8
         if t == "number":
@@ -440,14 +443,15 @@ class FieldRow:
         self.wanted = None
         opts = list(options)
         if opts and not f.required and f.default is None and not any(o.value in (None, "") for o in opts):
-            opts.insert(0, Option(None, _tr("None")))
+            opts.insert(0, Option(None, translate("CreateDialog", "None")))
         self._setting = True
         try:
             self.editor.clear()
             self.options = opts
             self.paths = _paths(opts) if f.type == "compartment" else []
             if not opts:
-                self.placeholder = empty_text or _tr("No {what} to choose from").format(what=_lower(ct(f.label)))
+                self.placeholder = empty_text or translate("CreateDialog", "No {what} to choose from").format(
+                    what=_lower(ct(f.label)))
                 self.editor.addItem(self.placeholder)
                 self.editor.setEnabled(False)
                 self.show_way_out(not empty_text)
@@ -590,9 +594,8 @@ def _line_height() -> int:
     return probe.sizeHint().height()
 
 
-def _tr(text: str) -> str:
-    """GUI text of the form's rows (FieldRow is no QObject: the dialog's context)."""
-    return _qt.QtCore.QCoreApplication.translate("CreateDialog", text)
+def _placeholder(field: Field) -> str:
+    return ct(field.placeholder) or (translate("CreateDialog", "Optional") if not field.required else "")
 
 
 def _lower(label: str) -> str:

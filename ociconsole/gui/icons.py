@@ -132,15 +132,20 @@ def icon(name: str | None) -> QIcon:
 
 @cache
 def dot(colour: str, size: int = 10) -> QIcon:
-    pm = QPixmap(size, size)
-    pm.fill(Qt.GlobalColor.transparent)
-    p = QPainter(pm)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    p.setPen(Qt.PenStyle.NoPen)
-    p.setBrush(QColor(colour))
-    p.drawEllipse(1, 1, size - 2, size - 2)
-    p.end()
-    return QIcon(pm)
+    """A state dot in its own colour (the same in light and dark), drawn for 1x, 2x and 3x screens."""
+    out = QIcon()
+    for scale in (1, 2, 3):
+        pm = QPixmap(size * scale, size * scale)
+        pm.fill(Qt.GlobalColor.transparent)
+        p = QPainter(pm)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(colour))
+        p.drawEllipse(scale, scale, (size - 2) * scale, (size - 2) * scale)
+        p.end()
+        pm.setDevicePixelRatio(scale)
+        out.addPixmap(pm)
+    return out
 
 
 def state_tone(state: str | None) -> str:

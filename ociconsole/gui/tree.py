@@ -24,8 +24,7 @@ log = logging.getLogger(__name__)
 NODE_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-def _tr(text: str) -> str:
-    return QtCore.QCoreApplication.translate("TreeModel", text)
+translate = QtCore.QCoreApplication.translate  # (context, text): lupdate finds the literal calls
 
 
 class Node:
@@ -328,7 +327,7 @@ class CompartmentTreeModel(QAbstractItemModel):
         n: Node = index.internalPointer()
         if role == Qt.ItemDataRole.DisplayRole:
             if n.type == "compartment" and n.loading:
-                return _tr("{name}  (loading…)").format(name=n.label)
+                return translate("TreeModel", "{name}  (loading…)").format(name=n.label)
             return ct(n.label) if n.type in ("group", "category") else n.label
         if role == Qt.ItemDataRole.DecorationRole:
             if n.type == "compartment":
@@ -347,10 +346,11 @@ class CompartmentTreeModel(QAbstractItemModel):
                 if desc:
                     tip += f"\n{desc}"
                 if n.error:
-                    tip += "\n\n" + _tr("Could not load child compartments: {error}").format(error=n.error)
+                    tip += "\n\n" + translate("TreeModel", "Could not load child compartments: {error}").format(
+                        error=n.error)
                 return tip
             if n.type == "category":
-                return _tr("{kinds} in {compartment}").format(kinds=ct(n.kind.label),
+                return translate("TreeModel", "{kinds} in {compartment}").format(kinds=ct(n.kind.label),
                                                               compartment=self._compartment_name(n.compartment_id))
             return None
         if role == NODE_ROLE:
