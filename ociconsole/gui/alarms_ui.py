@@ -72,7 +72,7 @@ class AlarmBadge(QToolButton):
         self.setStyleSheet(f"QToolButton#alarmBadge {{ color: white; background: {theme.colour('badge')};"
                            " border-radius: 8px;"
                            " padding: 1px 8px; font-weight: bold; }"
-                           "QToolButton#alarmBadge:hover { background: #d84040; }")
+                           f"QToolButton#alarmBadge:hover {{ background: {theme.colour('badge_hover')}; }}")
         self.clicked.connect(self.show_menu)
         self.hide()
         oplog = getattr(window, "oplog", None)

@@ -19,12 +19,21 @@ import pyqtgraph as pg
 from . import theme
 from .qt import QColor, QFont, QFontMetrics, QGraphicsItem, QSizePolicy, Qt, QVBoxLayout, QWidget, Signal
 
-pg.setConfigOptions(antialias=False, useOpenGL=False, background=theme.colour("chart_bg"),
-                    foreground=theme.colour("chart_fg"))
+
+def _configure(_dark: bool = False) -> None:
+    """pyqtgraph's defaults for what is made from now on (made charts restyle themselves: follow_scheme)."""
+    pg.setConfigOptions(antialias=False, useOpenGL=False, background=theme.colour("chart_bg"),
+                        foreground=theme.colour("chart_fg"))
 
 
-def style_plot(plot: pg.PlotItem) -> None:
+_configure()
+theme.notifier().changed.connect(_configure)
+
+
+def style_plot(plot: pg.PlotItem | None) -> None:
     """Axes, their labels and the title in the current scheme's chart colours (theme.py)."""
+    if plot is None:  # a PlotWidget closed (pyqtgraph lets its plot go before the widget is deleted)
+        return
     fg = theme.qcolour("chart_fg")
     for name in ("left", "bottom", "right", "top"):
         axis = plot.getAxis(name)

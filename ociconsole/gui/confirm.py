@@ -37,8 +37,8 @@ def _esc(s: str) -> str:
 
 
 def _destructive_style(widget: QWidget) -> str:
-    dark = theme.is_dark(widget.palette())
-    bg, hover, border = ("#b3261e", "#c9342b", "#8c1d17") if not dark else ("#c62828", "#d84040", "#e57373")
+    pal = widget.palette()
+    bg, hover, border = (theme.colour(r, pal) for r in ("destructive", "destructive_hover", "destructive_border"))
     return (f"QPushButton {{ background: {bg}; color: white; border: 1px solid {border}; border-radius: 4px;"
             f" padding: 5px 16px; font-weight: bold; }}"
             f"QPushButton:hover {{ background: {hover}; }}"

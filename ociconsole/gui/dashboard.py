@@ -52,7 +52,7 @@ from ..services.dashboards import (  # noqa: F401 - the model's names, also read
     time_window,
 )
 from ..services.monitoring import auto_interval
-from . import aio, paths
+from . import aio, paths, theme
 from .forms.ui_chart_dialog import Ui_ChartDialog
 from .qt import (
     QAbstractItemView,
@@ -1222,8 +1222,8 @@ class DashboardView(QWidget):
             chart.plot.setTitle(f"⚠ {chart.title}", size="10pt", color=error_colour(self))
         else:
             chart.set_series(data.series, (start, end))
-            chart.empty.setColor("#888")
-            chart.plot.setTitle(chart.title, size="10pt")
+            chart.empty.setColor(theme.qcolour("chart_empty"))
+            chart.plot.setTitle(chart.title, size="10pt", color=theme.qcolour("chart_fg"))
         item = self.chart_list.item(i)
         if item is not None:
             item.setIcon(icon("warning" if data.error else "metric"))

@@ -447,7 +447,7 @@ class MainWindow(QMainWindow):
         also = f" (and {more} other service{'s' if more > 1 else ''})" if more else ""
         self.endpoint_label.setText(f"{where} is not answering ({h.waiting_seconds:.0f} s){also} — still waiting")
         self.endpoint_label.setStyleSheet(f"color: {theme.colour('warning')}; font-weight: bold;")
-        self.conn_label.setPixmap(dot("#d08a00").pixmap(12, 12))
+        self.conn_label.setPixmap(dot(theme.colour("waiting")).pixmap(12, 12))
         self.conn_label.setToolTip(self.tr("Waiting for an answer from {where}").format(where=where))
         self._waiting_shown = True
 
@@ -481,7 +481,7 @@ class MainWindow(QMainWindow):
         profile = getattr(getattr(self.session, "connection", None), "profile", None)
         where = error.endpoint or (self.session.connection.describe_endpoint() if self.session else "OCI")
         status = f"{error.status} {error.code}".strip() if error.status else (error.code or "401")
-        self.conn_label.setPixmap(dot("#b83a2e").pixmap(12, 12))
+        self.conn_label.setPixmap(dot(theme.COLOURS["bad"][0]).pixmap(12, 12))
         self.conn_label.setToolTip(error.details())
         self.endpoint_label.setText(f"Sign-in refused ({status}): {explain_auth_failure(profile)}")
         self.endpoint_label.setStyleSheet(f"color: {theme.colour('bad')}; font-weight: bold;")
@@ -499,20 +499,20 @@ class MainWindow(QMainWindow):
         if changed and hasattr(self, "_kind_actions"):
             self._update_action_buttons()  # creating and actions follow the connection
         if ok is None:
-            self.conn_label.setPixmap(dot("#9e9e9e").pixmap(12, 12))
+            self.conn_label.setPixmap(dot(theme.colour("connecting")).pixmap(12, 12))
             self.conn_label.setToolTip(self.tr("Connecting…"))
             if self._waiting_shown and self.session is not None:
                 self._waiting_shown = False
                 self.endpoint_label.setText(self.session.connection.describe_endpoint())
                 self.endpoint_label.setStyleSheet("")
         elif ok:
-            self.conn_label.setPixmap(dot("#2e8b45").pixmap(12, 12))
+            self.conn_label.setPixmap(dot(theme.COLOURS["good"][0]).pixmap(12, 12))
             self.conn_label.setToolTip(self.tr("Connected"))
             if self.session is not None:
                 self.endpoint_label.setText(self.session.connection.describe_endpoint())
                 self.endpoint_label.setStyleSheet("")
         else:
-            self.conn_label.setPixmap(dot("#b83a2e").pixmap(12, 12))
+            self.conn_label.setPixmap(dot(theme.COLOURS["bad"][0]).pixmap(12, 12))
             where = error.endpoint if error is not None and error.endpoint else (
                 self.session.connection.describe_endpoint() if self.session else "the service")
             self.conn_label.setToolTip(error.details() if error else self.tr("Disconnected"))

@@ -41,6 +41,12 @@ COLOURS: dict[str, tuple[str, str]] = {
     "chart_readout_border": ("#bbbbbb", "#555555"),
     "chart_empty": ("#888888", "#9a9a9a"),
     "badge": ("#c62828", "#c62828"),
+    "badge_hover": ("#d84040", "#d84040"),
+    "destructive": ("#b3261e", "#c62828"),  # a destructive button (white text on it), its hover and border
+    "destructive_hover": ("#c9342b", "#d84040"),
+    "destructive_border": ("#8c1d17", "#e57373"),
+    "connecting": ("#9e9e9e", "#9e9e9e"),  # the status bar's connection dot (same in both: a dot)
+    "waiting": ("#d08a00", "#d08a00"),
 }
 
 # banners: kind -> (background, border, text) in light and dark

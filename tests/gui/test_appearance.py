@@ -212,3 +212,37 @@ def test_a_qm_file_for_the_locale_is_loaded(qapp, tmp_path, monkeypatch):
         assert translate("ResourceView", "%n item(s)", None, 5) == "5 Elemente"
     finally:
         qapp.removeTranslator(tr)
+
+
+def test_system_scheme_is_followed_live(qtbot, qapp, restore_appearance, monkeypatch):
+    """"System": the palette follows the platform's colour scheme when it changes, an override does not."""
+    from ociconsole.gui.qt import QGuiApplication, Qt
+    system = {"dark": False}
+    monkeypatch.setattr(theme, "system_is_dark", lambda: system["dark"])
+    changes = []
+    theme.notifier().changed.connect(changes.append)
+    try:
+        assert theme.apply("system") is False and not theme.is_dark()
+        system["dark"] = True  # the desktop switches to dark: Qt says so with colorSchemeChanged
+        QGuiApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+        assert theme.is_dark() and changes[-1] is True
+        theme.apply("light")  # an override ignores the desktop
+        QGuiApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+        assert not theme.is_dark()
+    finally:
+        theme.notifier().changed.disconnect(changes.append)
+
+
+def test_a_histogram_follows_the_scheme(qtbot, restore_appearance):
+    """pyqtgraph plots outside a ChartGrid (the Log Explorer's histogram) follow through charts.follow_scheme."""
+    import pyqtgraph as pg
+
+    from ociconsole.gui import charts
+    theme.apply("light")
+    plot = pg.PlotWidget()
+    qtbot.addWidget(plot)
+    charts.follow_scheme(plot, lambda: charts.style_plot(plot.getPlotItem()))
+    assert plot.backgroundBrush().color().name() == "#ffffff"
+    theme.apply("dark")
+    assert plot.backgroundBrush().color().name() == theme.COLOURS["chart_bg"][1]
+    assert plot.getPlotItem().getAxis("left").textPen().color().name() == theme.COLOURS["chart_fg"][1]
