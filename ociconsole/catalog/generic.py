@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..i18n import N_
+from ..i18n import N_, t
 from . import terraform
 from .forms import Field, FormContext, FormSpec, Request, cli_command
 from .model import Action, ResourceKind
@@ -142,7 +142,7 @@ def move_form(kind: ResourceKind, res: Any) -> FormSpec:
             (id_flag, res.id), ("--compartment-id", req.details.compartment_id)])
 
     return FormSpec(
-        title=f"Move {in_sentence(kind.singular)} {name}", kind_id=kind.id,
+        title=t(N_("Move {what} {name}")).format(what=in_sentence(t(kind.singular)), name=name), kind_id=kind.id,
         fields=[Field("compartment_id", N_("Destination compartment"), "compartment", required=True, validate=check,
                       help=N_("Policies of the destination compartment apply from then on; the OCID stays the same"))],
         build=build, cli=cli, describe=lambda _v: name, submit_label=N_("Move"),
