@@ -52,22 +52,8 @@ def follow_scheme(view, restyle) -> None:
     def apply(_dark: bool = False) -> None:
         view.setBackground(theme.colour("chart_bg"))
         restyle()
-    holder = _SchemeFollower(view, apply)
-    holder.setObjectName("schemeFollower")
+    theme.follow(view, apply)
     apply()
-
-
-class _SchemeFollower(QWidget):
-    """Lives and dies with its view (a child), so the connection to theme.notifier() goes with it."""
-
-    def __init__(self, parent, fn):
-        super().__init__(parent)
-        self.fn = fn
-        self.hide()
-        theme.notifier().changed.connect(self._changed)
-
-    def _changed(self, dark: bool) -> None:
-        self.fn(dark)
 
 # 20 distinguishable colours (strong, then light, as in Tableau's 20); past 20 series the colours
 # come round again dashed, so no two of the first 40 curves look the same

@@ -10,9 +10,10 @@ from ..catalog import details
 from ..catalog.model import ResourceKind
 from ..core.errors import OciError
 from ..i18n import t as ct
-from . import aio
+from . import aio, theme
 from .icons import icon, state_colour
 from .qt import (
+    QColor,
     QFont,
     QGuiApplication,
     QHBoxLayout,
@@ -94,6 +95,7 @@ class DetailPane(QWidget):
         self.fields = self._tree([self.tr("Field"), self.tr("Value")])
         self.tags = self._tree([self.tr("Tag"), self.tr("Value")])
         self.related = self._tree([self.tr("Related"), self.tr("Value")])
+        theme.follow(self, self._restyle_links)
         self.related.itemActivated.connect(self._follow)
         self.related.itemClicked.connect(self._follow)
         self.fields.itemActivated.connect(self._follow)  # a linked OCID (Enter / double-click)
@@ -328,8 +330,8 @@ class DetailPane(QWidget):
             for k, v in sorted(kv.items()):
                 self.tags.addTopLevelItem(QTreeWidgetItem([f"{ns}.{k}", str(v)]))
         if self.tags.topLevelItemCount() == 0:
-            item = QTreeWidgetItem(["(no tags)", ""])
-            item.setForeground(0, Qt.GlobalColor.gray)
+            item = QTreeWidgetItem([self.tr("(no tags)"), ""])
+            item.setForeground(0, QColor(theme.help_colour(self.palette())))
             self.tags.addTopLevelItem(item)
 
     def _load_related(self) -> None:
@@ -337,8 +339,8 @@ class DetailPane(QWidget):
         self.related.setRootIsDecorated(True)
         kind = self.kind
         if kind is None or not kind.related:
-            item = QTreeWidgetItem(["(nothing related)", ""])
-            item.setForeground(0, Qt.GlobalColor.gray)
+            item = QTreeWidgetItem([self.tr("(nothing related)"), ""])
+            item.setForeground(0, QColor(theme.help_colour(self.palette())))
             self.related.addTopLevelItem(item)
             return
         for rel in kind.related:
@@ -357,11 +359,11 @@ class DetailPane(QWidget):
         except OciError as e:
             if generation == self.generation:
                 section.setText(1, self.tr("could not load: {error}").format(error=e.summary()))
-                section.setForeground(1, Qt.GlobalColor.red)
+                section.setForeground(1, theme.qcolour("error", self.palette()))
             return
         if generation != self.generation:
             return
-        section.setText(1, "" if items else "none")
+        section.setText(1, "" if items else self.tr("none"))
         for it in items:
             child = QTreeWidgetItem([it.label, it.value])
             child.setToolTip(1, it.ocid or it.value)
@@ -370,12 +372,23 @@ class DetailPane(QWidget):
                 f = child.font(1)
                 f.setUnderline(True)
                 child.setFont(1, f)
-                child.setForeground(1, Qt.GlobalColor.blue)
+                child.setForeground(1, self.palette().link())
             section.addChild(child)
         section.setExpanded(True)
         self._fit_label_columns()
 
     # ------------------------------------------------------------ links
+    def _restyle_links(self, _dark: bool = False) -> None:
+        """A switch of scheme: links take the new palette's link colour (items keep the colour they were given)."""
+        link = QGuiApplication.palette().link()  # the application's new palette (the pane's follows it later)
+        for tree in (self.fields, self.related):
+            stack = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+            while stack:
+                item = stack.pop()
+                if item.data(0, LINK_ROLE):
+                    item.setForeground(1, link)
+                stack += [item.child(j) for j in range(item.childCount())]
+
     def _follow(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         ocid = item.data(0, LINK_ROLE)
         if ocid:

@@ -31,7 +31,7 @@ COLOURS: dict[str, tuple[str, str]] = {
     "bad": ("#b83a2e", "#ff6b5e"),
     "stopped": ("#6b6b6b", "#9a9a9a"),
     "link": ("#1f5fa8", "#8ab4f8"),
-    "production": ("#c62828", "#c62828"),  # the production frame and banner (white text on it)
+    "production": ("#c42b1c", "#c42b1c"),  # the production frame and banner (white text on it)
     "accent": ("#1f6fb2", "#5aa3e0"),  # a single-series chart (histograms)
     "chart_bg": ("#ffffff", "#1e1f22"),
     "chart_fg": ("#333333", "#d0d0d0"),
@@ -39,9 +39,9 @@ COLOURS: dict[str, tuple[str, str]] = {
     "chart_readout_bg": ("#ffffffdc", "#2b2d30e6"),
     "chart_readout_fg": ("#222222", "#e6e6e6"),
     "chart_readout_border": ("#bbbbbb", "#555555"),
-    "chart_empty": ("#888888", "#9a9a9a"),
-    "badge": ("#c62828", "#c62828"),
-    "badge_hover": ("#d84040", "#d84040"),
+    "chart_empty": ("#888888", "#999999"),
+    "badge": ("#c42b1c", "#c42b1c"),
+    "badge_hover": ("#d64545", "#d64545"),
     "destructive": ("#b3261e", "#c62828"),  # a destructive button (white text on it), its hover and border
     "destructive_hover": ("#c9342b", "#d84040"),
     "destructive_border": ("#8c1d17", "#e57373"),
@@ -53,9 +53,23 @@ COLOURS: dict[str, tuple[str, str]] = {
 BANNERS: dict[str, tuple[tuple[str, str, str], tuple[str, str, str]]] = {
     "error": (("#fdecea", "#e0a09a", "#8e1b12"), ("#4a1f1f", "#a84a4a", "#ffd9d6")),
     "info": (("#eaf2fb", "#9cbde3", "#17406b"), ("#1f3347", "#4a7ab0", "#d6e8ff")),
-    "warning": (("#fff3cd", "#d68a00", "#6b3e00"), ("#5a3a00", "#e0a526", "#ffe1a6")),
+    "warning": (("#fff3cd", "#d68a00", "#6b3e00"), ("#5a3a00", "#dfa52a", "#ffe1a6")),
     "good": (("#e8f5e9", "#2e8b45", "#1b5e20"), ("#1e3a24", "#4cc26b", "#c8f0d0")),
 }
+
+
+def ambiguous() -> list[tuple[str, str, str]]:
+    """Colours a switch could not tell apart (_restyle swaps by value): (role, other role, colour); keep empty."""
+    out = []
+    for o, n in ((0, 1), (1, 0)):
+        seen: dict[str, tuple[str, str]] = {}
+        pairs = [(k, v[o].lower(), v[n].lower()) for k, v in COLOURS.items()]
+        pairs += [(f"{k}[{i}]", b[o][i].lower(), b[n][i].lower()) for k, b in BANNERS.items() for i in range(3)]
+        for role, old, new in pairs:
+            if old in seen and seen[old][1] != new:
+                out.append((role, seen[old][0], old))
+            seen.setdefault(old, (role, new))
+    return out
 
 
 class _Notifier(QObject):
@@ -71,6 +85,23 @@ def notifier() -> _Notifier:
     if _notifier is None:
         _notifier = _Notifier()
     return _notifier
+
+
+class _Follower(QObject):
+    """A child of the widget that follows the scheme: the connection goes when the widget does."""
+
+    def __init__(self, parent: QObject, fn):
+        super().__init__(parent)
+        self.fn = fn
+        notifier().changed.connect(self._changed)
+
+    def _changed(self, dark: bool) -> None:
+        self.fn(dark)
+
+
+def follow(widget: QObject, fn) -> None:
+    """Call fn(dark) whenever the scheme changes, for as long as `widget` lives."""
+    _Follower(widget, fn).setObjectName("schemeFollower")
 
 
 def is_dark(palette: QPalette | None = None) -> bool:

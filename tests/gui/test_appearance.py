@@ -85,6 +85,15 @@ def test_dark_mode_and_back_from_the_view_menu(qtbot, window, restore_appearance
     assert theme.BANNERS["warning"][1][0] in warn.styleSheet()
     assert _menu_action(window, "dark").isChecked() and not _menu_action(window, "light").isChecked()
 
+    # the production banner keeps its red (a value no other role has, so a switch leaves it alone)
+    window.production_action.setChecked(True)
+    assert theme.COLOURS["production"][0] in window.production_banner.styleSheet()
+    _menu_action(window, "light").trigger()
+    assert theme.COLOURS["production"][0] in window.production_banner.styleSheet()
+    _menu_action(window, "dark").trigger()
+    assert theme.COLOURS["production"][0] in window.production_banner.styleSheet()
+    window.production_action.setChecked(False)
+
     _menu_action(window, "light").trigger()
     assert settings.get("appearance/scheme") == "light"
     assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() > 200
@@ -246,3 +255,32 @@ def test_a_histogram_follows_the_scheme(qtbot, restore_appearance):
     theme.apply("dark")
     assert plot.backgroundBrush().color().name() == theme.COLOURS["chart_bg"][1]
     assert plot.getPlotItem().getAxis("left").textPen().color().name() == theme.COLOURS["chart_fg"][1]
+
+
+def test_every_colour_says_which_role_it_plays():
+    """A switch swaps style-sheet colours by value: no colour may be two roles going different ways."""
+    assert theme.ambiguous() == []
+
+
+def test_detail_links_follow_a_switch(qtbot, window, restore_appearance):
+    from ociconsole.gui.detail import LINK_ROLE
+
+    from .helpers import click_index
+    theme.apply("light")
+    open_tree_path(qtbot, window, "Production", "Web", "Frontend", "Compute", "Instances")
+    qtbot.waitUntil(lambda: window.resources.model.rowCount() == 2, timeout=10_000)
+    click_index(qtbot, window.resources.table, window.resources.proxy.index(0, 0))
+    qtbot.waitUntil(lambda: window.detail.resource is not None, timeout=5000)
+    tree = window.detail.fields
+
+    def link_colours():
+        out = set()
+        for i in range(tree.topLevelItemCount()):
+            sec = tree.topLevelItem(i)
+            for j in range(sec.childCount()):
+                if sec.child(j).data(0, LINK_ROLE):
+                    out.add(sec.child(j).foreground(1).color().name())
+        return out
+    assert link_colours() == {theme.COLOURS["link"][0]}
+    _menu_action(window, "dark").trigger()
+    assert link_colours() == {theme.COLOURS["link"][1]}  # light blue on dark
