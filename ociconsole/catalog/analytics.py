@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ..core.sdk import models as sdk_models
+from ..i18n import N_
 from ..services import network as netsvc
 from . import validators
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
@@ -124,41 +125,42 @@ def _cli(v: dict, ctx: FormContext, req: Request) -> str:
 
 
 CREATE_FORM = FormSpec(
-    title="Create Analytics instance", kind_id="analytics.instance",
+    title=N_("Create Analytics instance"), kind_id="analytics.instance",
     fields=[
-        Field("name", "Name", "text", required=True, placeholder="salesdashboards", validate=check_name,
-              help="Letters and digits, starting with a letter; it becomes part of the instance's URL"),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("description", "Description", "text"),
-        Field("feature_set", "Edition", "enum", required=True, default="ENTERPRISE_ANALYTICS",
+        Field("name", N_("Name"), "text", required=True, placeholder=N_("salesdashboards"), validate=check_name,
+              help=N_("Letters and digits, starting with a letter; it becomes part of the instance's URL")),
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("description", N_("Description"), "text"),
+        Field("feature_set", N_("Edition"), "enum", required=True, default="ENTERPRISE_ANALYTICS",
               options=[Option(k, f"{label} ({k})") for k, label in EDITIONS.items()],
-              help="Professional: self-service visualization; Enterprise adds the semantic model and reports"),
-        Field("capacity_type", "Capacity by", "enum", required=True, default="OLPU_COUNT",
-              options=[Option("OLPU_COUNT", "OCPUs (billed per OCPU hour)"),
-                       Option("USER_COUNT", "Users (billed per user per month)")]),
-        Field("ocpus", "OCPUs", "enum", required=True, default=2, depends_on=("capacity_type",),
+              help=N_("Professional: self-service visualization; Enterprise adds the semantic model and reports")),
+        Field("capacity_type", N_("Capacity by"), "enum", required=True, default="OLPU_COUNT",
+              options=[Option("OLPU_COUNT", N_("OCPUs (billed per OCPU hour)")),
+                       Option("USER_COUNT", N_("Users (billed per user per month)"))]),
+        Field("ocpus", N_("OCPUs"), "enum", required=True, default=2, depends_on=("capacity_type",),
               options=[Option(n, f"{n} OCPU{'s' if n > 1 else ''}" + (" (non-production)" if n == 1 else "")
                               + (" (cannot be scaled)" if n > SCALABLE[1] else "")) for n in OCPU_VALUES],
               visible=lambda v, _c: v.get("capacity_type") == "OLPU_COUNT"),
-        Field("users", "Users", "number", required=True, default=10, depends_on=("capacity_type",),
+        Field("users", N_("Users"), "number", required=True, default=10, depends_on=("capacity_type",),
               bounds=lambda *_: (USERS[0], USERS[1], 1), visible=lambda v, _c: v.get("capacity_type") == "USER_COUNT"),
-        Field("license_type", "License", "enum", required=True, default="LICENSE_INCLUDED",
+        Field("license_type", N_("License"), "enum", required=True, default="LICENSE_INCLUDED",
               options=[Option(k, label) for k, label in LICENSES.items()]),
-        Field("idcs_access_token", "IDCS access token", "password", required=True,
-              help="An access token of the identity domain whose users sign in (Identity > Domains > your domain: "
-                   "copy the token of your session)"),
-        Field("email_notification", "Notification e-mail", "text", placeholder="optional",
+        Field("idcs_access_token", N_("IDCS access token"), "password", required=True,
+              help=N_("An access token of the identity domain whose users sign in (Identity > Domains > your domain: "
+                   "copy the token of your session)")),
+        Field("email_notification", N_("Notification e-mail"), "text", placeholder=N_("optional"),
               validate=lambda v, *_: None if not v or re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", v)
               else "Not an e-mail address"),
-        Field("endpoint", "Network access", "enum", required=True, default="PUBLIC",
-              options=[Option("PUBLIC", "Public endpoint"), Option("PRIVATE", "Private endpoint in a VCN")]),
-        Field("allowed_ips", "Allowed IPs", "text", depends_on=("endpoint",), placeholder="any; or 203.0.113.0/24, …",
+        Field("endpoint", N_("Network access"), "enum", required=True, default="PUBLIC",
+              options=[Option("PUBLIC", N_("Public endpoint")), Option("PRIVATE", N_("Private endpoint in a VCN"))]),
+        Field("allowed_ips", N_("Allowed IPs"), "text", depends_on=("endpoint",),
+              placeholder=N_("any; or 203.0.113.0/24, …"),
               visible=lambda v, _c: not _private(v), validate=lambda v, *_: validators.parse_ips(v)[1],
-              help="IP addresses or CIDR blocks allowed to reach the public endpoint (empty: anyone)"),
-        Field("vcn_id", "VCN", "choice", required=True, options=_vcns, depends_on=("compartment_id", "endpoint"),
+              help=N_("IP addresses or CIDR blocks allowed to reach the public endpoint (empty: anyone)")),
+        Field("vcn_id", N_("VCN"), "choice", required=True, options=_vcns, depends_on=("compartment_id", "endpoint"),
               visible=_private, create_kind="network.vcn"),
-        Field("subnet_id", "Subnet", "choice", required=True, options=_subnets, depends_on=("vcn_id",),
-              visible=_private, help="The private endpoint takes an address in this subnet"),
+        Field("subnet_id", N_("Subnet"), "choice", required=True, options=_subnets, depends_on=("vcn_id",),
+              visible=_private, help=N_("The private endpoint takes an address in this subnet")),
     ],
     build=_build, cli=_cli, describe=lambda v: (v.get("name") or "").strip(), cost=_form_cost)
 
@@ -191,17 +193,17 @@ def scale_form(inst) -> FormSpec:
                                                 ("--wait-for-state", "SUCCEEDED")])
 
     if by_ocpu:
-        field = Field("value", "OCPUs", "enum", required=True, default=current, validate=check,
+        field = Field("value", N_("OCPUs"), "enum", required=True, default=current, validate=check,
                       options=[Option(n, f"{n} OCPU{'s' if n > 1 else ''}") for n in OCPU_VALUES
                                if SCALABLE[0] <= n <= SCALABLE[1]],
                       help=f"Now {capacity_text(cap)}. An instance scales between {SCALABLE[0]} and {SCALABLE[1]} "
                            "OCPUs without downtime (performance may dip for up to an hour)")
     else:
-        field = Field("value", "Users", "number", required=True, default=current, validate=check,
+        field = Field("value", N_("Users"), "number", required=True, default=current, validate=check,
                       bounds=lambda *_: (USERS[0], USERS[1], 1), help=f"Now {capacity_text(cap)}")
     return FormSpec(
         title=f"Scale {inst.name}", kind_id="analytics.instance", fields=[field], build=build, cli=cli,
-        describe=lambda _v: inst.name, submit_label="Scale",
+        describe=lambda _v: inst.name, submit_label=N_("Scale"),
         op_title=lambda v: f"Scale {inst.name} to {v.get('value')}",
         cost=lambda v, _c: cost(inst.feature_set, inst.license_type, cap.capacity_type, v.get("value")))
 
@@ -217,27 +219,28 @@ def license_form(inst) -> FormSpec:
 
     return FormSpec(
         title=f"Change the license of {inst.name}", kind_id="analytics.instance",
-        fields=[Field("license_type", "License", "enum", required=True, default=inst.license_type,
+        fields=[Field("license_type", N_("License"), "enum", required=True, default=inst.license_type,
                       options=[Option(k, label) for k, label in LICENSES.items()],
                       validate=lambda v, *_: "This is the instance's license now" if v == inst.license_type else None,
-                      help="BYOL: you bring Oracle Analytics Server or BI licenses you own; billing changes at once")],
-        build=build, cli=cli, describe=lambda _v: inst.name, submit_label="Change license",
+                      help=N_("BYOL: you bring Oracle Analytics Server or BI licenses you own;"
+                              " billing changes at once"))],
+        build=build, cli=cli, describe=lambda _v: inst.name, submit_label=N_("Change license"),
         op_title=lambda v: f"Change the license of {inst.name} to {LICENSES.get(v.get('license_type') or '', '')}",
         cost=lambda v, _c: cost(inst.feature_set, v.get("license_type"), inst.capacity.capacity_type,
                                 inst.capacity.capacity_value))
 
 
 ACTIONS = [
-    Action("start", "Start", _call("start_analytics_instance"), frozenset({"INACTIVE"}),
-           target_states=frozenset({"ACTIVE"}), icon="start", verb="Starting"),
-    Action("stop", "Stop", _call("stop_analytics_instance"), frozenset({"ACTIVE"}),
-           target_states=frozenset({"INACTIVE"}), icon="stop", verb="Stopping", confirm="simple"),
-    Action("scale", "Scale…", no_run, frozenset({"ACTIVE"}), form=scale_form, target_states=frozenset({"ACTIVE"}),
-           icon="resize", verb="Scaling",
+    Action("start", N_("Start"), _call("start_analytics_instance"), frozenset({"INACTIVE"}),
+           target_states=frozenset({"ACTIVE"}), icon="start", verb=N_("Starting")),
+    Action("stop", N_("Stop"), _call("stop_analytics_instance"), frozenset({"ACTIVE"}),
+           target_states=frozenset({"INACTIVE"}), icon="stop", verb=N_("Stopping"), confirm="simple"),
+    Action("scale", N_("Scale…"), no_run, frozenset({"ACTIVE"}), form=scale_form, target_states=frozenset({"ACTIVE"}),
+           icon="resize", verb=N_("Scaling"),
            when=lambda i: i.capacity is None or i.capacity.capacity_type != "OLPU_COUNT"
            or i.capacity.capacity_value <= SCALABLE[1]),
-    Action("license", "Change license…", no_run, frozenset({"ACTIVE", "INACTIVE"}), form=license_form,
-           target_states=frozenset({"ACTIVE", "INACTIVE"}), icon="edit", verb="Changing license"),
+    Action("license", N_("Change license…"), no_run, frozenset({"ACTIVE", "INACTIVE"}), form=license_form,
+           target_states=frozenset({"ACTIVE", "INACTIVE"}), icon="edit", verb=N_("Changing license")),
     delete_action(REF, frozenset({"ACTIVE", "INACTIVE", "FAILED"})),
 ]
 
@@ -263,18 +266,19 @@ async def _access(session, inst) -> list[RelatedItem]:
 
 
 INSTANCES = ResourceKind(
-    id="analytics.instance", label="Analytics instances", singular="Analytics instance", group="Analytics & AI",
+    id="analytics.instance", label=N_("Analytics instances"), singular=N_("Analytics instance"),
+                         group=N_("Analytics & AI"),
     icon="metric", list=lister(REF), get=getter(REF), ocid_types=("analyticsinstance",), name_attr="name", order=20,
     columns=[
-        Column("Name", attr("name"), width=180),
-        Column("State", attr("lifecycle_state"), "state", width=90),
-        Column("Edition", lambda i: EDITIONS.get(i.feature_set, i.feature_set), width=100),
-        Column("Capacity", lambda i: capacity_text(i.capacity), width=90),
-        Column("License", lambda i: "BYOL" if i.license_type == "BRING_YOUR_OWN_LICENSE" else "Included", width=80),
-        Column("URL", attr("service_url"), width=320),
-        Column("Created", attr("time_created"), "datetime"),
+        Column(N_("Name"), attr("name"), width=180),
+        Column(N_("State"), attr("lifecycle_state"), "state", width=90),
+        Column(N_("Edition"), lambda i: EDITIONS.get(i.feature_set, i.feature_set), width=100),
+        Column(N_("Capacity"), lambda i: capacity_text(i.capacity), width=90),
+        Column(N_("License"), lambda i: "BYOL" if i.license_type == "BRING_YOUR_OWN_LICENSE" else "Included", width=80),
+        Column(N_("URL"), attr("service_url"), width=320),
+        Column(N_("Created"), attr("time_created"), "datetime"),
     ],
-    related=[Related("Access", _access)],
+    related=[Related(N_("Access"), _access)],
     actions=ACTIONS, create=CREATE_FORM, ready_states=frozenset({"ACTIVE"}), sdk=REF,
 )
 

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from ..core.sdk import models as sdk_models
+from ..i18n import N_
 from ..services import autonomous_database as svc
 from ..services import network as netsvc
 from . import validators
@@ -174,28 +175,28 @@ def _confirm(v, values, _ctx) -> str | None:
 
 def compute_fields(default_count: float | None = None) -> list[Field]:
     return [
-        Field("compute_count", "Compute count", "number", required=True, default=default_count or 2,
+        Field("compute_count", N_("Compute count"), "number", required=True, default=default_count or 2,
               depends_on=("compute_model", "is_free_tier"), visible=_not_free,
               bounds=lambda v, _c: (*_bounds(v.get("compute_model")), 1),
-              help="ECPUs: 2 to 512 (whole numbers); OCPUs: 1 to 128"),
-        Field("is_auto_scaling_enabled", "Compute auto scaling", "bool", default=True, visible=_not_free,
-              depends_on=("is_free_tier",), help="Lets the database use up to three times its compute when busy"),
+              help=N_("ECPUs: 2 to 512 (whole numbers); OCPUs: 1 to 128")),
+        Field("is_auto_scaling_enabled", N_("Compute auto scaling"), "bool", default=True, visible=_not_free,
+              depends_on=("is_free_tier",), help=N_("Lets the database use up to three times its compute when busy")),
     ]
 
 
 def storage_fields(in_gb_default: int = 20, tb_default: int = 1) -> list[Field]:
     return [
-        Field("storage_gbs", "Storage (GB)", "number", required=True, default=in_gb_default,
+        Field("storage_gbs", N_("Storage (GB)"), "number", required=True, default=in_gb_default,
               depends_on=("db_workload", "compute_model", "is_free_tier"),
               visible=lambda v, _c: _not_free(v) and _in_gb(v.get("db_workload"), v.get("compute_model")),
-              bounds=lambda *_: (GB[0], GB[1], 1), help="20 GB to 384 TB"),
-        Field("storage_tbs", "Storage (TB)", "number", required=True, default=tb_default,
+              bounds=lambda *_: (GB[0], GB[1], 1), help=N_("20 GB to 384 TB")),
+        Field("storage_tbs", N_("Storage (TB)"), "number", required=True, default=tb_default,
               depends_on=("db_workload", "compute_model", "is_free_tier"),
               visible=lambda v, _c: _not_free(v) and not _in_gb(v.get("db_workload"), v.get("compute_model")),
-              bounds=lambda *_: (TB[0], TB[1], 1), help="1 to 384 TB"),
-        Field("is_auto_scaling_for_storage_enabled", "Storage auto scaling", "bool", default=False,
+              bounds=lambda *_: (TB[0], TB[1], 1), help=N_("1 to 384 TB")),
+        Field("is_auto_scaling_for_storage_enabled", N_("Storage auto scaling"), "bool", default=False,
               visible=_not_free, depends_on=("is_free_tier",),
-              help="Grows the storage up to three times the size chosen as data needs it"),
+              help=N_("Grows the storage up to three times the size chosen as data needs it")),
     ]
 
 
@@ -250,49 +251,51 @@ def _cli(v: dict, ctx: FormContext, req: Request) -> str:
 
 def _identity_fields() -> list[Field]:
     return [
-        Field("admin_password", "ADMIN password", "password", required=True,
+        Field("admin_password", N_("ADMIN password"), "password", required=True,
               validate=lambda v, *_: password_problem(v),
-              help='12 to 30 characters with an uppercase and a lowercase letter and a digit; no double quote; '
-                   'not containing "admin"'),
-        Field("admin_password_confirm", "Confirm password", "password", required=True, validate=_confirm,
+              help=N_('12 to 30 characters with an uppercase and a lowercase letter and a digit; no double quote; '
+                   'not containing "admin"')),
+        Field("admin_password_confirm", N_("Confirm password"), "password", required=True, validate=_confirm,
               depends_on=("admin_password",)),
     ]
 
 
 CREATE_FORM = FormSpec(
-    title="Create Autonomous Database", kind_id=KIND_ID,
+    title=N_("Create Autonomous Database"), kind_id=KIND_ID,
     fields=[
-        Field("display_name", "Display name", "text", placeholder="defaults to the database name"),
-        Field("db_name", "Database name", "text", required=True, placeholder="ORDERSDB", validate=db_name_problem,
-              help="Letters and digits, starting with a letter, at most 30; unique in the tenancy"),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("db_workload", "Workload", "enum", required=True, default="OLTP",
+        Field("display_name", N_("Display name"), "text", placeholder=N_("defaults to the database name")),
+        Field("db_name", N_("Database name"), "text", required=True, placeholder=N_("ORDERSDB"),
+              validate=db_name_problem,
+              help=N_("Letters and digits, starting with a letter, at most 30; unique in the tenancy")),
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("db_workload", N_("Workload"), "enum", required=True, default="OLTP",
               options=[Option(k, f"{label} ({k})") for k, label in WORKLOADS.items()]),
-        Field("is_free_tier", "Always Free", "bool", default=False,
-              help="1 OCPU and 20 GB at no charge; at most two per tenancy, home region only, cannot be scaled"),
-        Field("compute_model", "Compute model", "enum", required=True, default="ECPU", visible=_not_free,
+        Field("is_free_tier", N_("Always Free"), "bool", default=False,
+              help=N_("1 OCPU and 20 GB at no charge; at most two per tenancy, home region only, cannot be scaled")),
+        Field("compute_model", N_("Compute model"), "enum", required=True, default="ECPU", visible=_not_free,
               depends_on=("is_free_tier",),
-              options=[Option("ECPU", "ECPU"), Option("OCPU", "OCPU (legacy)")]),
+              options=[Option("ECPU", N_("ECPU")), Option("OCPU", N_("OCPU (legacy)"))]),
         *compute_fields(),
         *storage_fields(),
-        Field("license_model", "License", "enum", required=True, default="LICENSE_INCLUDED",
+        Field("license_model", N_("License"), "enum", required=True, default="LICENSE_INCLUDED",
               options=[Option(k, label) for k, label in LICENSES.items()], visible=_not_free,
               depends_on=("is_free_tier",)),
         *_identity_fields(),
-        Field("network_access", "Network access", "enum", required=True, default="PUBLIC",
+        Field("network_access", N_("Network access"), "enum", required=True, default="PUBLIC",
               depends_on=("is_free_tier",), visible=_not_free,
-              options=[Option("PUBLIC", "Secure access from everywhere (optionally allowed IPs only)"),
-                       Option("PRIVATE", "Private endpoint access only (in a subnet)")]),
-        Field("allowed_ips", "Allowed IPs", "text", depends_on=("network_access", "is_free_tier"),
-              placeholder="any; or 203.0.113.0/24, …", visible=lambda v, _c: not _private(v),
+              options=[Option("PUBLIC", N_("Secure access from everywhere (optionally allowed IPs only)")),
+                       Option("PRIVATE", N_("Private endpoint access only (in a subnet)"))]),
+        Field("allowed_ips", N_("Allowed IPs"), "text", depends_on=("network_access", "is_free_tier"),
+              placeholder=N_("any; or 203.0.113.0/24, …"), visible=lambda v, _c: not _private(v),
               validate=lambda v, *_: validators.parse_ips(v)[1],
-              help="The access control list: IP addresses or CIDR blocks (empty: anyone with the wallet)"),
-        Field("vcn_id", "VCN", "choice", required=True, options=_vcns, depends_on=("compartment_id", "network_access"),
+              help=N_("The access control list: IP addresses or CIDR blocks (empty: anyone with the wallet)")),
+        Field("vcn_id", N_("VCN"), "choice", required=True, options=_vcns, depends_on=("compartment_id",
+                                                                                       "network_access"),
               visible=_private, create_kind="network.vcn"),
-        Field("subnet_id", "Subnet", "choice", required=True, options=_subnets, depends_on=("vcn_id",),
-              visible=_private, help="The private endpoint takes an address in this subnet"),
-        Field("private_endpoint_label", "Private endpoint label", "text", depends_on=("network_access",),
-              visible=_private, placeholder="optional",
+        Field("subnet_id", N_("Subnet"), "choice", required=True, options=_subnets, depends_on=("vcn_id",),
+              visible=_private, help=N_("The private endpoint takes an address in this subnet")),
+        Field("private_endpoint_label", N_("Private endpoint label"), "text", depends_on=("network_access",),
+              visible=_private, placeholder=N_("optional"),
               validate=lambda v, *_: None if not v or re.fullmatch(r"[A-Za-z][A-Za-z0-9]{0,62}", v)
               else "Starts with a letter; letters and digits only"),
     ],
@@ -361,14 +364,14 @@ def scale_form(adb) -> FormSpec:
               bounds=lambda *_: (lo, hi, 1), validate=count_check,
               depends_on=("storage_gbs", "storage_tbs", "is_auto_scaling_enabled"),
               help=f"Now {adb.compute_count:g} {unit}; {lo} to {hi}"),
-        Field("is_auto_scaling_enabled", "Compute auto scaling", "bool", default=bool(adb.is_auto_scaling_enabled)),
+        Field("is_auto_scaling_enabled", N_("Compute auto scaling"), "bool", default=bool(adb.is_auto_scaling_enabled)),
     ]
     if gb_mode:
-        fields.append(Field("storage_gbs", "Storage (GB)", "number", required=True, default=int(now_gb),
+        fields.append(Field("storage_gbs", N_("Storage (GB)"), "number", required=True, default=int(now_gb),
                             bounds=lambda *_: (GB[0], GB[1], 1), validate=storage_check,
                             help=f"Now {now_gb:,} GB, of which {used:,.0f} GB used"))
     else:
-        fields.append(Field("storage_tbs", "Storage (TB)", "number", required=True, default=int(now_gb // 1024),
+        fields.append(Field("storage_tbs", N_("Storage (TB)"), "number", required=True, default=int(now_gb // 1024),
                             bounds=lambda *_: (TB[0], TB[1], 1), validate=storage_check,
                             help=f"Now {now_gb / 1024:g} TB, of which {used / 1024:.2f} TB used"))
     name = adb.display_name
@@ -378,7 +381,7 @@ def scale_form(adb) -> FormSpec:
         return cost(adb.db_workload, adb.compute_model, v.get("compute_count"), gb, adb.license_model)
     return FormSpec(
         title=f"Scale {name}", kind_id=KIND_ID, fields=fields, build=build, cli=cli, describe=lambda _v: name,
-        submit_label="Scale", op_title=lambda v: f"Scale {name} to {float(v.get('compute_count') or 0):g} {unit}",
+        submit_label=N_("Scale"), op_title=lambda v: f"Scale {name} to {float(v.get('compute_count') or 0):g} {unit}",
         cost=scaled_cost)
 
 
@@ -400,14 +403,14 @@ def backup_form(adb) -> FormSpec:
     default = f"{adb.db_name}-{dt.datetime.now(dt.UTC).strftime('%Y%m%d-%H%M')}"
     return FormSpec(
         title=f"Create a backup of {adb.display_name}", kind_id=BACKUP_KIND_ID,
-        fields=[Field("display_name", "Backup name", "text", required=True, default=default),
-                Field("is_long_term_backup", "Long-term backup", "bool", default=False,
-                      help="Kept for the retention you choose (90 days to 10 years) and deletable; otherwise the "
-                           "backup follows the database's automatic backup retention"),
-                Field("retention_period_in_days", "Retention (days)", "number", required=True, default=365,
+        fields=[Field("display_name", N_("Backup name"), "text", required=True, default=default),
+                Field("is_long_term_backup", N_("Long-term backup"), "bool", default=False,
+                      help=N_("Kept for the retention you choose (90 days to 10 years) and deletable; otherwise the "
+                           "backup follows the database's automatic backup retention")),
+                Field("retention_period_in_days", N_("Retention (days)"), "number", required=True, default=365,
                       depends_on=("is_long_term_backup",), bounds=lambda *_: (90, 3650, 1),
                       visible=lambda v, _c: bool(v.get("is_long_term_backup")))],
-        build=build, cli=cli, describe=lambda v: v.get("display_name") or "", submit_label="Create backup",
+        build=build, cli=cli, describe=lambda v: v.get("display_name") or "", submit_label=N_("Create backup"),
         op_title=lambda v: f"Back up {adb.display_name}")
 
 
@@ -447,12 +450,12 @@ def restore_form(adb) -> FormSpec:
     default = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")
     return FormSpec(
         title=f"Restore {adb.display_name}", kind_id=KIND_ID,
-        fields=[Field("latest", "To the latest point", "bool", default=False),
-                Field("timestamp", "Point in time (UTC)", "text", required=True, default=default, validate=check,
+        fields=[Field("latest", N_("To the latest point"), "bool", default=False),
+                Field("timestamp", N_("Point in time (UTC)"), "text", required=True, default=default, validate=check,
                       depends_on=("latest",), visible=lambda v, _c: not v.get("latest"),
                       help=f"Within the automatic backup retention ({adb.backup_retention_period_in_days or 60} "
                            "days); the database is unavailable while it is restored")],
-        build=build, cli=cli, describe=lambda _v: adb.display_name, submit_label="Restore",
+        build=build, cli=cli, describe=lambda _v: adb.display_name, submit_label=N_("Restore"),
         op_title=lambda v: f"Restore {adb.display_name}")
 
 
@@ -478,14 +481,14 @@ def clone_form(adb) -> FormSpec:
     in_gb = _in_gb(adb.db_workload, adb.compute_model)
     now_gb = adb.data_storage_size_in_gbs or (adb.data_storage_size_in_tbs or 1) * 1024
     fields = [
-        Field("db_name", "Database name", "text", required=True, default=f"{adb.db_name}CLONE"[:30],
+        Field("db_name", N_("Database name"), "text", required=True, default=f"{adb.db_name}CLONE"[:30],
               validate=db_name_problem),
-        Field("display_name", "Display name", "text", placeholder="defaults to the database name"),
-        Field("compartment_id", "Compartment", "compartment", required=True, default=adb.compartment_id),
-        Field("clone_type", "Clone type", "enum", required=True, default="FULL",
-              options=[Option("FULL", "Full clone (data and metadata)"),
-                       Option("METADATA", "Metadata clone (schemas only, no data)")]),
-        Field("compute_model", "Compute model", "enum", required=True, default=adb.compute_model or "ECPU",
+        Field("display_name", N_("Display name"), "text", placeholder=N_("defaults to the database name")),
+        Field("compartment_id", N_("Compartment"), "compartment", required=True, default=adb.compartment_id),
+        Field("clone_type", N_("Clone type"), "enum", required=True, default="FULL",
+              options=[Option("FULL", N_("Full clone (data and metadata)")),
+                       Option("METADATA", N_("Metadata clone (schemas only, no data)"))]),
+        Field("compute_model", N_("Compute model"), "enum", required=True, default=adb.compute_model or "ECPU",
               options=[Option(adb.compute_model or "ECPU", adb.compute_model or "ECPU")]),
         *compute_fields(adb.compute_count),
     ]
@@ -494,12 +497,12 @@ def clone_form(adb) -> FormSpec:
             f.validate = storage_check
             f.depends_on = (*f.depends_on, "clone_type")
         fields.append(f)
-    fields += [Field("license_model", "License", "enum", required=True, default=adb.license_model or
+    fields += [Field("license_model", N_("License"), "enum", required=True, default=adb.license_model or
                      "LICENSE_INCLUDED", options=[Option(k, label) for k, label in LICENSES.items()]),
                *_identity_fields()]
     return FormSpec(
         title=f"Clone {adb.display_name}", kind_id=KIND_ID, fields=fields, build=build, cli=cli,
-        describe=lambda v: (v.get("db_name") or "").strip(), submit_label="Clone",
+        describe=lambda v: (v.get("db_name") or "").strip(), submit_label=N_("Clone"),
         op_title=lambda v: f"Clone {adb.display_name} as {(v.get('db_name') or '').strip()}",
         cost=lambda v, _c: cost(adb.db_workload, v.get("compute_model"), v.get("compute_count"),
                                 _storage_gb(dict(v, db_workload=adb.db_workload)), v.get("license_model")))
@@ -545,38 +548,38 @@ def wallet_form(adb) -> FormSpec:
 
     return FormSpec(
         title=f"Download the wallet of {adb.display_name}", kind_id="database.wallet_download",
-        fields=[Field("password", "Wallet password", "password", required=True,
+        fields=[Field("password", N_("Wallet password"), "password", required=True,
                       validate=lambda v, *_: wallet_password_problem(v),
-                      help="Protects the keys in the wallet (ewallet.p12, the Java key stores); at least 8 "
-                           "characters with a letter and a digit or special character"),
-                Field("password_confirm", "Confirm password", "password", required=True, depends_on=("password",),
+                      help=N_("Protects the keys in the wallet (ewallet.p12, the Java key stores); at least 8 "
+                           "characters with a letter and a digit or special character")),
+                Field("password_confirm", N_("Confirm password"), "password", required=True, depends_on=("password",),
                       validate=lambda v, values, _c: "The passwords differ" if v != values.get("password") else None),
-                Field("path", "Save as", "savefile", required=True, warning=exists,
+                Field("path", N_("Save as"), "savefile", required=True, warning=exists,
                       default=os.path.join(download_dir(), f"Wallet_{adb.db_name}.zip"),
                       file_filter="Zip archives (*.zip);;All files (*)",
-                      help="Saved readable by you only (mode 0600): the wallet holds the client's private key")],
-        build=build, cli=cli, describe=lambda _v: adb.display_name, submit_label="Download",
+                      help=N_("Saved readable by you only (mode 0600): the wallet holds the client's private key"))],
+        build=build, cli=cli, describe=lambda _v: adb.display_name, submit_label=N_("Download"),
         op_title=lambda _v: f"Download the wallet of {adb.display_name}",
         reveal=lambda r: [("Saved to", r.path), ("Size", f"{r.size:,} bytes")])
 
 
 ACTIONS = [
-    Action("start", "Start", _call("start_autonomous_database"), frozenset({"STOPPED"}),
-           target_states=frozenset({"AVAILABLE"}), icon="start", verb="Starting"),
-    Action("stop", "Stop", _call("stop_autonomous_database"), UP, target_states=frozenset({"STOPPED"}),
-           icon="stop", verb="Stopping", confirm="simple"),
-    Action("restart", "Restart", _call("restart_autonomous_database"), UP, target_states=UP, icon="reboot",
-           verb="Restarting", confirm="simple"),
-    Action("scale", "Scale…", no_run, UP, form=scale_form, target_states=UP, icon="resize", verb="Scaling",
+    Action("start", N_("Start"), _call("start_autonomous_database"), frozenset({"STOPPED"}),
+           target_states=frozenset({"AVAILABLE"}), icon="start", verb=N_("Starting")),
+    Action("stop", N_("Stop"), _call("stop_autonomous_database"), UP, target_states=frozenset({"STOPPED"}),
+           icon="stop", verb=N_("Stopping"), confirm="simple"),
+    Action("restart", N_("Restart"), _call("restart_autonomous_database"), UP, target_states=UP, icon="reboot",
+           verb=N_("Restarting"), confirm="simple"),
+    Action("scale", N_("Scale…"), no_run, UP, form=scale_form, target_states=UP, icon="resize", verb=N_("Scaling"),
            when=lambda a: not a.is_free_tier),
-    Action("backup", "Create backup…", no_run, UP, form=backup_form, target_states=frozenset({"ACTIVE"}),
-           icon="backup", verb="Backing up", when=lambda a: not a.is_free_tier),
-    Action("restore", "Restore…", no_run, frozenset({"AVAILABLE", "STOPPED"}), form=restore_form,
-           target_states=frozenset({"AVAILABLE", "STOPPED"}), icon="refresh", verb="Restoring",
+    Action("backup", N_("Create backup…"), no_run, UP, form=backup_form, target_states=frozenset({"ACTIVE"}),
+           icon="backup", verb=N_("Backing up"), when=lambda a: not a.is_free_tier),
+    Action("restore", N_("Restore…"), no_run, frozenset({"AVAILABLE", "STOPPED"}), form=restore_form,
+           target_states=frozenset({"AVAILABLE", "STOPPED"}), icon="refresh", verb=N_("Restoring"),
            when=lambda a: not a.is_free_tier),
-    Action("clone", "Clone…", no_run, UP, form=clone_form, target_states=UP, icon="create", verb="Cloning"),
-    Action("wallet", "Download wallet…", no_run, frozenset({"AVAILABLE", "STOPPED"}), form=wallet_form,
-           icon="download", verb="Downloading wallet of"),
+    Action("clone", N_("Clone…"), no_run, UP, form=clone_form, target_states=UP, icon="create", verb=N_("Cloning")),
+    Action("wallet", N_("Download wallet…"), no_run, frozenset({"AVAILABLE", "STOPPED"}), form=wallet_form,
+           icon="download", verb=N_("Downloading wallet of")),
     delete_action(REF, frozenset({"AVAILABLE", "STOPPED", "AVAILABLE_NEEDS_ATTENTION", "FAILED"})),
 ]
 
@@ -658,19 +661,21 @@ async def _backups(session, adb) -> list[RelatedItem]:
 
 
 AUTONOMOUS_DATABASES = ResourceKind(
-    id=KIND_ID, label="Autonomous Databases", singular="Autonomous Database", group="Database", icon="database",
+    id=KIND_ID, label=N_("Autonomous Databases"), singular=N_("Autonomous Database"), group=N_("Database"),
+                                    icon="database",
     list=lister(REF), get=getter(REF), ocid_types=("autonomousdatabase",), order=10,
     columns=[
-        Column("Name", attr("display_name"), width=170),
-        Column("State", attr("lifecycle_state"), "state", width=110),
-        Column("Workload", lambda a: WORKLOADS.get(a.db_workload, a.db_workload), width=150),
-        Column("Compute", compute_text, width=140),
-        Column("Storage used", storage_text, width=160),
-        Column("License", lambda a: "BYOL" if a.license_model == "BRING_YOUR_OWN_LICENSE" else "Included", width=80),
-        Column("Created", attr("time_created"), "datetime"),
+        Column(N_("Name"), attr("display_name"), width=170),
+        Column(N_("State"), attr("lifecycle_state"), "state", width=110),
+        Column(N_("Workload"), lambda a: WORKLOADS.get(a.db_workload, a.db_workload), width=150),
+        Column(N_("Compute"), compute_text, width=140),
+        Column(N_("Storage used"), storage_text, width=160),
+        Column(N_("License"), lambda a: "BYOL" if a.license_model == "BRING_YOUR_OWN_LICENSE" else "Included",
+               width=80),
+        Column(N_("Created"), attr("time_created"), "datetime"),
     ],
-    related=[Related("Overview", _overview), Related("Connection strings", _connections),
-             Related("Network", _network), Related("Backups", _backups)],
+    related=[Related(N_("Overview"), _overview), Related(N_("Connection strings"), _connections),
+             Related(N_("Network"), _network), Related(N_("Backups"), _backups)],
     actions=ACTIONS, create=CREATE_FORM, ready_states=frozenset({"AVAILABLE", "STOPPED"}), sdk=REF,
     metrics=MetricsSpec("oci_autonomous_database", [
         ChartSpec("CPU utilization", ["CpuUtilization"], "%", y_range=(0, 100)),
@@ -701,16 +706,17 @@ _backup_delete = delete_action(BACKUP_REF, frozenset({"ACTIVE"}))
 _backup_delete.when = lambda b: b.type == "LONGTERM"
 
 BACKUPS = ResourceKind(
-    id=BACKUP_KIND_ID, label="Autonomous Database backups", singular="Autonomous Database backup", group="Database",
+    id=BACKUP_KIND_ID, label=N_("Autonomous Database backups"), singular=N_("Autonomous Database backup"),
+                       group=N_("Database"),
     icon="backup", scope="hidden", list=_no_list, get=getter(BACKUP_REF), ocid_types=("autonomousdatabasebackup",),
-    columns=[Column("Name", attr("display_name"), width=200), Column("State", attr("lifecycle_state"), "state"),
-             Column("Type", attr("type")), Column("Started", attr("time_started"), "datetime")],
-    related=[Related("Backup", _backup_related)],
+    columns=[Column(N_("Name"), attr("display_name"), width=200), Column(N_("State"), attr("lifecycle_state"), "state"),
+             Column(N_("Type"), attr("type")), Column(N_("Started"), attr("time_started"), "datetime")],
+    related=[Related(N_("Backup"), _backup_related)],
     actions=[_backup_delete], ready_states=frozenset({"ACTIVE"}), sdk=BACKUP_REF, movable=False)
 
 WALLET_DOWNLOADS = ResourceKind(
-    id="database.wallet_download", label="Wallet downloads", singular="Wallet download", group="Database",
-    icon="download", scope="hidden", list=_no_list, get=None, columns=[Column("Saved to", attr("path"))],
+    id="database.wallet_download", label=N_("Wallet downloads"), singular=N_("Wallet download"), group=N_("Database"),
+    icon="download", scope="hidden", list=_no_list, get=None, columns=[Column(N_("Saved to"), attr("path"))],
     movable=False)
 
 KINDS = [AUTONOMOUS_DATABASES, BACKUPS, WALLET_DOWNLOADS]

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from ..core.errors import OciError, loggable
 from ..core.sdk import models as sdk_models
+from ..i18n import N_
 from ..services import blockstorage as svc
 from ..services import compute as compute_svc
 from ..services import identity as idsvc
@@ -60,8 +61,8 @@ def _delete(fn):
 
 
 def _delete_action(fn, states=frozenset({"AVAILABLE"})) -> Action:
-    return Action("delete", "Delete", _delete(fn), states, destructive=True, confirm="name",
-                  target_states=GONE, gone_ok=True, shortcut="Delete", icon="delete", verb="Deleting")
+    return Action("delete", N_("Delete"), _delete(fn), states, destructive=True, confirm="name",
+                  target_states=GONE, gone_ok=True, shortcut="Delete", icon="delete", verb=N_("Deleting"))
 
 
 def _shown_after(prev: str) -> Callable[[dict, FormContext], bool]:
@@ -180,7 +181,7 @@ async def _policies(ctx: FormContext, values) -> list[Option]:
     comp = values.get("compartment_id") or ctx.compartment_id
     oracle = await svc.list_backup_policies(ctx.session)
     custom = await svc.list_backup_policies(ctx.session, comp)
-    out = [Option("", "None — no scheduled backups")]
+    out = [Option("", N_("None — no scheduled backups"))]
     out += [Option(p.id, f"{p.display_name.title()} (Oracle-defined)", p) for p in oracle]
     out += [Option(p.id, p.display_name, p) for p in custom]
     return out
@@ -204,22 +205,22 @@ def _volume_cli(v, ctx, req: Request) -> str:
 
 
 VOLUME_FORM = FormSpec(
-    title="Create block volume", kind_id="blockstorage.volume",
+    title=N_("Create block volume"), kind_id="blockstorage.volume",
     fields=[
-        Field("display_name", "Name", "text", required=True,
+        Field("display_name", N_("Name"), "text", required=True,
               default_from=lambda *_: time.strftime("volume-%Y%m%d-%H%M"),
               validate=lambda v, *_: validators.display_name(v, True)),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("availability_domain", "Availability domain", "choice", required=True, options=_ads,
-              help="A volume can only be attached to instances in the same availability domain"),
-        Field("size_in_gbs", "Size (GB)", "number", required=True, default=1024,
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("availability_domain", N_("Availability domain"), "choice", required=True, options=_ads,
+              help=N_("A volume can only be attached to instances in the same availability domain")),
+        Field("size_in_gbs", N_("Size (GB)"), "number", required=True, default=1024,
               bounds=lambda v, c: (MIN_GB, MAX_GB, 1),
-              help="50 GB to 32 TB; a volume can grow later, never shrink"),
-        Field("vpus_per_gb", "Performance", "enum", required=True, default=10, options=VPU_OPTIONS,
-              help="Volume performance units per GB: more VPUs, more IOPS and throughput per GB (and cost)"),
-        Field("backup_policy_id", "Backup policy", "choice", default="", options=_policies,
+              help=N_("50 GB to 32 TB; a volume can grow later, never shrink")),
+        Field("vpus_per_gb", N_("Performance"), "enum", required=True, default=10, options=VPU_OPTIONS,
+              help=N_("Volume performance units per GB: more VPUs, more IOPS and throughput per GB (and cost)")),
+        Field("backup_policy_id", N_("Backup policy"), "choice", default="", options=_policies,
               depends_on=("compartment_id",)),
-        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+        Field("freeform_tags", N_("Tags"), "tags", help=N_("One key=value per line")),
     ],
     build=_volume_request, cli=_volume_cli,
     cost=lambda v, ctx: pricing.monthly_cost([("volume", {"sizeInGBs": v.get("size_in_gbs") or 0,
@@ -257,20 +258,20 @@ def attach_form(vol) -> FormSpec:
     return FormSpec(
         title=f"Attach volume {vol.display_name}", kind_id="compute.volume_attachment",
         fields=[
-            Field("instance_compartment_id", "Instance compartment", "compartment", required=True,
+            Field("instance_compartment_id", N_("Instance compartment"), "compartment", required=True,
                   default_from=lambda *_: vol.compartment_id),
-            Field("instance_id", "Instance", "choice", required=True, options=instances,
+            Field("instance_id", N_("Instance"), "choice", required=True, options=instances,
                   depends_on=("instance_compartment_id",),
                   help=f"Running or stopped instances in {vol.availability_domain} (the volume's availability "
                        "domain) only"),
-            Field("attachment_type", "Attachment type", "enum", required=True, default="paravirtualized", options=[
-                Option("paravirtualized", "Paravirtualized — simplest, no commands to run on the instance"),
-                Option("iscsi", "iSCSI — highest performance; run the iSCSI commands on the instance"),
+            Field("attachment_type", N_("Attachment type"), "enum", required=True, default="paravirtualized", options=[
+                Option("paravirtualized", N_("Paravirtualized — simplest, no commands to run on the instance")),
+                Option("iscsi", N_("iSCSI — highest performance; run the iSCSI commands on the instance")),
             ]),
-            Field("is_read_only", "Read-only", "bool", default=False),
-            Field("is_shareable", "Shareable (several instances may attach it)", "bool", default=False),
+            Field("is_read_only", N_("Read-only"), "bool", default=False),
+            Field("is_shareable", N_("Shareable (several instances may attach it)"), "bool", default=False),
         ],
-        build=build, cli=cli, describe=lambda v: vol.display_name, submit_label="Attach",
+        build=build, cli=cli, describe=lambda v: vol.display_name, submit_label=N_("Attach"),
         op_title=lambda v: f"Attach volume {vol.display_name}")
 
 
@@ -301,13 +302,14 @@ def resize_form(vol) -> FormSpec:
     return FormSpec(
         title=f"Resize volume {vol.display_name}", kind_id="blockstorage.volume",
         fields=[
-            Field("size_in_gbs", "Size (GB)", "number", required=True, default=vol.size_in_gbs,
+            Field("size_in_gbs", N_("Size (GB)"), "number", required=True, default=vol.size_in_gbs,
                   validate=check_size, depends_on=("vpus_per_gb",),
                   help=f"Now {vol.size_in_gbs} GB; up to {MAX_GB:,} GB. After growing it, extend the partition and "
                        "file system on the instance"),
-            Field("vpus_per_gb", "Performance", "enum", required=True, default=vol.vpus_per_gb, options=VPU_OPTIONS),
+            Field("vpus_per_gb", N_("Performance"), "enum", required=True, default=vol.vpus_per_gb,
+                  options=VPU_OPTIONS),
         ],
-        build=build, cli=cli, describe=lambda v: vol.display_name, submit_label="Resize",
+        build=build, cli=cli, describe=lambda v: vol.display_name, submit_label=N_("Resize"),
         op_title=lambda v: f"Resize volume {vol.display_name} to {v.get('size_in_gbs')} GB")
 
 
@@ -325,15 +327,15 @@ def backup_form(vol) -> FormSpec:
     return FormSpec(
         title=f"Back up volume {vol.display_name}", kind_id="blockstorage.volume_backup",
         fields=[
-            Field("display_name", "Backup name", "text", required=True,
+            Field("display_name", N_("Backup name"), "text", required=True,
                   default_from=lambda *_: time.strftime(f"{vol.display_name}-%Y%m%d-%H%M"),
                   validate=lambda v, *_: validators.display_name(v, True)),
-            Field("type", "Backup type", "enum", required=True, default="INCREMENTAL", options=[
-                Option("INCREMENTAL", "Incremental — only what changed since the last backup"),
-                Option("FULL", "Full — a complete, independent copy"),
+            Field("type", N_("Backup type"), "enum", required=True, default="INCREMENTAL", options=[
+                Option("INCREMENTAL", N_("Incremental — only what changed since the last backup")),
+                Option("FULL", N_("Full — a complete, independent copy")),
             ]),
         ],
-        build=build, cli=cli, describe=lambda v: v.get("display_name") or vol.display_name, submit_label="Back up",
+        build=build, cli=cli, describe=lambda v: v.get("display_name") or vol.display_name, submit_label=N_("Back up"),
         op_title=lambda v: f"Back up volume {vol.display_name} ({(v.get('type') or '').lower()})")
 
 
@@ -342,7 +344,7 @@ def backup_form(vol) -> FormSpec:
 async def _other_regions(ctx: FormContext, _values) -> list[Option]:
     subs = await idsvc.list_region_subscriptions(ctx.session)
     here = ctx.session.connection.region
-    return [Option("", "None — keep backups in this region only")] + [
+    return [Option("", N_("None — keep backups in this region only"))] + [
         Option(s.region_name, s.region_name) for s in subs if s.region_name != here and s.status == "READY"]
 
 
@@ -362,24 +364,25 @@ def _schedule_fields(i: int) -> list[Field]:
         return None
 
     label = f"Schedule {i}"
-    options = ([] if i == 1 else [Option("", "None")]) + [Option(k, n) for k, n in PERIODS]
+    options = ([] if i == 1 else [Option("", N_("None"))]) + [Option(k, n) for k, n in PERIODS]
     fields = [
         Field(p + "period", label, "enum", required=(i == 1), default="ONE_DAY" if i == 1 else "", options=options,
               visible=None if i == 1 else _shown_after(f"s{i - 1}_period")),
-        Field(p + "type", "  Backup type", "enum", required=True, default="INCREMENTAL" if i == 1 else "FULL",
-              options=[Option("INCREMENTAL", "Incremental"), Option("FULL", "Full")], depends_on=(p + "period",),
+        Field(p + "type", N_("  Backup type"), "enum", required=True, default="INCREMENTAL" if i == 1 else "FULL",
+              options=[Option("INCREMENTAL", N_("Incremental")), Option("FULL", N_("Full"))],
+              depends_on=(p + "period",),
               visible=lambda v, c: on(v)),
-        Field(p + "weekday", "  Day of the week", "enum", required=True, default="SUNDAY",
+        Field(p + "weekday", N_("  Day of the week"), "enum", required=True, default="SUNDAY",
               options=[Option(d, d.title()) for d in WEEKDAYS], depends_on=(p + "period",),
               visible=lambda v, c: period(v) == "ONE_WEEK"),
-        Field(p + "month", "  Month", "enum", required=True, default="JANUARY",
+        Field(p + "month", N_("  Month"), "enum", required=True, default="JANUARY",
               options=[Option(m, m.title()) for m in MONTHS], depends_on=(p + "period",),
               visible=lambda v, c: period(v) == "ONE_YEAR"),
-        Field(p + "day", "  Day of the month", "number", required=True, default=1, bounds=lambda v, c: (1, 28, 1),
+        Field(p + "day", N_("  Day of the month"), "number", required=True, default=1, bounds=lambda v, c: (1, 28, 1),
               depends_on=(p + "period",), visible=lambda v, c: period(v) in ("ONE_MONTH", "ONE_YEAR")),
-        Field(p + "hour", "  Hour (UTC)", "number", required=True, default=2, bounds=lambda v, c: (0, 23, 1),
+        Field(p + "hour", N_("  Hour (UTC)"), "number", required=True, default=2, bounds=lambda v, c: (0, 23, 1),
               depends_on=(p + "period",), visible=lambda v, c: on(v) and period(v) != "ONE_HOUR"),
-        Field(p + "retention", "  Keep for (days)", "number", required=True,
+        Field(p + "retention", N_("  Keep for (days)"), "number", required=True,
               default={1: 14, 2: 90, 3: 365}[i], bounds=lambda v, c: (1, 36500, 1), validate=retention_check,
               depends_on=(p + "period",), visible=lambda v, c: on(v)),
     ]
@@ -418,14 +421,15 @@ def _policy_cli(v, ctx, req: Request) -> str:
 
 
 BACKUP_POLICY_FORM = FormSpec(
-    title="Create backup policy", kind_id="blockstorage.backup_policy",
+    title=N_("Create backup policy"), kind_id="blockstorage.backup_policy",
     fields=[
-        Field("display_name", "Name", "text", required=True, validate=lambda v, *_: validators.display_name(v, True)),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("destination_region", "Copy backups to", "choice", default="", options=_other_regions,
-              help="Each scheduled backup is also copied to this region (disaster recovery)"),
+        Field("display_name", N_("Name"), "text", required=True, validate=lambda v, *_: validators.display_name(v,
+                                                                                                                True)),
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("destination_region", N_("Copy backups to"), "choice", default="", options=_other_regions,
+              help=N_("Each scheduled backup is also copied to this region (disaster recovery)")),
         *[f for i in range(1, SCHEDULES + 1) for f in _schedule_fields(i)],
-        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+        Field("freeform_tags", N_("Tags"), "tags", help=N_("One key=value per line")),
     ],
     build=_policy_request, cli=_policy_cli)
 
@@ -557,17 +561,17 @@ def _group_cli(v, ctx, req: Request) -> str:
 
 
 VOLUME_GROUP_FORM = FormSpec(
-    title="Create volume group", kind_id="blockstorage.volume_group",
+    title=N_("Create volume group"), kind_id="blockstorage.volume_group",
     fields=[
-        Field("display_name", "Name", "text", required=True,
+        Field("display_name", N_("Name"), "text", required=True,
               default_from=lambda *_: time.strftime("volume-group-%Y%m%d-%H%M"),
               validate=lambda v, *_: validators.display_name(v, True)),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("availability_domain", "Availability domain", "choice", required=True, options=_group_ads,
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("availability_domain", N_("Availability domain"), "choice", required=True, options=_group_ads,
               depends_on=("compartment_id",),
-              help="Every volume of a group is in one availability domain"),
+              help=N_("Every volume of a group is in one availability domain")),
         *_slot_fields(),
-        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+        Field("freeform_tags", N_("Tags"), "tags", help=N_("One key=value per line")),
     ],
     build=_group_request, cli=_group_cli,
     describe=lambda v: (v.get("display_name") or "").strip())
@@ -590,17 +594,18 @@ def group_backup_form(group) -> FormSpec:
     return FormSpec(
         title=f"Back up volume group {group.display_name}", kind_id="blockstorage.volume_group_backup",
         fields=[
-            Field("display_name", "Backup name", "text", required=True,
+            Field("display_name", N_("Backup name"), "text", required=True,
                   default_from=lambda *_: time.strftime(f"{group.display_name}-%Y%m%d-%H%M"),
                   validate=lambda v, *_: validators.display_name(v, True),
                   help=f"One crash-consistent backup of the group's {n} volume{'' if n == 1 else 's'}, "
                        "taken at the same point in time"),
-            Field("type", "Backup type", "enum", required=True, default="INCREMENTAL", options=[
-                Option("INCREMENTAL", "Incremental — only what changed since the last backup"),
-                Option("FULL", "Full — a complete, independent copy"),
+            Field("type", N_("Backup type"), "enum", required=True, default="INCREMENTAL", options=[
+                Option("INCREMENTAL", N_("Incremental — only what changed since the last backup")),
+                Option("FULL", N_("Full — a complete, independent copy")),
             ]),
         ],
-        build=build, cli=cli, describe=lambda v: v.get("display_name") or group.display_name, submit_label="Back up",
+        build=build, cli=cli, describe=lambda v: v.get("display_name") or group.display_name,
+                    submit_label=N_("Back up"),
         op_title=lambda v: f"Back up volume group {group.display_name} ({(v.get('type') or '').lower()})")
 
 
@@ -734,27 +739,28 @@ def _attachable(vol) -> bool:
 
 
 VOLUMES = ResourceKind(
-    id="blockstorage.volume", label="Block volumes", singular="Volume", group="Storage", icon="volume", order=10,
+    id="blockstorage.volume", label=N_("Block volumes"), singular=N_("Volume"), group=N_("Storage"), icon="volume",
+                       order=10,
     list=_list_volumes, get=_get_volume, ocid_types=("volume",),
     columns=[
-        Column("Name", attr("display_name"), width=200),
-        Column("State", attr("lifecycle_state"), "state"),
-        Column("Size (GB)", attr("size_in_gbs"), "number", width=80),
-        Column("Performance", lambda v: performance(v.vpus_per_gb), width=190),
-        Column("Attached to", _attached_to, width=150),
-        Column("Availability domain", attr("availability_domain"), width=170),
-        Column("Created", attr("time_created"), "datetime"),
+        Column(N_("Name"), attr("display_name"), width=200),
+        Column(N_("State"), attr("lifecycle_state"), "state"),
+        Column(N_("Size (GB)"), attr("size_in_gbs"), "number", width=80),
+        Column(N_("Performance"), lambda v: performance(v.vpus_per_gb), width=190),
+        Column(N_("Attached to"), _attached_to, width=150),
+        Column(N_("Availability domain"), attr("availability_domain"), width=170),
+        Column(N_("Created"), attr("time_created"), "datetime"),
     ],
-    related=[Related("Attached to", _volume_attachments), Related("Backups", _volume_backups),
-             Related("Backup policy", _volume_policy)],
+    related=[Related(N_("Attached to"), _volume_attachments), Related(N_("Backups"), _volume_backups),
+             Related(N_("Backup policy"), _volume_policy)],
     actions=[
-        Action("attach", "Attach to instance…", no_run, frozenset({"AVAILABLE"}), form=attach_form,
-               icon="attach", verb="Attaching", when=_attachable),
-        Action("detach", "Detach", _detach, frozenset({"AVAILABLE"}), confirm="simple",
+        Action("attach", N_("Attach to instance…"), no_run, frozenset({"AVAILABLE"}), form=attach_form,
+               icon="attach", verb=N_("Attaching"), when=_attachable),
+        Action("detach", N_("Detach"), _detach, frozenset({"AVAILABLE"}), confirm="simple",
                target_states=frozenset({"DETACHED"}), tracks="compute.volume_attachment", icon="detach",
-               verb="Detaching", when=lambda v: attachments_of(v) != []),
-        Action("resize", "Resize…", no_run, frozenset({"AVAILABLE"}), form=resize_form, icon="resize"),
-        Action("backup", "Back up now…", no_run, frozenset({"AVAILABLE"}), form=backup_form, icon="backup"),
+               verb=N_("Detaching"), when=lambda v: attachments_of(v) != []),
+        Action("resize", N_("Resize…"), no_run, frozenset({"AVAILABLE"}), form=resize_form, icon="resize"),
+        Action("backup", N_("Back up now…"), no_run, frozenset({"AVAILABLE"}), form=backup_form, icon="backup"),
         _delete_action(svc.delete_volume),
     ],
     create=VOLUME_FORM,
@@ -768,68 +774,69 @@ VOLUMES = ResourceKind(
 )
 
 VOLUME_ATTACHMENTS = ResourceKind(
-    id="compute.volume_attachment", label="Volume attachments", singular="Volume attachment", group="Storage",
+    id="compute.volume_attachment", label=N_("Volume attachments"), singular=N_("Volume attachment"),
+                                  group=N_("Storage"),
     icon="attach", scope="hidden", list=_no_list, get=svc.get_volume_attachment, ocid_types=("volumeattachment",),
-    columns=[Column("Name", attr("display_name")), Column("State", attr("lifecycle_state"), "state"),
-             Column("Type", attr("attachment_type")), Column("Device", attr("device"))],
-    related=[Related("Attachment", _attachment_related)],
-    actions=[Action("detach", "Detach", _detach_attachment, frozenset({"ATTACHED"}), confirm="simple",
-                    target_states=frozenset({"DETACHED"}), icon="detach", verb="Detaching")],
+    columns=[Column(N_("Name"), attr("display_name")), Column(N_("State"), attr("lifecycle_state"), "state"),
+             Column(N_("Type"), attr("attachment_type")), Column(N_("Device"), attr("device"))],
+    related=[Related(N_("Attachment"), _attachment_related)],
+    actions=[Action("detach", N_("Detach"), _detach_attachment, frozenset({"ATTACHED"}), confirm="simple",
+                    target_states=frozenset({"DETACHED"}), icon="detach", verb=N_("Detaching"))],
     ready_states=frozenset({"ATTACHED"}),
 )
 
 VOLUME_BACKUPS = ResourceKind(
-    id="blockstorage.volume_backup", label="Volume backups", singular="Volume backup", group="Storage",
+    id="blockstorage.volume_backup", label=N_("Volume backups"), singular=N_("Volume backup"), group=N_("Storage"),
     icon="backup", order=11, list=_list_backups, get=svc.get_volume_backup, ocid_types=("volumebackup",),
     columns=[
-        Column("Name", attr("display_name"), width=260),
-        Column("State", attr("lifecycle_state"), "state"),
-        Column("Type", lambda b: (b.type or "").title(), width=90),
-        Column("Source", lambda b: "Scheduled" if b.source_type == "SCHEDULED" else "Manual", width=80),
-        Column("Size (GB)", attr("size_in_gbs"), "number", width=80),
-        Column("Created", attr("time_created"), "datetime"),
-        Column("Expires", attr("expiration_time"), "datetime"),
+        Column(N_("Name"), attr("display_name"), width=260),
+        Column(N_("State"), attr("lifecycle_state"), "state"),
+        Column(N_("Type"), lambda b: (b.type or "").title(), width=90),
+        Column(N_("Source"), lambda b: "Scheduled" if b.source_type == "SCHEDULED" else "Manual", width=80),
+        Column(N_("Size (GB)"), attr("size_in_gbs"), "number", width=80),
+        Column(N_("Created"), attr("time_created"), "datetime"),
+        Column(N_("Expires"), attr("expiration_time"), "datetime"),
     ],
-    related=[Related("Source", _backup_related)],
+    related=[Related(N_("Source"), _backup_related)],
     actions=[_delete_action(svc.delete_volume_backup)],
     ready_states=frozenset({"AVAILABLE"}),
     sdk=SdkRef("blockstorage", "volume_backup", cli="bv backup", id_flag="--volume-backup-id"),
 )
 
 BACKUP_POLICIES = ResourceKind(
-    id="blockstorage.backup_policy", label="Backup policies", singular="Backup policy", group="Storage",
+    id="blockstorage.backup_policy", label=N_("Backup policies"), singular=N_("Backup policy"), group=N_("Storage"),
     icon="policy-backup", order=12, list=_list_policies, get=svc.get_backup_policy,
     ocid_types=("volumebackuppolicy",),
     columns=[
-        Column("Name", attr("display_name"), width=200),
-        Column("Schedules", lambda p: "; ".join(PERIOD_NAMES.get(s.period, s.period) + " " + s.backup_type.lower()
+        Column(N_("Name"), attr("display_name"), width=200),
+        Column(N_("Schedules"), lambda p: "; ".join(PERIOD_NAMES.get(s.period, s.period) + " " + s.backup_type.lower()
                                                 for s in p.schedules or []), width=260),
-        Column("Copied to", attr("destination_region"), width=130),
-        Column("Created", attr("time_created"), "datetime"),
+        Column(N_("Copied to"), attr("destination_region"), width=130),
+        Column(N_("Created"), attr("time_created"), "datetime"),
     ],
-    related=[Related("Schedules", _policy_related)],
-    actions=[Action("delete", "Delete", _delete(svc.delete_backup_policy), destructive=True, confirm="name",
+    related=[Related(N_("Schedules"), _policy_related)],
+    actions=[Action("delete", N_("Delete"), _delete(svc.delete_backup_policy), destructive=True, confirm="name",
                     gone_ok=True, target_states=frozenset({"DELETED"}), shortcut="Delete", icon="delete",
-                    verb="Deleting")],
+                    verb=N_("Deleting"))],
     create=BACKUP_POLICY_FORM,
 )
 
 VOLUME_GROUP_REF = SdkRef("blockstorage", "volume_group", cli="bv volume-group")
 VOLUME_GROUPS = ResourceKind(
-    id="blockstorage.volume_group", label="Volume groups", singular="Volume group", group="Storage",
+    id="blockstorage.volume_group", label=N_("Volume groups"), singular=N_("Volume group"), group=N_("Storage"),
     icon="volume", order=13, list=generic.lister(VOLUME_GROUP_REF),
     get=generic.getter(VOLUME_GROUP_REF), ocid_types=("volumegroup",),
     columns=[
-        Column("Name", attr("display_name"), width=200),
-        Column("State", attr("lifecycle_state"), "state"),
-        Column("Availability domain", attr("availability_domain"), width=170),
-        Column("Size (GB)", attr("size_in_gbs"), "number", width=80),
-        Column("Volumes", lambda g: len(g.volume_ids or []), "number", width=70),
-        Column("Created", attr("time_created"), "datetime"),
+        Column(N_("Name"), attr("display_name"), width=200),
+        Column(N_("State"), attr("lifecycle_state"), "state"),
+        Column(N_("Availability domain"), attr("availability_domain"), width=170),
+        Column(N_("Size (GB)"), attr("size_in_gbs"), "number", width=80),
+        Column(N_("Volumes"), lambda g: len(g.volume_ids or []), "number", width=70),
+        Column(N_("Created"), attr("time_created"), "datetime"),
     ],
-    related=[Related("Volumes", _group_volumes), Related("Backups", _group_backups)],
+    related=[Related(N_("Volumes"), _group_volumes), Related(N_("Backups"), _group_backups)],
     actions=[
-        Action("backup", "Back up now…", no_run, frozenset({"AVAILABLE"}), form=group_backup_form,
+        Action("backup", N_("Back up now…"), no_run, frozenset({"AVAILABLE"}), form=group_backup_form,
                icon="backup"),
         generic.delete_action(VOLUME_GROUP_REF, frozenset({"AVAILABLE", "FAULTY"})),
     ],
@@ -839,19 +846,19 @@ VOLUME_GROUPS = ResourceKind(
 
 VOLUME_GROUP_BACKUP_REF = SdkRef("blockstorage", "volume_group_backup", cli="bv volume-group-backup")
 VOLUME_GROUP_BACKUPS = ResourceKind(
-    id="blockstorage.volume_group_backup", label="Volume group backups", singular="Volume group backup",
-    group="Storage", icon="backup", order=14, list=generic.lister(VOLUME_GROUP_BACKUP_REF),
+    id="blockstorage.volume_group_backup", label=N_("Volume group backups"), singular=N_("Volume group backup"),
+    group=N_("Storage"), icon="backup", order=14, list=generic.lister(VOLUME_GROUP_BACKUP_REF),
     get=generic.getter(VOLUME_GROUP_BACKUP_REF), ocid_types=("volumegroupbackup",),
     columns=[
-        Column("Name", attr("display_name"), width=260),
-        Column("State", attr("lifecycle_state"), "state"),
-        Column("Type", lambda b: (b.type or "").title(), width=90),
-        Column("Volumes", lambda b: len(b.volume_backup_ids or []), "number", width=70),
-        Column("Size (GB)", attr("size_in_gbs"), "number", width=80),
-        Column("Created", attr("time_created"), "datetime"),
-        Column("Expires", attr("expiration_time"), "datetime"),
+        Column(N_("Name"), attr("display_name"), width=260),
+        Column(N_("State"), attr("lifecycle_state"), "state"),
+        Column(N_("Type"), lambda b: (b.type or "").title(), width=90),
+        Column(N_("Volumes"), lambda b: len(b.volume_backup_ids or []), "number", width=70),
+        Column(N_("Size (GB)"), attr("size_in_gbs"), "number", width=80),
+        Column(N_("Created"), attr("time_created"), "datetime"),
+        Column(N_("Expires"), attr("expiration_time"), "datetime"),
     ],
-    related=[Related("Source", _group_backup_related)],
+    related=[Related(N_("Source"), _group_backup_related)],
     actions=[generic.delete_action(VOLUME_GROUP_BACKUP_REF)],
     ready_states=frozenset({"AVAILABLE"}), sdk=VOLUME_GROUP_BACKUP_REF,
 )

@@ -12,6 +12,7 @@ from typing import Any
 from ..core.errors import loggable
 from ..core.sdk import models as sdk_models
 from ..core.sdk import to_dict as sdk_to_dict
+from ..i18n import N_
 from ..services import compute as svc
 from ..services import identity as idsvc
 from ..services import network as netsvc
@@ -49,22 +50,22 @@ async def _terminate(session, inst, options):
 
 
 INSTANCE_ACTIONS = [
-    Action("start", "Start", _action("START"), frozenset({"STOPPED"}), target_states=frozenset({"RUNNING"}),
-           icon="start", verb="Starting"),
+    Action("start", N_("Start"), _action("START"), frozenset({"STOPPED"}), target_states=frozenset({"RUNNING"}),
+           icon="start", verb=N_("Starting")),
     # Stop and Reboot ask as their force variants do (View > "Ask before Stop and Reboot" turns that off away
     # from production; on production every change asks for the name: core.guardrails)
-    Action("stop", "Stop", _action("SOFTSTOP"), frozenset({"RUNNING"}), target_states=frozenset({"STOPPED"}),
-           confirm="simple", icon="stop", verb="Stopping"),
-    Action("force_stop", "Force stop", _action("STOP"), frozenset({"RUNNING", "STARTING"}),
-           target_states=frozenset({"STOPPED"}), confirm="simple", icon="stop", verb="Force-stopping"),
-    Action("reboot", "Reboot", _action("SOFTRESET"), frozenset({"RUNNING"}), target_states=frozenset({"RUNNING"}),
-           confirm="simple", icon="reboot", verb="Rebooting"),
-    Action("force_reboot", "Force reboot", _action("RESET"), frozenset({"RUNNING"}),
-           target_states=frozenset({"RUNNING"}), confirm="simple", icon="reboot", verb="Force-rebooting"),
-    Action("terminate", "Terminate", _terminate, frozenset({"RUNNING", "STOPPED", "STARTING", "STOPPING"}),
+    Action("stop", N_("Stop"), _action("SOFTSTOP"), frozenset({"RUNNING"}), target_states=frozenset({"STOPPED"}),
+           confirm="simple", icon="stop", verb=N_("Stopping")),
+    Action("force_stop", N_("Force stop"), _action("STOP"), frozenset({"RUNNING", "STARTING"}),
+           target_states=frozenset({"STOPPED"}), confirm="simple", icon="stop", verb=N_("Force-stopping")),
+    Action("reboot", N_("Reboot"), _action("SOFTRESET"), frozenset({"RUNNING"}), target_states=frozenset({"RUNNING"}),
+           confirm="simple", icon="reboot", verb=N_("Rebooting")),
+    Action("force_reboot", N_("Force reboot"), _action("RESET"), frozenset({"RUNNING"}),
+           target_states=frozenset({"RUNNING"}), confirm="simple", icon="reboot", verb=N_("Force-rebooting")),
+    Action("terminate", N_("Terminate"), _terminate, frozenset({"RUNNING", "STOPPED", "STARTING", "STOPPING"}),
            destructive=True, confirm="name", target_states=frozenset({"TERMINATED"}), gone_ok=True,
-           options=[ActionOption("keep_boot_volume", "Keep the boot volume")], shortcut="Delete", icon="delete",
-           verb="Terminating"),
+           options=[ActionOption("keep_boot_volume", N_("Keep the boot volume"))], shortcut="Delete", icon="delete",
+           verb=N_("Terminating")),
 ]
 
 
@@ -84,20 +85,20 @@ def image_form(inst) -> FormSpec:
     return FormSpec(
         title=f"Create image from {inst.display_name}", kind_id="compute.image",
         fields=[
-            Field("display_name", "Image name", "text", required=True,
+            Field("display_name", N_("Image name"), "text", required=True,
                   default_from=lambda *_: time.strftime(f"{inst.display_name}-image-%Y%m%d-%H%M"),
                   validate=lambda v, *_: validators.display_name(v, True)),
-            Field("compartment_id", "Compartment", "compartment", required=True,
+            Field("compartment_id", N_("Compartment"), "compartment", required=True,
                   default_from=lambda *_: inst.compartment_id,
-                  help="The instance is CREATING_IMAGE until the image is AVAILABLE"),
+                  help=N_("The instance is CREATING_IMAGE until the image is AVAILABLE")),
         ],
-        build=build, cli=cli, describe=lambda v: v.get("display_name") or "", submit_label="Create image",
+        build=build, cli=cli, describe=lambda v: v.get("display_name") or "", submit_label=N_("Create image"),
         op_title=lambda v: f"Create image {v.get('display_name')} from {inst.display_name}")
 
 
-INSTANCE_ACTIONS.append(Action("create_image", "Create image…", no_run, frozenset({"RUNNING", "STOPPED"}),
+INSTANCE_ACTIONS.append(Action("create_image", N_("Create image…"), no_run, frozenset({"RUNNING", "STOPPED"}),
                                form=image_form, target_states=frozenset({"AVAILABLE"}), icon="image",
-                               verb="Creating image"))
+                               verb=N_("Creating image")))
 
 
 # ---------------------------------------------------------------- related resources
@@ -323,34 +324,34 @@ def _subnet_public_default(values, ctx):
 
 
 LAUNCH_FORM = FormSpec(
-    title="Create instance",
+    title=N_("Create instance"),
     kind_id="compute.instance",
     fields=[
-        Field("display_name", "Name", "text", required=True, default_from=_default_name,
+        Field("display_name", N_("Name"), "text", required=True, default_from=_default_name,
               validate=lambda v, *_: validators.display_name(v, True)),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("availability_domain", "Availability domain", "choice", required=True, options=_ads),
-        Field("shape", "Shape", "choice", required=True, options=_shapes,
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("availability_domain", N_("Availability domain"), "choice", required=True, options=_ads),
+        Field("shape", N_("Shape"), "choice", required=True, options=_shapes,
               depends_on=("compartment_id", "availability_domain")),
-        Field("ocpus", "OCPUs", "number", required=True, default=1, bounds=_ocpu_bounds, depends_on=("shape",),
+        Field("ocpus", N_("OCPUs"), "number", required=True, default=1, bounds=_ocpu_bounds, depends_on=("shape",),
               visible=_flex),
-        Field("memory_in_gbs", "Memory (GB)", "number", required=True, bounds=_mem_bounds,
+        Field("memory_in_gbs", N_("Memory (GB)"), "number", required=True, bounds=_mem_bounds,
               depends_on=("shape", "ocpus"), visible=_flex, default_from=_mem_default, validate=_check_memory),
-        Field("image_id", "Image", "choice", required=True, options=_images, depends_on=("shape",),
-              help="Only images compatible with the shape are listed", validate=_check_image),
-        Field("boot_volume_size_in_gbs", "Boot volume size (GB)", "number", bounds=lambda v, c: (50, 32768, 1),
-              help="Leave empty for the image's default"),
-        Field("network_compartment_id", "Network compartment", "compartment", required=True,
+        Field("image_id", N_("Image"), "choice", required=True, options=_images, depends_on=("shape",),
+              help=N_("Only images compatible with the shape are listed"), validate=_check_image),
+        Field("boot_volume_size_in_gbs", N_("Boot volume size (GB)"), "number", bounds=lambda v, c: (50, 32768, 1),
+              help=N_("Leave empty for the image's default")),
+        Field("network_compartment_id", N_("Network compartment"), "compartment", required=True,
               default_from=lambda v, c: v.get("compartment_id"), depends_on=("compartment_id",)),
-        Field("vcn_id", "VCN", "choice", required=True, options=_vcns, depends_on=("network_compartment_id",),
+        Field("vcn_id", N_("VCN"), "choice", required=True, options=_vcns, depends_on=("network_compartment_id",),
               create_kind="network.vcn"),
-        Field("subnet_id", "Subnet", "choice", required=True, options=_subnets, depends_on=("vcn_id",),
+        Field("subnet_id", N_("Subnet"), "choice", required=True, options=_subnets, depends_on=("vcn_id",),
               validate=_check_ad_subnet),
-        Field("assign_public_ip", "Assign a public IPv4 address", "bool", default=True, depends_on=("subnet_id",),
+        Field("assign_public_ip", N_("Assign a public IPv4 address"), "bool", default=True, depends_on=("subnet_id",),
               default_from=_subnet_public_default, validate=_check_public_ip),
-        Field("ssh_authorized_keys", "SSH public keys", "sshkey",
-              help="Paste OpenSSH public keys (one per line) or load a .pub file"),
-        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+        Field("ssh_authorized_keys", N_("SSH public keys"), "sshkey",
+              help=N_("Paste OpenSSH public keys (one per line) or load a .pub file")),
+        Field("freeform_tags", N_("Tags"), "tags", help=N_("One key=value per line")),
     ],
     build=_launch_request,
     cli=_launch_cli,
@@ -401,11 +402,11 @@ def console_form(inst) -> FormSpec:
 
     return FormSpec(
         title=f"Create console connection to {inst.display_name}", kind_id="compute.console_connection",
-        fields=[Field("public_key", "SSH public key", "sshkey", required=True, validate=_one_key,
-                      help="The key you will connect with (OpenSSH format, one key). When the connection is "
+        fields=[Field("public_key", N_("SSH public key"), "sshkey", required=True, validate=_one_key,
+                      help=N_("The key you will connect with (OpenSSH format, one key). When the connection is "
                            "active, its SSH connection string is listed in the instance's Related tab under "
-                           "Networking (right-click: Copy value)")],
-        build=build, cli=cli, describe=lambda _v: inst.display_name, submit_label="Create console connection",
+                           "Networking (right-click: Copy value)"))],
+        build=build, cli=cli, describe=lambda _v: inst.display_name, submit_label=N_("Create console connection"),
         op_title=lambda _v: f"Create console connection to {inst.display_name}")
 
 
@@ -415,12 +416,12 @@ async def _delete_console_connections(session, inst, _options):
 
 
 INSTANCE_ACTIONS += [
-    Action("console_connection", "Create console connection…", no_run,
+    Action("console_connection", N_("Create console connection…"), no_run,
            frozenset({"RUNNING", "STOPPED"}), form=console_form, target_states=frozenset({"ACTIVE"}),
-           icon="link", verb="Creating console connection"),
-    Action("delete_console_connection", "Delete console connection", _delete_console_connections,
+           icon="link", verb=N_("Creating console connection")),
+    Action("delete_console_connection", N_("Delete console connection"), _delete_console_connections,
            frozenset({"RUNNING", "STOPPED", "STARTING", "STOPPING"}), destructive=True, confirm="name",
-           target_states=frozenset({"RUNNING", "STOPPED"}), icon="delete", verb="Deleting console connection of"),
+           target_states=frozenset({"RUNNING", "STOPPED"}), icon="delete", verb=N_("Deleting console connection of")),
 ]
 
 
@@ -445,11 +446,12 @@ async def _no_list(_session, _compartment_id) -> list:
 CONSOLE_REF = SdkRef("compute", "instance_console_connection", cli="compute instance-console-connection")
 
 CONSOLE_CONNECTIONS = ResourceKind(
-    id="compute.console_connection", label="Console connections", singular="Console connection", group="Compute",
+    id="compute.console_connection", label=N_("Console connections"), singular=N_("Console connection"),
+                                   group=N_("Compute"),
     icon="link", list=_no_list, get=getter(CONSOLE_REF),
     ocid_types=("instanceconsoleconnection",), scope="hidden", sdk=CONSOLE_REF, movable=False, name_attr="id",
-    columns=[Column("Instance", attr("instance_id"), "ocid"), Column("State", attr("lifecycle_state"), "state"),
-             Column("SSH connection string", attr("connection_string"))],
+    columns=[Column(N_("Instance"), attr("instance_id"), "ocid"), Column(N_("State"), attr("lifecycle_state"), "state"),
+             Column(N_("SSH connection string"), attr("connection_string"))],
     ready_states=frozenset({"ACTIVE"}),
 )
 
@@ -478,29 +480,30 @@ def configuration_form(inst=None) -> FormSpec:
             ("--display-name", d.display_name)])
 
     fields = [
-        Field("display_name", "Name", "text", required=True,
+        Field("display_name", N_("Name"), "text", required=True,
               default_from=lambda *_: time.strftime(
                   f"{inst.display_name if inst is not None else 'instance'}-config-%Y%m%d-%H%M"),
               validate=lambda v, *_: validators.display_name(v, True)),
-        Field("compartment_id", "Compartment", "compartment", required=True,
+        Field("compartment_id", N_("Compartment"), "compartment", required=True,
               default_from=(lambda *_: inst.compartment_id) if inst is not None else None),
     ]
     if inst is None:
-        fields.append(Field("instance_id", "Instance", "choice", required=True, options=instances,
+        fields.append(Field("instance_id", N_("Instance"), "choice", required=True, options=instances,
                             depends_on=("compartment_id",), create_kind="compute.instance",
-                            help="Its shape, image, boot volume size, subnet and metadata become the template"))
+                            help=N_("Its shape, image, boot volume size, subnet and metadata become the template")))
     else:
         fields[1].help = "Its shape, image, boot volume size, subnet and metadata become the template"
     title = f"Create instance configuration from {inst.display_name}" if inst is not None else \
         "Create instance configuration"
     return FormSpec(title=title, kind_id="compute.instance_configuration", fields=fields, build=build, cli=cli,
-                    submit_label="Create", op_title=lambda v: f"Create instance configuration {v.get('display_name')}"
+                    submit_label=N_("Create"),
+                    op_title=lambda v: f"Create instance configuration {v.get('display_name')}"
                     + (f" from {inst.display_name}" if inst is not None else ""))
 
 
 INSTANCE_ACTIONS.append(Action(
-    "create_configuration", "Create instance configuration…", no_run, frozenset({"RUNNING", "STOPPED"}),
-    form=configuration_form, icon="file", verb="Creating instance configuration"))
+    "create_configuration", N_("Create instance configuration…"), no_run, frozenset({"RUNNING", "STOPPED"}),
+    form=configuration_form, icon="file", verb=N_("Creating instance configuration")))
 
 CONFIG_REF = SdkRef("compute_management", "instance_configuration", cli="compute-management instance-configuration")
 
@@ -537,11 +540,12 @@ async def _config_template(session, cfg) -> list[RelatedItem]:
 
 
 INSTANCE_CONFIGURATIONS = ResourceKind(
-    id="compute.instance_configuration", label="Instance configurations", singular="Instance configuration",
-    group="Compute", icon="file", list=lister(CONFIG_REF), get=getter(CONFIG_REF),
+    id="compute.instance_configuration", label=N_("Instance configurations"), singular=N_("Instance configuration"),
+    group=N_("Compute"), icon="file", list=lister(CONFIG_REF), get=getter(CONFIG_REF),
     ocid_types=("instanceconfiguration",), order=5, sdk=CONFIG_REF,
-    columns=[Column("Name", attr("display_name"), width=260), Column("Created", attr("time_created"), "datetime")],
-    related=[Related("Template", _config_template)],
+    columns=[Column(N_("Name"), attr("display_name"), width=260), Column(N_("Created"), attr("time_created"),
+                                                                         "datetime")],
+    related=[Related(N_("Template"), _config_template)],
     actions=[delete_action(CONFIG_REF, states=None)],
     create=configuration_form(),
     ready_states=frozenset(),
@@ -603,27 +607,27 @@ def scale_form(pool) -> FormSpec:
 
     return FormSpec(
         title=f"Scale instance pool {pool.display_name}", kind_id="compute.instance_pool",
-        fields=[Field("size", "Number of instances", "number", required=True, default=pool.size,
+        fields=[Field("size", N_("Number of instances"), "number", required=True, default=pool.size,
                       bounds=lambda *_: (0, POOL_SIZE_MAX, 1), validate=check, warning=warn,
                       help=f"Now {pool.size}. New instances are launched from the pool's instance configuration; "
                            "scaling in terminates the newest first")],
-        build=build, cli=cli, describe=lambda _v: pool.display_name, submit_label="Scale",
+        build=build, cli=cli, describe=lambda _v: pool.display_name, submit_label=N_("Scale"),
         op_title=lambda v: f"Scale instance pool {pool.display_name} to {v.get('size')}")
 
 
 POOL_ACTIONS = [
-    Action("start", "Start", _pool_action("START"), frozenset({"STOPPED"}), confirm="simple",
-           target_states=frozenset({"RUNNING"}), icon="start", verb="Starting"),
-    Action("stop", "Stop", _pool_action("STOP"), frozenset({"RUNNING"}), confirm="simple",
-           target_states=frozenset({"STOPPED"}), icon="stop", verb="Stopping"),
-    Action("reset", "Reset", _pool_action("RESET"), frozenset({"RUNNING"}), confirm="simple",
-           target_states=frozenset({"RUNNING"}), icon="reboot", verb="Resetting"),
-    Action("scale", "Scale…", no_run, frozenset({"RUNNING"}), form=scale_form,
-           target_states=frozenset({"RUNNING"}), icon="resize", verb="Scaling"),
-    Action("terminate", "Terminate", _terminate_pool,
+    Action("start", N_("Start"), _pool_action("START"), frozenset({"STOPPED"}), confirm="simple",
+           target_states=frozenset({"RUNNING"}), icon="start", verb=N_("Starting")),
+    Action("stop", N_("Stop"), _pool_action("STOP"), frozenset({"RUNNING"}), confirm="simple",
+           target_states=frozenset({"STOPPED"}), icon="stop", verb=N_("Stopping")),
+    Action("reset", N_("Reset"), _pool_action("RESET"), frozenset({"RUNNING"}), confirm="simple",
+           target_states=frozenset({"RUNNING"}), icon="reboot", verb=N_("Resetting")),
+    Action("scale", N_("Scale…"), no_run, frozenset({"RUNNING"}), form=scale_form,
+           target_states=frozenset({"RUNNING"}), icon="resize", verb=N_("Scaling")),
+    Action("terminate", N_("Terminate"), _terminate_pool,
            frozenset({"RUNNING", "STOPPED", "PROVISIONING", "SCALING", "STARTING", "STOPPING"}), destructive=True,
            confirm="name", target_states=frozenset({"TERMINATED"}), gone_ok=True, shortcut="Delete", icon="delete",
-           verb="Terminating"),
+           verb=N_("Terminating")),
 ]
 
 
@@ -691,41 +695,42 @@ def _pool_cli(v: dict, ctx: FormContext, req: Request) -> str:
 
 
 POOL_FORM = FormSpec(
-    title="Create instance pool", kind_id="compute.instance_pool",
+    title=N_("Create instance pool"), kind_id="compute.instance_pool",
     fields=[
-        Field("display_name", "Name", "text", required=True,
+        Field("display_name", N_("Name"), "text", required=True,
               default_from=lambda *_: time.strftime("instance-pool-%Y%m%d-%H%M"),
               validate=lambda v, *_: validators.display_name(v, True)),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("instance_configuration_id", "Instance configuration", "choice", required=True, options=_pool_configs,
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("instance_configuration_id", N_("Instance configuration"), "choice", required=True, options=_pool_configs,
               depends_on=("compartment_id",), create_kind="compute.instance_configuration", empty_hint=_no_configs,
-              help="The template of the pool's instances: shape, image, metadata"),
-        Field("size", "Number of instances", "number", required=True, default=1,
+              help=N_("The template of the pool's instances: shape, image, metadata")),
+        Field("size", N_("Number of instances"), "number", required=True, default=1,
               bounds=lambda *_: (0, POOL_SIZE_MAX, 1)),
-        Field("availability_domain", "Availability domain", "choice", required=True, options=_ads,
-              help="Where the instances are placed (more placements can be added with the CLI or SDK)"),
-        Field("network_compartment_id", "Network compartment", "compartment", required=True,
+        Field("availability_domain", N_("Availability domain"), "choice", required=True, options=_ads,
+              help=N_("Where the instances are placed (more placements can be added with the CLI or SDK)")),
+        Field("network_compartment_id", N_("Network compartment"), "compartment", required=True,
               default_from=lambda v, c: v.get("compartment_id"), depends_on=("compartment_id",)),
-        Field("vcn_id", "VCN", "choice", required=True, options=_vcns, depends_on=("network_compartment_id",),
+        Field("vcn_id", N_("VCN"), "choice", required=True, options=_vcns, depends_on=("network_compartment_id",),
               create_kind="network.vcn"),
-        Field("subnet_id", "Subnet", "choice", required=True, options=_subnets, depends_on=("vcn_id",),
-              validate=_check_ad_subnet, help="The subnet of the instances' primary VNICs (regional, or in that "
-                                              "availability domain)"),
+        Field("subnet_id", N_("Subnet"), "choice", required=True, options=_subnets, depends_on=("vcn_id",),
+              validate=_check_ad_subnet, help=N_("The subnet of the instances' primary VNICs (regional, or in that "
+                                              "availability domain)")),
     ],
     build=_pool_request, cli=_pool_cli,
 )
 
 INSTANCE_POOLS = ResourceKind(
-    id="compute.instance_pool", label="Instance pools", singular="Instance pool", group="Compute", icon="instance",
+    id="compute.instance_pool", label=N_("Instance pools"), singular=N_("Instance pool"), group=N_("Compute"),
+                              icon="instance",
     list=_list_pools, get=getter(POOL_REF), ocid_types=("instancepool",), order=4, sdk=POOL_REF,
     columns=[
-        Column("Name", attr("display_name"), width=220),
-        Column("State", attr("lifecycle_state"), "state"),
-        Column("Size", attr("size"), "number"),
-        Column("Configuration", _config_name, width=220),
-        Column("Created", attr("time_created"), "datetime"),
+        Column(N_("Name"), attr("display_name"), width=220),
+        Column(N_("State"), attr("lifecycle_state"), "state"),
+        Column(N_("Size"), attr("size"), "number"),
+        Column(N_("Configuration"), _config_name, width=220),
+        Column(N_("Created"), attr("time_created"), "datetime"),
     ],
-    related=[Related("Instances", _pool_instances), Related("Placement", _pool_placement)],
+    related=[Related(N_("Instances"), _pool_instances), Related(N_("Placement"), _pool_placement)],
     actions=POOL_ACTIONS,
     create=POOL_FORM,
 )
@@ -738,21 +743,22 @@ async def _delete_boot_volume(session, bv, _options):
 
 
 INSTANCES = ResourceKind(
-    id="compute.instance", label="Instances", singular="Instance", group="Compute", icon="instance",
+    id="compute.instance", label=N_("Instances"), singular=N_("Instance"), group=N_("Compute"), icon="instance",
     list=svc.list_instances, get=svc.get_instance, ocid_types=("instance",), order=1,
     sdk=SdkRef("compute", "instance", cli="compute instance"),
     columns=[
-        Column("Name", attr("display_name"), width=200),
-        Column("State", attr("lifecycle_state"), "state"),
-        Column("Shape", attr("shape"), width=170),
-        Column("OCPUs", attr("shape_config.ocpus"), "number"),
-        Column("Memory (GB)", attr("shape_config.memory_in_gbs"), "number"),
-        Column("Availability domain", attr("availability_domain")),
-        Column("Fault domain", attr("fault_domain")),
-        Column("Created", attr("time_created"), "datetime"),
+        Column(N_("Name"), attr("display_name"), width=200),
+        Column(N_("State"), attr("lifecycle_state"), "state"),
+        Column(N_("Shape"), attr("shape"), width=170),
+        Column(N_("OCPUs"), attr("shape_config.ocpus"), "number"),
+        Column(N_("Memory (GB)"), attr("shape_config.memory_in_gbs"), "number"),
+        Column(N_("Availability domain"), attr("availability_domain")),
+        Column(N_("Fault domain"), attr("fault_domain")),
+        Column(N_("Created"), attr("time_created"), "datetime"),
     ],
-    related=[Related("Networking", _networking), Related("Storage", _boot), Related("Block volumes", _block_volumes),
-             Related("Image and shape", _image_shape)],
+    related=[Related(N_("Networking"), _networking), Related(N_("Storage"), _boot), Related(N_("Block volumes"),
+                                                                                            _block_volumes),
+             Related(N_("Image and shape"), _image_shape)],
     actions=INSTANCE_ACTIONS,
     create=LAUNCH_FORM,
     metrics=MetricsSpec("oci_computeagent", [
@@ -770,32 +776,33 @@ INSTANCES = ResourceKind(
 )
 
 BOOT_VOLUMES = ResourceKind(
-    id="compute.boot_volume", label="Boot volumes", singular="Boot volume", group="Compute", icon="volume",
+    id="compute.boot_volume", label=N_("Boot volumes"), singular=N_("Boot volume"), group=N_("Compute"), icon="volume",
     list=svc.list_boot_volumes, get=svc.get_boot_volume, ocid_types=("bootvolume",), order=2,
     sdk=SdkRef("blockstorage", "boot_volume", cli="bv boot-volume"),
     columns=[
-        Column("Name", attr("display_name"), width=240),
-        Column("State", attr("lifecycle_state"), "state"),
-        Column("Size (GB)", attr("size_in_gbs"), "number"),
-        Column("VPUs/GB", attr("vpus_per_gb"), "number"),
-        Column("Availability domain", attr("availability_domain")),
-        Column("Created", attr("time_created"), "datetime"),
+        Column(N_("Name"), attr("display_name"), width=240),
+        Column(N_("State"), attr("lifecycle_state"), "state"),
+        Column(N_("Size (GB)"), attr("size_in_gbs"), "number"),
+        Column(N_("VPUs/GB"), attr("vpus_per_gb"), "number"),
+        Column(N_("Availability domain"), attr("availability_domain")),
+        Column(N_("Created"), attr("time_created"), "datetime"),
     ],
-    actions=[Action("delete", "Delete", _delete_boot_volume, frozenset({"AVAILABLE"}), destructive=True,
+    actions=[Action("delete", N_("Delete"), _delete_boot_volume, frozenset({"AVAILABLE"}), destructive=True,
                     confirm="name", target_states=frozenset({"TERMINATED"}), gone_ok=True, shortcut="Delete",
-                    icon="delete", verb="Deleting")],
+                    icon="delete", verb=N_("Deleting"))],
     ready_states=frozenset({"AVAILABLE"}),
 )
 
 IMAGE_REF = SdkRef("compute", "image", cli="compute image")
 
 IMAGES = ResourceKind(
-    id="compute.image", label="Custom images", singular="Image", group="Compute", icon="image",
+    id="compute.image", label=N_("Custom images"), singular=N_("Image"), group=N_("Compute"), icon="image",
     list=svc.list_custom_images, get=svc.get_image, ocid_types=("image",), order=3, sdk=IMAGE_REF,
-    columns=[Column("Name", attr("display_name"), width=220), Column("State", attr("lifecycle_state"), "state"),
-             Column("Operating system", attr("operating_system")),
-             Column("Version", attr("operating_system_version")), Column("Size (MB)", attr("size_in_mbs"), "number"),
-             Column("Created", attr("time_created"), "datetime")],
+    columns=[Column(N_("Name"), attr("display_name"), width=220), Column(N_("State"), attr("lifecycle_state"), "state"),
+             Column(N_("Operating system"), attr("operating_system")),
+             Column(N_("Version"), attr("operating_system_version")), Column(N_("Size (MB)"), attr("size_in_mbs"),
+                                                                             "number"),
+             Column(N_("Created"), attr("time_created"), "datetime")],
     actions=[delete_action(IMAGE_REF, states=frozenset({"AVAILABLE"}))],
     ready_states=frozenset({"AVAILABLE"}),
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 from ..core.sdk import models as sdk_models
+from ..i18n import N_
 from ..services import identity as idsvc
 from . import validators
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
@@ -39,7 +40,7 @@ async def _ads(ctx: FormContext, _values) -> list[Option]:
 
 
 def _fds() -> list[Option]:
-    return [Option("", "Let Oracle choose")] + [Option(f"FAULT-DOMAIN-{i}", f"FAULT-DOMAIN-{i}") for i in (1, 2, 3)]
+    return [Option("", N_("Let Oracle choose"))] + [Option(f"FAULT-DOMAIN-{i}", f"FAULT-DOMAIN-{i}") for i in (1, 2, 3)]
 
 
 def _used(h) -> str:
@@ -82,19 +83,20 @@ def _dvh_cli(v, ctx, req: Request) -> str:
 
 
 DVH_FORM = FormSpec(
-    title="Create dedicated virtual machine host", kind_id="compute.dedicated_vm_host",
+    title=N_("Create dedicated virtual machine host"), kind_id="compute.dedicated_vm_host",
     fields=[
-        Field("display_name", "Name", "text", required=True,
+        Field("display_name", N_("Name"), "text", required=True,
               default_from=lambda *_: time.strftime("dvh-%Y%m%d-%H%M"),
               validate=lambda v, *_: validators.display_name(v, True)),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("availability_domain", "Availability domain", "choice", required=True, options=_ads,
-              help="Instances placed on the host run in its availability domain and fault domain"),
-        Field("dedicated_vm_host_shape", "Host shape", "choice", required=True, options=_dvh_shapes,
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("availability_domain", N_("Availability domain"), "choice", required=True, options=_ads,
+              help=N_("Instances placed on the host run in its availability domain and fault domain")),
+        Field("dedicated_vm_host_shape", N_("Host shape"), "choice", required=True, options=_dvh_shapes,
               depends_on=("availability_domain",),
-              help="The whole physical server is yours: its OCPUs and memory are shared by the VMs you place on it"),
-        Field("fault_domain", "Fault domain", "choice", default="", options=_fds()),
-        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+              help=N_("The whole physical server is yours: its OCPUs and memory are shared by the VMs"
+                      " you place on it")),
+        Field("fault_domain", N_("Fault domain"), "choice", default="", options=_fds()),
+        Field("freeform_tags", N_("Tags"), "tags", help=N_("One key=value per line")),
     ],
     build=_dvh_request, cli=_dvh_cli)
 
@@ -111,18 +113,19 @@ async def _dvh_related(session, h) -> list[RelatedItem]:
 
 
 DEDICATED_VM_HOSTS = ResourceKind(
-    id="compute.dedicated_vm_host", label="Dedicated VM hosts", singular="Dedicated VM host", group="Compute",
+    id="compute.dedicated_vm_host", label=N_("Dedicated VM hosts"), singular=N_("Dedicated VM host"),
+                                  group=N_("Compute"),
     icon="instance", order=40, list=lister(DVH_REF), get=getter(DVH_REF), ocid_types=("dedicatedvmhost",),
     columns=[
-        Column("Name", attr("display_name"), width=200),
-        Column("State", attr("lifecycle_state"), "state"),
-        Column("Shape", attr("dedicated_vm_host_shape"), width=170),
-        Column("OCPUs used", _used, width=100),
-        Column("Remaining memory (GB)", attr("remaining_memory_in_gbs"), "number", width=90),
-        Column("Availability domain", attr("availability_domain"), width=170),
-        Column("Created", attr("time_created"), "datetime"),
+        Column(N_("Name"), attr("display_name"), width=200),
+        Column(N_("State"), attr("lifecycle_state"), "state"),
+        Column(N_("Shape"), attr("dedicated_vm_host_shape"), width=170),
+        Column(N_("OCPUs used"), _used, width=100),
+        Column(N_("Remaining memory (GB)"), attr("remaining_memory_in_gbs"), "number", width=90),
+        Column(N_("Availability domain"), attr("availability_domain"), width=170),
+        Column(N_("Created"), attr("time_created"), "datetime"),
     ],
-    related=[Related("Capacity", _dvh_related)],
+    related=[Related(N_("Capacity"), _dvh_related)],
     actions=[delete_action(DVH_REF, frozenset({"ACTIVE"}), DELETED)],
     create=DVH_FORM, ready_states=frozenset({"ACTIVE"}), sdk=DVH_REF,
 )
@@ -183,27 +186,27 @@ def _memory_check(v, values, _ctx) -> str | None:
 
 
 RESERVATION_FORM = FormSpec(
-    title="Create capacity reservation", kind_id="compute.capacity_reservation",
+    title=N_("Create capacity reservation"), kind_id="compute.capacity_reservation",
     fields=[
-        Field("display_name", "Name", "text", required=True,
+        Field("display_name", N_("Name"), "text", required=True,
               default_from=lambda *_: time.strftime("reservation-%Y%m%d-%H%M"),
               validate=lambda v, *_: validators.display_name(v, True)),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("availability_domain", "Availability domain", "choice", required=True, options=_ads),
-        Field("instance_shape", "Shape", "choice", required=True, options=_reservable_shapes,
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("availability_domain", N_("Availability domain"), "choice", required=True, options=_ads),
+        Field("instance_shape", N_("Shape"), "choice", required=True, options=_reservable_shapes,
               depends_on=("availability_domain",)),
-        Field("ocpus", "OCPUs per instance", "number", default=1, bounds=lambda v, c: (1, 64, 1),
+        Field("ocpus", N_("OCPUs per instance"), "number", default=1, bounds=lambda v, c: (1, 64, 1),
               visible=lambda v, c: _flex(v)),
-        Field("memory_in_gbs", "Memory per instance (GB)", "number", default=16, bounds=lambda v, c: (1, 1024, 1),
+        Field("memory_in_gbs", N_("Memory per instance (GB)"), "number", default=16, bounds=lambda v, c: (1, 1024, 1),
               visible=lambda v, c: _flex(v), validate=_memory_check),
-        Field("fault_domain", "Fault domain", "choice", default="", options=_fds(),
-              help="Reserve in one fault domain, or let instances use the reservation in any of them"),
-        Field("reserved_count", "Instances to reserve", "number", required=True, default=1,
+        Field("fault_domain", N_("Fault domain"), "choice", default="", options=_fds(),
+              help=N_("Reserve in one fault domain, or let instances use the reservation in any of them")),
+        Field("reserved_count", N_("Instances to reserve"), "number", required=True, default=1,
               bounds=lambda v, c: (0, MAX_RESERVED, 1),
-              help="Reserved capacity is billed whether instances use it or not"),
-        Field("is_default_reservation", "Default reservation", "bool", default=False,
-              help="Launches in this compartment and AD use it unless they name another (one default per AD)"),
-        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+              help=N_("Reserved capacity is billed whether instances use it or not")),
+        Field("is_default_reservation", N_("Default reservation"), "bool", default=False,
+              help=N_("Launches in this compartment and AD use it unless they name another (one default per AD)")),
+        Field("freeform_tags", N_("Tags"), "tags", help=N_("One key=value per line")),
     ],
     build=_reservation_request, cli=_reservation_cli)
 
@@ -222,18 +225,18 @@ async def _reservation_related(session, r) -> list[RelatedItem]:
 
 
 CAPACITY_RESERVATIONS = ResourceKind(
-    id="compute.capacity_reservation", label="Capacity reservations", singular="Capacity reservation",
-    group="Compute", icon="policy", order=41, list=lister(RESERVATION_REF), get=getter(RESERVATION_REF),
+    id="compute.capacity_reservation", label=N_("Capacity reservations"), singular=N_("Capacity reservation"),
+    group=N_("Compute"), icon="policy", order=41, list=lister(RESERVATION_REF), get=getter(RESERVATION_REF),
     ocid_types=("capacityreservation",),
     columns=[
-        Column("Name", attr("display_name"), width=200),
-        Column("State", attr("lifecycle_state"), "state"),
-        Column("Used", lambda r: f"{r.used_instance_count} of {r.reserved_instance_count}", width=80),
-        Column("Default", lambda r: "yes" if r.is_default_reservation else "", width=60),
-        Column("Availability domain", attr("availability_domain"), width=170),
-        Column("Created", attr("time_created"), "datetime"),
+        Column(N_("Name"), attr("display_name"), width=200),
+        Column(N_("State"), attr("lifecycle_state"), "state"),
+        Column(N_("Used"), lambda r: f"{r.used_instance_count} of {r.reserved_instance_count}", width=80),
+        Column(N_("Default"), lambda r: "yes" if r.is_default_reservation else "", width=60),
+        Column(N_("Availability domain"), attr("availability_domain"), width=170),
+        Column(N_("Created"), attr("time_created"), "datetime"),
     ],
-    related=[Related("Reserved capacity", _reservation_related)],
+    related=[Related(N_("Reserved capacity"), _reservation_related)],
     actions=[delete_action(RESERVATION_REF, frozenset({"ACTIVE"}), DELETED)],
     create=RESERVATION_FORM, ready_states=frozenset({"ACTIVE"}), sdk=RESERVATION_REF,
 )

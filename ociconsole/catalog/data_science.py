@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.sdk import models as sdk_models
+from ..i18n import N_
 from ..services import data_science as svc
 from ..services import logging as logsvc
 from . import validators
@@ -121,7 +122,7 @@ async def _notebook_shapes(ctx: FormContext, values) -> list[Option]:
 async def _subnets(ctx: FormContext, values) -> list[Option]:
     comp = values.get("compartment_id") or ctx.compartment_id
     subs = await ctx.session.list_all("network", "list_subnets", comp)
-    return [Option("", "Default networking (managed by Data Science)")] + [
+    return [Option("", N_("Default networking (managed by Data Science)"))] + [
         Option(s.id, f"{s.display_name} ({s.cidr_block})", s) for s in subs if s.lifecycle_state == "AVAILABLE"]
 
 
@@ -160,14 +161,15 @@ def _project_cli(v, ctx, req: Request) -> str:
 
 
 PROJECT_FORM = FormSpec(
-    title="Create Data Science project", kind_id="data_science.project",
+    title=N_("Create Data Science project"), kind_id="data_science.project",
     fields=[
-        Field("display_name", "Name", "text", required=True, default_from=lambda *_: time.strftime("project-%Y%m%d"),
+        Field("display_name", N_("Name"), "text", required=True,
+              default_from=lambda *_: time.strftime("project-%Y%m%d"),
               validate=lambda v, *_: validators.display_name(v, True)),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("description", "Description", "textarea",
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("description", N_("Description"), "textarea",
               validate=lambda v, *_: "At most 400 characters" if v and len(v) > 400 else None),
-        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+        Field("freeform_tags", N_("Tags"), "tags", help=N_("One key=value per line")),
     ],
     build=_project_request, cli=_project_cli)
 
@@ -183,16 +185,16 @@ async def _project_contents(session, p) -> list[RelatedItem]:
 
 
 PROJECTS = ResourceKind(
-    id="data_science.project", label="Data Science projects", singular="Data Science project",
-    group="Analytics & AI", icon="folder", order=10, list=lister(PROJECT_REF), get=getter(PROJECT_REF),
+    id="data_science.project", label=N_("Data Science projects"), singular=N_("Data Science project"),
+    group=N_("Analytics & AI"), icon="folder", order=10, list=lister(PROJECT_REF), get=getter(PROJECT_REF),
     ocid_types=("datascienceproject",),
     columns=[
-        Column("Name", attr("display_name"), width=200),
-        Column("State", attr("lifecycle_state"), "state"),
-        Column("Description", attr("description"), width=260),
-        Column("Created", attr("time_created"), "datetime"),
+        Column(N_("Name"), attr("display_name"), width=200),
+        Column(N_("State"), attr("lifecycle_state"), "state"),
+        Column(N_("Description"), attr("description"), width=260),
+        Column(N_("Created"), attr("time_created"), "datetime"),
     ],
-    related=[Related("Contents", _project_contents)],
+    related=[Related(N_("Contents"), _project_contents)],
     actions=[delete_action(PROJECT_REF, ACTIVE, DELETED)],
     create=PROJECT_FORM, ready_states=ACTIVE, sdk=PROJECT_REF)
 
@@ -246,31 +248,32 @@ def _git_check(v, _values, _ctx) -> str | None:
 
 
 NOTEBOOK_FORM = FormSpec(
-    title="Create notebook session", kind_id="data_science.notebook_session",
+    title=N_("Create notebook session"), kind_id="data_science.notebook_session",
     fields=[
-        Field("display_name", "Name", "text", required=True, default_from=lambda *_: time.strftime("notebook-%Y%m%d"),
+        Field("display_name", N_("Name"), "text", required=True,
+              default_from=lambda *_: time.strftime("notebook-%Y%m%d"),
               validate=lambda v, *_: validators.display_name(v, True)),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("project_id", "Project", "choice", required=True, options=_projects, depends_on=("compartment_id",),
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("project_id", N_("Project"), "choice", required=True, options=_projects, depends_on=("compartment_id",),
               create_kind="data_science.project"),
-        Field("shape", "Shape", "choice", required=True, options=_notebook_shapes, default="VM.Standard.E4.Flex",
+        Field("shape", N_("Shape"), "choice", required=True, options=_notebook_shapes, default="VM.Standard.E4.Flex",
               depends_on=("compartment_id",),
-              help="The notebook's virtual machine: billed while the session is ACTIVE"),
-        Field("ocpus", "OCPUs", "number", default=1,
+              help=N_("The notebook's virtual machine: billed while the session is ACTIVE")),
+        Field("ocpus", N_("OCPUs"), "number", default=1,
               bounds=lambda v, c: (1, FLEX_LIMITS.get(v.get("shape") or "", (64, 0))[0], 1),
               visible=lambda v, c: _flex(v), depends_on=("shape",)),
-        Field("memory_in_gbs", "Memory (GB)", "number", default=16, bounds=lambda v, c: (1, 1024, 1),
+        Field("memory_in_gbs", N_("Memory (GB)"), "number", default=16, bounds=lambda v, c: (1, 1024, 1),
               visible=lambda v, c: _flex(v), validate=_memory_check, depends_on=("shape", "ocpus")),
-        Field("block_storage_size_in_gbs", "Block storage (GB)", "number", required=True, default=100,
+        Field("block_storage_size_in_gbs", N_("Block storage (GB)"), "number", required=True, default=100,
               bounds=lambda v, c: (BLOCK_MIN, BLOCK_MAX, 1),
               help=f"{BLOCK_MIN} to {BLOCK_MAX:,} GB, mounted at /home/datascience; kept while the session is "
                    "INACTIVE"),
-        Field("subnet_id", "Networking", "choice", default="", options=_subnets, depends_on=("compartment_id",),
-              help="Default networking gives the notebook internet access; a subnet of your VCN keeps it private"),
-        Field("environment", "Environment variables", "tags", help="One NAME=value per line"),
-        Field("git_repos", "Git repositories", "textarea", validate=_git_check,
-              help="Up to 3 repository URLs, one per line, cloned into the session"),
-        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+        Field("subnet_id", N_("Networking"), "choice", default="", options=_subnets, depends_on=("compartment_id",),
+              help=N_("Default networking gives the notebook internet access; a subnet of your VCN keeps it private")),
+        Field("environment", N_("Environment variables"), "tags", help=N_("One NAME=value per line")),
+        Field("git_repos", N_("Git repositories"), "textarea", validate=_git_check,
+              help=N_("Up to 3 repository URLs, one per line, cloned into the session")),
+        Field("freeform_tags", N_("Tags"), "tags", help=N_("One key=value per line")),
     ],
     build=_notebook_request, cli=_notebook_cli, cost=_notebook_cost)
 
@@ -331,27 +334,27 @@ def notebook_url_form(nb) -> FormSpec:
         build=lambda v, ctx: Request("data_science", "get_notebook_session", args=(nb.id,), retry_token=False),
         cli=lambda v, ctx, req: cli_command("data-science notebook-session get", [
             ("--notebook-session-id", nb.id), ("--query", 'data."notebook-session-url"')]),
-        describe=lambda v: nb.display_name, submit_label="Show URL",
+        describe=lambda v: nb.display_name, submit_label=N_("Show URL"),
         op_title=lambda v: f"Read the notebook URL of {nb.display_name}",
         reveal=lambda r: [("Notebook URL", r.notebook_session_url)])
 
 
 NOTEBOOK_SESSIONS = ResourceKind(
-    id="data_science.notebook_session", label="Notebook sessions", singular="Notebook session",
-    group="Analytics & AI", icon="file", order=11, list=lister(NOTEBOOK_REF), get=getter(NOTEBOOK_REF),
+    id="data_science.notebook_session", label=N_("Notebook sessions"), singular=N_("Notebook session"),
+    group=N_("Analytics & AI"), icon="file", order=11, list=lister(NOTEBOOK_REF), get=getter(NOTEBOOK_REF),
     ocid_types=("datasciencenotebooksession",),
     columns=[
-        Column("Name", attr("display_name"), width=200),
-        Column("State", attr("lifecycle_state"), "state"),
-        Column("Shape", _nb_shape, width=220),
-        Column("Project", attr("project_id"), "ocid", width=160),
-        Column("Created", attr("time_created"), "datetime"),
+        Column(N_("Name"), attr("display_name"), width=200),
+        Column(N_("State"), attr("lifecycle_state"), "state"),
+        Column(N_("Shape"), _nb_shape, width=220),
+        Column(N_("Project"), attr("project_id"), "ocid", width=160),
+        Column(N_("Created"), attr("time_created"), "datetime"),
     ],
-    related=[Related("Configuration", _notebook_related)],
+    related=[Related(N_("Configuration"), _notebook_related)],
     actions=[
-        Action("open", "Open notebook", _open_url, ACTIVE, icon="link", verb="Opening", mutates=False),
-        Action("notebook_url", "Copy notebook URL…", no_run, ACTIVE, form=notebook_url_form, icon="copy",
-               verb="Reading URL of", mutates=False),
+        Action("open", N_("Open notebook"), _open_url, ACTIVE, icon="link", verb=N_("Opening"), mutates=False),
+        Action("notebook_url", N_("Copy notebook URL…"), no_run, ACTIVE, form=notebook_url_form, icon="copy",
+               verb=N_("Reading URL of"), mutates=False),
         _switch_action("activate", "Activate", "activate_notebook_session", "INACTIVE", "ACTIVE", "Activating",
                        "start"),
         _switch_action("deactivate", "Deactivate", "deactivate_notebook_session", "ACTIVE", "INACTIVE",
@@ -458,21 +461,21 @@ def _model_cli(v, ctx, req: Request) -> str:
 
 
 MODEL_FORM = FormSpec(
-    title="Create model", kind_id="data_science.model",
+    title=N_("Create model"), kind_id="data_science.model",
     fields=[
-        Field("display_name", "Name", "text", required=True, default_from=lambda *_: time.strftime("model-%Y%m%d"),
+        Field("display_name", N_("Name"), "text", required=True, default_from=lambda *_: time.strftime("model-%Y%m%d"),
               validate=lambda v, *_: validators.display_name(v, True)),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("project_id", "Project", "choice", required=True, options=_projects, depends_on=("compartment_id",),
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("project_id", N_("Project"), "choice", required=True, options=_projects, depends_on=("compartment_id",),
               create_kind="data_science.project"),
-        Field("description", "Description", "textarea",
+        Field("description", N_("Description"), "textarea",
               validate=lambda v, *_: "At most 400 characters" if v and len(v) > 400 else None),
-        Field("artifact_path", "Artifact (.zip)", "file", required=True, validate=_artifact_check,
-              file_filter="Zip archives (*.zip);;All files (*)", placeholder="A zip with score.py at its top level",
-              help="The model's files: score.py (load_model() and predict()), runtime.yaml and the serialized "
-                   "model. Uploaded after the model is created; if the upload fails the model is deleted"),
-        Field("custom_metadata", "Custom metadata", "tags", help="One key=value per line"),
-        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+        Field("artifact_path", N_("Artifact (.zip)"), "file", required=True, validate=_artifact_check,
+              file_filter="Zip archives (*.zip);;All files (*)", placeholder=N_("A zip with score.py at its top level"),
+              help=N_("The model's files: score.py (load_model() and predict()), runtime.yaml and the serialized "
+                   "model. Uploaded after the model is created; if the upload fails the model is deleted")),
+        Field("custom_metadata", N_("Custom metadata"), "tags", help=N_("One key=value per line")),
+        Field("freeform_tags", N_("Tags"), "tags", help=N_("One key=value per line")),
     ],
     build=_model_request, cli=_model_cli)
 
@@ -508,28 +511,29 @@ def download_form(m) -> FormSpec:
 
     return FormSpec(
         title=f"Download artifact of {m.display_name}", kind_id="data_science.artifact_download",
-        fields=[Field("path", "Save as", "savefile", required=True, warning=exists,
+        fields=[Field("path", N_("Save as"), "savefile", required=True, warning=exists,
                       default=str(download_dir() / f"{m.display_name}.zip"),
                       file_filter="Zip archives (*.zip);;All files (*)",
-                      help="The artifact zip is streamed to this file; its folder must exist")],
-        build=build, cli=cli, describe=lambda v: m.display_name, submit_label="Download",
+                      help=N_("The artifact zip is streamed to this file; its folder must exist"))],
+        build=build, cli=cli, describe=lambda v: m.display_name, submit_label=N_("Download"),
         op_title=lambda v: f"Download artifact of model {m.display_name}",
         reveal=lambda r: [("Saved to", r.path), ("Size", f"{r.size:,} bytes")])
 
 
 MODELS = ResourceKind(
-    id="data_science.model", label="Models", singular="Model", group="Analytics & AI", icon="report", order=12,
+    id="data_science.model", label=N_("Models"), singular=N_("Model"), group=N_("Analytics & AI"), icon="report",
+                      order=12,
     list=lister(MODEL_REF), get=getter(MODEL_REF), ocid_types=("datasciencemodel",),
     columns=[
-        Column("Name", attr("display_name"), width=200),
-        Column("State", attr("lifecycle_state"), "state"),
-        Column("Project", attr("project_id"), "ocid", width=160),
-        Column("Created", attr("time_created"), "datetime"),
+        Column(N_("Name"), attr("display_name"), width=200),
+        Column(N_("State"), attr("lifecycle_state"), "state"),
+        Column(N_("Project"), attr("project_id"), "ocid", width=160),
+        Column(N_("Created"), attr("time_created"), "datetime"),
     ],
-    related=[Related("Metadata", _model_related)],
+    related=[Related(N_("Metadata"), _model_related)],
     actions=[
-        Action("download", "Download artifact…", no_run, frozenset({"ACTIVE", "INACTIVE"}), form=download_form,
-               icon="download", verb="Downloading artifact of", mutates=False),
+        Action("download", N_("Download artifact…"), no_run, frozenset({"ACTIVE", "INACTIVE"}), form=download_form,
+               icon="download", verb=N_("Downloading artifact of"), mutates=False),
         _switch_action("activate", "Activate", "activate_model", "INACTIVE", "ACTIVE", "Activating", "start"),
         _switch_action("deactivate", "Deactivate", "deactivate_model", "ACTIVE", "INACTIVE", "Deactivating", "stop"),
         delete_action(MODEL_REF, frozenset({"ACTIVE", "INACTIVE", "FAILED"}), DELETED),
@@ -580,25 +584,25 @@ def _deployment_cost(v: dict, ctx: FormContext) -> Cost | None:
 
 
 DEPLOYMENT_FORM = FormSpec(
-    title="Create model deployment", kind_id="data_science.model_deployment",
+    title=N_("Create model deployment"), kind_id="data_science.model_deployment",
     fields=[
-        Field("display_name", "Name", "text", required=True, default_from=lambda *_: time.strftime("deploy-%Y%m%d"),
+        Field("display_name", N_("Name"), "text", required=True, default_from=lambda *_: time.strftime("deploy-%Y%m%d"),
               validate=lambda v, *_: validators.display_name(v, True)),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("project_id", "Project", "choice", required=True, options=_projects, depends_on=("compartment_id",),
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("project_id", N_("Project"), "choice", required=True, options=_projects, depends_on=("compartment_id",),
               create_kind="data_science.project"),
-        Field("model_id", "Model", "choice", required=True, options=_models, depends_on=("project_id",),
-              help="An ACTIVE model with its artifact uploaded"),
-        Field("shape", "Shape", "choice", required=True, options=_notebook_shapes, default="VM.Standard.E4.Flex",
+        Field("model_id", N_("Model"), "choice", required=True, options=_models, depends_on=("project_id",),
+              help=N_("An ACTIVE model with its artifact uploaded")),
+        Field("shape", N_("Shape"), "choice", required=True, options=_notebook_shapes, default="VM.Standard.E4.Flex",
               depends_on=("compartment_id",)),
-        Field("ocpus", "OCPUs per instance", "number", default=1, bounds=lambda v, c: (1, 64, 1),
+        Field("ocpus", N_("OCPUs per instance"), "number", default=1, bounds=lambda v, c: (1, 64, 1),
               visible=lambda v, c: _flex(v), depends_on=("shape",)),
-        Field("memory_in_gbs", "Memory per instance (GB)", "number", default=16, bounds=lambda v, c: (1, 1024, 1),
+        Field("memory_in_gbs", N_("Memory per instance (GB)"), "number", default=16, bounds=lambda v, c: (1, 1024, 1),
               visible=lambda v, c: _flex(v), validate=_memory_check, depends_on=("shape", "ocpus")),
-        Field("instance_count", "Instances", "number", required=True, default=1, bounds=lambda v, c: (1, 10, 1)),
-        Field("bandwidth_mbps", "Load balancer bandwidth (Mbps)", "number", required=True, default=10,
+        Field("instance_count", N_("Instances"), "number", required=True, default=1, bounds=lambda v, c: (1, 10, 1)),
+        Field("bandwidth_mbps", N_("Load balancer bandwidth (Mbps)"), "number", required=True, default=10,
               bounds=lambda v, c: (10, 8000, 1)),
-        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+        Field("freeform_tags", N_("Tags"), "tags", help=N_("One key=value per line")),
     ],
     build=_deployment_request, cli=_deployment_cli, cost=_deployment_cost)
 
@@ -645,10 +649,10 @@ def predict_form(md) -> FormSpec:
 
     return FormSpec(
         title=f"Predict with {md.display_name}", kind_id="data_science.prediction",
-        fields=[Field("payload", "Payload (JSON)", "textarea", required=True, default='{"data": [[100, 3, 10]]}',
-                      validate=_payload_check, help="Sent as it is to the model's predict(); the model's input "
-                                                     "schema says what it takes")],
-        build=build, cli=cli, describe=lambda v: md.display_name, submit_label="Predict",
+        fields=[Field("payload", N_("Payload (JSON)"), "textarea", required=True, default='{"data": [[100, 3, 10]]}',
+                      validate=_payload_check, help=N_("Sent as it is to the model's predict(); the model's input "
+                                                     "schema says what it takes"))],
+        build=build, cli=cli, describe=lambda v: md.display_name, submit_label=N_("Predict"),
         op_title=lambda v: f"Predict with {md.display_name}", reveal=shown)
 
 
@@ -682,20 +686,20 @@ def _instances(md) -> str:
 
 
 MODEL_DEPLOYMENTS = ResourceKind(
-    id="data_science.model_deployment", label="Model deployments", singular="Model deployment",
-    group="Analytics & AI", icon="upload", order=13, list=lister(DEPLOYMENT_REF), get=getter(DEPLOYMENT_REF),
+    id="data_science.model_deployment", label=N_("Model deployments"), singular=N_("Model deployment"),
+    group=N_("Analytics & AI"), icon="upload", order=13, list=lister(DEPLOYMENT_REF), get=getter(DEPLOYMENT_REF),
     ocid_types=("datasciencemodeldeployment",),
     columns=[
-        Column("Name", attr("display_name"), width=200),
-        Column("State", attr("lifecycle_state"), "state"),
-        Column("Instances", _instances, width=200),
-        Column("Project", attr("project_id"), "ocid", width=160),
-        Column("Created", attr("time_created"), "datetime"),
+        Column(N_("Name"), attr("display_name"), width=200),
+        Column(N_("State"), attr("lifecycle_state"), "state"),
+        Column(N_("Instances"), _instances, width=200),
+        Column(N_("Project"), attr("project_id"), "ocid", width=160),
+        Column(N_("Created"), attr("time_created"), "datetime"),
     ],
-    related=[Related("Deployment", _deployment_related)],
+    related=[Related(N_("Deployment"), _deployment_related)],
     actions=[
-        Action("predict", "Predict…", no_run, ACTIVE, form=predict_form, icon="start",
-               verb="Predicting with", mutates=False),
+        Action("predict", N_("Predict…"), no_run, ACTIVE, form=predict_form, icon="start",
+               verb=N_("Predicting with"), mutates=False),
         _switch_action("activate", "Activate", "activate_model_deployment", "INACTIVE", "ACTIVE", "Activating",
                        "start"),
         _switch_action("deactivate", "Deactivate", "deactivate_model_deployment", "ACTIVE", "INACTIVE",
@@ -710,8 +714,9 @@ async def _no_list(*_a, **_k) -> list:
 
 
 PREDICTIONS = ResourceKind(
-    id="data_science.prediction", label="Predictions", singular="Prediction", group="Analytics & AI", icon="report",
-    scope="hidden", list=_no_list, get=None, columns=[Column("Prediction", attr("text"))], movable=False)
+    id="data_science.prediction", label=N_("Predictions"), singular=N_("Prediction"), group=N_("Analytics & AI"),
+                           icon="report",
+    scope="hidden", list=_no_list, get=None, columns=[Column(N_("Prediction"), attr("text"))], movable=False)
 
 
 # ---------------------------------------------------------------- jobs
@@ -967,13 +972,13 @@ async def _job_related(session, job) -> list[RelatedItem]:
 
 
 JOBS = ResourceKind(
-    id="data_science.job", label="Jobs", singular="Job", group="Analytics & AI", icon="reboot", order=14,
+    id="data_science.job", label=N_("Jobs"), singular=N_("Job"), group=N_("Analytics & AI"), icon="reboot", order=14,
     list=lister(JOB_REF), get=getter(JOB_REF), ocid_types=("datasciencejob",),
     columns=[
-        Column("Name", attr("display_name"), width=200),
-        Column("State", attr("lifecycle_state"), "state"),
-        Column("Project", attr("project_id"), "ocid", width=160),
-        Column("Created", attr("time_created"), "datetime"),
+        Column(N_("Name"), attr("display_name"), width=200),
+        Column(N_("State"), attr("lifecycle_state"), "state"),
+        Column(N_("Project"), attr("project_id"), "ocid", width=160),
+        Column(N_("Created"), attr("time_created"), "datetime"),
     ],
     related=[Related("Job", _job_related), Related("Runs", _job_runs)],
     actions=[
@@ -1031,9 +1036,9 @@ JOB_RUNS = ResourceKind(
     ready_states=frozenset({"SUCCEEDED"}), sdk=JOB_RUN_REF)
 
 ARTIFACT_DOWNLOADS = ResourceKind(
-    id="data_science.artifact_download", label="Artifact downloads", singular="Artifact download",
-    group="Analytics & AI", icon="download", scope="hidden", list=_no_list, get=None,
-    columns=[Column("Saved to", attr("path"))], movable=False)
+    id="data_science.artifact_download", label=N_("Artifact downloads"), singular=N_("Artifact download"),
+    group=N_("Analytics & AI"), icon="download", scope="hidden", list=_no_list, get=None,
+    columns=[Column(N_("Saved to"), attr("path"))], movable=False)
 
 KINDS: list[ResourceKind] = [PROJECTS, NOTEBOOK_SESSIONS, MODELS, MODEL_DEPLOYMENTS, PREDICTIONS, ARTIFACT_DOWNLOADS,
                              JOBS, JOB_RUNS]

@@ -15,33 +15,35 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..i18n import N_
+
 HIDDEN = {"freeform_tags", "defined_tags", "system_tags"}
 # attribute -> section (the first matching rule wins; nested models not listed get a section of their own)
 GROUPS: list[tuple[str, tuple[str, ...]]] = [
-    ("General", ("id", "display_name", "name", "description", "compartment_id", "lifecycle_state",
+    (N_("General"), ("id", "display_name", "name", "description", "compartment_id", "lifecycle_state",
                  "lifecycle_details", "time_created", "time_updated", "availability_domain", "fault_domain",
                  "region", "namespace", "etag", "is_default", "state")),
-    ("Shape", ("shape", "shape_config", "ocpus", "memory_in_gbs", "cpu_core_count", "compute_count",
+    (N_("Shape"), ("shape", "shape_config", "ocpus", "memory_in_gbs", "cpu_core_count", "compute_count",
                "compute_model", "capacity", "node_shape", "node_shape_config", "instance_shape_name")),
-    ("Image and boot", ("source_details", "image_id", "boot_volume_id", "boot_volume_size_in_gbs", "image")),
-    ("Networking", ("vcn_id", "subnet_id", "subnet_ids", "cidr_block", "cidr_blocks", "ipv6_cidr_blocks",
+    (N_("Image and boot"), ("source_details", "image_id", "boot_volume_id", "boot_volume_size_in_gbs", "image")),
+    (N_("Networking"), ("vcn_id", "subnet_id", "subnet_ids", "cidr_block", "cidr_blocks", "ipv6_cidr_blocks",
                     "dns_label", "vcn_domain_name", "subnet_domain_name", "nsg_ids", "route_table_id",
                     "security_list_ids", "dhcp_options_id", "private_ip", "public_ip", "ip_addresses",
                     "hostname_label", "prohibit_public_ip_on_vnic", "prohibit_internet_ingress",
                     "virtual_router_ip", "virtual_router_mac", "default_route_table_id",
                     "default_security_list_id", "default_dhcp_options_id", "private_endpoint",
                     "private_endpoint_ip", "whitelisted_ips", "network_endpoint_details", "endpoints")),
-    ("Storage", ("size_in_gbs", "size_in_mbs", "vpus_per_gb", "is_auto_tune_enabled", "volume_group_id",
+    (N_("Storage"), ("size_in_gbs", "size_in_mbs", "vpus_per_gb", "is_auto_tune_enabled", "volume_group_id",
                  "data_storage_size_in_tbs", "data_storage_size_in_gbs", "storage_tier", "metered_bytes",
                  "approximate_size", "approximate_count", "block_storage_size_in_gbs", "storage_size_in_gbs",
                  "versioning", "object_events_enabled", "replication_enabled", "auto_tiering",
                  "public_access_type")),
-    ("Launch options", ("launch_options", "launch_mode", "instance_options", "platform_config",
+    (N_("Launch options"), ("launch_options", "launch_mode", "instance_options", "platform_config",
                         "availability_config", "preemptible_instance_config", "capacity_reservation_id",
                         "dedicated_vm_host_id", "instance_configuration_id", "ipxe_script")),
-    ("Oracle Cloud Agent", ("agent_config",)),
-    ("Security", ("kms_key_id", "is_pv_encryption_in_transit_enabled", "is_read_only", "access_type")),
-    ("Metadata", ("metadata", "extended_metadata")),
+    (N_("Oracle Cloud Agent"), ("agent_config",)),
+    (N_("Security"), ("kms_key_id", "is_pv_encryption_in_transit_enabled", "is_read_only", "access_type")),
+    (N_("Metadata"), ("metadata", "extended_metadata")),
 ]
 _BY_ATTR = {a: title for title, attrs in GROUPS for a in attrs}
 SECTION_ORDER = [t for t, _ in GROUPS]

@@ -9,6 +9,7 @@ import time
 
 from ..core.errors import loggable
 from ..core.sdk import models as sdk_models
+from ..i18n import N_
 from ..services import file_storage as svc
 from ..services import identity as idsvc
 from ..services import network as netsvc
@@ -30,8 +31,8 @@ def _tags(v):
 def _delete_action(fn) -> Action:
     async def run(session, res, _options):
         await fn(session, res.id)
-    return Action("delete", "Delete", run, frozenset({"ACTIVE", "FAILED"}), destructive=True, confirm="name",
-                  target_states=GONE, gone_ok=True, shortcut="Delete", icon="delete", verb="Deleting")
+    return Action("delete", N_("Delete"), run, frozenset({"ACTIVE", "FAILED"}), destructive=True, confirm="name",
+                  target_states=GONE, gone_ok=True, shortcut="Delete", icon="delete", verb=N_("Deleting"))
 
 
 async def _ads(ctx: FormContext, _values) -> list[Option]:
@@ -126,14 +127,14 @@ def fs_cli(d) -> str:
 
 
 FILE_SYSTEM_FORM = FormSpec(
-    title="Create file system", kind_id="filestorage.file_system",
+    title=N_("Create file system"), kind_id="filestorage.file_system",
     fields=[
-        Field("display_name", "Name", "text", required=True,
+        Field("display_name", N_("Name"), "text", required=True,
               default_from=lambda *_: time.strftime("FileSystem-%Y%m%d-%H%M"),
               validate=lambda v, *_: validators.display_name(v, True)),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("availability_domain", "Availability domain", "choice", required=True, options=_ads),
-        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("availability_domain", N_("Availability domain"), "choice", required=True, options=_ads),
+        Field("freeform_tags", N_("Tags"), "tags", help=N_("One key=value per line")),
     ],
     build=_fs_request, cli=lambda v, ctx, req: fs_cli(req.details))
 
@@ -184,22 +185,22 @@ def export_cli(export_set: str, file_system: str, path: str) -> str:
 
 
 MOUNT_TARGET_FORM = FormSpec(
-    title="Create mount target", kind_id="filestorage.mount_target",
+    title=N_("Create mount target"), kind_id="filestorage.mount_target",
     fields=[
-        Field("display_name", "Name", "text", required=True,
+        Field("display_name", N_("Name"), "text", required=True,
               default_from=lambda *_: time.strftime("MountTarget-%Y%m%d-%H%M"),
               validate=lambda v, *_: validators.display_name(v, True)),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("availability_domain", "Availability domain", "choice", required=True, options=_ads),
-        Field("network_compartment_id", "Network compartment", "compartment", required=True,
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("availability_domain", N_("Availability domain"), "choice", required=True, options=_ads),
+        Field("network_compartment_id", N_("Network compartment"), "compartment", required=True,
               default_from=lambda v, c: v.get("compartment_id"), depends_on=("compartment_id",)),
-        Field("vcn_id", "VCN", "choice", required=True, options=_vcns, depends_on=("network_compartment_id",)),
-        Field("subnet_id", "Subnet", "choice", required=True, options=_subnets,
+        Field("vcn_id", N_("VCN"), "choice", required=True, options=_vcns, depends_on=("network_compartment_id",)),
+        Field("subnet_id", N_("Subnet"), "choice", required=True, options=_subnets,
               depends_on=("vcn_id", "availability_domain"),
-              help="The mount target takes a private IP address in this subnet"),
-        Field("hostname_label", "Hostname", "text", placeholder="optional, e.g. nfs",
+              help=N_("The mount target takes a private IP address in this subnet")),
+        Field("hostname_label", N_("Hostname"), "text", placeholder=N_("optional, e.g. nfs"),
               validate=lambda v, *_: validators.dns_label(v)),
-        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+        Field("freeform_tags", N_("Tags"), "tags", help=N_("One key=value per line")),
     ],
     build=_mt_request, cli=lambda v, ctx, req: mt_cli(req.details))
 
@@ -222,17 +223,17 @@ def export_form(fs) -> FormSpec:
     return FormSpec(
         title=f"Export file system {fs.display_name}", kind_id="filestorage.export",
         fields=[
-            Field("mt_compartment_id", "Mount target compartment", "compartment", required=True,
+            Field("mt_compartment_id", N_("Mount target compartment"), "compartment", required=True,
                   default_from=lambda *_: fs.compartment_id),
-            Field("export_set_id", "Mount target", "choice", required=True, options=mount_targets,
+            Field("export_set_id", N_("Mount target"), "choice", required=True, options=mount_targets,
                   depends_on=("mt_compartment_id",),
                   help=f"Active mount targets in {fs.availability_domain} (the file system's availability domain)"),
-            Field("path", "Export path", "text", required=True, default="/" + fs.display_name.strip("/"),
-                  validate=check_export_path, help="Clients mount <mount target IP>:<path>"),
+            Field("path", N_("Export path"), "text", required=True, default="/" + fs.display_name.strip("/"),
+                  validate=check_export_path, help=N_("Clients mount <mount target IP>:<path>")),
         ],
         build=lambda v, ctx: export_request(v["export_set_id"], fs.id, v["path"]),
         cli=lambda v, ctx, req: export_cli(req.details.export_set_id, req.details.file_system_id, req.details.path),
-        describe=lambda v: v.get("path") or "", submit_label="Export",
+        describe=lambda v: v.get("path") or "", submit_label=N_("Export"),
         op_title=lambda v: f"Export {fs.display_name} as {v.get('path')}")
 
 
@@ -254,42 +255,42 @@ async def _no_list(_session, _compartment_id) -> list:
 
 
 FILE_SYSTEMS = ResourceKind(
-    id="filestorage.file_system", label="File systems", singular="File system", group="Storage",
+    id="filestorage.file_system", label=N_("File systems"), singular=N_("File system"), group=N_("Storage"),
     icon="filesystem", order=20, list=svc.list_file_systems, get=svc.get_file_system, ocid_types=("filesystem",),
     columns=[
-        Column("Name", attr("display_name"), width=200),
-        Column("State", attr("lifecycle_state"), "state"),
-        Column("Used", attr("metered_bytes"), "bytes", width=90),
-        Column("Availability domain", attr("availability_domain"), width=170),
-        Column("Created", attr("time_created"), "datetime"),
+        Column(N_("Name"), attr("display_name"), width=200),
+        Column(N_("State"), attr("lifecycle_state"), "state"),
+        Column(N_("Used"), attr("metered_bytes"), "bytes", width=90),
+        Column(N_("Availability domain"), attr("availability_domain"), width=170),
+        Column(N_("Created"), attr("time_created"), "datetime"),
     ],
-    related=[Related("Exports", _fs_exports), Related("Snapshots", _fs_snapshots)],
-    actions=[Action("export", "Export…", no_run, frozenset({"ACTIVE"}), form=export_form, icon="create"),
+    related=[Related(N_("Exports"), _fs_exports), Related(N_("Snapshots"), _fs_snapshots)],
+    actions=[Action("export", N_("Export…"), no_run, frozenset({"ACTIVE"}), form=export_form, icon="create"),
              _delete_action(svc.delete_file_system)],
     create=FILE_SYSTEM_FORM, create_view="nfs_wizard",
     ready_states=frozenset({"ACTIVE"}), sdk=SdkRef("file_storage", "file_system", cli="fs file-system"),
 )
 
 MOUNT_TARGETS = ResourceKind(
-    id="filestorage.mount_target", label="Mount targets", singular="Mount target", group="Storage",
+    id="filestorage.mount_target", label=N_("Mount targets"), singular=N_("Mount target"), group=N_("Storage"),
     icon="mounttarget", order=21, list=list_mount_targets, get=svc.get_mount_target, ocid_types=("mounttarget",),
     columns=[
-        Column("Name", attr("display_name"), width=200),
-        Column("State", attr("lifecycle_state"), "state"),
-        Column("Private IP", lambda m: _IPS.get(m.id), width=110),
-        Column("Availability domain", attr("availability_domain"), width=170),
-        Column("Created", attr("time_created"), "datetime"),
+        Column(N_("Name"), attr("display_name"), width=200),
+        Column(N_("State"), attr("lifecycle_state"), "state"),
+        Column(N_("Private IP"), lambda m: _IPS.get(m.id), width=110),
+        Column(N_("Availability domain"), attr("availability_domain"), width=170),
+        Column(N_("Created"), attr("time_created"), "datetime"),
     ],
-    related=[Related("Network and exports", _mt_related)],
+    related=[Related(N_("Network and exports"), _mt_related)],
     actions=[_delete_action(svc.delete_mount_target)],
     create=MOUNT_TARGET_FORM,
     ready_states=frozenset({"ACTIVE"}), sdk=SdkRef("file_storage", "mount_target", cli="fs mount-target"),
 )
 
 EXPORTS = ResourceKind(
-    id="filestorage.export", label="Exports", singular="Export", group="Storage", icon="filesystem",
+    id="filestorage.export", label=N_("Exports"), singular=N_("Export"), group=N_("Storage"), icon="filesystem",
     scope="hidden", list=_no_list, get=svc.get_export, ocid_types=("export",), name_attr="path",
-    columns=[Column("Path", attr("path")), Column("State", attr("lifecycle_state"), "state")],
+    columns=[Column(N_("Path"), attr("path")), Column(N_("State"), attr("lifecycle_state"), "state")],
     actions=[_delete_action(svc.delete_export)],
     ready_states=frozenset({"ACTIVE"}),
 )

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.connection import OCI_ENDPOINTS, SERVICES
+from ..i18n import N_
 from . import validators
 
 OptionsFn = Callable[["FormContext", dict], Awaitable[list["Option"]]]
@@ -162,7 +163,7 @@ class FormSpec:
     build: Callable[[dict, FormContext], Request]
     cli: Callable[[dict, FormContext, Request], str]
     describe: Callable[[dict], str] = lambda v: v.get("display_name") or v.get("name") or ""
-    submit_label: str = "Create"  # the button that sends the request ("Attach", "Resize"...)
+    submit_label: str = N_("Create")  # the button that sends the request ("Attach", "Resize"...)
     op_title: Callable[[dict], str] | None = None  # activity title; default "Create <kind> <describe>"
     # what the configuration costs at list price (catalog.pricing.Cost), shown before Create; None: no price
     cost: Callable[[dict, FormContext], Any] | None = None

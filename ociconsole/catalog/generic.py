@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..i18n import N_, t
 from . import terraform
 from .forms import Field, FormContext, FormSpec, Request, cli_command
 from .model import Action, ResourceKind
@@ -102,8 +103,8 @@ def delete_action(ref: SdkRef, states: frozenset[str] | None = frozenset({"AVAIL
                   gone: frozenset[str] = GONE_STATES) -> Action:
     async def run(session, res, _options):
         await session.call(ref.service, ref.delete_method, res.id)
-    return Action("delete", "Delete", run, states, destructive=True, confirm="name", target_states=gone,
-                  gone_ok=True, shortcut="Delete", icon="delete", verb="Deleting")
+    return Action("delete", N_("Delete"), run, states, destructive=True, confirm="name", target_states=gone,
+                  gone_ok=True, shortcut="Delete", icon="delete", verb=N_("Deleting"))
 
 
 def in_sentence(singular: str) -> str:
@@ -141,10 +142,10 @@ def move_form(kind: ResourceKind, res: Any) -> FormSpec:
             (id_flag, res.id), ("--compartment-id", req.details.compartment_id)])
 
     return FormSpec(
-        title=f"Move {in_sentence(kind.singular)} {name}", kind_id=kind.id,
-        fields=[Field("compartment_id", "Destination compartment", "compartment", required=True, validate=check,
-                      help="Policies of the destination compartment apply from then on; the OCID stays the same")],
-        build=build, cli=cli, describe=lambda _v: name, submit_label="Move",
+        title=t(N_("Move {what} {name}")).format(what=in_sentence(t(kind.singular)), name=name), kind_id=kind.id,
+        fields=[Field("compartment_id", N_("Destination compartment"), "compartment", required=True, validate=check,
+                      help=N_("Policies of the destination compartment apply from then on; the OCID stays the same"))],
+        build=build, cli=cli, describe=lambda _v: name, submit_label=N_("Move"),
         op_title=lambda _v: f"Moving {in_sentence(kind.singular)} {name}")
 
 
@@ -166,8 +167,8 @@ def move_action(kind: ResourceKind) -> Action:
     async def _unused(*_a):
         return None
     ready = frozenset(kind.ready_states) | {""}  # ("": a kind OCI keeps no state for, a bucket)
-    return Action("move", "Move to compartment…", _unused, ready, form=lambda res: move_form(kind, res),
-                  icon="move", verb="Moving", target_states=ready)
+    return Action("move", N_("Move to compartment…"), _unused, ready, form=lambda res: move_form(kind, res),
+                  icon="move", verb=N_("Moving"), target_states=ready)
 
 
 def add_generic_actions(kinds: list[ResourceKind]) -> None:

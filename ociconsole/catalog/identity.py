@@ -6,6 +6,7 @@ from __future__ import annotations
 import ipaddress
 
 from ..core.sdk import models as sdk_models
+from ..i18n import N_
 from ..lang import matching_rules
 from ..services import identity as svc
 from . import validators
@@ -54,13 +55,13 @@ def _unique_child_name(v, values, ctx):
 
 
 COMPARTMENT_FORM = FormSpec(
-    title="Create compartment", kind_id="identity.compartment",
+    title=N_("Create compartment"), kind_id="identity.compartment",
     fields=[
-        Field("name", "Name", "text", required=True, validate=_unique_child_name, depends_on=("compartment_id",)),
-        Field("description", "Description", "text", required=True,
+        Field("name", N_("Name"), "text", required=True, validate=_unique_child_name, depends_on=("compartment_id",)),
+        Field("description", N_("Description"), "text", required=True,
               validate=lambda v, *_: validators.description(v)),
-        Field("compartment_id", "Parent compartment", "compartment", required=True),
-        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+        Field("compartment_id", N_("Parent compartment"), "compartment", required=True),
+        Field("freeform_tags", N_("Tags"), "tags", help=N_("One key=value per line")),
     ],
     build=_compartment_request, cli=_compartment_cli, describe=lambda v: v.get("name", ""))
 
@@ -74,14 +75,17 @@ async def _children(session, comp) -> list[RelatedItem]:
 
 
 COMPARTMENTS = ResourceKind(
-    id="identity.compartment", label="Compartments", singular="Compartment", group="Identity", icon="compartment",
+    id="identity.compartment", label=N_("Compartments"), singular=N_("Compartment"), group=N_("Identity"),
+                            icon="compartment",
     order=1, name_attr="name", list=svc.list_compartments, get=svc.get_compartment,
     ocid_types=("compartment", "tenancy"),
-    columns=[Column("Name", attr("name"), width=200), Column("Description", attr("description"), width=260),
-             Column("State", attr("lifecycle_state"), "state"), Column("Created", attr("time_created"), "datetime")],
-    related=[Related("Child compartments", _children)],
-    actions=[Action("delete", "Delete", _delete_compartment, frozenset({"ACTIVE"}), destructive=True, confirm="name",
-                    target_states=GONE, gone_ok=True, shortcut="Delete", icon="delete", verb="Deleting")],
+    columns=[Column(N_("Name"), attr("name"), width=200), Column(N_("Description"), attr("description"), width=260),
+             Column(N_("State"), attr("lifecycle_state"), "state"), Column(N_("Created"), attr("time_created"),
+                                                                           "datetime")],
+    related=[Related(N_("Child compartments"), _children)],
+    actions=[Action("delete", N_("Delete"), _delete_compartment, frozenset({"ACTIVE"}), destructive=True,
+                    confirm="name",
+                    target_states=GONE, gone_ok=True, shortcut="Delete", icon="delete", verb=N_("Deleting"))],
     create=COMPARTMENT_FORM, ready_states=frozenset({"ACTIVE"}), move=lambda c, dest: _move_compartment(c, dest))
 
 
@@ -123,11 +127,12 @@ def _group_cli(v, ctx, req: Request) -> str:
 
 
 GROUP_FORM = FormSpec(
-    title="Create group", kind_id="identity.group",
+    title=N_("Create group"), kind_id="identity.group",
     fields=[
-        Field("name", "Name", "text", required=True, validate=lambda v, *_: validators.iam_name(v)),
-        Field("description", "Description", "text", required=True, validate=lambda v, *_: validators.description(v)),
-        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+        Field("name", N_("Name"), "text", required=True, validate=lambda v, *_: validators.iam_name(v)),
+        Field("description", N_("Description"), "text", required=True, validate=lambda v,
+              *_: validators.description(v)),
+        Field("freeform_tags", N_("Tags"), "tags", help=N_("One key=value per line")),
     ],
     build=_group_request, cli=_group_cli, describe=lambda v: v.get("name", ""))
 
@@ -147,26 +152,28 @@ def _policy_cli(v, ctx, req: Request) -> str:
 
 
 POLICY_FORM = FormSpec(
-    title="Create policy", kind_id="identity.policy",
+    title=N_("Create policy"), kind_id="identity.policy",
     fields=[
-        Field("name", "Name", "text", required=True, validate=lambda v, *_: validators.iam_name(v)),
-        Field("description", "Description", "text", required=True, validate=lambda v, *_: validators.description(v)),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("statements", "Statements", "statements", required=True,
-              placeholder="Allow group Developers to manage instance-family in compartment Development",
-              help="One statement per line"),
-        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+        Field("name", N_("Name"), "text", required=True, validate=lambda v, *_: validators.iam_name(v)),
+        Field("description", N_("Description"), "text", required=True, validate=lambda v,
+              *_: validators.description(v)),
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("statements", N_("Statements"), "statements", required=True,
+              placeholder=N_("Allow group Developers to manage instance-family in compartment Development"),
+              help=N_("One statement per line")),
+        Field("freeform_tags", N_("Tags"), "tags", help=N_("One key=value per line")),
     ],
     build=_policy_request, cli=_policy_cli, describe=lambda v: v.get("name", ""))
 
-_IAM_COLUMNS = [Column("Name", attr("name"), width=200), Column("Description", attr("description"), width=260),
-                Column("State", attr("lifecycle_state"), "state"), Column("Created", attr("time_created"), "datetime")]
+_IAM_COLUMNS = [Column(N_("Name"), attr("name"), width=200), Column(N_("Description"), attr("description"), width=260),
+                Column(N_("State"), attr("lifecycle_state"), "state"), Column(N_("Created"), attr("time_created"),
+                                                                              "datetime")]
 
 
 def _iam_delete(fn) -> Action:
-    return Action("delete", "Delete", _delete(fn), frozenset({"ACTIVE", "INACTIVE"}), destructive=True,
+    return Action("delete", N_("Delete"), _delete(fn), frozenset({"ACTIVE", "INACTIVE"}), destructive=True,
                   confirm="name", target_states=GONE, gone_ok=True, shortcut="Delete", icon="delete",
-                  verb="Deleting")
+                  verb=N_("Deleting"))
 
 
 # ---------------------------------------------------------------- a user's secret credentials
@@ -219,7 +226,7 @@ def _user_form(user, *, what: str, title: str, method: str, model: str, text: st
                   depends_on=("existing",), help=help or f"Up to 400 characters; at most {limit} {what}s per user"),
             _limit_field(what, limit, lister),
         ],
-        build=build, cli=cli, describe=lambda v: (v.get("text") or "").strip(), submit_label="Create",
+        build=build, cli=cli, describe=lambda v: (v.get("text") or "").strip(), submit_label=N_("Create"),
         op_title=lambda v: f"{title} {(v.get('text') or '').strip()} for user {user.name}",
         reveal=reveal, secret_attrs=secret_attrs)
 
@@ -304,12 +311,12 @@ def delete_credential_form(user) -> FormSpec:
     return FormSpec(
         title=f"Delete a credential of {user.name}", kind_id="identity.credential",
         fields=[
-            Field("credential", "Credential", "choice", required=True, options=credentials,
-                  help="Whatever signs in with it stops working at once"),
+            Field("credential", N_("Credential"), "choice", required=True, options=credentials,
+                  help=N_("Whatever signs in with it stops working at once")),
             confirm_field(lambda values, ctx: (chosen(values, ctx) or (None, None))[1], "the credential's description",
                           ("credential",)),
         ],
-        build=build, cli=cli, describe=describe, submit_label="Delete",
+        build=build, cli=cli, describe=describe, submit_label=N_("Delete"),
         op_title=lambda v: f"Delete {describe(v)} {(v.get('confirm') or '').strip()} of user {user.name}")
 
 
@@ -318,23 +325,24 @@ async def _unused(*_args):
 
 
 USERS = ResourceKind(
-    id="identity.user", label="Users", singular="User", group="Identity", icon="user", order=2, scope="tenancy",
+    id="identity.user", label=N_("Users"), singular=N_("User"), group=N_("Identity"), icon="user", order=2,
+                     scope="tenancy",
     name_attr="name", list=svc.list_users, get=svc.get_user, ocid_types=("user",),
-    columns=[Column("Name", attr("name"), width=200), Column("E-mail", attr("email"), width=200),
+    columns=[Column(N_("Name"), attr("name"), width=200), Column(N_("E-mail"), attr("email"), width=200),
              *_IAM_COLUMNS[1:]],
-    related=[Related("Groups", _user_groups), Related("Credentials", _user_credentials)],
+    related=[Related(N_("Groups"), _user_groups), Related(N_("Credentials"), _user_credentials)],
     actions=[
-        Action("auth_token", "Create auth token…", _unused, frozenset({"ACTIVE"}), form=auth_token_form,
-               icon="create", verb="Creating an auth token for"),
-        Action("secret_key", "Create customer secret key…", _unused, frozenset({"ACTIVE"}), form=secret_key_form,
-               icon="create", verb="Creating a customer secret key for"),
-        Action("smtp_credential", "Create SMTP credentials…", _unused, frozenset({"ACTIVE"}),
-               form=smtp_credential_form, icon="create", verb="Creating SMTP credentials for"),
+        Action("auth_token", N_("Create auth token…"), _unused, frozenset({"ACTIVE"}), form=auth_token_form,
+               icon="create", verb=N_("Creating an auth token for")),
+        Action("secret_key", N_("Create customer secret key…"), _unused, frozenset({"ACTIVE"}), form=secret_key_form,
+               icon="create", verb=N_("Creating a customer secret key for")),
+        Action("smtp_credential", N_("Create SMTP credentials…"), _unused, frozenset({"ACTIVE"}),
+               form=smtp_credential_form, icon="create", verb=N_("Creating SMTP credentials for")),
         _iam_delete(svc.delete_user),  # first of the destructive ones: the Delete key deletes the user
         # destructive, confirmed in its own form (the credential's description typed), not by the user's name
-        Action("delete_credential", "Delete credential…", _unused, frozenset({"ACTIVE", "INACTIVE"}),
+        Action("delete_credential", N_("Delete credential…"), _unused, frozenset({"ACTIVE", "INACTIVE"}),
                destructive=True, confirm="form", form=delete_credential_form, icon="delete",
-               verb="Deleting a credential of")],
+               verb=N_("Deleting a credential of"))],
     ready_states=frozenset({"ACTIVE"}))
 
 
@@ -345,10 +353,10 @@ async def _no_list(_session, _compartment_id) -> list:
 def _credential_kind(kind_id: str, label: str, singular: str, name_attr: str) -> ResourceKind:
     """A user's credential as the forms above create it (hidden: listed under its user's Credentials)."""
     return ResourceKind(
-        id=kind_id, label=label, singular=singular, group="Identity", icon="security", scope="hidden",
+        id=kind_id, label=label, singular=singular, group=N_("Identity"), icon="security", scope="hidden",
         list=_no_list, get=None, name_attr=name_attr, movable=False,
-        columns=[Column("Name", attr(name_attr)), Column("State", attr("lifecycle_state"), "state"),
-                 Column("Created", attr("time_created"), "datetime")],
+        columns=[Column(N_("Name"), attr(name_attr)), Column(N_("State"), attr("lifecycle_state"), "state"),
+                 Column(N_("Created"), attr("time_created"), "datetime")],
         ready_states=frozenset({"ACTIVE"}))
 
 
@@ -360,17 +368,18 @@ SMTP_CREDENTIALS = _credential_kind("identity.smtp_credential", "SMTP credential
 CREDENTIALS = _credential_kind("identity.credential", "Credentials", "Credential", "description")
 
 GROUPS = ResourceKind(
-    id="identity.group", label="Groups", singular="Group", group="Identity", icon="group", order=3, scope="tenancy",
+    id="identity.group", label=N_("Groups"), singular=N_("Group"), group=N_("Identity"), icon="group", order=3,
+                      scope="tenancy",
     name_attr="name", list=svc.list_groups, get=svc.get_group, ocid_types=("group",), columns=_IAM_COLUMNS,
-    related=[Related("Members", _group_members)], actions=[_iam_delete(svc.delete_group)], create=GROUP_FORM,
+    related=[Related(N_("Members"), _group_members)], actions=[_iam_delete(svc.delete_group)], create=GROUP_FORM,
     ready_states=frozenset({"ACTIVE"}))
 
 POLICIES = ResourceKind(
-    id="identity.policy", label="Policies", singular="Policy", group="Identity", icon="policy", order=5,
+    id="identity.policy", label=N_("Policies"), singular=N_("Policy"), group=N_("Identity"), icon="policy", order=5,
     name_attr="name", list=svc.list_policies, get=svc.get_policy, ocid_types=("policy",),
-    columns=[*_IAM_COLUMNS[:2], Column("Statements", lambda p: len(p.statements or []), "number"),
+    columns=[*_IAM_COLUMNS[:2], Column(N_("Statements"), lambda p: len(p.statements or []), "number"),
              *_IAM_COLUMNS[2:]],
-    related=[Related("Statements", _policy_statements)], actions=[_iam_delete(svc.delete_policy)],
+    related=[Related(N_("Statements"), _policy_statements)], actions=[_iam_delete(svc.delete_policy)],
     create=POLICY_FORM, ready_states=frozenset({"ACTIVE"}))
 
 
@@ -406,16 +415,17 @@ def _dynamic_group_cli(v, ctx, req: Request) -> str:
 
 
 DYNAMIC_GROUP_FORM = FormSpec(
-    title="Create dynamic group", kind_id="identity.dynamic_group",
+    title=N_("Create dynamic group"), kind_id="identity.dynamic_group",
     fields=[
-        Field("name", "Name", "text", required=True, validate=lambda v, *_: validators.iam_name(v)),
-        Field("description", "Description", "text", required=True, validate=lambda v, *_: validators.description(v)),
-        Field("matching_rule", "Matching rules", "textarea", required=True, validate=_check_rules,
-              placeholder="ALL {instance.compartment.id = 'ocid1.compartment.oc1..…'}",
-              help="One rule per line; a resource matching any line is a member. Variables: instance.id, "
+        Field("name", N_("Name"), "text", required=True, validate=lambda v, *_: validators.iam_name(v)),
+        Field("description", N_("Description"), "text", required=True, validate=lambda v,
+              *_: validators.description(v)),
+        Field("matching_rule", N_("Matching rules"), "textarea", required=True, validate=_check_rules,
+              placeholder=N_("ALL {instance.compartment.id = 'ocid1.compartment.oc1..…'}"),
+              help=N_("One rule per line; a resource matching any line is a member. Variables: instance.id, "
                    "instance.compartment.id, resource.id, resource.type, resource.compartment.id, "
-                   "tag.<namespace>.<key>.value"),
-        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+                   "tag.<namespace>.<key>.value")),
+        Field("freeform_tags", N_("Tags"), "tags", help=N_("One key=value per line")),
     ],
     build=_dynamic_group_request, cli=_dynamic_group_cli, describe=lambda v: v.get("name", ""))
 
@@ -431,11 +441,12 @@ async def _matching_rule(session, dg) -> list[RelatedItem]:
 
 
 DYNAMIC_GROUPS = ResourceKind(
-    id="identity.dynamic_group", label="Dynamic groups", singular="Dynamic group", group="Identity", icon="group",
+    id="identity.dynamic_group", label=N_("Dynamic groups"), singular=N_("Dynamic group"), group=N_("Identity"),
+                              icon="group",
     order=4, scope="tenancy", name_attr="name", list=svc.list_dynamic_groups, get=svc.get_dynamic_group,
     ocid_types=("dynamicgroup",),
-    columns=[*_IAM_COLUMNS[:2], Column("Matching rule", attr("matching_rule"), width=320), *_IAM_COLUMNS[2:]],
-    related=[Related("Matching rule", _matching_rule)], actions=[_iam_delete(svc.delete_dynamic_group)],
+    columns=[*_IAM_COLUMNS[:2], Column(N_("Matching rule"), attr("matching_rule"), width=320), *_IAM_COLUMNS[2:]],
+    related=[Related(N_("Matching rule"), _matching_rule)], actions=[_iam_delete(svc.delete_dynamic_group)],
     create=DYNAMIC_GROUP_FORM, ready_states=frozenset({"ACTIVE"}))
 
 
@@ -498,16 +509,17 @@ def _some_source(v, values, _ctx):
 
 
 NETWORK_SOURCE_FORM = FormSpec(
-    title="Create network source", kind_id="identity.network_source",
+    title=N_("Create network source"), kind_id="identity.network_source",
     fields=[
-        Field("name", "Name", "text", required=True, validate=lambda v, *_: validators.iam_name(v)),
-        Field("description", "Description", "text", required=True, validate=lambda v, *_: validators.description(v)),
-        Field("virtual_sources", "Virtual sources", "textarea", validate=_check_virtual,
-              placeholder="ocid1.vcn.oc1… 10.0.0.0/16", help="One VCN per line: its OCID, then its IP ranges"),
-        Field("public_sources", "Public IP addresses", "textarea", validate=_some_source,
-              depends_on=("virtual_sources",), placeholder="203.0.113.0/24",
-              help="One address or CIDR block per line"),
-        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+        Field("name", N_("Name"), "text", required=True, validate=lambda v, *_: validators.iam_name(v)),
+        Field("description", N_("Description"), "text", required=True, validate=lambda v,
+              *_: validators.description(v)),
+        Field("virtual_sources", N_("Virtual sources"), "textarea", validate=_check_virtual,
+              placeholder=N_("ocid1.vcn.oc1… 10.0.0.0/16"), help=N_("One VCN per line: its OCID, then its IP ranges")),
+        Field("public_sources", N_("Public IP addresses"), "textarea", validate=_some_source,
+              depends_on=("virtual_sources",), placeholder=N_("203.0.113.0/24"),
+              help=N_("One address or CIDR block per line")),
+        Field("freeform_tags", N_("Tags"), "tags", help=N_("One key=value per line")),
     ],
     build=_network_source_request, cli=_network_source_cli, describe=lambda v: v.get("name", ""))
 
@@ -520,12 +532,12 @@ async def _sources(session, ns) -> list[RelatedItem]:
 
 
 NETWORK_SOURCES = ResourceKind(
-    id="identity.network_source", label="Network sources", singular="Network source", group="Identity",
+    id="identity.network_source", label=N_("Network sources"), singular=N_("Network source"), group=N_("Identity"),
     icon="security", order=6, scope="tenancy", name_attr="name", list=svc.list_network_sources,
     get=svc.get_network_source, ocid_types=("networksource",),
-    columns=[*_IAM_COLUMNS[:2], Column("Public ranges", lambda n: len(n.public_source_list or []), "number"),
-             Column("VCNs", lambda n: len(n.virtual_source_list or []), "number"), *_IAM_COLUMNS[2:]],
-    related=[Related("Sources", _sources)], actions=[_iam_delete(svc.delete_network_source)],
+    columns=[*_IAM_COLUMNS[:2], Column(N_("Public ranges"), lambda n: len(n.public_source_list or []), "number"),
+             Column(N_("VCNs"), lambda n: len(n.virtual_source_list or []), "number"), *_IAM_COLUMNS[2:]],
+    related=[Related(N_("Sources"), _sources)], actions=[_iam_delete(svc.delete_network_source)],
     create=NETWORK_SOURCE_FORM, ready_states=frozenset({"ACTIVE"}))
 
 # ---------------------------------------------------------------- tag defaults
@@ -595,22 +607,22 @@ def _tag_default_cli(v, ctx, req: Request) -> str:
 
 
 TAG_DEFAULT_FORM = FormSpec(
-    title="Create tag default", kind_id="identity.tag_default",
+    title=N_("Create tag default"), kind_id="identity.tag_default",
     fields=[
-        Field("compartment_id", "Compartment", "compartment", required=True,
-              help="Resources created in it and in its subcompartments get the tag"),
-        Field("tag_namespace_id", "Tag namespace", "choice", required=True, options=_tag_namespaces),
-        Field("tag_definition_id", "Tag", "choice", required=True, options=_tag_definitions,
+        Field("compartment_id", N_("Compartment"), "compartment", required=True,
+              help=N_("Resources created in it and in its subcompartments get the tag")),
+        Field("tag_namespace_id", N_("Tag namespace"), "choice", required=True, options=_tag_namespaces),
+        Field("tag_definition_id", N_("Tag"), "choice", required=True, options=_tag_definitions,
               depends_on=("tag_namespace_id",), validate=_tag_already_defaulted),
-        Field("is_required", "Users supply the value (required tag)", "bool", default=False,
-              help="No default value: creating a resource in the compartment fails unless a value is given"),
-        Field("enum_value", "Value", "choice", required=True, options=_tag_enum_values,
+        Field("is_required", N_("Users supply the value (required tag)"), "bool", default=False,
+              help=N_("No default value: creating a resource in the compartment fails unless a value is given")),
+        Field("enum_value", N_("Value"), "choice", required=True, options=_tag_enum_values,
               depends_on=("tag_namespace_id", "tag_definition_id"),
-              visible=lambda v, c: _is_enum(v, c) and not v.get("is_required"), help="The tag's allowed values"),
-        Field("value", "Value", "text", required=True, visible=lambda v, c: not _is_enum(v, c) and not v.get(
+              visible=lambda v, c: _is_enum(v, c) and not v.get("is_required"), help=N_("The tag's allowed values")),
+        Field("value", N_("Value"), "text", required=True, visible=lambda v, c: not _is_enum(v, c) and not v.get(
             "is_required"), validate=lambda v, *_: "At most 256 characters" if len(v) > 256 else None,
-              help="Up to 256 characters"),
-        Field("existing", "Existing tag defaults", "choice", required=True, options=_existing_defaults,
+              help=N_("Up to 256 characters")),
+        Field("existing", N_("Existing tag defaults"), "choice", required=True, options=_existing_defaults,
               depends_on=("compartment_id",), visible=lambda v, c: False),
     ],
     build=_tag_default_request, cli=_tag_default_cli,
@@ -618,16 +630,18 @@ TAG_DEFAULT_FORM = FormSpec(
 
 
 TAG_DEFAULTS = ResourceKind(
-    id="identity.tag_default", label="Tag defaults", singular="Tag default", group="Identity", icon="policy",
+    id="identity.tag_default", label=N_("Tag defaults"), singular=N_("Tag default"), group=N_("Identity"),
+                            icon="policy",
     order=7, name_attr="tag_definition_name", list=svc.list_tag_defaults, get=svc.get_tag_default,
     ocid_types=("tagdefault",), movable=False,
-    columns=[Column("Tag", attr("tag_definition_name"), width=180),
-             Column("Value", lambda d: d.value if d.value else "(user supplies it)", width=180),
-             Column("Required", lambda d: "Yes" if d.is_required else "No", width=80),
-             Column("State", attr("lifecycle_state"), "state"), Column("Created", attr("time_created"), "datetime")],
-    actions=[Action("delete", "Delete", _delete(svc.delete_tag_default), frozenset({"ACTIVE"}), destructive=True,
+    columns=[Column(N_("Tag"), attr("tag_definition_name"), width=180),
+             Column(N_("Value"), lambda d: d.value if d.value else "(user supplies it)", width=180),
+             Column(N_("Required"), lambda d: "Yes" if d.is_required else "No", width=80),
+             Column(N_("State"), attr("lifecycle_state"), "state"), Column(N_("Created"), attr("time_created"),
+                                                                           "datetime")],
+    actions=[Action("delete", N_("Delete"), _delete(svc.delete_tag_default), frozenset({"ACTIVE"}), destructive=True,
                     confirm="name", target_states=GONE, gone_ok=True, shortcut="Delete", icon="delete",
-                    verb="Deleting")],
+                    verb=N_("Deleting"))],
     create=TAG_DEFAULT_FORM, ready_states=frozenset({"ACTIVE"}))
 
 KINDS = [COMPARTMENTS, USERS, GROUPS, DYNAMIC_GROUPS, POLICIES, NETWORK_SOURCES, AUTH_TOKENS, SECRET_KEYS,

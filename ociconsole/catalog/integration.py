@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from ..core.sdk import models as sdk_models
+from ..i18n import N_
 from . import validators
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
 from .generic import SdkRef, delete_action, getter, lister
@@ -72,8 +73,8 @@ def _type_options() -> list[Option]:
 
 
 def _license_options() -> list[Option]:
-    return [Option(False, "New license (5,000 messages per pack hour)"),
-            Option(True, "Existing Fusion Middleware license, BYOL (20,000 messages per pack hour)")]
+    return [Option(False, N_("New license (5,000 messages per pack hour)")),
+            Option(True, N_("Existing Fusion Middleware license, BYOL (20,000 messages per pack hour)"))]
 
 
 # ---------------------------------------------------------------- create
@@ -105,31 +106,33 @@ def _cli(v: dict, ctx: FormContext, req: Request) -> str:
 
 
 CREATE_FORM = FormSpec(
-    title="Create Integration instance", kind_id="integration.instance",
+    title=N_("Create Integration instance"), kind_id="integration.instance",
     fields=[
-        Field("display_name", "Name", "text", required=True, placeholder="orders-hub",
+        Field("display_name", N_("Name"), "text", required=True, placeholder=N_("orders-hub"),
               validate=lambda v, *_: None if isinstance(v, str) and NAME_RE.fullmatch(v.strip()) else
               "Start with a letter; letters, digits and hyphens, at most 50 (part of the URL; no renaming later)"),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("integration_instance_type", "Edition", "enum", required=True, default="ENTERPRISEX",
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("integration_instance_type", N_("Edition"), "enum", required=True, default="ENTERPRISEX",
               options=_type_options(),
-              help="Enterprise adds B2B, process automation and more adapters; Healthcare adds HL7 and FHIR"),
-        Field("shape", "Shape", "enum", default="PRODUCTION", depends_on=("integration_instance_type",),
-              options=[Option("PRODUCTION", "Production"), Option("DEVELOPMENT", "Development (non-production)")],
+              help=N_("Enterprise adds B2B, process automation and more adapters; Healthcare adds HL7 and FHIR")),
+        Field("shape", N_("Shape"), "enum", default="PRODUCTION", depends_on=("integration_instance_type",),
+              options=[Option("PRODUCTION", N_("Production")), Option("DEVELOPMENT",
+                                                                      N_("Development (non-production)"))],
               visible=lambda v, _c: v.get("integration_instance_type") not in GEN2),
-        Field("is_byol", "License", "enum", required=True, default=False, options=_license_options(),
+        Field("is_byol", N_("License"), "enum", required=True, default=False, options=_license_options(),
               depends_on=("integration_instance_type",), validate=_byol_check),
-        Field("message_packs", "Message packs", "number", required=True, default=1,
+        Field("message_packs", N_("Message packs"), "number", required=True, default=1,
               depends_on=("integration_instance_type", "is_byol"), validate=_packs_check,
               bounds=lambda v, _c: (*pack_bounds(v.get("integration_instance_type"), bool(v.get("is_byol"))), 1),
-              help="Each pack is 5,000 messages an hour (20,000 with BYOL); development instances need one"),
-        Field("idcs_at", "IDCS access token", "password", required=True,
-              help="An access token of the identity domain whose users sign in to the instance"),
-        Field("is_file_server_enabled", "File server", "bool", default=False, help="An SFTP server in the instance"),
-        Field("is_visual_builder_enabled", "Visual Builder", "bool", default=False),
-        Field("allowed_ips", "Allowed IPs", "text", placeholder="any; or 203.0.113.0/24, …",
+              help=N_("Each pack is 5,000 messages an hour (20,000 with BYOL); development instances need one")),
+        Field("idcs_at", N_("IDCS access token"), "password", required=True,
+              help=N_("An access token of the identity domain whose users sign in to the instance")),
+        Field("is_file_server_enabled", N_("File server"), "bool", default=False,
+              help=N_("An SFTP server in the instance")),
+        Field("is_visual_builder_enabled", N_("Visual Builder"), "bool", default=False),
+        Field("allowed_ips", N_("Allowed IPs"), "text", placeholder=N_("any; or 203.0.113.0/24, …"),
               validate=lambda v, *_: validators.parse_ips(v)[1],
-              help="IP addresses or CIDR blocks allowed to reach the instance (empty: anyone)"),
+              help=N_("IP addresses or CIDR blocks allowed to reach the instance (empty: anyone)")),
     ],
     build=_build, cli=_cli, describe=lambda v: (v.get("display_name") or "").strip(),
     cost=lambda v, _c: cost(v.get("integration_instance_type"), v.get("is_byol"), v.get("message_packs")))
@@ -167,27 +170,27 @@ def packs_form(inst) -> FormSpec:
 
     return FormSpec(
         title=f"Change {inst.display_name}", kind_id="integration.instance", fields=[
-            Field("integration_instance_type", "Edition", "enum", required=True,
+            Field("integration_instance_type", N_("Edition"), "enum", required=True,
                   default=inst.integration_instance_type, options=same_gen),
-            Field("is_byol", "License", "enum", required=True, default=bool(inst.is_byol),
+            Field("is_byol", N_("License"), "enum", required=True, default=bool(inst.is_byol),
                   options=_license_options(), depends_on=("integration_instance_type",), validate=_byol_check),
-            Field("message_packs", "Message packs", "number", required=True, default=inst.message_packs,
+            Field("message_packs", N_("Message packs"), "number", required=True, default=inst.message_packs,
                   depends_on=("integration_instance_type", "is_byol"), validate=changed,
                   bounds=lambda v, _c: (*pack_bounds(v.get("integration_instance_type"), bool(v.get("is_byol"))), 1),
                   help=f"Now {inst.message_packs}; no downtime (new capacity can take a while to arrive)"),
         ],
-        build=build, cli=cli, describe=lambda _v: inst.display_name, submit_label="Update",
+        build=build, cli=cli, describe=lambda _v: inst.display_name, submit_label=N_("Update"),
         op_title=lambda v: f"Update {inst.display_name} to {v.get('message_packs')} message packs",
         cost=lambda v, _c: cost(v.get("integration_instance_type"), v.get("is_byol"), v.get("message_packs")))
 
 
 ACTIONS = [
-    Action("start", "Start", _call("start_integration_instance"), frozenset({"INACTIVE"}),
-           target_states=frozenset({"ACTIVE"}), icon="start", verb="Starting"),
-    Action("stop", "Stop", _call("stop_integration_instance"), frozenset({"ACTIVE"}),
-           target_states=frozenset({"INACTIVE"}), icon="stop", verb="Stopping", confirm="simple"),
-    Action("packs", "Change message packs…", no_run, frozenset({"ACTIVE"}), form=packs_form,
-           target_states=frozenset({"ACTIVE"}), icon="resize", verb="Updating"),
+    Action("start", N_("Start"), _call("start_integration_instance"), frozenset({"INACTIVE"}),
+           target_states=frozenset({"ACTIVE"}), icon="start", verb=N_("Starting")),
+    Action("stop", N_("Stop"), _call("stop_integration_instance"), frozenset({"ACTIVE"}),
+           target_states=frozenset({"INACTIVE"}), icon="stop", verb=N_("Stopping"), confirm="simple"),
+    Action("packs", N_("Change message packs…"), no_run, frozenset({"ACTIVE"}), form=packs_form,
+           target_states=frozenset({"ACTIVE"}), icon="resize", verb=N_("Updating")),
     delete_action(REF, frozenset({"ACTIVE", "INACTIVE", "FAILED"})),
 ]
 
@@ -210,19 +213,19 @@ async def _access(session, inst) -> list[RelatedItem]:
 
 
 INSTANCES = ResourceKind(
-    id="integration.instance", label="Integration instances", singular="Integration instance",
-    group="Application Integration", icon="link", list=lister(REF), get=getter(REF),
+    id="integration.instance", label=N_("Integration instances"), singular=N_("Integration instance"),
+    group=N_("Application Integration"), icon="link", list=lister(REF), get=getter(REF),
     ocid_types=("integrationinstance",), order=20,
     columns=[
-        Column("Name", attr("display_name"), width=180),
-        Column("State", attr("lifecycle_state"), "state", width=90),
-        Column("Edition", lambda i: TYPES.get(i.integration_instance_type, i.integration_instance_type), width=200),
-        Column("License", lambda i: "BYOL" if i.is_byol else "Included", width=80),
-        Column("Message packs", attr("message_packs"), "number", width=100),
-        Column("URL", attr("instance_url"), width=320),
-        Column("Created", attr("time_created"), "datetime"),
+        Column(N_("Name"), attr("display_name"), width=180),
+        Column(N_("State"), attr("lifecycle_state"), "state", width=90),
+        Column(N_("Edition"), lambda i: TYPES.get(i.integration_instance_type, i.integration_instance_type), width=200),
+        Column(N_("License"), lambda i: "BYOL" if i.is_byol else "Included", width=80),
+        Column(N_("Message packs"), attr("message_packs"), "number", width=100),
+        Column(N_("URL"), attr("instance_url"), width=320),
+        Column(N_("Created"), attr("time_created"), "datetime"),
     ],
-    related=[Related("Access", _access)],
+    related=[Related(N_("Access"), _access)],
     actions=ACTIONS, create=CREATE_FORM, ready_states=frozenset({"ACTIVE"}), sdk=REF,
 )
 

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..core.sdk import models as sdk_models
+from ..i18n import N_
 from ..services import logging as logsvc
 from ..services.logging import check_query  # noqa: F401 - the console checks queries from here
 from . import network as netcat
@@ -53,8 +54,10 @@ def check_log_name(v, *_a) -> str | None:
 
 
 def retention_field(default: int = 30) -> Field:
-    return Field("retention", "Retention (days)", "number", required=True, default=default, validate=check_retention,
-                 bounds=lambda *_: (30, 180, 30), help="How long the entries are kept: 30 to 180 days, in steps of 30")
+    return Field("retention", N_("Retention (days)"), "number", required=True, default=default,
+                 validate=check_retention,
+                 bounds=lambda *_: (30, 180, 30),
+                 help=N_("How long the entries are kept: 30 to 180 days, in steps of 30"))
 
 
 def source_text(log) -> str:
@@ -81,11 +84,11 @@ def _group_cli(v: dict, ctx: FormContext, req: Request) -> str:
 
 
 GROUP_FORM = FormSpec(
-    title="Create log group", kind_id="logging.log_group",
-    fields=[Field("display_name", "Name", "text", required=True, placeholder="app-logs",
-                  help="Unique in the compartment; a query names it: search \"<compartment>/<log group>\""),
-            Field("compartment_id", "Compartment", "compartment", required=True),
-            Field("description", "Description", "text")],
+    title=N_("Create log group"), kind_id="logging.log_group",
+    fields=[Field("display_name", N_("Name"), "text", required=True, placeholder=N_("app-logs"),
+                  help=N_("Unique in the compartment; a query names it: search \"<compartment>/<log group>\"")),
+            Field("compartment_id", N_("Compartment"), "compartment", required=True),
+            Field("description", N_("Description"), "text")],
     build=_group_build, cli=_group_cli)
 
 
@@ -101,10 +104,11 @@ def custom_log_form(group) -> FormSpec:
     """A custom log in `group` (Actions on a log group)."""
     return FormSpec(
         title=f"Create custom log in {group.display_name}", kind_id="logging.log",
-        fields=[Field("display_name", "Name", "text", required=True, placeholder="app", validate=check_log_name),
+        fields=[Field("display_name", N_("Name"), "text", required=True, placeholder=N_("app"),
+                      validate=check_log_name),
                 retention_field()],
         build=lambda v, ctx: _log_request(group.id, v["display_name"].strip(), "CUSTOM", int(v["retention"])),
-        cli=_log_cli, submit_label="Create")
+        cli=_log_cli, submit_label=N_("Create"))
 
 
 def _log_request(group_id: str, name: str, log_type: str, retention: int, source=None) -> Request:
@@ -128,15 +132,15 @@ def _log_cli(v: dict, ctx: FormContext, req: Request) -> str:
 
 
 LOG_GROUPS = ResourceKind(
-    id="logging.log_group", label="Log groups", singular="Log group", group="Observability", icon="report",
+    id="logging.log_group", label=N_("Log groups"), singular=N_("Log group"), group=N_("Observability"), icon="report",
     list=lister(GROUP_REF), get=getter(GROUP_REF), ocid_types=("loggroup",), order=30, browser="logs",
-    columns=[Column("Name", attr("display_name"), width=200),
-             Column("State", attr("lifecycle_state"), "state", width=90),
-             Column("Description", attr("description"), width=260),
-             Column("Created", attr("time_created"), "datetime")],
-    related=[Related("Logs", _group_logs)],
-    actions=[Action("create_log", "Create custom log…", no_run, frozenset({"ACTIVE"}), form=custom_log_form,
-                    icon="create", verb="Creating a log in"),
+    columns=[Column(N_("Name"), attr("display_name"), width=200),
+             Column(N_("State"), attr("lifecycle_state"), "state", width=90),
+             Column(N_("Description"), attr("description"), width=260),
+             Column(N_("Created"), attr("time_created"), "datetime")],
+    related=[Related(N_("Logs"), _group_logs)],
+    actions=[Action("create_log", N_("Create custom log…"), no_run, frozenset({"ACTIVE"}), form=custom_log_form,
+                    icon="create", verb=N_("Creating a log in")),
              delete_action(GROUP_REF, frozenset({"ACTIVE"}), gone=frozenset())],
     create=GROUP_FORM, ready_states=WR_DONE, sdk=GROUP_REF)
 
@@ -154,12 +158,12 @@ def _new_log_build(v: dict, ctx: FormContext) -> Request:
 
 
 LOG_FORM = FormSpec(
-    title="Create custom log", kind_id="logging.log",
-    fields=[Field("compartment_id", "Compartment", "compartment", required=True),
-            Field("log_group_id", "Log group", "choice", required=True, options=_group_options,
+    title=N_("Create custom log"), kind_id="logging.log",
+    fields=[Field("compartment_id", N_("Compartment"), "compartment", required=True),
+            Field("log_group_id", N_("Log group"), "choice", required=True, options=_group_options,
                   depends_on=("compartment_id",), create_kind="logging.log_group"),
-            Field("display_name", "Name", "text", required=True, placeholder="app", validate=check_log_name,
-                  help="Unique in its log group; entries come through PutLogs or an agent configuration"),
+            Field("display_name", N_("Name"), "text", required=True, placeholder=N_("app"), validate=check_log_name,
+                  help=N_("Unique in its log group; entries come through PutLogs or an agent configuration")),
             retention_field()],
     build=_new_log_build, cli=_log_cli)
 
@@ -182,7 +186,7 @@ def retention_form(log) -> FormSpec:
 
     return FormSpec(title=f"Retention of {log.display_name}", kind_id="logging.log",
                     fields=[retention_field(log.retention_duration or 30)], build=build, cli=cli,
-                    describe=lambda _v: log.display_name, submit_label="Save",
+                    describe=lambda _v: log.display_name, submit_label=N_("Save"),
                     op_title=lambda v: f"Keep the entries of {log.display_name} {v.get('retention')} days")
 
 
@@ -201,25 +205,25 @@ async def _log_related(session, log) -> list[RelatedItem]:
 
 
 LOGS = ResourceKind(
-    id="logging.log", label="Logs", singular="Log", group="Observability", icon="file", order=31,
+    id="logging.log", label=N_("Logs"), singular=N_("Log"), group=N_("Observability"), icon="file", order=31,
     list=logsvc.list_compartment_logs, get=logsvc.get_log, ocid_types=("log",), movable=False, browser="logs",
-    columns=[Column("Name", attr("display_name"), width=180),
-             Column("State", attr("lifecycle_state"), "state", width=90),
-             Column("Type", attr("log_type"), width=80),
-             Column("Source", source_text, width=260),
-             Column("Enabled", lambda lg: "Yes" if lg.is_enabled else "No", width=70,
+    columns=[Column(N_("Name"), attr("display_name"), width=180),
+             Column(N_("State"), attr("lifecycle_state"), "state", width=90),
+             Column(N_("Type"), attr("log_type"), width=80),
+             Column(N_("Source"), source_text, width=260),
+             Column(N_("Enabled"), lambda lg: "Yes" if lg.is_enabled else "No", width=70,
                     tone=lambda v: "bad" if v == "No" else None),
-             Column("Retention", lambda lg: f"{lg.retention_duration} days", width=90),
-             Column("Created", attr("time_created"), "datetime")],
-    related=[Related("Log", _log_related)],
-    actions=[Action("disable", "Disable", _set_enabled(False), frozenset({"ACTIVE"}), target_states=WR_DONE,
-                    icon="stop", verb="Disabling", when=lambda lg: bool(lg.is_enabled)),
-             Action("enable", "Enable", _set_enabled(True), frozenset({"ACTIVE"}), target_states=WR_DONE,
-                    icon="start", verb="Enabling", when=lambda lg: not lg.is_enabled),
-             Action("retention", "Change retention…", no_run, frozenset({"ACTIVE"}), form=retention_form,
-                    target_states=WR_DONE, icon="edit", verb="Changing the retention of"),
-             Action("delete", "Delete", _delete_log, frozenset({"ACTIVE", "INACTIVE", "FAILED"}), destructive=True,
-                    confirm="name", gone_ok=True, shortcut="Delete", icon="delete", verb="Deleting")],
+             Column(N_("Retention"), lambda lg: f"{lg.retention_duration} days", width=90),
+             Column(N_("Created"), attr("time_created"), "datetime")],
+    related=[Related(N_("Log"), _log_related)],
+    actions=[Action("disable", N_("Disable"), _set_enabled(False), frozenset({"ACTIVE"}), target_states=WR_DONE,
+                    icon="stop", verb=N_("Disabling"), when=lambda lg: bool(lg.is_enabled)),
+             Action("enable", N_("Enable"), _set_enabled(True), frozenset({"ACTIVE"}), target_states=WR_DONE,
+                    icon="start", verb=N_("Enabling"), when=lambda lg: not lg.is_enabled),
+             Action("retention", N_("Change retention…"), no_run, frozenset({"ACTIVE"}), form=retention_form,
+                    target_states=WR_DONE, icon="edit", verb=N_("Changing the retention of")),
+             Action("delete", N_("Delete"), _delete_log, frozenset({"ACTIVE", "INACTIVE", "FAILED"}), destructive=True,
+                    confirm="name", gone_ok=True, shortcut="Delete", icon="delete", verb=N_("Deleting"))],
     create=LOG_FORM, ready_states=WR_DONE)
 
 
@@ -274,16 +278,16 @@ def enable_log_form(kind_id: str) -> Callable[[Any], FormSpec]:
 
         return FormSpec(
             title=f"Enable log for {name}", kind_id="logging.log",
-            fields=[Field("category", "Log category", "enum", required=True, default=cats[0],
+            fields=[Field("category", N_("Log category"), "enum", required=True, default=cats[0],
                           options=[Option(c, label) for c, label in src.categories.items()]),
-                    Field("log_group_id", "Log group", "choice", required=True, options=groups,
+                    Field("log_group_id", N_("Log group"), "choice", required=True, options=groups,
                           create_kind="logging.log_group",
                           help=f"A log group of the {src.what}'s compartment"),
-                    Field("display_name", "Log name", "text", required=True, validate=check_log_name,
+                    Field("display_name", N_("Log name"), "text", required=True, validate=check_log_name,
                           depends_on=("category",),
                           default_from=lambda v, _c: f"{name}_{v.get('category') or cats[0]}".replace(" ", "_")),
                     retention_field()],
-            build=build, cli=_log_cli, describe=lambda v: v.get("display_name") or "", submit_label="Enable log",
+            build=build, cli=_log_cli, describe=lambda v: v.get("display_name") or "", submit_label=N_("Enable log"),
             op_title=lambda v: f"Enable the {v.get('category')} log of {name}")
     return form
 
@@ -301,7 +305,7 @@ def _install_enable_actions() -> None:
         states = None if kind is oscat.BUCKETS else frozenset(kind.ready_states)  # a bucket has no state
         kind.actions.insert(0, Action("enable_log", ENABLE_LABELS.get(kind_id, "Enable log…"), no_run, states,
                                       form=enable_log_form(kind_id), target_states=WR_DONE, icon="create",
-                                      verb="Enabling a log of"))
+                                      verb=N_("Enabling a log of")))
 
 
 _install_enable_actions()

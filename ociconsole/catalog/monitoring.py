@@ -25,6 +25,7 @@ import time
 
 from ..core.errors import OciError, loggable
 from ..core.sdk import models as sdk_models
+from ..i18n import N_
 from ..services import monitoring as svc
 from ..services import notifications as notif
 from . import mql as mqlcheck
@@ -313,13 +314,13 @@ def suppress_form(alarm) -> FormSpec:
     return FormSpec(
         title=f"Suppress alarm {alarm.display_name}", kind_id="monitoring.alarm",
         fields=[
-            Field("duration", "Suppress for", "enum", required=True, default="PT1H",
+            Field("duration", N_("Suppress for"), "enum", required=True, default="PT1H",
                   options=[Option(v, label) for v, label in SUPPRESS_FOR],
-                  help="Notifications stop from now until then; the alarm shows SUSPENDED meanwhile"),
-            Field("description", "Reason", "text", placeholder="Maintenance window, CHG-1234…",
+                  help=N_("Notifications stop from now until then; the alarm shows SUSPENDED meanwhile")),
+            Field("description", N_("Reason"), "text", placeholder=N_("Maintenance window, CHG-1234…"),
                   validate=lambda v, *_: "At most 4,000 characters" if v and len(v) > 4000 else None),
         ],
-        build=build, cli=cli, describe=lambda v: alarm.display_name, submit_label="Suppress",
+        build=build, cli=cli, describe=lambda v: alarm.display_name, submit_label=N_("Suppress"),
         op_title=lambda v: f"Suppress alarm {alarm.display_name} for "
                            f"{dict(SUPPRESS_FOR).get(v.get('duration') or 'PT1H', v.get('duration'))}")
 
@@ -454,12 +455,12 @@ def _scope(values) -> tuple[str | None, bool]:
 
 
 def _group_options(keys, wanted: str = "") -> list[Option]:
-    opts = [Option("", "Each stream (no grouping)"),
-            Option("resourceId", "Resource (resourceId): one state per resource",
+    opts = [Option("", N_("Each stream (no grouping)")),
+            Option("resourceId", N_("Resource (resourceId): one state per resource"),
                    "dimension" if "resourceId" in keys else None)]
     extra = sorted({*keys, wanted} - {"", "resourceId", GROUP_ALL})
     opts += [Option(k, k, "dimension" if k in keys else None) for k in extra]
-    return [*opts, Option(GROUP_ALL, "Everything together (grouping)")]
+    return [*opts, Option(GROUP_ALL, N_("Everything together (grouping)"))]
 
 
 def _compose(values, ctx, fallback: str | None = None) -> str | None:
@@ -611,7 +612,7 @@ def alarm_form(alarm=None, initial: dict | None = None) -> FormSpec:
                 for t in found]
         if first_topic and all(o.value != first_topic for o in opts):
             opts.insert(0, Option(first_topic, f"…{first_topic[-12:]} (in another compartment)"))
-        return [*opts, Option(None, "Other: paste topic or stream OCIDs below")]
+        return [*opts, Option(None, N_("Other: paste topic or stream OCIDs below"))]
 
     def destinations_from(values, ctx) -> str | None:
         lines = _lines(values.get("destinations")) if "destinations" in values else _lines(init.get("destinations"))
@@ -624,66 +625,66 @@ def alarm_form(alarm=None, initial: dict | None = None) -> FormSpec:
         return note if note and v == init.get("metric_compartment_id") else None
 
     fields = [
-        Field("display_name", "Name", "text", required=True, default=dflt("display_name"), validate=_check_name),
+        Field("display_name", N_("Name"), "text", required=True, default=dflt("display_name"), validate=_check_name),
     ]
     if not editing:
-        fields.append(Field("compartment_id", "Compartment", "compartment", required=True,
-                            default=dflt("compartment_id"), help="Where the alarm lives"))
+        fields.append(Field("compartment_id", N_("Compartment"), "compartment", required=True,
+                            default=dflt("compartment_id"), help=N_("Where the alarm lives")))
     fields += [
-        Field("metric_compartment_id", "Metric compartment", "compartment", required=True,
+        Field("metric_compartment_id", N_("Metric compartment"), "compartment", required=True,
               default=dflt("metric_compartment_id"),
               default_from=None if editing or "metric_compartment_id" in init else
               (lambda v, c: v.get("compartment_id")),
-              depends_on=() if editing else ("compartment_id",), help="Where the metric's resources are",
+              depends_on=() if editing else ("compartment_id",), help=N_("Where the metric's resources are"),
               warning=note_for),
-        Field("metric_compartment_id_in_subtree", "Include the tenancy's subcompartments", "bool",
+        Field("metric_compartment_id_in_subtree", N_("Include the tenancy's subcompartments"), "bool",
               default=bool(dflt("metric_compartment_id_in_subtree", False)), depends_on=("metric_compartment_id",),
               visible=lambda v, c: v.get("metric_compartment_id") == c.tenancy_id),
-        Field("namespace", "Metric namespace", "choice", required=True, options=namespaces,
+        Field("namespace", N_("Metric namespace"), "choice", required=True, options=namespaces,
               default=dflt("namespace"), empty_hint=where_metrics_are,
               depends_on=("metric_compartment_id", "metric_compartment_id_in_subtree")),
-        Field("mode", "Query from", "enum", required=True, default=dflt("mode"),
+        Field("mode", N_("Query from"), "enum", required=True, default=dflt("mode"),
               options=[Option(m, label) for m, label in MODES]),
-        Field("metric", "Metric", "choice", required=True, options=metrics, default=dflt("metric"),
+        Field("metric", N_("Metric"), "choice", required=True, options=metrics, default=dflt("metric"),
               depends_on=("namespace",), visible=_builder),
-        Field("dimensions", "Dimension filters", "textarea", default=dflt("dimensions"), visible=_builder,
-              placeholder='resourceDisplayName = web-01\navailabilityDomain =~ *AD-1', validate=_check_filters,
+        Field("dimensions", N_("Dimension filters"), "textarea", default=dflt("dimensions"), visible=_builder,
+              placeholder=N_('resourceDisplayName = web-01\navailabilityDomain =~ *AD-1'), validate=_check_filters,
               warning=_unknown_filters, depends_on=("metric",),
-              help="One a line: dimension = value; =~ with wildcards * and alternatives a|b; != and !~ exclude"),
-        Field("statistic", "Statistic", "enum", default=dflt("statistic", "mean"), visible=_builder,
+              help=N_("One a line: dimension = value; =~ with wildcards * and alternatives a|b; != and !~ exclude")),
+        Field("statistic", N_("Statistic"), "enum", default=dflt("statistic", "mean"), visible=_builder,
               options=[Option(s, label) for s, label in ALARM_STATISTICS]),
-        Field("interval", "Interval", "enum", default=dflt("interval", "1m"), visible=_builder,
+        Field("interval", N_("Interval"), "enum", default=dflt("interval", "1m"), visible=_builder,
               options=[Option(i, i) for i in ALARM_INTERVALS]),
-        Field("group_by", "Group by", "choice", default=dflt("group_by", ""), options=groupings,
+        Field("group_by", N_("Group by"), "choice", default=dflt("group_by", ""), options=groupings,
               depends_on=("metric",), visible=_builder,
-              help="Each group is its own alarm state (FIRING for one resource, OK for another)"),
-        Field("operator", "Trigger when", "enum", default=dflt("operator", ">"),
+              help=N_("Each group is its own alarm state (FIRING for one resource, OK for another)")),
+        Field("operator", N_("Trigger when"), "enum", default=dflt("operator", ">"),
               options=[Option(o, label) for o, label in OPERATORS],
               visible=lambda v, c: _builder(v, c) and v.get("statistic") != "absent"),
-        Field("threshold", "Threshold", "number", default=dflt("threshold", 80),
+        Field("threshold", N_("Threshold"), "number", default=dflt("threshold", 80),
               visible=lambda v, c: _builder(v, c) and v.get("statistic") != "absent"),
-        Field("query", "Query (MQL)", "mql", required=True, default=dflt("query"),
+        Field("query", N_("Query (MQL)"), "mql", required=True, default=dflt("query"),
               default_from=lambda v, c: _compose(v, c, init.get("query")),
               depends_on=("mode", "metric", "dimensions", "statistic", "interval", "group_by", "operator",
                           "threshold"),
-              placeholder='CpuUtilization[1m]{resourceDisplayName = "web-01"}.mean() > 80', validate=_check_query,
-              help="Made by the builder above, or typed: Metric[interval]{dimension filters}.statistic() "
-                   "and a trigger rule such as > 80"),
-        Field("severity", "Severity", "enum", required=True, default=dflt("severity", "CRITICAL"),
+              placeholder=N_('CpuUtilization[1m]{resourceDisplayName = "web-01"}.mean() > 80'), validate=_check_query,
+              help=N_("Made by the builder above, or typed: Metric[interval]{dimension filters}.statistic() "
+                   "and a trigger rule such as > 80")),
+        Field("severity", N_("Severity"), "enum", required=True, default=dflt("severity", "CRITICAL"),
               options=[Option(s, s.title()) for s in SEVERITIES]),
-        Field("pending_duration", "Trigger delay", "enum", required=True, default=dflt("pending_duration", "PT5M"),
+        Field("pending_duration", N_("Trigger delay"), "enum", required=True, default=dflt("pending_duration", "PT5M"),
               options=[Option(p, label) for p, label in PENDING],
-              help="How long the condition must hold before the alarm fires"),
-        Field("body", "Alarm body", "textarea", default=dflt("body"), placeholder="What to do when it fires",
+              help=N_("How long the condition must hold before the alarm fires")),
+        Field("body", N_("Alarm body"), "textarea", default=dflt("body"), placeholder=N_("What to do when it fires"),
               validate=lambda v, *_: "At most 1,000 characters" if v and len(v) > 1000 else None),
-        Field("topic", "Notify topic", "choice", options=topics, default=first_topic,
+        Field("topic", N_("Notify topic"), "choice", options=topics, default=first_topic,
               depends_on=() if editing else ("compartment_id",),
-              help="A Notifications topic of the alarm's compartment or of the tenancy"),
-        Field("destinations", "Destinations", "textarea", required=True, default=dflt("destinations"),
+              help=N_("A Notifications topic of the alarm's compartment or of the tenancy")),
+        Field("destinations", N_("Destinations"), "textarea", required=True, default=dflt("destinations"),
               default_from=destinations_from, depends_on=("topic",),
-              placeholder="ocid1.onstopic.oc1...", validate=lambda v, *_: validators.alarm_destinations(v),
-              help="The chosen topic, or Notifications topic (and/or stream) OCIDs pasted one a line"),
-        Field("is_enabled", "Enabled", "bool", default=bool(dflt("is_enabled", True))),
+              placeholder=N_("ocid1.onstopic.oc1..."), validate=lambda v, *_: validators.alarm_destinations(v),
+              help=N_("The chosen topic, or Notifications topic (and/or stream) OCIDs pasted one a line")),
+        Field("is_enabled", N_("Enabled"), "bool", default=bool(dflt("is_enabled", True))),
     ]
 
     def build(v: dict, ctx: FormContext) -> Request:
@@ -859,27 +860,28 @@ def _check_value(v, values, ctx):
 
 
 POST_METRIC_FORM = FormSpec(
-    title="Post custom metric", kind_id="monitoring.metric_data",
+    title=N_("Post custom metric"), kind_id="monitoring.metric_data",
     fields=[
-        Field("compartment_id", "Compartment", "compartment", required=True, default_from=_last("compartment_id")),
-        Field("namespace", "Namespace", "text", required=True, default_from=_last("namespace"),
-              placeholder="custom_app", validate=lambda v, *_: validators.metric_namespace(v),
-              help="Letters, digits and '_'; not oci_, oracle_ or oraclecloud (reserved)"),
-        Field("name", "Metric name", "text", required=True, default_from=_last("name"), placeholder="QueueDepth",
+        Field("compartment_id", N_("Compartment"), "compartment", required=True, default_from=_last("compartment_id")),
+        Field("namespace", N_("Namespace"), "text", required=True, default_from=_last("namespace"),
+              placeholder=N_("custom_app"), validate=lambda v, *_: validators.metric_namespace(v),
+              help=N_("Letters, digits and '_'; not oci_, oracle_ or oraclecloud (reserved)")),
+        Field("name", N_("Metric name"), "text", required=True, default_from=_last("name"),
+              placeholder=N_("QueueDepth"),
               validate=lambda v, *_: validators.metric_name(v)),
-        Field("dimensions", "Dimensions", "textarea", required=True, default_from=_last("dimensions"),
-              placeholder="service=checkout\nenv=prod", validate=lambda v, *_: validators.metric_dimensions(v),
-              help="One key=value per line (1-20); the dimensions name the metric stream"),
-        Field("value", "Value", "number", required=True, validate=_check_value),
-        Field("timestamp", "Time", "text", placeholder="Now (or 2025-01-31T12:00:00Z)", validate=_check_when,
-              help="From 2 hours ago to 10 minutes ahead; empty is now"),
-        Field("unit", "Unit", "text", default_from=_last("unit"), placeholder="Optional: count, ms, bytes…",
+        Field("dimensions", N_("Dimensions"), "textarea", required=True, default_from=_last("dimensions"),
+              placeholder=N_("service=checkout\nenv=prod"), validate=lambda v, *_: validators.metric_dimensions(v),
+              help=N_("One key=value per line (1-20); the dimensions name the metric stream")),
+        Field("value", N_("Value"), "number", required=True, validate=_check_value),
+        Field("timestamp", N_("Time"), "text", placeholder=N_("Now (or 2025-01-31T12:00:00Z)"), validate=_check_when,
+              help=N_("From 2 hours ago to 10 minutes ahead; empty is now")),
+        Field("unit", N_("Unit"), "text", default_from=_last("unit"), placeholder=N_("Optional: count, ms, bytes…"),
               validate=lambda v, *_: "At most 256 characters" if v and len(v) > 256 else None),
-        Field("resource_group", "Resource group", "text", default_from=_last("resource_group"),
+        Field("resource_group", N_("Resource group"), "text", default_from=_last("resource_group"),
               validate=lambda v, *_: validators.metric_name(v, "A resource group") if v else None),
     ],
     build=_post_request, cli=_post_cli, describe=lambda v: f"{v.get('namespace')}/{v.get('name')}",
-    submit_label="Post",
+    submit_label=N_("Post"),
     op_title=lambda v: f"Post {v.get('namespace')}/{v.get('name')} = {v.get('value')}")
 
 
@@ -890,30 +892,30 @@ def _status_column(a):
 
 
 ALARMS = ResourceKind(
-    id="monitoring.alarm", label="Alarms", singular="Alarm", group="Observability", icon="alarm",
+    id="monitoring.alarm", label=N_("Alarms"), singular=N_("Alarm"), group=N_("Observability"), icon="alarm",
     list=list_alarms, get=get_alarm, ocid_types=("alarm",), order=1,
     columns=[
-        Column("Name", attr("display_name"), width=210),
-        Column("Severity", attr("severity"), width=80, tone=lambda v: SEVERITY_TONE.get(v)),
-        Column("Status", _status_column, width=90, tone=lambda v: STATUS_TONE.get(v)),
-        Column("Namespace", attr("namespace"), width=130),
-        Column("Query", attr("query"), width=320),
-        Column("Enabled", attr("is_enabled"), width=60),
-        Column("Triggered", attr("timestamp_triggered"), "datetime"),
+        Column(N_("Name"), attr("display_name"), width=210),
+        Column(N_("Severity"), attr("severity"), width=80, tone=lambda v: SEVERITY_TONE.get(v)),
+        Column(N_("Status"), _status_column, width=90, tone=lambda v: STATUS_TONE.get(v)),
+        Column(N_("Namespace"), attr("namespace"), width=130),
+        Column(N_("Query"), attr("query"), width=320),
+        Column(N_("Enabled"), attr("is_enabled"), width=60),
+        Column(N_("Triggered"), attr("timestamp_triggered"), "datetime"),
     ],
-    related=[Related("Status", _status_items), Related("Current value", _current_value),
-             Related("History (state transitions)", _history)],
+    related=[Related(N_("Status"), _status_items), Related(N_("Current value"), _current_value),
+             Related(N_("History (state transitions)"), _history)],
     actions=[
-        Action("edit", "Edit", _unused, frozenset({"ACTIVE"}), form=edit_form, icon="edit", verb="Updating"),
-        Action("suppress", "Suppress", _unused, frozenset({"ACTIVE"}), form=suppress_form, icon="mute",
-               verb="Suppressing"),
-        Action("remove_suppression", "Remove suppression", _remove_suppression, frozenset({"ACTIVE"}), icon="alarm",
-               verb="Removing the suppression of"),
-        Action("disable", "Disable", _enable(False), frozenset({"ACTIVE"}), icon="stop", verb="Disabling"),
-        Action("enable", "Enable", _enable(True), frozenset({"ACTIVE"}), icon="start", verb="Enabling"),
-        Action("delete", "Delete", _delete, frozenset({"ACTIVE"}), destructive=True, confirm="name",
+        Action("edit", N_("Edit"), _unused, frozenset({"ACTIVE"}), form=edit_form, icon="edit", verb=N_("Updating")),
+        Action("suppress", N_("Suppress"), _unused, frozenset({"ACTIVE"}), form=suppress_form, icon="mute",
+               verb=N_("Suppressing")),
+        Action("remove_suppression", N_("Remove suppression"), _remove_suppression, frozenset({"ACTIVE"}), icon="alarm",
+               verb=N_("Removing the suppression of")),
+        Action("disable", N_("Disable"), _enable(False), frozenset({"ACTIVE"}), icon="stop", verb=N_("Disabling")),
+        Action("enable", N_("Enable"), _enable(True), frozenset({"ACTIVE"}), icon="start", verb=N_("Enabling")),
+        Action("delete", N_("Delete"), _delete, frozenset({"ACTIVE"}), destructive=True, confirm="name",
                target_states=frozenset({"DELETED"}), gone_ok=True, shortcut="Delete", icon="delete",
-               verb="Deleting"),
+               verb=N_("Deleting")),
     ],
     create=ALARM_FORM,
     ready_states=frozenset({"ACTIVE"}),
@@ -926,8 +928,8 @@ async def _no_rows(*_a) -> list:
 
 
 METRIC_DATA = ResourceKind(
-    id="monitoring.metric_data", label="Custom metrics", singular="Metric data", group="Observability",
-    icon="metric", list=_no_rows, get=None, scope="hidden", columns=[Column("Name", attr("name"))],
+    id="monitoring.metric_data", label=N_("Custom metrics"), singular=N_("Metric data"), group=N_("Observability"),
+    icon="metric", list=_no_rows, get=None, scope="hidden", columns=[Column(N_("Name"), attr("name"))],
     create=POST_METRIC_FORM, name_attr="name")
 
 KINDS = [ALARMS, METRIC_DATA]

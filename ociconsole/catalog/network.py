@@ -7,6 +7,7 @@ from __future__ import annotations
 import ipaddress
 
 from ..core.sdk import models as sdk_models
+from ..i18n import N_
 from ..services import identity as idsvc
 from ..services import network as svc
 from . import validators
@@ -26,8 +27,8 @@ def _delete(method: str):
 
 
 def _delete_action(method: str) -> Action:
-    return Action("delete", "Delete", _delete(method), frozenset({"AVAILABLE"}), destructive=True, confirm="name",
-                  target_states=GONE, gone_ok=True, shortcut="Delete", icon="delete", verb="Deleting")
+    return Action("delete", N_("Delete"), _delete(method), frozenset({"AVAILABLE"}), destructive=True, confirm="name",
+                  target_states=GONE, gone_ok=True, shortcut="Delete", icon="delete", verb=N_("Deleting"))
 
 
 def _get(method: str):
@@ -36,7 +37,8 @@ def _get(method: str):
     return get
 
 
-COMMON_TAIL = [Column("State", attr("lifecycle_state"), "state"), Column("Created", attr("time_created"), "datetime")]
+COMMON_TAIL = [Column(N_("State"), attr("lifecycle_state"), "state"), Column(N_("Created"), attr("time_created"),
+                                                                             "datetime")]
 
 
 # ---------------------------------------------------------------- related
@@ -119,15 +121,16 @@ def _vcn_cli(v, ctx, req: Request) -> str:
 
 
 VCN_FORM = FormSpec(
-    title="Create VCN", kind_id="network.vcn",
+    title=N_("Create VCN"), kind_id="network.vcn",
     fields=[
-        Field("display_name", "Name", "text", required=True, validate=lambda v, *_: validators.display_name(v, True)),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("cidr_block", "IPv4 CIDR block", "cidr", required=True, default="10.0.0.0/16",
-              help="/16 to /30, e.g. 10.0.0.0/16"),
-        Field("dns_label", "DNS label", "text", placeholder="optional, e.g. prod",
+        Field("display_name", N_("Name"), "text", required=True, validate=lambda v, *_: validators.display_name(v,
+                                                                                                                True)),
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("cidr_block", N_("IPv4 CIDR block"), "cidr", required=True, default="10.0.0.0/16",
+              help=N_("/16 to /30, e.g. 10.0.0.0/16")),
+        Field("dns_label", N_("DNS label"), "text", placeholder=N_("optional, e.g. prod"),
               validate=lambda v, *_: validators.dns_label(v)),
-        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+        Field("freeform_tags", N_("Tags"), "tags", help=N_("One key=value per line")),
     ],
     build=_vcn_request, cli=_vcn_cli)
 
@@ -146,7 +149,7 @@ async def _vcn_options(ctx: FormContext, values) -> list[Option]:
 
 async def _ad_options(ctx: FormContext, values) -> list[Option]:
     ads = await idsvc.list_availability_domains(ctx.session)
-    return [Option("", "Regional (recommended)")] + [Option(a.name, a.name, a) for a in ads]
+    return [Option("", N_("Regional (recommended)"))] + [Option(a.name, a.name, a) for a in ads]
 
 
 def _check_subnet_cidr(v, values, ctx):
@@ -190,18 +193,19 @@ def _subnet_cli(v, ctx, req: Request) -> str:
 
 
 SUBNET_FORM = FormSpec(
-    title="Create subnet", kind_id="network.subnet",
+    title=N_("Create subnet"), kind_id="network.subnet",
     fields=[
-        Field("display_name", "Name", "text", required=True, validate=lambda v, *_: validators.display_name(v, True)),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("vcn_id", "VCN", "choice", required=True, options=_vcn_options, depends_on=("compartment_id",)),
-        Field("cidr_block", "IPv4 CIDR block", "cidr", required=True, depends_on=("vcn_id",),
-              validate=_check_subnet_cidr, help="Inside the VCN's CIDR, overlapping no other subnet"),
-        Field("availability_domain", "Availability domain", "choice", options=_ad_options, default=""),
-        Field("public", "Public subnet (allow public IP addresses)", "bool", default=False),
-        Field("dns_label", "DNS label", "text", placeholder="optional", depends_on=("vcn_id",),
+        Field("display_name", N_("Name"), "text", required=True, validate=lambda v, *_: validators.display_name(v,
+                                                                                                                True)),
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("vcn_id", N_("VCN"), "choice", required=True, options=_vcn_options, depends_on=("compartment_id",)),
+        Field("cidr_block", N_("IPv4 CIDR block"), "cidr", required=True, depends_on=("vcn_id",),
+              validate=_check_subnet_cidr, help=N_("Inside the VCN's CIDR, overlapping no other subnet")),
+        Field("availability_domain", N_("Availability domain"), "choice", options=_ad_options, default=""),
+        Field("public", N_("Public subnet (allow public IP addresses)"), "bool", default=False),
+        Field("dns_label", N_("DNS label"), "text", placeholder=N_("optional"), depends_on=("vcn_id",),
               validate=_check_subnet_dns),
-        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+        Field("freeform_tags", N_("Tags"), "tags", help=N_("One key=value per line")),
     ],
     build=_subnet_request, cli=_subnet_cli)
 
@@ -209,64 +213,69 @@ SUBNET_FORM = FormSpec(
 # ---------------------------------------------------------------- kinds
 
 VCNS = ResourceKind(
-    id="network.vcn", label="VCNs", singular="VCN", group="Networking", icon="vcn", order=1,
+    id="network.vcn", label=N_("VCNs"), singular=N_("VCN"), group=N_("Networking"), icon="vcn", order=1,
     list=svc.list_vcns, get=svc.get_vcn, ocid_types=("vcn",),
-    columns=[Column("Name", attr("display_name"), width=200), Column("CIDR", attr("cidr_block")),
-             Column("DNS label", attr("dns_label")), *COMMON_TAIL],
-    related=[Related("Contents", _vcn_related)], actions=[_delete_action("delete_vcn")], create=VCN_FORM,
+    columns=[Column(N_("Name"), attr("display_name"), width=200), Column(N_("CIDR"), attr("cidr_block")),
+             Column(N_("DNS label"), attr("dns_label")), *COMMON_TAIL],
+    related=[Related(N_("Contents"), _vcn_related)], actions=[_delete_action("delete_vcn")], create=VCN_FORM,
     ready_states=frozenset({"AVAILABLE"}), sdk=SdkRef("network", "vcn", cli="network vcn"))
 
 SUBNETS = ResourceKind(
-    id="network.subnet", label="Subnets", singular="Subnet", group="Networking", icon="subnet", order=2,
+    id="network.subnet", label=N_("Subnets"), singular=N_("Subnet"), group=N_("Networking"), icon="subnet", order=2,
     list=svc.list_subnets, get=svc.get_subnet, ocid_types=("subnet",),
-    columns=[Column("Name", attr("display_name"), width=200), Column("CIDR", attr("cidr_block")),
-             Column("Access", lambda s: "private" if s.prohibit_public_ip_on_vnic else "public"),
-             Column("Availability domain", lambda s: s.availability_domain or "regional"), *COMMON_TAIL],
-    related=[Related("Network", _subnet_related)], actions=[_delete_action("delete_subnet")], create=SUBNET_FORM,
+    columns=[Column(N_("Name"), attr("display_name"), width=200), Column(N_("CIDR"), attr("cidr_block")),
+             Column(N_("Access"), lambda s: "private" if s.prohibit_public_ip_on_vnic else "public"),
+             Column(N_("Availability domain"), lambda s: s.availability_domain or "regional"), *COMMON_TAIL],
+    related=[Related(N_("Network"), _subnet_related)], actions=[_delete_action("delete_subnet")], create=SUBNET_FORM,
     ready_states=frozenset({"AVAILABLE"}), sdk=SdkRef("network", "subnet", cli="network subnet"))
 
 INTERNET_GATEWAYS = ResourceKind(
-    id="network.internet_gateway", label="Internet gateways", singular="Internet gateway", group="Networking",
+    id="network.internet_gateway", label=N_("Internet gateways"), singular=N_("Internet gateway"),
+                                 group=N_("Networking"),
     icon="gateway", order=3, list=svc.list_internet_gateways, get=_get("get_internet_gateway"),
     ocid_types=("internetgateway",),
-    columns=[Column("Name", attr("display_name"), width=200), Column("Enabled", attr("is_enabled")), *COMMON_TAIL],
-    related=[Related("Network", _in_vcn)], actions=[_delete_action("delete_internet_gateway")],
+    columns=[Column(N_("Name"), attr("display_name"), width=200), Column(N_("Enabled"), attr("is_enabled")),
+             *COMMON_TAIL],
+    related=[Related(N_("Network"), _in_vcn)], actions=[_delete_action("delete_internet_gateway")],
     ready_states=frozenset({"AVAILABLE"}),
     sdk=SdkRef("network", "internet_gateway", cli="network internet-gateway", id_flag="--ig-id"))
 
 NAT_GATEWAYS = ResourceKind(
-    id="network.nat_gateway", label="NAT gateways", singular="NAT gateway", group="Networking", icon="gateway",
+    id="network.nat_gateway", label=N_("NAT gateways"), singular=N_("NAT gateway"), group=N_("Networking"),
+                            icon="gateway",
     order=4, list=svc.list_nat_gateways, get=_get("get_nat_gateway"), ocid_types=("natgateway",),
-    columns=[Column("Name", attr("display_name"), width=200), Column("NAT IP", attr("nat_ip")),
-             Column("Blocking", attr("block_traffic")), *COMMON_TAIL],
-    related=[Related("Network", _in_vcn)], actions=[_delete_action("delete_nat_gateway")],
+    columns=[Column(N_("Name"), attr("display_name"), width=200), Column(N_("NAT IP"), attr("nat_ip")),
+             Column(N_("Blocking"), attr("block_traffic")), *COMMON_TAIL],
+    related=[Related(N_("Network"), _in_vcn)], actions=[_delete_action("delete_nat_gateway")],
     ready_states=frozenset({"AVAILABLE"}), sdk=SdkRef("network", "nat_gateway", cli="network nat-gateway"))
 
 ROUTE_TABLES = ResourceKind(
-    id="network.route_table", label="Route tables", singular="Route table", group="Networking", icon="route",
+    id="network.route_table", label=N_("Route tables"), singular=N_("Route table"), group=N_("Networking"),
+                            icon="route",
     order=5, list=svc.list_route_tables, get=_get("get_route_table"), ocid_types=("routetable",),
-    columns=[Column("Name", attr("display_name"), width=240), Column("Rules", lambda r: len(r.route_rules or [])),
+    columns=[Column(N_("Name"), attr("display_name"), width=240), Column(N_("Rules"),
+                                                                         lambda r: len(r.route_rules or [])),
              *COMMON_TAIL],
-    related=[Related("Rules", _route_rules)], actions=[_delete_action("delete_route_table")],
+    related=[Related(N_("Rules"), _route_rules)], actions=[_delete_action("delete_route_table")],
     ready_states=frozenset({"AVAILABLE"}),
     sdk=SdkRef("network", "route_table", cli="network route-table", id_flag="--rt-id"))
 
 SECURITY_LISTS = ResourceKind(
-    id="network.security_list", label="Security lists", singular="Security list", group="Networking",
+    id="network.security_list", label=N_("Security lists"), singular=N_("Security list"), group=N_("Networking"),
     icon="security", order=6, list=svc.list_security_lists, get=_get("get_security_list"),
     ocid_types=("securitylist",),
-    columns=[Column("Name", attr("display_name"), width=240),
-             Column("Ingress rules", lambda r: len(r.ingress_security_rules or [])),
-             Column("Egress rules", lambda r: len(r.egress_security_rules or [])), *COMMON_TAIL],
-    related=[Related("Rules", _sec_rules)], actions=[_delete_action("delete_security_list")],
+    columns=[Column(N_("Name"), attr("display_name"), width=240),
+             Column(N_("Ingress rules"), lambda r: len(r.ingress_security_rules or [])),
+             Column(N_("Egress rules"), lambda r: len(r.egress_security_rules or [])), *COMMON_TAIL],
+    related=[Related(N_("Rules"), _sec_rules)], actions=[_delete_action("delete_security_list")],
     ready_states=frozenset({"AVAILABLE"}), sdk=SdkRef("network", "security_list", cli="network security-list"))
 
 VNICS = ResourceKind(
-    id="network.vnic", label="VNICs", singular="VNIC", group="Networking", icon="vnic", scope="hidden",
+    id="network.vnic", label=N_("VNICs"), singular=N_("VNIC"), group=N_("Networking"), icon="vnic", scope="hidden",
     list=lambda session, comp: _no_list(), get=svc.get_vnic, ocid_types=("vnic",),
-    columns=[Column("Name", attr("display_name")), Column("Private IP", attr("private_ip")),
-             Column("Public IP", attr("public_ip"))],
-    related=[Related("Network", _vnic_related)], ready_states=frozenset({"AVAILABLE"}))
+    columns=[Column(N_("Name"), attr("display_name")), Column(N_("Private IP"), attr("private_ip")),
+             Column(N_("Public IP"), attr("public_ip"))],
+    related=[Related(N_("Network"), _vnic_related)], ready_states=frozenset({"AVAILABLE"}))
 
 
 async def _no_list() -> list:
@@ -278,11 +287,11 @@ async def _no_list() -> list:
 NSG_REF = SdkRef("network", "network_security_group", cli="network nsg", id_flag="--nsg-id")
 PROTOCOLS = {"all": "all", "TCP": "6", "UDP": "17", "ICMP": "1"}
 _PROTO_NAMES = {v: k for k, v in PROTOCOLS.items()}
-RULE_COLUMNS = [Option("direction", "Direction", ["INGRESS", "EGRESS"]),
-                Option("protocol", "Protocol", list(PROTOCOLS)),
-                Option("address", "CIDR (source or destination)", None),
-                Option("ports", "Ports", None),
-                Option("description", "Description", None)]
+RULE_COLUMNS = [Option("direction", N_("Direction"), ["INGRESS", "EGRESS"]),
+                Option("protocol", N_("Protocol"), list(PROTOCOLS)),
+                Option("address", N_("CIDR (source or destination)"), None),
+                Option("ports", N_("Ports"), None),
+                Option("description", N_("Description"), None)]
 
 
 def _ports(text: str) -> tuple[int, int] | None:
@@ -345,9 +354,10 @@ def rules_form(nsg) -> FormSpec:
 
     return FormSpec(
         title=f"Add security rules to {nsg.display_name}", kind_id="network.nsg",
-        fields=[Field("rules", "Security rules", "rules", required=True, options=RULE_COLUMNS, validate=check_rules,
-                      help="One row per rule; ports only for TCP and UDP (e.g. 443 or 8000-8080). Stateful rules.")],
-        build=build, cli=cli, describe=lambda v: nsg.display_name, submit_label="Add rules",
+        fields=[Field("rules", N_("Security rules"), "rules", required=True, options=RULE_COLUMNS, validate=check_rules,
+                      help=N_("One row per rule; ports only for TCP and UDP (e.g. 443 or 8000-8080)."
+                              " Stateful rules."))],
+        build=build, cli=cli, describe=lambda v: nsg.display_name, submit_label=N_("Add rules"),
         op_title=lambda v: f"Add {len(v.get('rules') or [])} security rule(s) to {nsg.display_name}")
 
 
@@ -387,12 +397,13 @@ def _in_vcn_form(kind_id: str, title: str, method: str, model: str, cli_words: s
 
     return FormSpec(
         title=title, kind_id=kind_id,
-        fields=[Field("display_name", "Name", "text", required=True,
+        fields=[Field("display_name", N_("Name"), "text", required=True,
                       validate=lambda v, *_: validators.display_name(v, True)),
-                Field("compartment_id", "Compartment", "compartment", required=True),
-                Field("vcn_id", "VCN", "choice", required=True, options=_vcn_options, depends_on=("compartment_id",)),
+                Field("compartment_id", N_("Compartment"), "compartment", required=True),
+                Field("vcn_id", N_("VCN"), "choice", required=True, options=_vcn_options,
+                      depends_on=("compartment_id",)),
                 *extra_fields,
-                Field("freeform_tags", "Tags", "tags", help="One key=value per line")],
+                Field("freeform_tags", N_("Tags"), "tags", help=N_("One key=value per line"))],
         build=build, cli=cli)
 
 
@@ -400,12 +411,13 @@ NSG_FORM = _in_vcn_form("network.nsg", "Create network security group", "create_
                         "CreateNetworkSecurityGroupDetails", "network nsg create")
 
 NSGS = ResourceKind(
-    id="network.nsg", label="Network security groups", singular="Network security group", group="Networking",
+    id="network.nsg", label=N_("Network security groups"), singular=N_("Network security group"),
+                    group=N_("Networking"),
     icon="security", order=7, list=svc.list_network_security_groups, get=getter(NSG_REF),
     ocid_types=("networksecuritygroup",),
-    columns=[Column("Name", attr("display_name"), width=240), *COMMON_TAIL],
-    related=[Related("Rules and VNICs", _nsg_related)],
-    actions=[Action("rules", "Add security rules…", no_run, frozenset({"AVAILABLE"}), form=rules_form,
+    columns=[Column(N_("Name"), attr("display_name"), width=240), *COMMON_TAIL],
+    related=[Related(N_("Rules and VNICs"), _nsg_related)],
+    actions=[Action("rules", N_("Add security rules…"), no_run, frozenset({"AVAILABLE"}), form=rules_form,
                     icon="security"), delete_action(NSG_REF)],
     create=NSG_FORM, ready_states=frozenset({"AVAILABLE"}), sdk=NSG_REF)
 
@@ -422,8 +434,8 @@ async def _service_options(ctx: FormContext, _values) -> list[Option]:
 SGW_FORM = _in_vcn_form(
     "network.service_gateway", "Create service gateway", "create_service_gateway", "CreateServiceGatewayDetails",
     "network service-gateway create",
-    extra_fields=[Field("service_id", "Services", "choice", required=True, options=_service_options,
-                        help="All services of the region's Oracle Services Network, or Object Storage alone")],
+    extra_fields=[Field("service_id", N_("Services"), "choice", required=True, options=_service_options,
+                        help=N_("All services of the region's Oracle Services Network, or Object Storage alone"))],
     extra=lambda v: {"services": [M.ServiceIdRequestDetails(service_id=v["service_id"])]},
     extra_cli=lambda d: [("--services", d.services)])
 
@@ -436,11 +448,11 @@ async def _sgw_related(session, g) -> list[RelatedItem]:
 
 
 SERVICE_GATEWAYS = ResourceKind(
-    id="network.service_gateway", label="Service gateways", singular="Service gateway", group="Networking",
+    id="network.service_gateway", label=N_("Service gateways"), singular=N_("Service gateway"), group=N_("Networking"),
     icon="gateway", order=5, list=sdk_lister(SGW_REF), get=getter(SGW_REF), ocid_types=("servicegateway",),
-    columns=[Column("Name", attr("display_name"), width=200),
-             Column("Services", lambda g: ", ".join(s.service_name for s in g.services or [])), *COMMON_TAIL],
-    related=[Related("Network", _sgw_related)], actions=[delete_action(SGW_REF)], create=SGW_FORM,
+    columns=[Column(N_("Name"), attr("display_name"), width=200),
+             Column(N_("Services"), lambda g: ", ".join(s.service_name for s in g.services or [])), *COMMON_TAIL],
+    related=[Related(N_("Network"), _sgw_related)], actions=[delete_action(SGW_REF)], create=SGW_FORM,
     ready_states=frozenset({"AVAILABLE"}), sdk=SGW_REF)
 
 
@@ -463,11 +475,11 @@ def _drg_cli(v, ctx, req: Request) -> str:
 
 
 DRG_FORM = FormSpec(
-    title="Create dynamic routing gateway", kind_id="network.drg",
-    fields=[Field("display_name", "Name", "text", required=True,
+    title=N_("Create dynamic routing gateway"), kind_id="network.drg",
+    fields=[Field("display_name", N_("Name"), "text", required=True,
                   validate=lambda v, *_: validators.display_name(v, True)),
-            Field("compartment_id", "Compartment", "compartment", required=True),
-            Field("freeform_tags", "Tags", "tags", help="One key=value per line")],
+            Field("compartment_id", N_("Compartment"), "compartment", required=True),
+            Field("freeform_tags", N_("Tags"), "tags", help=N_("One key=value per line"))],
     build=_drg_request, cli=_drg_cli)
 
 
@@ -492,12 +504,12 @@ def attach_form(drg) -> FormSpec:
 
     return FormSpec(
         title=f"Attach a VCN to {drg.display_name}", kind_id="network.drg_attachment",
-        fields=[Field("vcn_compartment_id", "VCN compartment", "compartment", required=True,
+        fields=[Field("vcn_compartment_id", N_("VCN compartment"), "compartment", required=True,
                       default_from=lambda *_: drg.compartment_id),
-                Field("vcn_id", "VCN", "choice", required=True, options=vcns, depends_on=("vcn_compartment_id",),
-                      help="VCNs not attached to a DRG yet (a VCN attaches to one DRG at a time)"),
-                Field("display_name", "Attachment name", "text", placeholder="optional")],
-        build=build, cli=cli, describe=lambda v: drg.display_name, submit_label="Attach",
+                Field("vcn_id", N_("VCN"), "choice", required=True, options=vcns, depends_on=("vcn_compartment_id",),
+                      help=N_("VCNs not attached to a DRG yet (a VCN attaches to one DRG at a time)")),
+                Field("display_name", N_("Attachment name"), "text", placeholder=N_("optional"))],
+        build=build, cli=cli, describe=lambda v: drg.display_name, submit_label=N_("Attach"),
         op_title=lambda v: f"Attach VCN to DRG {drg.display_name}")
 
 
@@ -525,20 +537,20 @@ async def _attachment_related(session, a) -> list[RelatedItem]:
 
 
 DRGS = ResourceKind(
-    id="network.drg", label="Dynamic routing gateways", singular="DRG", group="Networking", icon="gateway",
+    id="network.drg", label=N_("Dynamic routing gateways"), singular=N_("DRG"), group=N_("Networking"), icon="gateway",
     order=8, list=sdk_lister(DRG_REF), get=getter(DRG_REF), ocid_types=("drg",),
-    columns=[Column("Name", attr("display_name"), width=200), *COMMON_TAIL],
-    related=[Related("Attachments", _drg_related)],
-    actions=[Action("attach", "Attach VCN…", no_run, frozenset({"AVAILABLE"}), form=attach_form,
-                    icon="attach", verb="Attaching"), delete_action(DRG_REF)],
+    columns=[Column(N_("Name"), attr("display_name"), width=200), *COMMON_TAIL],
+    related=[Related(N_("Attachments"), _drg_related)],
+    actions=[Action("attach", N_("Attach VCN…"), no_run, frozenset({"AVAILABLE"}), form=attach_form,
+                    icon="attach", verb=N_("Attaching")), delete_action(DRG_REF)],
     create=DRG_FORM, ready_states=frozenset({"AVAILABLE"}), sdk=DRG_REF)
 
 DRG_ATTACHMENTS = ResourceKind(
-    id="network.drg_attachment", label="DRG attachments", singular="DRG attachment", group="Networking",
+    id="network.drg_attachment", label=N_("DRG attachments"), singular=N_("DRG attachment"), group=N_("Networking"),
     icon="attach", order=9, list=sdk_lister(ATTACHMENT_REF), get=getter(ATTACHMENT_REF), ocid_types=("drgattachment",),
-    columns=[Column("Name", attr("display_name"), width=220),
-             Column("Type", lambda a: a.network_details.type if a.network_details else "VCN"), *COMMON_TAIL],
-    related=[Related("Network", _attachment_related)],
+    columns=[Column(N_("Name"), attr("display_name"), width=220),
+             Column(N_("Type"), lambda a: a.network_details.type if a.network_details else "VCN"), *COMMON_TAIL],
+    related=[Related(N_("Network"), _attachment_related)],
     actions=[delete_action(ATTACHMENT_REF, states=frozenset({"ATTACHED"}), gone=frozenset({"DETACHED"}))],
     ready_states=frozenset({"ATTACHED"}), sdk=ATTACHMENT_REF, movable=False)
 
@@ -568,12 +580,12 @@ def connect_form(lpg) -> FormSpec:
 
     return FormSpec(
         title=f"Connect {lpg.display_name} to a peer", kind_id="network.lpg",
-        fields=[Field("peer_compartment_id", "Peer compartment", "compartment", required=True,
+        fields=[Field("peer_compartment_id", N_("Peer compartment"), "compartment", required=True,
                       default_from=lambda *_: lpg.compartment_id),
-                Field("peer_id", "Peer local peering gateway", "choice", required=True, options=peers,
+                Field("peer_id", N_("Peer local peering gateway"), "choice", required=True, options=peers,
                       depends_on=("peer_compartment_id",),
-                      help="A NEW gateway of another VCN in this region; the two VCNs' CIDRs must not overlap")],
-        build=build, cli=cli, describe=lambda v: lpg.display_name, submit_label="Connect",
+                      help=N_("A NEW gateway of another VCN in this region; the two VCNs' CIDRs must not overlap"))],
+        build=build, cli=cli, describe=lambda v: lpg.display_name, submit_label=N_("Connect"),
         op_title=lambda v: f"Connect local peering gateway {lpg.display_name}")
 
 
@@ -587,13 +599,13 @@ async def _lpg_related(session, g) -> list[RelatedItem]:
 
 
 LPGS = ResourceKind(
-    id="network.lpg", label="Local peering gateways", singular="Local peering gateway", group="Networking",
+    id="network.lpg", label=N_("Local peering gateways"), singular=N_("Local peering gateway"), group=N_("Networking"),
     icon="gateway", order=10, list=sdk_lister(LPG_REF), get=getter(LPG_REF), ocid_types=("localpeeringgateway",),
-    columns=[Column("Name", attr("display_name"), width=200), Column("Peering", attr("peering_status")),
-             Column("Peer CIDR", attr("peer_advertised_cidr")), *COMMON_TAIL],
-    related=[Related("Peering", _lpg_related)],
-    actions=[Action("connect", "Connect to peer…", no_run, frozenset({"AVAILABLE"}), form=connect_form,
-                    icon="attach", verb="Connecting"), delete_action(LPG_REF)],
+    columns=[Column(N_("Name"), attr("display_name"), width=200), Column(N_("Peering"), attr("peering_status")),
+             Column(N_("Peer CIDR"), attr("peer_advertised_cidr")), *COMMON_TAIL],
+    related=[Related(N_("Peering"), _lpg_related)],
+    actions=[Action("connect", N_("Connect to peer…"), no_run, frozenset({"AVAILABLE"}), form=connect_form,
+                    icon="attach", verb=N_("Connecting")), delete_action(LPG_REF)],
     create=LPG_FORM, ready_states=frozenset({"AVAILABLE"}), sdk=LPG_REF)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 
 from ..core.sdk import models as sdk_models
+from ..i18n import N_
 from . import validators
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
 from .generic import SdkRef, delete_action, getter, lister
@@ -62,7 +63,7 @@ def parse_routes(text) -> tuple[list[str], str | None]:
 
 async def _shape_options(ctx: FormContext, _values) -> list[Option]:
     shapes = await ctx.session.data("network", "list_cpe_device_shapes")
-    out = [Option("", "None (no generated configuration)")]
+    out = [Option("", N_("None (no generated configuration)"))]
     return out + [Option(s.id, f"{s.cpe_device_info.vendor} — {s.cpe_device_info.platform_software_version}", s)
                   for s in shapes]
 
@@ -83,16 +84,17 @@ def _cpe_cli(v, ctx, req: Request) -> str:
 
 
 CPE_FORM = FormSpec(
-    title="Create customer-premises equipment", kind_id="network.cpe",
+    title=N_("Create customer-premises equipment"), kind_id="network.cpe",
     fields=[
-        Field("display_name", "Name", "text", required=True, validate=lambda v, *_: validators.display_name(v, True)),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("ip_address", "IP address", "text", required=True, validate=check_cpe_ip, depends_on=("is_private",),
-              placeholder="public IPv4 of the on-premises VPN device, e.g. 203.0.113.10"),
-        Field("is_private", "Private (IPSec over FastConnect)", "bool", default=False),
-        Field("cpe_device_shape_id", "Vendor and platform", "choice", options=_shape_options, default="",
-              help="Lets OCI generate the device's configuration for each tunnel"),
-        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+        Field("display_name", N_("Name"), "text", required=True, validate=lambda v, *_: validators.display_name(v,
+                                                                                                                True)),
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("ip_address", N_("IP address"), "text", required=True, validate=check_cpe_ip, depends_on=("is_private",),
+              placeholder=N_("public IPv4 of the on-premises VPN device, e.g. 203.0.113.10")),
+        Field("is_private", N_("Private (IPSec over FastConnect)"), "bool", default=False),
+        Field("cpe_device_shape_id", N_("Vendor and platform"), "choice", options=_shape_options, default="",
+              help=N_("Lets OCI generate the device's configuration for each tunnel")),
+        Field("freeform_tags", N_("Tags"), "tags", help=N_("One key=value per line")),
     ],
     build=_cpe_request, cli=_cpe_cli)
 
@@ -127,18 +129,19 @@ def _ipsec_cli(v, ctx, req: Request) -> str:
 
 
 IPSEC_FORM = FormSpec(
-    title="Create IPSec connection", kind_id="network.ipsec_connection",
+    title=N_("Create IPSec connection"), kind_id="network.ipsec_connection",
     fields=[
-        Field("display_name", "Name", "text", required=True, validate=lambda v, *_: validators.display_name(v, True)),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("drg_id", "Dynamic routing gateway", "choice", required=True, options=_drg_options,
+        Field("display_name", N_("Name"), "text", required=True, validate=lambda v, *_: validators.display_name(v,
+                                                                                                                True)),
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("drg_id", N_("Dynamic routing gateway"), "choice", required=True, options=_drg_options,
               depends_on=("compartment_id",)),
-        Field("cpe_id", "Customer-premises equipment", "choice", required=True, options=_cpe_options,
+        Field("cpe_id", N_("Customer-premises equipment"), "choice", required=True, options=_cpe_options,
               depends_on=("compartment_id",)),
-        Field("static_routes", "Static routes", "textarea", required=True,
+        Field("static_routes", N_("Static routes"), "textarea", required=True,
               validate=lambda v, *_: parse_routes(v)[1],
-              help="CIDR blocks of the on-premises network, one per line (1 to 10)"),
-        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+              help=N_("CIDR blocks of the on-premises network, one per line (1 to 10)")),
+        Field("freeform_tags", N_("Tags"), "tags", help=N_("One key=value per line")),
     ],
     build=_ipsec_request, cli=_ipsec_cli)
 
@@ -188,33 +191,37 @@ async def _vc_related(session, vc) -> list[RelatedItem]:
 # ---------------------------------------------------------------- kinds
 
 CPES = ResourceKind(
-    id="network.cpe", label="Customer-premises equipment", singular="CPE", group="Networking", icon="gateway",
+    id="network.cpe", label=N_("Customer-premises equipment"), singular=N_("CPE"), group=N_("Networking"),
+                    icon="gateway",
     order=20, list=lister(CPE_REF), get=getter(CPE_REF), ocid_types=("cpe",),
-    columns=[Column("Name", attr("display_name"), width=200), Column("IP address", attr("ip_address")),
-             Column("Private", lambda c: "yes" if c.is_private else "no"),
-             Column("Created", attr("time_created"), "datetime")],
-    related=[Related("Device and connections", _cpe_related)],
+    columns=[Column(N_("Name"), attr("display_name"), width=200), Column(N_("IP address"), attr("ip_address")),
+             Column(N_("Private"), lambda c: "yes" if c.is_private else "no"),
+             Column(N_("Created"), attr("time_created"), "datetime")],
+    related=[Related(N_("Device and connections"), _cpe_related)],
     actions=[delete_action(CPE_REF, states=frozenset({"", "AVAILABLE"}))], create=CPE_FORM,
     ready_states=frozenset({"", "AVAILABLE"}), sdk=CPE_REF)
 
 IPSEC_CONNECTIONS = ResourceKind(
-    id="network.ipsec_connection", label="IPSec connections", singular="IPSec connection", group="Networking",
+    id="network.ipsec_connection", label=N_("IPSec connections"), singular=N_("IPSec connection"),
+                                 group=N_("Networking"),
     icon="gateway", order=21, list=lister(IPSEC_REF), get=getter(IPSEC_REF), ocid_types=("ipsecconnection",),
-    columns=[Column("Name", attr("display_name"), width=200),
-             Column("Static routes", lambda c: ", ".join(c.static_routes or [])),
-             Column("CPE IKE identifier", attr("cpe_local_identifier")),
-             Column("State", attr("lifecycle_state"), "state"), Column("Created", attr("time_created"), "datetime")],
-    related=[Related("Tunnels", _tunnels), Related("Connection", _ipsec_related)],
+    columns=[Column(N_("Name"), attr("display_name"), width=200),
+             Column(N_("Static routes"), lambda c: ", ".join(c.static_routes or [])),
+             Column(N_("CPE IKE identifier"), attr("cpe_local_identifier")),
+             Column(N_("State"), attr("lifecycle_state"), "state"), Column(N_("Created"), attr("time_created"),
+                                                                           "datetime")],
+    related=[Related(N_("Tunnels"), _tunnels), Related(N_("Connection"), _ipsec_related)],
     actions=[delete_action(IPSEC_REF)], create=IPSEC_FORM, ready_states=frozenset({"AVAILABLE"}), sdk=IPSEC_REF)
 
 VIRTUAL_CIRCUITS = ResourceKind(
-    id="network.virtual_circuit", label="FastConnect virtual circuits", singular="Virtual circuit",
-    group="Networking", icon="gateway", order=22, list=lister(VC_REF), get=getter(VC_REF),
+    id="network.virtual_circuit", label=N_("FastConnect virtual circuits"), singular=N_("Virtual circuit"),
+    group=N_("Networking"), icon="gateway", order=22, list=lister(VC_REF), get=getter(VC_REF),
     ocid_types=("virtualcircuit",),
-    columns=[Column("Name", attr("display_name"), width=200), Column("Type", attr("type")),
-             Column("Bandwidth", attr("bandwidth_shape_name")), Column("BGP", attr("bgp_session_state")),
-             Column("State", attr("lifecycle_state"), "state"), Column("Created", attr("time_created"), "datetime")],
-    related=[Related("Connectivity", _vc_related)],
+    columns=[Column(N_("Name"), attr("display_name"), width=200), Column(N_("Type"), attr("type")),
+             Column(N_("Bandwidth"), attr("bandwidth_shape_name")), Column(N_("BGP"), attr("bgp_session_state")),
+             Column(N_("State"), attr("lifecycle_state"), "state"), Column(N_("Created"), attr("time_created"),
+                                                                           "datetime")],
+    related=[Related(N_("Connectivity"), _vc_related)],
     actions=[delete_action(VC_REF, states=frozenset({"PROVISIONED", "PENDING_PROVIDER", "INACTIVE", "FAILED"}))],
     ready_states=frozenset({"PROVISIONED"}), sdk=VC_REF)
 

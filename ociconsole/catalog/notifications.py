@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from ..core.sdk import models as sdk_models
+from ..i18n import N_
 from ..services import notifications as svc
 from .forms import Field, FormContext, FormSpec, Request, cli_command
 from .generic import SdkRef
@@ -80,12 +81,12 @@ def _cli(v: dict, ctx: FormContext, req: Request) -> str:
 
 
 TOPIC_FORM = FormSpec(
-    title="Create notification topic", kind_id="notifications.topic",
+    title=N_("Create notification topic"), kind_id="notifications.topic",
     fields=[
-        Field("name", "Name", "text", required=True, placeholder="ops-alerts", validate=check_name,
-              help="Letters, digits, '-' and '_'; unique in the tenancy (it cannot be changed later)"),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("description", "Description", "textarea",
+        Field("name", N_("Name"), "text", required=True, placeholder=N_("ops-alerts"), validate=check_name,
+              help=N_("Letters, digits, '-' and '_'; unique in the tenancy (it cannot be changed later)")),
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("description", N_("Description"), "textarea",
               validate=lambda v, *_: f"At most {DESCRIPTION_MAX:,} characters" if v and len(v) > DESCRIPTION_MAX
               else None),
     ],
@@ -93,18 +94,19 @@ TOPIC_FORM = FormSpec(
 
 
 TOPICS = ResourceKind(
-    id="notifications.topic", label="Notification topics", singular="Topic", group="Observability", icon="link",
+    id="notifications.topic", label=N_("Notification topics"), singular=N_("Topic"), group=N_("Observability"),
+                      icon="link",
     list=list_topics, get=get_topic, ocid_types=("onstopic",), name_attr="name", order=2,
     columns=[
-        Column("Name", attr("name"), width=200),
-        Column("State", attr("lifecycle_state"), "state", width=90),
-        Column("Description", attr("description"), width=320),
-        Column("Created", attr("time_created"), "datetime"),
+        Column(N_("Name"), attr("name"), width=200),
+        Column(N_("State"), attr("lifecycle_state"), "state", width=90),
+        Column(N_("Description"), attr("description"), width=320),
+        Column(N_("Created"), attr("time_created"), "datetime"),
     ],
     actions=[
-        Action("delete", "Delete", _delete, frozenset({"ACTIVE"}), destructive=True, confirm="name",
+        Action("delete", N_("Delete"), _delete, frozenset({"ACTIVE"}), destructive=True, confirm="name",
                target_states=frozenset({"DELETED"}), gone_ok=True, shortcut="Delete", icon="delete",
-               verb="Deleting"),
+               verb=N_("Deleting")),
     ],
     create=TOPIC_FORM,
     ready_states=frozenset({"ACTIVE"}),

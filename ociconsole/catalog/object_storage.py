@@ -9,6 +9,7 @@ import re
 
 from ..core.errors import OciError
 from ..core.sdk import models as sdk_models
+from ..i18n import N_
 from ..services import identity as idsvc
 from ..services import object_storage as svc
 from . import validators
@@ -147,24 +148,24 @@ def _bucket_cli(v, ctx, req: Request) -> str:
 
 
 BUCKET_FORM = FormSpec(
-    title="Create bucket", kind_id="objectstorage.bucket",
+    title=N_("Create bucket"), kind_id="objectstorage.bucket",
     fields=[
-        Field("name", "Bucket name", "text", required=True, validate=_check_bucket_name,
-              help="Unique in the namespace and region; it cannot be changed later"),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("namespace", "Namespace", "choice", required=True, options=_namespace,
-              help="Your tenancy's Object Storage namespace"),
-        Field("storage_tier", "Default storage tier", "enum", required=True, default="Standard", options=[
-            Option("Standard", "Standard — for data you read often"),
-            Option("Archive", "Archive — cheapest, objects must be restored (hours) before reading"),
-        ], help="The tier cannot be changed after the bucket is created"),
-        Field("versioning", "Keep previous versions of objects (versioning)", "bool", default=False),
-        Field("public_access_type", "Visibility", "enum", required=True, default="NoPublicAccess", options=[
-            Option("NoPublicAccess", "Private — only signed-in users with permission (recommended)"),
-            Option("ObjectReadWithoutList", "Public — anyone can read objects (no listing)"),
-            Option("ObjectRead", "Public — anyone can read and list every object"),
+        Field("name", N_("Bucket name"), "text", required=True, validate=_check_bucket_name,
+              help=N_("Unique in the namespace and region; it cannot be changed later")),
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("namespace", N_("Namespace"), "choice", required=True, options=_namespace,
+              help=N_("Your tenancy's Object Storage namespace")),
+        Field("storage_tier", N_("Default storage tier"), "enum", required=True, default="Standard", options=[
+            Option("Standard", N_("Standard — for data you read often")),
+            Option("Archive", N_("Archive — cheapest, objects must be restored (hours) before reading")),
+        ], help=N_("The tier cannot be changed after the bucket is created")),
+        Field("versioning", N_("Keep previous versions of objects (versioning)"), "bool", default=False),
+        Field("public_access_type", N_("Visibility"), "enum", required=True, default="NoPublicAccess", options=[
+            Option("NoPublicAccess", N_("Private — only signed-in users with permission (recommended)")),
+            Option("ObjectReadWithoutList", N_("Public — anyone can read objects (no listing)")),
+            Option("ObjectRead", N_("Public — anyone can read and list every object")),
         ], warning=_public_warning),
-        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+        Field("freeform_tags", N_("Tags"), "tags", help=N_("One key=value per line")),
     ],
     build=_bucket_request, cli=_bucket_cli, describe=lambda v: v.get("name") or "")
 
@@ -199,16 +200,16 @@ def replication_form(bucket) -> FormSpec:
     return FormSpec(
         title=f"Replicate bucket {bucket.name}", kind_id="objectstorage.replication_policy",
         fields=[
-            Field("name", "Policy name", "text", required=True, default=f"{bucket.name}-replication",
+            Field("name", N_("Policy name"), "text", required=True, default=f"{bucket.name}-replication",
                   validate=lambda v, *_: None if re.match(r"^[A-Za-z0-9._ -]{1,255}$", v or "")
                   else "1 to 255 letters, digits, spaces, periods, underscores or dashes"),
-            Field("destination_region", "Destination region", "choice", required=True, options=_regions,
+            Field("destination_region", N_("Destination region"), "choice", required=True, options=_regions,
                   validate=check_versioning),
-            Field("destination_bucket", "Destination bucket", "text", required=True, default=bucket.name,
+            Field("destination_bucket", N_("Destination bucket"), "text", required=True, default=bucket.name,
                   validate=_check_bucket_name,
-                  help="An existing, empty bucket in the destination region; it becomes read-only"),
+                  help=N_("An existing, empty bucket in the destination region; it becomes read-only")),
         ],
-        build=build, cli=cli, describe=lambda v: v.get("name") or "", submit_label="Create policy",
+        build=build, cli=cli, describe=lambda v: v.get("name") or "", submit_label=N_("Create policy"),
         op_title=lambda v: f"Replicate bucket {bucket.name} to {v.get('destination_region')}")
 
 
@@ -294,26 +295,26 @@ def add_retention_form(bucket) -> FormSpec:
     return FormSpec(
         title=f"Add retention rule to bucket {bucket.name}", kind_id="objectstorage.retention_rule",
         fields=[
-            Field("display_name", "Rule name", "text", required=True, default=f"{bucket.name}-retention",
+            Field("display_name", N_("Rule name"), "text", required=True, default=f"{bucket.name}-retention",
                   validate=lambda v, *_: _no_versioning(bucket, v),
-                  help="Unique in the bucket"),
-            Field("mode", "Retain objects", "enum", required=True, default="DURATION", options=[
-                Option("DURATION", "For a time after each object's last change"),
-                Option("INDEFINITE", "Indefinitely — until the rule is deleted (a legal hold)"),
-            ], help="While retained, an object can be neither deleted nor overwritten"),
-            Field("time_amount", "Keep for", "number", required=True, default=30, bounds=amount_bounds,
+                  help=N_("Unique in the bucket")),
+            Field("mode", N_("Retain objects"), "enum", required=True, default="DURATION", options=[
+                Option("DURATION", N_("For a time after each object's last change")),
+                Option("INDEFINITE", N_("Indefinitely — until the rule is deleted (a legal hold)")),
+            ], help=N_("While retained, an object can be neither deleted nor overwritten")),
+            Field("time_amount", N_("Keep for"), "number", required=True, default=30, bounds=amount_bounds,
                   depends_on=("time_unit",), visible=lambda v, c: duration(v)),
-            Field("time_unit", "Unit", "enum", required=True, default="DAYS",
-                  options=[Option("DAYS", "Days"), Option("YEARS", "Years")], visible=lambda v, c: duration(v)),
-            Field("lock", "Lock the rule (regulatory compliance)", "bool", default=False,
+            Field("time_unit", N_("Unit"), "enum", required=True, default="DAYS",
+                  options=[Option("DAYS", N_("Days")), Option("YEARS", N_("Years"))], visible=lambda v, c: duration(v)),
+            Field("lock", N_("Lock the rule (regulatory compliance)"), "bool", default=False,
                   visible=lambda v, c: duration(v)),
-            Field("lock_days", "Lock after (days)", "number", required=True, default=LOCK_DELAY_DAYS,
+            Field("lock_days", N_("Lock after (days)"), "number", required=True, default=LOCK_DELAY_DAYS,
                   bounds=lambda v, c: (LOCK_DELAY_DAYS, 36500, 1), depends_on=("lock", "mode"),
                   visible=lambda v, c: duration(v) and bool(v.get("lock")), warning=_lock_warning,
                   help=f"At least {LOCK_DELAY_DAYS} days (OCI's delay, to undo a mistake); the lock starts at 00:00 "
                        "UTC after that"),
         ],
-        build=build, cli=cli, describe=lambda v: (v.get("display_name") or "").strip(), submit_label="Add rule",
+        build=build, cli=cli, describe=lambda v: (v.get("display_name") or "").strip(), submit_label=N_("Add rule"),
         op_title=lambda v: f"Add retention rule {(v.get('display_name') or '').strip()} to bucket {bucket.name}")
 
 
@@ -340,12 +341,12 @@ def delete_retention_form(bucket) -> FormSpec:
 
     return FormSpec(
         title=f"Delete a retention rule of bucket {bucket.name}", kind_id="objectstorage.retention_rule",
-        fields=[Field("rule_id", "Rule", "choice", required=True, options=rules, validate=check,
-                      help="Objects the rule retains can be deleted or overwritten again once no other rule "
-                           "retains them"),
+        fields=[Field("rule_id", N_("Rule"), "choice", required=True, options=rules, validate=check,
+                      help=N_("Objects the rule retains can be deleted or overwritten again once no other rule "
+                           "retains them")),
                 confirm_field(lambda values, ctx: getattr(ctx.data("rule_id", values.get("rule_id")), "display_name",
                                                           None), "the rule's name", ("rule_id",))],
-        build=build, cli=cli, describe=lambda v: bucket.name, submit_label="Delete rule",
+        build=build, cli=cli, describe=lambda v: bucket.name, submit_label=N_("Delete rule"),
         op_title=lambda v: f"Delete a retention rule of bucket {bucket.name}")
 
 
@@ -356,28 +357,29 @@ async def _no_list(_session, _compartment_id) -> list:
 
 
 BUCKETS = ResourceKind(
-    id="objectstorage.bucket", label="Buckets", singular="Bucket", group="Storage", icon="bucket", order=1,
+    id="objectstorage.bucket", label=N_("Buckets"), singular=N_("Bucket"), group=N_("Storage"), icon="bucket", order=1,
     list=svc.list_buckets, get=svc.get_bucket_by_id, ocid_types=("bucket",), name_attr="name", browser="objects",
     columns=[
-        Column("Name", attr("name"), width=220),
-        Column("Default tier", attr("storage_tier"), width=100),
-        Column("Visibility", visibility, width=150, tone=_visibility_tone),
-        Column("Versioning", attr("versioning"), width=90),
-        Column("Objects", attr("approximate_count"), "number", width=80),
-        Column("Size", attr("approximate_size"), "bytes", width=90),
-        Column("Created", attr("time_created"), "datetime"),
+        Column(N_("Name"), attr("name"), width=220),
+        Column(N_("Default tier"), attr("storage_tier"), width=100),
+        Column(N_("Visibility"), visibility, width=150, tone=_visibility_tone),
+        Column(N_("Versioning"), attr("versioning"), width=90),
+        Column(N_("Objects"), attr("approximate_count"), "number", width=80),
+        Column(N_("Size"), attr("approximate_size"), "bytes", width=90),
+        Column(N_("Created"), attr("time_created"), "datetime"),
     ],
-    related=[Related("Bucket", _contents), Related("Retention rules", _retention), Related("Replication", _replication),
-             Related("Lifecycle rules", _lifecycle), Related("Pre-authenticated requests", _pars)],
+    related=[Related(N_("Bucket"), _contents), Related(N_("Retention rules"), _retention),
+             Related(N_("Replication"), _replication),
+             Related(N_("Lifecycle rules"), _lifecycle), Related(N_("Pre-authenticated requests"), _pars)],
     actions=[
-        Action("replicate", "Replicate…", no_run, form=replication_form, icon="create",
-               verb="Replicating"),
-        Action("add_retention", "Add retention rule…", no_run, form=add_retention_form, icon="create",
-               verb="Adding a retention rule to"),
-        Action("delete_retention", "Delete retention rule…", no_run, form=delete_retention_form,
-               destructive=True, confirm="form", icon="delete", verb="Deleting a retention rule of"),
-        Action("delete", "Delete", _delete_bucket, destructive=True, confirm="name", gone_ok=True,
-               shortcut="Delete", icon="delete", verb="Deleting"),
+        Action("replicate", N_("Replicate…"), no_run, form=replication_form, icon="create",
+               verb=N_("Replicating")),
+        Action("add_retention", N_("Add retention rule…"), no_run, form=add_retention_form, icon="create",
+               verb=N_("Adding a retention rule to")),
+        Action("delete_retention", N_("Delete retention rule…"), no_run, form=delete_retention_form,
+               destructive=True, confirm="form", icon="delete", verb=N_("Deleting a retention rule of")),
+        Action("delete", N_("Delete"), _delete_bucket, destructive=True, confirm="name", gone_ok=True,
+               shortcut="Delete", icon="delete", verb=N_("Deleting")),
     ],
     create=BUCKET_FORM,
     move=lambda b, dest: _move_bucket(b, dest),
@@ -396,26 +398,28 @@ def _move_bucket(bucket, dest: str):
 
 
 OBJECTS = ResourceKind(
-    id="objectstorage.object", label="Objects", singular="Object", group="Storage", icon="file", scope="hidden",
+    id="objectstorage.object", label=N_("Objects"), singular=N_("Object"), group=N_("Storage"), icon="file",
+                       scope="hidden",
     list=_no_list, get=None, name_attr="name",
-    columns=[Column("Name", attr("name")), Column("Size", attr("size"), "bytes"),
-             Column("Modified", attr("time_modified"), "datetime"), Column("Storage tier", attr("storage_tier"))],
-    actions=[Action("delete", "Delete", no_run, destructive=True, confirm="name", icon="delete",
-                    verb="Deleting")],
+    columns=[Column(N_("Name"), attr("name")), Column(N_("Size"), attr("size"), "bytes"),
+             Column(N_("Modified"), attr("time_modified"), "datetime"), Column(N_("Storage tier"),
+                                                                               attr("storage_tier"))],
+    actions=[Action("delete", N_("Delete"), no_run, destructive=True, confirm="name", icon="delete",
+                    verb=N_("Deleting"))],
 )
 
 REPLICATION_POLICIES = ResourceKind(
-    id="objectstorage.replication_policy", label="Replication policies", singular="Replication policy",
-    group="Storage", icon="bucket", scope="hidden", list=_no_list, get=None, name_attr="name",
-    columns=[Column("Name", attr("name")), Column("Destination", attr("destination_bucket_name")),
-             Column("Region", attr("destination_region_name")), Column("Status", attr("status"))],
+    id="objectstorage.replication_policy", label=N_("Replication policies"), singular=N_("Replication policy"),
+    group=N_("Storage"), icon="bucket", scope="hidden", list=_no_list, get=None, name_attr="name",
+    columns=[Column(N_("Name"), attr("name")), Column(N_("Destination"), attr("destination_bucket_name")),
+             Column(N_("Region"), attr("destination_region_name")), Column(N_("Status"), attr("status"))],
 )
 
 RETENTION_RULES = ResourceKind(
-    id="objectstorage.retention_rule", label="Retention rules", singular="Retention rule", group="Storage",
+    id="objectstorage.retention_rule", label=N_("Retention rules"), singular=N_("Retention rule"), group=N_("Storage"),
     icon="bucket", scope="hidden", list=_no_list, get=None,
-    columns=[Column("Name", attr("display_name")), Column("Retains objects", rule_duration),
-             Column("Lock", rule_lock)],
+    columns=[Column(N_("Name"), attr("display_name")), Column(N_("Retains objects"), rule_duration),
+             Column(N_("Lock"), rule_lock)],
 )
 
 KINDS = [BUCKETS, OBJECTS, REPLICATION_POLICIES, RETENTION_RULES]

@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 
 from ..core.operations import Operation, OperationLog, OpState
+from . import theme, translations
 from .qt import (
     QAbstractItemView,
     QAbstractTableModel,
@@ -61,7 +62,24 @@ from .qt import (
     Signal,
 )
 
-COLUMNS = ("Operation", "Status", "Detail", "Progress", "Elapsed", "Started")
+QT_TRANSLATE_NOOP = QtCore.QT_TRANSLATE_NOOP
+COLUMNS = (QT_TRANSLATE_NOOP("ActivityModel", "Operation"), QT_TRANSLATE_NOOP("ActivityModel", "Status"),
+           QT_TRANSLATE_NOOP("ActivityModel", "Detail"), QT_TRANSLATE_NOOP("ActivityModel", "Progress"),
+           QT_TRANSLATE_NOOP("ActivityModel", "Elapsed"), QT_TRANSLATE_NOOP("ActivityModel", "Started"))
+# the operation states (core.operations.OpState's values), as the table shows them
+STATE_TEXTS = (QT_TRANSLATE_NOOP("ActivityModel", "Queued"), QT_TRANSLATE_NOOP("ActivityModel", "In progress"),
+               QT_TRANSLATE_NOOP("ActivityModel", "Succeeded"), QT_TRANSLATE_NOOP("ActivityModel", "Failed"),
+               QT_TRANSLATE_NOOP("ActivityModel", "Cancelled"))
+
+
+translate = QtCore.QCoreApplication.translate  # (context, text): lupdate finds the literal calls
+
+
+def _tr(text: str) -> str:
+    """A text marked with QT_TRANSLATE_NOOP("ActivityModel", …) above (a column, a state)."""
+    return translate("ActivityModel", text)
+
+
 COL_TITLE, COL_STATUS, COL_DETAIL, COL_PROGRESS, COL_ELAPSED, COL_STARTED = range(len(COLUMNS))
 
 OperationRole = Qt.ItemDataRole.UserRole + 1  # the Operation of the row
@@ -70,24 +88,14 @@ ProgressRole = Qt.ItemDataRole.UserRole + 2  # float 0..100 while progress is kn
 ICON_SIZE = 14
 
 # The same tones as the resource tables' lifecycle states; text uses lighter variants on dark palettes.
-TONES = {
-    OpState.QUEUED: "#7a7a7a",
-    OpState.RUNNING: "#c98a00",
-    OpState.SUCCEEDED: "#2e8b45",
-    OpState.FAILED: "#c0392b",
-    OpState.CANCELLED: "#7a7a7a",
-}
-TONES_ON_DARK = {
-    OpState.QUEUED: "#9a9a9a",
-    OpState.RUNNING: "#e0a526",
-    OpState.SUCCEEDED: "#4cc26b",
-    OpState.FAILED: "#ff6b5e",
-    OpState.CANCELLED: "#9a9a9a",
-}
+_TONE_ROLES = {OpState.QUEUED: "stopped", OpState.RUNNING: "busy", OpState.SUCCEEDED: "good",
+               OpState.FAILED: "bad", OpState.CANCELLED: "stopped"}
+TONES = {state: theme.COLOURS[role][0] for state, role in _TONE_ROLES.items()}
+TONES_ON_DARK = {state: theme.COLOURS[role][1] for state, role in _TONE_ROLES.items()}
 
 
 def text_tone(state: OpState) -> QColor:
-    dark = QApplication.palette().color(QPalette.ColorRole.Base).lightness() < 128
+    dark = theme.is_dark(QApplication.palette())
     return QColor((TONES_ON_DARK if dark else TONES)[state])
 
 
@@ -313,7 +321,7 @@ class ActivityModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal:
             if role == Qt.ItemDataRole.DisplayRole:
-                return COLUMNS[section]
+                return _tr(COLUMNS[section])
             if role == Qt.ItemDataRole.TextAlignmentRole and section == COL_ELAPSED:
                 return int(Qt.AlignmentFlag.AlignCenter)
         return None
@@ -357,16 +365,16 @@ class ActivityModel(QAbstractTableModel):
         if col == COL_TITLE:
             return op.title
         if col == COL_STATUS:
-            return op.state.value
+            return _tr(op.state.value)
         if col == COL_DETAIL:
             if op.error is not None:
                 return op.error.summary()
-            return op.detail or ("Waiting" if op.state is OpState.QUEUED else "")
+            return op.detail or (translate("ActivityModel", "Waiting") if op.state is OpState.QUEUED else "")
         if col == COL_PROGRESS:
             if op.state is OpState.RUNNING:
-                return f"{op.progress:.0f}%" if op.progress is not None else "Working…"
+                return f"{op.progress:.0f}%" if op.progress is not None else translate("ActivityModel", "Working…")
             if op.state is OpState.QUEUED:
-                return "Waiting…"
+                return translate("ActivityModel", "Waiting…")
             return ""
         if col == COL_ELAPSED:
             return format_elapsed(op.elapsed)
@@ -384,7 +392,7 @@ class ActivityModel(QAbstractTableModel):
         if op.resource_id:
             lines.append(op.resource_id)
         if op.work_request_id:
-            lines.append(f"Work request: {op.work_request_id}")
+            lines.append(translate("ActivityModel", "Work request: {id}").format(id=op.work_request_id))
         return "\n".join(lines)
 
 
@@ -432,7 +440,7 @@ class OperationDetailsDialog(QDialog):
     def __init__(self, op: Operation, parent=None):
         super().__init__(parent)
         self.op = op
-        self.setWindowTitle(f"Operation — {op.title}")
+        self.setWindowTitle(self.tr("Operation — {title}").format(title=op.title))
         self.setModal(False)
         self.resize(560, 360)
         lay = QVBoxLayout(self)
@@ -453,15 +461,18 @@ class OperationDetailsDialog(QDialog):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self._fields: dict[str, QLabel] = {}
-        for name in ("Status", "Resource", "OCID", "Work request", "Started", "Elapsed"):
+        names = {"Status": self.tr("Status:"), "Resource": self.tr("Resource:"), "OCID": self.tr("OCID:"),
+                 "Work request": self.tr("Work request:"), "Started": self.tr("Started:"),
+                 "Elapsed": self.tr("Elapsed:")}
+        for name, label in names.items():
             lab = QLabel()
             lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             lab.setWordWrap(True)
             self._fields[name] = lab
-            form.addRow(f"{name}:", lab)
+            form.addRow(label, lab)
         lay.addLayout(form)
 
-        self._error_label = QLabel("Error")
+        self._error_label = QLabel(self.tr("Error"))
         self._error_label.setFont(self._headline.font())
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
@@ -471,8 +482,8 @@ class OperationDetailsDialog(QDialog):
         lay.addWidget(self.text, 1)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.copy_button = QPushButton("Copy")
-        self.copy_button.setToolTip("Copy everything about this operation (for a support request)")
+        self.copy_button = QPushButton(self.tr("Copy"))
+        self.copy_button.setToolTip(self.tr("Copy everything about this operation (for a support request)"))
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.clicked.connect(self.copy)
         buttons.rejected.connect(self.close)
@@ -516,7 +527,8 @@ class ActivityDock(QDockWidget):
     exported = Signal(str)  # path written
 
     def __init__(self, oplog: OperationLog, parent=None):
-        super().__init__("Activity", parent)
+        super().__init__(self.tr("Activity"), parent)
+        translations.ensure()
         self.setObjectName("activityDock")
         self.oplog = oplog
         self.model = ActivityModel(oplog, self)
@@ -531,33 +543,38 @@ class ActivityDock(QDockWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
 
-        self.toolbar = QToolBar("Activity", body)
+        self.toolbar = QToolBar(self.tr("Activity"), body)
         self.toolbar.setIconSize(QtCore.QSize(16, 16))
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         st = self.style()
-        self.details_action = QAction(st.standardIcon(QStyle.StandardPixmap.SP_FileDialogInfoView), "Details…", self)
-        self.details_action.setToolTip("Show everything about the selected operation (double-click a row)")
+        self.details_action = QAction(st.standardIcon(QStyle.StandardPixmap.SP_FileDialogInfoView), self.tr("Details…"),
+                                      self)
+        self.details_action.setToolTip(self.tr("Show everything about the selected operation (double-click a row)"))
         self.details_action.triggered.connect(self.show_current_details)
-        self.clear_action = QAction(st.standardIcon(QStyle.StandardPixmap.SP_DialogResetButton), "Clear finished",
-                                    self)
-        self.clear_action.setToolTip("Remove succeeded, failed and cancelled operations from the list")
+        self.clear_action = QAction(st.standardIcon(QStyle.StandardPixmap.SP_DialogResetButton),
+                                    self.tr("Clear finished"), self)
+        self.clear_action.setToolTip(self.tr("Remove succeeded, failed and cancelled operations from the list"))
         self.clear_action.triggered.connect(self.clear_finished)
-        self.export_action = QAction(st.standardIcon(QStyle.StandardPixmap.SP_DialogSaveButton), "Export…", self)
-        self.export_action.setToolTip("Save the activity (titles, states, errors, request ids) as JSON for support")
+        self.export_action = QAction(st.standardIcon(QStyle.StandardPixmap.SP_DialogSaveButton), self.tr("Export…"),
+                                     self)
+        self.export_action.setToolTip(
+            self.tr("Save the activity (titles, states, errors, request ids) as JSON for support"))
         self.export_action.triggered.connect(self.export)
-        self.script_action = QAction(st.standardIcon(QStyle.StandardPixmap.SP_FileIcon), "Export as script…", self)
-        self.script_action.setToolTip("Save what this session did as a runnable script: bash with the oci CLI "
-                                      "commands (.sh) or Python with the SDK calls (.py), in order, with waits")
+        self.script_action = QAction(st.standardIcon(QStyle.StandardPixmap.SP_FileIcon), self.tr("Export as script…"),
+                                     self)
+        self.script_action.setToolTip(self.tr("Save what this session did as a runnable script: bash with the oci"
+                                              " CLI commands (.sh) or Python with the SDK calls (.py), in order,"
+                                              " with waits"))
         self.script_action.triggered.connect(self.export_script)
-        self.copy_action = QAction("Copy", self)
+        self.copy_action = QAction(self.tr("Copy"), self)
         self.copy_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
         self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.copy_action.triggered.connect(self.copy_selected)
-        self.copy_request_id_action = QAction("Copy opc-request-id", self)
+        self.copy_request_id_action = QAction(self.tr("Copy opc-request-id"), self)
         self.copy_request_id_action.triggered.connect(self.copy_request_id)
         # operations that can be stopped (transfers) offer Cancel
-        self.cancel_action = QAction(st.standardIcon(QStyle.StandardPixmap.SP_BrowserStop), "Cancel", self)
-        self.cancel_action.setToolTip("Stop the selected operations that can be stopped (transfers)")
+        self.cancel_action = QAction(st.standardIcon(QStyle.StandardPixmap.SP_BrowserStop), self.tr("Cancel"), self)
+        self.cancel_action.setToolTip(self.tr("Stop the selected operations that can be stopped (transfers)"))
         self.cancel_action.triggered.connect(self.cancel_selected)
         for a in (self.details_action, self.cancel_action, self.clear_action, self.export_action, self.script_action):
             self.toolbar.addAction(a)
@@ -598,8 +615,8 @@ class ActivityDock(QDockWidget):
         widths = {COL_TITLE: fit("Terminating instance build-agent-0042"),
                   COL_STATUS: fit("In progress", "Succeeded", "Cancelled", extra=ICON_SIZE + 6),
                   COL_DETAIL: fit("PROVISIONING"), COL_PROGRESS: fit("Working…", "100%", extra=12),
-                  COL_ELAPSED: fit("88:88", COLUMNS[COL_ELAPSED]),
-                  COL_STARTED: fit(format_started(0.0), "88:88:88", COLUMNS[COL_STARTED])}
+                  COL_ELAPSED: fit("88:88", _tr(COLUMNS[COL_ELAPSED])),
+                  COL_STARTED: fit(format_started(0.0), "88:88:88", _tr(COLUMNS[COL_STARTED]))}
         for col, w in widths.items():
             hh.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             self.view.setColumnWidth(col, w)
@@ -625,7 +642,7 @@ class ActivityDock(QDockWidget):
         return self.model.active_count
 
     def _on_active_count(self, n: int) -> None:
-        self.count_label.setText(f"{n} running" if n else "Nothing running")
+        self.count_label.setText(self.tr("%n running", "", n) if n else self.tr("Nothing running"))
         self.activeCountChanged.emit(n)
         self._update_actions()
 
@@ -756,8 +773,8 @@ class ActivityDock(QDockWidget):
             return self._export_dialog
         docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
         name = time.strftime("ociconsole-session-%Y%m%d-%H%M%S.sh")
-        dlg = QFileDialog(self, "Export session as script", str(Path(docs) / name),
-                          "Bash script with the oci CLI (*.sh);;Python script with the OCI SDK (*.py)")
+        dlg = QFileDialog(self, self.tr("Export session as script"), str(Path(docs) / name),
+                          self.tr("Bash script with the oci CLI (*.sh);;Python script with the OCI SDK (*.py)"))
         dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dlg.setFileMode(QFileDialog.FileMode.AnyFile)
         dlg.setDefaultSuffix("sh")
@@ -774,8 +791,9 @@ class ActivityDock(QDockWidget):
         try:
             scripts.write(path, sorted(self.oplog.operations, key=lambda o: o.id))  # in the order started
         except OSError as e:
-            self._show_message(QMessageBox.Icon.Warning, "Export failed",
-                               f"Could not write the script to {path}:\n{e.strerror or e}")
+            self._show_message(QMessageBox.Icon.Warning, self.tr("Export failed"),
+                               self.tr("Could not write the script to {path}:").format(path=path)
+                               + f"\n{e.strerror or e}")
             return False
         self.exported.emit(str(path))
         return True
@@ -789,8 +807,9 @@ class ActivityDock(QDockWidget):
         try:
             Path(path).write_text(self.oplog.export_json() + "\n", encoding="utf-8")
         except OSError as e:
-            self._show_message(QMessageBox.Icon.Warning, "Export failed",
-                               f"Could not write the activity to {path}:\n{e.strerror or e}")
+            self._show_message(QMessageBox.Icon.Warning, self.tr("Export failed"),
+                               self.tr("Could not write the activity to {path}:").format(path=path)
+                               + f"\n{e.strerror or e}")
             return False
         self.exported.emit(str(path))
         return True

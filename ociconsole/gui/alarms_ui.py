@@ -22,7 +22,7 @@ from ..catalog import monitoring as moncat
 from ..core.errors import OciError
 from ..core.operations import OpState
 from ..services import monitoring as mon
-from . import aio
+from . import aio, theme
 from .icons import icon
 from .qt import QMenu, QObject, QPoint, Qt, QTimer, QToolButton, QtWidgets, Signal
 
@@ -69,9 +69,10 @@ class AlarmBadge(QToolButton):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.setIcon(icon("alarm"))
-        self.setStyleSheet("QToolButton#alarmBadge { color: white; background: #c62828; border-radius: 8px;"
+        self.setStyleSheet(f"QToolButton#alarmBadge {{ color: white; background: {theme.colour('badge')};"
+                           " border-radius: 8px;"
                            " padding: 1px 8px; font-weight: bold; }"
-                           "QToolButton#alarmBadge:hover { background: #d84040; }")
+                           f"QToolButton#alarmBadge:hover {{ background: {theme.colour('badge_hover')}; }}")
         self.clicked.connect(self.show_menu)
         self.hide()
         oplog = getattr(window, "oplog", None)

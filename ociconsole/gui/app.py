@@ -394,6 +394,9 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationDisplayName("OCI Console")
     app.setDesktopFileName("io.github.ociconsole.OciConsole")  # packaging/linux: the icon on Wayland docks
     app.setWindowIcon(icon("app"))
+    from . import theme, translations
+    theme.apply()  # the saved scheme (System / Light / Dark), Fusion style
+    translations.load_translator(app)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     crash.install(app, loop)

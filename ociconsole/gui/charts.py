@@ -16,9 +16,44 @@ import math
 import numpy as np
 import pyqtgraph as pg
 
+from . import theme
 from .qt import QColor, QFont, QFontMetrics, QGraphicsItem, QSizePolicy, Qt, QVBoxLayout, QWidget, Signal
 
-pg.setConfigOptions(antialias=False, useOpenGL=False, background="w", foreground="#333")
+
+def _configure(_dark: bool = False) -> None:
+    """pyqtgraph's defaults for what is made from now on (made charts restyle themselves: follow_scheme)."""
+    pg.setConfigOptions(antialias=False, useOpenGL=False, background=theme.colour("chart_bg"),
+                        foreground=theme.colour("chart_fg"))
+
+
+_configure()
+theme.notifier().changed.connect(_configure)
+
+
+def style_plot(plot: pg.PlotItem | None) -> None:
+    """Axes, their labels and the title in the current scheme's chart colours (theme.py)."""
+    if plot is None:  # a PlotWidget closed (pyqtgraph lets its plot go before the widget is deleted)
+        return
+    fg = theme.qcolour("chart_fg")
+    for name in ("left", "bottom", "right", "top"):
+        axis = plot.getAxis(name)
+        axis.setPen(pg.mkPen(fg))
+        axis.setTextPen(pg.mkPen(fg))
+        if axis.label is not None:
+            axis.label.setDefaultTextColor(fg)
+        axis.picture = None  # redrawn (with the grid) in the new colours
+        axis.update()
+    if plot.titleLabel is not None and plot.titleLabel.text:
+        plot.titleLabel.setText(plot.titleLabel.text, color=fg)
+
+
+def follow_scheme(view, restyle) -> None:
+    """Re-colour a pyqtgraph view when the scheme changes (and now): `restyle()` after its background."""
+    def apply(_dark: bool = False) -> None:
+        view.setBackground(theme.colour("chart_bg"))
+        restyle()
+    theme.follow(view, apply)
+    apply()
 
 # 20 distinguishable colours (strong, then light, as in Tableau's 20); past 20 series the colours
 # come round again dashed, so no two of the first 40 curves look the same
@@ -106,16 +141,31 @@ class Chart:
         self.legend.setVisible(False)
         plot.layout.addItem(self.legend, 4, 1)
         plot.getViewBox().sigResized.connect(self._update_legend)
-        self.vline = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#999", width=1, style=Qt.PenStyle.DashLine))
+        self.vline = pg.InfiniteLine(angle=90, movable=False)
         self.vline.setVisible(False)
         plot.addItem(self.vline, ignoreBounds=True)
-        self.readout = pg.TextItem(anchor=(0, 0), color="#222", fill=pg.mkBrush(255, 255, 255, 220),
-                                   border=pg.mkPen("#bbb"))
+        self.readout = pg.TextItem(anchor=(0, 0))
         self.readout.setVisible(False)
         self.readout.setZValue(1000)
         plot.addItem(self.readout, ignoreBounds=True)
-        self.empty = pg.TextItem("", anchor=(0.5, 0.5), color="#888")
+        self.empty = pg.TextItem("", anchor=(0.5, 0.5))
         plot.addItem(self.empty, ignoreBounds=True)
+        self.restyle()
+
+    def restyle(self) -> None:
+        """The chart's own colours from the current scheme (theme.py): axes, title, legend, read-out."""
+        style_plot(self.plot)
+        fg = theme.qcolour("chart_fg")
+        self.vline.setPen(pg.mkPen(theme.colour("chart_grid"), width=1, style=Qt.PenStyle.DashLine))
+        self.readout.fill = pg.mkBrush(theme.qcolour("chart_readout_bg"))
+        self.readout.border = pg.mkPen(theme.colour("chart_readout_border"))
+        self.readout.setColor(theme.qcolour("chart_readout_fg"))
+        self.empty.setColor(theme.qcolour("chart_empty"))
+        self.legend.setLabelTextColor(fg)
+        for _sample, label in self.legend.items:
+            label.setText(label.text, color=fg)
+        if self.threshold is not None:
+            self.threshold.setPen(pg.mkPen(theme.colour("bad"), width=1, style=Qt.PenStyle.DashLine))
 
     def set_series(self, series: list[tuple[str, np.ndarray, np.ndarray]], x_range: tuple[float, float],
                    empty_text: str = "No data in this period") -> None:
@@ -209,7 +259,7 @@ class Chart:
                 self.threshold = None
             return
         if self.threshold is None:
-            self.threshold = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen("#b83a2e", width=1,
+            self.threshold = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen(theme.colour("bad"), width=1,
                                                                                    style=Qt.PenStyle.DashLine))
             self.plot.addItem(self.threshold)
         self.threshold.setValue(value)
@@ -264,6 +314,11 @@ class ChartGrid(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.view)
         self.view.scene().sigMouseMoved.connect(self._mouse_moved)
+        follow_scheme(self.view, self._restyle)
+
+    def _restyle(self) -> None:
+        for chart in getattr(self, "charts", []):
+            chart.restyle()
 
     def clear(self) -> None:
         self.view.clear()

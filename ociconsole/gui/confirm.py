@@ -12,6 +12,8 @@ actions. Escape, Cancel and closing the window never confirm. Show it with open(
 from __future__ import annotations
 
 from ..catalog.model import Action, ResourceKind
+from ..i18n import t as ct
+from . import theme
 from .qt import (
     QCheckBox,
     QDialog,
@@ -35,8 +37,8 @@ def _esc(s: str) -> str:
 
 
 def _destructive_style(widget: QWidget) -> str:
-    dark = widget.palette().color(widget.backgroundRole()).lightness() < 128
-    bg, hover, border = ("#b3261e", "#c9342b", "#8c1d17") if not dark else ("#c62828", "#d84040", "#e57373")
+    pal = widget.palette()
+    bg, hover, border = (theme.colour(r, pal) for r in ("destructive", "destructive_hover", "destructive_border"))
     return (f"QPushButton {{ background: {bg}; color: white; border: 1px solid {border}; border-radius: 4px;"
             f" padding: 5px 16px; font-weight: bold; }}"
             f"QPushButton:hover {{ background: {hover}; }}"
@@ -68,8 +70,9 @@ class ConfirmDialog(QDialog):
         else:
             self.expected = self.names[0] if self.names else ""
 
-        what = kind.singular.lower() if not self.bulk else f"{n} {kind.label.lower()}"
-        self.setWindowTitle(f"{action.label} {what}")
+        label, singular, kinds = ct(action.label), ct(kind.singular).lower(), ct(kind.label).lower()
+        what = singular if not self.bulk else f"{n} {kinds}"
+        self.setWindowTitle(self.tr("{action} {what}").format(action=label, what=what))
         self.setModal(True)
 
         lay = QVBoxLayout(self)
@@ -79,7 +82,7 @@ class ConfirmDialog(QDialog):
         if production:
             self.production_banner = production_label(production, self)
             lay.addWidget(self.production_banner)
-        head = QLabel(f"{action.label} {what}?", self)
+        head = QLabel(self.tr("{action} {what}?").format(action=label, what=what), self)
         f = QFont(head.font())
         f.setBold(True)
         if f.pointSizeF() > 0:
@@ -103,7 +106,7 @@ class ConfirmDialog(QDialog):
         elif self.bulk:
             listed = "\n".join(f"•  {nm}" for nm in self.names[:MAX_LISTED])
             if n > MAX_LISTED:
-                listed += f"\n…and {n - MAX_LISTED} more"
+                listed += "\n" + self.tr("…and %n more", "", n - MAX_LISTED)
             lst = QLabel(listed, self)
             lst.setTextFormat(Qt.TextFormat.PlainText)
             lst.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -112,7 +115,7 @@ class ConfirmDialog(QDialog):
 
         self.option_boxes: dict[str, QCheckBox] = {}
         for opt in action.options:
-            box = QCheckBox(opt.label, self)
+            box = QCheckBox(ct(opt.label), self)
             box.setChecked(bool(opt.default))
             box.setObjectName(f"option_{opt.name}")
             self.option_boxes[opt.name] = box
@@ -121,10 +124,11 @@ class ConfirmDialog(QDialog):
         self.input: QLineEdit | None = None
         if self.expected is not None:
             if self.bulk:
-                prompt = f"Type <b>{n}</b> to confirm that you want to {action.label.lower()} {n} " \
-                         f"{_esc(kind.label.lower())}:"
+                prompt = self.tr("Type <b>{n}</b> to confirm that you want to {action} {n} {kinds}:").format(
+                    n=n, action=label.lower(), kinds=_esc(kinds))
             else:
-                prompt = f"Type the {_esc(kind.singular.lower())} name <b>{_esc(self.expected)}</b> to confirm:"
+                prompt = self.tr("Type the {what} name <b>{name}</b> to confirm:").format(
+                    what=_esc(singular), name=_esc(self.expected))
             p = QLabel(prompt, self)
             p.setWordWrap(True)
             p.setTextFormat(Qt.TextFormat.RichText)
@@ -141,8 +145,8 @@ class ConfirmDialog(QDialog):
         lay.addSpacing(6)
         bar = QHBoxLayout()
         bar.addStretch(1)
-        self.cancel_button = QPushButton("Cancel", self)
-        self.ok_button = QPushButton(action.label, self)
+        self.cancel_button = QPushButton(self.tr("Cancel"), self)
+        self.ok_button = QPushButton(label, self)
         if action.destructive:
             self.ok_button.setStyleSheet(_destructive_style(self))
         self.cancel_button.clicked.connect(self.reject)
@@ -168,16 +172,20 @@ class ConfirmDialog(QDialog):
 
     def _message(self) -> str:
         a, k = self.action, self.kind
-        verb = a.label.lower()
+        verb = ct(a.label).lower()
         if self.bulk:
-            text = f"You are about to {verb} {len(self.resources)} {_esc(k.label.lower())}."
+            text = self.tr("You are about to {action} {n} {kinds}.").format(
+                action=verb, n=len(self.resources), kinds=_esc(ct(k.label).lower()))
         else:
             name = _esc(self.names[0]) if self.names else ""
             state = k.state(self.resources[0]) if self.resources else None
-            text = f"You are about to {verb} the {_esc(k.singular.lower())} <b>{name}</b>"
-            text += f" (now {_esc(state)})." if state else "."
+            what = _esc(ct(k.singular).lower())
+            text = (self.tr("You are about to {action} the {what} <b>{name}</b> (now {state}).").format(
+                action=verb, what=what, name=name, state=_esc(state)) if state else
+                self.tr("You are about to {action} the {what} <b>{name}</b>.").format(action=verb, what=what,
+                                                                                      name=name))
         if a.destructive:
-            text += " <b>This cannot be undone.</b>"
+            text += " " + self.tr("<b>This cannot be undone.</b>")
         return text
 
     # ------------------------------------------------------------ state

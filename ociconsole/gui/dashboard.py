@@ -52,7 +52,7 @@ from ..services.dashboards import (  # noqa: F401 - the model's names, also read
     time_window,
 )
 from ..services.monitoring import auto_interval
-from . import aio, paths
+from . import aio, paths, theme
 from .forms.ui_chart_dialog import Ui_ChartDialog
 from .qt import (
     QAbstractItemView,
@@ -719,7 +719,6 @@ class DashboardView(QWidget):
         sl.addLayout(sb)
 
         self.grid = ChartGrid(columns=2)
-        self.grid.view.setBackground("w")
         self.grid.hovered.connect(lambda text: text and self.status.setText(text.replace("\n", "   ")))
         self.grid.view.scene().sigMouseClicked.connect(self._scene_clicked)
         self.scroll_area = QScrollArea()
@@ -1223,8 +1222,8 @@ class DashboardView(QWidget):
             chart.plot.setTitle(f"⚠ {chart.title}", size="10pt", color=error_colour(self))
         else:
             chart.set_series(data.series, (start, end))
-            chart.empty.setColor("#888")
-            chart.plot.setTitle(chart.title, size="10pt")
+            chart.empty.setColor(theme.qcolour("chart_empty"))
+            chart.plot.setTitle(chart.title, size="10pt", color=theme.qcolour("chart_fg"))
         item = self.chart_list.item(i)
         if item is not None:
             item.setIcon(icon("warning" if data.error else "metric"))

@@ -9,9 +9,11 @@ from .. import catalog
 from ..catalog import details
 from ..catalog.model import ResourceKind
 from ..core.errors import OciError
-from . import aio
+from ..i18n import t as ct
+from . import aio, theme
 from .icons import icon, state_colour
 from .qt import (
+    QColor,
     QFont,
     QGuiApplication,
     QHBoxLayout,
@@ -56,11 +58,11 @@ class DetailPane(QWidget):
 
         self.back = QToolButton()
         self.back.setIcon(icon("back"))
-        self.back.setToolTip("Back")
+        self.back.setToolTip(self.tr("Back"))
         self.back.clicked.connect(self.go_back)
         self.back.hide()
         self.kind_icon = QLabel()
-        self.name = QLabel("Nothing selected")
+        self.name = QLabel(self.tr("Nothing selected"))
         f = self.name.font()
         f.setPointSizeF(f.pointSizeF() * 1.3)
         f.setBold(True)
@@ -74,10 +76,10 @@ class DetailPane(QWidget):
         self.subtitle = ElidedLabel("")
         self.where = ""  # "profile · region" when the tree holds several connections (main_window)
         self.subtitle.setStyleSheet("color: palette(mid);")
-        self.copy_ocid = QPushButton(icon("copy"), "Copy OCID")
+        self.copy_ocid = QPushButton(icon("copy"), self.tr("Copy OCID"))
         self.copy_ocid.clicked.connect(self.copy_current_ocid)
         self.copy_ocid.setEnabled(False)
-        self.actions_button = QPushButton("Actions")
+        self.actions_button = QPushButton(self.tr("Actions"))
         self.actions_button.setEnabled(False)
         self.actions_menu = QMenu(self)
         self.actions_button.setMenu(self.actions_menu)
@@ -93,16 +95,17 @@ class DetailPane(QWidget):
         buttons.addWidget(self.copy_ocid)
 
         self.tabs = QTabWidget()
-        self.fields = self._tree(["Field", "Value"])
-        self.tags = self._tree(["Tag", "Value"])
-        self.related = self._tree(["Related", "Value"])
+        self.fields = self._tree([self.tr("Field"), self.tr("Value")])
+        self.tags = self._tree([self.tr("Tag"), self.tr("Value")])
+        self.related = self._tree([self.tr("Related"), self.tr("Value")])
+        theme.follow(self, self._restyle_links)
         self.related.itemActivated.connect(self._follow)
         self.related.itemClicked.connect(self._follow)
         self.fields.itemActivated.connect(self._follow)  # a linked OCID (Enter / double-click)
         self.fields.setRootIsDecorated(True)
-        self.tabs.addTab(self.fields, "Details")
-        self.tabs.addTab(self.tags, "Tags")
-        self.tabs.addTab(self.related, "Related")
+        self.tabs.addTab(self.fields, self.tr("Details"))
+        self.tabs.addTab(self.tags, self.tr("Tags"))
+        self.tabs.addTab(self.related, self.tr("Related"))
         self.json_view = QPlainTextEdit()  # the resource as OCI returns it, for the curious
         self.json_view.setObjectName("rawJson")
         self.json_view.setReadOnly(True)
@@ -142,10 +145,10 @@ class DetailPane(QWidget):
             return
         m = QMenu(self)
         raw = item.data(1, RAW_ROLE) or item.text(1)  # an OCID shown by name copies the OCID
-        m.addAction("Copy value").triggered.connect(lambda: QGuiApplication.clipboard().setText(raw))
+        m.addAction(self.tr("Copy value")).triggered.connect(lambda: QGuiApplication.clipboard().setText(raw))
         if item.data(0, LINK_ROLE):
             ocid = item.data(0, LINK_ROLE)
-            m.addAction("Open").triggered.connect(lambda: self.navigate(ocid))
+            m.addAction(self.tr("Open")).triggered.connect(lambda: self.navigate(ocid))
             linked = catalog.for_ocid(ocid)
             if linked is not None and linked.browser:
                 m.addAction(BROWSE_LABELS.get(linked.browser, "Open in its view")).triggered.connect(
@@ -161,7 +164,7 @@ class DetailPane(QWidget):
         self.kind = self.resource = None
         self._history.clear()
         self.back.hide()
-        self.name.setText("Nothing selected")
+        self.name.setText(self.tr("Nothing selected"))
         self.name.setToolTip("")
         self.kind_icon.clear()
         self.state.setText("")
@@ -196,7 +199,7 @@ class DetailPane(QWidget):
         else:
             self.state.setText("")
             self.state.setStyleSheet("")
-        self.subtitle.setText(f"{kind.singular} · {getattr(resource, 'id', '')}"
+        self.subtitle.setText(f"{ct(kind.singular)} · {getattr(resource, 'id', '')}"
                               + (f" — {self.where}" if self.where else ""))
         self.copy_ocid.setEnabled(bool(getattr(resource, "id", None)))
         self._fill_actions()
@@ -224,7 +227,7 @@ class DetailPane(QWidget):
         has = self.kind is not None and self.kind.metrics is not None
         idx = self.tabs.indexOf(self._metrics_holder)
         if has and idx < 0:
-            self.tabs.insertTab(self.tabs.indexOf(self.json_view), self._metrics_holder, "Metrics")
+            self.tabs.insertTab(self.tabs.indexOf(self.json_view), self._metrics_holder, self.tr("Metrics"))
         elif not has and idx >= 0:
             if self.metrics_panel is not None:
                 self.metrics_panel.stop()
@@ -246,7 +249,7 @@ class DetailPane(QWidget):
         has = self.kind is not None and logcat.log_source(self.kind.id) is not None
         idx = self.tabs.indexOf(self._logs_holder)
         if has and idx < 0:
-            self.tabs.addTab(self._logs_holder, "Logs")
+            self.tabs.addTab(self._logs_holder, self.tr("Logs"))
         elif not has and idx >= 0:
             if self.logs_panel is not None:
                 self.logs_panel.shutdown()
@@ -287,7 +290,7 @@ class DetailPane(QWidget):
         ro = self.session is not None and self.session.read_only
         offline = getattr(self, "offline", False)
         for a in kind.actions:
-            act = self.actions_menu.addAction(icon(a.icon), a.label + ("…" if a.confirm else ""))
+            act = self.actions_menu.addAction(icon(a.icon), ct(a.label) + ("…" if a.confirm else ""))
             act.setEnabled(a.allowed_for(res) and not offline and not (ro and a.mutates))
             act.triggered.connect(lambda _=False, a=a: self.actionRequested.emit(kind, a, [res]))
         self.actions_button.setEnabled(True)
@@ -300,7 +303,7 @@ class DetailPane(QWidget):
         bold = QFont(self.fields.font())
         bold.setBold(True)
         for title, rows in details.sections(resource, self.name_of):
-            section = QTreeWidgetItem([title, ""])
+            section = QTreeWidgetItem([ct(title), ""])
             section.setFirstColumnSpanned(True)
             section.setFont(0, bold)
             self.fields.addTopLevelItem(section)
@@ -338,8 +341,8 @@ class DetailPane(QWidget):
             for k, v in sorted(kv.items()):
                 self.tags.addTopLevelItem(QTreeWidgetItem([f"{ns}.{k}", str(v)]))
         if self.tags.topLevelItemCount() == 0:
-            item = QTreeWidgetItem(["(no tags)", ""])
-            item.setForeground(0, Qt.GlobalColor.gray)
+            item = QTreeWidgetItem([self.tr("(no tags)"), ""])
+            item.setForeground(0, QColor(theme.help_colour(self.palette())))
             self.tags.addTopLevelItem(item)
 
     def _load_related(self) -> None:
@@ -347,12 +350,12 @@ class DetailPane(QWidget):
         self.related.setRootIsDecorated(True)
         kind = self.kind
         if kind is None or not kind.related:
-            item = QTreeWidgetItem(["(nothing related)", ""])
-            item.setForeground(0, Qt.GlobalColor.gray)
+            item = QTreeWidgetItem([self.tr("(nothing related)"), ""])
+            item.setForeground(0, QColor(theme.help_colour(self.palette())))
             self.related.addTopLevelItem(item)
             return
         for rel in kind.related:
-            section = QTreeWidgetItem([rel.label, "loading…"])
+            section = QTreeWidgetItem([ct(rel.label), self.tr("loading…")])
             f = section.font(0)
             f.setBold(True)
             section.setFont(0, f)
@@ -366,12 +369,12 @@ class DetailPane(QWidget):
             items = await rel.fetch(self.session, resource)
         except OciError as e:
             if generation == self.generation:
-                section.setText(1, f"could not load: {e.summary()}")
-                section.setForeground(1, Qt.GlobalColor.red)
+                section.setText(1, self.tr("could not load: {error}").format(error=e.summary()))
+                section.setForeground(1, theme.qcolour("error", self.palette()))
             return
         if generation != self.generation:
             return
-        section.setText(1, "" if items else "none")
+        section.setText(1, "" if items else self.tr("none"))
         for it in items:
             child = QTreeWidgetItem([it.label, it.value])
             child.setToolTip(1, it.ocid or it.value)
@@ -380,12 +383,23 @@ class DetailPane(QWidget):
                 f = child.font(1)
                 f.setUnderline(True)
                 child.setFont(1, f)
-                child.setForeground(1, Qt.GlobalColor.blue)
+                child.setForeground(1, self.palette().link())
             section.addChild(child)
         section.setExpanded(True)
         self._fit_label_columns()
 
     # ------------------------------------------------------------ links
+    def _restyle_links(self, _dark: bool = False) -> None:
+        """A switch of scheme: links take the new palette's link colour (items keep the colour they were given)."""
+        link = QGuiApplication.palette().link()  # the application's new palette (the pane's follows it later)
+        for tree in (self.fields, self.related):
+            stack = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+            while stack:
+                item = stack.pop()
+                if item.data(0, LINK_ROLE):
+                    item.setForeground(1, link)
+                stack += [item.child(j) for j in range(item.childCount())]
+
     def _follow(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         ocid = item.data(0, LINK_ROLE)
         if ocid:
@@ -401,7 +415,7 @@ class DetailPane(QWidget):
         try:
             res = await kind.get(self.session, ocid)
         except OciError as e:
-            self.subtitle.setText(f"Could not open {ocid}: {e.summary()}")
+            self.subtitle.setText(self.tr("Could not open {ocid}: {error}").format(ocid=ocid, error=e.summary()))
             return
         if self.kind is not None and self.resource is not None:
             self._history.append((self.kind, self.resource))

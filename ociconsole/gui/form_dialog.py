@@ -30,6 +30,7 @@ from ..catalog.forms import Field, FormContext, FormSpec, Option
 from ..catalog.model import ResourceKind
 from ..core.errors import OciError
 from ..core.operations import OperationLog
+from ..i18n import t as ct
 from ..services import identity as idsvc
 from . import aio
 from . import qt as _qt
@@ -76,6 +77,8 @@ from .widgets import (
     set_message,
     warning_label,
 )
+
+translate = _qt.QtCore.QCoreApplication.translate  # FieldRow is no QObject: CreateDialog's context
 
 log = logging.getLogger(__name__)
 QTableWidget, QTableWidgetItem = _qt.QtWidgets.QTableWidget, _qt.QtWidgets.QTableWidgetItem
@@ -240,7 +243,8 @@ class FieldRow:
         self._setting = False
         t = field.type
 
-        self.label = QLabel("" if t == "bool" else f"{field.label}:", parent)
+        label = "" if t == "bool" else translate("CreateDialog", "{label}:").format(label=ct(field.label))
+        self.label = QLabel(label, parent)
         self.label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.container = QWidget(parent)
         lay = QVBoxLayout(self.container)
@@ -272,7 +276,7 @@ class FieldRow:
             top.addWidget(self.hint)
             top.addStretch(1)
         elif t == "bool":
-            ed = QCheckBox(field.label, self.container)
+            ed = QCheckBox(ct(field.label), self.container)
             ed.toggled.connect(lambda _b: self._user_changed())
             top.addWidget(ed, 1)
         elif t == "rules":
@@ -280,8 +284,8 @@ class FieldRow:
             ed.changed.connect(self._user_changed)
             col = QVBoxLayout()
             col.setContentsMargins(0, 0, 0, 0)
-            self.add_button = QPushButton("Add rule", self.container)
-            self.remove_button = QPushButton("Remove rule", self.container)
+            self.add_button = QPushButton(translate("CreateDialog", "Add rule"), self.container)
+            self.remove_button = QPushButton(translate("CreateDialog", "Remove rule"), self.container)
             for b in (self.add_button, self.remove_button):
                 b.setAutoDefault(False)
                 col.addWidget(b)
@@ -293,7 +297,7 @@ class FieldRow:
         elif t in MULTILINE_TYPES:
             ed = QPlainTextEdit(self.container)
             ed.setTabChangesFocus(True)
-            ed.setPlaceholderText(field.placeholder or ("Optional" if not field.required else ""))
+            ed.setPlaceholderText(_placeholder(field))
             lines = 5 if t == "statements" else 3
             fm = ed.fontMetrics()
             ed.setFixedHeight(fm.lineSpacing() * lines + 14)
@@ -303,7 +307,7 @@ class FieldRow:
             if t == "sshkey":
                 col = QVBoxLayout()
                 col.setContentsMargins(0, 0, 0, 0)
-                self.load_button = QPushButton("Load file…", self.container)
+                self.load_button = QPushButton(translate("CreateDialog", "Load file…"), self.container)
                 self.load_button.setAutoDefault(False)
                 self.load_button.clicked.connect(self.choose_key_file)
                 col.addWidget(self.load_button)
@@ -314,9 +318,9 @@ class FieldRow:
                 top.addWidget(ed, 1)
         elif t in ("file", "savefile"):  # a local path, typed or picked
             ed = QLineEdit(self.container)
-            ed.setPlaceholderText(field.placeholder or ("Optional" if not field.required else ""))
+            ed.setPlaceholderText(_placeholder(field))
             ed.textChanged.connect(lambda _s: self._user_changed())
-            self.load_button = QPushButton("Browse…", self.container)
+            self.load_button = QPushButton(translate("CreateDialog", "Browse…"), self.container)
             self.load_button.setAutoDefault(False)
             self.load_button.clicked.connect(self.choose_path)
             top.addWidget(ed, 1)
@@ -325,21 +329,21 @@ class FieldRow:
             ed = QLineEdit(self.container)
             if t == "password":
                 ed.setEchoMode(QLineEdit.EchoMode.Password)
-            ed.setPlaceholderText(field.placeholder or ("Optional" if not field.required else ""))
+            ed.setPlaceholderText(_placeholder(field))
             ed.textChanged.connect(lambda _s: self._user_changed())
             top.addWidget(ed, 1)
         if t in MONO_TYPES:
             ed.setFont(monospace_font())
         ed.setObjectName(f"field_{field.name}")
-        ed.setAccessibleName(field.label)
+        ed.setAccessibleName(ct(field.label))
         if field.help:
-            ed.setToolTip(field.help)
+            ed.setToolTip(ct(field.help))
         self.editor = ed
         self.label.setBuddy(ed)
         # the label's text lines up with the editor's (first) line
         self.label.setMinimumHeight(ed.sizeHint().height() if t not in MULTILINE_TYPES else _line_height())
         lay.addLayout(top)
-        self.help = help_label(field.help, self.container)
+        self.help = help_label(ct(field.help), self.container)
         self.error = error_label(self.container)
         self.warning = warning_label(self.container)  # Field.warning: allowed, but said loudly
         self.error.setTextFormat(Qt.TextFormat.RichText)
@@ -407,7 +411,7 @@ class FieldRow:
         if self.is_choice:
             return self.editor.currentText()
         if t == "bool":
-            return "Yes" if v else "No"
+            return translate("CreateDialog", "Yes") if v else translate("CreateDialog", "No")
         if t == "password":
             return "•" * 8
         if t == "number":
@@ -440,14 +444,15 @@ class FieldRow:
         self.wanted = None
         opts = list(options)
         if opts and not f.required and f.default is None and not any(o.value in (None, "") for o in opts):
-            opts.insert(0, Option(None, "None"))
+            opts.insert(0, Option(None, translate("CreateDialog", "None")))
         self._setting = True
         try:
             self.editor.clear()
             self.options = opts
             self.paths = _paths(opts) if f.type == "compartment" else []
             if not opts:
-                self.placeholder = empty_text or f"No {_lower(f.label)} to choose from"
+                self.placeholder = empty_text or translate("CreateDialog", "No {what} to choose from").format(
+                    what=_lower(ct(f.label)))
                 self.editor.addItem(self.placeholder)
                 self.editor.setEnabled(False)
                 self.show_way_out(not empty_text)
@@ -455,7 +460,7 @@ class FieldRow:
             self.show_way_out(False)
             self.placeholder = None
             for i, o in enumerate(opts):
-                self.editor.addItem(o.label)
+                self.editor.addItem(ct(o.label))
                 if o.depth:
                     self.editor.setItemData(i, o.depth, DEPTH_ROLE)
                 if self.paths:
@@ -500,7 +505,7 @@ class FieldRow:
             return
         i = self.editor.currentIndex()
         path = self.paths[i] if self.placeholder is None and 0 <= i < len(self.paths) else ""
-        set_message(self.help, path or self.field.help)
+        set_message(self.help, path or ct(self.field.help))
 
     # ------------------------------------------------------------ bounds, messages, visibility
     def set_visible(self, visible: bool) -> None:
@@ -588,6 +593,10 @@ class FieldRow:
 def _line_height() -> int:
     probe = QLineEdit()  # never shown, owned by Python: gone when this returns
     return probe.sizeHint().height()
+
+
+def _placeholder(field: Field) -> str:
+    return ct(field.placeholder) or (translate("CreateDialog", "Optional") if not field.required else "")
 
 
 def _lower(label: str) -> str:
@@ -694,7 +703,7 @@ class CreateDialog(QDialog):
             ctx.compartment_id not in {o.value for o in ctx.compartments}
         self.submit_task: asyncio.Task | None = None
         self.request: forms.Request | None = None
-        self.setWindowTitle(spec.title)
+        self.setWindowTitle(ct(spec.title))
         self.setModal(True)
         self.setSizeGripEnabled(True)
         self._build()
@@ -710,7 +719,7 @@ class CreateDialog(QDialog):
         outer.setSpacing(10)
 
         head = QHBoxLayout()
-        self.title_label = QLabel(self.spec.title, self)
+        self.title_label = QLabel(ct(self.spec.title), self)
         f = QFont(self.title_label.font())
         f.setPointSizeF(f.pointSizeF() * 1.3 if f.pointSizeF() > 0 else 13)
         f.setBold(True)
@@ -782,26 +791,27 @@ class CreateDialog(QDialog):
         rl.addWidget(self.review_cost_detail, 0)
         self.code_tabs = QTabWidget(review)
         self.cli_view = CodeView()
-        self.cli_view.setNote("Runs the same request with the oci CLI")
+        self.cli_view.setNote(self.tr("Runs the same request with the oci CLI"))
         self.python_view = CodeView()
-        self.python_view.setNote("The same request with the OCI Python SDK (retry token included)")
+        self.python_view.setNote(self.tr("The same request with the OCI Python SDK (retry token included)"))
         self.terraform_view = CodeView()
-        self.terraform_view.setNote("The same resource for Oracle's Terraform provider (oracle/oci); "
-                                    "what this session created is referred to, not pasted")
+        self.terraform_view.setNote(self.tr("The same resource for Oracle's Terraform provider (oracle/oci); "
+                                            "what this session created is referred to, not pasted"))
         self.code_tabs.addTab(self.cli_view, "oci CLI")
         self.code_tabs.addTab(self.python_view, "Python SDK")
         self.code_tabs.addTab(self.terraform_view, "Terraform")
         rl.addWidget(self.code_tabs, 1)
         self.production_input: QLineEdit | None = None
         if self.production_typed:
-            prompt = QLabel(f"This changes <b>{_escape(self.production_typed)}</b>, a production connection. "
-                            f"Type <b>{_escape(self.production_typed)}</b> to confirm:", review)
+            prompt = QLabel(self.tr("This changes <b>{name}</b>, a production connection. "
+                                    "Type <b>{name}</b> to confirm:").format(name=_escape(self.production_typed)),
+                            review)
             prompt.setWordWrap(True)
             prompt.setTextFormat(Qt.TextFormat.RichText)
             rl.addWidget(prompt, 0)
             self.production_input = QLineEdit(review)
             self.production_input.setObjectName("production_confirm")
-            self.production_input.setAccessibleName("Type the production connection's name to confirm")
+            self.production_input.setAccessibleName(self.tr("Type the production connection's name to confirm"))
             self.production_input.setPlaceholderText(self.production_typed)
             self.production_input.textChanged.connect(lambda _t: self._update_buttons())
             rl.addWidget(self.production_input, 0)
@@ -831,11 +841,11 @@ class CreateDialog(QDialog):
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bar.addWidget(self.status, 1)
-        self.cancel_button = QPushButton("Cancel", self)
-        self.back_button = QPushButton("< Back", self)
-        self.review_button = QPushButton("Review >", self)
-        self.create_button = QPushButton(self.spec.submit_label, self)
-        self.close_button = QPushButton("Close", self)  # the "shown once" page's only way on
+        self.cancel_button = QPushButton(self.tr("Cancel"), self)
+        self.back_button = QPushButton(self.tr("< Back"), self)
+        self.review_button = QPushButton(self.tr("Review >"), self)
+        self.create_button = QPushButton(ct(self.spec.submit_label), self)
+        self.close_button = QPushButton(self.tr("Close"), self)  # the "shown once" page's only way on
         for b in (self.cancel_button, self.back_button, self.review_button, self.create_button, self.close_button):
             b.setAutoDefault(False)
             bar.addWidget(b)
@@ -1016,13 +1026,14 @@ class CreateDialog(QDialog):
         from .. import catalog
         from ..catalog.generic import in_sentence
         kind = catalog.kind(f.create_kind) if f.create_kind else None
-        what = in_sentence(kind.singular) if kind is not None else _lower(f.label)
+        what = in_sentence(ct(kind.singular)) if kind is not None else _lower(ct(f.label))
         comp = self._compartment_row_for(f)
         where = comp.editor.currentText().strip() if comp is not None and comp.placeholder is None else ""
-        text = f"No {what} in {where}." if where else f"No {what} to choose from."
+        text = (self.tr("No {what} in {where}.").format(what=what, where=where) if where
+                else self.tr("No {what} to choose from.").format(what=what))
         links = []
         if comp is not None:
-            links.append("<a href='compartment'>Pick another compartment</a>")
+            links.append("<a href='compartment'>" + self.tr("Pick another compartment") + "</a>")
         if kind is not None and kind.create is not None:
             article = "an" if what[:1].lower() in "aeio" else "a"
             links.append(f"<a href='create'>Create {article} {_escape(what)} here…</a>")
@@ -1176,7 +1187,7 @@ class CreateDialog(QDialog):
         try:
             cost = self.spec.cost(self.values(), self.ctx)
             if cost is not None:
-                text = f"Estimated cost: {cost.text()}"
+                text = self.tr("Estimated cost: {cost}").format(cost=cost.text())
                 lines = [str(x) for x in cost.lines] + ([cost.note] if cost.note else [])
         except Exception as e:
             log.debug("cost of %s failed: %s: %s", self.spec.title, type(e).__name__, e)
@@ -1218,20 +1229,20 @@ class CreateDialog(QDialog):
         self.back_button.setEnabled(not self._submitting)
         self.cancel_button.setEnabled(not self._submitting)
         if self._submitting:
-            text = "Submitting…"
+            text = self.tr("Submitting…")
         elif self.busy:
-            labels = [self.spec.field(n).label for n in self.rows if n in self._loading or n in self._waiting]
-            text = f"Loading {', '.join(_lower(x) for x in labels)}…"
+            labels = [ct(self.spec.field(n).label) for n in self.rows if n in self._loading or n in self._waiting]
+            text = self.tr("Loading {what}…").format(what=", ".join(_lower(x) for x in labels))
         elif self._errors:
             missing, fix = [], []
             for n in self._errors:
                 f = self.spec.field(n)
-                (missing if f.required and self.rows[n].value() in (None, "") else fix).append(f.label)
+                (missing if f.required and self.rows[n].value() in (None, "") else fix).append(ct(f.label))
             parts = []
             if missing:
-                parts.append("Required: " + ", ".join(missing))
+                parts.append(self.tr("Required: {fields}").format(fields=", ".join(missing)))
             if fix:
-                parts.append("To fix: " + ", ".join(fix))
+                parts.append(self.tr("To fix: {fields}").format(fields=", ".join(fix)))
             text = "; ".join(parts)
         else:
             text = ""
@@ -1431,7 +1442,7 @@ class CreateDialog(QDialog):
             lines = [error.message]
             if error.request_id:
                 lines.append(f"opc-request-id: {error.request_id}")
-            lines.append("Nothing was created. Your values are kept: fix them and press Create again.")
+            lines.append(self.tr("Nothing was created. Your values are kept: fix them and press Create again."))
             self.banner.show_error(head, "\n".join(lines))
         elif error is not None:
             self.banner.show_error(f"{self._not_done()} — unexpected error",

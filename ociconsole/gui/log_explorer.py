@@ -23,7 +23,7 @@ from ..catalog import logging as logcat
 from ..core.errors import OciError
 from ..services import dashboards as dashsvc
 from ..services import logging as logsvc
-from . import aio
+from . import aio, theme
 from .icons import icon
 from .qt import (
     QApplication,
@@ -120,7 +120,7 @@ class LogExplorer(QWidget):
         self.query.setPlaceholderText('search "<compartment OCID>/<log group>/<log>" | where … | sort by datetime desc')
         self.query.textChanged.connect(self._check)
         self.error = QLabel("")
-        self.error.setStyleSheet("color: #b83a2e; font-family: monospace;")
+        self.error.setStyleSheet(f"color: {theme.colour('error')}; font-family: monospace;")
         self.error.setWordWrap(True)
         self.error.hide()
 
@@ -374,7 +374,7 @@ class LogExplorer(QWidget):
     def _draw_histogram(self) -> None:
         import pyqtgraph as pg
 
-        from . import charts  # noqa: F401 - pyqtgraph's configuration (imported when first drawn)
+        from . import charts  # pyqtgraph's configuration (imported when first drawn)
         if self.plot is None:
             self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
             self.plot.setMenuEnabled(False)
@@ -382,6 +382,7 @@ class LogExplorer(QWidget):
             self.plot.setMouseEnabled(x=False, y=False)
             self.plot.getPlotItem().getAxis("left").setWidth(40)
             self.histogram_holder.layout().addWidget(self.plot)
+            charts.follow_scheme(self.plot, self._restyle_histogram)
         bins = logsvc.histogram(self.rows if self.rows and isinstance(self.rows[0].get("logContent"), dict)
                                 else [], self.start, self.end, HISTOGRAM_BUCKETS)
         self.bins = bins
@@ -390,10 +391,17 @@ class LogExplorer(QWidget):
         ys = [b[1] for b in bins]
         if self.bars is not None:
             self.plot.removeItem(self.bars)
-        self.bars = pg.BarGraphItem(x=xs, height=ys, width=width * 0.9, brush="#1f6fb2", pen=None)
+        self.bars = pg.BarGraphItem(x=xs, height=ys, width=width * 0.9, brush=theme.colour("accent"), pen=None)
         self.plot.addItem(self.bars)
         self.plot.setXRange(self.start.timestamp(), self.end.timestamp(), padding=0)
         self.plot.setYRange(0, max(ys + [1]) * 1.1, padding=0)
+
+    def _restyle_histogram(self) -> None:
+        from . import charts
+        if self.plot is not None:
+            charts.style_plot(self.plot.getPlotItem())
+        if self.bars is not None:
+            self.bars.setOpts(brush=theme.colour("accent"))
 
     # ------------------------------------------------------------ live tail
     def set_tail(self, on: bool) -> None:

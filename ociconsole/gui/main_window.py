@@ -19,8 +19,9 @@ from ..core import guardrails
 from ..core.config import token_expiry_text
 from ..core.errors import OciError, loggable
 from ..core.operations import OperationLog
+from ..i18n import t as ct
 from ..services import identity as idsvc
-from . import aio, settings
+from . import aio, settings, theme, translations
 from .detail import DetailPane
 from .icons import dot, icon
 from .qt import (
@@ -69,7 +70,8 @@ class MainWindow(RootsMixin, QMainWindow):
 
     def __init__(self, oplog: OperationLog | None = None):
         super().__init__()
-        self.setWindowTitle("OCI Console")
+        translations.ensure()  # English plural forms; app.main loads the system locale's catalogue
+        self.setWindowTitle(self.tr("OCI Console"))
         self.setWindowIcon(icon("app"))
         self.oplog = oplog or OperationLog()
         self.session = None
@@ -98,7 +100,8 @@ class MainWindow(RootsMixin, QMainWindow):
         self.tree.setHeaderHidden(True)
         self.tree.setUniformRowHeights(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree_model.loadFailed.connect(lambda e: self.show_error(f"Could not load compartments: {e.summary()}"))
+        self.tree_model.loadFailed.connect(lambda e: self.show_error(
+            self.tr("Could not load compartments: {error}").format(error=e.summary())))
         self.tree_model.childrenLoaded.connect(self._children_loaded)
         self._first_level_done = False
 
@@ -170,7 +173,7 @@ class MainWindow(RootsMixin, QMainWindow):
         self.recent: list = []  # (kind, resource) most recently shown first: the palette's "Recent"
 
         # ---- toolbar
-        tb = QToolBar("Main toolbar")
+        tb = QToolBar(self.tr("Main toolbar"))
         tb.setObjectName("mainToolbar")
         tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.addToolBar(tb)
@@ -186,21 +189,21 @@ class MainWindow(RootsMixin, QMainWindow):
         self.region_combo.activated.connect(self._region_chosen)
         tb.addWidget(self.region_combo)
         tb.addSeparator()
-        self.refresh_action = tb.addAction(icon("refresh"), "Refresh")
+        self.refresh_action = tb.addAction(icon("refresh"), self.tr("Refresh"))
         self.refresh_action.setShortcut(QKeySequence("F5"))
-        self.refresh_action.setToolTip("Refresh (F5)")
+        self.refresh_action.setToolTip(self.tr("Refresh (F5)"))
         self.refresh_action.triggered.connect(self.refresh)
-        self.create_action = tb.addAction(icon("create"), "Create")
+        self.create_action = tb.addAction(icon("create"), self.tr("Create"))
         self.create_action.setShortcut(QKeySequence("Ctrl+N"))
         self.create_action.triggered.connect(lambda: self.current_kind and self.open_create(self.current_kind))
         tb.addSeparator()
         self._kind_actions: list = []
-        self._search_toolbar = QToolBar("Search bar")
+        self._search_toolbar = QToolBar(self.tr("Search bar"))
         self._search_toolbar.setObjectName("searchToolbar")
         self.addToolBar(self._search_toolbar)
         self.search_field = QLineEdit()
-        self.search_field.setPlaceholderText("Search all compartments (Ctrl+K)")
-        self.search_field.setAccessibleName("Search all compartments")
+        self.search_field.setPlaceholderText(self.tr("Search all compartments (Ctrl+K)"))
+        self.search_field.setAccessibleName(self.tr("Search all compartments"))
         self.search_field.setClearButtonEnabled(True)
         self.search_field.setMinimumWidth(260)
         self.search_field.returnPressed.connect(self._search_from_toolbar)
@@ -213,9 +216,9 @@ class MainWindow(RootsMixin, QMainWindow):
         self.expiry_label = QLabel()
         self.activity_label = QLabel()
         from .qt import QPushButton
-        self.fix_profile_button = QPushButton(icon("edit"), "Fix profile…")
+        self.fix_profile_button = QPushButton(icon("edit"), self.tr("Fix profile…"))
         self.fix_profile_button.setFlat(True)
-        self.fix_profile_button.setToolTip("Open the profile set-up to correct the user, key or fingerprint")
+        self.fix_profile_button.setToolTip(self.tr("Open the profile set-up to correct the user, key or fingerprint"))
         self.fix_profile_button.clicked.connect(self.fixProfileRequested)
         self.fix_profile_button.hide()
         sb = self.statusBar()
@@ -241,8 +244,8 @@ class MainWindow(RootsMixin, QMainWindow):
         self._build_menus()
         for bar in (self.toolbar, self._search_toolbar):  # Qt's "»" button when a toolbar is too narrow
             for b in bar.findChildren(QToolButton, "qt_toolbar_ext_button"):
-                b.setAccessibleName("More toolbar actions")
-                b.setToolTip("More toolbar actions")
+                b.setAccessibleName(self.tr("More toolbar actions"))
+                b.setToolTip(self.tr("More toolbar actions"))
         self._layout_restored = False
         self.resize(1400, 860)
         self._set_conn_state(None)
@@ -252,36 +255,37 @@ class MainWindow(RootsMixin, QMainWindow):
     def _build_menus(self) -> None:
         """File, View and Help; services add theirs between View and Help (menu())."""
         mb = self.menuBar()
-        file_menu = mb.addMenu("&File")
-        quit_action = file_menu.addAction(icon("cancel"), "&Quit")
+        file_menu = mb.addMenu(self.tr("&File"))
+        quit_action = file_menu.addAction(icon("cancel"), self.tr("&Quit"))
         quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.setMenuRole(quit_action.MenuRole.QuitRole)
         quit_action.triggered.connect(self.close)
-        view_menu = mb.addMenu("&View")
+        view_menu = mb.addMenu(self.tr("&View"))
         view_menu.addAction(self.refresh_action)
         view_menu.addSeparator()
         view_menu.addAction(self.activity.toggleViewAction())
         view_menu.addAction(self.search.toggleViewAction())
         view_menu.addAction(self.toolbar.toggleViewAction())
         view_menu.addAction(self._search_toolbar.toggleViewAction())
-        view_menu.addAction(icon("create"), "Add to the tree…", self.open_add_root)
+        view_menu.addAction(icon("create"), self.tr("Add to the tree…"), self.open_add_root)
+        self.appearance_menu = theme.appearance_menu(view_menu)  # System / Light / Dark
         view_menu.addSeparator()
-        self.production_action = view_menu.addAction("Treat this connection as &production")
+        self.production_action = view_menu.addAction(self.tr("Treat this connection as &production"))
         self.production_action.setCheckable(True)
         self.production_action.toggled.connect(self._mark_production)
-        self.locked_action = view_menu.addAction("Production is read-only until unlocked")
+        self.locked_action = view_menu.addAction(self.tr("Production is read-only until unlocked"))
         self.locked_action.setCheckable(True)
         self.locked_action.setChecked(settings.get("guardrails/read_only_production"))
         self.locked_action.toggled.connect(self._set_read_only_production)
-        self.confirm_soft_action = view_menu.addAction("Ask before Stop and Reboot")
+        self.confirm_soft_action = view_menu.addAction(self.tr("Ask before Stop and Reboot"))
         self.confirm_soft_action.setCheckable(True)
         self.confirm_soft_action.setChecked(settings.get("guardrails/confirm_stop_reboot"))
         self.confirm_soft_action.toggled.connect(lambda on: settings.set("guardrails/confirm_stop_reboot", on))
-        self._help_menu = mb.addMenu("&Help")
-        self.about_action = self._help_menu.addAction(icon("app"), "&About ociconsole")
+        self._help_menu = mb.addMenu(self.tr("&Help"))
+        self.about_action = self._help_menu.addAction(icon("app"), self.tr("&About ociconsole"))
         self.about_action.setMenuRole(self.about_action.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
-        logs = self._help_menu.addAction(icon("folder"), "Open &log folder")
+        logs = self._help_menu.addAction(icon("folder"), self.tr("Open &log folder"))
         logs.triggered.connect(self._open_log_folder)
 
     def show_about(self):
@@ -347,7 +351,7 @@ class MainWindow(RootsMixin, QMainWindow):
                 self._auth_failed(e)
                 return
             self._set_conn_state(False, e)
-            self.show_error(f"Cannot open the tenancy: {e.summary()}", e)
+            self.show_error(self.tr("Cannot open the tenancy: {error}").format(error=e.summary()), e)
             self._probe.start()
             return
         if session is not self.session:
@@ -447,9 +451,9 @@ class MainWindow(RootsMixin, QMainWindow):
         more = len(waiting) - 1
         also = f" (and {more} other service{'s' if more > 1 else ''})" if more else ""
         self.endpoint_label.setText(f"{where} is not answering ({h.waiting_seconds:.0f} s){also} — still waiting")
-        self.endpoint_label.setStyleSheet("color: #a15c00; font-weight: bold;")
-        self.conn_label.setPixmap(dot("#d08a00").pixmap(12, 12))
-        self.conn_label.setToolTip(f"Waiting for an answer from {where}")
+        self.endpoint_label.setStyleSheet(f"color: {theme.colour('warning')}; font-weight: bold;")
+        self.conn_label.setPixmap(dot(theme.colour("waiting")).pixmap(12, 12))
+        self.conn_label.setToolTip(self.tr("Waiting for an answer from {where}").format(where=where))
         self._waiting_shown = True
 
     def _auth_failed(self, error: OciError) -> None:
@@ -482,10 +486,10 @@ class MainWindow(RootsMixin, QMainWindow):
         profile = getattr(getattr(self.session, "connection", None), "profile", None)
         where = error.endpoint or (self.session.connection.describe_endpoint() if self.session else "OCI")
         status = f"{error.status} {error.code}".strip() if error.status else (error.code or "401")
-        self.conn_label.setPixmap(dot("#b83a2e").pixmap(12, 12))
+        self.conn_label.setPixmap(dot(theme.COLOURS["bad"][0]).pixmap(12, 12))
         self.conn_label.setToolTip(error.details())
         self.endpoint_label.setText(f"Sign-in refused ({status}): {explain_auth_failure(profile)}")
-        self.endpoint_label.setStyleSheet("color: #b83a2e; font-weight: bold;")
+        self.endpoint_label.setStyleSheet(f"color: {theme.colour('bad')}; font-weight: bold;")
         self.endpoint_label.setToolTip(f"{where} answered {status}\n\n{error.details()}")
         self.fix_profile_button.show()
         if self.tenancy is None:
@@ -500,25 +504,27 @@ class MainWindow(RootsMixin, QMainWindow):
         if changed and hasattr(self, "_kind_actions"):
             self._update_action_buttons()  # creating and actions follow the connection
         if ok is None:
-            self.conn_label.setPixmap(dot("#9e9e9e").pixmap(12, 12))
-            self.conn_label.setToolTip("Connecting…")
+            self.conn_label.setPixmap(dot(theme.colour("connecting")).pixmap(12, 12))
+            self.conn_label.setToolTip(self.tr("Connecting…"))
             if self._waiting_shown and self.session is not None:
                 self._waiting_shown = False
                 self.endpoint_label.setText(self.session.connection.describe_endpoint())
                 self.endpoint_label.setStyleSheet("")
         elif ok:
-            self.conn_label.setPixmap(dot("#2e8b45").pixmap(12, 12))
-            self.conn_label.setToolTip("Connected")
+            self.conn_label.setPixmap(dot(theme.COLOURS["good"][0]).pixmap(12, 12))
+            self.conn_label.setToolTip(self.tr("Connected"))
             if self.session is not None:
                 self.endpoint_label.setText(self.session.connection.describe_endpoint())
                 self.endpoint_label.setStyleSheet("")
         else:
-            self.conn_label.setPixmap(dot("#b83a2e").pixmap(12, 12))
+            self.conn_label.setPixmap(dot(theme.COLOURS["bad"][0]).pixmap(12, 12))
             where = error.endpoint if error is not None and error.endpoint else (
                 self.session.connection.describe_endpoint() if self.session else "the service")
-            self.conn_label.setToolTip(error.details() if error else "Disconnected")
-            self.endpoint_label.setText(f"Cannot reach {where} — retrying every {PROBE_SECONDS:g} s")
-            self.endpoint_label.setStyleSheet("color: #b83a2e; font-weight: bold;")
+            self.conn_label.setToolTip(error.details() if error else self.tr("Disconnected"))
+            self.endpoint_label.setText(
+                self.tr("Cannot reach {where} — retrying every {seconds} s").format(
+                    where=where, seconds=f"{PROBE_SECONDS:g}"))
+            self.endpoint_label.setStyleSheet(f"color: {theme.colour('bad')}; font-weight: bold;")
 
     def _update_expiry(self) -> None:
         prof = self.session.connection.profile if self.session else None
@@ -526,7 +532,7 @@ class MainWindow(RootsMixin, QMainWindow):
             exp = prof.token_expiry()
             text = f"Session token {token_expiry_text(exp)}"
             self.expiry_label.setText(text)
-            self.expiry_label.setStyleSheet("color: #b83a2e;" if exp and exp - time.time() < 600 else "")
+            self.expiry_label.setStyleSheet(f"color: {theme.colour('bad')};" if exp and exp - time.time() < 600 else "")
         else:
             self.expiry_label.setText("read-only profile" if self.session and self.session.read_only else "")
 
@@ -757,12 +763,13 @@ class MainWindow(RootsMixin, QMainWindow):
         self.detail.offline = offline
         ro = self.session is None or self.session.read_only or offline
         self.create_action.setEnabled(bool(kind and kind.create) and not ro)
-        self.create_action.setText(f"Create {in_sentence(kind.singular)}" if kind and kind.create else "Create")
+        self.create_action.setText(self.tr("Create {what}").format(what=in_sentence(ct(kind.singular)))
+                                   if kind and kind.create else self.tr("Create"))
         if kind is None:
             return
         selected = self.resources.selected_resources()
         for action in kind.actions:
-            qa = self.toolbar.addAction(icon(action.icon), action.label)
+            qa = self.toolbar.addAction(icon(action.icon), ct(action.label))
             qa.setEnabled(bool(selected) and not offline and not (ro and action.mutates)
                           and all(action.allowed_for(r) for r in selected))
             qa.triggered.connect(
@@ -783,10 +790,10 @@ class MainWindow(RootsMixin, QMainWindow):
         if not resources or self.session is None:
             return
         if self.session.read_only and action.mutates:
-            self.show_error("This profile is read-only: actions are disabled.")
+            self.show_error(self.tr("This profile is read-only: actions are disabled."))
             return
         if self._conn_ok is False:
-            self.show_error("No working connection: actions are disabled until it is back.")
+            self.show_error(self.tr("No working connection: actions are disabled until it is back."))
             return
         guard = self.session.guard
         if action.mutates and guard.locked():
@@ -849,10 +856,10 @@ class MainWindow(RootsMixin, QMainWindow):
         if kind is None or kind.create is None or self.session is None:
             return
         if self.session.read_only:
-            self.show_error("This profile is read-only: creating is disabled.")
+            self.show_error(self.tr("This profile is read-only: creating is disabled."))
             return
         if self._conn_ok is False:
-            self.show_error("No working connection: creating is disabled until it is back.")
+            self.show_error(self.tr("No working connection: creating is disabled until it is back."))
             return
         if self.session.guard.locked():
             self.show_error(f"{self.session.guard.label} is production and read-only until unlocked: use "
@@ -925,7 +932,7 @@ class MainWindow(RootsMixin, QMainWindow):
         for k in catalog.kinds():
             if k.scope == "hidden":
                 continue
-            out.append(PaletteEntry(k.label, "Go to", lambda k=k: self.go_to_kind(k), detail=k.group,
+            out.append(PaletteEntry(ct(k.label), "Go to", lambda k=k: self.go_to_kind(k), detail=k.group,
                                     key=f"goto:{k.id}"))
             if k.create is not None and not ro:
                 out.append(PaletteEntry(f"Create {in_sentence(k.singular)}…", "Create",

@@ -12,7 +12,7 @@ from ..catalog.model import ResourceKind
 from ..core.errors import OciError
 from ..services import monitoring as mon
 from ..services.monitoring import auto_interval
-from . import aio
+from . import aio, theme
 from .charts import ChartGrid
 from .qt import (
     QCheckBox,
@@ -74,7 +74,7 @@ class MetricsPanel(QWidget):
             e.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.apply_custom = QPushButton("Apply")
         self.custom_error = QLabel("")
-        self.custom_error.setStyleSheet("color: #b83a2e;")
+        self.custom_error.setStyleSheet(f"color: {theme.colour('error')};")
         cr.addWidget(QLabel("From"))
         cr.addWidget(self.from_edit)
         cr.addWidget(QLabel("to"))

@@ -33,7 +33,7 @@ from ..catalog import file_storage as fscat
 from ..core.errors import OciError
 from ..core.operations import OpState
 from ..services import file_storage as fssvc
-from . import aio
+from . import aio, theme
 from .activity import status_icon
 from .forms.ui_nfs_wizard import Ui_NfsWizard
 from .icons import icon
@@ -237,8 +237,8 @@ class NfsWizard(QWizard):
             det.setStyleSheet(f"color: {help_colour(self)};")
         self.cli_view.setNote("The same requests with the oci CLI (run in order)")
         self.python_view.setNote("The same requests with the OCI Python SDK (retry tokens included)")
-        self.result_box.setStyleSheet("QFrame#mountBox { border: 1px solid #2e8b45; border-radius: 4px; "
-                                      "background: palette(base); }")
+        self.result_box.setStyleSheet(f"QFrame#mountBox {{ border: 1px solid {theme.colour('good')};"
+                                      " border-radius: 4px; background: palette(base); }")
         self.mount_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.copy_button.setIcon(icon("copy"))
         self.delete_button.setIcon(icon("delete"))

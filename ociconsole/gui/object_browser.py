@@ -23,7 +23,7 @@ from .. import catalog
 from ..catalog import forms
 from ..core.errors import OciError
 from ..services import object_storage as oss
-from . import aio
+from . import aio, theme
 from .confirm import ConfirmDialog
 from .icons import icon
 from .qt import (
@@ -167,8 +167,7 @@ class ObjectModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and c == C_NAME:
             return e.name
         if role == Qt.ItemDataRole.ForegroundRole and c == C_TIER and e.tier == "Archive":
-            from .qt import QColor
-            return QColor("#6b6b6b")
+            return theme.qcolour("stopped")
         return None
 
 
@@ -334,8 +333,8 @@ class BucketBrowser(QWidget):
                                                                        b.public_access_type == "ObjectRead" else ""))
             self.public_badge.setObjectName("publicBadge")
             self.public_badge.setWordWrap(True)
-            self.public_badge.setStyleSheet("QLabel#publicBadge { background: #b3261e; color: white; font-weight: bold;"
-                                            " border-radius: 4px; padding: 4px 8px; }")
+            self.public_badge.setStyleSheet(f"QLabel#publicBadge {{ background: {theme.colour('production')};"
+                                            " color: white; font-weight: bold; border-radius: 4px; padding: 4px 8px; }")
             lay.addWidget(self.public_badge)
 
         # path bar: up + breadcrumbs
@@ -913,7 +912,7 @@ class NameDialog(QDialog):
         if help_text:
             lay.addWidget(help_label(help_text, self))
         self.error = QLabel("")
-        self.error.setStyleSheet("color: #c62828;")
+        self.error.setStyleSheet(f"color: {theme.colour('error')};")
         self.error.hide()
         lay.addWidget(self.error)
         bar = QHBoxLayout()

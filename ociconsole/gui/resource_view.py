@@ -13,7 +13,8 @@ import logging
 from ..catalog.generic import in_sentence
 from ..catalog.model import ResourceKind
 from ..core.errors import OciError
-from . import aio, settings
+from ..i18n import t as ct
+from . import aio, settings, theme, translations
 from .icons import STATE_COLOURS, dot, icon, state_colour, state_tone
 from .qt import (
     QAbstractItemView,
@@ -154,7 +155,7 @@ class ResourceTableModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and self.kind:
-            return self.kind.columns[section].title
+            return ct(self.kind.columns[section].title)
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -240,6 +241,7 @@ class ResourceView(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        translations.ensure()  # English plural forms ("1 item")
         self.session = None
         self.kind: ResourceKind | None = None
         self.compartment = None
@@ -260,10 +262,10 @@ class ResourceView(QWidget):
         self.count = QLabel("")
         self.count.setStyleSheet("color: palette(mid);")
         self.filter = QLineEdit()
-        self.filter.setPlaceholderText("Filter (Ctrl+F)")
+        self.filter.setPlaceholderText(self.tr("Filter (Ctrl+F)"))
         self.filter.setClearButtonEnabled(True)
         self.filter.setMaximumWidth(280)
-        self.create_button = QPushButton(icon("create"), "Create")
+        self.create_button = QPushButton(icon("create"), self.tr("Create"))
         self.create_button.clicked.connect(lambda: self.kind and self.createRequested.emit(self.kind))
 
         head = QHBoxLayout()
@@ -274,14 +276,15 @@ class ResourceView(QWidget):
 
         self.banner = QFrame()
         self.banner.setObjectName("errorBanner")
+        bg, border, _fg = theme.banner("error")
         self.banner.setStyleSheet(
-            "#errorBanner { background: #fbe9e7; border: 1px solid #e0a39b; border-radius: 4px; }")
+            f"#errorBanner {{ background: {bg}; border: 1px solid {border}; border-radius: 4px; }}")
         bl = QHBoxLayout(self.banner)
         bl.setContentsMargins(8, 4, 8, 4)
         self.banner_text = QLabel("")
         self.banner_text.setWordWrap(True)
         self.banner_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        retry = QPushButton("Retry")
+        retry = QPushButton(self.tr("Retry"))
         retry.clicked.connect(lambda: self.reload())
         bl.addWidget(self.banner_text, 1)
         bl.addWidget(retry)
@@ -343,9 +346,11 @@ class ResourceView(QWidget):
                 self.table.setColumnWidth(i, w or 130)
             self._fit_pending = True  # the first rows size the columns (fit_columns)
             self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-        self.title.setText(f"{kind.label} in {compartment.name}" + (f" — {self.where}" if self.where else ""))
+        self.title.setText(self.tr("{kinds} in {compartment}").format(kinds=ct(kind.label),
+                                                                       compartment=compartment.name)
+                           + (f" — {self.where}" if self.where else ""))
         self.create_button.setVisible(kind.create is not None)
-        self.create_button.setText(f"Create {in_sentence(kind.singular)}")
+        self.create_button.setText(self.tr("Create {what}").format(what=in_sentence(ct(kind.singular))))
         self.reload()
 
     def stop(self) -> None:
@@ -379,8 +384,9 @@ class ResourceView(QWidget):
             rows = await kind.list(self.session, comp_id)
         except OciError as e:
             if generation == self.generation:
-                self.banner_text.setText(f"Could not load {kind.label.lower()}: {e.summary()}"
-                                         + (f"  (opc-request-id {e.request_id})" if e.request_id else ""))
+                self.banner_text.setText(
+                    self.tr("Could not load {kinds}: {error}").format(kinds=ct(kind.label).lower(), error=e.summary())
+                    + (f"  (opc-request-id {e.request_id})" if e.request_id else ""))
                 self.banner.show()
                 self._update_placeholder(loading=False)
                 self.loadFailed.emit(e)
@@ -423,7 +429,7 @@ class ResourceView(QWidget):
 
     def _update_placeholder(self, loading: bool) -> None:
         if loading and self.model.rowCount() == 0:
-            self.placeholder.setText("Loading…")
+            self.placeholder.setText(self.tr("Loading…"))
             self.placeholder.show()
         elif not loading and self.kind is not None and self.model.rowCount() == 0 and not self.banner.isVisible():
             self.placeholder.setText(self.empty_text())
@@ -435,15 +441,17 @@ class ResourceView(QWidget):
         """What an empty list holds and the first thing to do: "No VCNs in Development. Create a VCN (Ctrl+N)
         or pick another compartment." """
         kind = self.kind
-        where = f" in {self.compartment.name}" if self.compartment is not None else ""
-        text = f"No {in_sentence(kind.label)}{where}."
+        kinds = in_sentence(ct(kind.label))
+        text = (self.tr("No {kinds} in {compartment}.").format(kinds=kinds, compartment=self.compartment.name)
+                if self.compartment is not None else self.tr("No {kinds}.").format(kinds=kinds))
         ways = []
         if kind.create is not None and not self.blocked():
-            what = in_sentence(kind.singular)
-            ways.append(f"Create {'an' if what[:1].lower() in 'aeio' else 'a'} {what} (Ctrl+N)")
+            what = in_sentence(ct(kind.singular))
+            ways.append((self.tr("Create an {what} (Ctrl+N)") if what[:1].lower() in "aeio"
+                         else self.tr("Create a {what} (Ctrl+N)")).format(what=what))
         if kind.scope == "compartment":
-            ways.append("pick another compartment" if ways else "Pick another compartment")
-        return f"{text} {' or '.join(ways)}." if ways else text
+            ways.append(self.tr("pick another compartment") if ways else self.tr("Pick another compartment"))
+        return f"{text} {self.tr(' or ').join(ways)}." if ways else text
 
     def _filter_changed(self, text: str) -> None:
         self.proxy.setFilterFixedString(text)
@@ -479,7 +487,7 @@ class ResourceView(QWidget):
             self.count.setText("")
             return
         n = self.model.rowCount()
-        self.count.setText(f"{n} item{'s' if n != 1 else ''}")
+        self.count.setText(self.tr("%n item(s)", "", n))
 
     # ------------------------------------------------------------ selection
     def blocked(self, mutates: bool = True) -> bool:
@@ -491,7 +499,8 @@ class ResourceView(QWidget):
     def set_offline(self, offline: bool) -> None:
         self.offline = offline
         self.create_button.setEnabled(not self.blocked())
-        self.create_button.setToolTip("No working connection: creating is off until it is back" if offline else "")
+        self.create_button.setToolTip(
+            self.tr("No working connection: creating is off until it is back") if offline else "")
 
     def selected_resources(self) -> list:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
@@ -523,18 +532,18 @@ class ResourceView(QWidget):
         menu = QMenu(self)
         kind = self.kind
         for action in kind.actions:
-            a = menu.addAction(icon(action.icon), action.label + ("…" if action.confirm else ""))
+            a = menu.addAction(icon(action.icon), ct(action.label) + ("…" if action.confirm else ""))
             a.setEnabled(bool(resources) and all(action.allowed_for(r) for r in resources)
                          and not (self.blocked(action.mutates)))
             a.triggered.connect(lambda _=False, act=action, rs=resources: self.actionRequested.emit(kind, act, rs))
         if kind.actions:
             menu.addSeparator()
-        copy = menu.addAction(icon("copy"), "Copy OCID")
+        copy = menu.addAction(icon("copy"), self.tr("Copy OCID"))
         copy.setEnabled(bool(resources))
         copy.triggered.connect(lambda: self._copy_ocids(resources))
-        menu.addAction(icon("refresh"), "Refresh").triggered.connect(lambda: self.reload())
+        menu.addAction(icon("refresh"), self.tr("Refresh")).triggered.connect(lambda: self.reload())
         if kind.create is not None:
-            c = menu.addAction(icon("create"), f"Create {in_sentence(kind.singular)}…")
+            c = menu.addAction(icon("create"), self.tr("Create {what}…").format(what=in_sentence(ct(kind.singular))))
             c.setEnabled(not self.blocked())
             c.triggered.connect(lambda: self.createRequested.emit(kind))
         menu.popup(self.table.viewport().mapToGlobal(pos))

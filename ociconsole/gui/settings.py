@@ -37,6 +37,7 @@ SCHEMA = {s.key: s for s in [
     Setting("guardrails/read_only_production", bool, False, "production refuses changes until unlocked"),
     Setting("guardrails/confirm_stop_reboot", bool, True,
             "Stop and Reboot of a running instance ask first (always on production)"),
+    Setting("appearance/scheme", str, "system", "'system' (follow the desktop's colour scheme), 'light' or 'dark'"),
 ]}
 
 

@@ -13,14 +13,18 @@ import logging
 from .. import catalog
 from ..catalog.model import group_icon
 from ..core.errors import OciError
+from ..i18n import t as ct
 from ..services import identity as idsvc
 from . import aio
 from .icons import icon
-from .qt import QAbstractItemModel, QModelIndex, QObject, Qt, Signal
+from .qt import QAbstractItemModel, QModelIndex, QObject, Qt, QtCore, Signal
 
 log = logging.getLogger(__name__)
 
 NODE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+translate = QtCore.QCoreApplication.translate  # (context, text): lupdate finds the literal calls
 
 
 class Node:
@@ -323,8 +327,8 @@ class CompartmentTreeModel(QAbstractItemModel):
         n: Node = index.internalPointer()
         if role == Qt.ItemDataRole.DisplayRole:
             if n.type == "compartment" and n.loading:
-                return f"{n.label}  (loading…)"
-            return n.label
+                return translate("TreeModel", "{name}  (loading…)").format(name=n.label)
+            return ct(n.label) if n.type in ("group", "category") else n.label
         if role == Qt.ItemDataRole.DecorationRole:
             if n.type == "compartment":
                 if n.is_root and n.error:
@@ -342,10 +346,12 @@ class CompartmentTreeModel(QAbstractItemModel):
                 if desc:
                     tip += f"\n{desc}"
                 if n.error:
-                    tip += f"\n\nCould not load child compartments: {n.error}"
+                    tip += "\n\n" + translate("TreeModel", "Could not load child compartments: {error}").format(
+                        error=n.error)
                 return tip
             if n.type == "category":
-                return f"{n.kind.label} in {self._compartment_name(n.compartment_id)}"
+                return translate("TreeModel", "{kinds} in {compartment}").format(kinds=ct(n.kind.label),
+                                                              compartment=self._compartment_name(n.compartment_id))
             return None
         if role == NODE_ROLE:
             return n

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import math
 
+from . import theme, translations  # noqa: F401 - translations: catalog texts through Qt's translate
 from .qt import (
-    QColor,
     QFont,
     QFrame,
     QGuiApplication,
@@ -32,22 +32,21 @@ DEPTH_ROLE = Qt.ItemDataRole.UserRole + 7  # indentation level of a combo item
 
 # ---------------------------------------------------------------- colours and fonts
 
+def _palette(widget: QWidget | None) -> QPalette:
+    return widget.palette() if widget is not None else QGuiApplication.palette()
+
+
 def _dark(widget: QWidget | None = None) -> bool:
-    pal = widget.palette() if widget is not None else QGuiApplication.palette()
-    return pal.color(QPalette.ColorRole.Window).lightness() < 128
+    return theme.is_dark(_palette(widget))
 
 
 def error_colour(widget: QWidget | None = None) -> str:
-    return "#ff8a80" if _dark(widget) else "#c62828"
+    return theme.colour("error", _palette(widget))
 
 
 def help_colour(widget: QWidget | None = None) -> str:
     """Secondary text: the text colour blended towards the background (reads in any theme)."""
-    pal = widget.palette() if widget is not None else QGuiApplication.palette()
-    fg, bg = pal.color(QPalette.ColorRole.WindowText), pal.color(QPalette.ColorRole.Window)
-    k = 0.58
-    return QColor(round(fg.red() * k + bg.red() * (1 - k)), round(fg.green() * k + bg.green() * (1 - k)),
-                  round(fg.blue() * k + bg.blue() * (1 - k))).name()
+    return theme.help_colour(_palette(widget))
 
 
 def monospace_font() -> QFont:
@@ -95,14 +94,14 @@ def warning_label(parent: QWidget | None = None) -> QLabel:
     lab.setWordWrap(True)
     lab.setTextFormat(Qt.TextFormat.PlainText)
     lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    bg, border, fg = ("#5a3a00", "#e0a526", "#ffe1a6") if _dark(parent) else ("#fff3cd", "#d68a00", "#6b3e00")
+    bg, border, fg = theme.banner("warning", _palette(parent))
     lab.setStyleSheet(f"QLabel#fieldWarning {{ background: {bg}; border: 1px solid {border}; border-left: 5px solid "
                       f"{border}; border-radius: 3px; color: {fg}; padding: 6px 8px; font-weight: bold; }}")
     lab.setVisible(False)
     return lab
 
 
-PRODUCTION_RED = "#c62828"
+PRODUCTION_RED = theme.COLOURS["production"][0]
 
 
 def production_label(text: str, parent: QWidget | None = None) -> QLabel:
@@ -279,16 +278,11 @@ class Banner(QFrame):
         lay.addWidget(self.body)
         self.setVisible(False)
 
-    # (dark, light) palettes: background, border, text; and the border's width
-    _TONES = {
-        "error": ((("#4a1f1f", "#a84a4a", "#ffd9d6"), ("#fdecea", "#e0a09a", "#8e1b12")), 1),
-        "info": ((("#1f3347", "#4a7ab0", "#d6e8ff"), ("#eaf2fb", "#9cbde3", "#17406b")), 1),
-        "warning": ((("#5a3a00", "#e0a526", "#ffe1a6"), ("#fff3cd", "#d68a00", "#6b3e00")), 2),
-    }
+    _WIDTHS = {"error": 1, "info": 1, "warning": 2}  # the border's width (colours: theme.BANNERS)
 
     def _show(self, tone: str, heading: str, body: str) -> None:
-        (dark, light), width = self._TONES[tone]
-        bg, border, fg = dark if _dark(self) else light
+        width = self._WIDTHS[tone]
+        bg, border, fg = theme.banner(tone, _palette(self))
         self.setStyleSheet(f"QFrame#banner {{ background: {bg}; border: {width}px solid {border}; "
                            f"border-radius: 4px; }}"
                            f"QFrame#banner QLabel {{ color: {fg}; background: transparent; border: none; }}")

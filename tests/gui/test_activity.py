@@ -82,7 +82,7 @@ def test_model_follows_the_log_through_the_lifecycle(dock, oplog, qtbot):
     oplog.fail(b, LIMIT)
     assert cell(dock, 0, COL_STATUS) == "Failed"
     assert cell(dock, 0, COL_DETAIL) == "LimitExceeded: You have reached the limit of instances"
-    assert cell(dock, 0, COL_STATUS, Qt.ItemDataRole.ForegroundRole).name() in ("#c0392b", "#ff6b5e")
+    assert cell(dock, 0, COL_STATUS, Qt.ItemDataRole.ForegroundRole).name() in ("#b83a2e", "#ff6b5e")  # theme "bad"
 
     c = oplog.start("Terminate instance tmp")
     oplog.cancel(c)
