@@ -1030,7 +1030,7 @@ JOB_RUNS = ResourceKind(
     actions=[
         Action("cancel", "Cancel run", _cancel_run, frozenset({"ACCEPTED", "IN_PROGRESS"}),
                target_states=frozenset({"CANCELED"}), icon="stop", verb="Canceling", destructive=True,
-               confirm="simple"),
+               confirm="name"),  # a canceled run cannot be resumed: its name is typed, as for a delete
         delete_action(JOB_RUN_REF, frozenset({"SUCCEEDED", "FAILED", "CANCELED", "NEEDS_ATTENTION"}), DELETED),
     ],
     ready_states=frozenset({"SUCCEEDED"}), sdk=JOB_RUN_REF)

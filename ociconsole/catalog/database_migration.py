@@ -351,7 +351,7 @@ MIGRATIONS = ResourceKind(
         Action("resume", "Resume", _job_call("resume_job"), frozenset({"WAITING"}),
                target_states=RESTING - {"WAITING"}, icon="start", verb="Resuming"),
         Action("abort", "Abort job", _job_call("abort_job"), frozenset({"IN_PROGRESS", "WAITING", "ACCEPTED"}),
-               destructive=True, confirm="simple", target_states=frozenset({"ACTIVE"}), icon="stop",
+               destructive=True, confirm="name", target_states=frozenset({"ACTIVE"}), icon="stop",
                verb="Aborting the job of"),
         delete_action(MIG_REF, frozenset({"ACTIVE", "SUCCEEDED", "NEEDS_ATTENTION", "FAILED", "INACTIVE"})),
     ],

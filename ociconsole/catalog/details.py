@@ -177,6 +177,36 @@ def sections(resource, name_of: Callable[[str], str | None] = lambda _o: None) -
     return out + [(t, r) for t, r in nested if r]
 
 
+_NAMES: dict[int, dict[str, str | None]] = {}  # id(session) -> OCID -> name (None: no name to be had)
+
+
+async def resolve_names(session, ocids: list[str], limit: int = 12) -> dict[str, str]:
+    """The names of resources the details link to (an image, a subnet, a VCN), read with their kind's `get`
+    (catalog.for_ocid), at most `limit` at once, remembered for the session. OCIDs without a readable name are
+    left out."""
+    import asyncio
+
+    from . import for_ocid
+    cache = _NAMES.setdefault(id(session), {})
+    todo = [o for o in dict.fromkeys(ocids) if o not in cache]
+
+    async def one(ocid: str) -> None:
+        kind = for_ocid(ocid)
+        if kind is None or kind.get is None:
+            cache[ocid] = None
+            return
+        try:
+            r = await kind.get(session, ocid)
+        except Exception:  # gone, not allowed: the OCID stays as it is
+            cache[ocid] = None
+            return
+        name = kind.name(r)
+        cache[ocid] = name if name and name != ocid else None
+    for i in range(0, len(todo), limit):
+        await asyncio.gather(*(one(o) for o in todo[i:i + limit]))
+    return {o: n for o in ocids if (n := cache.get(o))}
+
+
 def raw_json(resource) -> str:
     """The resource as OCI returns it (the SDK's names), indented."""
     import oci

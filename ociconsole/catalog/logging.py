@@ -246,11 +246,20 @@ LOG_SOURCES: dict[str, LogSource] = {
                                       {"write": "Write access (PUT, DELETE)", "read": "Read access (GET, HEAD)"},
                                       "bucket"),
     "network.subnet": LogSource("flowlogs", lambda s: s.id, {"all": "All traffic records"}, "subnet"),
+    "functions.application": LogSource("functions", lambda a: a.id, {"invoke": "Function invocations"},
+                                       "application"),
+    "load_balancer.load_balancer": LogSource("loadbalancer", lambda lb: lb.id,
+                                             {"access": "Access (requests served)", "error": "Errors"},
+                                             "load balancer"),
 }
 # what the Log Explorer says when a flow log has nothing in the range (the console does not guess why more)
 EMPTY_NOTES = {
     "flowlogs": "Flow logs record the traffic that crossed the subnet. None was recorded in this time range; "
                 "the demo sandbox records only traffic it really carries (a load balancer to its backends).",
+    "loadbalancer": "Access and error logs record the requests the load balancer served. The demo sandbox carries "
+                    "no HTTP traffic through its load balancers, so nothing is recorded (none is invented).",
+    "functions": "Each invocation of the application's functions is one entry. None happened in this time "
+                 "range: invoke a function (Invoke… on it) to see one.",
 }
 
 
@@ -297,7 +306,9 @@ ENABLE_LABELS = {"network.subnet": "Enable flow log…"}  # default: "Enable log
 
 def _install_enable_actions() -> None:
     """"Enable log…" on the kinds with service logs (their catalog modules are imported above)."""
-    kinds = {k.id: k for m in (oscat, netcat) for k in m.KINDS}
+    from . import functions as fncat
+    from . import load_balancer as lbcat
+    kinds = {k.id: k for m in (oscat, netcat, fncat, lbcat) for k in m.KINDS}
     for kind_id in LOG_SOURCES:
         kind = kinds.get(kind_id)
         if kind is None or kind.action("enable_log") is not None:

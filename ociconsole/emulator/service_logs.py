@@ -59,6 +59,13 @@ SOURCES: dict[str, LogSource] = {s.service: s for s in (
               "bucket", "osbucket", by_name=True, endpoint="objectstorage.{region}.oraclecloud.com"),
     LogSource("flowlogs", "Virtual Cloud Network", "subnets", {"all": "All records"}, "subnet", "subnet",
               endpoint="iaas.{region}.oraclecloud.com"),
+    # a function's invocations, enabled on its application (services/functions.py records each real one)
+    LogSource("functions", "Functions", "applications", {"invoke": "Function Invocation Logs"}, "application",
+              "fnapp", endpoint="functions.{region}.oci.oraclecloud.com"),
+    # a load balancer's access and error logs: the requests it served. The emulator carries no HTTP traffic
+    # through its load balancers, so these logs can be enabled and stay empty: nothing is invented
+    LogSource("loadbalancer", "Load Balancer", "loadbalancers", {"access": "Access Logs", "error": "Error Logs"},
+              "load balancer", "load_balancer", endpoint="iaas.{region}.oraclecloud.com"),
 )}
 
 

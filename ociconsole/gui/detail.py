@@ -323,6 +323,23 @@ class DetailPane(QWidget):
                 section.addChild(item)
             section.setExpanded(True)
         self.json_view.setPlainText(details.raw_json(resource))
+        unnamed = [self.fields.topLevelItem(i).child(j) for i in range(self.fields.topLevelItemCount())
+                   for j in range(self.fields.topLevelItem(i).childCount())]
+        unnamed = [it for it in unnamed if it.data(0, LINK_ROLE) and it.text(1) == it.data(0, LINK_ROLE)]
+        if unnamed and self.session is not None:  # linked OCIDs get their names as they are read
+            self._tasks.replace("names", self._name_links(self.generation, unnamed))
+
+    async def _name_links(self, generation: int, items) -> None:
+        names = await details.resolve_names(self.session, [it.data(0, LINK_ROLE) for it in items])
+        if generation != self.generation:
+            return
+        try:
+            for it in items:
+                name = names.get(it.data(0, LINK_ROLE))
+                if name:
+                    it.setText(1, name)
+        except RuntimeError:  # the rows were replaced meanwhile (the same resource shown again)
+            pass
 
     def field_values(self) -> dict[str, str]:
         """label -> shown text of every row of the Details tab (all sections)."""

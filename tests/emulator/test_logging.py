@@ -341,3 +341,39 @@ def test_cli_log_group_create_and_search(emulator, c, comp, tmp_path):
                   "--search-query", f'search "{comp}/cli-group/cli-log" | where data.msg = \'*cli*\'',
                   "--time-start", (end - dt.timedelta(hours=1)).isoformat(), "--time-end", end.isoformat())
     assert [r["data"]["logContent"]["data"]["msg"] for r in out["data"]["results"]] == ["from the cli test"]
+
+
+def test_function_invocation_log_and_an_honestly_empty_load_balancer_log(c, oci_config):
+    """A function log (on its application) gets one entry per real invocation; a load balancer's access log can be
+    enabled and stays empty, since no HTTP traffic passes through the sandbox's load balancers."""
+    kw = dict(NO_RETRY, signer=signer_for(oci_config))
+    fns = oci.functions.FunctionsManagementClient(oci_config, service_endpoint=c.emulator.endpoint("functions"),
+                                                  **kw)
+    lbs = oci.load_balancer.LoadBalancerClient(oci_config, service_endpoint=c.emulator.endpoint("load_balancer"),
+                                               **kw)
+    comps = c.identity.list_compartments(c.tenancy, compartment_id_in_subtree=True).data
+    app = next(a for comp in comps for a in fns.list_applications(comp.id).data if a.display_name == "demo-app")
+    fn = next(f for f in fns.list_functions(app.id).data if f.display_name == "hello-world")
+    gid = c.group(app.compartment_id, "fn-logs")
+    services = {s.name: s for s in c.log.list_services().data}
+    assert [cat.name for cat in services["functions"].resource_types[0].categories] == ["invoke"]
+    c.wait(c.log.create_log(gid, LM.CreateLogDetails(
+        display_name="invocations", log_type="SERVICE", configuration=LM.Configuration(source=LM.OciService(
+            source_type="OCISERVICE", service="functions", resource=app.id, category="invoke")))))
+    inv = oci.functions.FunctionsInvokeClient(oci_config, service_endpoint=fn.invoke_endpoint, **kw)
+    assert inv.invoke_function(fn.id, invoke_function_body='{"name": "logs"}').status == 200
+    with pytest.raises(E) as e:
+        inv.invoke_function(fn.id, invoke_function_body='{"name": 42}')  # the demo handler raises on a number
+    assert e.value.status == 502
+    rows = [r.data["logContent"] for r in c.find(
+        f'search "{app.compartment_id}/fn-logs/invocations" | sort by datetime asc').results]
+    assert [(r["data"]["functionName"], r["data"]["status"], r["data"]["responseType"]) for r in rows] == [
+        ("hello-world", 200, "Success"), ("hello-world", 502, "Error")]
+    assert rows[0]["type"] == "com.oraclecloud.functions.application.functioninvoke"
+
+    lb = next(b for comp in comps for b in lbs.list_load_balancers(comp.id).data if b.display_name == "web-lb")
+    lgid = c.group(lb.compartment_id, "lb-logs")
+    c.wait(c.log.create_log(lgid, LM.CreateLogDetails(
+        display_name="access", log_type="SERVICE", configuration=LM.Configuration(source=LM.OciService(
+            source_type="OCISERVICE", service="loadbalancer", resource=lb.id, category="access")))))
+    assert c.find(f'search "{lb.compartment_id}/lb-logs/access"').summary.result_count == 0

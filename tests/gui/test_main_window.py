@@ -42,6 +42,8 @@ def test_tree_table_and_details(qtbot, window):
     assert sections[:4] == ["General", "Shape", "Image and boot", "Networking"] or sections[:3] == [
         "General", "Shape", "Image and boot"], sections
     assert fields["Compartment"] == "Frontend"  # a name, not an OCID (the OCID on hover and in the copy)
+    # the image it was launched from: its name once read (the link keeps the OCID)
+    qtbot.waitUntil(lambda: not window.detail.field_values()["Image"].startswith("ocid1."), timeout=5000)
     import json
     assert json.loads(window.detail.json_view.toPlainText())["display_name"] == "web-02"
     # related resources: VNIC with its IPs, subnet, boot volume, image

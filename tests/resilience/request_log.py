@@ -15,6 +15,7 @@ READ_METHODS = ("GET", "HEAD")
 # OCI reads sent as POST end in an action of these verbs (.../actions/summarizeMetricsData, listMetrics,
 # retrieveDimensionStates, requestSummarizedUsages, ...)
 READ_POST_VERBS = ("list", "summarize", "retrieve", "search", "request")
+READ_POSTS = ("/usage_api/20200107/usage",)
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,8 @@ class Entry:
         if self.method in READ_METHODS:
             return False
         last = self.path.rstrip("/").rpartition("/")[2]
-        return not (self.method == "POST" and last.startswith(READ_POST_VERBS))
+        # a query sent as a POST: summarize/search verbs, and the Usage API's RequestSummarizedUsages (POST /usage)
+        return not (self.method == "POST" and (last.startswith(READ_POST_VERBS) or self.path.endswith(READ_POSTS)))
 
 
 class RequestLog:

@@ -45,6 +45,7 @@ import time
 
 import numpy as np
 
+from .. import service_logs
 from ..engine import Kind, Lifecycle
 from ..metrics import MINUTE, Gen, Metric, MetricSource, declare
 from ..protocol import ApiError, conflict, incorrect_state, invalid, new_ocid, ts
@@ -344,6 +345,21 @@ def run_fdk(files: dict[str, bytes], handler: str, payload: bytes, headers: dict
 _lock = threading.Lock()
 
 
+def _log_invocation(core, region: str, fn: dict, call_id: str, res: dict, response_type: str, ms: float) -> None:
+    """The invocation in its application's function log, when one is enabled (service_logs: category invoke)."""
+    status = res.get("status") if res.get("kind") == "ok" else {"timeout": 504}.get(res.get("kind") or "", 502)
+    message = f"{fn['displayName']} answered {status} in {ms:.0f} ms"
+    if res.get("kind") not in ("ok", None):
+        message = f"{fn['displayName']} failed ({res.get('kind')}): {res.get('error') or ''}".rstrip(": ")
+    with core.store.transaction():
+        service_logs.record(core, region, "functions", fn["applicationId"], "invoke",
+                            "com.oraclecloud.functions.application.functioninvoke",
+                            {"message": message, "functionId": fn["id"], "functionName": fn["displayName"],
+                             "opcRequestId": call_id, "status": status, "responseType": response_type,
+                             "durationMs": round(ms, 1)},
+                            subject=fn["displayName"], resource_id=fn["id"])
+
+
 def record(core, fn: dict, response_type: str, ms: float) -> None:
     """Count one real invocation in its minute, per (function, responseType)."""
     minute = str(int(core.clock.now() // MINUTE) * MINUTE)
@@ -408,13 +424,17 @@ def invoke_function(ctx: Context):
     fn_doc = dict(fn)
     memory = int(fn["memoryInMBs"])
 
+    region = ctx.region
+
     def run() -> dict:
         t0 = time.monotonic()
         res = run_fdk(files, handler, payload, headers, env, memory, timeout)
         kind = res["kind"]
         rtype = "Success" if kind == "ok" and res["status"] == 200 else (
             "Timeout" if kind == "timeout" or (kind == "ok" and res["status"] == 504) else "Error")
-        record(core, fn_doc, rtype, (time.monotonic() - t0) * 1000.0)
+        ms = (time.monotonic() - t0) * 1000.0
+        record(core, fn_doc, rtype, ms)
+        _log_invocation(core, region, fn_doc, call_id, res, rtype, ms)
         return res
 
     if detached:

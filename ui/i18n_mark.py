@@ -1,6 +1,6 @@
 """Add the N_() translation markers (ociconsole/i18n.py) to a catalog module's declarations:
 
-    python tools/i18n_mark.py ociconsole/catalog/<module>.py [...]
+    python ui/i18n_mark.py ociconsole/catalog/<module>.py [...]
 
 Wraps the literal texts of ResourceKind label/singular/group, Column titles, Action and ActionOption labels and
 verbs, Field labels/help/placeholders, Option labels, FormSpec titles and submit labels, ChartSpec titles and
