@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import math
+import weakref
 
 import numpy as np
 import pyqtgraph as pg
@@ -49,9 +50,15 @@ def style_plot(plot: pg.PlotItem | None) -> None:
 
 def follow_scheme(view, restyle) -> None:
     """Re-colour a pyqtgraph view when the scheme changes (and now): `restyle()` after its background."""
+    view_ref = weakref.ref(view)  # weakly: the follower must not keep the view (and its scene) alive
+    restyle_ref = weakref.WeakMethod(restyle) if hasattr(restyle, "__self__") else (lambda: restyle)
+
     def apply(_dark: bool = False) -> None:
-        view.setBackground(theme.colour("chart_bg"))
-        restyle()
+        v, r = view_ref(), restyle_ref()
+        if v is None or r is None:
+            return
+        v.setBackground(theme.colour("chart_bg"))
+        r()
     theme.follow(view, apply)
     apply()
 

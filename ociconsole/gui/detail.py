@@ -53,6 +53,8 @@ class DetailPane(QWidget):
         self.resource = None
         self._history: list[tuple[ResourceKind, object]] = []
         self._tasks = aio.TaskGroup()
+        tasks = self._tasks
+        self.destroyed.connect(lambda *_: tasks.cancel_all())  # nothing left to touch the deleted pane
         self.generation = 0
         self.name_of = lambda ocid: None  # OCID -> known name (compartments), set by the window
 
@@ -323,23 +325,24 @@ class DetailPane(QWidget):
                 section.addChild(item)
             section.setExpanded(True)
         self.json_view.setPlainText(details.raw_json(resource))
-        unnamed = [self.fields.topLevelItem(i).child(j) for i in range(self.fields.topLevelItemCount())
-                   for j in range(self.fields.topLevelItem(i).childCount())]
-        unnamed = [it for it in unnamed if it.data(0, LINK_ROLE) and it.text(1) == it.data(0, LINK_ROLE)]
-        if unnamed and self.session is not None:  # linked OCIDs get their names as they are read
-            self._tasks.replace("names", self._name_links(self.generation, unnamed))
+        links = [it.data(0, LINK_ROLE) for it in self._field_items()
+                 if it.data(0, LINK_ROLE) and it.text(1) == it.data(0, LINK_ROLE)]
+        if links and self.session is not None:  # linked OCIDs get their names as they are read
+            self._tasks.replace("names", self._name_links(self.generation, links))
 
-    async def _name_links(self, generation: int, items) -> None:
-        names = await details.resolve_names(self.session, [it.data(0, LINK_ROLE) for it in items])
-        if generation != self.generation:
+    def _field_items(self) -> list[QTreeWidgetItem]:
+        return [self.fields.topLevelItem(i).child(j) for i in range(self.fields.topLevelItemCount())
+                for j in range(self.fields.topLevelItem(i).childCount())]
+
+    async def _name_links(self, generation: int, ocids: list[str]) -> None:
+        names = await details.resolve_names(self.session, ocids)
+        if generation != self.generation or not names:
             return
-        try:
-            for it in items:
-                name = names.get(it.data(0, LINK_ROLE))
-                if name:
-                    it.setText(1, name)
-        except RuntimeError:  # the rows were replaced meanwhile (the same resource shown again)
-            pass
+        # the rows as they are now (QTreeWidgetItems are not QObjects: never keep them across an await)
+        for it in self._field_items():
+            ocid = it.data(0, LINK_ROLE)
+            if ocid in names and it.text(1) == ocid:
+                it.setText(1, names[ocid])
 
     def field_values(self) -> dict[str, str]:
         """label -> shown text of every row of the Details tab (all sections)."""

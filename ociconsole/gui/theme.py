@@ -13,6 +13,7 @@ Everything that draws its own colours (charts, icons, banners, labels) asks `col
 from __future__ import annotations
 
 import re
+import weakref
 
 from .qt import QApplication, QColor, QGuiApplication, QMenu, QObject, QPalette, Qt, QtCore, QtGui, Signal
 
@@ -92,11 +93,15 @@ class _Follower(QObject):
 
     def __init__(self, parent: QObject, fn):
         super().__init__(parent)
-        self.fn = fn
+        # held weakly: a follower must not keep its widget's Python side alive (pyqtgraph's views own their scene
+        # from Python; kept past the widget's deletion, the scene's posted updates meet deleted items)
+        self.fn = weakref.WeakMethod(fn) if hasattr(fn, "__self__") else (lambda: fn)
         notifier().changed.connect(self._changed)
 
     def _changed(self, dark: bool) -> None:
-        self.fn(dark)
+        fn = self.fn()
+        if fn is not None:
+            fn(dark)
 
 
 def follow(widget: QObject, fn) -> None:
