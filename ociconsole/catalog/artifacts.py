@@ -8,6 +8,7 @@ import datetime as dt
 import re
 
 from ..core.sdk import models as sdk_models
+from ..i18n import N_
 from ..services import artifacts as svc
 from . import validators
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command, confirm_field
@@ -87,18 +88,19 @@ def _cli(v, ctx, req: Request) -> str:
 
 
 REPOSITORY_FORM = FormSpec(
-    title="Create container repository", kind_id="artifacts.container_repository",
+    title=N_("Create container repository"), kind_id="artifacts.container_repository",
     fields=[
-        Field("display_name", "Name", "text", required=True, placeholder="project01/web-app",
+        Field("display_name", N_("Name"), "text", required=True, placeholder=N_("project01/web-app"),
               validate=lambda v, *_: repository_name(v),
-              help="Unique in the tenancy's region; images are pushed as <region>.ocir.io/<namespace>/<name>:<tag>"),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("is_public", "Public (anyone can pull without signing in)", "bool", default=False,
+              help=N_("Unique in the tenancy's region; images are pushed as "
+                      "<region>.ocir.io/<namespace>/<name>:<tag>")),
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("is_public", N_("Public (anyone can pull without signing in)"), "bool", default=False,
               warning=lambda v, *_: "Anyone on the internet can pull its images" if v else None),
-        Field("is_immutable", "Immutable (a pushed tag cannot be overwritten or removed)", "bool", default=False),
-        Field("readme", "Readme (Markdown)", "textarea",
+        Field("is_immutable", N_("Immutable (a pushed tag cannot be overwritten or removed)"), "bool", default=False),
+        Field("readme", N_("Readme (Markdown)"), "textarea",
               validate=lambda v, *_: "At most 10,000 characters" if v and len(v) > 10000 else None),
-        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+        Field("freeform_tags", N_("Tags"), "tags", help=N_("One key=value per line")),
     ],
     build=_request, cli=_cli)
 
@@ -144,12 +146,12 @@ def pull_form(repo) -> FormSpec:
 
     return FormSpec(
         title=f"Pull command for {repo.display_name}", kind_id="artifacts.pull_command",
-        fields=[Field("image", "Image", "choice", required=True, options=images,
-                      help="docker (or podman) pulls it after 'docker login' with <namespace>/<user name> and an "
-                           "auth token")],
+        fields=[Field("image", N_("Image"), "choice", required=True, options=images,
+                      help=N_("docker (or podman) pulls it after 'docker login' with <namespace>/<user name> and an "
+                           "auth token"))],
         build=build, cli=lambda v, ctx, req: cli_command("artifacts container image get", [
             ("--image-id", ctx.data("image", v["image"]).id)]),
-        describe=lambda v: repo.display_name, submit_label="Show command",
+        describe=lambda v: repo.display_name, submit_label=N_("Show command"),
         op_title=lambda v: f"Pull command for {repo.display_name}",
         reveal=lambda r: [("Pull command", r.command)])
 
@@ -187,33 +189,34 @@ def untagged_form(repo) -> FormSpec:
 
     return FormSpec(
         title=f"Delete untagged images of {repo.display_name}", kind_id="artifacts.untagged_deletion",
-        fields=[Field("count", "Untagged images", "choice", required=True, options=count,
+        fields=[Field("count", N_("Untagged images"), "choice", required=True, options=count,
                       validate=lambda v, *_: "There are no untagged images" if v == 0 else None,
-                      help="Images no tag names any more (a newer push took their tag); pulls by digest fail "
-                           "once they are deleted"),
+                      help=N_("Images no tag names any more (a newer push took their tag); pulls by digest fail "
+                           "once they are deleted")),
                 confirm_field(chosen, "how many images", ("count",))],
-        build=build, cli=cli, describe=lambda v: repo.display_name, submit_label="Delete",
+        build=build, cli=cli, describe=lambda v: repo.display_name, submit_label=N_("Delete"),
         op_title=lambda v: f"Delete {v.get('count')} untagged images of {repo.display_name}",
         reveal=lambda r: [("Deleted", f"{r.count} image(s)")])
 
 
 REPOSITORIES = ResourceKind(
-    id="artifacts.container_repository", label="Container Registry", singular="Container repository",
-    group="Developer Services", icon="package", order=20, list=svc.list_repositories, get=getter(REPO_REF),
+    id="artifacts.container_repository", label=N_("Container Registry"), singular=N_("Container repository"),
+    group=N_("Developer Services"), icon="package", order=20, list=svc.list_repositories, get=getter(REPO_REF),
     ocid_types=("containerrepo", "containerrepository"),
     columns=[
-        Column("Name", attr("display_name"), width=220),
-        Column("State", attr("lifecycle_state"), "state"),
-        Column("Access", lambda r: "Public" if r.is_public else "Private", width=80),
-        Column("Images", attr("image_count"), "number"),
-        Column("Size", attr("layers_size_in_bytes"), "bytes"),
-        Column("Created", attr("time_created"), "datetime"),
+        Column(N_("Name"), attr("display_name"), width=220),
+        Column(N_("State"), attr("lifecycle_state"), "state"),
+        Column(N_("Access"), lambda r: "Public" if r.is_public else "Private", width=80),
+        Column(N_("Images"), attr("image_count"), "number"),
+        Column(N_("Size"), attr("layers_size_in_bytes"), "bytes"),
+        Column(N_("Created"), attr("time_created"), "datetime"),
     ],
-    related=[Related("Repository", _repo_info), Related("Images", _images)],
+    related=[Related(N_("Repository"), _repo_info), Related(N_("Images"), _images)],
     actions=[
-        Action("pull", "Copy pull command…", no_run, AVAILABLE, form=pull_form, icon="copy", verb="Pull command for"),
-        Action("delete_untagged", "Delete untagged images…", no_run, AVAILABLE, destructive=True, confirm="form",
-               form=untagged_form, icon="delete", verb="Deleting untagged images of"),
+        Action("pull", N_("Copy pull command…"), no_run, AVAILABLE, form=pull_form, icon="copy",
+               verb=N_("Pull command for")),
+        Action("delete_untagged", N_("Delete untagged images…"), no_run, AVAILABLE, destructive=True, confirm="form",
+               form=untagged_form, icon="delete", verb=N_("Deleting untagged images of")),
         delete_action(REPO_REF, AVAILABLE, GONE),
     ],
     create=REPOSITORY_FORM, ready_states=AVAILABLE, sdk=REPO_REF)
@@ -242,25 +245,25 @@ def untag_form(img) -> FormSpec:
         [Option(img.version, img.version)] if getattr(img, "version", None) else [])
     return FormSpec(
         title=f"Remove a tag of {img.display_name}", kind_id="artifacts.container_image",
-        fields=[Field("version", "Tag", "choice", required=True, options=tags,
-                      help="The image stays (pullable by digest); an image with no tag left is untagged")],
+        fields=[Field("version", N_("Tag"), "choice", required=True, options=tags,
+                      help=N_("The image stays (pullable by digest); an image with no tag left is untagged"))],
         build=lambda v, ctx: Request("artifacts", "remove_container_version", M.RemoveContainerVersionDetails(
             version=v["version"]), args=(img.id,)),
         cli=lambda v, ctx, req: cli_command("artifacts container image remove-version", [
             ("--image-id", img.id), ("--image-version", v["version"])]),
-        describe=lambda v: img.display_name, submit_label="Remove tag",
+        describe=lambda v: img.display_name, submit_label=N_("Remove tag"),
         op_title=lambda v: f"Remove tag {v.get('version')} of {img.display_name}")
 
 
 IMAGES = ResourceKind(
-    id="artifacts.container_image", label="Container images", singular="Container image",
-    group="Developer Services", icon="image", scope="hidden", list=_no_list, get=getter(IMAGE_REF),
+    id="artifacts.container_image", label=N_("Container images"), singular=N_("Container image"),
+    group=N_("Developer Services"), icon="image", scope="hidden", list=_no_list, get=getter(IMAGE_REF),
     ocid_types=("containerimage",),
-    columns=[Column("Name", attr("display_name"), width=240), Column("State", attr("lifecycle_state"), "state"),
-             Column("Digest", attr("digest"), width=200), Column("Created", attr("time_created"), "datetime")],
-    related=[Related("Image", _image_related)],
+    columns=[Column(N_("Name"), attr("display_name"), width=240), Column(N_("State"), attr("lifecycle_state"), "state"),
+             Column(N_("Digest"), attr("digest"), width=200), Column(N_("Created"), attr("time_created"), "datetime")],
+    related=[Related(N_("Image"), _image_related)],
     actions=[
-        Action("untag", "Remove tag…", no_run, AVAILABLE, form=untag_form, icon="delete", verb="Untagging",
+        Action("untag", N_("Remove tag…"), no_run, AVAILABLE, form=untag_form, icon="delete", verb=N_("Untagging"),
                when=lambda i: bool(getattr(i, "versions", None))),
         delete_action(IMAGE_REF, AVAILABLE, GONE),
     ],
@@ -268,12 +271,12 @@ IMAGES = ResourceKind(
 
 
 PULL_COMMANDS = ResourceKind(
-    id="artifacts.pull_command", label="Pull commands", singular="Pull command", group="Developer Services",
-    icon="copy", scope="hidden", list=_no_list, get=None, columns=[Column("Command", attr("command"))],
+    id="artifacts.pull_command", label=N_("Pull commands"), singular=N_("Pull command"), group=N_("Developer Services"),
+    icon="copy", scope="hidden", list=_no_list, get=None, columns=[Column(N_("Command"), attr("command"))],
     movable=False)
 UNTAGGED_DELETIONS = ResourceKind(
-    id="artifacts.untagged_deletion", label="Untagged image deletions", singular="Untagged image deletion",
-    group="Developer Services", icon="delete", scope="hidden", list=_no_list, get=None,
-    columns=[Column("Deleted", attr("count"))], movable=False)
+    id="artifacts.untagged_deletion", label=N_("Untagged image deletions"), singular=N_("Untagged image deletion"),
+    group=N_("Developer Services"), icon="delete", scope="hidden", list=_no_list, get=None,
+    columns=[Column(N_("Deleted"), attr("count"))], movable=False)
 
 KINDS: list[ResourceKind] = [REPOSITORIES, IMAGES, PULL_COMMANDS, UNTAGGED_DELETIONS]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 
 from ..core.sdk import models as sdk_models
+from ..i18n import N_
 from ..services import container_engine as svc
 from ..services import network as netsvc
 from . import validators
@@ -142,39 +143,39 @@ def _cluster_cli(v: dict, ctx: FormContext, req: Request) -> str:
 
 
 CLUSTER_FORM = FormSpec(
-    title="Create Kubernetes cluster", kind_id="oke.cluster",
+    title=N_("Create Kubernetes cluster"), kind_id="oke.cluster",
     fields=[
-        Field("mode", "Create", "enum", required=True, default="QUICK",
-              options=[Option("QUICK", "Quick create: a new VCN, internet gateway and subnets"),
-                       Option("CUSTOM", "Custom create: an existing VCN and subnets")]),
-        Field("name", "Name", "text", required=True, placeholder="cluster1",
+        Field("mode", N_("Create"), "enum", required=True, default="QUICK",
+              options=[Option("QUICK", N_("Quick create: a new VCN, internet gateway and subnets")),
+                       Option("CUSTOM", N_("Custom create: an existing VCN and subnets"))]),
+        Field("name", N_("Name"), "text", required=True, placeholder=N_("cluster1"),
               validate=lambda v, *_: None if len(v.strip()) <= 255 else "At most 255 characters"),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("kubernetes_version", "Kubernetes version", "choice", required=True, options=_versions,
-              help="The newest is first; a control plane is upgraded one minor version at a time"),
-        Field("type", "Cluster type", "enum", required=True, default="ENHANCED_CLUSTER",
-              options=[Option("ENHANCED_CLUSTER", "Enhanced (add-ons, virtual nodes, SLA)"),
-                       Option("BASIC_CLUSTER", "Basic")]),
-        Field("public_endpoint", "Public API endpoint", "bool", default=True,
-              help="A public IP for the Kubernetes API endpoint; otherwise it is reachable only inside the VCN"),
-        Field("vcn_cidr", "VCN CIDR block", "cidr", required=True, default="10.0.0.0/16", depends_on=("mode",),
-              visible=_quick, help="Three /24 subnets are made in it: API endpoint, worker nodes, load balancers"),
-        Field("vcn_id", "VCN", "choice", required=True, options=_vcns, depends_on=("compartment_id", "mode"),
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("kubernetes_version", N_("Kubernetes version"), "choice", required=True, options=_versions,
+              help=N_("The newest is first; a control plane is upgraded one minor version at a time")),
+        Field("type", N_("Cluster type"), "enum", required=True, default="ENHANCED_CLUSTER",
+              options=[Option("ENHANCED_CLUSTER", N_("Enhanced (add-ons, virtual nodes, SLA)")),
+                       Option("BASIC_CLUSTER", N_("Basic"))]),
+        Field("public_endpoint", N_("Public API endpoint"), "bool", default=True,
+              help=N_("A public IP for the Kubernetes API endpoint; otherwise it is reachable only inside the VCN")),
+        Field("vcn_cidr", N_("VCN CIDR block"), "cidr", required=True, default="10.0.0.0/16", depends_on=("mode",),
+              visible=_quick, help=N_("Three /24 subnets are made in it: API endpoint, worker nodes, load balancers")),
+        Field("vcn_id", N_("VCN"), "choice", required=True, options=_vcns, depends_on=("compartment_id", "mode"),
               visible=lambda v, _c: not _quick(v), create_kind="network.vcn"),
-        Field("endpoint_subnet_id", "API endpoint subnet", "choice", required=True, options=_subnets,
+        Field("endpoint_subnet_id", N_("API endpoint subnet"), "choice", required=True, options=_subnets,
               depends_on=("vcn_id", "public_endpoint"), visible=lambda v, _c: not _quick(v),
               validate=_endpoint_subnet_check),
-        Field("lb_subnet_id", "Load balancer subnet", "choice", required=True, options=_subnets,
+        Field("lb_subnet_id", N_("Load balancer subnet"), "choice", required=True, options=_subnets,
               depends_on=("vcn_id",), visible=lambda v, _c: not _quick(v)),
-        Field("cni", "Pod networking", "enum", required=True, default="FLANNEL_OVERLAY",
+        Field("cni", N_("Pod networking"), "enum", required=True, default="FLANNEL_OVERLAY",
               options=[Option(k, label) for k, label in CNI.items()]),
-        Field("pods_cidr", "Pods CIDR", "cidr", default="10.244.0.0/16",
+        Field("pods_cidr", N_("Pods CIDR"), "cidr", default="10.244.0.0/16",
               depends_on=("vcn_cidr", "vcn_id", "mode", "services_cidr", "cni"),
               visible=lambda v, _c: (v.get("cni") or "FLANNEL_OVERLAY") == "FLANNEL_OVERLAY",
-              validate=_cidr_check("Pods CIDR"), help="Addresses of the pods; must not overlap the VCN"),
-        Field("services_cidr", "Services CIDR", "cidr", default="10.96.0.0/16",
+              validate=_cidr_check("Pods CIDR"), help=N_("Addresses of the pods; must not overlap the VCN")),
+        Field("services_cidr", N_("Services CIDR"), "cidr", default="10.96.0.0/16",
               depends_on=("vcn_cidr", "vcn_id", "mode", "pods_cidr"), validate=_cidr_check("Services CIDR"),
-              help="Cluster IPs of Kubernetes services; must not overlap the VCN"),
+              help=N_("Cluster IPs of Kubernetes services; must not overlap the VCN")),
     ],
     build=_cluster_request, cli=_cluster_cli, describe=lambda v: (v.get("name") or "").strip())
 
@@ -194,11 +195,11 @@ def upgrade_cluster_form(c) -> FormSpec:
     ups = list(c.available_kubernetes_upgrades or [])
     return FormSpec(
         title=f"Upgrade {c.name}", kind_id="oke.cluster",
-        fields=[Field("kubernetes_version", "Kubernetes version", "enum", required=True,
+        fields=[Field("kubernetes_version", N_("Kubernetes version"), "enum", required=True,
                       default=ups[0] if ups else None, options=[Option(u, u) for u in ups],
                       help=f"Now {c.kubernetes_version}. The control plane moves one minor version at a time, "
                            "without downtime; upgrade the node pools afterwards")],
-        build=build, cli=cli, describe=lambda _v: c.name, submit_label="Upgrade",
+        build=build, cli=cli, describe=lambda _v: c.name, submit_label=N_("Upgrade"),
         op_title=lambda v: f"Upgrade cluster {c.name} to {v.get('kubernetes_version')}")
 
 
@@ -240,14 +241,14 @@ def access_form(c) -> FormSpec:
 
     return FormSpec(
         title=f"Access cluster {c.name}", kind_id="oke.kubeconfig",
-        fields=[Field("endpoint", "Endpoint", "enum", required=True, default=choices[0][0] if choices else None,
+        fields=[Field("endpoint", N_("Endpoint"), "enum", required=True, default=choices[0][0] if choices else None,
                       options=[Option(k, label) for k, label in choices]),
-                Field("path", "Kubeconfig file", "savefile", required=True, warning=exists,
+                Field("path", N_("Kubeconfig file"), "savefile", required=True, warning=exists,
                       default=os.path.join(os.path.expanduser("~"), ".kube", "config"),
-                      help="Written, or merged into (a copy of the old file is kept as <file>.bak-<time>); "
+                      help=N_("Written, or merged into (a copy of the old file is kept as <file>.bak-<time>); "
                            "kubectl reads ~/.kube/config. Its credentials come from `oci ce cluster "
-                           "generate-token`, which needs the oci CLI and your OCI config")],
-        build=build, cli=cli, describe=lambda _v: c.name, submit_label="Write kubeconfig",
+                           "generate-token`, which needs the oci CLI and your OCI config"))],
+        build=build, cli=cli, describe=lambda _v: c.name, submit_label=N_("Write kubeconfig"),
         op_title=lambda v: f"Write the kubeconfig of {c.name}", reveal=shown)
 
 
@@ -292,30 +293,30 @@ async def _cluster_pools(session, c) -> list[RelatedItem]:
 
 
 CLUSTERS = ResourceKind(
-    id="oke.cluster", label="Kubernetes Clusters", singular="OKE cluster", group=GROUP, icon="cluster",
+    id="oke.cluster", label=N_("Kubernetes Clusters"), singular=N_("OKE cluster"), group=GROUP, icon="cluster",
     list=lister(CLUSTER_REF), get=getter(CLUSTER_REF), ocid_types=("cluster",), name_attr="name", order=10,
     columns=[
-        Column("Name", attr("name"), width=170),
-        Column("State", attr("lifecycle_state"), "state", width=90),
-        Column("Version", attr("kubernetes_version"), width=80),
-        Column("Type", lambda c: TYPES.get(c.type, c.type or ""), width=80),
-        Column("Endpoint", _endpoint, width=170),
-        Column("Created", attr("metadata.time_created"), "datetime"),
+        Column(N_("Name"), attr("name"), width=170),
+        Column(N_("State"), attr("lifecycle_state"), "state", width=90),
+        Column(N_("Version"), attr("kubernetes_version"), width=80),
+        Column(N_("Type"), lambda c: TYPES.get(c.type, c.type or ""), width=80),
+        Column(N_("Endpoint"), _endpoint, width=170),
+        Column(N_("Created"), attr("metadata.time_created"), "datetime"),
     ],
-    related=[Related("Cluster", _cluster_related), Related("Node pools", _cluster_pools)],
+    related=[Related(N_("Cluster"), _cluster_related), Related(N_("Node pools"), _cluster_pools)],
     actions=[
-        Action("access", "Access cluster…", no_run, frozenset({"ACTIVE", "UPDATING"}), form=access_form,
-               icon="link", verb="Writing kubeconfig"),
-        Action("upgrade", "Upgrade…", no_run, ACTIVE, form=upgrade_cluster_form, target_states=ACTIVE,
-               icon="up", verb="Upgrading", when=lambda c: bool(c.available_kubernetes_upgrades)),
+        Action("access", N_("Access cluster…"), no_run, frozenset({"ACTIVE", "UPDATING"}), form=access_form,
+               icon="link", verb=N_("Writing kubeconfig")),
+        Action("upgrade", N_("Upgrade…"), no_run, ACTIVE, form=upgrade_cluster_form, target_states=ACTIVE,
+               icon="up", verb=N_("Upgrading"), when=lambda c: bool(c.available_kubernetes_upgrades)),
         delete_action(CLUSTER_REF, frozenset({"ACTIVE", "FAILED"})),
     ],
     create=CLUSTER_FORM, ready_states=ACTIVE, sdk=CLUSTER_REF, movable=False,
 )
 
 KUBECONFIGS = ResourceKind(
-    id="oke.kubeconfig", label="Kubeconfigs", singular="Kubeconfig", group=GROUP, icon="file", scope="hidden",
-    list=lambda *_a: _none(), get=None, columns=[Column("File", attr("path"))], movable=False)
+    id="oke.kubeconfig", label=N_("Kubeconfigs"), singular=N_("Kubeconfig"), group=GROUP, icon="file", scope="hidden",
+    list=lambda *_a: _none(), get=None, columns=[Column(N_("File"), attr("path"))], movable=False)
 
 
 async def _none() -> list:
@@ -407,31 +408,31 @@ def _shape_bounds(kind: str):
 
 
 POOL_FORM = FormSpec(
-    title="Create node pool", kind_id="oke.node_pool",
+    title=N_("Create node pool"), kind_id="oke.node_pool",
     fields=[
-        Field("name", "Name", "text", required=True, placeholder="pool1"),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("cluster_id", "Cluster", "choice", required=True, options=_clusters, depends_on=("compartment_id",),
+        Field("name", N_("Name"), "text", required=True, placeholder=N_("pool1")),
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("cluster_id", N_("Cluster"), "choice", required=True, options=_clusters, depends_on=("compartment_id",),
               create_kind="oke.cluster"),
-        Field("kubernetes_version", "Kubernetes version", "choice", required=True, options=_pool_versions,
+        Field("kubernetes_version", N_("Kubernetes version"), "choice", required=True, options=_pool_versions,
               depends_on=("cluster_id",), validate=_skew_check,
               default_from=lambda v, ctx: getattr(ctx.data("cluster_id", v.get("cluster_id")), "kubernetes_version",
                                                   None),
-              help="Not newer than the cluster's control plane, at most three minor versions older"),
-        Field("node_shape", "Shape", "enum", required=True, default="VM.Standard.E4.Flex",
+              help=N_("Not newer than the cluster's control plane, at most three minor versions older")),
+        Field("node_shape", N_("Shape"), "enum", required=True, default="VM.Standard.E4.Flex",
               options=[Option(s, s) for s in NODE_SHAPES]),
-        Field("ocpus", "OCPUs", "number", required=True, default=1, depends_on=("node_shape",),
+        Field("ocpus", N_("OCPUs"), "number", required=True, default=1, depends_on=("node_shape",),
               bounds=_shape_bounds("ocpus")),
-        Field("memory", "Memory (GB)", "number", required=True, default=16, depends_on=("node_shape",),
+        Field("memory", N_("Memory (GB)"), "number", required=True, default=16, depends_on=("node_shape",),
               bounds=_shape_bounds("memory")),
-        Field("image_id", "Node image", "choice", required=True, options=_images,
+        Field("image_id", N_("Node image"), "choice", required=True, options=_images,
               depends_on=("compartment_id", "node_shape")),
-        Field("size", "Number of nodes", "number", required=True, default=3, bounds=lambda *_: (0, 1000, 1)),
-        Field("subnet_id", "Worker node subnet", "choice", required=True, options=_pool_subnets,
+        Field("size", N_("Number of nodes"), "number", required=True, default=3, bounds=lambda *_: (0, 1000, 1)),
+        Field("subnet_id", N_("Worker node subnet"), "choice", required=True, options=_pool_subnets,
               depends_on=("cluster_id",),
-              help="A regional subnet spreads the nodes over every availability domain (and fault domain)"),
-        Field("labels", "Initial node labels", "tags", help="One key=value per line: labels of every node"),
-        Field("ssh_key", "SSH public key", "sshkey", help="To log in to the nodes as opc (optional)"),
+              help=N_("A regional subnet spreads the nodes over every availability domain (and fault domain)")),
+        Field("labels", N_("Initial node labels"), "tags", help=N_("One key=value per line: labels of every node")),
+        Field("ssh_key", N_("SSH public key"), "sshkey", help=N_("To log in to the nodes as opc (optional)")),
     ],
     build=_pool_request, cli=_pool_cli, describe=lambda v: (v.get("name") or "").strip())
 
@@ -450,12 +451,12 @@ def scale_form(p) -> FormSpec:
 
     return FormSpec(
         title=f"Scale {p.name}", kind_id="oke.node_pool",
-        fields=[Field("size", "Number of nodes", "number", required=True, default=current,
+        fields=[Field("size", N_("Number of nodes"), "number", required=True, default=current,
                       bounds=lambda *_: (0, 1000, 1),
                       validate=lambda v, *_: f"The pool has {current} nodes already" if int(v) == current else None,
                       help=f"Now {current}. New nodes are new instances; when shrinking, the newest nodes are "
                            "terminated")],
-        build=build, cli=cli, describe=lambda _v: p.name, submit_label="Scale",
+        build=build, cli=cli, describe=lambda _v: p.name, submit_label=N_("Scale"),
         op_title=lambda v: f"Scale node pool {p.name} to {v.get('size')}")
 
 
@@ -482,11 +483,11 @@ def upgrade_pool_form(p) -> FormSpec:
 
     return FormSpec(
         title=f"Upgrade {p.name}", kind_id="oke.node_pool",
-        fields=[Field("kubernetes_version", "Kubernetes version", "choice", required=True, options=versions,
+        fields=[Field("kubernetes_version", N_("Kubernetes version"), "choice", required=True, options=versions,
                       validate=skew, help=f"Now {p.kubernetes_version}. Never newer than the control plane"),
-                Field("cycle", "Replace the nodes now", "bool", default=True,
-                      help="New nodes with the new version replace the old ones; otherwise only new nodes get it")],
-        build=build, cli=cli, describe=lambda _v: p.name, submit_label="Upgrade",
+                Field("cycle", N_("Replace the nodes now"), "bool", default=True,
+                      help=N_("New nodes with the new version replace the old ones; otherwise only new nodes get it"))],
+        build=build, cli=cli, describe=lambda _v: p.name, submit_label=N_("Upgrade"),
         op_title=lambda v: f"Upgrade node pool {p.name} to {v.get('kubernetes_version')}")
 
 
@@ -519,22 +520,22 @@ async def _list_pools(session, compartment_id: str) -> list:
 
 
 NODE_POOLS = ResourceKind(
-    id="oke.node_pool", label="Node Pools", singular="Node pool", group=GROUP, icon="nodepool",
+    id="oke.node_pool", label=N_("Node Pools"), singular=N_("Node pool"), group=GROUP, icon="nodepool",
     list=_list_pools, get=getter(POOL_REF), ocid_types=("nodepool",), name_attr="name", order=11,
     columns=[
-        Column("Name", attr("name"), width=150),
-        Column("State", attr("lifecycle_state"), "state", width=90),
-        Column("Version", attr("kubernetes_version"), width=80),
-        Column("Shape", attr("node_shape"), width=150),
-        Column("Size", attr("node_config_details.size"), "number", width=50),
-        Column("Cluster", attr("cluster_id"), "ocid", width=200),
+        Column(N_("Name"), attr("name"), width=150),
+        Column(N_("State"), attr("lifecycle_state"), "state", width=90),
+        Column(N_("Version"), attr("kubernetes_version"), width=80),
+        Column(N_("Shape"), attr("node_shape"), width=150),
+        Column(N_("Size"), attr("node_config_details.size"), "number", width=50),
+        Column(N_("Cluster"), attr("cluster_id"), "ocid", width=200),
     ],
-    related=[Related("Nodes", _nodes), Related("Node pool", _pool_related)],
+    related=[Related(N_("Nodes"), _nodes), Related(N_("Node pool"), _pool_related)],
     actions=[
-        Action("scale", "Scale…", no_run, ACTIVE, form=scale_form, target_states=ACTIVE, icon="resize",
-               verb="Scaling"),
-        Action("upgrade", "Upgrade…", no_run, ACTIVE, form=upgrade_pool_form, target_states=ACTIVE, icon="up",
-               verb="Upgrading"),
+        Action("scale", N_("Scale…"), no_run, ACTIVE, form=scale_form, target_states=ACTIVE, icon="resize",
+               verb=N_("Scaling")),
+        Action("upgrade", N_("Upgrade…"), no_run, ACTIVE, form=upgrade_pool_form, target_states=ACTIVE, icon="up",
+               verb=N_("Upgrading")),
         delete_action(POOL_REF, frozenset({"ACTIVE", "FAILED", "NEEDS_ATTENTION"})),
     ],
     create=POOL_FORM, ready_states=ACTIVE, sdk=POOL_REF, movable=False,

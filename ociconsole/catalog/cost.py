@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from ..core.sdk import models as sdk_models
+from ..i18n import N_
 from ..services import cost as svc
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
 from .generic import SdkRef, delete_action
@@ -70,15 +71,16 @@ def _cli(v: dict, ctx: FormContext, req: Request) -> str:
 
 
 BUDGET_FORM = FormSpec(
-    title="Create budget", kind_id="cost.budget",
+    title=N_("Create budget"), kind_id="cost.budget",
     fields=[
-        Field("display_name", "Name", "text", required=True, placeholder="sandbox-monthly",
+        Field("display_name", N_("Name"), "text", required=True, placeholder=N_("sandbox-monthly"),
               validate=lambda v, *_: None if v and re.fullmatch(r"[A-Za-z0-9_-]{1,255}", v.strip())
               else "Letters, digits, '-' and '_'"),
-        Field("target", "Compartment to track", "compartment", required=True,
-              help="The spend of this compartment and its subcompartments"),
-        Field("amount", "Monthly amount (USD)", "text", required=True, placeholder="100", validate=check_amount),
-        Field("description", "Description", "textarea"),
+        Field("target", N_("Compartment to track"), "compartment", required=True,
+              help=N_("The spend of this compartment and its subcompartments")),
+        Field("amount", N_("Monthly amount (USD)"), "text", required=True, placeholder=N_("100"),
+              validate=check_amount),
+        Field("description", N_("Description"), "textarea"),
     ],
     build=_build, cli=_cli, describe=lambda v: (v.get("display_name") or "").strip())
 
@@ -114,17 +116,17 @@ def alert_rule_form(budget) -> FormSpec:
     return FormSpec(
         title=f"Add an alert rule to {budget.display_name}", kind_id="cost.budget",
         fields=[
-            Field("type", "Spend", "enum", required=True, default="ACTUAL",
-                  options=[Option("ACTUAL", "Actual spend"), Option("FORECAST", "Forecast spend")]),
-            Field("threshold_type", "Threshold in", "enum", required=True, default="PERCENTAGE",
-                  options=[Option("PERCENTAGE", "% of the budget"), Option("ABSOLUTE", "US dollars")]),
-            Field("threshold", "Threshold", "text", required=True, default="80", validate=check_threshold,
+            Field("type", N_("Spend"), "enum", required=True, default="ACTUAL",
+                  options=[Option("ACTUAL", N_("Actual spend")), Option("FORECAST", N_("Forecast spend"))]),
+            Field("threshold_type", N_("Threshold in"), "enum", required=True, default="PERCENTAGE",
+                  options=[Option("PERCENTAGE", N_("% of the budget")), Option("ABSOLUTE", N_("US dollars"))]),
+            Field("threshold", N_("Threshold"), "text", required=True, default="80", validate=check_threshold,
                   depends_on=("threshold_type",)),
-            Field("recipients", "E-mail recipients", "text", placeholder="ops@example.com, cfo@example.com",
+            Field("recipients", N_("E-mail recipients"), "text", placeholder=N_("ops@example.com, cfo@example.com"),
                   validate=check_recipients),
-            Field("message", "Message", "textarea"),
+            Field("message", N_("Message"), "textarea"),
         ],
-        build=build, cli=cli, describe=lambda _v: budget.display_name, submit_label="Add alert rule",
+        build=build, cli=cli, describe=lambda _v: budget.display_name, submit_label=N_("Add alert rule"),
         op_title=lambda v: f"Add a {v.get('threshold')} alert rule to {budget.display_name}")
 
 
@@ -142,13 +144,13 @@ def edit_form(budget) -> FormSpec:
     return FormSpec(
         title=f"Edit budget {budget.display_name}", kind_id="cost.budget",
         fields=[
-            Field("display_name", "Name", "text", required=True, default=budget.display_name,
+            Field("display_name", N_("Name"), "text", required=True, default=budget.display_name,
                   validate=BUDGET_FORM.field("display_name").validate),
-            Field("amount", "Monthly amount (USD)", "text", required=True, default=f"{budget.amount:g}",
+            Field("amount", N_("Monthly amount (USD)"), "text", required=True, default=f"{budget.amount:g}",
                   validate=check_amount),
-            Field("description", "Description", "textarea", default=budget.description or ""),
+            Field("description", N_("Description"), "textarea", default=budget.description or ""),
         ],
-        build=build, cli=cli, describe=lambda v: budget.display_name, submit_label="Save",
+        build=build, cli=cli, describe=lambda v: budget.display_name, submit_label=N_("Save"),
         op_title=lambda v: f"Edit budget {budget.display_name}")
 
 
@@ -166,26 +168,26 @@ async def _rules(session, budget) -> list[RelatedItem]:
 
 
 BUDGETS = ResourceKind(
-    id="cost.budget", label="Budgets", singular="Budget", group="Observability", icon="report", order=5,
+    id="cost.budget", label=N_("Budgets"), singular=N_("Budget"), group=N_("Observability"), icon="report", order=5,
     scope="tenancy", list=svc.list_budgets, get=svc.get_budget, ocid_types=("budget",),
     columns=[
-        Column("Name", attr("display_name"), width=180),
-        Column("Amount", lambda b: money(b.amount), width=90),
-        Column("Actual spend", lambda b: money(b.actual_spend), width=100),
-        Column("Spent", share_text, width=70, tone=lambda v: share_tone(v)),
-        Column("Forecast", lambda b: money(b.forecasted_spend), width=100),
-        Column("Alert rules", attr("alert_rule_count"), "number", width=80),
-        Column("Target", lambda b: ", ".join(b.targets or []), "ocid", width=260),
-        Column("Created", attr("time_created"), "datetime"),
+        Column(N_("Name"), attr("display_name"), width=180),
+        Column(N_("Amount"), lambda b: money(b.amount), width=90),
+        Column(N_("Actual spend"), lambda b: money(b.actual_spend), width=100),
+        Column(N_("Spent"), share_text, width=70, tone=lambda v: share_tone(v)),
+        Column(N_("Forecast"), lambda b: money(b.forecasted_spend), width=100),
+        Column(N_("Alert rules"), attr("alert_rule_count"), "number", width=80),
+        Column(N_("Target"), lambda b: ", ".join(b.targets or []), "ocid", width=260),
+        Column(N_("Created"), attr("time_created"), "datetime"),
     ],
     actions=[
-        Action("edit", "Edit…", no_run, frozenset({"ACTIVE"}), form=edit_form, icon="edit", verb="Editing",
+        Action("edit", N_("Edit…"), no_run, frozenset({"ACTIVE"}), form=edit_form, icon="edit", verb=N_("Editing"),
                target_states=frozenset({"ACTIVE"})),
-        Action("alert_rule", "Add alert rule…", no_run, frozenset({"ACTIVE"}), form=alert_rule_form,
-               icon="alarm", verb="Adding alert rule", target_states=frozenset({"ACTIVE"})),
+        Action("alert_rule", N_("Add alert rule…"), no_run, frozenset({"ACTIVE"}), form=alert_rule_form,
+               icon="alarm", verb=N_("Adding alert rule"), target_states=frozenset({"ACTIVE"})),
         delete_action(REF, frozenset({"ACTIVE", "INACTIVE"})),
     ],
-    related=[Related("Alert rules", _rules)],
+    related=[Related(N_("Alert rules"), _rules)],
     create=BUDGET_FORM, ready_states=frozenset({"ACTIVE"}), movable=False,
 )
 
@@ -222,8 +224,8 @@ def add_audit_related(kinds: list[ResourceKind]) -> None:
     Governance menu's Audit view, filtered to the selection)."""
     for k in kinds:
         if k.id == "identity.compartment" and not any(r.label.startswith("Cost by day") for r in k.related):
-            k.related.append(Related("Cost by day (14 days)", cost_by_day))
-            k.related.append(Related("Audit trail (24 h)", compartment_trail))
+            k.related.append(Related(N_("Cost by day (14 days)"), cost_by_day))
+            k.related.append(Related(N_("Audit trail (24 h)"), compartment_trail))
 
 
 KINDS = [BUDGETS]

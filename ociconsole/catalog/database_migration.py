@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from ..core.sdk import models as sdk_models
+from ..i18n import N_
 from ..services import database as svc
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
 from .generic import SdkRef, delete_action, getter
@@ -109,25 +110,25 @@ def _connection_cli(v, ctx, req: Request) -> str:
 
 
 CONNECTION_FORM = FormSpec(
-    title="Create database connection", kind_id="database_migration.connection",
+    title=N_("Create database connection"), kind_id="database_migration.connection",
     fields=[
-        Field("display_name", "Name", "text", required=True, placeholder="erp-source"),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("description", "Description", "text"),
-        Field("where", "Database", "enum", required=True, default="dbsystem",
+        Field("display_name", N_("Name"), "text", required=True, placeholder=N_("erp-source")),
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("description", N_("Description"), "text"),
+        Field("where", N_("Database"), "enum", required=True, default="dbsystem",
               options=[Option(k, label) for k, label in WHERE.items()]),
-        Field("database_id", "Database in OCI", "choice", required=True, options=_databases,
+        Field("database_id", N_("Database in OCI"), "choice", required=True, options=_databases,
               depends_on=("where", "compartment_id"), visible=_in_oci),
-        Field("connection_string", "Connect string", "text", required=True, depends_on=("where",),
-              placeholder="db.example.com:1521/ORCLPDB", validate=_connect_check,
+        Field("connection_string", N_("Connect string"), "text", required=True, depends_on=("where",),
+              placeholder=N_("db.example.com:1521/ORCLPDB"), validate=_connect_check,
               visible=lambda v, _c: v.get("where") == "onprem"),
-        Field("username", "User", "text", required=True, default="SYSTEM", validate=_user_check),
-        Field("password", "Password", "password", required=True, validate=_password_check,
-              help="Kept by the service as a secret in the vault below; it is never shown again"),
-        Field("vault_id", "Vault OCID", "text", required=True, validate=_ocid_check("vault"),
-              placeholder="ocid1.vault.oc1..."),
-        Field("key_id", "Master encryption key OCID", "text", required=True, validate=_ocid_check("key"),
-              placeholder="ocid1.key.oc1..."),
+        Field("username", N_("User"), "text", required=True, default="SYSTEM", validate=_user_check),
+        Field("password", N_("Password"), "password", required=True, validate=_password_check,
+              help=N_("Kept by the service as a secret in the vault below; it is never shown again")),
+        Field("vault_id", N_("Vault OCID"), "text", required=True, validate=_ocid_check("vault"),
+              placeholder=N_("ocid1.vault.oc1...")),
+        Field("key_id", N_("Master encryption key OCID"), "text", required=True, validate=_ocid_check("key"),
+              placeholder=N_("ocid1.key.oc1...")),
     ],
     build=_connection_request, cli=_connection_cli)
 
@@ -150,16 +151,16 @@ async def _connection_usage(session, conn) -> list[RelatedItem]:
 
 
 CONNECTIONS = ResourceKind(
-    id="database_migration.connection", label="Migration connections", singular="Migration connection",
+    id="database_migration.connection", label=N_("Migration connections"), singular=N_("Migration connection"),
     group=GROUP, icon="link", order=31, list=svc.list_connections, get=getter(CONN_REF),
     ocid_types=("odmsconnection",), movable=False,
     columns=[
-        Column("Name", attr("display_name"), width=180),
-        Column("State", attr("lifecycle_state"), "state", width=90),
-        Column("Technology", attr("technology_type"), width=190),
-        Column("Created", attr("time_created"), "datetime"),
+        Column(N_("Name"), attr("display_name"), width=180),
+        Column(N_("State"), attr("lifecycle_state"), "state", width=90),
+        Column(N_("Technology"), attr("technology_type"), width=190),
+        Column(N_("Created"), attr("time_created"), "datetime"),
     ],
-    related=[Related("Connection", _connection_usage)],
+    related=[Related(N_("Connection"), _connection_usage)],
     actions=[delete_action(CONN_REF, frozenset({"ACTIVE", "FAILED", "INACTIVE"}))],
     create=CONNECTION_FORM, ready_states=frozenset({"ACTIVE"}), sdk=CONN_REF,
 )
@@ -214,27 +215,27 @@ def _migration_cli(v, ctx, req: Request) -> str:
 
 
 MIGRATION_FORM = FormSpec(
-    title="Create migration", kind_id="database_migration.migration",
+    title=N_("Create migration"), kind_id="database_migration.migration",
     fields=[
-        Field("display_name", "Name", "text", required=True, placeholder="erp-to-cloud"),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("type", "Type", "enum", required=True, default="OFFLINE",
-              options=[Option("OFFLINE", "Offline (Data Pump: the source is frozen during the copy)"),
-                       Option("ONLINE", "Online (Data Pump, then GoldenGate replication until switchover)")]),
-        Field("source_id", "Source connection", "choice", required=True, options=_connections,
+        Field("display_name", N_("Name"), "text", required=True, placeholder=N_("erp-to-cloud")),
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("type", N_("Type"), "enum", required=True, default="OFFLINE",
+              options=[Option("OFFLINE", N_("Offline (Data Pump: the source is frozen during the copy)")),
+                       Option("ONLINE", N_("Online (Data Pump, then GoldenGate replication until switchover)"))]),
+        Field("source_id", N_("Source connection"), "choice", required=True, options=_connections,
               depends_on=("compartment_id",), create_kind="database_migration.connection"),
-        Field("target_id", "Target connection", "choice", required=True, options=_connections,
+        Field("target_id", N_("Target connection"), "choice", required=True, options=_connections,
               depends_on=("compartment_id", "source_id"), validate=_target_check,
               create_kind="database_migration.connection",
-              help="An Autonomous Database or a DB system's database"),
-        Field("medium", "Data transfer", "enum", required=True, default="DBLINK",
-              options=[Option("DBLINK", "Database link"), Option("OBJECT_STORAGE", "Object Storage bucket")]),
-        Field("namespace", "Object Storage namespace", "text", required=True, depends_on=("medium",),
+              help=N_("An Autonomous Database or a DB system's database")),
+        Field("medium", N_("Data transfer"), "enum", required=True, default="DBLINK",
+              options=[Option("DBLINK", N_("Database link")), Option("OBJECT_STORAGE", N_("Object Storage bucket"))]),
+        Field("namespace", N_("Object Storage namespace"), "text", required=True, depends_on=("medium",),
               visible=_needs_bucket),
-        Field("bucket", "Bucket", "text", required=True, depends_on=("medium",), visible=_needs_bucket),
-        Field("job_mode", "Initial load", "enum", required=True, default="SCHEMA",
+        Field("bucket", N_("Bucket"), "text", required=True, depends_on=("medium",), visible=_needs_bucket),
+        Field("job_mode", N_("Initial load"), "enum", required=True, default="SCHEMA",
               options=[Option(m, m.title()) for m in ("SCHEMA", "FULL", "TABLE", "TABLESPACE", "TRANSPORTABLE")]),
-        Field("lag", "Acceptable replication lag (s)", "number", required=True, default=30, depends_on=("type",),
+        Field("lag", N_("Acceptable replication lag (s)"), "number", required=True, default=30, depends_on=("type",),
               visible=_online, bounds=lambda *_: (2, 30, 1)),
     ],
     build=_migration_request, cli=_migration_cli)
@@ -262,10 +263,11 @@ def start_form(m) -> FormSpec:
 
     return FormSpec(
         title=f"Start migration {m.display_name}", kind_id="database_migration.migration",
-        fields=[Field("wait_after", "Pause after", "enum", default="",
-                      options=[Option("", "Do not pause")] + [Option(p, PHASE_NAMES[p]) for p in pauses],
-                      help="The job waits after this phase until you resume it (for example before the switchover)")],
-        build=build, cli=cli, submit_label="Start", describe=lambda v: m.display_name,
+        fields=[Field("wait_after", N_("Pause after"), "enum", default="",
+                      options=[Option("", N_("Do not pause"))] + [Option(p, PHASE_NAMES[p]) for p in pauses],
+                      help=N_("The job waits after this phase until you resume it "
+                              "(for example before the switchover)"))],
+        build=build, cli=cli, submit_label=N_("Start"), describe=lambda v: m.display_name,
         op_title=lambda v: f"Start migration {m.display_name}")
 
 
@@ -332,27 +334,28 @@ async def _list_migrations(session, compartment_id: str) -> list:
 
 RESTING = frozenset({"ACTIVE", "SUCCEEDED", "WAITING", "NEEDS_ATTENTION", "FAILED"})
 MIGRATIONS = ResourceKind(
-    id="database_migration.migration", label="Migrations", singular="Migration", group=GROUP, icon="upload",
+    id="database_migration.migration", label=N_("Migrations"), singular=N_("Migration"), group=GROUP, icon="upload",
     order=30, list=_list_migrations, get=getter(MIG_REF), ocid_types=("odmsmigration",), movable=False,
     columns=[
-        Column("Name", attr("display_name"), width=180),
-        Column("State", attr("lifecycle_state"), "state", width=110),
-        Column("Details", attr("lifecycle_details"), width=90),
-        Column("Type", attr("type"), width=70),
-        Column("Last migration", attr("time_last_migration"), "datetime", width=150),
-        Column("Created", attr("time_created"), "datetime"),
+        Column(N_("Name"), attr("display_name"), width=180),
+        Column(N_("State"), attr("lifecycle_state"), "state", width=110),
+        Column(N_("Details"), attr("lifecycle_details"), width=90),
+        Column(N_("Type"), attr("type"), width=70),
+        Column(N_("Last migration"), attr("time_last_migration"), "datetime", width=150),
+        Column(N_("Created"), attr("time_created"), "datetime"),
     ],
-    related=[Related("Job phases", _timeline), Related("Connections", _ends), Related("Job output", _output)],
+    related=[Related(N_("Job phases"), _timeline), Related(N_("Connections"), _ends), Related(N_("Job output"),
+                                                                                              _output)],
     actions=[
-        Action("evaluate", "Evaluate", _evaluate, frozenset({"ACTIVE", "NEEDS_ATTENTION", "SUCCEEDED"}),
-               target_states=RESTING, icon="report", verb="Evaluating"),
-        Action("start", "Start…", no_run, frozenset({"ACTIVE", "NEEDS_ATTENTION"}), form=start_form,
-               target_states=RESTING, icon="start", verb="Migrating"),
-        Action("resume", "Resume", _job_call("resume_job"), frozenset({"WAITING"}),
-               target_states=RESTING - {"WAITING"}, icon="start", verb="Resuming"),
-        Action("abort", "Abort job", _job_call("abort_job"), frozenset({"IN_PROGRESS", "WAITING", "ACCEPTED"}),
+        Action("evaluate", N_("Evaluate"), _evaluate, frozenset({"ACTIVE", "NEEDS_ATTENTION", "SUCCEEDED"}),
+               target_states=RESTING, icon="report", verb=N_("Evaluating")),
+        Action("start", N_("Start…"), no_run, frozenset({"ACTIVE", "NEEDS_ATTENTION"}), form=start_form,
+               target_states=RESTING, icon="start", verb=N_("Migrating")),
+        Action("resume", N_("Resume"), _job_call("resume_job"), frozenset({"WAITING"}),
+               target_states=RESTING - {"WAITING"}, icon="start", verb=N_("Resuming")),
+        Action("abort", N_("Abort job"), _job_call("abort_job"), frozenset({"IN_PROGRESS", "WAITING", "ACCEPTED"}),
                destructive=True, confirm="name", target_states=frozenset({"ACTIVE"}), icon="stop",
-               verb="Aborting the job of"),
+               verb=N_("Aborting the job of")),
         delete_action(MIG_REF, frozenset({"ACTIVE", "SUCCEEDED", "NEEDS_ATTENTION", "FAILED", "INACTIVE"})),
     ],
     create=MIGRATION_FORM, ready_states=RESTING, sdk=MIG_REF,

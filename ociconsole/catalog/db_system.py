@@ -20,6 +20,7 @@ import datetime as _dt
 import re
 
 from ..core.sdk import models as sdk_models
+from ..i18n import N_
 from ..services import database as svc
 from ..services import identity as idsvc
 from ..services import network as netsvc
@@ -208,59 +209,59 @@ def _backup_visible(v, _c) -> bool:
 
 
 LAUNCH_FORM = FormSpec(
-    title="Create DB system", kind_id="database.db_system",
+    title=N_("Create DB system"), kind_id="database.db_system",
     fields=[
-        Field("display_name", "Name", "text", placeholder="orders-db"),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("availability_domain", "Availability domain", "choice", required=True, options=_ads),
-        Field("shape", "Shape", "choice", required=True, options=_shapes, depends_on=("compartment_id",)),
-        Field("cpu_core_count", "OCPUs per node", "number", required=True, default=2, depends_on=("shape",
+        Field("display_name", N_("Name"), "text", placeholder=N_("orders-db")),
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("availability_domain", N_("Availability domain"), "choice", required=True, options=_ads),
+        Field("shape", N_("Shape"), "choice", required=True, options=_shapes, depends_on=("compartment_id",)),
+        Field("cpu_core_count", N_("OCPUs per node"), "number", required=True, default=2, depends_on=("shape",
               "database_edition"), visible=_flex, validate=_cores_check,
               bounds=lambda v, ctx: (1, getattr(ctx.data("shape", v.get("shape")), "available_core_count", 64), 1)),
-        Field("database_edition", "Edition", "enum", required=True, default="ENTERPRISE_EDITION",
+        Field("database_edition", N_("Edition"), "enum", required=True, default="ENTERPRISE_EDITION",
               options=[Option(k, label) for k, label in EDITIONS.items()]),
-        Field("storage_management", "Storage management", "enum", required=True, default="ASM",
-              options=[Option("ASM", "Oracle Grid Infrastructure (ASM)"),
-                       Option("LVM", "Logical Volume Manager (LVM: faster to provision)")]),
-        Field("node_count", "Nodes", "enum", required=True, default=1, validate=_nodes_check,
+        Field("storage_management", N_("Storage management"), "enum", required=True, default="ASM",
+              options=[Option("ASM", N_("Oracle Grid Infrastructure (ASM)")),
+                       Option("LVM", N_("Logical Volume Manager (LVM: faster to provision)"))]),
+        Field("node_count", N_("Nodes"), "enum", required=True, default=1, validate=_nodes_check,
               depends_on=("database_edition", "storage_management"),
-              options=[Option(1, "1 node"), Option(2, "2 nodes (RAC)")]),
-        Field("storage_size", "Data storage", "enum", required=True, default=256,
+              options=[Option(1, N_("1 node")), Option(2, N_("2 nodes (RAC)"))]),
+        Field("storage_size", N_("Data storage"), "enum", required=True, default=256,
               options=[Option(n, f"{n:,} GB" if n < 1024 else f"{n // 1024} TB") for n in STORAGE_SIZES]),
-        Field("license_model", "License", "enum", required=True, default="LICENSE_INCLUDED",
-              options=[Option("LICENSE_INCLUDED", "License included"),
-                       Option("BRING_YOUR_OWN_LICENSE", "Bring your own license (BYOL)")]),
-        Field("ssh_public_keys", "SSH public keys", "sshkey", required=True,
-              help="One OpenSSH public key per line: they let you log in to the DB nodes as opc"),
-        Field("vcn_id", "VCN", "choice", required=True, options=_vcns, depends_on=("compartment_id",),
+        Field("license_model", N_("License"), "enum", required=True, default="LICENSE_INCLUDED",
+              options=[Option("LICENSE_INCLUDED", N_("License included")),
+                       Option("BRING_YOUR_OWN_LICENSE", N_("Bring your own license (BYOL)"))]),
+        Field("ssh_public_keys", N_("SSH public keys"), "sshkey", required=True,
+              help=N_("One OpenSSH public key per line: they let you log in to the DB nodes as opc")),
+        Field("vcn_id", N_("VCN"), "choice", required=True, options=_vcns, depends_on=("compartment_id",),
               create_kind="network.vcn"),
-        Field("subnet_id", "Subnet", "choice", required=True, options=_subnets, depends_on=("vcn_id",)),
-        Field("hostname", "Hostname prefix", "text", required=True, placeholder="ordersdb",
+        Field("subnet_id", N_("Subnet"), "choice", required=True, options=_subnets, depends_on=("vcn_id",)),
+        Field("hostname", N_("Hostname prefix"), "text", required=True, placeholder=N_("ordersdb"),
               validate=_name_check(HOSTNAME_RE, "A letter, then letters, digits or hyphens (at most 30)")),
-        Field("db_version", "Database version", "choice", required=True, options=_versions,
+        Field("db_version", N_("Database version"), "choice", required=True, options=_versions,
               depends_on=("storage_management",)),
-        Field("db_name", "Database name", "text", required=True, placeholder="ORDERS",
+        Field("db_name", N_("Database name"), "text", required=True, placeholder=N_("ORDERS"),
               validate=_name_check(DB_NAME_RE, "A letter, then letters or digits: at most 8 characters")),
-        Field("pdb_name", "PDB name", "text", placeholder="ORDERSPDB",
+        Field("pdb_name", N_("PDB name"), "text", placeholder=N_("ORDERSPDB"),
               validate=lambda v, values, _c: _name_check(PDB_NAME_RE, "A letter, then letters, digits or _ (at most "
                                                                       "30)")(v) or (
                   "The PDB name must differ from the database name"
                   if (v or "").strip().lower() == (values.get("db_name") or "").strip().lower() else None)),
-        Field("admin_password", "Admin password", "password", required=True, validate=_pw_check,
-              help="For SYS, SYSTEM and the PDB admin: 9–30 characters with two each of uppercase, lowercase, "
-                   "digits and _ # -"),
-        Field("admin_password_again", "Confirm admin password", "password", required=True, validate=_pw_again,
+        Field("admin_password", N_("Admin password"), "password", required=True, validate=_pw_check,
+              help=N_("For SYS, SYSTEM and the PDB admin: 9–30 characters with two each of uppercase, lowercase, "
+                   "digits and _ # -")),
+        Field("admin_password_again", N_("Confirm admin password"), "password", required=True, validate=_pw_again,
               depends_on=("admin_password",)),
-        Field("character_set", "Character set", "enum", required=True, default="AL32UTF8",
+        Field("character_set", N_("Character set"), "enum", required=True, default="AL32UTF8",
               options=[Option(c, c) for c in CHARACTER_SETS]),
-        Field("ncharacter_set", "National character set", "enum", required=True, default="AL16UTF16",
-              options=[Option("AL16UTF16", "AL16UTF16"), Option("UTF8", "UTF8")]),
-        Field("db_workload", "Workload", "enum", required=True, default="OLTP",
-              options=[Option("OLTP", "Transaction processing (OLTP)"), Option("DSS", "Data warehouse (DSS)")]),
-        Field("auto_backup", "Automatic backups", "bool", default=True),
-        Field("recovery_window", "Keep backups for", "enum", required=True, default=30, depends_on=("auto_backup",),
+        Field("ncharacter_set", N_("National character set"), "enum", required=True, default="AL16UTF16",
+              options=[Option("AL16UTF16", N_("AL16UTF16")), Option("UTF8", N_("UTF8"))]),
+        Field("db_workload", N_("Workload"), "enum", required=True, default="OLTP",
+              options=[Option("OLTP", N_("Transaction processing (OLTP)")), Option("DSS", N_("Data warehouse (DSS)"))]),
+        Field("auto_backup", N_("Automatic backups"), "bool", default=True),
+        Field("recovery_window", N_("Keep backups for"), "enum", required=True, default=30, depends_on=("auto_backup",),
               visible=_backup_visible, options=[Option(n, f"{n} days") for n in RECOVERY_WINDOWS]),
-        Field("backup_window", "Backup window", "enum", required=True, default="SLOT_ONE",
+        Field("backup_window", N_("Backup window"), "enum", required=True, default="SLOT_ONE",
               depends_on=("auto_backup",), visible=_backup_visible,
               options=[Option(s, slot_text(s)) for s in SLOTS]),
     ],
@@ -303,24 +304,24 @@ def _dg_items(a) -> list[RelatedItem]:
 
 
 SYSTEMS = ResourceKind(
-    id="database.db_system", label="DB systems", singular="DB system", group=GROUP, icon="database", order=20,
+    id="database.db_system", label=N_("DB systems"), singular=N_("DB system"), group=GROUP, icon="database", order=20,
     list=lister(SYSTEM_REF), get=getter(SYSTEM_REF), ocid_types=("dbsystem",),
     columns=[
-        Column("Name", attr("display_name"), width=170),
-        Column("State", attr("lifecycle_state"), "state", width=100),
-        Column("Shape", attr("shape"), width=150),
-        Column("OCPUs", attr("cpu_core_count"), "number", width=60),
-        Column("Nodes", attr("node_count"), "number", width=50),
-        Column("Edition", lambda s: EDITIONS.get(s.database_edition, s.database_edition), width=170),
-        Column("Storage", lambda s: f"{s.data_storage_size_in_gbs:,} GB" if s.data_storage_size_in_gbs else "",
+        Column(N_("Name"), attr("display_name"), width=170),
+        Column(N_("State"), attr("lifecycle_state"), "state", width=100),
+        Column(N_("Shape"), attr("shape"), width=150),
+        Column(N_("OCPUs"), attr("cpu_core_count"), "number", width=60),
+        Column(N_("Nodes"), attr("node_count"), "number", width=50),
+        Column(N_("Edition"), lambda s: EDITIONS.get(s.database_edition, s.database_edition), width=170),
+        Column(N_("Storage"), lambda s: f"{s.data_storage_size_in_gbs:,} GB" if s.data_storage_size_in_gbs else "",
                width=80),
-        Column("Version", attr("version"), width=90),
-        Column("Created", attr("time_created"), "datetime"),
+        Column(N_("Version"), attr("version"), width=90),
+        Column(N_("Created"), attr("time_created"), "datetime"),
     ],
-    related=[Related("Nodes, databases and homes", _system_parts), Related("Data Guard", _system_dg)],
-    actions=[Action("terminate", "Terminate", _terminate, frozenset({"AVAILABLE", "FAILED", "NEEDS_ATTENTION"}),
+    related=[Related(N_("Nodes, databases and homes"), _system_parts), Related(N_("Data Guard"), _system_dg)],
+    actions=[Action("terminate", N_("Terminate"), _terminate, frozenset({"AVAILABLE", "FAILED", "NEEDS_ATTENTION"}),
                     destructive=True, confirm="name", target_states=frozenset({"TERMINATED"}), gone_ok=True,
-                    shortcut="Delete", icon="delete", verb="Terminating")],
+                    shortcut="Delete", icon="delete", verb=N_("Terminating"))],
     create=LAUNCH_FORM, sdk=SYSTEM_REF, movable=False,
     metrics=MetricsSpec("oci_database", [
         ChartSpec("CPU utilization", ["CpuUtilization"], "%", y_range=(0, 100)),
@@ -345,28 +346,29 @@ async def _list_nodes(session, compartment_id: str) -> list:
 
 
 NODES = ResourceKind(
-    id="database.db_node", label="DB nodes", singular="DB node", group=GROUP, icon="instance", order=21,
+    id="database.db_node", label=N_("DB nodes"), singular=N_("DB node"), group=GROUP, icon="instance", order=21,
     list=_list_nodes, get=getter(NODE_REF), ocid_types=("dbnode",), name_attr="hostname", movable=False,
     columns=[
-        Column("Hostname", attr("hostname"), width=160),
-        Column("State", attr("lifecycle_state"), "state", width=100),
-        Column("OCPUs", attr("cpu_core_count"), "number", width=60),
-        Column("Memory (GB)", attr("memory_size_in_gbs"), "number", width=90),
-        Column("Fault domain", attr("fault_domain"), width=120),
-        Column("DB system", attr("db_system_id"), "ocid", width=200),
-        Column("Created", attr("time_created"), "datetime"),
+        Column(N_("Hostname"), attr("hostname"), width=160),
+        Column(N_("State"), attr("lifecycle_state"), "state", width=100),
+        Column(N_("OCPUs"), attr("cpu_core_count"), "number", width=60),
+        Column(N_("Memory (GB)"), attr("memory_size_in_gbs"), "number", width=90),
+        Column(N_("Fault domain"), attr("fault_domain"), width=120),
+        Column(N_("DB system"), attr("db_system_id"), "ocid", width=200),
+        Column(N_("Created"), attr("time_created"), "datetime"),
     ],
-    related=[Related("DB system", lambda session, n: _one(RelatedItem("DB system", n.db_system_id,
+    related=[Related(N_("DB system"), lambda session, n: _one(RelatedItem("DB system", n.db_system_id,
                                                                       n.db_system_id)))],
     actions=[
-        Action("start", "Start", _node_action("START"), frozenset({"STOPPED"}), target_states=frozenset({"AVAILABLE"}),
-               icon="start", verb="Starting"),
-        Action("stop", "Stop", _node_action("STOP"), frozenset({"AVAILABLE"}), target_states=frozenset({"STOPPED"}),
-               icon="stop", verb="Stopping", confirm="simple"),
-        Action("softreset", "Soft reset", _node_action("SOFTRESET"), frozenset({"AVAILABLE"}),
-               target_states=frozenset({"AVAILABLE"}), icon="reboot", verb="Soft resetting", confirm="simple"),
-        Action("reset", "Reset", _node_action("RESET"), frozenset({"AVAILABLE"}),
-               target_states=frozenset({"AVAILABLE"}), icon="reboot", verb="Resetting", confirm="simple"),
+        Action("start", N_("Start"), _node_action("START"), frozenset({"STOPPED"}),
+               target_states=frozenset({"AVAILABLE"}),
+               icon="start", verb=N_("Starting")),
+        Action("stop", N_("Stop"), _node_action("STOP"), frozenset({"AVAILABLE"}), target_states=frozenset({"STOPPED"}),
+               icon="stop", verb=N_("Stopping"), confirm="simple"),
+        Action("softreset", N_("Soft reset"), _node_action("SOFTRESET"), frozenset({"AVAILABLE"}),
+               target_states=frozenset({"AVAILABLE"}), icon="reboot", verb=N_("Soft resetting"), confirm="simple"),
+        Action("reset", N_("Reset"), _node_action("RESET"), frozenset({"AVAILABLE"}),
+               target_states=frozenset({"AVAILABLE"}), icon="reboot", verb=N_("Resetting"), confirm="simple"),
     ],
     ready_states=frozenset({"AVAILABLE"}),
 )
@@ -394,8 +396,9 @@ def backup_now_form(db) -> FormSpec:
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%d-%H%M")
     return FormSpec(
         title=f"Back up {db.db_name} now", kind_id="database.backup",
-        fields=[Field("display_name", "Backup name", "text", required=True, default=f"{db.db_name.lower()}-{stamp}")],
-        build=build, cli=cli, submit_label="Back up", op_title=lambda v: f"Back up {db.db_name}")
+        fields=[Field("display_name", N_("Backup name"), "text", required=True,
+                      default=f"{db.db_name.lower()}-{stamp}")],
+        build=build, cli=cli, submit_label=N_("Back up"), op_title=lambda v: f"Back up {db.db_name}")
 
 
 def backup_settings_form(db) -> FormSpec:
@@ -416,14 +419,14 @@ def backup_settings_form(db) -> FormSpec:
     return FormSpec(
         title=f"Backup settings of {db.db_name}", kind_id="database.database",
         fields=[
-            Field("auto_backup", "Automatic backups", "bool", default=on),
-            Field("recovery_window", "Keep backups for", "enum", required=True,
+            Field("auto_backup", N_("Automatic backups"), "bool", default=on),
+            Field("recovery_window", N_("Keep backups for"), "enum", required=True,
                   default=(cfg.recovery_window_in_days if on else None) or 30, depends_on=("auto_backup",),
                   visible=_backup_visible, options=[Option(n, f"{n} days") for n in RECOVERY_WINDOWS]),
-            Field("backup_window", "Backup window", "enum", required=True,
+            Field("backup_window", N_("Backup window"), "enum", required=True,
                   default=(cfg.auto_backup_window if on else None) or "SLOT_ONE", depends_on=("auto_backup",),
                   visible=_backup_visible, options=[Option(s, slot_text(s)) for s in SLOTS])],
-        build=build, cli=cli, submit_label="Save", op_title=lambda v: f"Change the backup settings of {db.db_name}")
+        build=build, cli=cli, submit_label=N_("Save"), op_title=lambda v: f"Change the backup settings of {db.db_name}")
 
 
 def restore_form(db) -> FormSpec:
@@ -454,13 +457,13 @@ def restore_form(db) -> FormSpec:
 
     return FormSpec(
         title=f"Restore {db.db_name}", kind_id="database.database",
-        fields=[Field("point", "Restore to", "enum", required=True, default="latest",
-                      options=[Option("latest", "The latest backup"), Option("timestamp", "A point in time")]),
-                Field("timestamp", "Point in time (UTC)", "text", required=True, depends_on=("point",),
-                      placeholder="2026-12-01T08:30:00Z", visible=lambda v, _c: v.get("point") == "timestamp",
+        fields=[Field("point", N_("Restore to"), "enum", required=True, default="latest",
+                      options=[Option("latest", N_("The latest backup")), Option("timestamp", N_("A point in time"))]),
+                Field("timestamp", N_("Point in time (UTC)"), "text", required=True, depends_on=("point",),
+                      placeholder=N_("2026-12-01T08:30:00Z"), visible=lambda v, _c: v.get("point") == "timestamp",
                       validate=check_time,
-                      help="Within the recovery window: between the oldest backup and now")],
-        build=build, cli=cli, submit_label="Restore", op_title=lambda v: f"Restore {db.db_name}")
+                      help=N_("Within the recovery window: between the oldest backup and now"))],
+        build=build, cli=cli, submit_label=N_("Restore"), op_title=lambda v: f"Restore {db.db_name}")
 
 
 async def _peer_systems(ctx: FormContext, values) -> list[Option]:
@@ -510,32 +513,36 @@ def data_guard_form(db) -> FormSpec:
     return FormSpec(
         title=f"Enable Data Guard for {db.db_name}", kind_id="database.data_guard",
         fields=[
-            Field("creation_type", "Standby on", "enum", required=True, default="NewDbSystem",
-                  options=[Option("NewDbSystem", "A new DB system (like the primary's)"),
-                           Option("ExistingDbSystem", "An existing DB system")]),
-            Field("protection_mode", "Protection mode", "enum", required=True, default="MAXIMUM_AVAILABILITY",
-                  options=[Option("MAXIMUM_AVAILABILITY", "Maximum availability (no data loss while the standby is "
-                                                          "reachable)"),
-                           Option("MAXIMUM_PERFORMANCE", "Maximum performance (asynchronous)"),
-                           Option("MAXIMUM_PROTECTION", "Maximum protection (the primary stops without a standby)")]),
-            Field("transport_type", "Redo transport", "enum", required=True, default="SYNC", validate=transport_check,
+            Field("creation_type", N_("Standby on"), "enum", required=True, default="NewDbSystem",
+                  options=[Option("NewDbSystem", N_("A new DB system (like the primary's)")),
+                           Option("ExistingDbSystem", N_("An existing DB system"))]),
+            Field("protection_mode", N_("Protection mode"), "enum", required=True, default="MAXIMUM_AVAILABILITY",
+                  options=[Option("MAXIMUM_AVAILABILITY", N_("Maximum availability (no data loss while the standby is "
+                                                          "reachable)")),
+                           Option("MAXIMUM_PERFORMANCE", N_("Maximum performance (asynchronous)")),
+                           Option("MAXIMUM_PROTECTION",
+                                  N_("Maximum protection (the primary stops without a standby)"))]),
+            Field("transport_type", N_("Redo transport"), "enum", required=True, default="SYNC",
+                  validate=transport_check,
                   depends_on=("protection_mode",),
-                  options=[Option("SYNC", "SYNC"), Option("FASTSYNC", "FASTSYNC"), Option("ASYNC", "ASYNC")]),
-            Field("display_name", "Standby DB system name", "text", visible=new, depends_on=("creation_type",),
+                  options=[Option("SYNC", N_("SYNC")), Option("FASTSYNC", N_("FASTSYNC")), Option("ASYNC",
+                                                                                                  N_("ASYNC"))]),
+            Field("display_name", N_("Standby DB system name"), "text", visible=new, depends_on=("creation_type",),
                   placeholder=f"{db.db_name.lower()}-standby"),
-            Field("availability_domain", "Availability domain", "choice", required=True, options=_ads, visible=new,
+            Field("availability_domain", N_("Availability domain"), "choice", required=True, options=_ads, visible=new,
                   depends_on=("creation_type",)),
-            Field("vcn_id", "VCN", "choice", required=True, options=_vcns, visible=new, depends_on=("creation_type",)),
-            Field("subnet_id", "Subnet", "choice", required=True, options=_subnets, visible=new,
+            Field("vcn_id", N_("VCN"), "choice", required=True, options=_vcns, visible=new,
+                  depends_on=("creation_type",)),
+            Field("subnet_id", N_("Subnet"), "choice", required=True, options=_subnets, visible=new,
                   depends_on=("vcn_id",)),
-            Field("hostname", "Hostname prefix", "text", required=True, visible=new, depends_on=("creation_type",),
+            Field("hostname", N_("Hostname prefix"), "text", required=True, visible=new, depends_on=("creation_type",),
                   validate=_name_check(HOSTNAME_RE, "A letter, then letters, digits or hyphens (at most 30)")),
-            Field("peer_id", "Peer DB system", "choice", required=True, options=_peer_systems, validate=peer_check,
+            Field("peer_id", N_("Peer DB system"), "choice", required=True, options=_peer_systems, validate=peer_check,
                   visible=lambda v, _c: not new(v), depends_on=("creation_type",)),
-            Field("admin_password", "Primary's admin password", "password", required=True, validate=_pw_check,
-                  help="The SYS password of the primary database: the standby gets the same"),
+            Field("admin_password", N_("Primary's admin password"), "password", required=True, validate=_pw_check,
+                  help=N_("The SYS password of the primary database: the standby gets the same")),
         ],
-        build=build, cli=cli, submit_label="Enable Data Guard", describe=lambda v: db.db_name,
+        build=build, cli=cli, submit_label=N_("Enable Data Guard"), describe=lambda v: db.db_name,
         op_title=lambda v: f"Enable Data Guard for {db.db_name}")
 
 
@@ -564,27 +571,27 @@ async def _db_dg(session, db) -> list[RelatedItem]:
 
 
 DATABASES = ResourceKind(
-    id="database.database", label="Databases", singular="Database", group=GROUP, icon="database", order=22,
+    id="database.database", label=N_("Databases"), singular=N_("Database"), group=GROUP, icon="database", order=22,
     list=_list_databases, get=getter(DB_REF), ocid_types=("database",), name_attr="db_name", movable=False,
     columns=[
-        Column("Name", attr("db_name"), width=100),
-        Column("Unique name", attr("db_unique_name"), width=150),
-        Column("State", attr("lifecycle_state"), "state", width=120),
-        Column("PDB", attr("pdb_name"), width=100),
-        Column("Character set", attr("character_set"), width=100),
-        Column("Last backup", attr("last_backup_timestamp"), "datetime", width=150),
-        Column("Created", attr("time_created"), "datetime"),
+        Column(N_("Name"), attr("db_name"), width=100),
+        Column(N_("Unique name"), attr("db_unique_name"), width=150),
+        Column(N_("State"), attr("lifecycle_state"), "state", width=120),
+        Column(N_("PDB"), attr("pdb_name"), width=100),
+        Column(N_("Character set"), attr("character_set"), width=100),
+        Column(N_("Last backup"), attr("last_backup_timestamp"), "datetime", width=150),
+        Column(N_("Created"), attr("time_created"), "datetime"),
     ],
-    related=[Related("Database", _db_details), Related("Data Guard", _db_dg)],
+    related=[Related(N_("Database"), _db_details), Related(N_("Data Guard"), _db_dg)],
     actions=[
-        Action("backup", "Back up now…", no_run, frozenset({"AVAILABLE"}), form=backup_now_form,
-               target_states=frozenset({"ACTIVE"}), icon="create", verb="Backing up"),
-        Action("backup_settings", "Backup settings…", no_run, frozenset({"AVAILABLE"}), form=backup_settings_form,
-               target_states=frozenset({"AVAILABLE"}), icon="edit", verb="Changing backup settings of"),
-        Action("restore", "Restore…", no_run, frozenset({"AVAILABLE"}), form=restore_form,
-               target_states=frozenset({"AVAILABLE"}), icon="reboot", verb="Restoring"),
-        Action("data_guard", "Enable Data Guard…", no_run, frozenset({"AVAILABLE"}), form=data_guard_form,
-               target_states=frozenset({"AVAILABLE"}), icon="create", verb="Enabling Data Guard for"),
+        Action("backup", N_("Back up now…"), no_run, frozenset({"AVAILABLE"}), form=backup_now_form,
+               target_states=frozenset({"ACTIVE"}), icon="create", verb=N_("Backing up")),
+        Action("backup_settings", N_("Backup settings…"), no_run, frozenset({"AVAILABLE"}), form=backup_settings_form,
+               target_states=frozenset({"AVAILABLE"}), icon="edit", verb=N_("Changing backup settings of")),
+        Action("restore", N_("Restore…"), no_run, frozenset({"AVAILABLE"}), form=restore_form,
+               target_states=frozenset({"AVAILABLE"}), icon="reboot", verb=N_("Restoring")),
+        Action("data_guard", N_("Enable Data Guard…"), no_run, frozenset({"AVAILABLE"}), form=data_guard_form,
+               target_states=frozenset({"AVAILABLE"}), icon="create", verb=N_("Enabling Data Guard for")),
     ],
     ready_states=frozenset({"AVAILABLE"}),
 )
@@ -601,20 +608,20 @@ async def _delete_backup(session, b, _options):
 
 
 BACKUPS = ResourceKind(
-    id="database.backup", label="DB backups", singular="DB backup", group=GROUP, icon="backup", order=23,
+    id="database.backup", label=N_("DB backups"), singular=N_("DB backup"), group=GROUP, icon="backup", order=23,
     list=_list_backups, get=getter(BACKUP_REF), ocid_types=("dbbackup",), movable=False,
     columns=[
-        Column("Name", attr("display_name"), width=200),
-        Column("State", attr("lifecycle_state"), "state", width=90),
-        Column("Type", attr("type"), width=100),
-        Column("Size (GB)", attr("database_size_in_gbs"), "number", width=80),
-        Column("Started", attr("time_started"), "datetime", width=150),
-        Column("Ended", attr("time_ended"), "datetime", width=150),
-        Column("Database", attr("database_id"), "ocid"),
+        Column(N_("Name"), attr("display_name"), width=200),
+        Column(N_("State"), attr("lifecycle_state"), "state", width=90),
+        Column(N_("Type"), attr("type"), width=100),
+        Column(N_("Size (GB)"), attr("database_size_in_gbs"), "number", width=80),
+        Column(N_("Started"), attr("time_started"), "datetime", width=150),
+        Column(N_("Ended"), attr("time_ended"), "datetime", width=150),
+        Column(N_("Database"), attr("database_id"), "ocid"),
     ],
-    actions=[Action("delete", "Delete", _delete_backup, frozenset({"ACTIVE", "FAILED"}), destructive=True,
+    actions=[Action("delete", N_("Delete"), _delete_backup, frozenset({"ACTIVE", "FAILED"}), destructive=True,
                     confirm="name", target_states=frozenset({"DELETED"}), gone_ok=True, shortcut="Delete",
-                    icon="delete", verb="Deleting", when=lambda b: not (b.display_name or "").startswith(
+                    icon="delete", verb=N_("Deleting"), when=lambda b: not (b.display_name or "").startswith(
                         "Automatic Backup"))],
     ready_states=frozenset({"ACTIVE"}),
 )
@@ -632,8 +639,8 @@ def _role_form(action: str):
 
     def form(a) -> FormSpec:
         becomes = a.peer_db_unique_name if action == "switchover" else a.db_unique_name
-        fields = [Field("admin_password", "Admin password", "password", required=True, validate=_pw_check,
-                        help="The SYS password of the databases")]
+        fields = [Field("admin_password", N_("Admin password"), "password", required=True, validate=_pw_check,
+                        help=N_("The SYS password of the databases"))]
         if action != "reinstate":
             fields.append(confirm_field(lambda _v, _c: becomes, f"{becomes} (it becomes primary)",
                                         ()))
@@ -662,28 +669,28 @@ def _role_form(action: str):
 
 
 DATA_GUARD = ResourceKind(
-    id="database.data_guard", label="Data Guard associations", singular="Data Guard association", group=GROUP,
+    id="database.data_guard", label=N_("Data Guard associations"), singular=N_("Data Guard association"), group=GROUP,
     icon="link", order=24, list=svc.list_associations, get=svc.get_association, ocid_types=("dgassociation",),
     movable=False,
     columns=[
-        Column("Databases", attr("display_name"), width=220),
-        Column("State", attr("lifecycle_state"), "state", width=100),
-        Column("Role", attr("role"), width=130),
-        Column("Peer role", attr("peer_role"), width=130),
-        Column("Protection", attr("protection_mode"), width=170),
-        Column("Transport", attr("transport_type"), width=80),
-        Column("Apply lag", attr("apply_lag"), width=90),
+        Column(N_("Databases"), attr("display_name"), width=220),
+        Column(N_("State"), attr("lifecycle_state"), "state", width=100),
+        Column(N_("Role"), attr("role"), width=130),
+        Column(N_("Peer role"), attr("peer_role"), width=130),
+        Column(N_("Protection"), attr("protection_mode"), width=170),
+        Column(N_("Transport"), attr("transport_type"), width=80),
+        Column(N_("Apply lag"), attr("apply_lag"), width=90),
     ],
-    related=[Related("Roles", lambda session, a: _list(_dg_items(a)))],
+    related=[Related(N_("Roles"), lambda session, a: _list(_dg_items(a)))],
     actions=[
-        Action("switchover", "Switchover…", no_run, frozenset({"AVAILABLE"}), form=_role_form("switchover"),
+        Action("switchover", N_("Switchover…"), no_run, frozenset({"AVAILABLE"}), form=_role_form("switchover"),
                destructive=True, confirm="form", target_states=frozenset({"AVAILABLE"}), icon="reboot",
-               verb="Switching over", when=lambda a: a.role == "PRIMARY" and a.peer_role == "STANDBY"),
-        Action("failover", "Failover…", no_run, frozenset({"AVAILABLE"}), form=_role_form("failover"),
+               verb=N_("Switching over"), when=lambda a: a.role == "PRIMARY" and a.peer_role == "STANDBY"),
+        Action("failover", N_("Failover…"), no_run, frozenset({"AVAILABLE"}), form=_role_form("failover"),
                destructive=True, confirm="form", target_states=frozenset({"AVAILABLE"}), icon="reboot",
-               verb="Failing over", when=lambda a: a.role == "STANDBY"),
-        Action("reinstate", "Reinstate…", no_run, frozenset({"AVAILABLE"}), form=_role_form("reinstate"),
-               target_states=frozenset({"AVAILABLE"}), icon="start", verb="Reinstating",
+               verb=N_("Failing over"), when=lambda a: a.role == "STANDBY"),
+        Action("reinstate", N_("Reinstate…"), no_run, frozenset({"AVAILABLE"}), form=_role_form("reinstate"),
+               target_states=frozenset({"AVAILABLE"}), icon="start", verb=N_("Reinstating"),
                when=lambda a: a.role == "DISABLED_STANDBY"),
     ],
     ready_states=frozenset({"AVAILABLE"}),

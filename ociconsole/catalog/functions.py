@@ -10,6 +10,7 @@ import json
 import re
 
 from ..core.sdk import models as sdk_models
+from ..i18n import N_
 from ..services import artifacts as art_svc
 from ..services import functions as svc
 from . import validators
@@ -22,8 +23,8 @@ ACTIVE = frozenset({"ACTIVE"})
 GONE = frozenset({"DELETED"})
 APP_REF = SdkRef("functions", "application", cli="fn application", id_flag="--application-id")
 FN_REF = SdkRef("functions", "function", cli="fn function", id_flag="--function-id")
-SHAPES = [Option("GENERIC_X86", "x86 (GENERIC_X86)"), Option("GENERIC_ARM", "Arm (GENERIC_ARM)"),
-          Option("GENERIC_X86_ARM", "x86 and Arm (GENERIC_X86_ARM)")]
+SHAPES = [Option("GENERIC_X86", N_("x86 (GENERIC_X86)")), Option("GENERIC_ARM", N_("Arm (GENERIC_ARM)")),
+          Option("GENERIC_X86_ARM", N_("x86 and Arm (GENERIC_X86_ARM)"))]
 MEMORY_MIN, MEMORY_MAX = 128, 3072
 TIMEOUT_MIN, TIMEOUT_MAX = 5, 300
 _ENV = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -87,18 +88,19 @@ def _app_cli(v, ctx, req: Request) -> str:
 
 
 APPLICATION_FORM = FormSpec(
-    title="Create application", kind_id="functions.application",
+    title=N_("Create application"), kind_id="functions.application",
     fields=[
-        Field("display_name", "Name", "text", required=True, validate=lambda v, *_: validators.display_name(v, True),
-              help="Unique in the compartment"),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("subnet_id", "Subnet", "choice", required=True, options=_subnets, depends_on=("compartment_id",),
-              create_kind="network.subnet", help="Where the functions run (a regional subnet is best)"),
-        Field("shape", "Shape", "choice", options=SHAPES, default="GENERIC_X86",
-              help="The architecture of the images its functions use"),
-        Field("config", "Configuration", "textarea", validate=_config_check, placeholder="KEY=value",
-              help="Environment variables of every function in the application, one KEY=value per line"),
-        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+        Field("display_name", N_("Name"), "text", required=True, validate=lambda v, *_: validators.display_name(v,
+                                                                                                                True),
+              help=N_("Unique in the compartment")),
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("subnet_id", N_("Subnet"), "choice", required=True, options=_subnets, depends_on=("compartment_id",),
+              create_kind="network.subnet", help=N_("Where the functions run (a regional subnet is best)")),
+        Field("shape", N_("Shape"), "choice", options=SHAPES, default="GENERIC_X86",
+              help=N_("The architecture of the images its functions use")),
+        Field("config", N_("Configuration"), "textarea", validate=_config_check, placeholder=N_("KEY=value"),
+              help=N_("Environment variables of every function in the application, one KEY=value per line")),
+        Field("freeform_tags", N_("Tags"), "tags", help=N_("One key=value per line")),
     ],
     build=_app_request, cli=_app_cli)
 
@@ -133,27 +135,27 @@ def config_form(res, application: bool = False) -> FormSpec:
 
     return FormSpec(
         title=f"Configuration of {res.display_name}", kind_id=f"functions.{what}",
-        fields=[Field("config", "Configuration", "textarea", default=config_text(res.config),
-                      validate=_config_check, placeholder="KEY=value",
+        fields=[Field("config", N_("Configuration"), "textarea", default=config_text(res.config),
+                      validate=_config_check, placeholder=N_("KEY=value"),
                       help="One KEY=value per line: the environment the handler reads (ctx.Config())"
                            + ("; a function's own config overrides its application's" if not application else ""))],
-        build=build, cli=cli, describe=lambda v: res.display_name, submit_label="Save",
+        build=build, cli=cli, describe=lambda v: res.display_name, submit_label=N_("Save"),
         op_title=lambda v: f"Update the configuration of {what} {res.display_name}")
 
 
 APPLICATIONS = ResourceKind(
-    id="functions.application", label="Applications", singular="Application", group="Developer Services",
+    id="functions.application", label=N_("Applications"), singular=N_("Application"), group=N_("Developer Services"),
     icon="folder", order=30, list=svc.list_applications, get=getter(APP_REF), ocid_types=("fnapp",),
     columns=[
-        Column("Name", attr("display_name"), width=200),
-        Column("State", attr("lifecycle_state"), "state"),
-        Column("Shape", attr("shape"), width=140),
-        Column("Created", attr("time_created"), "datetime"),
+        Column(N_("Name"), attr("display_name"), width=200),
+        Column(N_("State"), attr("lifecycle_state"), "state"),
+        Column(N_("Shape"), attr("shape"), width=140),
+        Column(N_("Created"), attr("time_created"), "datetime"),
     ],
-    related=[Related("Functions", _app_functions)],
+    related=[Related(N_("Functions"), _app_functions)],
     actions=[
-        Action("config", "Edit configuration…", no_run, ACTIVE, form=lambda a: config_form(a, True), icon="edit",
-               verb="Updating the configuration of"),
+        Action("config", N_("Edit configuration…"), no_run, ACTIVE, form=lambda a: config_form(a, True), icon="edit",
+               verb=N_("Updating the configuration of")),
         delete_action(APP_REF, ACTIVE, GONE),
     ],
     create=APPLICATION_FORM, ready_states=ACTIVE, sdk=APP_REF)
@@ -218,25 +220,26 @@ def _fn_cli(v, ctx, req: Request) -> str:
 
 
 FUNCTION_FORM = FormSpec(
-    title="Create function", kind_id="functions.function",
+    title=N_("Create function"), kind_id="functions.function",
     fields=[
-        Field("display_name", "Name", "text", required=True, validate=lambda v, *_: validators.display_name(v, True),
-              help="Unique in the application"),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("application_id", "Application", "choice", required=True, options=_applications,
+        Field("display_name", N_("Name"), "text", required=True, validate=lambda v, *_: validators.display_name(v,
+                                                                                                                True),
+              help=N_("Unique in the application")),
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("application_id", N_("Application"), "choice", required=True, options=_applications,
               depends_on=("compartment_id",), create_kind="functions.application"),
-        Field("image", "Image", "choice", required=True, options=_registry_images, depends_on=("compartment_id",),
+        Field("image", N_("Image"), "choice", required=True, options=_registry_images, depends_on=("compartment_id",),
               create_kind="artifacts.container_repository",
-              help="A tagged image of the Container Registry (pushed with docker, fn or oras)"),
-        Field("memory_in_mbs", "Memory (MB)", "number", required=True, default=256, validate=_memory,
+              help=N_("A tagged image of the Container Registry (pushed with docker, fn or oras)")),
+        Field("memory_in_mbs", N_("Memory (MB)"), "number", required=True, default=256, validate=_memory,
               help=f"{MEMORY_MIN} to {MEMORY_MAX:,} MB: also the function's share of CPU"),
-        Field("timeout_in_seconds", "Timeout (seconds)", "number", required=True, default=30,
+        Field("timeout_in_seconds", N_("Timeout (seconds)"), "number", required=True, default=30,
               bounds=lambda v, c: (TIMEOUT_MIN, TIMEOUT_MAX, 1)),
-        Field("config", "Configuration", "textarea", validate=_config_check, placeholder="KEY=value",
-              help="Environment variables of this function (over its application's), one KEY=value per line"),
-        Field("provisioned", "Provisioned concurrency (units, 0 for none)", "number", default=0,
-              bounds=lambda v, c: (0, 1000, 1), help="Instances kept warm: no cold start, billed while idle"),
-        Field("freeform_tags", "Tags", "tags", help="One key=value per line"),
+        Field("config", N_("Configuration"), "textarea", validate=_config_check, placeholder=N_("KEY=value"),
+              help=N_("Environment variables of this function (over its application's), one KEY=value per line")),
+        Field("provisioned", N_("Provisioned concurrency (units, 0 for none)"), "number", default=0,
+              bounds=lambda v, c: (0, 1000, 1), help=N_("Instances kept warm: no cold start, billed while idle")),
+        Field("freeform_tags", N_("Tags"), "tags", help=N_("One key=value per line")),
     ],
     build=_fn_request, cli=_fn_cli)
 
@@ -276,9 +279,9 @@ def invoke_form(fn) -> FormSpec:
 
     return FormSpec(
         title=f"Invoke {fn.display_name}", kind_id="functions.invocation",
-        fields=[Field("payload", "Payload (JSON)", "textarea", default='{"name": "World"}', validate=_payload,
-                      help="The body the handler reads (data); empty for none")],
-        build=build, cli=cli, describe=lambda v: fn.display_name, submit_label="Invoke",
+        fields=[Field("payload", N_("Payload (JSON)"), "textarea", default='{"name": "World"}', validate=_payload,
+                      help=N_("The body the handler reads (data); empty for none"))],
+        build=build, cli=cli, describe=lambda v: fn.display_name, submit_label=N_("Invoke"),
         op_title=lambda v: f"Invoke function {fn.display_name}", reveal=shown)
 
 
@@ -321,21 +324,21 @@ def _fn_memory(f) -> str:
 
 
 FUNCTIONS = ResourceKind(
-    id="functions.function", label="Functions", singular="Function", group="Developer Services",
+    id="functions.function", label=N_("Functions"), singular=N_("Function"), group=N_("Developer Services"),
     icon="function", order=31, list=svc.list_functions, get=getter(FN_REF), ocid_types=("fnfunc",),
     columns=[
-        Column("Name", attr("display_name"), width=200),
-        Column("State", attr("lifecycle_state"), "state"),
-        Column("Memory", _fn_memory, width=90),
-        Column("Timeout", lambda f: f"{f.timeout_in_seconds} s", width=80),
-        Column("Image", lambda f: getattr(f.source_details, "image", "") or "", width=260),
-        Column("Created", attr("time_created"), "datetime"),
+        Column(N_("Name"), attr("display_name"), width=200),
+        Column(N_("State"), attr("lifecycle_state"), "state"),
+        Column(N_("Memory"), _fn_memory, width=90),
+        Column(N_("Timeout"), lambda f: f"{f.timeout_in_seconds} s", width=80),
+        Column(N_("Image"), lambda f: getattr(f.source_details, "image", "") or "", width=260),
+        Column(N_("Created"), attr("time_created"), "datetime"),
     ],
-    related=[Related("Function", _fn_related), Related("Last invocations", _fn_history)],
+    related=[Related(N_("Function"), _fn_related), Related(N_("Last invocations"), _fn_history)],
     actions=[
-        Action("invoke", "Invoke…", no_run, ACTIVE, form=invoke_form, icon="start", verb="Invoking"),
-        Action("config", "Edit configuration…", no_run, ACTIVE, form=config_form, icon="edit",
-               verb="Updating the configuration of"),
+        Action("invoke", N_("Invoke…"), no_run, ACTIVE, form=invoke_form, icon="start", verb=N_("Invoking")),
+        Action("config", N_("Edit configuration…"), no_run, ACTIVE, form=config_form, icon="edit",
+               verb=N_("Updating the configuration of")),
         delete_action(FN_REF, ACTIVE, GONE),
     ],
     create=FUNCTION_FORM, ready_states=ACTIVE, sdk=FN_REF, movable=False,
@@ -351,8 +354,8 @@ async def _no_list(*_a, **_k) -> list:
 
 
 INVOCATIONS = ResourceKind(
-    id="functions.invocation", label="Invocations", singular="Invocation", group="Developer Services",
-    icon="start", scope="hidden", list=_no_list, get=None, columns=[Column("Status", attr("status"))],
+    id="functions.invocation", label=N_("Invocations"), singular=N_("Invocation"), group=N_("Developer Services"),
+    icon="start", scope="hidden", list=_no_list, get=None, columns=[Column(N_("Status"), attr("status"))],
     movable=False)
 
 KINDS: list[ResourceKind] = [APPLICATIONS, FUNCTIONS, INVOCATIONS]

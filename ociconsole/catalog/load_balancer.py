@@ -20,6 +20,7 @@ import re
 from typing import Any
 
 from ..core.sdk import models as sdk_models
+from ..i18n import N_
 from ..services import load_balancer as svc
 from ..services import network as netsvc
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
@@ -33,10 +34,10 @@ KIND_ID = "load_balancer.load_balancer"
 SERVICE = "load_balancer"
 NAME_RE = re.compile(r"[A-Za-z0-9_.-]{1,255}")
 MIN_MBPS, MAX_MBPS = 10, 8000
-POLICIES = [Option("ROUND_ROBIN", "Weighted round robin"), Option("LEAST_CONNECTIONS", "Least connections"),
-            Option("IP_HASH", "IP hash (a client stays on one backend)")]
-PROTOCOLS = [Option("HTTP", "HTTP"), Option("HTTPS", "HTTPS (HTTP with SSL, needs a certificate)"),
-             Option("HTTP2", "HTTP/2 (needs a certificate)"), Option("TCP", "TCP")]
+POLICIES = [Option("ROUND_ROBIN", N_("Weighted round robin")), Option("LEAST_CONNECTIONS", N_("Least connections")),
+            Option("IP_HASH", N_("IP hash (a client stays on one backend)"))]
+PROTOCOLS = [Option("HTTP", N_("HTTP")), Option("HTTPS", N_("HTTPS (HTTP with SSL, needs a certificate)")),
+             Option("HTTP2", N_("HTTP/2 (needs a certificate)")), Option("TCP", N_("TCP"))]
 HEALTH = {"OK": "good", "WARNING": "busy", "CRITICAL": "bad", "UNKNOWN": None}
 
 
@@ -149,16 +150,16 @@ def health_checker(v: dict) -> Any:
 def health_fields(prefix_help: str = "") -> list[Field]:
     http = lambda v, _c: (v.get("health_protocol") or "HTTP") == "HTTP"  # noqa: E731
     return [
-        Field("health_protocol", "Health check", "enum", required=True, default="HTTP",
-              options=[Option("HTTP", "HTTP"), Option("TCP", "TCP (connect only)")]),
-        Field("health_port", "Health check port", "number", default=0, bounds=lambda v, c: (0, 65535, 1),
-              help="0: each backend's own port"),
-        Field("health_path", "URL path", "text", default="/", depends_on=("health_protocol",), visible=http,
+        Field("health_protocol", N_("Health check"), "enum", required=True, default="HTTP",
+              options=[Option("HTTP", N_("HTTP")), Option("TCP", N_("TCP (connect only)"))]),
+        Field("health_port", N_("Health check port"), "number", default=0, bounds=lambda v, c: (0, 65535, 1),
+              help=N_("0: each backend's own port")),
+        Field("health_path", N_("URL path"), "text", default="/", depends_on=("health_protocol",), visible=http,
               validate=lambda v, *_: None if (v or "").startswith("/") else "Starts with /"),
-        Field("health_return_code", "Expected status code", "number", default=200,
+        Field("health_return_code", N_("Expected status code"), "number", default=200,
               bounds=lambda v, c: (100, 599, 1), depends_on=("health_protocol",), visible=http),
-        Field("health_interval", "Interval (seconds)", "number", default=10, bounds=lambda v, c: (1, 1800, 1)),
-        Field("health_retries", "Retries", "number", default=3, bounds=lambda v, c: (1, 10, 1)),
+        Field("health_interval", N_("Interval (seconds)"), "number", default=10, bounds=lambda v, c: (1, 1800, 1)),
+        Field("health_retries", N_("Retries"), "number", default=3, bounds=lambda v, c: (1, 10, 1)),
     ]
 
 
@@ -274,55 +275,55 @@ async def _nsgs(ctx: FormContext, values) -> list[Option]:
         return []
     comp = values.get("network_compartment_id") or values.get("compartment_id") or ctx.compartment_id
     nsgs = await netsvc.list_network_security_groups(ctx.session, comp, values["vcn_id"])
-    return [Option(None, "None")] + [Option(n.id, n.display_name, n) for n in nsgs
+    return [Option(None, N_("None"))] + [Option(n.id, n.display_name, n) for n in nsgs
                                      if n.lifecycle_state == "AVAILABLE"]
 
 
 def certificate_fields(name_check_fn, visible=None, deps: tuple[str, ...] = ()) -> list[Field]:
     return [
-        Field("certificate_name", "Certificate name", "text", required=True, validate=name_check_fn,
-              visible=visible, depends_on=deps, placeholder="www-example-com"),
-        Field("certificate_file", "Certificate (PEM)", "file", required=True, visible=visible, depends_on=deps,
+        Field("certificate_name", N_("Certificate name"), "text", required=True, validate=name_check_fn,
+              visible=visible, depends_on=deps, placeholder=N_("www-example-com")),
+        Field("certificate_file", N_("Certificate (PEM)"), "file", required=True, visible=visible, depends_on=deps,
               validate=_cert_check, file_filter="PEM files (*.pem *.crt *.cer);;All files (*)"),
-        Field("private_key_file", "Private key (PEM)", "file", required=True, visible=visible,
+        Field("private_key_file", N_("Private key (PEM)"), "file", required=True, visible=visible,
               depends_on=deps + ("certificate_file", "passphrase"), validate=_key_check,
-              file_filter="PEM files (*.pem *.key);;All files (*)", help="Checked against the certificate"),
-        Field("passphrase", "Key passphrase", "password", visible=visible, depends_on=deps,
-              help="Only for an encrypted key"),
+              file_filter="PEM files (*.pem *.key);;All files (*)", help=N_("Checked against the certificate")),
+        Field("passphrase", N_("Key passphrase"), "password", visible=visible, depends_on=deps,
+              help=N_("Only for an encrypted key")),
     ]
 
 
 CREATE_FORM = FormSpec(
-    title="Create load balancer", kind_id=KIND_ID,
+    title=N_("Create load balancer"), kind_id=KIND_ID,
     fields=[
-        Field("display_name", "Name", "text", required=True, placeholder="web-lb"),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("is_private", "Visibility", "enum", required=True, default=False,
-              options=[Option(False, "Public (an address reachable from the internet)"),
-                       Option(True, "Private (an address of the subnet only)")]),
-        Field("minimum_mbps", "Minimum bandwidth (Mbps)", "number", required=True, default=10, bounds=_mbps_bounds,
-              help="Always available; billed per hour"),
-        Field("maximum_mbps", "Maximum bandwidth (Mbps)", "number", required=True, default=100, bounds=_mbps_bounds,
-              depends_on=("minimum_mbps",), validate=_bandwidth_check, help="Up to 8000 Mbps"),
-        Field("network_compartment_id", "Network compartment", "compartment", required=True,
+        Field("display_name", N_("Name"), "text", required=True, placeholder=N_("web-lb")),
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("is_private", N_("Visibility"), "enum", required=True, default=False,
+              options=[Option(False, N_("Public (an address reachable from the internet)")),
+                       Option(True, N_("Private (an address of the subnet only)"))]),
+        Field("minimum_mbps", N_("Minimum bandwidth (Mbps)"), "number", required=True, default=10, bounds=_mbps_bounds,
+              help=N_("Always available; billed per hour")),
+        Field("maximum_mbps", N_("Maximum bandwidth (Mbps)"), "number", required=True, default=100, bounds=_mbps_bounds,
+              depends_on=("minimum_mbps",), validate=_bandwidth_check, help=N_("Up to 8000 Mbps")),
+        Field("network_compartment_id", N_("Network compartment"), "compartment", required=True,
               default_from=lambda v, c: v.get("compartment_id"), depends_on=("compartment_id",)),
-        Field("vcn_id", "VCN", "choice", required=True, options=_vcns, depends_on=("network_compartment_id",),
+        Field("vcn_id", N_("VCN"), "choice", required=True, options=_vcns, depends_on=("network_compartment_id",),
               create_kind="network.vcn"),
-        Field("subnet_id", "Subnet", "choice", required=True, options=_subnets, depends_on=("vcn_id", "is_private"),
-              validate=_subnet_check, help="A regional subnet, or two AD-specific ones"),
-        Field("subnet2_id", "Second subnet", "choice", options=_second_subnets,
+        Field("subnet_id", N_("Subnet"), "choice", required=True, options=_subnets, depends_on=("vcn_id", "is_private"),
+              validate=_subnet_check, help=N_("A regional subnet, or two AD-specific ones")),
+        Field("subnet2_id", N_("Second subnet"), "choice", options=_second_subnets,
               depends_on=("subnet_id", "is_private"), visible=_ad_specific, validate=_second_check),
-        Field("nsg_id", "Network security group", "choice", options=_nsgs, depends_on=("vcn_id",)),
-        Field("backend_set_name", "Backend set", "text", required=True, default="web-servers",
+        Field("nsg_id", N_("Network security group"), "choice", options=_nsgs, depends_on=("vcn_id",)),
+        Field("backend_set_name", N_("Backend set"), "text", required=True, default="web-servers",
               validate=name_check(set(), "backend set")),
-        Field("policy", "Load balancing policy", "enum", required=True, default="ROUND_ROBIN", options=POLICIES),
+        Field("policy", N_("Load balancing policy"), "enum", required=True, default="ROUND_ROBIN", options=POLICIES),
         *health_fields(),
-        Field("listener_name", "Listener", "text", required=True, default="http",
+        Field("listener_name", N_("Listener"), "text", required=True, default="http",
               validate=name_check(set(), "listener")),
-        Field("protocol", "Protocol", "enum", required=True, default="HTTP", options=PROTOCOLS),
-        Field("port", "Port", "number", required=True, default=80, bounds=lambda v, c: (1, 65535, 1),
+        Field("protocol", N_("Protocol"), "enum", required=True, default="HTTP", options=PROTOCOLS),
+        Field("port", N_("Port"), "number", required=True, default=80, bounds=lambda v, c: (1, 65535, 1),
               depends_on=("protocol",), default_from=_port_default),
-        Field("idle_timeout", "Idle timeout (seconds)", "number", default=60, bounds=lambda v, c: (1, 7200, 1)),
+        Field("idle_timeout", N_("Idle timeout (seconds)"), "number", default=60, bounds=lambda v, c: (1, 7200, 1)),
         *certificate_fields(name_check(set(), "certificate"), visible=_needs_cert, deps=("protocol",)),
     ],
     build=_create_build, cli=_create_cli, describe=lambda v: (v.get("display_name") or "").strip(),
@@ -360,16 +361,17 @@ def backend_set_form(lb) -> FormSpec:
 
     return FormSpec(
         title=f"Add a backend set to {lb.display_name}", kind_id=KIND_ID, fields=[
-            Field("name", "Name", "text", required=True, validate=name_check(set(lb.backend_sets or {}),
+            Field("name", N_("Name"), "text", required=True, validate=name_check(set(lb.backend_sets or {}),
                                                                              "backend set")),
-            Field("policy", "Load balancing policy", "enum", required=True, default="ROUND_ROBIN", options=POLICIES),
+            Field("policy", N_("Load balancing policy"), "enum", required=True, default="ROUND_ROBIN",
+                  options=POLICIES),
             *health_fields(),
-            Field("cookie_name", "Session persistence cookie", "text",
-                  help="Keep a client on one backend by this application cookie (empty: none)"),
-            Field("ssl_certificate", "SSL to the backends", "enum", default=None,
-                  options=[Option(None, "No (plain traffic to the backends)")] + [Option(c, c) for c in certs]),
+            Field("cookie_name", N_("Session persistence cookie"), "text",
+                  help=N_("Keep a client on one backend by this application cookie (empty: none)")),
+            Field("ssl_certificate", N_("SSL to the backends"), "enum", default=None,
+                  options=[Option(None, N_("No (plain traffic to the backends)"))] + [Option(c, c) for c in certs]),
         ],
-        build=build, cli=cli, describe=lambda v: (v.get("name") or "").strip(), submit_label="Add",
+        build=build, cli=cli, describe=lambda v: (v.get("name") or "").strip(), submit_label=N_("Add"),
         op_title=lambda v: f"Add backend set {(v.get('name') or '').strip()} to {lb.display_name}")
 
 
@@ -451,16 +453,16 @@ def backends_form_for(lb, instances: list[svc.VcnInstance], backend_set: str | N
 
     return FormSpec(
         title=f"Add backends to {lb.display_name}", kind_id=KIND_ID, fields=[
-            Field("backend_set", "Backend set", "enum", required=True, default=first,
+            Field("backend_set", N_("Backend set"), "enum", required=True, default=first,
                   options=[Option(s, s) for s in sets]),
-            Field("backends", "Backends", "rules", required=True, default=default_rows, validate=check,
+            Field("backends", N_("Backends"), "rules", required=True, default=default_rows, validate=check,
                   depends_on=("backend_set",),
-                  options=[Option("instance", "Instance of the VCN", [OTHER] + list(labels)),
-                           Option("ip", "or IP address", None), Option("port", "Port", None),
-                           Option("weight", "Weight", None)],
-                  help="Instances of the load balancer's VCN: their private IP is used"),
+                  options=[Option("instance", N_("Instance of the VCN"), [OTHER] + list(labels)),
+                           Option("ip", N_("or IP address"), None), Option("port", N_("Port"), None),
+                           Option("weight", N_("Weight"), None)],
+                  help=N_("Instances of the load balancer's VCN: their private IP is used")),
         ],
-        build=build, cli=cli, describe=lambda v: v.get("backend_set") or "", submit_label="Add",
+        build=build, cli=cli, describe=lambda v: v.get("backend_set") or "", submit_label=N_("Add"),
         op_title=lambda v: f"Add backends to {v.get('backend_set')} of {lb.display_name}")
 
 
@@ -504,18 +506,18 @@ def listener_form(lb) -> FormSpec:
 
     return FormSpec(
         title=f"Add a listener to {lb.display_name}", kind_id=KIND_ID, fields=[
-            Field("name", "Name", "text", required=True, validate=name_check(set(lb.listeners or {}), "listener")),
-            Field("protocol", "Protocol", "enum", required=True, default="HTTP", options=PROTOCOLS),
-            Field("port", "Port", "number", required=True, default=80, bounds=lambda v, c: (1, 65535, 1),
+            Field("name", N_("Name"), "text", required=True, validate=name_check(set(lb.listeners or {}), "listener")),
+            Field("protocol", N_("Protocol"), "enum", required=True, default="HTTP", options=PROTOCOLS),
+            Field("port", N_("Port"), "number", required=True, default=80, bounds=lambda v, c: (1, 65535, 1),
                   depends_on=("protocol",), default_from=_port_default, validate=port_check),
-            Field("backend_set", "Default backend set", "enum", required=True, default=sets[0] if sets else None,
+            Field("backend_set", N_("Default backend set"), "enum", required=True, default=sets[0] if sets else None,
                   options=[Option(s, s) for s in sets]),
-            Field("certificate", "Certificate", "enum", default=certs[0] if certs else None,
+            Field("certificate", N_("Certificate"), "enum", default=certs[0] if certs else None,
                   options=[Option(c, c) for c in certs], depends_on=("protocol",), visible=_needs_cert,
                   validate=cert_check),
-            Field("idle_timeout", "Idle timeout (seconds)", "number", default=60, bounds=lambda v, c: (1, 7200, 1)),
+            Field("idle_timeout", N_("Idle timeout (seconds)"), "number", default=60, bounds=lambda v, c: (1, 7200, 1)),
         ],
-        build=build, cli=cli, describe=lambda v: (v.get("name") or "").strip(), submit_label="Add",
+        build=build, cli=cli, describe=lambda v: (v.get("name") or "").strip(), submit_label=N_("Add"),
         op_title=lambda v: f"Add listener {(v.get('name') or '').strip()} to {lb.display_name}")
 
 
@@ -551,22 +553,22 @@ def edit_listener_form(lb, name: str) -> FormSpec:
 
     return FormSpec(
         title=f"Listener {name} of {lb.display_name}", kind_id=KIND_ID, fields=[
-            Field("protocol", "Protocol", "enum", required=True, default="HTTPS" if https else li.protocol,
+            Field("protocol", N_("Protocol"), "enum", required=True, default="HTTPS" if https else li.protocol,
                   options=PROTOCOLS),
-            Field("port", "Port", "number", required=True, default=li.port, bounds=lambda v, c: (1, 65535, 1),
+            Field("port", N_("Port"), "number", required=True, default=li.port, bounds=lambda v, c: (1, 65535, 1),
                   validate=port_check),
-            Field("backend_set", "Default backend set", "enum", required=True, default=li.default_backend_set_name,
+            Field("backend_set", N_("Default backend set"), "enum", required=True, default=li.default_backend_set_name,
                   options=[Option(x, x) for x in sets]),
-            Field("certificate", "Certificate", "enum",
+            Field("certificate", N_("Certificate"), "enum",
                   default=getattr(li.ssl_configuration, "certificate_name", None) or (certs[0] if certs else None),
                   options=[Option(c, c) for c in certs], depends_on=("protocol",), visible=_needs_cert,
                   validate=lambda v, values, ctx: "Pick a certificate" if _needs_cert(values, ctx) and not v
                   else None),
-            Field("idle_timeout", "Idle timeout (seconds)", "number",
+            Field("idle_timeout", N_("Idle timeout (seconds)"), "number",
                   default=getattr(li.connection_configuration, "idle_timeout", None) or 60,
                   bounds=lambda v, c: (1, 7200, 1)),
         ],
-        build=build, cli=cli, describe=lambda _v: name, submit_label="Update",
+        build=build, cli=cli, describe=lambda _v: name, submit_label=N_("Update"),
         op_title=lambda _v: f"Update listener {name} of {lb.display_name}")
 
 
@@ -598,7 +600,7 @@ def health_checker_form(lb, backend_set: str) -> FormSpec:
 
     return FormSpec(
         title=f"Health check of {backend_set}", kind_id=KIND_ID, fields=fields, build=build, cli=cli,
-        describe=lambda _v: backend_set, submit_label="Update",
+        describe=lambda _v: backend_set, submit_label=N_("Update"),
         op_title=lambda _v: f"Update the health check of {backend_set}")
 
 
@@ -621,9 +623,9 @@ def certificate_form(lb) -> FormSpec:
     return FormSpec(
         title=f"Add a certificate to {lb.display_name}", kind_id=KIND_ID, fields=[
             *certificate_fields(name_check(set(lb.certificates or {}), "certificate")),
-            Field("ca_file", "CA chain (PEM)", "file", help="Optional: the intermediate certificates"),
+            Field("ca_file", N_("CA chain (PEM)"), "file", help=N_("Optional: the intermediate certificates")),
         ],
-        build=build, cli=cli, describe=lambda v: (v.get("certificate_name") or "").strip(), submit_label="Add",
+        build=build, cli=cli, describe=lambda v: (v.get("certificate_name") or "").strip(), submit_label=N_("Add"),
         op_title=lambda v: f"Add certificate {(v.get('certificate_name') or '').strip()} to {lb.display_name}")
 
 
@@ -646,15 +648,15 @@ def backend_form(lb, backend_set: str, backend) -> FormSpec:
     policy = (lb.backend_sets or {})[backend_set].policy
     return FormSpec(
         title=f"Backend {backend.name} of {backend_set}", kind_id=KIND_ID, fields=[
-            Field("weight", "Weight", "number", required=True, default=backend.weight,
-                  bounds=lambda v, c: (1, 100, 1), help="Share of the traffic under weighted round robin"),
-            Field("backup", "Backup (gets traffic only when the others fail)", "bool", default=bool(backend.backup),
+            Field("weight", N_("Weight"), "number", required=True, default=backend.weight,
+                  bounds=lambda v, c: (1, 100, 1), help=N_("Share of the traffic under weighted round robin")),
+            Field("backup", N_("Backup (gets traffic only when the others fail)"), "bool", default=bool(backend.backup),
                   validate=lambda v, *_: "The IP hash policy takes no backup backends"
                   if v and policy == "IP_HASH" else None),
-            Field("drain", "Drain (no new connections)", "bool", default=bool(backend.drain)),
-            Field("offline", "Offline (no traffic at all)", "bool", default=bool(backend.offline)),
+            Field("drain", N_("Drain (no new connections)"), "bool", default=bool(backend.drain)),
+            Field("offline", N_("Offline (no traffic at all)"), "bool", default=bool(backend.offline)),
         ],
-        build=build, cli=cli, describe=lambda _v: backend.name, submit_label="Update",
+        build=build, cli=cli, describe=lambda _v: backend.name, submit_label=N_("Update"),
         op_title=lambda _v: f"Update backend {backend.name} of {backend_set}")
 
 
@@ -695,7 +697,7 @@ def delete_part_form(lb, part: str, preset: str | None = None) -> FormSpec:
             confirm_field(lambda v, c: getattr(c.option_data.get("name", {}).get(v.get("name")), "name", None)
                           or v.get("name"), f"the {what}'s name", ("name",)),
         ],
-        build=build, cli=cli, describe=lambda v: v.get("name") or "", submit_label="Delete",
+        build=build, cli=cli, describe=lambda v: v.get("name") or "", submit_label=N_("Delete"),
         op_title=lambda v: f"Delete {what} {v.get('name')} of {lb.display_name}")
 
 
@@ -713,7 +715,7 @@ def remove_backend_form(lb, backend_set: str, backend_name: str) -> FormSpec:
     return FormSpec(
         title=f"Remove backend {backend_name} from {backend_set}", kind_id=KIND_ID, fields=[
             confirm_field(lambda _v, _c: backend_name, "the backend (ip:port)", ())],
-        build=build, cli=cli, describe=lambda _v: backend_name, submit_label="Remove",
+        build=build, cli=cli, describe=lambda _v: backend_name, submit_label=N_("Remove"),
         op_title=lambda _v: f"Remove backend {backend_name} from {backend_set}")
 
 
@@ -733,13 +735,13 @@ def bandwidth_form(lb) -> FormSpec:
 
     return FormSpec(
         title=f"Change the bandwidth of {lb.display_name}", kind_id=KIND_ID, fields=[
-            Field("minimum_mbps", "Minimum bandwidth (Mbps)", "number", required=True,
+            Field("minimum_mbps", N_("Minimum bandwidth (Mbps)"), "number", required=True,
                   default=getattr(d, "minimum_bandwidth_in_mbps", 10), bounds=_mbps_bounds),
-            Field("maximum_mbps", "Maximum bandwidth (Mbps)", "number", required=True,
+            Field("maximum_mbps", N_("Maximum bandwidth (Mbps)"), "number", required=True,
                   default=getattr(d, "maximum_bandwidth_in_mbps", 100), bounds=_mbps_bounds,
                   depends_on=("minimum_mbps",), validate=_bandwidth_check),
         ],
-        build=build, cli=cli, describe=lambda _v: lb.display_name, submit_label="Update",
+        build=build, cli=cli, describe=lambda _v: lb.display_name, submit_label=N_("Update"),
         op_title=lambda v: f"Change the bandwidth of {lb.display_name}",
         cost=lambda v, _c: cost(v.get("minimum_mbps"), v.get("maximum_mbps")))
 
@@ -749,27 +751,27 @@ def _has(attr_name: str):
 
 
 ACTIONS = [
-    Action("add_backend_set", "Add backend set…", no_run, frozenset({"ACTIVE"}), form=backend_set_form,
-           target_states=frozenset({"ACTIVE"}), icon="create", verb="Adding a backend set"),
-    Action("add_backends", "Add backends…", no_run, frozenset({"ACTIVE"}), form=backends_form,
-           target_states=frozenset({"ACTIVE"}), icon="attach", verb="Adding backends", when=_has("backend_sets")),
-    Action("add_listener", "Add listener…", no_run, frozenset({"ACTIVE"}), form=listener_form,
-           target_states=frozenset({"ACTIVE"}), icon="route", verb="Adding a listener", when=_has("backend_sets")),
-    Action("add_certificate", "Add certificate…", no_run, frozenset({"ACTIVE"}), form=certificate_form,
-           target_states=frozenset({"ACTIVE"}), icon="security", verb="Adding a certificate"),
-    Action("bandwidth", "Change bandwidth…", no_run, frozenset({"ACTIVE"}), form=bandwidth_form,
-           target_states=frozenset({"ACTIVE"}), icon="resize", verb="Changing the bandwidth"),
-    Action("delete_listener", "Delete listener…", no_run, frozenset({"ACTIVE"}), destructive=True, confirm="form",
+    Action("add_backend_set", N_("Add backend set…"), no_run, frozenset({"ACTIVE"}), form=backend_set_form,
+           target_states=frozenset({"ACTIVE"}), icon="create", verb=N_("Adding a backend set")),
+    Action("add_backends", N_("Add backends…"), no_run, frozenset({"ACTIVE"}), form=backends_form,
+           target_states=frozenset({"ACTIVE"}), icon="attach", verb=N_("Adding backends"), when=_has("backend_sets")),
+    Action("add_listener", N_("Add listener…"), no_run, frozenset({"ACTIVE"}), form=listener_form,
+           target_states=frozenset({"ACTIVE"}), icon="route", verb=N_("Adding a listener"), when=_has("backend_sets")),
+    Action("add_certificate", N_("Add certificate…"), no_run, frozenset({"ACTIVE"}), form=certificate_form,
+           target_states=frozenset({"ACTIVE"}), icon="security", verb=N_("Adding a certificate")),
+    Action("bandwidth", N_("Change bandwidth…"), no_run, frozenset({"ACTIVE"}), form=bandwidth_form,
+           target_states=frozenset({"ACTIVE"}), icon="resize", verb=N_("Changing the bandwidth")),
+    Action("delete_listener", N_("Delete listener…"), no_run, frozenset({"ACTIVE"}), destructive=True, confirm="form",
            form=lambda lb: delete_part_form(lb, "listener"), target_states=frozenset({"ACTIVE"}), icon="delete",
-           verb="Deleting a listener", when=_has("listeners")),
-    Action("delete_backend_set", "Delete backend set…", no_run, frozenset({"ACTIVE"}), destructive=True,
+           verb=N_("Deleting a listener"), when=_has("listeners")),
+    Action("delete_backend_set", N_("Delete backend set…"), no_run, frozenset({"ACTIVE"}), destructive=True,
            confirm="form", form=lambda lb: delete_part_form(lb, "backend_set"), target_states=frozenset({"ACTIVE"}),
-           icon="delete", verb="Deleting a backend set", when=_has("backend_sets")),
-    Action("delete_certificate", "Delete certificate…", no_run, frozenset({"ACTIVE"}), destructive=True,
+           icon="delete", verb=N_("Deleting a backend set"), when=_has("backend_sets")),
+    Action("delete_certificate", N_("Delete certificate…"), no_run, frozenset({"ACTIVE"}), destructive=True,
            confirm="form", form=lambda lb: delete_part_form(lb, "certificate"), target_states=frozenset({"ACTIVE"}),
-           icon="delete", verb="Deleting a certificate", when=_has("certificates")),
-    Action("waf", "Attach WAF policy…", no_run, frozenset({"ACTIVE"}), form=lambda lb: _attach_waf(lb),
-           icon="security", verb="Attaching a WAF policy to"),
+           icon="delete", verb=N_("Deleting a certificate"), when=_has("certificates")),
+    Action("waf", N_("Attach WAF policy…"), no_run, frozenset({"ACTIVE"}), form=lambda lb: _attach_waf(lb),
+           icon="security", verb=N_("Attaching a WAF policy to")),
     delete_action(REF, frozenset({"ACTIVE", "FAILED"})),
 ]
 
@@ -826,20 +828,20 @@ async def _certificates(session, lb) -> list[RelatedItem]:
 
 
 LOAD_BALANCERS = ResourceKind(
-    id=KIND_ID, label="Load balancers", singular="Load balancer", group="Networking", icon="route",
+    id=KIND_ID, label=N_("Load balancers"), singular=N_("Load balancer"), group=N_("Networking"), icon="route",
     list=lister(REF), get=getter(REF), ocid_types=("loadbalancer",), order=30, browser="load_balancer",
     columns=[
-        Column("Name", attr("display_name"), width=180),
-        Column("State", attr("lifecycle_state"), "state", width=90),
-        Column("Shape", shape_text, width=170),
-        Column("IP address", addresses, width=200),
-        Column("Visibility", lambda lb: "Private" if lb.is_private else "Public", width=80),
-        Column("Listeners", lambda lb: len(lb.listeners or {}), "number", width=80),
-        Column("Backend sets", lambda lb: len(lb.backend_sets or {}), "number", width=90),
-        Column("Created", attr("time_created"), "datetime"),
+        Column(N_("Name"), attr("display_name"), width=180),
+        Column(N_("State"), attr("lifecycle_state"), "state", width=90),
+        Column(N_("Shape"), shape_text, width=170),
+        Column(N_("IP address"), addresses, width=200),
+        Column(N_("Visibility"), lambda lb: "Private" if lb.is_private else "Public", width=80),
+        Column(N_("Listeners"), lambda lb: len(lb.listeners or {}), "number", width=80),
+        Column(N_("Backend sets"), lambda lb: len(lb.backend_sets or {}), "number", width=90),
+        Column(N_("Created"), attr("time_created"), "datetime"),
     ],
-    related=[Related("Load balancer", _about), Related("Health", _health), Related("Listeners", _listeners),
-             Related("Backend sets", _backend_sets), Related("Certificates", _certificates)],
+    related=[Related(N_("Load balancer"), _about), Related(N_("Health"), _health), Related(N_("Listeners"), _listeners),
+             Related(N_("Backend sets"), _backend_sets), Related(N_("Certificates"), _certificates)],
     actions=ACTIONS, create=CREATE_FORM, ready_states=frozenset({"ACTIVE"}), sdk=REF,
     metrics=MetricsSpec("oci_lbaas", [
         ChartSpec("HTTP requests", ["HttpRequests"], "count/min", statistic="sum"),

@@ -20,6 +20,7 @@ import os
 import re
 
 from ..core.sdk import models as sdk_models
+from ..i18n import N_
 from ..lang import waf_condition
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
 from .generic import SdkRef, delete_action, getter, lister
@@ -43,10 +44,10 @@ CHECK_ACTION = "Pre-configured Check Action"
 RETURN, ALLOW, CHECK = "Return code", "Allow", "Check"
 ACTION_TYPES = {RETURN: "RETURN_HTTP_RESPONSE", ALLOW: "ALLOW", CHECK: "CHECK"}
 CELL_OF_TYPE = {t: cell for cell, t in ACTION_TYPES.items()}
-RULE_COLUMNS = [Option("name", "Name", None),
-                Option("action", "Action", [RETURN, ALLOW, CHECK]),
-                Option("code", "Code", None),
-                Option("condition", "Condition (JMESPath)", None)]  # last: the column that stretches
+RULE_COLUMNS = [Option("name", N_("Name"), None),
+                Option("action", N_("Action"), [RETURN, ALLOW, CHECK]),
+                Option("code", N_("Code"), None),
+                Option("condition", N_("Condition (JMESPath)"), None)]  # last: the column that stretches
 EXAMPLE_RULE = {"name": "block-admin", "condition": "i_starts_with(http.request.url.path, '/admin')",
                 "action": RETURN, "code": "403"}
 
@@ -107,8 +108,8 @@ def policy_parts(rows: list[dict], default: str) -> tuple[list, object]:
     return actions, rac
 
 
-DEFAULTS = [Option("ALLOW", "Allow the request"), Option("401", "Return 401 (unauthorized)"),
-            Option("403", "Return 403 (forbidden)")]
+DEFAULTS = [Option("ALLOW", N_("Allow the request")), Option("401", N_("Return 401 (unauthorized)")),
+            Option("403", N_("Return 403 (forbidden)"))]
 
 
 def _rate_limit(v: dict):
@@ -142,23 +143,23 @@ def _cli_policy(v: dict, ctx: FormContext, req: Request) -> str:
 
 
 def _rules_field(default=None) -> Field:
-    return Field("rules", "Access control rules", "rules", options=RULE_COLUMNS, validate=check_rules,
+    return Field("rules", N_("Access control rules"), "rules", options=RULE_COLUMNS, validate=check_rules,
                  default=default if default is not None else [dict(EXAMPLE_RULE)],
-                 help="Checked in order for every request. A condition is a JMESPath expression over the "
+                 help=N_("Checked in order for every request. A condition is a JMESPath expression over the "
                       "request, e.g. i_starts_with(http.request.url.path, '/admin') or "
-                      "address_in_network(connection.source.address, ['203.0.113.0/24']); empty: every request")
+                      "address_in_network(connection.source.address, ['203.0.113.0/24']); empty: every request"))
 
 
 POLICY_FORM = FormSpec(
-    title="Create WAF policy", kind_id="security.waf_policy",
+    title=N_("Create WAF policy"), kind_id="security.waf_policy",
     fields=[
-        Field("display_name", "Name", "text", placeholder="shop-waf-policy"),
-        Field("compartment_id", "Compartment", "compartment", required=True),
+        Field("display_name", N_("Name"), "text", placeholder=N_("shop-waf-policy")),
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
         _rules_field(),
-        Field("default_action", "When no rule matches", "enum", required=True, default="ALLOW", options=DEFAULTS),
-        Field("rate_limit", "Rate limit (requests per minute per client)", "number", default=0,
+        Field("default_action", N_("When no rule matches"), "enum", required=True, default="ALLOW", options=DEFAULTS),
+        Field("rate_limit", N_("Rate limit (requests per minute per client)"), "number", default=0,
               bounds=lambda *_: (0, 100000, 1),
-              help="0: no rate limiting; above it a client gets 429 for a minute"),
+              help=N_("0: no rate limiting; above it a client gets 429 for a minute")),
     ],
     build=_build_policy, cli=_cli_policy)
 
@@ -191,9 +192,9 @@ def rules_form(policy) -> FormSpec:
     return FormSpec(
         title=f"Edit the access rules of {policy.display_name}", kind_id="security.waf_policy",
         fields=[_rules_field(rows),
-                Field("default_action", "When no rule matches", "enum", required=True, default=default,
+                Field("default_action", N_("When no rule matches"), "enum", required=True, default=default,
                       options=DEFAULTS)],
-        build=build, cli=cli, describe=lambda _v: policy.display_name, submit_label="Save rules",
+        build=build, cli=cli, describe=lambda _v: policy.display_name, submit_label=N_("Save rules"),
         op_title=lambda v: f"Update the access rules of {policy.display_name}")
 
 
@@ -261,18 +262,19 @@ def attach_form(policy=None, load_balancer=None) -> FormSpec:
             ("--wait-for-state", "SUCCEEDED")])
 
     home = policy if policy is not None else load_balancer
-    fields = [Field("display_name", "Name", "text", placeholder="shop-waf"),
-              Field("compartment_id", "Compartment", "compartment", required=True,
+    fields = [Field("display_name", N_("Name"), "text", placeholder=N_("shop-waf")),
+              Field("compartment_id", N_("Compartment"), "compartment", required=True,
                     default=getattr(home, "compartment_id", None),
-                    help="Where the firewall is kept; the policies and load balancers listed are this compartment's")]
+                    help=N_("Where the firewall is kept; the policies and load balancers listed are "
+                            "this compartment's"))]
     if policy is None:
-        fields.append(Field("policy_id", "WAF policy", "choice", required=True, options=_policies,
+        fields.append(Field("policy_id", N_("WAF policy"), "choice", required=True, options=_policies,
                             depends_on=("compartment_id",), create_kind="security.waf_policy"))
     if load_balancer is None:
-        fields.append(Field("load_balancer_id", "Load balancer", "choice", required=True, options=_load_balancers,
+        fields.append(Field("load_balancer_id", N_("Load balancer"), "choice", required=True, options=_load_balancers,
                             depends_on=("compartment_id",),
-                            help="The policy then applies to every request the load balancer's listeners take; a "
-                                 "load balancer has one web app firewall"))
+                            help=N_("The policy then applies to every request the load balancer's listeners take; a "
+                                 "load balancer has one web app firewall")))
     name = getattr(policy, "display_name", "")
     lb_name = getattr(load_balancer, "display_name", "")
     if policy is not None:
@@ -282,7 +284,8 @@ def attach_form(policy=None, load_balancer=None) -> FormSpec:
     else:
         title = "Attach a WAF policy to a load balancer"
     return FormSpec(
-        title=title, kind_id="security.web_app_firewall", fields=fields, build=build, cli=cli, submit_label="Attach",
+        title=title, kind_id="security.web_app_firewall", fields=fields, build=build, cli=cli,
+                    submit_label=N_("Attach"),
         describe=lambda v: (v.get("display_name") or "").strip() or name or lb_name,
         op_title=lambda v: f"Attach {name or 'a WAF policy'} to {lb_name or 'a load balancer'}")
 
@@ -302,8 +305,8 @@ async def _firewall_related(session, fw) -> list[RelatedItem]:
 
 WAAS_CONDITIONS = ["URL_STARTS_WITH", "URL_IS", "URL_PART_CONTAINS", "URL_PART_ENDS_WITH", "URL_REGEX", "IP_IS",
                    "IP_IS_NOT", "COUNTRY_IS", "COUNTRY_IS_NOT", "HTTP_METHOD_IS", "USER_AGENT_IS"]
-WAAS_RULE_COLUMNS = [Option("name", "Name", None), Option("condition", "Criterion", WAAS_CONDITIONS),
-                     Option("value", "Value", None), Option("action", "Action", ["BLOCK", "ALLOW", "DETECT"])]
+WAAS_RULE_COLUMNS = [Option("name", N_("Name"), None), Option("condition", N_("Criterion"), WAAS_CONDITIONS),
+                     Option("value", N_("Value"), None), Option("action", N_("Action"), ["BLOCK", "ALLOW", "DETECT"])]
 DOMAIN_RE = re.compile(r"^(\*\.)?([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
 
 
@@ -364,21 +367,22 @@ def _cli_waas(v: dict, ctx: FormContext, req: Request) -> str:
 
 
 WAAS_FORM = FormSpec(
-    title="Create WAAS policy", kind_id="security.waas_policy",
+    title=N_("Create WAAS policy"), kind_id="security.waas_policy",
     fields=[
-        Field("display_name", "Name", "text", placeholder="shop-edge"),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("domain", "Primary domain", "text", required=True, placeholder="www.example.com", validate=check_domain),
-        Field("additional_domains", "Additional domains", "text", placeholder="example.com, m.example.com",
+        Field("display_name", N_("Name"), "text", placeholder=N_("shop-edge")),
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("domain", N_("Primary domain"), "text", required=True, placeholder=N_("www.example.com"),
+              validate=check_domain),
+        Field("additional_domains", N_("Additional domains"), "text", placeholder=N_("example.com, m.example.com"),
               validate=check_domains),
-        Field("origin", "Origin (host name or IP)", "text", required=True, placeholder="203.0.113.20",
-              help="Where the edge sends allowed requests: your load balancer or web server"),
-        Field("https", "Serve HTTPS with a certificate", "bool", default=False),
-        Field("certificate_id", "Certificate", "choice", required=True, options=_certificates,
+        Field("origin", N_("Origin (host name or IP)"), "text", required=True, placeholder=N_("203.0.113.20"),
+              help=N_("Where the edge sends allowed requests: your load balancer or web server")),
+        Field("https", N_("Serve HTTPS with a certificate"), "bool", default=False),
+        Field("certificate_id", N_("Certificate"), "choice", required=True, options=_certificates,
               depends_on=("compartment_id", "https"), visible=lambda v, _c: bool(v.get("https")),
               create_kind="security.waas_certificate"),
-        Field("rules", "Access rules", "rules", options=WAAS_RULE_COLUMNS, validate=check_waas_rules,
-              help="A request that meets a rule's criterion gets its action (BLOCK answers 403)"),
+        Field("rules", N_("Access rules"), "rules", options=WAAS_RULE_COLUMNS, validate=check_waas_rules,
+              help=N_("A request that meets a rule's criterion gets its action (BLOCK answers 403)")),
     ],
     build=_build_waas, cli=_cli_waas, describe=lambda v: (v.get("display_name") or v.get("domain") or "").strip())
 
@@ -413,9 +417,10 @@ def waas_rules_form(pol) -> FormSpec:
     name = pol.display_name or pol.domain
     return FormSpec(
         title=f"Edit the access rules of {name}", kind_id="security.waas_policy",
-        fields=[Field("rules", "Access rules", "rules", options=WAAS_RULE_COLUMNS, validate=check_waas_rules,
-                      default=rows, help="Checked in order; the first rule whose criterion a request meets applies")],
-        build=build, cli=cli, describe=lambda _v: name, submit_label="Save rules",
+        fields=[Field("rules", N_("Access rules"), "rules", options=WAAS_RULE_COLUMNS, validate=check_waas_rules,
+                      default=rows,
+                      help=N_("Checked in order; the first rule whose criterion a request meets applies"))],
+        build=build, cli=cli, describe=lambda _v: name, submit_label=N_("Save rules"),
         op_title=lambda _v: f"Update the access rules of {name}")
 
 
@@ -442,17 +447,17 @@ def waas_protection_form(pol) -> FormSpec:
     name = pol.display_name or pol.domain
     return FormSpec(
         title=f"Protection settings of {name}", kind_id="security.waas_policy",
-        fields=[Field("block_response_code", "Block with response code", "enum", required=True,
+        fields=[Field("block_response_code", N_("Block with response code"), "enum", required=True,
                       default=getattr(ps, "block_response_code", 403),
                       options=[Option(c, str(c)) for c in (400, 401, 403, 405, 409, 411, 412, 413, 414, 415, 416,
                                                            500, 501, 502, 503, 504, 507)]),
-                Field("max_argument_count", "Most arguments in a request", "number", required=True,
+                Field("max_argument_count", N_("Most arguments in a request"), "number", required=True,
                       default=getattr(ps, "max_argument_count", 255), bounds=lambda *_: (1, 10000, 1),
-                      help="Applies when the protection rule 'Number of Arguments Limits' is on"),
-                Field("allowed_http_methods", "Allowed HTTP methods", "text", required=True, validate=check_methods,
+                      help=N_("Applies when the protection rule 'Number of Arguments Limits' is on")),
+                Field("allowed_http_methods", N_("Allowed HTTP methods"), "text", required=True, validate=check_methods,
                       default=" ".join(getattr(ps, "allowed_http_methods", None) or ["OPTIONS", "GET", "HEAD",
                                                                                       "POST"]))],
-        build=build, cli=cli, describe=lambda _v: name, submit_label="Save settings",
+        build=build, cli=cli, describe=lambda _v: name, submit_label=N_("Save settings"),
         op_title=lambda _v: f"Update the protection settings of {name}")
 
 
@@ -518,65 +523,67 @@ def _cli_cert(v: dict, ctx: FormContext, req: Request) -> str:
 
 
 CERT_FORM = FormSpec(
-    title="Create WAAS certificate", kind_id="security.waas_certificate",
+    title=N_("Create WAAS certificate"), kind_id="security.waas_certificate",
     fields=[
-        Field("display_name", "Name", "text", placeholder="shop-cert"),
-        Field("compartment_id", "Compartment", "compartment", required=True),
-        Field("certificate_file", "Certificate (PEM)", "file", required=True, validate=_pem("CERTIFICATE"),
+        Field("display_name", N_("Name"), "text", placeholder=N_("shop-cert")),
+        Field("compartment_id", N_("Compartment"), "compartment", required=True),
+        Field("certificate_file", N_("Certificate (PEM)"), "file", required=True, validate=_pem("CERTIFICATE"),
               file_filter="PEM files (*.pem *.crt *.cer)",
-              help="The leaf certificate, followed by its intermediate certificates if any"),
-        Field("key_file", "Private key (PEM)", "file", required=True, validate=_pem("PRIVATE KEY"),
-              file_filter="PEM files (*.pem *.key)", help="Unencrypted; it must be the certificate's key"),
-        Field("self_signed", "The certificate is self-signed (no trust verification)", "bool", default=False),
+              help=N_("The leaf certificate, followed by its intermediate certificates if any")),
+        Field("key_file", N_("Private key (PEM)"), "file", required=True, validate=_pem("PRIVATE KEY"),
+              file_filter="PEM files (*.pem *.key)", help=N_("Unencrypted; it must be the certificate's key")),
+        Field("self_signed", N_("The certificate is self-signed (no trust verification)"), "bool", default=False),
     ],
     build=_build_cert, cli=_cli_cert)
 
 
 # ---------------------------------------------------------------- kinds
 
-COMMON = [Column("State", attr("lifecycle_state"), "state", width=90), Column("Created", attr("time_created"),
+COMMON = [Column(N_("State"), attr("lifecycle_state"), "state", width=90), Column(N_("Created"), attr("time_created"),
                                                                                 "datetime")]
 
 WAF_POLICIES = ResourceKind(
-    id="security.waf_policy", label="WAF policies", singular="WAF policy", group=GROUP, icon="security",
+    id="security.waf_policy", label=N_("WAF policies"), singular=N_("WAF policy"), group=GROUP, icon="security",
     list=lister(POLICY_REF), get=getter(POLICY_REF), ocid_types=("webappfirewallpolicy",), order=10,
-    columns=[Column("Name", attr("display_name"), width=240), *COMMON],
-    related=[Related("Rules and firewalls", _policy_related)],
-    actions=[Action("rules", "Edit access rules…", no_run, frozenset({"ACTIVE"}), form=_read_first(
+    columns=[Column(N_("Name"), attr("display_name"), width=240), *COMMON],
+    related=[Related(N_("Rules and firewalls"), _policy_related)],
+    actions=[Action("rules", N_("Edit access rules…"), no_run, frozenset({"ACTIVE"}), form=_read_first(
                         _full_policy, rules_form), icon="edit", target_states=frozenset({"ACTIVE"}),
-                    verb="Updating rules"),
-             Action("attach", "Attach to a load balancer…", no_run, frozenset({"ACTIVE"}), form=attach_form,
+                    verb=N_("Updating rules")),
+             Action("attach", N_("Attach to a load balancer…"), no_run, frozenset({"ACTIVE"}), form=attach_form,
                     icon="security", target_states=frozenset({"ACTIVE"})),
              delete_action(POLICY_REF, LIVE, frozenset({"DELETED"}))],
     create=POLICY_FORM, ready_states=frozenset({"ACTIVE"}), sdk=POLICY_REF)
 
 WEB_APP_FIREWALLS = ResourceKind(
-    id="security.web_app_firewall", label="Web app firewalls", singular="Web app firewall", group=GROUP,
+    id="security.web_app_firewall", label=N_("Web app firewalls"), singular=N_("Web app firewall"), group=GROUP,
     icon="security", list=lister(FIREWALL_REF), get=getter(FIREWALL_REF), ocid_types=("webappfirewall",), order=20,
-    columns=[Column("Name", attr("display_name"), width=220), Column("Backend", attr("backend_type"), width=110),
-             Column("Policy", attr("web_app_firewall_policy_id"), "ocid", width=150), *COMMON],
-    related=[Related("Attached", _firewall_related)], actions=FIREWALL_ACTIONS, create=attach_form(),
+    columns=[Column(N_("Name"), attr("display_name"), width=220), Column(N_("Backend"), attr("backend_type"),
+                                                                         width=110),
+             Column(N_("Policy"), attr("web_app_firewall_policy_id"), "ocid", width=150), *COMMON],
+    related=[Related(N_("Attached"), _firewall_related)], actions=FIREWALL_ACTIONS, create=attach_form(),
     ready_states=frozenset({"ACTIVE"}), sdk=FIREWALL_REF)
 
 WAAS_POLICIES = ResourceKind(
-    id="security.waas_policy", label="WAAS policies", singular="WAAS policy", group=GROUP, icon="security",
+    id="security.waas_policy", label=N_("WAAS policies"), singular=N_("WAAS policy"), group=GROUP, icon="security",
     list=lister(WAAS_REF), get=getter(WAAS_REF), ocid_types=("waaspolicy",), order=30,
-    columns=[Column("Name", attr("display_name"), width=200), Column("Domain", attr("domain"), width=200), *COMMON],
-    related=[Related("Domains, origins and rules", _waas_related)],
-    actions=[Action("rules", "Edit access rules…", no_run, frozenset({"ACTIVE"}), form=_read_first(
+    columns=[Column(N_("Name"), attr("display_name"), width=200), Column(N_("Domain"), attr("domain"), width=200),
+             *COMMON],
+    related=[Related(N_("Domains, origins and rules"), _waas_related)],
+    actions=[Action("rules", N_("Edit access rules…"), no_run, frozenset({"ACTIVE"}), form=_read_first(
                         _full_waas, waas_rules_form), icon="edit", target_states=frozenset({"ACTIVE"}),
-                    verb="Updating rules"),
-             Action("protection", "Protection settings…", no_run, frozenset({"ACTIVE"}), form=_read_first(
+                    verb=N_("Updating rules")),
+             Action("protection", N_("Protection settings…"), no_run, frozenset({"ACTIVE"}), form=_read_first(
                         _full_waas, waas_protection_form), icon="security", target_states=frozenset({"ACTIVE"}),
-                    verb="Updating protection settings"),
+                    verb=N_("Updating protection settings")),
              delete_action(WAAS_REF, LIVE, frozenset({"DELETED"}))], create=WAAS_FORM,
     ready_states=frozenset({"ACTIVE"}), sdk=WAAS_REF)
 
 WAAS_CERTIFICATES = ResourceKind(
-    id="security.waas_certificate", label="WAAS certificates", singular="WAAS certificate", group=GROUP,
+    id="security.waas_certificate", label=N_("WAAS certificates"), singular=N_("WAAS certificate"), group=GROUP,
     icon="security", list=lister(CERT_REF), get=getter(CERT_REF), ocid_types=("waascertificate",), order=40,
-    columns=[Column("Name", attr("display_name"), width=200),
-             Column("Expires", attr("time_not_valid_after"), "datetime"), *COMMON],
+    columns=[Column(N_("Name"), attr("display_name"), width=200),
+             Column(N_("Expires"), attr("time_not_valid_after"), "datetime"), *COMMON],
     actions=[delete_action(CERT_REF, LIVE, frozenset({"DELETED"}))], create=CERT_FORM,
     ready_states=frozenset({"ACTIVE"}), sdk=CERT_REF)
 
