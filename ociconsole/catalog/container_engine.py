@@ -22,7 +22,7 @@ from ..core.sdk import models as sdk_models
 from ..i18n import N_
 from ..services import container_engine as svc
 from ..services import network as netsvc
-from . import validators
+from . import pricing, validators
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command, to_json
 from .generic import SdkRef, delete_action, getter, lister
 from .model import Action, Column, Related, RelatedItem, ResourceKind, attr, no_run
@@ -434,7 +434,24 @@ POOL_FORM = FormSpec(
         Field("labels", N_("Initial node labels"), "tags", help=N_("One key=value per line: labels of every node")),
         Field("ssh_key", N_("SSH public key"), "sshkey", help=N_("To log in to the nodes as opc (optional)")),
     ],
-    build=_pool_request, cli=_pool_cli, describe=lambda v: (v.get("name") or "").strip())
+    build=_pool_request, cli=_pool_cli, describe=lambda v: (v.get("name") or "").strip(),
+    cost=lambda v, ctx: _pool_cost(v))
+
+
+def _pool_cost(v: dict):
+    """The nodes running (each an instance of the shape, with its 50 GB boot volume), per month at list price;
+    OKE's basic cluster itself is free (an enhanced one bills per cluster hour, not priced here)."""
+    n = int(v.get("size") or 0)
+    if not n or not v.get("node_shape") or v.get("ocpus") is None or v.get("memory") is None:
+        return None
+    cost = pricing.monthly_cost([
+        ("instance", {"shape": v["node_shape"], "shapeConfig": {"ocpus": float(v["ocpus"]),
+                                                                 "memoryInGBs": float(v["memory"])}}, "RUNNING"),
+        ("bootvolume", {"sizeInGBs": 50, "vpusPerGB": 10}, "AVAILABLE")])
+    if cost is None:
+        return None
+    return pricing.Cost(cost.amount * n, "month", [f"{n} node(s), each:"] + cost.lines,
+                        note="while the nodes run; each node is a compute instance billed as one")
 
 
 def scale_form(p) -> FormSpec:

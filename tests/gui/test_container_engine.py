@@ -99,6 +99,8 @@ def test_quick_create_cluster_node_pool_scale_upgrade_and_access(qtbot, window, 
     qtbot.waitUntil(lambda: subnets.count() > 0, timeout=5000)
     pick(qtbot, subnets, "oke-nodes-web")
     retype(qtbot, dlg.row("size").editor, "3")
+    # three E4 nodes of 1 OCPU / 16 GB with their boot volumes, at list price
+    qtbot.waitUntil(lambda: "$115.74 per month" in dlg.cost_text(), timeout=3000)
     dlg.row("labels").editor.setPlainText("team=web")
     qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
     click(qtbot, dlg.review_button)
