@@ -127,3 +127,32 @@ def answer_confirm(qtbot, typed: str | None = None):
         qtbot.keyClicks(dlg.input, typed)
     click(qtbot, dlg.ok_button)
     return dlg
+
+
+def create_dialog(qtbot, window):
+    """The create dialog the window's Create action opens, once its options have loaded."""
+    from ociconsole.gui.form_dialog import CreateDialog
+    window.create_action.trigger()
+    qtbot.waitUntil(lambda: top_level(CreateDialog) is not None, timeout=5000)
+    dlg = top_level(CreateDialog)
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=10_000)
+    return dlg
+
+
+def state_of(window, name: str) -> str:
+    """The lifecycle state the resource list shows for the row named `name` ("" when not listed)."""
+    res = next((r for r in window.resources.model.rows if window.resources.kind.name(r) == name), None)
+    return getattr(res, "lifecycle_state", "") if res is not None else ""
+
+
+def wait_op(qtbot, window, title_part: str, detail: str | None = None, timeout: int = 20_000):
+    """The last activity operation whose title holds `title_part`, once it ended: it must have SUCCEEDED (and
+    ended with `detail`, when given)."""
+    from ociconsole.core.operations import OpState
+    qtbot.waitUntil(lambda: any(title_part in o.title for o in window.oplog.operations), timeout=5000)
+    op = [o for o in window.oplog.operations if title_part in o.title][-1]
+    qtbot.waitUntil(lambda: op.state.done, timeout=timeout)
+    assert op.state is OpState.SUCCEEDED, (op.title, op.detail, op.error)
+    if detail is not None:
+        assert op.detail == detail, (op.title, op.detail)
+    return op

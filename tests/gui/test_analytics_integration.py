@@ -4,15 +4,8 @@ stop and start, scale, and renders of a create dialog with its cost and of an in
 
 from __future__ import annotations
 
-from ociconsole.core.operations import OpState
-
-from .helpers import click, open_tree_path, pick, retype, table_rows
+from .helpers import click, open_tree_path, pick, retype, state_of, table_rows, wait_op
 from .test_volumes import dialog, related, related_loaded, select_row, trigger
-
-
-def state_of(window, name: str) -> str:
-    res = next((r for r in window.resources.model.rows if window.resources.kind.name(r) == name), None)
-    return getattr(res, "lifecycle_state", "") if res is not None else ""
 
 
 def run_confirmed(qtbot, window, label: str) -> None:
@@ -22,14 +15,6 @@ def run_confirmed(qtbot, window, label: str) -> None:
     click(qtbot, conf.ok_button)
 
 
-def wait_op(qtbot, window, title_part: str, detail: str | None = None):
-    qtbot.waitUntil(lambda: any(title_part in o.title for o in window.oplog.operations), timeout=5000)
-    op = [o for o in window.oplog.operations if title_part in o.title][-1]
-    qtbot.waitUntil(lambda: op.state.done, timeout=20_000)
-    assert op.state is OpState.SUCCEEDED, (op.title, op.detail, op.error)
-    if detail is not None:
-        assert op.detail == detail, (op.title, op.detail)
-    return op
 
 
 def test_analytics_instance_created_stopped_started_and_scaled(qtbot, window):

@@ -10,8 +10,6 @@ import os
 import stat
 import zipfile
 
-from ociconsole.core.operations import OpState
-
 from .helpers import (
     click,
     dialog,
@@ -21,24 +19,11 @@ from .helpers import (
     related_loaded,
     retype,
     select_row,
+    state_of,
     table_rows,
     trigger,
+    wait_op,
 )
-
-
-def state_of(window, name: str) -> str:
-    res = next((r for r in window.resources.model.rows if window.resources.kind.name(r) == name), None)
-    return getattr(res, "lifecycle_state", "") if res is not None else ""
-
-
-def wait_op(qtbot, window, title_part: str, detail: str | None = None):
-    qtbot.waitUntil(lambda: any(title_part in o.title for o in window.oplog.operations), timeout=5000)
-    op = [o for o in window.oplog.operations if title_part in o.title][-1]
-    qtbot.waitUntil(lambda: op.state.done, timeout=20_000)
-    assert op.state is OpState.SUCCEEDED, (op.title, op.detail, op.error)
-    if detail is not None:
-        assert op.detail == detail, (op.title, op.detail)
-    return op
 
 
 def test_create_with_inline_errors_and_cost_then_scale_stop_start(qtbot, window):

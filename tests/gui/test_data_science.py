@@ -15,17 +15,8 @@ import pytest
 
 from ociconsole.core.operations import OpState
 
-from .helpers import click, open_tree_path, pick, retype, table_rows, top_level
+from .helpers import click, create_dialog, open_tree_path, pick, retype, table_rows
 from .test_volumes import dialog, related, related_loaded, select_row, trigger
-
-
-def create_dialog(qtbot, window):
-    from ociconsole.gui.form_dialog import CreateDialog
-    window.create_action.trigger()
-    qtbot.waitUntil(lambda: top_level(CreateDialog) is not None, timeout=5000)
-    dlg = top_level(CreateDialog)
-    qtbot.waitUntil(lambda: not dlg.busy, timeout=10_000)
-    return dlg
 
 
 def finish(qtbot, window, dlg, state="ACTIVE"):

@@ -10,8 +10,6 @@ import time
 
 import oci
 
-from ociconsole.core.operations import OpState
-
 from .helpers import (
     click,
     dialog,
@@ -21,25 +19,18 @@ from .helpers import (
     related_loaded,
     retype,
     select_row,
+    state_of,
     table_rows,
     trigger,
+    wait_op,
 )
 
 SSH = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKRXW0cLGq+v1Ba2w+1j9fNlVNx79nyRyZmgesiTN1eu test@example"
 PASSWORD = "Ab1_Cd2_Ef3#"
 
 
-def state_of(window, name: str) -> str:
-    res = next((r for r in window.resources.model.rows if window.resources.kind.name(r) == name), None)
-    return getattr(res, "lifecycle_state", "") if res is not None else ""
 
 
-def wait_op(qtbot, window, title_part: str, timeout: int = 20_000):
-    qtbot.waitUntil(lambda: any(title_part in o.title for o in window.oplog.operations), timeout=5000)
-    op = [o for o in window.oplog.operations if title_part in o.title][-1]
-    qtbot.waitUntil(lambda: op.state.done, timeout=timeout)
-    assert op.state is OpState.SUCCEEDED, (op.title, op.detail, op.error)
-    return op
 
 
 def refresh_until(qtbot, window, check, timeout: int = 15_000):

@@ -13,22 +13,13 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from ociconsole.core.operations import OpState
 from ociconsole.gui.qt import QPoint, Qt
 
-from .helpers import click, dialog, open_tree_path, pick, retype, select_row, table_rows
+from .helpers import click, dialog, open_tree_path, pick, retype, select_row, table_rows, wait_op
 
 FRONTEND_LBS = ("Production", "Web", "Frontend", "Networking", "Load balancers")
 
 
-def wait_op(qtbot, window, title_part: str, detail: str | None = None):
-    qtbot.waitUntil(lambda: any(title_part in o.title for o in window.oplog.operations), timeout=5000)
-    op = [o for o in window.oplog.operations if title_part in o.title][-1]
-    qtbot.waitUntil(lambda: op.state.done, timeout=20_000)
-    assert op.state is OpState.SUCCEEDED, (op.title, op.detail, op.error)
-    if detail is not None:
-        assert op.detail == detail, (op.title, op.detail)
-    return op
 
 
 def open_page(qtbot, window, name: str):

@@ -8,8 +8,6 @@ from __future__ import annotations
 import csv
 import json
 
-from ociconsole.core.operations import OpState
-
 from .helpers import (
     click,
     click_index,
@@ -22,15 +20,8 @@ from .helpers import (
     select_row,
     table_rows,
     trigger,
+    wait_op,
 )
-
-
-def wait_op(qtbot, window, title_part: str):
-    qtbot.waitUntil(lambda: any(title_part in o.title for o in window.oplog.operations), timeout=5000)
-    op = [o for o in window.oplog.operations if title_part in o.title][-1]
-    qtbot.waitUntil(lambda: op.state.done, timeout=20_000)
-    assert op.state is OpState.SUCCEEDED, (op.title, op.detail, op.error)
-    return op
 
 
 def create_group(qtbot, window, name: str) -> None:

@@ -11,6 +11,7 @@ from ociconsole.lang import waf_condition
 
 from .helpers import (
     click,
+    create_dialog,
     dialog,
     open_tree_path,
     pick,
@@ -19,18 +20,8 @@ from .helpers import (
     retype,
     select_row,
     table_rows,
-    top_level,
     trigger,
 )
-
-
-def create_dialog(qtbot, window):
-    from ociconsole.gui.form_dialog import CreateDialog
-    window.create_action.trigger()
-    qtbot.waitUntil(lambda: top_level(CreateDialog) is not None, timeout=5000)
-    dlg = top_level(CreateDialog)
-    qtbot.waitUntil(lambda: not dlg.busy, timeout=10_000)
-    return dlg
 
 
 def finish(qtbot, window, dlg, state="ACTIVE"):
