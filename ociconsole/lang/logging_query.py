@@ -36,7 +36,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from typing import Any
+
+from .scanner import QueryError, Scanner
 
 MAX_QUERY = 20_000  # characters
 MAX_NESTING = 32  # parentheses inside parentheses
@@ -47,22 +49,8 @@ COMPARISONS = ("!=", "<>", ">=", "<=", "=", ">", "<")
 COMMANDS = ("where", "sort", "summarize", "count", "select", "limit", "head")
 
 
-class LogQueryError(ValueError):
+class LogQueryError(QueryError):
     """A query that does not parse; `column` is 1-based."""
-
-    def __init__(self, message: str, column: int, query: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.column = column
-        self.query = query
-
-    def __str__(self) -> str:
-        return f"Invalid query at column {self.column}: {self.message}"
-
-    def caret(self) -> str:
-        """The query's line with a caret under the column (for monospace display)."""
-        text = self.query.replace("\n", " ")
-        return f"{text}\n{' ' * (self.column - 1)}^"
 
 
 # ---------------------------------------------------------------- the tree
@@ -168,53 +156,18 @@ class Search:
 
 _IDENT = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 _NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
-_FOUND = re.compile(r"[A-Za-z0-9_.$-]+|\S")
 
 
 def parse(text: str) -> Search:
     return Parser(text).parse()
 
 
-class Parser:
-    def __init__(self, text: str):
-        if not isinstance(text, str):
-            raise LogQueryError("the query must be a string", 1, "")
-        self.s = text
-        self.i = 0
-        self.depth = 0
-
-    # -------------------------------------------------------- helpers
-    def fail(self, message: str, at: int | None = None) -> NoReturn:
-        raise LogQueryError(message, (self.i if at is None else at) + 1, self.s)
-
-    def ws(self) -> None:
-        while self.i < len(self.s) and self.s[self.i].isspace():
-            self.i += 1
-
-    def at_end(self) -> bool:
-        self.ws()
-        return self.i >= len(self.s)
+class Parser(Scanner):
+    error = LogQueryError
 
     def found(self) -> str:
         self.ws()
-        if self.i >= len(self.s):
-            return "the end of the query"
-        m = _FOUND.match(self.s, self.i)
-        return f"'{m.group(0)[:30]}'" if m else f"'{self.s[self.i]}'"
-
-    def peek(self, lit: str) -> bool:
-        self.ws()
-        return self.s.startswith(lit, self.i)
-
-    def take(self, lit: str) -> bool:
-        if self.peek(lit):
-            self.i += len(lit)
-            return True
-        return False
-
-    def expect(self, lit: str, what: str) -> None:
-        if not self.take(lit):
-            self.fail(f"expected '{lit}' {what}, found {self.found()}")
+        return super().found()
 
     def peek_keyword(self, word: str) -> bool:
         self.ws()

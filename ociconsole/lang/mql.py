@@ -30,7 +30,9 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from typing import Any
+
+from .scanner import QueryError, Scanner
 
 MINUTE, HOUR, DAY = 60, 3600, 86400
 STATISTICS = ("mean", "avg", "sum", "count", "max", "min", "rate", "increment", "percentile", "absent")
@@ -40,22 +42,8 @@ MAX_NESTING = 32  # parentheses inside parentheses
 MAX_TERMS = 64  # metric expressions joined by && / ||
 
 
-class MqlError(ValueError):
+class MqlError(QueryError):
     """A query that does not parse or does not make sense; `column` is 1-based."""
-
-    def __init__(self, message: str, column: int, query: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.column = column
-        self.query = query
-
-    def __str__(self) -> str:
-        return f"Invalid query at column {self.column}: {self.message}"
-
-    def caret(self) -> str:
-        """The query's line with a caret under the column (for monospace display)."""
-        text = self.query.replace("\n", " ")
-        return f"{text}\n{' ' * (self.column - 1)}^"
 
 
 # ---------------------------------------------------------------- durations
@@ -160,18 +148,15 @@ _BARE_VALUE = re.compile(r"""[^\s,{}"]+""")
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _DURATION = re.compile(r"\d+[a-zA-Z]+")
 _ARG = re.compile(r"[A-Za-z0-9_.$+-]+")
-_FOUND = re.compile(r"[A-Za-z0-9_.$-]+|\S")
 
 
-class Parser:
+class Parser(Scanner):
     """Recursive descent over one query text; `parse()` returns the tree or raises MqlError."""
 
+    error = MqlError
+
     def __init__(self, text: str):
-        if not isinstance(text, str):
-            raise MqlError("the query must be a string", 1, "")
-        self.s = text
-        self.i = 0
-        self.depth = 0
+        super().__init__(text)
         self.terms = 0
 
     # -------------------------------------------------------- what the leaves hold (overridable)
@@ -181,38 +166,7 @@ class Parser:
     def make_predicate(self, op: str, a: float, b: float | None = None) -> Any:
         return Predicate(op, a, b)
 
-    # -------------------------------------------------------- helpers
-    def fail(self, message: str, at: int | None = None) -> NoReturn:
-        raise MqlError(message, (self.i if at is None else at) + 1, self.s)
-
-    def ws(self) -> None:
-        while self.i < len(self.s) and self.s[self.i].isspace():
-            self.i += 1
-
-    def at_end(self) -> bool:
-        self.ws()
-        return self.i >= len(self.s)
-
-    def found(self) -> str:
-        if self.i >= len(self.s):
-            return "the end of the query"
-        m = _FOUND.match(self.s, self.i)
-        return f"'{m.group(0)[:30]}'" if m else f"'{self.s[self.i]}'"
-
-    def peek(self, lit: str) -> bool:
-        self.ws()
-        return self.s.startswith(lit, self.i)
-
-    def take(self, lit: str) -> bool:
-        if self.peek(lit):
-            self.i += len(lit)
-            return True
-        return False
-
-    def expect(self, lit: str, what: str) -> None:
-        if not self.take(lit):
-            self.fail(f"expected '{lit}' {what}, found {self.found()}")
-
+    # -------------------------------------------------------- helpers (the rest: lang.scanner)
     def keyword(self, word: str) -> bool:
         self.ws()
         if self.s.startswith(word, self.i):
