@@ -24,6 +24,7 @@ from ..i18n import N_
 from ..services import database as svc
 from ..services import identity as idsvc
 from ..services import network as netsvc
+from . import pricing
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command, confirm_field
 from .generic import SdkRef, getter, lister
 from .model import Action, ChartSpec, Column, MetricsSpec, Related, RelatedItem, ResourceKind, attr, no_run
@@ -204,6 +205,22 @@ def _launch_cli(v: dict, ctx: FormContext, req: Request) -> str:
     return cmd + ' \\\n    --admin-password "$DB_ADMIN_PASSWORD"'
 
 
+def _launch_cost(v: dict, ctx: FormContext) -> pricing.Cost | None:
+    """Its DB nodes' OCPUs by edition and license, and its data storage, at list price (the one price list the
+    emulator's Usage API bills from: each node's OCPUs while it runs, the storage as Block Volume storage)."""
+    shape = ctx.data("shape", v.get("shape"))
+    if shape is None or not v.get("database_edition") or not v.get("storage_size"):
+        return None
+    cores = int(v.get("cpu_core_count") or 0) if _flex(v, ctx) else int(shape.available_core_count or 0)
+    node = {"cpuCoreCount": cores, "_databaseEdition": v["database_edition"],
+            "_licenseModel": v.get("license_model") or "LICENSE_INCLUDED"}
+    nodes = int(v.get("node_count") or 1)
+    system = {"dataStorageSizeInGBs": int(v["storage_size"]), "storageVolumePerformanceMode": "BALANCED"}
+    return pricing.monthly_cost([("dbnode", node, "AVAILABLE")] * nodes + [("dbsystem", system, "AVAILABLE")],
+                                note="OCPUs while the DB nodes run; storage always, plus the recovery area OCI sizes "
+                                     "at provisioning, at the same Block Volume price")
+
+
 def _backup_visible(v, _c) -> bool:
     return bool(v.get("auto_backup"))
 
@@ -265,7 +282,8 @@ LAUNCH_FORM = FormSpec(
               depends_on=("auto_backup",), visible=_backup_visible,
               options=[Option(s, slot_text(s)) for s in SLOTS]),
     ],
-    build=_launch, cli=_launch_cli, describe=lambda v: (v.get("display_name") or v.get("hostname") or "").strip())
+    build=_launch, cli=_launch_cli, describe=lambda v: (v.get("display_name") or v.get("hostname") or "").strip(),
+    cost=_launch_cost)
 
 
 # ---------------------------------------------------------------- DB systems

@@ -26,6 +26,7 @@ class DbClients(Clients):
         kw = dict(NO_RETRY, signer=signer_for(cfg))
         self.db = oci.database.DatabaseClient(cfg, service_endpoint=emulator.endpoint("database"), **kw)
         self.monitoring = oci.monitoring.MonitoringClient(cfg, service_endpoint=emulator.endpoint("monitoring"), **kw)
+        self.usage = oci.usage_api.UsageapiClient(cfg, service_endpoint=emulator.endpoint("usage_api"), **kw)
 
 
 @pytest.fixture
@@ -284,6 +285,52 @@ def test_terminate_db_system(c, net):
     assert c.db.get_db_system(system.id).data.lifecycle_state == "TERMINATED"
     assert {n.lifecycle_state for n in c.db.list_db_nodes(net.compartment_id, db_system_id=system.id).data} == \
         {"TERMINATED"}
+
+
+def costs_by_part(c, comp: str) -> dict[str, float]:
+    """USD per part number billed so far to the compartment (Usage API, daily, over the last two days)."""
+    now = dt.datetime.fromtimestamp(c.emulator.clock.now(), tz=dt.UTC)
+    day = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    items = oci.pagination.list_call_get_all_results(
+        c.usage.request_summarized_usages, oci.usage_api.models.RequestSummarizedUsagesDetails(
+            tenant_id=c.tenancy, time_usage_started=day - dt.timedelta(days=2),
+            time_usage_ended=day + dt.timedelta(days=1), granularity="DAILY", query_type="COST",
+            group_by=["skuPartNumber"], filter=oci.usage_api.models.Filter(operator="AND", dimensions=[
+                oci.usage_api.models.Dimension(key="compartmentId", value=comp)]))).data
+    out: dict[str, float] = {}
+    for i in items:
+        out[i.sku_part_number] = out.get(i.sku_part_number, 0.0) + i.computed_amount
+    return out
+
+
+def test_a_db_system_bills_ocpus_while_its_node_runs_and_storage_always(c, net):
+    system = launch(c, net, license_model="LICENSE_INCLUDED")  # 2 OCPUs of High Performance, 256 GB data
+    storage_gb = system.data_storage_size_in_gbs + system.reco_storage_size_in_gb
+    before = costs_by_part(c, net.compartment_id)
+    settle(c, 10 * 3600)
+    ran = costs_by_part(c, net.compartment_id)
+    assert ran["B90571"] - before.get("B90571", 0) == pytest.approx(10 * 2 * 0.8871, rel=0.01)
+    storage_hourly = storage_gb * 0.0255 / 744
+    assert ran["B91961"] - before.get("B91961", 0) == pytest.approx(10 * storage_hourly, rel=0.01)
+    assert ran["B91962"] - before.get("B91962", 0) == pytest.approx(10 * storage_gb * 10 * 0.0017 / 744, rel=0.01)
+    node = c.db.list_db_nodes(net.compartment_id, db_system_id=system.id).data[0]
+    c.db.db_node_action(node.id, "STOP")
+    settle(c)
+    oci.wait_until(c.db, c.db.get_db_node(node.id), "lifecycle_state", "STOPPED", **WAIT)
+    stopped = costs_by_part(c, net.compartment_id)
+    settle(c, 10 * 3600)
+    later = costs_by_part(c, net.compartment_id)
+    assert later["B90571"] == pytest.approx(stopped["B90571"])  # no OCPUs while the node is stopped
+    assert later["B91961"] - stopped["B91961"] == pytest.approx(10 * storage_hourly, rel=0.01)  # the storage bills
+
+
+def test_byol_bills_one_price_for_every_edition(c, net):
+    system = launch(c, net, license_model="BRING_YOUR_OWN_LICENSE", cpu_core_count=4)
+    before = costs_by_part(c, net.compartment_id)
+    settle(c, 5 * 3600)
+    after = costs_by_part(c, net.compartment_id)
+    assert after["B90573"] - before.get("B90573", 0) == pytest.approx(5 * 4 * 0.1935, rel=0.01)
+    assert "B90571" not in after and system.license_model == "BRING_YOUR_OWN_LICENSE"
 
 
 def roles(c, db_id):

@@ -96,6 +96,17 @@ def test_launch_dialog_with_inline_errors_then_node_stop_and_start(qtbot, window
     pick(qtbot, dlg.row("node_count").editor, "2 nodes")
     qtbot.waitUntil(lambda: "Extreme Performance" in dlg.row("node_count").error_text(), timeout=2000)
     pick(qtbot, dlg.row("node_count").editor, "1 node")
+    # the monthly cost at list price follows the edition, the license, the nodes and the storage
+    qtbot.waitUntil(lambda: "$650.87 per month" in dlg.cost_text(), timeout=3000)  # 2 × 0.4301 × 744 + 256 GB
+    pick(qtbot, dlg.row("license_model").editor, "Bring your own")
+    qtbot.waitUntil(lambda: "$298.81 per month" in dlg.cost_text(), timeout=3000)  # BYOL: 0.1935 per OCPU hour
+    pick(qtbot, dlg.row("license_model").editor, "License included")
+    pick(qtbot, dlg.row("database_edition").editor, "Extreme Performance")
+    pick(qtbot, dlg.row("node_count").editor, "2 nodes")
+    qtbot.waitUntil(lambda: "$4,010.92 per month" in dlg.cost_text(), timeout=3000)  # 2 nodes × 2 × 1.3441
+    pick(qtbot, dlg.row("node_count").editor, "1 node")
+    pick(qtbot, dlg.row("database_edition").editor, "Enterprise Edition")
+    qtbot.waitUntil(lambda: "$650.87 per month" in dlg.cost_text(), timeout=3000)
     pick(qtbot, dlg.row("db_version").editor, "19.27")
     pick(qtbot, dlg.row("recovery_window").editor, "15 days")
     dlg.grab().save("/tmp/dbsys-launch.png")

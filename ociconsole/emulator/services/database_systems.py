@@ -401,7 +401,9 @@ def _new_system(ctx: Context, body: dict, *, role_note: str = "") -> tuple[dict,
             "hostname": host, "faultDomain": fds[i % len(fds)], "timeCreated": now, "softwareStorageSizeInGB": 200,
             "cpuCoreCount": cores, "memorySizeInGBs": mem, "dbNodeStorageSizeInGBs": 200,
             "maintenanceType": None, "availableActions": [], "_storageGb": size, "_databaseId": db["id"],
-            "_dbName": db["dbName"], "_systemName": name, "freeformTags": {}, "definedTags": {}, "systemTags": {}}))
+            "_dbName": db["dbName"], "_systemName": name,
+            "_databaseEdition": edition, "_licenseModel": lic,  # what its OCPUs bill at (lang/prices.json)
+            "freeformTags": {}, "definedTags": {}, "systemTags": {}}))
     return system, home, db, node_docs
 
 
