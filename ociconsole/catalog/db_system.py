@@ -205,20 +205,24 @@ def _launch_cli(v: dict, ctx: FormContext, req: Request) -> str:
     return cmd + ' \\\n    --admin-password "$DB_ADMIN_PASSWORD"'
 
 
+def system_cost(cores_per_node: int, edition: str, license_model: str, nodes: int, storage_gb: int,
+                note: str = "") -> pricing.Cost | None:
+    """A DB system's monthly cost at list price by the rules the emulator's Usage API bills with (lang/prices.json):
+    each DB node's OCPUs by edition and license while it runs, the data storage as Block Volume storage."""
+    node = {"cpuCoreCount": cores_per_node, "_databaseEdition": edition, "_licenseModel": license_model}
+    system = {"dataStorageSizeInGBs": storage_gb, "storageVolumePerformanceMode": "BALANCED"}
+    return pricing.monthly_cost([("dbnode", node, "AVAILABLE")] * nodes + [("dbsystem", system, "AVAILABLE")],
+                                note=note or "OCPUs while the DB nodes run; storage always, plus the recovery area "
+                                             "OCI sizes at provisioning, at the same Block Volume price")
+
+
 def _launch_cost(v: dict, ctx: FormContext) -> pricing.Cost | None:
-    """Its DB nodes' OCPUs by edition and license, and its data storage, at list price (the one price list the
-    emulator's Usage API bills from: each node's OCPUs while it runs, the storage as Block Volume storage)."""
     shape = ctx.data("shape", v.get("shape"))
     if shape is None or not v.get("database_edition") or not v.get("storage_size"):
         return None
     cores = int(v.get("cpu_core_count") or 0) if _flex(v, ctx) else int(shape.available_core_count or 0)
-    node = {"cpuCoreCount": cores, "_databaseEdition": v["database_edition"],
-            "_licenseModel": v.get("license_model") or "LICENSE_INCLUDED"}
-    nodes = int(v.get("node_count") or 1)
-    system = {"dataStorageSizeInGBs": int(v["storage_size"]), "storageVolumePerformanceMode": "BALANCED"}
-    return pricing.monthly_cost([("dbnode", node, "AVAILABLE")] * nodes + [("dbsystem", system, "AVAILABLE")],
-                                note="OCPUs while the DB nodes run; storage always, plus the recovery area OCI sizes "
-                                     "at provisioning, at the same Block Volume price")
+    return system_cost(cores, v["database_edition"], v.get("license_model") or "LICENSE_INCLUDED",
+                       int(v.get("node_count") or 1), int(v["storage_size"]))
 
 
 def _backup_visible(v, _c) -> bool:
@@ -501,6 +505,22 @@ def data_guard_form(db) -> FormSpec:
     def peer_check(v, _values, _ctx) -> str | None:
         return "The standby must be on another DB system" if v == db.db_system_id else None
 
+    async def ads(ctx: FormContext, values) -> list[Option]:
+        # the primary's DB system too: a standby on a new DB system is one like it, and costs what it costs
+        ctx.option_data["primary"] = {"system": await svc.get_db_system(ctx.session, db.db_system_id)}
+        return await _ads(ctx, values)
+
+    def cost(v: dict, ctx: FormContext) -> pricing.Cost | None:
+        primary = ctx.data("primary", "system")
+        if not new(v) or primary is None:
+            return None
+        nodes = int(primary.node_count or 1)
+        return system_cost(int(primary.cpu_core_count or 0) // nodes, primary.database_edition,
+                           primary.license_model or "LICENSE_INCLUDED", nodes,
+                           int(primary.data_storage_size_in_gbs or 0),
+                           note=f"the standby DB system, like {primary.display_name}: OCPUs while its nodes run, "
+                                "storage always")
+
     def build(v: dict, ctx: FormContext) -> Request:
         common = dict(database_admin_password=v["admin_password"], protection_mode=v["protection_mode"],
                       transport_type=v["transport_type"])
@@ -547,7 +567,7 @@ def data_guard_form(db) -> FormSpec:
                                                                                                   N_("ASYNC"))]),
             Field("display_name", N_("Standby DB system name"), "text", visible=new, depends_on=("creation_type",),
                   placeholder=f"{db.db_name.lower()}-standby"),
-            Field("availability_domain", N_("Availability domain"), "choice", required=True, options=_ads, visible=new,
+            Field("availability_domain", N_("Availability domain"), "choice", required=True, options=ads, visible=new,
                   depends_on=("creation_type",)),
             Field("vcn_id", N_("VCN"), "choice", required=True, options=_vcns, visible=new,
                   depends_on=("creation_type",)),
@@ -560,7 +580,7 @@ def data_guard_form(db) -> FormSpec:
             Field("admin_password", N_("Primary's admin password"), "password", required=True, validate=_pw_check,
                   help=N_("The SYS password of the primary database: the standby gets the same")),
         ],
-        build=build, cli=cli, submit_label=N_("Enable Data Guard"), describe=lambda v: db.db_name,
+        build=build, cli=cli, cost=cost, submit_label=N_("Enable Data Guard"), describe=lambda v: db.db_name,
         op_title=lambda v: f"Enable Data Guard for {db.db_name}")
 
 

@@ -17,6 +17,10 @@ async def list_db_systems(session: Session, compartment_id: str) -> list:
     return await session.list_all("database", "list_db_systems", compartment_id)
 
 
+async def get_db_system(session: Session, ocid: str):
+    return await session.data("database", "get_db_system", ocid)
+
+
 async def list_databases(session: Session, compartment_id: str, system_id: str | None = None) -> list:
     systems = [system_id] if system_id else [s.id for s in await list_db_systems(session, compartment_id)
                                              if s.lifecycle_state not in GONE]

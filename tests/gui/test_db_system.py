@@ -168,6 +168,13 @@ def test_data_guard_enabled_then_switchover_with_typed_confirmation(qtbot, windo
     trigger(window, "Enable Data Guard…")
     dlg = dialog(qtbot, CreateDialog)
     qtbot.waitUntil(lambda: not dlg.busy, timeout=10_000)
+    # a standby on a new DB system costs what the primary's does (1 OCPU of Enterprise Edition, 256 GB);
+    # on an existing one nothing more
+    qtbot.waitUntil(lambda: "$330.87 per month" in dlg.cost_text(), timeout=3000)
+    pick(qtbot, dlg.row("creation_type").editor, "An existing DB system")
+    qtbot.waitUntil(lambda: dlg.cost_text() == "", timeout=3000)
+    pick(qtbot, dlg.row("creation_type").editor, "A new DB system")
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=10_000)
     pick(qtbot, dlg.row("protection_mode").editor, "Maximum performance")
     qtbot.waitUntil(lambda: "ASYNC" in dlg.row("transport_type").error_text(), timeout=2000)
     pick(qtbot, dlg.row("protection_mode").editor, "Maximum availability")
