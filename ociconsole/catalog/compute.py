@@ -370,12 +370,18 @@ def _launch_cost(v: dict, ctx: FormContext):
         ocpus, mem = getattr(shape, "ocpus", None), getattr(shape, "memory_in_gbs", None)
     if ocpus is None or mem is None:
         return None
-    boot = int(v.get("boot_volume_size_in_gbs") or 50)
-    return pricing.monthly_cost([
-        ("instance", {"shape": v["shape"], "shapeConfig": {"ocpus": float(ocpus), "memoryInGBs": float(mem)}},
-         "RUNNING"),
-        ("bootvolume", {"sizeInGBs": boot, "vpusPerGB": 10}, "AVAILABLE")],
+    return instance_cost(v["shape"], float(ocpus), float(mem), int(v.get("boot_volume_size_in_gbs") or 50))
+
+
+def instance_cost(shape: str, ocpus: float, memory_gb: float, boot_gb: int, count: int = 1) -> pricing.Cost | None:
+    """`count` instances of a shape running, and their boot volumes, per month at list price."""
+    one = pricing.monthly_cost([
+        ("instance", {"shape": shape, "shapeConfig": {"ocpus": ocpus, "memoryInGBs": memory_gb}}, "RUNNING"),
+        ("bootvolume", {"sizeInGBs": boot_gb, "vpusPerGB": 10}, "AVAILABLE")],
         note="while running; a stopped instance costs its boot volume only")
+    if one is None or count == 1:
+        return one
+    return pricing.Cost(one.amount * count, "month", [f"{count} instances, each:"] + one.lines, note=one.note)
 
 
 # ---------------------------------------------------------------- console connections
@@ -669,8 +675,24 @@ async def _pool_placement(session, pool) -> list[RelatedItem]:
 
 
 async def _pool_configs(ctx: FormContext, values) -> list[Option]:
+    import asyncio
     comp = values.get("compartment_id") or ctx.compartment_id
-    return [Option(c.id, c.display_name, c) for c in await svc.list_instance_configurations(ctx.session, comp)]
+    summaries = await svc.list_instance_configurations(ctx.session, comp)
+    # the whole configurations: their shape and boot volume are what the pool's instances cost
+    full = await asyncio.gather(*(svc.get_instance_configuration(ctx.session, c.id) for c in summaries),
+                                return_exceptions=True)
+    return [Option(c.id, c.display_name, f if not isinstance(f, BaseException) else c)
+            for c, f in zip(summaries, full, strict=True)]
+
+
+def _pool_cost(v: dict, ctx: FormContext) -> pricing.Cost | None:
+    cfg = ctx.data("instance_configuration_id", v.get("instance_configuration_id"))
+    launch = getattr(getattr(cfg, "instance_details", None), "launch_details", None)
+    sc = getattr(launch, "shape_config", None)
+    if launch is None or sc is None or sc.ocpus is None or sc.memory_in_gbs is None or v.get("size") is None:
+        return None
+    boot = getattr(launch.source_details, "boot_volume_size_in_gbs", None) or 50
+    return instance_cost(launch.shape, float(sc.ocpus), float(sc.memory_in_gbs), int(boot), int(v["size"]))
 
 
 async def _no_configs(ctx: FormContext, values) -> str:
@@ -716,7 +738,7 @@ POOL_FORM = FormSpec(
               validate=_check_ad_subnet, help=N_("The subnet of the instances' primary VNICs (regional, or in that "
                                               "availability domain)")),
     ],
-    build=_pool_request, cli=_pool_cli,
+    build=_pool_request, cli=_pool_cli, cost=_pool_cost,
 )
 
 INSTANCE_POOLS = ResourceKind(

@@ -177,7 +177,10 @@ CLUSTER_FORM = FormSpec(
               depends_on=("vcn_cidr", "vcn_id", "mode", "pods_cidr"), validate=_cidr_check("Services CIDR"),
               help=N_("Cluster IPs of Kubernetes services; must not overlap the VCN")),
     ],
-    build=_cluster_request, cli=_cluster_cli, describe=lambda v: (v.get("name") or "").strip())
+    build=_cluster_request, cli=_cluster_cli, describe=lambda v: (v.get("name") or "").strip(),
+    cost=lambda v, _ctx: pricing.monthly_cost(
+        [("cluster", {"type": v.get("type") or "ENHANCED_CLUSTER"}, "ACTIVE")],
+        note="the enhanced cluster's control plane; its node pools' nodes bill as compute"))
 
 
 # ---------------------------------------------------------------- cluster actions

@@ -22,6 +22,7 @@ import re
 from ..core.sdk import models as sdk_models
 from ..i18n import N_
 from ..lang import waf_condition
+from . import pricing
 from .forms import Field, FormContext, FormSpec, Option, Request, cli_command
 from .generic import SdkRef, delete_action, getter, lister
 from .model import Action, Column, Related, RelatedItem, ResourceKind, attr, no_run
@@ -230,6 +231,15 @@ async def _policy_related(session, policy) -> list[RelatedItem]:
 
 # ---------------------------------------------------------------- web app firewalls (attach to a load balancer)
 
+def firewall_cost(*_a) -> pricing.Cost:
+    """A web app firewall at list price: Oracle bills each per month, the tenancy's first free, and requests past the
+    first 10 million a month (the one price list, ociconsole/lang/prices.json)."""
+    fw, req = pricing.price("B94579"), pricing.price("B94277")
+    return pricing.Cost(fw.usd, "month", [f"1 × ${fw.usd:g} per {fw.unit} ({fw.part})"],
+                        note=f"the tenancy's first web app firewall is free; requests past 10 million a month cost "
+                             f"${req.usd:g} per million")
+
+
 async def _load_balancers(ctx: FormContext, values) -> list[Option]:
     comp = values.get("compartment_id") or ctx.compartment_id
     lbs = await ctx.session.list_all(LB_SERVICE, "list_load_balancers", comp)
@@ -285,7 +295,7 @@ def attach_form(policy=None, load_balancer=None) -> FormSpec:
         title = "Attach a WAF policy to a load balancer"
     return FormSpec(
         title=title, kind_id="security.web_app_firewall", fields=fields, build=build, cli=cli,
-                    submit_label=N_("Attach"),
+        submit_label=N_("Attach"), cost=firewall_cost,
         describe=lambda v: (v.get("display_name") or "").strip() or name or lb_name,
         op_title=lambda v: f"Attach {name or 'a WAF policy'} to {lb_name or 'a load balancer'}")
 

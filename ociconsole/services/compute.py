@@ -123,6 +123,10 @@ async def list_instance_configurations(session: Session, compartment_id: str) ->
     return await session.list_all("compute_management", "list_instance_configurations", compartment_id)
 
 
+async def get_instance_configuration(session: Session, ocid: str):
+    return await session.data("compute_management", "get_instance_configuration", ocid)
+
+
 # ---------------------------------------------------------------- console connections
 
 async def console_connections(session: Session, instance) -> list:

@@ -328,3 +328,26 @@ def test_cli_cluster_node_pool_kubeconfig(emulator, c, net, tmp_path):
             "--wait-for-state", "SUCCEEDED")
     assert len(c.ce.get_node_pool(pid).data.nodes) == 1
     run_oci(cfg, ep, "ce", "cluster", "delete", "--cluster-id", cid, "--force", "--wait-for-state", "SUCCEEDED")
+
+
+def test_an_enhanced_cluster_bills_its_control_plane_a_basic_one_nothing(emulator, c, net, oci_config):
+    import datetime as dt
+    UM = oci.usage_api.models
+    usage = oci.usage_api.UsageapiClient(oci_config, service_endpoint=emulator.endpoint("usage_api"),
+                                         **dict(NO_RETRY, signer=signer_for(oci_config)))
+    enhanced = create_cluster(c, net)
+    basic_details = cluster_details(net, name="oke-basic")
+    basic_details.type = "BASIC_CLUSTER"
+    wr = c.ce_ops.create_cluster_and_wait_for_state(basic_details, wait_for_states=["SUCCEEDED"],
+                                                    waiter_kwargs=WAIT).data
+    basic = next(r.identifier for r in wr.resources if r.entity_type == "cluster")
+    emulator.clock.advance(10 * 3600)
+    now = dt.datetime.fromtimestamp(emulator.clock.now(), tz=dt.UTC).replace(minute=0, second=0, microsecond=0)
+    items = oci.pagination.list_call_get_all_results(usage.request_summarized_usages, UM.RequestSummarizedUsagesDetails(
+        tenant_id=c.tenancy, time_usage_started=now - dt.timedelta(hours=24), time_usage_ended=now,
+        granularity="HOURLY", query_type="COST", group_by=["resourceId", "skuPartNumber"], is_aggregate_by_time=True,
+        filter=UM.Filter(operator="AND", dimensions=[
+            UM.Dimension(key="compartmentId", value=net.compartment_id)]))).data
+    billed = {(i.resource_id, i.sku_part_number): i.computed_amount for i in items}
+    assert billed[(enhanced, "B96545")] == pytest.approx(10 * 0.1, rel=0.1)  # $0.10 per cluster hour
+    assert not [k for k in billed if k[0] == basic]

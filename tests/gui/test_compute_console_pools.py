@@ -38,6 +38,13 @@ def _done(qtbot, window, title: str, detail: str, timeout: int = 20_000):
     return op
 
 
+def _dollars(text: str) -> float:
+    """The monthly amount of a form's cost line ("$46.72 per month …"), 0 when none."""
+    import re
+    m = re.search(r"\$([\d,]+\.\d\d) per month", text)
+    return float(m.group(1).replace(",", "")) if m else 0.0
+
+
 def _instances(qtbot, window):
     open_tree_path(qtbot, window, *PLACE, "Instances")
     qtbot.waitUntil(lambda: "jenkins" in table_rows(window.resources), timeout=10_000)
@@ -96,7 +103,12 @@ def test_instance_pool_from_a_configuration_scaled_stopped_terminated(qtbot, win
     qtbot.waitUntil(lambda: not pd.busy, timeout=10_000)
     assert pd.row("instance_configuration_id").editor.currentText() == "jenkins-template"
     retype(qtbot, pd.row("display_name").editor, "build-agents")
+    # what the pool's instances cost at list price, from the configuration's shape: two cost twice one
+    qtbot.waitUntil(lambda: "per month" in pd.cost_text(), timeout=5000)
+    one = _dollars(pd.cost_text())
+    assert one > 0
     retype(qtbot, pd.row("size").editor, "2")
+    qtbot.waitUntil(lambda: _dollars(pd.cost_text()) == pytest.approx(2 * one, abs=0.011), timeout=3000)
     pick(qtbot, pd.row("availability_domain").editor, "AD-1")
     pick(qtbot, pd.row("network_compartment_id").editor, "Development")
     qtbot.waitUntil(lambda: not pd.busy, timeout=10_000)

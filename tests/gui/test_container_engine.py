@@ -48,6 +48,11 @@ def test_quick_create_cluster_node_pool_scale_upgrade_and_access(qtbot, window, 
     qtbot.waitUntil(lambda: versions.count() > 1, timeout=5000)
     assert "(newest)" in versions.itemText(0)
     pick(qtbot, versions, "v1.33.3")
+    # an enhanced cluster's control plane costs $0.10 an hour; a basic one nothing
+    qtbot.waitUntil(lambda: "$74.40 per month" in dlg.cost_text(), timeout=3000)
+    pick(qtbot, dlg.row("type").editor, "Basic")
+    qtbot.waitUntil(lambda: dlg.cost_text() == "", timeout=3000)
+    pick(qtbot, dlg.row("type").editor, "Enhanced")
     retype(qtbot, dlg.row("vcn_cidr").editor, "10.40.0.0/16")
     retype(qtbot, dlg.row("pods_cidr").editor, "10.40.0.0/18")  # inside the new VCN: OKE refuses it
     qtbot.waitUntil(lambda: "overlaps the VCN's CIDR block 10.40.0.0/16" in dlg.row("pods_cidr").error_text(),

@@ -315,6 +315,7 @@ def test_attach_a_waf_policy_from_a_load_balancer(qtbot, window, gui_emulator):
     qtbot.waitUntil(lambda: not dlg.busy, timeout=10_000)
     policies = dlg.row("policy_id").editor
     qtbot.waitUntil(lambda: policies.count() > 0 and "no-php" in policies.currentText(), timeout=10_000)
+    qtbot.waitUntil(lambda: "$5.00 per month" in dlg.cost_text(), timeout=3000)  # at list price (the first is free)
     qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
     click(qtbot, dlg.review_button)
     assert f"--load-balancer-id {web_lb.id}" in dlg.cli_view.text()
