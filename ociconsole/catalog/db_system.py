@@ -206,11 +206,12 @@ def _launch_cli(v: dict, ctx: FormContext, req: Request) -> str:
 
 
 def system_cost(cores_per_node: int, edition: str, license_model: str, nodes: int, storage_gb: int,
-                note: str = "") -> pricing.Cost | None:
+                note: str = "", reco_gb: int = 0) -> pricing.Cost | None:
     """A DB system's monthly cost at list price by the rules the emulator's Usage API bills with (lang/prices.json):
     each DB node's OCPUs by edition and license while it runs, the data storage as Block Volume storage."""
     node = {"cpuCoreCount": cores_per_node, "_databaseEdition": edition, "_licenseModel": license_model}
-    system = {"dataStorageSizeInGBs": storage_gb, "storageVolumePerformanceMode": "BALANCED"}
+    system = {"dataStorageSizeInGBs": storage_gb, "recoStorageSizeInGB": reco_gb,
+              "storageVolumePerformanceMode": "BALANCED"}
     return pricing.monthly_cost([("dbnode", node, "AVAILABLE")] * nodes + [("dbsystem", system, "AVAILABLE")],
                                 note=note or "OCPUs while the DB nodes run; storage always, plus the recovery area "
                                              "OCI sizes at provisioning, at the same Block Volume price")
@@ -298,9 +299,19 @@ async def _terminate(session, system, _options):
 
 async def _system_parts(session, system) -> list[RelatedItem]:
     out = []
-    for n in await svc.list_db_nodes(session, system.compartment_id, system.id):
+    nodes = await svc.list_db_nodes(session, system.compartment_id, system.id)
+    for n in nodes:
         out.append(RelatedItem(f"DB node {n.hostname}", f"{n.lifecycle_state}, {n.cpu_core_count} OCPUs, "
                                f"{n.fault_domain}", n.id))
+    running = sum(1 for n in nodes if n.lifecycle_state in ("AVAILABLE", "UPDATING", "STARTING", "STOPPING"))
+    if system.lifecycle_state not in svc.GONE:
+        c = system_cost(int(system.cpu_core_count or 0) // max(1, int(system.node_count or 1)),
+                        system.database_edition, system.license_model or "LICENSE_INCLUDED", running,
+                        int(system.data_storage_size_in_gbs or 0), reco_gb=int(system.reco_storage_size_in_gb or 0))
+        if c is not None:
+            out.append(RelatedItem("Cost at list price", f"${c.amount:,.2f} per month"
+                                   + (f" ({running} of {len(nodes)} DB nodes running)" if running < len(nodes)
+                                      else "")))
     for d in await svc.list_databases(session, system.compartment_id, system.id):
         out.append(RelatedItem(f"Database {d.db_name}", f"{d.db_unique_name} ({d.lifecycle_state})", d.id))
     for h in await svc.list_db_homes(session, system.compartment_id, system.id):

@@ -127,6 +127,8 @@ def test_launch_dialog_with_inline_errors_then_node_stop_and_start(qtbot, window
     parts = related(window)["Nodes, databases and homes"]
     assert any(p.startswith("DB node billingdb=AVAILABLE") for p in parts), parts
     assert any(p.startswith("Database BILLING=billing_") for p in parts), parts
+    # 2 OCPUs of Enterprise Edition while the node runs, 256 GB of data and 256 of recovery area
+    assert "Cost at list price=$661.75 per month" in parts, parts
     window.grab().save("/tmp/dbsys-details.png")
 
     open_tree_path(qtbot, window, "Production", "Database", "DB nodes")
