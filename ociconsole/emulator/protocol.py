@@ -222,8 +222,8 @@ def ts(t: float | None = None) -> str:
     """OCI timestamp: 2026-01-01T10:00:00.000Z."""
     if t is None:
         t = time.time()
-    dt = datetime.fromtimestamp(t, tz=UTC)
-    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+    # isoformat (milliseconds truncated, as OCI's) is ~3x cheaper than strftime: seeding calls this 50,000 times
+    return datetime.fromtimestamp(t, tz=UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 def parse_ts(s: str) -> float:

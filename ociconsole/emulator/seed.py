@@ -7,6 +7,7 @@ deterministic for a given `rng_seed` option, except for key material.
 
 from __future__ import annotations
 
+import gc
 import random
 
 from . import auth as authmod
@@ -89,6 +90,14 @@ class SeedContext:
 
 def seed_state(core, profile: str, options: dict | None = None) -> None:
     seed = SeedContext(core, profile, options or {})
-    for svc in core.services:
-        for fn in svc.seeders:
-            fn(seed)
+    # Seeding only adds documents that live on (no cycles to find): without the cyclic collector, which
+    # otherwise walks the growing store ~3,000 times, the large seed (50,000 instances) takes a quarter less.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for svc in core.services:
+            for fn in svc.seeders:
+                fn(seed)
+    finally:
+        if collecting:
+            gc.enable()

@@ -48,17 +48,17 @@ class _FastHeaders:
     signed GET's server time there): the HTTPMessage interface the emulator uses, with its semantics
     (`get` and `[]` give the first of repeated headers, `items()` every pair in order)."""
 
-    __slots__ = ("_items",)
+    __slots__ = ("_items", "_first")
 
     def __init__(self, items: list[tuple[str, str]]):
         self._items = items
+        first: dict[str, str] = {}
+        for k, v in items:
+            first.setdefault(k.lower(), v)
+        self._first = first  # lower-case name -> its first value: `get` without a scan of every header
 
     def get(self, name: str, failobj=None):
-        name = name.lower()
-        for k, v in self._items:
-            if k.lower() == name:
-                return v
-        return failobj
+        return self._first.get(name.lower(), failobj)
 
     def __getitem__(self, name: str):
         return self.get(name)
@@ -210,8 +210,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _read_body(self):
         """The body as bytes, or a reader for operations whose body the core streams (object uploads)."""
-        stream = self.core.streams_body(self.command, self.path)
         te = self.headers.get("transfer-encoding", "")
+        length = self.headers.get("content-length")
+        if length is None and not te:
+            return None  # no body (every GET): no need to ask the core whether it would stream one
+        stream = self.core.streams_body(self.command, self.path)
         if "chunked" in te.lower() and stream:
             return _ChunkedReader(self.rfile)
         if "chunked" in te.lower():
@@ -233,7 +236,6 @@ class _Handler(BaseHTTPRequestHandler):
                 chunks.append(self.rfile.read(size))
                 self.rfile.readline(3)
             return b"".join(chunks)
-        length = self.headers.get("content-length")
         if length is None:
             return None
         try:
@@ -285,7 +287,8 @@ class _Handler(BaseHTTPRequestHandler):
             if resp.action in ("reset", "lost"):
                 self._abort()
                 return
-            self.log_request(resp.status)
+            if log.isEnabledFor(logging.DEBUG):
+                self.log_request(resp.status)
             head = [f"HTTP/1.1 {resp.status} {_REASONS.get(resp.status, '')}\r\n",
                     f"server: {self.server_version}\r\n"]
             for k, v in resp.headers.items():

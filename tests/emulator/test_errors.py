@@ -280,8 +280,8 @@ def test_a_bug_before_the_core_answers_500_not_a_dropped_connection(emulator, ra
     # e.g. the SDK's client sources missing from a frozen build: the operation table cannot load
     def broken(method, target):
         raise FileNotFoundError("oci/version.py")
-    monkeypatch.setattr(emulator.core, "streams_body", broken)
-    msg = _err(raw.get(emulator.base_url + "/core/20160918/vcns"), 500, "InternalServerError")
+    monkeypatch.setattr(emulator.core, "streams_body", broken)  # asked before a request's body is read
+    msg = _err(raw.post(emulator.base_url + "/core/20160918/vcns", data=b"{}"), 500, "InternalServerError")
     assert "emulator" in msg
     monkeypatch.undo()
     assert raw.get(emulator.base_url + "/core/20160918/teapots").status_code == 404  # the server lives on

@@ -1452,8 +1452,18 @@ def _subnets_by_name(seed) -> dict[str, dict]:
 def _launch_seeded(seed, region, comp, name, shape_name, ocpus, mem, image, subnet, state, ad_index=0,
                    days_ago=None, tags=None):
     shape = SHAPES[shape_name]
-    cfg = resolve_shape_config(shape, {"ocpus": ocpus, "memoryInGBs": mem} if shape["isFlexible"] else None)
-    ads = ad_names(region)
+    # the large seed launches 50,000 instances of five shapes: each shape's config and a region's ADs are
+    # worked out once per seed (each instance gets its own copy of the config)
+    memo = seed.__dict__.setdefault("_launch_memo", {})
+    key = (shape_name, ocpus, mem)
+    cfg = memo.get(key)
+    if cfg is None:
+        cfg = memo[key] = resolve_shape_config(
+            shape, {"ocpus": ocpus, "memoryInGBs": mem} if shape["isFlexible"] else None)
+    cfg = dict(cfg)
+    ads = memo.get(region)
+    if ads is None:
+        ads = memo[region] = ad_names(region)
     now = seed.t(days_ago if days_ago is not None else 200, 2)
     public = not subnet.get("prohibitPublicIpOnVnic")
     inst = create_instance_docs(

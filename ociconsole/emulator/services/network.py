@@ -3,10 +3,12 @@ gateways, route tables, security lists, DHCP options, VNICs, private and public 
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import random
 import re
 import secrets
+import socket
 
 from ..engine import Kind, Lifecycle, check_name
 from ..protocol import ApiError, conflict, incorrect_state, invalid, new_ocid, not_found, ts
@@ -494,15 +496,25 @@ DHCP = svc.resource(Kind("dhcpoptions", "DhcpOptions", "DHCP options", noun="dhc
 
 # ---------------------------------------------------------------- VNICs and IPs (created by Compute)
 
+@functools.lru_cache(maxsize=4096)
+def _assignable(cidr: str) -> tuple[int, int, int]:
+    """A subnet CIDR's first and last assignable addresses (as ints) and its IP version: .0 is the
+    network, .1 the virtual router, the last the broadcast (parsed once per CIDR, not per allocation)."""
+    net = ipaddress.ip_network(cidr)
+    return int(net.network_address) + 2, int(net.broadcast_address) - 1, net.version
+
+
+def _ip_str(n: int, version: int) -> str:
+    return socket.inet_ntoa(n.to_bytes(4, "big")) if version == 4 else str(ipaddress.ip_address(n))
+
+
 def allocate_private_ip(ctx_or_core, subnet: dict, wanted: str | None = None) -> str:
     store = ctx_or_core.store
-    net = ipaddress.ip_network(subnet["cidrBlock"])
     sid = subnet["id"]
 
     def taken(addr: str) -> bool:  # by the address index: no set of the subnet's every IP per allocation
         return any(p.get("subnetId") == sid for p in store.by_field("privateip", "ipAddress", addr))
-    first = int(net.network_address) + 2  # .0 is the network, .1 the virtual router
-    last = int(net.broadcast_address) - 1
+    first, last, version = _assignable(subnet["cidrBlock"])
     if wanted is not None:
         try:
             ip = ipaddress.ip_address(wanted)
@@ -516,7 +528,7 @@ def allocate_private_ip(ctx_or_core, subnet: dict, wanted: str | None = None) ->
     size = last - first + 1
     start = store.count_by_field("privateip", "subnetId", sid) % size if size > 0 else 0
     for k in range(size):
-        s = str(ipaddress.ip_address(first + (start + k) % size))
+        s = _ip_str(first + (start + k) % size, version)
         if not taken(s):
             return s
     raise ApiError(409, "LimitExceeded", f"Subnet {subnet.get('displayName')} has no free private IP addresses")
