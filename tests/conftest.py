@@ -67,11 +67,53 @@ _CHECK_OPS_ENV = "OCICONSOLE_CHECK_OPS"
 def pytest_configure(config):
     if not hasattr(config, "workerinput") and _OPCALLS_ENV not in os.environ:
         os.environ[_OPCALLS_ENV] = tempfile.mkdtemp(prefix="opcalls-", dir=_ISOLATED)
+    if not hasattr(config, "workerinput"):
+        _cache_rewritten_test_modules(config)
+
+
+def _cache_rewritten_test_modules(config) -> None:
+    """Write pytest's cache of assertion-rewritten test modules even where PYTHONDONTWRITEBYTECODE is set.
+
+    That variable also stops pytest from caching the test modules it rewrites, so every xdist worker parsed and
+    rewrote all of them at every run (about 10 s of CPU each). The controller fills the cache before the workers
+    start, once per changed file, exactly as pytest would without the variable. Only pytest reads these files
+    (tests/**/__pycache__/*-pytest-*.pyc); the bytecode of the package itself is still never written."""
+    import sys
+    from pathlib import Path
+
+    if not sys.dont_write_bytecode:
+        return  # pytest caches them itself
+    try:
+        from _pytest.assertion.rewrite import (
+            PYC_TAIL,
+            _read_pyc,
+            _rewrite_test,
+            _write_pyc,
+            assertstate_key,
+            get_cache_dir,
+        )
+        state = config.stash[assertstate_key]
+    except (ImportError, KeyError):  # another pytest, or --assert=plain
+        return
+    for fn in sorted(Path(__file__).parent.rglob("*.py")):
+        if not (fn.name.startswith("test_") or fn.name == "conftest.py"):
+            continue
+        cache_dir = get_cache_dir(fn)
+        pyc = cache_dir / (fn.name[:-3] + PYC_TAIL)
+        if _read_pyc(fn, pyc, state.trace) is not None:
+            continue
+        try:
+            cache_dir.mkdir(exist_ok=True)
+            source_stat, co = _rewrite_test(fn, config)
+        except (OSError, SyntaxError):  # pytest reports it when it imports the module
+            continue
+        _write_pyc(state, co, source_stat, pyc)
 
 
 def _whole_suite(session) -> bool:
     opt = session.config.option
-    if getattr(opt, "keyword", "") or getattr(opt, "markexpr", "") or getattr(opt, "lf", False) \
+    if getattr(opt, "collectonly", False) or getattr(opt, "keyword", "") or getattr(opt, "markexpr", "") \
+            or getattr(opt, "lf", False) \
             or getattr(opt, "deselect", None) or session.testsfailed or session.shouldfail:
         return False
     root = session.config.rootpath

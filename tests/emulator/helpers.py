@@ -6,6 +6,7 @@ signer on a plain `requests` session for requests the SDK would refuse to send).
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import select
@@ -200,8 +201,8 @@ def oci_cli() -> str | None:
     return str(local) if local.exists() else shutil.which("oci")
 
 
-def run_oci(cfg: Path, endpoint: str, *args: str, timeout: float = 60) -> dict:
-    """Run one `oci` CLI command against the emulator (skips without the CLI); its JSON output ({} if none)."""
+def run_oci_process(cfg: Path, endpoint: str, *args: str, timeout: float = 60) -> dict:
+    """Run one `oci` CLI command in its own process, the `oci` executable itself (skips without the CLI)."""
     exe = oci_cli()
     if exe is None:
         pytest.skip("the oci CLI is not installed")
@@ -211,3 +212,68 @@ def run_oci(cfg: Path, endpoint: str, *args: str, timeout: float = 60) -> dict:
                           text=True, timeout=timeout, env=env)
     assert done.returncode == 0, f"{' '.join(args)}\nstdout: {done.stdout}\nstderr: {done.stderr}"
     return json.loads(done.stdout) if done.stdout.strip() else {}
+
+
+class OciCliRunner:
+    """The real `oci` CLI in a subprocess kept warm (tests/emulator/oci_cli_runner.py): one command per request.
+
+    The CLI's start (about a second) is paid once per test process and prelude instead of once per command."""
+
+    _running: dict[str, OciCliRunner] = {}
+
+    def __init__(self, prelude: str = ""):
+        env = subprocess_env()
+        if prelude:
+            env["OCI_CLI_RUNNER_PRELUDE"] = prelude
+        self.proc = subprocess.Popen([sys.executable, str(Path(__file__).with_name("oci_cli_runner.py"))],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True,
+                                     preexec_fn=_die_with_parent)
+        self._answer(60)
+
+    @classmethod
+    def get(cls, prelude: str = "") -> OciCliRunner:
+        runner = cls._running.get(prelude)
+        if runner is None or runner.proc.poll() is not None:
+            runner = cls._running[prelude] = cls(prelude)
+        return runner
+
+    def _answer(self, timeout: float) -> dict:
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        line = self.proc.stdout.readline() if ready else ""  # type: ignore[union-attr]
+        if not line:
+            self.stop()
+            raise AssertionError(f"the oci CLI runner did not answer within {timeout} s" if not ready
+                                 else f"the oci CLI runner exited with {self.proc.returncode} (its stderr is above)")
+        return json.loads(line)
+
+    def run(self, args: list[str], env: dict, timeout: float) -> dict:
+        self.proc.stdin.write(json.dumps({"args": args, "env": env}) + "\n")  # type: ignore[union-attr]
+        self.proc.stdin.flush()  # type: ignore[union-attr]
+        return self._answer(timeout)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(10)
+
+    @classmethod
+    def stop_all(cls) -> None:
+        for runner in cls._running.values():
+            runner.stop()
+        cls._running.clear()
+
+
+atexit.register(OciCliRunner.stop_all)
+
+
+def run_oci(cfg: Path, endpoint: str, *args: str, timeout: float = 60, prelude: str = "") -> dict:
+    """Run one `oci` CLI command against the emulator (skips without the CLI); its JSON output ({} if none).
+
+    The command runs in the warm CLI runner (OciCliRunner): the real CLI, without its start-up each time."""
+    if oci_cli() is None:
+        pytest.skip("the oci CLI is not installed")
+    env = subprocess_env()
+    env["SUPPRESS_LABEL_WARNING"] = "True"
+    done = OciCliRunner.get(prelude).run(["--config-file", str(cfg), "--endpoint", endpoint, *args], env, timeout)
+    assert done["rc"] == 0, f"{' '.join(args)}\nstdout: {done['stdout']}\nstderr: {done['stderr']}"
+    return json.loads(done["stdout"]) if done["stdout"].strip() else {}

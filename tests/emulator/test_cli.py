@@ -9,7 +9,8 @@ from pathlib import Path
 import oci
 import pytest
 
-from .helpers import NO_RETRY, oci_cli, run_oci, start_emulator_process, subprocess_env
+from .helpers import NO_RETRY, oci_cli, start_emulator_process, subprocess_env
+from .helpers import run_oci_process as run_oci
 
 pytestmark = pytest.mark.cli
 

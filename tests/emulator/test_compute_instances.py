@@ -183,24 +183,13 @@ def test_console_connection_and_history(clients, net):
 # (compute_cli_extended.py) always builds `CLIENT_MAP['core']['work_request']`, which no CLI module registers
 # (KeyError 'work_request' after the move was made). That command runs unmodified with the work-requests client
 # registered where the CLI looks for it; `instance terminate --wait-for-state SUCCEEDED` runs as it is.
-_CLI = ("import sys, oci; import oci_cli; from oci_cli import dynamic_loader as d; d.load_service('work-requests'); "
-        "from oci_cli.cli_util import CLIENT_MAP; "
-        "CLIENT_MAP.setdefault('core', {})['work_request'] = oci.work_requests.WorkRequestClient; "
-        "from oci_cli.cli import cli; sys.argv[0] = 'oci'; cli()")
+_CLI_PRELUDE = ("import oci; from oci_cli import dynamic_loader as d; d.load_service('work-requests'); "
+                "from oci_cli.cli_util import CLIENT_MAP; "
+                "CLIENT_MAP.setdefault('core', {})['work_request'] = oci.work_requests.WorkRequestClient")
 
 
 def cli(cfg, endpoint: str, *args: str) -> dict:
-    import json
-    import subprocess
-    import sys
-
-    from .helpers import subprocess_env
-    env = subprocess_env()
-    env["SUPPRESS_LABEL_WARNING"] = "True"
-    done = subprocess.run([sys.executable, "-c", _CLI, "--config-file", str(cfg), "--endpoint", endpoint, *args],
-                          capture_output=True, text=True, timeout=120, env=env)
-    assert done.returncode == 0, f"{' '.join(args)}\nstdout: {done.stdout}\nstderr: {done.stderr}"
-    return json.loads(done.stdout) if done.stdout.strip() else {}
+    return run_oci(cfg, endpoint, *args, timeout=120, prelude=_CLI_PRELUDE)
 
 
 @pytest.fixture(scope="module")

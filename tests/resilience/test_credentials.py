@@ -39,8 +39,8 @@ def no_keyring():
 @pytest.fixture
 def tenancy(tmp_path):
     """An emulator, and a config file with profiles pointing at it: good (encrypted key), wrong key,
-    a key that will be revoked, a valid session token, an expired one, and SHORT whose token file
-    (`short-token`) a test fills with a token of its own lifetime."""
+    a key that will be revoked, a valid session token, a one-second one (EXPIRED, once that second is over),
+    and SHORT whose token file (`short-token`) a test fills with a token of its own lifetime."""
     emu = make_emulator(tmp_path, transition_delay=0.3)
     cfg = emu.client_config()
     idc = oci.identity.IdentityClient(cfg, service_endpoint=emu.endpoint("identity"))
@@ -70,7 +70,6 @@ def tenancy(tmp_path):
     path = tmp_path / "config"
     with open(path, "w") as f:
         cp.write(f)
-    time.sleep(1.1)  # the short-lived token is now expired
     yield {"emu": emu, "config": str(path), "token": token, "expired": expired, "idc": idc, "cfg": cfg,
            "revoke_fp": revoke_fp, "keys": keys, "session_pub": sess_pub, "short": tmp_path / "short-token"}
     emu.stop()
@@ -227,6 +226,9 @@ def test_wrong_then_right_passphrase(qtbot, aloop, tenancy, no_keyring):
 
 
 def test_expired_session_token_refused_before_any_request(qtbot, aloop, tenancy, no_keyring):
+    # the one-second token has expired (a JWT's `exp` is wall-clock time, not the emulator's clock)
+    expires = ocfg.jwt_claims(tenancy["expired"])["exp"]
+    qtbot.waitUntil(lambda: time.time() > expires, timeout=5000)
     n = requests(tenancy)
     console = start(qtbot, tenancy, "EXPIRED")
     qtbot.waitUntil(lambda: visible_box() is not None, timeout=5000)
