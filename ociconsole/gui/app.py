@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import logging
 import os
 import sys
+import threading
 from pathlib import Path
 
 log = logging.getLogger("ociconsole")
@@ -41,13 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
 class Console:
     """Owns the window, the session and (in demo mode) the embedded emulator."""
 
-    def __init__(self, app, args):
+    def __init__(self, app, args, early_emulator: concurrent.futures.Future | None = None):
         from ..core.operations import OperationLog
         from .main_window import MainWindow
 
         self.app = app
         self.args = args
         self.emulator = None
+        self._early_emulator = early_emulator  # --demo: the sandbox already starting (start_emulator_early)
         self.session = None
         self.oplog = OperationLog()
         self.window = MainWindow(self.oplog)
@@ -109,8 +112,12 @@ class Console:
 
         if self.emulator is None:
             loop = asyncio.get_running_loop()
+            early, self._early_emulator = self._early_emulator, None
             try:
-                self.emulator = await loop.run_in_executor(None, _start_demo_emulator, reset)
+                if early is not None:
+                    self.emulator = await asyncio.wrap_future(early)
+                else:
+                    self.emulator = await loop.run_in_executor(None, _start_demo_emulator, reset)
             except Exception as e:
                 log.exception("demo sandbox failed to start")
                 self.window.show_error(f"The demo sandbox could not start: {e}")
@@ -303,6 +310,12 @@ class Console:
         self.window.shutdown()
         if self.session is not None:
             self.session.close()
+        early, self._early_emulator = self._early_emulator, None
+        if early is not None and self.emulator is None:  # started early but never connected to: stop it too
+            try:
+                self.emulator = early.result()
+            except Exception:
+                pass
         if self.emulator is not None:
             self.emulator.stop()
             self.emulator = None
@@ -350,6 +363,22 @@ def _start_demo_emulator(reset: bool):
     return emu
 
 
+def start_emulator_early(reset: bool) -> concurrent.futures.Future:
+    """`--demo`: start the sandbox in a thread as soon as the arguments are read, while Qt loads and the
+    window is built (Qt's C++ work releases the GIL, so the two overlap on a second core); `connect_demo`
+    awaits it. Its result is the running Emulator (or the exception that stopped it)."""
+    fut: concurrent.futures.Future = concurrent.futures.Future()
+
+    def run() -> None:
+        try:
+            fut.set_result(_start_demo_emulator(reset))
+        except BaseException as e:  # handed to connect_demo, which shows it
+            fut.set_exception(e)
+
+    threading.Thread(target=run, name="demo-sandbox-start", daemon=True).start()
+    return fut
+
+
 def _prepare_platform(args) -> str | None:
     """Before the QApplication: choose the offscreen platform when there is no display and none is
     needed (--screenshot), and check that Qt's xcb plugin can load its system libraries.
@@ -388,6 +417,7 @@ def main(argv: list[str] | None = None) -> int:
     from .qt import QApplication, QTimer  # PySide6 first, then qasync
 
     log_path = crash.setup_logging(args.log_level)
+    early = start_emulator_early(args.demo_reset) if args.demo else None
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("ociconsole")
     app.setOrganizationName("ociconsole")
@@ -402,7 +432,7 @@ def main(argv: list[str] | None = None) -> int:
     crash.install(app, loop)
     log.info("starting; log file %s", log_path)
 
-    console = Console(app, args)
+    console = Console(app, args, early_emulator=early)
     console.start()
     if args.screenshot:
         from . import aio
