@@ -364,9 +364,16 @@ def _start_demo_emulator(reset: bool):
 
 
 def start_emulator_early(reset: bool) -> concurrent.futures.Future:
-    """`--demo`: start the sandbox in a thread as soon as the arguments are read, while Qt loads and the
-    window is built (Qt's C++ work releases the GIL, so the two overlap on a second core); `connect_demo`
-    awaits it. Its result is the running Emulator (or the exception that stopped it)."""
+    """`--demo`: start the sandbox in a thread before the window is built, so that its start overlaps Qt's
+    (Qt's C++ work releases the GIL: the two run on two cores); `connect_demo` awaits it. Its result is the
+    running Emulator (or the exception that stopped it).
+
+    The modules the window and the sandbox need are imported first, here: compiling and running Python holds
+    the GIL, so imports in two threads at once would only take turns (and each would count the other's time
+    in `python -X importtime`)."""
+    from .. import emulator  # noqa: F401
+    from . import main_window, views  # noqa: F401
+    views.load_extensions()
     fut: concurrent.futures.Future = concurrent.futures.Future()
 
     def run() -> None:
@@ -417,7 +424,6 @@ def main(argv: list[str] | None = None) -> int:
     from .qt import QApplication, QTimer  # PySide6 first, then qasync
 
     log_path = crash.setup_logging(args.log_level)
-    early = start_emulator_early(args.demo_reset) if args.demo else None
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("ociconsole")
     app.setOrganizationName("ociconsole")
@@ -427,12 +433,13 @@ def main(argv: list[str] | None = None) -> int:
     from . import theme, translations
     theme.apply()  # the saved scheme (System / Light / Dark), Fusion style
     translations.load_translator(app)
+    early = start_emulator_early(args.demo_reset) if args.demo else None
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     crash.install(app, loop)
     log.info("starting; log file %s", log_path)
 
-    console = Console(app, args, early_emulator=early)
+    console = Console(app, args) if early is None else Console(app, args, early_emulator=early)
     console.start()
     if args.screenshot:
         from . import aio
