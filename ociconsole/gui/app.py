@@ -378,9 +378,15 @@ def start_emulator_early(reset: bool) -> concurrent.futures.Future:
 
     def run() -> None:
         try:
-            fut.set_result(_start_demo_emulator(reset))
+            emu = _start_demo_emulator(reset)
         except BaseException as e:  # handed to connect_demo, which shows it
             fut.set_exception(e)
+            return
+        try:  # what the connection (its signer) and the tree's first request need, off the GUI thread too
+            import oci.identity  # noqa: F401
+        except Exception:
+            log.debug("oci not imported ahead", exc_info=True)
+        fut.set_result(emu)
 
     threading.Thread(target=run, name="demo-sandbox-start", daemon=True).start()
     return fut
