@@ -19,11 +19,20 @@ def logged_kinds() -> list[str]:
     return sorted(logcat.LOG_SOURCES)
 
 
-def render(entries: list[KindEntry], logged: list[str]) -> str:
+def exportable() -> list[str]:
+    """The kinds Terraform can make (catalog.terraform.type_of_kind): they get "Export as Terraform"."""
+    from . import terraform
+    return sorted(k.id for k in kinds() if terraform.type_of_kind(k) is not None)
+
+
+def render(entries: list[KindEntry], logged: list[str], exportable: list[str]) -> str:
     lines = ["ENTRIES: tuple[KindEntry, ...] = ("]
     lines += [f"    KindEntry{tuple(e)!r}," for e in entries]
     lines.append(")")
     lines.append(f"LOGGED_KINDS: frozenset[str] = frozenset({logged!r})")
+    lines.append("EXPORTABLE: frozenset[str] = frozenset({")
+    lines += [f"    {kid!r}," for kid in exportable]
+    lines.append("})")
     return "\n".join(lines)
 
 
@@ -33,7 +42,7 @@ def main() -> None:
     text = path.read_text()
     head, rest = text.split("# generated: begin\n", 1)
     _old, tail = rest.split("# generated: end\n", 1)
-    generated = render(entries_from_catalog(), logged_kinds())
+    generated = render(entries_from_catalog(), logged_kinds(), exportable())
     path.write_text(f"{head}# generated: begin\n{generated}\n# generated: end\n{tail}")
 
 

@@ -3,7 +3,8 @@ modules (compiling them all costs ~0.2 s of start-up): generated from the catalo
 
     python -m ociconsole.catalog
 
-which rewrites ENTRIES (and LOGGED_KINDS, the kinds with service logs: catalog.logging) below. tests/unit/test_catalog_index.py fails while it is out of date.
+which rewrites ENTRIES (and LOGGED_KINDS, the kinds with service logs: catalog.logging; EXPORTABLE, the
+kinds Terraform can make: catalog.terraform) below. tests/unit/test_catalog_index.py fails while it is out of date.
 """
 
 from __future__ import annotations
@@ -115,6 +116,68 @@ ENTRIES: tuple[KindEntry, ...] = (
     KindEntry('security.waas_certificate', 'security', 'WAAS certificates', 'Security', 40, 'compartment', 'security', ('waascertificate',), True),
 )
 LOGGED_KINDS: frozenset[str] = frozenset(['functions.application', 'load_balancer.load_balancer', 'network.subnet', 'objectstorage.bucket'])
+EXPORTABLE: frozenset[str] = frozenset({
+    'analytics.instance',
+    'artifacts.container_repository',
+    'blockstorage.backup_policy',
+    'blockstorage.volume',
+    'blockstorage.volume_backup',
+    'blockstorage.volume_group',
+    'blockstorage.volume_group_backup',
+    'compute.capacity_reservation',
+    'compute.dedicated_vm_host',
+    'compute.instance',
+    'compute.instance_configuration',
+    'compute.instance_pool',
+    'data_science.job_run',
+    'data_science.model',
+    'data_science.model_deployment',
+    'data_science.notebook_session',
+    'data_science.project',
+    'database.autonomous_database',
+    'database.autonomous_database_backup',
+    'database.db_system',
+    'database_migration.connection',
+    'database_migration.migration',
+    'filestorage.export',
+    'filestorage.file_system',
+    'filestorage.mount_target',
+    'functions.application',
+    'functions.function',
+    'identity.compartment',
+    'identity.dynamic_group',
+    'identity.group',
+    'identity.network_source',
+    'identity.policy',
+    'identity.tag_default',
+    'identity.user',
+    'integration.instance',
+    'load_balancer.load_balancer',
+    'logging.log_group',
+    'monitoring.alarm',
+    'network.cpe',
+    'network.drg',
+    'network.drg_attachment',
+    'network.internet_gateway',
+    'network.ipsec_connection',
+    'network.lpg',
+    'network.nat_gateway',
+    'network.nsg',
+    'network.route_table',
+    'network.security_list',
+    'network.service_gateway',
+    'network.subnet',
+    'network.vcn',
+    'network.virtual_circuit',
+    'notifications.topic',
+    'objectstorage.bucket',
+    'oke.cluster',
+    'oke.node_pool',
+    'security.waas_certificate',
+    'security.waas_policy',
+    'security.waf_policy',
+    'security.web_app_firewall',
+})
 # generated: end
 
 BY_ID = {e.id: e for e in ENTRIES}

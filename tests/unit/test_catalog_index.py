@@ -13,8 +13,9 @@ from ociconsole.catalog import index
 
 
 def test_index_is_up_to_date():
-    entries, logged = gen.entries_from_catalog(), gen.logged_kinds()
-    assert list(index.ENTRIES) == entries and index.LOGGED_KINDS == frozenset(logged), \
+    entries, logged, exportable = gen.entries_from_catalog(), gen.logged_kinds(), gen.exportable()
+    assert list(index.ENTRIES) == entries and index.LOGGED_KINDS == frozenset(logged) \
+        and index.EXPORTABLE == frozenset(exportable), \
         "catalog/index.py is out of date: run `python -m ociconsole.catalog`"
 
 
