@@ -178,5 +178,14 @@ def add_generic_actions(kinds: list[ResourceKind]) -> None:
                 and k.action("move") is None:
             k.actions.append(move_action(k))
         if k.scope != "hidden" and k.get is not None and k.action("export_terraform") is None \
-                and terraform.type_of_kind(k) is not None:
+                and _has_terraform_type(k):
             k.actions.append(terraform.export_action(k))
+
+
+def _has_terraform_type(kind: ResourceKind) -> bool:
+    """Whether Terraform can make the kind: catalog.index says so for a declared kind (reading the provider's
+    arguments to find out costs ~15-50 ms when a kind's module is first imported), else catalog.terraform."""
+    from .index import BY_ID, EXPORTABLE
+    if kind.id in BY_ID:
+        return kind.id in EXPORTABLE
+    return terraform.type_of_kind(kind) is not None

@@ -46,8 +46,21 @@ def _sdk_regions() -> list[tuple[str, str]]:
 
 
 # Regions offered when creating a profile (identifier, label): the SDK's own list, not a hand-written one.
-REGIONS = _sdk_regions()
-REGION_IDS = {r for r, _ in REGIONS}
+# REGIONS and REGION_IDS are read from the SDK when first used (PEP 562): `import oci` takes ~0.2 s, and the
+# demo sandbox's start-up imports it off the GUI thread (gui.app.start_emulator_early).
+REGIONS: list[tuple[str, str]]
+REGION_IDS: set[str]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "REGIONS":
+        value: object = _sdk_regions()
+    elif name == "REGION_IDS":
+        value = {r for r, _ in __getattr__("REGIONS")}
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
 
 @dataclass

@@ -182,10 +182,28 @@ def _signer_with_key(profile: Profile, key):
 
 def connection_for_emulator(config: dict, base_url: str, label: str = "Demo sandbox",
                             regions: list[str] | None = None) -> Connection:
-    import oci
-    signer = oci.signer.Signer(config["tenancy"], config["user"], config["fingerprint"], config["key_file"])
+    signer = _emulator_signer(config)
     return Connection(label=label, config=dict(config), signer=signer, region=config["region"],
                       home_region=config["region"], emulator_url=base_url.rstrip("/"), regions=regions or [])
+
+
+def _emulator_signer(config: dict):
+    """The SDK's request signer for the emulator's admin key. The key is one the emulator generated and wrote
+    itself, so OpenSSL's RSA consistency check (~50 ms, in the start-up's critical path) is skipped, as the
+    emulator does for its own keys (emulator.auth.load_own_private_pem); the signer is otherwise the SDK's."""
+    import oci
+    from cryptography.hazmat.primitives import serialization
+
+    class EmulatorKeySigner(oci.signer.Signer):
+        def __init__(self, tenancy: str, user: str, fingerprint: str, key_file: str):
+            self.api_key = f"{tenancy}/{user}/{fingerprint}"
+            pem = Path(os.path.expanduser(key_file)).read_bytes()
+            self.private_key = serialization.load_pem_private_key(pem, password=None,
+                                                                  unsafe_skip_rsa_key_validation=True)
+            self.create_signers(self.api_key, self.private_key, ["date", "(request-target)", "host"],
+                                ["content-length", "content-type", "x-content-sha256"])
+
+    return EmulatorKeySigner(config["tenancy"], config["user"], config["fingerprint"], config["key_file"])
 
 
 class ClientFactory:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from ..catalog import monitoring as moncat
 from ..core.errors import OciError
 from ..core.operations import OpState
 from ..services import monitoring as mon
@@ -243,6 +242,7 @@ def create_alarm_from_chart(view, chart, range_seconds: int):
 async def _open_alarm(view, window, chart: dict, interval: str):
     session = window.session
     try:
+        from ..catalog import monitoring as moncat
         values = await moncat.alarm_from_chart(session, chart, interval)
     except OciError as e:
         view.status.setText(f"Cannot prepare the alarm: {e.summary()}")

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import logging
 import os
 import sys
+import threading
 from pathlib import Path
 
 log = logging.getLogger("ociconsole")
@@ -41,13 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
 class Console:
     """Owns the window, the session and (in demo mode) the embedded emulator."""
 
-    def __init__(self, app, args):
+    def __init__(self, app, args, early_emulator: concurrent.futures.Future | None = None):
         from ..core.operations import OperationLog
         from .main_window import MainWindow
 
         self.app = app
         self.args = args
         self.emulator = None
+        self._early_emulator = early_emulator  # --demo: the sandbox already starting (start_emulator_early)
         self.session = None
         self.oplog = OperationLog()
         self.window = MainWindow(self.oplog)
@@ -109,8 +112,12 @@ class Console:
 
         if self.emulator is None:
             loop = asyncio.get_running_loop()
+            early, self._early_emulator = self._early_emulator, None
             try:
-                self.emulator = await loop.run_in_executor(None, _start_demo_emulator, reset)
+                if early is not None:
+                    self.emulator = await asyncio.wrap_future(early)
+                else:
+                    self.emulator = await loop.run_in_executor(None, _start_demo_emulator, reset)
             except Exception as e:
                 log.exception("demo sandbox failed to start")
                 self.window.show_error(f"The demo sandbox could not start: {e}")
@@ -303,6 +310,12 @@ class Console:
         self.window.shutdown()
         if self.session is not None:
             self.session.close()
+        early, self._early_emulator = self._early_emulator, None
+        if early is not None and self.emulator is None:  # started early but never connected to: stop it too
+            try:
+                self.emulator = early.result()
+            except Exception:
+                pass
         if self.emulator is not None:
             self.emulator.stop()
             self.emulator = None
@@ -348,6 +361,35 @@ def _start_demo_emulator(reset: bool):
     emu = Emulator(EmulatorOptions(seed="demo", state=str(state), transition_delay=2.0, key_dir=str(d)))
     emu.start()
     return emu
+
+
+def start_emulator_early(reset: bool) -> concurrent.futures.Future:
+    """`--demo`: start the sandbox in a thread before the window is built, so that its start overlaps Qt's
+    (Qt's C++ work releases the GIL: the two run on two cores); `connect_demo` awaits it. Its result is the
+    running Emulator (or the exception that stopped it).
+
+    The modules the window and the sandbox need are imported first, here: compiling and running Python holds
+    the GIL, so imports in two threads at once would only take turns (and each would count the other's time
+    in `python -X importtime`)."""
+    from .. import emulator  # noqa: F401
+    from . import main_window, views  # noqa: F401
+    views.load_extensions()
+    fut: concurrent.futures.Future = concurrent.futures.Future()
+
+    def run() -> None:
+        try:
+            emu = _start_demo_emulator(reset)
+        except BaseException as e:  # handed to connect_demo, which shows it
+            fut.set_exception(e)
+            return
+        try:  # what the connection (its signer) and the tree's first request need, off the GUI thread too
+            import oci.identity  # noqa: F401
+        except Exception:
+            log.debug("oci not imported ahead", exc_info=True)
+        fut.set_result(emu)
+
+    threading.Thread(target=run, name="demo-sandbox-start", daemon=True).start()
+    return fut
 
 
 def _prepare_platform(args) -> str | None:
@@ -397,12 +439,13 @@ def main(argv: list[str] | None = None) -> int:
     from . import theme, translations
     theme.apply()  # the saved scheme (System / Light / Dark), Fusion style
     translations.load_translator(app)
+    early = start_emulator_early(args.demo_reset) if args.demo else None
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     crash.install(app, loop)
     log.info("starting; log file %s", log_path)
 
-    console = Console(app, args)
+    console = Console(app, args) if early is None else Console(app, args, early_emulator=early)
     console.start()
     if args.screenshot:
         from . import aio

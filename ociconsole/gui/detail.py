@@ -247,8 +247,8 @@ class DetailPane(QWidget):
 
     # ------------------------------------------------------------ logs
     def _update_logs_tab(self) -> None:
-        from ..catalog import logging as logcat
-        has = self.kind is not None and logcat.log_source(self.kind.id) is not None
+        from ..catalog.index import LOGGED_KINDS  # not catalog.logging: it imports 4 kind modules
+        has = self.kind is not None and self.kind.id in LOGGED_KINDS
         idx = self.tabs.indexOf(self._logs_holder)
         if has and idx < 0:
             self.tabs.addTab(self._logs_holder, self.tr("Logs"))

@@ -10,7 +10,6 @@ import logging
 import time
 
 from .. import catalog
-from ..catalog import execute
 from ..catalog.forms import FormContext, Option
 from ..catalog.generic import in_sentence
 from ..catalog.model import Gone, ResourceKind
@@ -823,6 +822,7 @@ class MainWindow(RootsMixin, QMainWindow):
             self._run_action(kind, action, resources, {})
 
     def _run_action(self, kind, action, resources, options: dict) -> None:
+        from ..catalog import execute  # imported when the first action runs (not at start-up)
         session = self.session
         for r in resources:
             op = execute.queue_action(self.oplog, kind, action, r)

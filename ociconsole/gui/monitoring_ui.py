@@ -10,7 +10,6 @@ modules (and pyqtgraph) load the first time one is opened.
 
 from __future__ import annotations
 
-from ..catalog import monitoring as moncat
 from . import settings, views
 from .alarms_ui import AlarmBadge
 from .icons import icon
@@ -18,6 +17,8 @@ from .qt import QEvent, QKeySequence, QObject
 
 settings.SCHEMA.setdefault("monitoring/last_dashboard", settings.Setting(
     "monitoring/last_dashboard", str, "", "the dashboard file last opened (Monitoring > Dashboards…)"))
+
+ALARMS_KIND = "monitoring.alarm"  # catalog.monitoring.ALARMS (imported when first used, not at start-up)
 
 
 class MonitoringExtension(QObject):
@@ -53,7 +54,8 @@ class MonitoringExtension(QObject):
     def _alarm_changed(self, op) -> None:
         """An alarm was changed (or data posted): the alarm list re-reads the statuses."""
         res = self.window.resources
-        if res.kind is moncat.ALARMS and "alarm" in op.title.lower() and self.window.centre.currentWidget() is res:
+        if res.kind is not None and res.kind.id == ALARMS_KIND and "alarm" in op.title.lower() \
+                and self.window.centre.currentWidget() is res:
             res.reload(quiet=True)
 
     def _compartment(self):
@@ -116,7 +118,7 @@ class MonitoringExtension(QObject):
         w = self.window
         comp = self._compartment()
         if comp is not None:
-            w.select(comp.id, moncat.ALARMS.id)
+            w.select(comp.id, ALARMS_KIND)
 
     def post_metric(self):
         w = self.window
@@ -125,6 +127,7 @@ class MonitoringExtension(QObject):
         if w.session.read_only:
             w.show_error("This profile is read-only: posting metrics is disabled.")
             return None
+        from ..catalog import monitoring as moncat  # imported when first used (not at start-up)
         w.open_form(moncat.POST_METRIC_FORM)
         return getattr(w, "_last_dialog", None)
 

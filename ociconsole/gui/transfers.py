@@ -19,10 +19,10 @@ import mimetypes
 import os
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..core.errors import OciError
 from ..core.operations import Operation, OperationLog, OpState
-from ..services import object_storage as oss
 from . import aio
 from .activity import ProgressDelegate, ProgressRole, status_icon
 from .icons import icon
@@ -48,6 +48,16 @@ from .resource_view import human_size
 
 MAX_RUNNING = 3
 SPEED_WINDOW = 3.0  # seconds of history for the transfer rate
+
+
+if TYPE_CHECKING:
+    from ..services import object_storage as oss
+
+
+def _oss():
+    """services.object_storage, imported when the first transfer starts (the status badge is built at start-up)."""
+    from ..services import object_storage
+    return object_storage
 
 
 @dataclass
@@ -101,8 +111,8 @@ class TransferManager(QObject):
         super().__init__(parent)
         self.oplog = oplog
         self.items: list[TransferItem] = []
-        self.part_size = oss.PART_SIZE
-        self.threshold = oss.MULTIPART_THRESHOLD
+        self.part_size: int | None = None  # the service layer's defaults (object_storage.PART_SIZE, ...)
+        self.threshold: int | None = None
         self.parallel_parts = 4
         self._sem: asyncio.Semaphore | None = None
         self._sem_loop = None
@@ -118,7 +128,7 @@ class TransferManager(QObject):
         short = name.rstrip("/").rsplit("/", 1)[-1] or name
         title = f"Upload {short} to {bucket}" if direction == "upload" else f"Download {short} from {bucket}"
         op = self.oplog.start(title, kind="transfer", resource_label=f"{bucket}/{name}")
-        item = TransferItem(direction, bucket, name, path, int(size or 0), op, oss.Transfer(int(size or 0)))
+        item = TransferItem(direction, bucket, name, path, int(size or 0), op, _oss().Transfer(int(size or 0)))
         item.transfer.on_progress = lambda done, total, it=item: self._progress(it, done, total)
         op.cancel = lambda it=item: self.cancel(it)
         self.oplog.update(op, bytes_done=0, bytes_total=item.size, detail="Waiting")
@@ -141,13 +151,15 @@ class TransferManager(QObject):
                 item.samples = [(time.monotonic(), 0)]
                 self.oplog.bytes(op, 0, item.size, detail="Starting")
                 self.changed.emit(item)
+                svc = _oss()
                 if item.direction == "upload":
                     ctype = mimetypes.guess_type(item.path)[0]
-                    await oss.upload_file(session, item.bucket, item.name, item.path, item.transfer,
-                                          content_type=ctype, part_size=self.part_size, threshold=self.threshold,
+                    await svc.upload_file(session, item.bucket, item.name, item.path, item.transfer,
+                                          content_type=ctype, part_size=self.part_size or svc.PART_SIZE,
+                                          threshold=self.threshold or svc.MULTIPART_THRESHOLD,
                                           parallel=self.parallel_parts)
                 else:
-                    await oss.download_object(session, item.bucket, item.name, item.path, item.transfer)
+                    await svc.download_object(session, item.bucket, item.name, item.path, item.transfer)
                     item.size = item.transfer.total
             verb = "Uploaded" if item.direction == "upload" else "Downloaded"
             parts = f" in {item.transfer.parts} parts" if item.transfer.parts else ""

@@ -28,22 +28,30 @@ translate = QtCore.QCoreApplication.translate  # (context, text): lupdate finds 
 
 
 class Node:
-    __slots__ = ("type", "parent", "children", "compartment", "compartment_id", "label", "kind", "loaded",
-                 "loading", "error", "is_root")
+    __slots__ = ("type", "parent", "children", "compartment", "compartment_id", "label", "entry", "_kind",
+                 "loaded", "loading", "error", "is_root")
 
     def __init__(self, type_: str, parent: Node | None, label: str, compartment=None, compartment_id: str = "",
-                 kind=None, is_root: bool = False):
+                 entry=None, is_root: bool = False):
         self.type = type_  # "compartment" | "group" | "category" | "placeholder"
         self.parent = parent
         self.children: list[Node] = []
         self.compartment = compartment
         self.compartment_id = compartment_id
         self.label = label
-        self.kind = kind
+        self.entry = entry  # a category's catalog.index.KindEntry (id, label, icon: what the tree shows)
+        self._kind = None
         self.loaded = False
         self.loading = False
         self.error: str | None = None
         self.is_root = is_root
+
+    @property
+    def kind(self):
+        """A category's resource kind (catalog.model.ResourceKind): its module is imported on first use."""
+        if self._kind is None and self.entry is not None:
+            self._kind = catalog.kind(self.entry.id)
+        return self._kind
 
     def row(self) -> int:
         return self.parent.children.index(self) if self.parent else 0
@@ -103,7 +111,7 @@ class CompartmentTreeModel(QAbstractItemModel):
             g = Node("group", node, group, compartment_id=comp.id)
             g.loaded = True
             for k in kinds:
-                c = Node("category", g, k.label, compartment_id=comp.id, kind=k)
+                c = Node("category", g, k.label, compartment_id=comp.id, entry=k)
                 c.loaded = True
                 g.children.append(c)
             node.children.append(g)
@@ -337,7 +345,7 @@ class CompartmentTreeModel(QAbstractItemModel):
             if n.type == "group":
                 return icon(group_icon(n.label))
             if n.type == "category":
-                return icon(n.kind.icon)
+                return icon(n.entry.icon)
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             if n.type == "compartment":
@@ -350,7 +358,7 @@ class CompartmentTreeModel(QAbstractItemModel):
                         error=n.error)
                 return tip
             if n.type == "category":
-                return translate("TreeModel", "{kinds} in {compartment}").format(kinds=ct(n.kind.label),
+                return translate("TreeModel", "{kinds} in {compartment}").format(kinds=ct(n.entry.label),
                                                               compartment=self._compartment_name(n.compartment_id))
             return None
         if role == NODE_ROLE:
@@ -385,7 +393,7 @@ class CompartmentTreeModel(QAbstractItemModel):
             return QModelIndex()
         for g in n.children:
             for c in g.children:
-                if c.type == "category" and c.kind.id == kind_id:
+                if c.type == "category" and c.entry.id == kind_id:
                     return self.index_of(c)
         return QModelIndex()
 

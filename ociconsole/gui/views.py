@@ -7,7 +7,8 @@ editing the window:
   to the list.
 - `register_extension(install)`: `install(window)` runs once per main window (menus, status
   bar badges, docks). Modules listed in `EXTENSIONS` are imported when the first window is
-  built.
+  built. A view that needs no menu is named in `VIEW_MODULES` instead: its module is imported
+  when the view is first opened.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ EXTENSIONS: list[str] = [  # "ociconsole.gui.<module>" — each registers itself
     "ociconsole.gui.storage_ui",
     "ociconsole.gui.logging_ui",
     "ociconsole.gui.cost_ui",
-    "ociconsole.gui.load_balancer_view",
 ]
+# views whose module registers them when it is imported, on the first `view(name)` (not at start-up)
+VIEW_MODULES: dict[str, str] = {"load_balancer": "ociconsole.gui.load_balancer_view"}
 _loaded = False
 
 
@@ -33,6 +35,8 @@ def register_view(name: str, factory: Callable) -> None:
 
 def view(name: str) -> Callable | None:
     load_extensions()
+    if name not in _VIEWS and name in VIEW_MODULES:
+        importlib.import_module(VIEW_MODULES[name])
     return _VIEWS.get(name)
 
 
