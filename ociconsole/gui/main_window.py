@@ -330,6 +330,10 @@ class MainWindow(RootsMixin, QMainWindow):
         self.detail.clear()
         # the whole hierarchy is asked for at once, while the tenancy's own record is fetched
         self.tree_model.set_session(session, _Placeholder(session.tenancy_id))
+        # no current item until the last place is restored: the tree taking the focus would otherwise make the
+        # "Loading…" placeholder current (Qt's first-focus default) and list and detail it for nothing
+        from .qt import QModelIndex
+        self.tree.setCurrentIndex(QModelIndex())
         self._roots_changed()
         session.on_health(self._health_changed)
         session.on_waiting(self._waiting_changed)
@@ -361,8 +365,9 @@ class MainWindow(RootsMixin, QMainWindow):
         self.tree_model.set_root(tenancy)
         root = self.tree_model.index(0, 0)
         self.tree.expand(root)
-        self._tasks.replace("regions", self._load_regions(session))
         await self._restore_place()
+        # the region switcher's list after the tree and the last place (they come first on the wire)
+        self._tasks.replace("regions", self._load_regions(session))
         _freeze_heap()
         self.ready.emit()
         # load the SDK packages of every other service in the background now, not at the first click
@@ -545,8 +550,8 @@ class MainWindow(RootsMixin, QMainWindow):
         comp_node = node
         while comp_node is not None and comp_node.type != "compartment":
             comp_node = comp_node.parent
-        if comp_node is None:
-            return
+        if comp_node is None or isinstance(comp_node.compartment, _Placeholder):
+            return  # the tenancy's record has not arrived yet
         self.current_compartment = comp_node.compartment
         if node.type == "category":
             self.current_kind = node.kind

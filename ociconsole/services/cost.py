@@ -124,6 +124,8 @@ class CostByDay:
 async def cost_by_day(session: Session, compartment_id: str, days: int = 14,
                       today: _dt.date | None = None) -> CostByDay:
     """The cost of a compartment (and its subcompartments) per service, for the last `days` days to today."""
+    if "usage_api" not in session.prefetched:  # its SDK package (~50 ms to import) loads on a worker thread
+        await session.prefetch(["usage_api"])
     m = sdk_models("usage_api")
     today = today or _dt.datetime.now(UTC).date()
     first = today - _dt.timedelta(days=days - 1)
