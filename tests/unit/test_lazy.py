@@ -68,3 +68,24 @@ def test_instances_in_every_compartment_and_nested_attributes(session):
         _ = pairs[0][1].no_such_field
     with pytest.raises(AttributeError):
         pairs[0][1].display_name = "x"
+
+
+def test_a_large_json_array_is_decoded_element_by_element_the_same():
+    """core.lazy.loads decodes a large array one element at a time (the GUI thread gets the GIL between two):
+    the same values as json.loads, whitespace anywhere, errors for broken text."""
+    import json
+
+    import pytest
+
+    from ociconsole.core.lazy import CHUNKED_BYTES, loads
+    pts = [{"timestamp": f"2026-12-07T06:{i % 60:02d}:00.000Z", "value": i * 0.5} for i in range(1440)]
+    data = [{"name": "CpuUtilization", "dimensions": {"resourceId": f"r{j}"}, "aggregatedDatapoints": pts}
+            for j in range(15)]
+    text = json.dumps(data)
+    assert len(text) > CHUNKED_BYTES
+    for t in (text, json.dumps(data, indent=2), " \n" + text + "\n ", text.encode(), json.dumps({"items": data})):
+        assert loads(t) == json.loads(t)
+    assert loads("[]") == [] and loads(" [ ] ") == []
+    for broken in (text[:-1], text + "x", text[:-1] + ",]"):
+        with pytest.raises(ValueError):
+            loads(broken)
