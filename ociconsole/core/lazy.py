@@ -221,6 +221,24 @@ def loads(text):
         i = _skip(text, i + 1)
 
 
+def raw_deserializer(base_client):
+    """A `deserialize_response_data` for a `skip_deserialization` SDK client (its base_client): as the SDK's
+    own (JSON text -> parsed JSON, the text itself when it is not JSON), with a large answer decoded by `loads`."""
+    sdk_deserialize = base_client.deserialize_response_data
+
+    def deserialize(response_data, response_type, allow_control_chars=None):
+        if not response_data or len(response_data) < CHUNKED_BYTES \
+                or base_client.should_allow_control_chars(allow_control_chars):
+            return sdk_deserialize(response_data, response_type, allow_control_chars)
+        text = response_data.decode("utf8")
+        try:
+            data = loads(text)
+        except ValueError:
+            return text
+        return data if response_type != "str" or isinstance(data, str) else text
+    return deserialize
+
+
 def _skip(text: str, i: int) -> int:
     """The index of the first character at or after i that is not JSON whitespace."""
     m = _WS.match(text, i)

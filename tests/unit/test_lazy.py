@@ -89,3 +89,22 @@ def test_a_large_json_array_is_decoded_element_by_element_the_same():
     for broken in (text[:-1], text + "x", text[:-1] + ",]"):
         with pytest.raises(ValueError):
             loads(broken)
+
+
+def test_raw_clients_decode_a_large_answer_as_the_sdk_does():
+    """A skip_deserialization client's large answer: the same parsed JSON as the SDK's own decoding."""
+    import json
+
+    import oci
+
+    from ociconsole.core.lazy import raw_deserializer
+    class Raw:  # what BaseClient.deserialize_response_data reads of its client
+        skip_deserialization = True
+        _allow_control_chars = None
+        should_allow_control_chars = oci.base_client.BaseClient.should_allow_control_chars
+        deserialize_response_data = oci.base_client.BaseClient.deserialize_response_data
+    base = Raw()
+    ours = raw_deserializer(base)
+    big = json.dumps([{"id": f"ocid1.instance.oc1..{i}", "displayName": "x" * 40} for i in range(2000)]).encode()
+    for body, kind in ((big, "list[Instance]"), (b'{"a": 1}', "Thing"), (b"not json", "str"), (b'"text"', "str")):
+        assert ours(body, kind) == base.deserialize_response_data(body, kind)
