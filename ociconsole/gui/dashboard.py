@@ -988,8 +988,8 @@ class DashboardView(QWidget):
             c = charts[i]
             unit, rng = c.unit_and_range()
             self.grid.add_chart(c.title, unit, rng).set_threshold(c.threshold)
-            if self.data[i] is not None:
-                self._draw(i, self.data[i], self._window)
+            if self.data[i] is not None:  # its data came first: drawn in a turn of its own (_draw_next)
+                self._queue_draw(i, self.data[i], self._window)
             if (time.perf_counter() - t0) * 1000 >= BUILD_SLICE_MS:
                 break
         if len(self.grid.charts) < len(charts):
