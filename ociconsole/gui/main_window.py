@@ -759,10 +759,16 @@ class MainWindow(RootsMixin, QMainWindow):
 
     # ------------------------------------------------------------ actions
     def _update_action_buttons(self) -> None:
-        for a in self._kind_actions:
-            self.toolbar.removeAction(a)
-        self._kind_actions = []
         kind = self.resources.kind
+        # the kind's buttons are made when the kind changes; a load or a selection only enables them (making
+        # them again relaid out and repainted the toolbar on every list shown)
+        rebuild = kind is not getattr(self, "_kind_actions_of", None) \
+            or len(self._kind_actions) != len(kind.actions if kind is not None else [])
+        if rebuild:
+            for a in self._kind_actions:
+                self.toolbar.removeAction(a)
+            self._kind_actions = []
+            self._kind_actions_of = kind
         offline = self._conn_ok is False  # unreachable, or the credentials were refused
         self.resources.set_offline(offline)
         self.detail.offline = offline
@@ -773,13 +779,14 @@ class MainWindow(RootsMixin, QMainWindow):
         if kind is None:
             return
         selected = self.resources.selected_resources()
-        for action in kind.actions:
-            qa = self.toolbar.addAction(icon(action.icon), ct(action.label))
-            qa.setEnabled(bool(selected) and not offline and not (ro and action.mutates)
-                          and all(action.allowed_for(r) for r in selected))
-            qa.triggered.connect(
-                lambda _=False, a=action: self.request_action(kind, a, self.resources.selected_resources()))
-            self._kind_actions.append(qa)
+        for i, action in enumerate(kind.actions):
+            if rebuild:
+                qa = self.toolbar.addAction(icon(action.icon), ct(action.label))
+                qa.triggered.connect(
+                    lambda _=False, a=action: self.request_action(kind, a, self.resources.selected_resources()))
+                self._kind_actions.append(qa)
+            self._kind_actions[i].setEnabled(bool(selected) and not offline and not (ro and action.mutates)
+                                             and all(action.allowed_for(r) for r in selected))
 
     def _delete_selected(self) -> None:
         kind = self.resources.kind
