@@ -317,6 +317,9 @@ class MainWindow(RootsMixin, QMainWindow):
 
     def set_session(self, session, key: str) -> None:
         """Show a (new) connection: tree from its tenancy, restore the last place."""
+        # what start-up made (modules, the catalog, widgets) out of the collector's sight before the tree's
+        # answers arrive: else a full collection walks it in the middle of the tree load (60-80 ms, measured)
+        _freeze_heap()
         self._primary_root(session, key)
         old = self.session
         self._connection_key = key
