@@ -432,8 +432,22 @@ class ResourceView(QWidget):
         are measured (Qt's default: 1,000 a column), so a 1,000-row list costs the same as a short one."""
         header = self.table.horizontalHeader()
         header.setResizeContentsPrecision(FIT_ROWS)
+        table, proxy = self.table, self.proxy
+        rows = proxy.rowCount()
+        top = max(0, min(table.rowAt(0), rows - FIT_ROWS)) if rows else 0
+        grid = 1 if table.showGrid() else 0
         for c in range(self.model.columnCount()):
-            want = max(header.sectionSizeHint(c), self.table.sizeHintForColumn(c))
+            # what QTableView.sizeHintForColumn measures (the rows from the top of the view, FIT_ROWS of them),
+            # each distinct cell measured once: a state, shape or domain column repeats a few values
+            seen: set = set()
+            hint = -1
+            for r in range(top, min(rows, top + FIT_ROWS)):
+                index = proxy.index(r, c)
+                key = (index.data(), index.data(_FONT) is not None)
+                if key not in seen:
+                    seen.add(key)
+                    hint = max(hint, table.sizeHintForIndex(index).width())
+            want = max(header.sectionSizeHint(c), hint + grid if hint >= 0 else table.sizeHintForColumn(c))
             self.table.setColumnWidth(c, min(want, FIT_MAX_PX))
 
     def _schedule_refresh(self) -> None:
