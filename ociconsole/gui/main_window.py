@@ -1104,6 +1104,7 @@ class MainWindow(RootsMixin, QMainWindow):
         settings.set("window/geometry", bytes(self.saveGeometry()))
         settings.set("window/state", bytes(self.saveState()))
         settings.set("window/splitter", bytes(self.splitter.saveState()))
+        settings.flush()  # the window is closing: on disk now
 
     def closeEvent(self, event) -> None:
         self.save_layout()
