@@ -221,11 +221,12 @@ async def cost_by_day(session, comp) -> list[RelatedItem]:
 
 def add_audit_related(kinds: list[ResourceKind]) -> None:
     """Give compartments their cost by day and audit trail in Related (any other resource's audit trail is the
-    Governance menu's Audit view, filtered to the selection)."""
+    Governance menu's Audit view, filtered to the selection). Both are read when the Related tab is looked at,
+    not on every selection of a compartment (`Related.when_shown`)."""
     for k in kinds:
         if k.id == "identity.compartment" and not any(r.label.startswith("Cost by day") for r in k.related):
-            k.related.append(Related(N_("Cost by day (14 days)"), cost_by_day))
-            k.related.append(Related(N_("Audit trail (24 h)"), compartment_trail))
+            k.related.append(Related(N_("Cost by day (14 days)"), cost_by_day, when_shown=True))
+            k.related.append(Related(N_("Audit trail (24 h)"), compartment_trail, when_shown=True))
 
 
 KINDS = [BUDGETS]

@@ -113,6 +113,9 @@ class RelatedItem:
 class Related:
     label: str
     fetch: Callable[..., Awaitable[list[RelatedItem]]]  # (session, resource) -> items
+    # asked for only once the Related tab is looked at (costly reads: a compartment's cost by day, its audit
+    # trail), not on every selection
+    when_shown: bool = False
 
 
 @dataclass

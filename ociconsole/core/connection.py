@@ -250,6 +250,10 @@ class ClientFactory:
         elif service in OCI_ENDPOINTS:
             kwargs["service_endpoint"] = OCI_ENDPOINTS[service].format(region=region)
         client = cls(dict(conn.config, region=region), **kwargs)
+        if raw:  # a large list answer's JSON is decoded element by element (core.lazy.loads: the GIL is let go)
+            from .lazy import raw_deserializer
+            base = client.base_client
+            base.deserialize_response_data = raw_deserializer(base)
         if conn.emulator_url is not None and conn.emulator_url.startswith(("http://127.0.0.1", "http://localhost")):
             # loopback: no proxy applies, and requests would scan the environment for one on every call
             client.base_client.session.trust_env = False

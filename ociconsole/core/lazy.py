@@ -186,11 +186,79 @@ def response_model(client, method: str) -> tuple[str, str, bool] | None:
     return _returns[key]
 
 
+_WS = re.compile(r"[ \t\n\r]*")
+CHUNKED_BYTES = 1 << 16  # a list answer larger than this is decoded one element at a time
+
+
+def loads(text):
+    """json.loads, but a large JSON array is decoded one element at a time: json.loads is one C call that
+    holds the GIL throughout (a 1.5 MB metric answer: ~15 ms during which the GUI thread cannot run a line),
+    element by element the GUI thread gets its turn between two elements (~1 ms each)."""
+    import json
+    if len(text) < CHUNKED_BYTES:
+        return json.loads(text)
+    if isinstance(text, (bytes, bytearray)):
+        text = text.decode("utf-8-sig")
+    i = _skip(text, 0)
+    if text[i:i + 1] != "[":
+        return json.loads(text)
+    decoder = _decoder()
+    out: list = []
+    i = _skip(text, i + 1)
+    if text[i:i + 1] == "]":
+        return out
+    while True:
+        obj, i = decoder.raw_decode(text, i)
+        out.append(obj)
+        i = _skip(text, i)
+        ch = text[i:i + 1]
+        if ch == "]":
+            if text[_skip(text, i + 1):]:
+                raise ValueError(f"extra data after the JSON array at {i + 1}")
+            return out
+        if ch != ",":
+            raise ValueError(f"expected ',' or ']' at {i} of a JSON array")
+        i = _skip(text, i + 1)
+
+
+def raw_deserializer(base_client):
+    """A `deserialize_response_data` for a `skip_deserialization` SDK client (its base_client): as the SDK's
+    own (JSON text -> parsed JSON, the text itself when it is not JSON), with a large answer decoded by `loads`."""
+    sdk_deserialize = base_client.deserialize_response_data
+
+    def deserialize(response_data, response_type, allow_control_chars=None):
+        if not response_data or len(response_data) < CHUNKED_BYTES \
+                or base_client.should_allow_control_chars(allow_control_chars):
+            return sdk_deserialize(response_data, response_type, allow_control_chars)
+        text = response_data.decode("utf8")
+        try:
+            data = loads(text)
+        except ValueError:
+            return text
+        return data if response_type != "str" or isinstance(data, str) else text
+    return deserialize
+
+
+def _skip(text: str, i: int) -> int:
+    """The index of the first character at or after i that is not JSON whitespace."""
+    m = _WS.match(text, i)
+    return m.end() if m else i
+
+
+_decoders: list = []
+
+
+def _decoder():
+    if not _decoders:
+        import json
+        _decoders.append(json.JSONDecoder())
+    return _decoders[0]
+
+
 def wrap(data, module: str, model: str, is_list: bool):
     """JSON text or parsed JSON of a response -> LazyModel(s)."""
-    import json
     if isinstance(data, (bytes, bytearray, str)):
-        data = json.loads(data) if data else None
+        data = loads(data) if data else None
     if data is None:
         return [] if is_list else None
     if is_list:

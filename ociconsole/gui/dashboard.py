@@ -98,6 +98,7 @@ log = logging.getLogger(__name__)
 
 ROW_HEIGHT = 250
 BUILD_SLICE_MS = 5  # charts are made for at most this long per event-loop turn (so one at a time: ~10 ms each)
+DRAW_SLICE_MS = 10  # charts whose data arrived are drawn for at most this long per event-loop turn (~1-8 ms each)
 
 
 def default_store() -> DashboardStore:
@@ -987,8 +988,8 @@ class DashboardView(QWidget):
             c = charts[i]
             unit, rng = c.unit_and_range()
             self.grid.add_chart(c.title, unit, rng).set_threshold(c.threshold)
-            if self.data[i] is not None:
-                self._draw(i, self.data[i], self._window)
+            if self.data[i] is not None:  # its data came first: drawn in a turn of its own (_draw_next)
+                self._queue_draw(i, self.data[i], self._window)
             if (time.perf_counter() - t0) * 1000 >= BUILD_SLICE_MS:
                 break
         if len(self.grid.charts) < len(charts):
@@ -1201,11 +1202,16 @@ class DashboardView(QWidget):
             self._draw_timer.start()
 
     def _draw_next(self) -> None:
-        if self._pending_draws:
+        """Draw the charts whose data has arrived, as many as fit in DRAW_SLICE_MS, then let the event loop
+        paint them (one paint of the grid for several charts, not one each)."""
+        t0 = time.perf_counter()
+        while self._pending_draws:
             i = min(self._pending_draws)
             data, window = self._pending_draws.pop(i)
             if i < len(self.grid.charts) and self.dashboard is not None:
                 self._draw(i, data, window)
+            if (time.perf_counter() - t0) * 1000 >= DRAW_SLICE_MS:
+                break
         if self._pending_draws:
             self._draw_timer.start()
         else:

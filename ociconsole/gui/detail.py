@@ -122,6 +122,8 @@ class DetailPane(QWidget):
         self._logs_holder = QWidget()
         QVBoxLayout(self._logs_holder).setContentsMargins(0, 0, 0, 0)
         self.tabs.currentChanged.connect(lambda _i: self._maybe_logs())
+        self._related_waiting: list = []  # (section row, Related) not asked for until the tab is looked at
+        self.tabs.currentChanged.connect(lambda _i: self._maybe_related())
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 0)
@@ -173,6 +175,7 @@ class DetailPane(QWidget):
         self.subtitle.setText("")
         self.copy_ocid.setEnabled(False)
         self.actions_button.setEnabled(False)
+        self._related_waiting = []
         for t in (self.fields, self.tags, self.related):
             t.clear()
 
@@ -223,6 +226,10 @@ class DetailPane(QWidget):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit_label_columns()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._maybe_related()
 
     # ------------------------------------------------------------ metrics
     def _update_metrics_tab(self) -> None:
@@ -367,6 +374,7 @@ class DetailPane(QWidget):
 
     def _load_related(self) -> None:
         self.related.clear()
+        self._related_waiting = []
         self.related.setRootIsDecorated(True)
         kind = self.kind
         if kind is None or not kind.related:
@@ -374,13 +382,35 @@ class DetailPane(QWidget):
             item.setForeground(0, QColor(theme.help_colour(self.palette())))
             self.related.addTopLevelItem(item)
             return
-        for rel in kind.related:
-            section = QTreeWidgetItem([ct(rel.label), self.tr("loading…")])
+        shown = self.related_shown()
+        for i, rel in enumerate(kind.related):
+            waits = rel.when_shown and not shown
+            section = QTreeWidgetItem([ct(rel.label), "" if waits else self.tr("loading…")])
             f = section.font(0)
             f.setBold(True)
             section.setFont(0, f)
             self.related.addTopLevelItem(section)
             section.setExpanded(True)
+            if waits:  # a costly read (a compartment's cost, its audit trail): once the tab is looked at
+                self._related_waiting.append((i, rel))
+            else:
+                self._tasks.replace(f"related:{rel.label}",
+                                    self._fill_related(self.generation, rel, section, self.resource))
+
+    def related_shown(self) -> bool:
+        """Whether the Related tab is in view."""
+        return self.tabs.currentWidget() is self.related and self.isVisible()
+
+    def _maybe_related(self) -> None:
+        """The Related tab came into view: its sections that wait for that (`Related.when_shown`) load now."""
+        if not self._related_waiting or not self.related_shown():
+            return
+        waiting, self._related_waiting = self._related_waiting, []
+        for i, rel in waiting:
+            section = self.related.topLevelItem(i)
+            if section is None:
+                continue
+            section.setText(1, self.tr("loading…"))
             self._tasks.replace(f"related:{rel.label}",
                                 self._fill_related(self.generation, rel, section, self.resource))
 

@@ -316,6 +316,9 @@ class MainWindow(RootsMixin, QMainWindow):
 
     def set_session(self, session, key: str) -> None:
         """Show a (new) connection: tree from its tenancy, restore the last place."""
+        # what start-up made (modules, the catalog, widgets) out of the collector's sight before the tree's
+        # answers arrive: else a full collection walks it in the middle of the tree load (60-80 ms, measured)
+        _freeze_heap()
         self._primary_root(session, key)
         old = self.session
         self._connection_key = key
@@ -329,6 +332,10 @@ class MainWindow(RootsMixin, QMainWindow):
         self.detail.clear()
         # the whole hierarchy is asked for at once, while the tenancy's own record is fetched
         self.tree_model.set_session(session, _Placeholder(session.tenancy_id))
+        # no current item until the last place is restored: the tree taking the focus would otherwise make the
+        # "Loading…" placeholder current (Qt's first-focus default) and list and detail it for nothing
+        from .qt import QModelIndex
+        self.tree.setCurrentIndex(QModelIndex())
         self._roots_changed()
         session.on_health(self._health_changed)
         session.on_waiting(self._waiting_changed)
@@ -360,8 +367,9 @@ class MainWindow(RootsMixin, QMainWindow):
         self.tree_model.set_root(tenancy)
         root = self.tree_model.index(0, 0)
         self.tree.expand(root)
-        self._tasks.replace("regions", self._load_regions(session))
         await self._restore_place()
+        # the region switcher's list after the tree and the last place (they come first on the wire)
+        self._tasks.replace("regions", self._load_regions(session))
         _freeze_heap()
         self.ready.emit()
         # load the SDK packages of every other service in the background now, not at the first click
@@ -544,8 +552,8 @@ class MainWindow(RootsMixin, QMainWindow):
         comp_node = node
         while comp_node is not None and comp_node.type != "compartment":
             comp_node = comp_node.parent
-        if comp_node is None:
-            return
+        if comp_node is None or isinstance(comp_node.compartment, _Placeholder):
+            return  # the tenancy's record has not arrived yet
         self.current_compartment = comp_node.compartment
         if node.type == "category":
             self.current_kind = node.kind
@@ -753,10 +761,16 @@ class MainWindow(RootsMixin, QMainWindow):
 
     # ------------------------------------------------------------ actions
     def _update_action_buttons(self) -> None:
-        for a in self._kind_actions:
-            self.toolbar.removeAction(a)
-        self._kind_actions = []
         kind = self.resources.kind
+        # the kind's buttons are made when the kind changes; a load or a selection only enables them (making
+        # them again relaid out and repainted the toolbar on every list shown)
+        rebuild = kind is not getattr(self, "_kind_actions_of", None) \
+            or len(self._kind_actions) != len(kind.actions if kind is not None else [])
+        if rebuild:
+            for a in self._kind_actions:
+                self.toolbar.removeAction(a)
+            self._kind_actions = []
+            self._kind_actions_of = kind
         offline = self._conn_ok is False  # unreachable, or the credentials were refused
         self.resources.set_offline(offline)
         self.detail.offline = offline
@@ -767,13 +781,14 @@ class MainWindow(RootsMixin, QMainWindow):
         if kind is None:
             return
         selected = self.resources.selected_resources()
-        for action in kind.actions:
-            qa = self.toolbar.addAction(icon(action.icon), ct(action.label))
-            qa.setEnabled(bool(selected) and not offline and not (ro and action.mutates)
-                          and all(action.allowed_for(r) for r in selected))
-            qa.triggered.connect(
-                lambda _=False, a=action: self.request_action(kind, a, self.resources.selected_resources()))
-            self._kind_actions.append(qa)
+        for i, action in enumerate(kind.actions):
+            if rebuild:
+                qa = self.toolbar.addAction(icon(action.icon), ct(action.label))
+                qa.triggered.connect(
+                    lambda _=False, a=action: self.request_action(kind, a, self.resources.selected_resources()))
+                self._kind_actions.append(qa)
+            self._kind_actions[i].setEnabled(bool(selected) and not offline and not (ro and action.mutates)
+                                             and all(action.allowed_for(r) for r in selected))
 
     def _delete_selected(self) -> None:
         kind = self.resources.kind
@@ -1089,6 +1104,7 @@ class MainWindow(RootsMixin, QMainWindow):
         settings.set("window/geometry", bytes(self.saveGeometry()))
         settings.set("window/state", bytes(self.saveState()))
         settings.set("window/splitter", bytes(self.splitter.saveState()))
+        settings.flush()  # the window is closing: on disk now
 
     def closeEvent(self, event) -> None:
         self.save_layout()

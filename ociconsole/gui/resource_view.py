@@ -45,7 +45,12 @@ log = logging.getLogger(__name__)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 10
 RESOURCE_ROLE = Qt.ItemDataRole.UserRole + 11
 FIT_MAX_PX = 360  # fit_columns: no column wider than this (a long name is elided, its tooltip has it)
-FIT_ROWS = 60  # fit_columns measures the rows in view and those next to them, up to this many
+FIT_ROWS = 32  # fit_columns measures the rows in view and those next to them, up to this many (~0.4 ms a row)
+_DISPLAY, _DECORATION, _TOOLTIP, _FONT, _FOREGROUND = (int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ForegroundRole))
+_RESOURCE = int(RESOURCE_ROLE)
+_ROLES = frozenset({_DISPLAY, _DECORATION, _TOOLTIP, _FONT, _FOREGROUND, _RESOURCE, int(SORT_ROLE)})
 
 
 def human_size(n) -> str:
@@ -159,17 +164,28 @@ class ResourceTableModel(QAbstractTableModel):
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or self.kind is None:
+        # Qt asks for ~8 roles per cell each time it sizes or paints one: the roles this model never answers
+        # (alignment, background, check state, size) return at once, and a cell's value is read only for a
+        # role that shows it
+        if role not in _ROLES or self.kind is None or not index.isValid():
             return None
         res = self.rows[index.row()]
-        col = self.kind.columns[index.column()]
-        if role == RESOURCE_ROLE:
+        if role == _RESOURCE:
             return res
+        column = index.column()
+        col = self.kind.columns[column]
+        if role == _TOOLTIP:
+            return getattr(res, "id", None) if column == 0 else None
+        state = col.kind == "state"
+        if role == _DECORATION and not state:
+            return icon(self.kind.icon) if column == 0 else None
+        if role in (_FOREGROUND, _FONT) and col.tone is None and not (state and role == _FOREGROUND):
+            return None
         try:
             value = col.get(res)
         except Exception:
             value = None
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return format_value(value, col.kind)
         if role == SORT_ROLE:
             if value is None:
@@ -179,23 +195,19 @@ class ResourceTableModel(QAbstractTableModel):
             if isinstance(value, (int, float)):
                 return float(value)
             return str(value).lower()
-        if col.tone is not None and role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole):
+        if col.tone is not None and role in (_FOREGROUND, _FONT):
             tone = col.tone(value)
-            if tone and role == Qt.ItemDataRole.ForegroundRole:
+            if tone and role == _FOREGROUND:
                 return STATE_COLOURS[tone]
-            if tone == "bad" and role == Qt.ItemDataRole.FontRole:
+            if tone == "bad" and role == _FONT:
                 f = QFont()
                 f.setBold(True)
                 return f
-        if col.kind == "state":
-            if role == Qt.ItemDataRole.ForegroundRole:
+        if state:
+            if role == _FOREGROUND:
                 return state_colour(value)
-            if role == Qt.ItemDataRole.DecorationRole:
+            if role == _DECORATION:
                 return dot(state_colour(value).name())
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
-            return getattr(res, "id", None)
-        if role == Qt.ItemDataRole.DecorationRole and index.column() == 0:
-            return icon(self.kind.icon)
         return None
 
 
@@ -420,8 +432,22 @@ class ResourceView(QWidget):
         are measured (Qt's default: 1,000 a column), so a 1,000-row list costs the same as a short one."""
         header = self.table.horizontalHeader()
         header.setResizeContentsPrecision(FIT_ROWS)
+        table, proxy = self.table, self.proxy
+        rows = proxy.rowCount()
+        top = max(0, min(table.rowAt(0), rows - FIT_ROWS)) if rows else 0
+        grid = 1 if table.showGrid() else 0
         for c in range(self.model.columnCount()):
-            want = max(header.sectionSizeHint(c), self.table.sizeHintForColumn(c))
+            # what QTableView.sizeHintForColumn measures (the rows from the top of the view, FIT_ROWS of them),
+            # each distinct cell measured once: a state, shape or domain column repeats a few values
+            seen: set = set()
+            hint = -1
+            for r in range(top, min(rows, top + FIT_ROWS)):
+                index = proxy.index(r, c)
+                key = (index.data(), index.data(_FONT) is not None)
+                if key not in seen:
+                    seen.add(key)
+                    hint = max(hint, table.sizeHintForIndex(index).width())
+            want = max(header.sectionSizeHint(c), hint + grid if hint >= 0 else table.sizeHintForColumn(c))
             self.table.setColumnWidth(c, min(want, FIT_MAX_PX))
 
     def _schedule_refresh(self) -> None:

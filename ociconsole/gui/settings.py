@@ -5,12 +5,16 @@ Only layout and preferences live here — never secrets (passphrases go to the k
 
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import dataclass
 from typing import Any
 
 from ..core import guardrails
 from . import paths
 from .qt import QSettings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -41,16 +45,37 @@ SCHEMA = {s.key: s for s in [
 ]}
 
 
-def qsettings() -> QSettings:
+def _where() -> str | None:
     f = paths.settings_file()
-    if f is not None:
-        return QSettings(str(f), QSettings.Format.IniFormat)
+    return str(f) if f is not None else None
+
+
+def _open(where: str | None) -> QSettings:
+    if where is not None:
+        return QSettings(where, QSettings.Format.IniFormat)
     return QSettings("ociconsole", "ociconsole")
+
+
+def qsettings() -> QSettings:
+    return _open(_where())
+
+
+# Writes go to disk on a thread of their own: a QSettings sync costs 10-25 ms (a lock file, a temporary file,
+# a rename), and selecting a compartment writes the place to come back to. Until written, `get` reads the
+# value from here. The thread is not a daemon: what is pending is written before the process ends.
+_MISSING = object()
+_pending: dict[tuple[str | None, str], Any] = {}  # (settings file, key) -> value not written yet
+_lock = threading.Lock()
+_writer: threading.Thread | None = None
+_idle = threading.Condition(_lock)
 
 
 def get(key: str):
     s = SCHEMA[key]
-    v = qsettings().value(key)
+    with _lock:
+        v = _pending.get((_where(), key), _MISSING)
+    if v is _MISSING:
+        v = qsettings().value(key)
     if v is None:
         return s.default
     try:
@@ -66,8 +91,49 @@ def get(key: str):
 
 
 def set(key: str, value) -> None:
+    global _writer
     if key not in SCHEMA:
         raise KeyError(key)
-    q = qsettings()
-    q.setValue(key, value)
-    q.sync()
+    with _lock:
+        _pending[(_where(), key)] = value
+        if _writer is None:
+            _writer = threading.Thread(target=_write, name="settings-writer")
+            _writer.start()
+
+
+def flush() -> None:
+    """Wait until every setting set so far is on disk."""
+    with _idle:
+        while _writer is not None:
+            _idle.wait(5.0)
+
+
+def _write() -> None:
+    global _writer
+    while True:
+        with _lock:
+            if not _pending:
+                _writer = None
+                _idle.notify_all()
+                return
+            batch = dict(_pending)
+        files: dict[str | None, list[tuple[str, Any]]] = {}
+        for (where, key), value in batch.items():
+            files.setdefault(where, []).append((key, value))
+        for where, items in files.items():
+            try:
+                q = _open(where)
+                changed = False
+                for key, value in items:
+                    if not (q.contains(key) and q.value(key) == value):  # unchanged: nothing to write
+                        q.setValue(key, value)
+                        changed = True
+                if changed:
+                    q.sync()
+                del q
+            except Exception:  # never lose the writer thread (the next set starts another)
+                log.exception("settings not written to %s", where or "the platform's store")
+        with _lock:
+            for k, v in batch.items():
+                if _pending.get(k, _MISSING) is v:
+                    del _pending[k]

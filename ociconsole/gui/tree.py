@@ -143,6 +143,11 @@ class CompartmentTreeModel(QAbstractItemModel):
             tree = await idsvc.compartment_tree(self.session)
         except OciError as e:
             log.info("subtree load failed (%s); expanding per compartment", e.summary())
+            if generation == self.generation:  # the expansions that waited for it ask for their own children
+                for node in list(self._by_id.values()):
+                    if node.loading:
+                        self._tasks.replace(f"children:{node.compartment_id}",
+                                            self._load_children(node, generation))
             return
         if generation != self.generation:
             return
@@ -199,6 +204,8 @@ class CompartmentTreeModel(QAbstractItemModel):
             self._fill(n, self._subtree.get(n.compartment_id, []))
             return
         n.loading = True
+        if self._tasks.running("subtree"):
+            return  # the whole hierarchy is on its way (one request): filled when it arrives
         self._tasks.replace(f"children:{n.compartment_id}", self._load_children(n, self.generation))
 
     async def _load_children(self, n: Node, generation: int) -> None:

@@ -114,9 +114,18 @@ def test_create_a_budget_and_an_alert_rule(qtbot, window):
 def test_cost_of_a_compartment_by_day_and_an_audit_trail(qtbot, window, gui_emulator):
     open_tree_path(qtbot, window, "Identity", "Compartments")
     qtbot.waitUntil(lambda: "Development" in table_rows(window.resources), timeout=10_000)
+    calls: list[str] = []
+    window.session.on_call(lambda _service, method: calls.append(method))
+    window.detail.tabs.setCurrentWidget(window.detail.fields)  # the Details tab in view, not Related
     select_row(qtbot, window, "Development")
-    qtbot.waitUntil(lambda: related_loaded(window) and "Cost by day (14 days)" in related(window)
-                    and "Audit trail (24 h)" in related(window), timeout=15_000)
+    # cost and audit are read only once the Related tab is looked at, not on every selection of a compartment
+    qtbot.waitUntil(lambda: related_loaded(window), timeout=15_000)
+    assert related(window)["Cost by day (14 days)"] == [] and related(window)["Audit trail (24 h)"] == []
+    assert "request_summarized_usages" not in calls and "list_events" not in calls
+    window.detail.tabs.setCurrentWidget(window.detail.related)
+    qtbot.waitUntil(lambda: related_loaded(window) and bool(related(window)["Cost by day (14 days)"])
+                    and bool(related(window)["Audit trail (24 h)"]), timeout=15_000)
+    assert calls.count("request_summarized_usages") == 1 and calls.count("list_events") >= 1
     cost = related(window)["Cost by day (14 days)"]
     assert cost[0].startswith("Total (14 days)=$") and float(cost[0].split("$")[1].replace(",", "")) > 0
     assert any("Compute $" in line for line in cost[1:])  # the demo's instances in Development run every day
