@@ -128,9 +128,12 @@ def cold_start(runs: int, home: Path, bytecode_dir: Path | None = None) -> tuple
 # ---------------------------------------------------------------- 2-5. the console probes
 
 def probe(args: list[str], workdir: Path) -> dict:
-    out = workdir / f"probe-{time.time_ns()}.json"
+    run = time.time_ns()
+    out = workdir / f"probe-{run}.json"
+    # a home of its own: every run starts at the tenancy, not at the place the previous run left (selecting
+    # the compartment the console reopened on would load no list, and the probe would wait for one)
     p = subprocess.run([PY, "-m", "tests.benchmarks.probe", *args, "--out", str(out)], env=env(
-        OCICONSOLE_HOME=str(workdir / "home")), capture_output=True, text=True, timeout=900, cwd=str(ROOT))
+        OCICONSOLE_HOME=str(workdir / f"home-{run}")), capture_output=True, text=True, timeout=900, cwd=str(ROOT))
     if p.returncode != 0:
         raise RuntimeError(f"probe failed: {p.stderr[-2000:]}")
     return json.loads(out.read_text())
