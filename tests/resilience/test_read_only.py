@@ -180,7 +180,12 @@ def test_read_only_flag_through_the_entry_point(qapp, emu, tmp_path, monkeypatch
             super().__init__(app, args)
             seen["console"] = self
             self.window.ready.connect(lambda: aio.spawn(self._probe(), name="probe"))
-            QTimer.singleShot(30_000, lambda: app.exit(3))  # never hang the suite
+            # never hang the suite; stopped when main returns: left pending, it would fire during a later test's
+            # wait and its exit() would end every Qt event loop started after it (Qt's quitNow)
+            guard = seen["guard"] = QTimer()
+            guard.setSingleShot(True)
+            guard.timeout.connect(lambda: app.exit(3))
+            guard.start(30_000)
 
         async def _probe(self):
             w = self.window
@@ -204,6 +209,8 @@ def test_read_only_flag_through_the_entry_point(qapp, emu, tmp_path, monkeypatch
     try:
         code = app_mod.main(["--config-file", path, "--profile", "RW", "--read-only", "--log-level", "WARNING"])
     finally:
+        if "guard" in seen:
+            seen["guard"].stop()
         crash.uninstall()
         crash.teardown_logging()
         asyncio.set_event_loop(None)
