@@ -96,9 +96,12 @@ def human(value: float, unit: str = "") -> str:
     return f"{value:.3g}{(' ' + unit) if unit else ''}"
 
 
-def _peak(t: np.ndarray, v: np.ndarray, width: float, factor: int = 5):
-    """Peak downsampling (as pyqtgraph's "peak" mode, at its auto factor): a series of more points than
-    `factor` times the plot's width in pixels is drawn as each bucket's minimum and maximum."""
+def _peak(t: np.ndarray, v: np.ndarray, width: float, factor: int = 1):
+    """Peak downsampling: a series of more points than `factor` times the plot's width in pixels is drawn as
+    each bucket's minimum and maximum, a bucket per pixel column. Denser, a 1 px line of several segments per
+    pixel loses pixels (Qt draws a sub-pixel segment of an aliased pen as nothing: a day at 1 minute in a
+    quarter-width chart came out dotted at pyqtgraph's factor of 5); the pixels a column can show are its
+    minimum and maximum, and half as many points are drawn."""
     n = len(t)
     ds = int(n // (max(width, 1.0) * factor)) if width > 0 else 1
     if ds < 2 or n < 2 * ds:

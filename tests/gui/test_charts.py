@@ -68,3 +68,37 @@ def test_reserved_cells_keep_the_layout_while_charts_arrive(qtbot):
     qtbot.wait(20)
     assert first.plot.size().width() == size.width()  # the second column was already there
     assert len(grid.charts) == 4 and not grid._cells
+
+
+
+def columns_without_the_curve(grid, chart, series: int = 0) -> list[int]:
+    """The pixel columns of `chart`'s data area in which its `series`-th curve's colour is nowhere: a gap a
+    person sees in the line (a grid line crossing the curve blends the colours a little)."""
+    from ociconsole.gui.charts import PALETTE
+    from ociconsole.gui.qt import QColor
+    colour = QColor(PALETTE[series])
+    image = grid.view.grab().toImage()
+    ratio = image.devicePixelRatio()
+    rect = grid.view.mapFromScene(chart.plot.getViewBox().sceneBoundingRect()).boundingRect()
+
+    def near(c) -> bool:
+        return abs(c.red() - colour.red()) + abs(c.green() - colour.green()) + abs(c.blue() - colour.blue()) < 60
+    rows = range(rect.top(), rect.bottom())
+    return [x for x in range(rect.left() + 3, rect.right() - 3)
+            if not any(near(image.pixelColor(int(x * ratio), int(y * ratio))) for y in rows)]
+
+
+def test_a_dense_series_keeps_its_spikes(qtbot):
+    """A day at 1 minute (1,440 points) in a chart a quarter of a screen wide is drawn as each pixel column's
+    minimum and maximum: one minute's spike keeps its height, and the line has no gap."""
+    grid = _grid(qtbot, 1, (260, 220))
+    chart = grid.add_chart("Memory", "%", (0, 100))
+    t1 = time.time()
+    times = np.arange(t1 - 1440 * 60, t1, 60.0)
+    values = 50 + 8 * np.sin(times / 9000) + np.random.default_rng(7).normal(0, 0.6, len(times))
+    values[700] = 90  # one minute's spike
+    chart.set_series([("web-01", times, values)], (times[0], times[-1]))
+    qtbot.wait(50)
+    curve = chart.curves["web-01"]
+    assert len(curve.xData) < len(times) and curve.yData.max() == 90  # fewer points, the spike among them
+    assert not columns_without_the_curve(grid, chart)

@@ -222,6 +222,10 @@ def test_sixteen_charts_refreshed_programmatically(qtbot, aloop, session, tmp_pa
         assert sorted(chart.data) == ["web-01", "web-02"]
         assert all(1430 <= len(t) <= 1441 for t, _v in chart.data.values())
     assert view.last_refresh_seconds < 30 and first < 30
+    # a day at 1 minute in a quarter-width chart is a continuous line, not a dotted one
+    from .test_charts import columns_without_the_curve
+    memory = view.grid.charts[1]
+    assert memory.title == "MemoryUtilization 0" and not columns_without_the_curve(view.grid, memory)
     view.shutdown()
 
 
