@@ -72,10 +72,10 @@ _idle = threading.Condition(_lock)
 
 def get(key: str):
     s = SCHEMA[key]
-    with _lock:
+    with _lock:  # (no QSettings of this thread while the writer has one: see _write)
         v = _pending.get((_where(), key), _MISSING)
-    if v is _MISSING:
-        v = qsettings().value(key)
+        if v is _MISSING:
+            v = qsettings().value(key)
     if v is None:
         return s.default
     try:
@@ -109,6 +109,10 @@ def flush() -> None:
 
 
 def _write() -> None:
+    """The writer thread. It holds `_lock` while it has a QSettings, and `get` reads under it too: inside Qt, a
+    QSettings holds Qt's settings mutex and, to drop a value that wraps a Python object, waits for the GIL; a
+    QSettings made meanwhile on the GUI thread (holding the GIL) would wait for that mutex, a deadlock (seen in a
+    full test run). A thread blocked on `_lock` lets go of the GIL."""
     global _writer
     while True:
         with _lock:
@@ -117,23 +121,22 @@ def _write() -> None:
                 _idle.notify_all()
                 return
             batch = dict(_pending)
-        files: dict[str | None, list[tuple[str, Any]]] = {}
-        for (where, key), value in batch.items():
-            files.setdefault(where, []).append((key, value))
-        for where, items in files.items():
-            try:
-                q = _open(where)
-                changed = False
-                for key, value in items:
-                    if not (q.contains(key) and q.value(key) == value):  # unchanged: nothing to write
-                        q.setValue(key, value)
-                        changed = True
-                if changed:
-                    q.sync()
-                del q
-            except Exception:  # never lose the writer thread (the next set starts another)
-                log.exception("settings not written to %s", where or "the platform's store")
-        with _lock:
+            files: dict[str | None, list[tuple[str, Any]]] = {}
+            for (where, key), value in batch.items():
+                files.setdefault(where, []).append((key, value))
+            for where, items in files.items():
+                try:
+                    q = _open(where)
+                    changed = False
+                    for key, value in items:
+                        if not (q.contains(key) and q.value(key) == value):  # unchanged: nothing to write
+                            q.setValue(key, value)
+                            changed = True
+                    if changed:
+                        q.sync()
+                    del q
+                except Exception:  # never lose the writer thread (the next set starts another)
+                    log.exception("settings not written to %s", where or "the platform's store")
             for k, v in batch.items():
                 if _pending.get(k, _MISSING) is v:
                     del _pending[k]
