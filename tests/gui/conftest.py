@@ -25,6 +25,22 @@ def isolated_home(tmp_path, monkeypatch):
     return home
 
 
+@pytest.fixture(autouse=True)
+def no_popup_left_open(qapp):
+    """A popup (a menu, a combo box's list) or a mouse grab left by a test would take the pointer's events of
+    every later test on the same worker: closed and released after each test."""
+    yield
+    from ociconsole.gui.qt import QApplication, QWidget
+    for _ in range(10):
+        popup = QApplication.activePopupWidget()
+        if popup is None:
+            break
+        popup.close()
+    grabber = QWidget.mouseGrabber()
+    if grabber is not None:
+        grabber.releaseMouse()
+
+
 @pytest.fixture
 def aloop(qapp):
     """asyncio on the Qt loop (qasync) for the duration of one test.

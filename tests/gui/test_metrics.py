@@ -105,9 +105,18 @@ def test_crosshair_and_exports(qtbot, session, instances, tmp_path):
     # already is: an earlier test on this worker may have left it at the same spot)
     scene_pt = chart.plot.getViewBox().sceneBoundingRect().center()
     view_pt = grid.view.mapFromScene(scene_pt)
+    moved: list = []
+    grid.view.scene().sigMouseMoved.connect(moved.append)
     qtbot.mouseMove(grid.view.viewport(), QPoint(1, 1))
     qtbot.mouseMove(grid.view.viewport(), QPoint(int(view_pt.x()), int(view_pt.y())))
-    qtbot.waitUntil(lambda: chart.readout.isVisible(), timeout=3000)
+    try:
+        qtbot.waitUntil(lambda: chart.readout.isVisible(), timeout=3000)
+    except Exception:  # what the pointer met, for the report
+        from ociconsole.gui.qt import QApplication, QWidget
+        raise AssertionError(f"no read-out: moves seen by the scene {moved}, point {scene_pt}, chart at "
+                             f"{chart.plot.sceneBoundingRect()}, series {[len(t) for t, _v in chart.data.values()]}, "
+                             f"popup {QApplication.activePopupWidget()}, grabber {QWidget.mouseGrabber()}, "
+                             f"window active {grid.window().isActiveWindow()}") from None
     assert "%" in chart.readout.toPlainText() and ":" in chart.readout.toPlainText()
     assert grid.charts[1].vline.isVisible()  # the same moment on every chart
     png, csv_path = tmp_path / "m.png", tmp_path / "m.csv"
