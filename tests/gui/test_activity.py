@@ -145,6 +145,7 @@ def test_details_window_is_non_modal_and_copies(dock, oplog, qtbot):
     rect = dock.view.visualRect(dock.model.index(0, COL_TITLE))
     qtbot.mouseClick(dock.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # item views want
     qtbot.mouseDClick(dock.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # the press first
+    qtbot.mouseRelease(dock.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # (QTest leaves it down)
     dialogs = dock.details_dialogs()
     assert len(dialogs) == 1
     dlg = dialogs[0]
