@@ -312,10 +312,10 @@ class Console:
             self.session.close()
         early, self._early_emulator = self._early_emulator, None
         if early is not None and self.emulator is None:  # started early but never connected to: stop it too
-            try:
-                self.emulator = early.result()
+            try:  # (a start that hangs does not hold the exit: its thread is a daemon)
+                self.emulator = early.result(timeout=30)
             except Exception:
-                pass
+                log.debug("the sandbox started early did not start", exc_info=True)
         if self.emulator is not None:
             self.emulator.stop()
             self.emulator = None
