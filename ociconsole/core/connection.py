@@ -206,16 +206,22 @@ def _emulator_signer(config: dict):
     return EmulatorKeySigner(config["tenancy"], config["user"], config["fingerprint"], config["key_file"])
 
 
+def _as_received(response_data, _response_type, _allow_control_chars=None):
+    """A `deserialize_response_data` that keeps the body as the bytes received."""
+    return response_data
+
+
 class ClientFactory:
     """SDK clients per (service, region), created on first use, shared by the worker threads."""
 
     def __init__(self, connection: Connection):
         self.connection = connection
-        self._clients: dict[tuple[str, str, bool], Any] = {}  # (service, region, raw) -> SDK client
+        self._clients: dict[tuple[str, str, bool | str], Any] = {}  # (service, region, raw) -> SDK client
         self._lock = threading.Lock()
 
-    def get(self, service: str, region: str | None = None, raw: bool = False):
-        """The client for `service`; `raw` clients return response bodies undeserialized (lazy lists)."""
+    def get(self, service: str, region: str | None = None, raw: bool | str = False):
+        """The client for `service`; `raw` clients return response bodies undeserialized (lazy lists): as
+        parsed JSON, or with raw="bytes" as the bytes received (decoded by the caller)."""
         conn = self.connection
         if service in HOME_REGION_SERVICES and conn.emulator_url is None:
             region = conn.home_region
@@ -231,7 +237,7 @@ class ClientFactory:
                 self._clients[key] = c
         return c
 
-    def _make(self, service: str, region: str, raw: bool = False):
+    def _make(self, service: str, region: str, raw: bool | str = False):
         import oci
         module, cls_name = SERVICES[service]
         cls = getattr(importlib.import_module(f"oci.{module}"), cls_name)
@@ -250,7 +256,9 @@ class ClientFactory:
         elif service in OCI_ENDPOINTS:
             kwargs["service_endpoint"] = OCI_ENDPOINTS[service].format(region=region)
         client = cls(dict(conn.config, region=region), **kwargs)
-        if raw:  # a large list answer's JSON is decoded element by element (core.lazy.loads: the GIL is let go)
+        if raw == "bytes":
+            client.base_client.deserialize_response_data = _as_received
+        elif raw:  # a large list answer's JSON is decoded element by element (core.lazy.loads: the GIL is let go)
             from .lazy import raw_deserializer
             base = client.base_client
             base.deserialize_response_data = raw_deserializer(base)

@@ -197,7 +197,7 @@ class Session:
             got = self._slots[service] = (loop, asyncio.Semaphore(self.per_service))
         return got[1]
 
-    async def _submit(self, service: str, method: str, args, kwargs, lazy: bool, post, watch: bool):
+    async def _submit(self, service: str, method: str, args, kwargs, lazy: bool | str, post, watch: bool):
         """Run one SDK call on the pool within `service`'s share. The share (and the waiting watch) is
         given back when the worker thread is done, not when the caller stops waiting: a cancelled call
         to a hung endpoint still holds its thread, and must not let its service take every worker."""
@@ -266,7 +266,7 @@ class Session:
                       key=lambda h: h.waiting_since or 0.0)  # (never None here)
 
     # ------------------------------------------------------------ calls
-    def _run_sync(self, service: str, method: str, args, kwargs, lazy: bool = False, post=None):
+    def _run_sync(self, service: str, method: str, args, kwargs, lazy: bool | str = False, post=None):
         for hook in self._call_hooks:
             hook(service, method)
         client = self.clients.get(service, raw=lazy)
@@ -279,7 +279,7 @@ class Session:
         if log.isEnabledFor(logging.DEBUG):
             _log_call(service, method, getattr(resp, "status", None), "", getattr(resp, "request_id", None) or "",
                       start)
-        if lazy:
+        if lazy and lazy != "bytes":
             shape = response_model(client, method)
             if shape is not None:
                 remember_client(shape[0], self.clients.get(service))  # a deserializing one, for to_sdk()
@@ -288,12 +288,13 @@ class Session:
             resp.data = post(resp.data)
         return resp
 
-    async def call(self, service: str, method: str, *args, lazy: bool = False, post=None, **kwargs):
+    async def call(self, service: str, method: str, *args, lazy: bool | str = False, post=None, **kwargs):
         """Await `clients[service].<method>(*args, **kwargs)` (an oci.response.Response).
 
         With `lazy`, the data is kept as received and read through `core.lazy.LazyModel`s (no SDK
-        deserialization: ten times faster for long lists). `post(data)` runs on the worker thread too
-        and its result replaces `resp.data` (turning a large answer into arrays off the GUI thread).
+        deserialization: ten times faster for long lists); with lazy="bytes", as the bytes received.
+        `post(data)` runs on the worker thread too and its result replaces `resp.data` (turning a large
+        answer into arrays off the GUI thread).
         """
         read = is_read(method)
         if not read and self.read_only:
