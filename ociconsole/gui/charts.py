@@ -391,17 +391,26 @@ class ChartGrid(QWidget):
             del ci.update
 
     def add_chart(self, title: str, unit: str = "", y_range=None, legend_limit: int = 40) -> Chart:
-        n = len(self.charts)
-        if self._cells:
-            self._drop_cell(self._cells.pop(0))
+        return self.place(self.prepare_chart(title, unit, y_range, legend_limit))
+
+    def prepare_chart(self, title: str, unit: str = "", y_range=None, legend_limit: int = 40) -> Chart:
+        """A chart made but not yet in the grid (`place` puts it there). Making one costs ~10 ms and its
+        first paint as much again: a caller making charts a turn at a time makes one in a turn and places
+        it (then painted) in the next, so that the two do not add up in one freeze."""
         axis = pg.DateAxisItem(orientation="bottom")
         # no context menus (charts have their own actions): pyqtgraph builds one per plot otherwise
         plot = pg.PlotItem(axisItems={"bottom": axis}, enableMenu=False)
         self._same_cell(plot)
-        self.view.addItem(plot, row=n // self.columns, col=n % self.columns)
         plot.getAxis("left").setWidth(56)
         _label_axis(plot.getAxis("left"), unit)
-        chart = Chart(plot, title, unit, y_range, legend_limit)
+        return Chart(plot, title, unit, y_range, legend_limit)
+
+    def place(self, chart: Chart) -> Chart:
+        """Put a chart of `prepare_chart` in the next cell."""
+        n = len(self.charts)
+        if self._cells:
+            self._drop_cell(self._cells.pop(0))
+        self.view.addItem(chart.plot, row=n // self.columns, col=n % self.columns)
         self.charts.append(chart)
         return chart
 
