@@ -10,6 +10,7 @@ refreshed (one groupBy query per chart, 1,440 points per series), with a 5 ms GU
 recording the longest stall of each phase.
 `huge`: the larger tenancy of `--large` (2,000 compartments, 50,000 instances): the whole tree, a
 1,000-instance list and all instances through Resource Search, with stalls and peak RSS.
+`dashboard`: only the live dashboard of `large` (to study its stalls).
 `charts`: a 16-chart dashboard (one ChartGrid) refreshed with 1,440 points per series.
 """
 
@@ -286,6 +287,27 @@ async def live_dashboard(session, window, compartment_id: str, hb: Heartbeat) ->
             "dashboard_1m_s": fine_seconds, "dashboard_1m_stall_ms": fine_stall, "dashboard_1m_points": fine_points}
 
 
+async def dashboard(args) -> dict:
+    """Only the live 16-chart dashboard of `large` (its open and refreshes, with their stalls)."""
+    from ociconsole.core.config import find_profile
+    from ociconsole.core.connection import connection_from_profile
+    from ociconsole.gui.main_window import MainWindow
+    from ociconsole.services.runtime import Session
+
+    session = Session(connection_from_profile(find_profile(args.config, args.profile)))
+    w = MainWindow()
+    w.resize(1400, 900)
+    w.show()
+    comps = await session.list_all("identity", "list_compartments", session.tenancy_id,
+                                   compartment_id_in_subtree=True)
+    target = next(c.id for c in comps if c.name == args.dashboard_compartment)
+    await session.prefetch(["monitoring"])
+    out = await live_dashboard(session, w, target, Heartbeat())
+    w.shutdown()
+    session.close()
+    return out
+
+
 async def charts(args) -> dict:
     import numpy as np
 
@@ -316,7 +338,7 @@ async def charts(args) -> dict:
 
 def main() -> int:
     p = argparse.ArgumentParser()
-    p.add_argument("scenario", choices=["large", "huge", "charts"])
+    p.add_argument("scenario", choices=["large", "huge", "dashboard", "charts"])
     p.add_argument("--config")
     p.add_argument("--profile", default="DEFAULT")
     p.add_argument("--compartment", default="c0001")
@@ -331,7 +353,7 @@ def main() -> int:
     app = QApplication(sys.argv[:1])
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    fn = {"large": large, "huge": huge, "charts": charts}[args.scenario]
+    fn = {"large": large, "huge": huge, "dashboard": dashboard, "charts": charts}[args.scenario]
     with loop:
         result = loop.run_until_complete(fn(args))
     with open(args.out, "w") as f:
