@@ -167,6 +167,8 @@ class Chart:
         self.legend.setVisible(False)
         plot.layout.addItem(self.legend, 4, 1)
         plot.getViewBox().sigResized.connect(self._update_legend)
+        plot.getViewBox().sigResized.connect(self._repeak)
+        self._peak_width = 0.0  # the data area's width the curves were downsampled for
         self.vline = pg.InfiniteLine(angle=90, movable=False)
         self.vline.setVisible(False)
         plot.addItem(self.vline, ignoreBounds=True)
@@ -201,7 +203,7 @@ class Chart:
             if label not in wanted:
                 self.plot.removeItem(self.curves.pop(label))
                 self.data.pop(label, None)
-        width = self.plot.getViewBox().width()
+        width = self._peak_width = self.plot.getViewBox().width()
         for label, t, v in series:
             curve = self.curves.get(label)
             if curve is None:
@@ -220,6 +222,17 @@ class Chart:
         if not has_points:
             y0, y1 = self.plot.getViewBox().viewRange()[1]
             self.empty.setPos((x_range[0] + x_range[1]) / 2, (y0 + y1) / 2)
+
+    def _repeak(self, *_resized) -> None:
+        """Downsample the curves again for the data area's new width: drawn for a wider area than they get (a
+        chart drawn before the grid's layout gave it its cell), a line has more points than pixel columns and
+        comes out dotted."""
+        width = self.plot.getViewBox().width()
+        if int(width) == int(self._peak_width) or not self.data:
+            return
+        self._peak_width = width
+        for label, (t, v) in self.data.items():
+            self.curves[label].setData(*_peak(t, v, width), skipFiniteCheck=True)
 
     def _apply_y_range(self, y_range) -> None:
         self.y_range = y_range

@@ -102,3 +102,21 @@ def test_a_dense_series_keeps_its_spikes(qtbot):
     curve = chart.curves["web-01"]
     assert len(curve.xData) < len(times) and curve.yData.max() == 90  # fewer points, the spike among them
     assert not columns_without_the_curve(grid, chart)
+
+
+def test_a_chart_made_narrower_is_downsampled_again(qtbot):
+    """Drawn for a wide data area, then given a quarter of it (a window made smaller, or a chart drawn before
+    the grid's layout gave it its cell): the curve is downsampled again for its new width, no dotted line."""
+    grid = _grid(qtbot, 1, (1040, 220))
+    chart = grid.add_chart("Memory", "%", (0, 100))
+    qtbot.wait(50)
+    t1 = time.time()
+    times = np.arange(t1 - 1440 * 60, t1, 60.0)
+    values = 50 + 8 * np.sin(times / 9000) + np.random.default_rng(7).normal(0, 0.6, len(times))
+    chart.set_series([("web-01", times, values)], (times[0], times[-1]))
+    wide = len(chart.curves["web-01"].xData)
+    grid.resize(260, 220)
+    qtbot.waitUntil(lambda: chart.plot.getViewBox().width() < 260)
+    qtbot.wait(50)
+    assert len(chart.curves["web-01"].xData) < wide / 3
+    assert not columns_without_the_curve(grid, chart)
