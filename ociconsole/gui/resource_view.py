@@ -389,7 +389,8 @@ class ResourceView(QWidget):
         self._seen_while_loading = {}  # fresh copies seen while this load is out (a create that ended)
         if not quiet:
             self._update_placeholder(loading=True)
-        self._tasks.replace("load", self._load(self.generation, self.kind, self.compartment.id, quiet))
+        # started now: the request goes out before the window repaints for the click that asked for the list
+        self._tasks.replace("load", self._load(self.generation, self.kind, self.compartment.id, quiet), now=True)
 
     async def _load(self, generation: int, kind: ResourceKind, comp_id: str, quiet: bool) -> None:
         try:
