@@ -389,8 +389,10 @@ class ResourceView(QWidget):
         self._seen_while_loading = {}  # fresh copies seen while this load is out (a create that ended)
         if not quiet:
             self._update_placeholder(loading=True)
-        # started now: the request goes out before the window repaints for the click that asked for the list
-        self._tasks.replace("load", self._load(self.generation, self.kind, self.compartment.id, quiet), now=True)
+        # started now: the request goes out before the window repaints for the click that asked for the list;
+        # not while the SDK packages load (the first step could import one, and the repaint would wait for it)
+        self._tasks.replace("load", self._load(self.generation, self.kind, self.compartment.id, quiet),
+                            now=self.session.sdk_loaded())
 
     async def _load(self, generation: int, kind: ResourceKind, comp_id: str, quiet: bool) -> None:
         try:

@@ -375,6 +375,12 @@ class Session:
         await loop.run_in_executor(self.pool, load)
         self.prefetched.update(services)
 
+    def sdk_loaded(self) -> bool:
+        """Every service's SDK package is loaded (`prefetch`): a call's first step imports none (0.1-0.5 s of
+        Python holding the GIL, which the GUI thread would share while it repaints)."""
+        from ..core.connection import SERVICES
+        return self.prefetched.issuperset(SERVICES)
+
     async def data(self, service: str, method: str, *args, **kwargs):
         return (await self.call(service, method, *args, **kwargs)).data
 

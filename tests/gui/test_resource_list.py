@@ -132,3 +132,19 @@ def test_a_resource_made_while_the_list_loads_is_not_lost(qtbot, window, gui_emu
     assert "made-meanwhile" in table_rows(view)
     qtbot.waitUntil(lambda: not view._tasks.running("load"), timeout=10_000)
     assert "made-meanwhile" in table_rows(view) and "staging-vcn" in table_rows(view)
+
+
+def test_a_list_s_request_goes_out_at_the_click(qtbot, window, session):
+    """Once the SDK packages are loaded, the request for a list leaves as the compartment is chosen, before the
+    event loop's next turn (it no longer waits for the window's repaint); before, it leaves a turn later."""
+    from ociconsole import catalog
+    view = window.resources
+    qtbot.waitUntil(session.sdk_loaded, timeout=30_000)
+    qtbot.waitUntil(lambda: any(c.name == "Frontend" for c, _d in window.tree_model.all_compartments()),
+                    timeout=10_000)
+    frontend = next(c for c, _d in window.tree_model.all_compartments() if c.name == "Frontend")
+    before = session.calls
+    assert window.select(frontend.id, "compute.instance")
+    assert session.calls == before + 1  # sent, with no event processed since
+    qtbot.waitUntil(lambda: view.count.text() == "2 items", timeout=10_000)
+    assert view.kind is catalog.kind("compute.instance") and len(table_rows(view)) == 2
