@@ -12,6 +12,7 @@ import logging
 
 from ..catalog.generic import in_sentence
 from ..catalog.model import ResourceKind
+from ..core import heap
 from ..core.errors import OciError
 from ..i18n import t as ct
 from . import aio, settings, theme, translations
@@ -419,6 +420,7 @@ class ResourceView(QWidget):
         self.model.set_rows(rows)
         for r in late:
             self.model.add_resource(r)
+        heap.settle(len(rows))
         if rows and getattr(self, "_fit_pending", False):
             self._fit_pending = False
             self.fit_columns()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 
 from ..catalog.model import Column, ResourceKind, attr
+from ..core import heap
 from ..core.errors import OciError
 from ..services import search as searchsvc
 from . import aio
@@ -179,6 +180,7 @@ class SearchDock(QDockWidget):
                     rows.extend(found)
                     counts[where] += len(found)
                     self.model.append_rows(found)
+                    heap.settle(len(found))
                     self.status.setText(f"{len(rows)} found so far…")
             except OciError as e:
                 failed.append(f"{where}: {e.summary()}" if where else e.summary())
