@@ -98,17 +98,22 @@ def human(value: float, unit: str = "") -> str:
 
 def _peak(t: np.ndarray, v: np.ndarray, width: float, factor: int = 1):
     """Peak downsampling: a series of more points than `factor` times the plot's width in pixels is drawn as
-    each bucket's minimum and maximum, a bucket per pixel column. Denser, a 1 px line of several segments per
-    pixel loses pixels (Qt draws a sub-pixel segment of an aliased pen as nothing: a day at 1 minute in a
+    each bucket's minimum and maximum, at most a bucket per pixel column. Denser, a 1 px line of several segments
+    per pixel loses pixels (Qt draws a sub-pixel segment of an aliased pen as nothing: a day at 1 minute in a
     quarter-width chart came out dotted at pyqtgraph's factor of 5); the pixels a column can show are its
-    minimum and maximum, and half as many points are drawn."""
+    minimum and maximum, and half as many points are drawn. The last points, fewer than a bucket, are a bucket
+    of their own (the latest minutes are drawn)."""
     n = len(t)
-    ds = int(n // (max(width, 1.0) * factor)) if width > 0 else 1
+    # buckets at least a pixel wide (rounded up): narrower ones put two points in some columns, and a flat line's
+    # segment shorter than a pixel is drawn as nothing (a day at 1 minute in 183 px: 0.89 px buckets, one gap)
+    ds = math.ceil(n / (max(width, 1.0) * factor)) if width > 0 else 1
     if ds < 2 or n < 2 * ds:
         return t, v
-    m = n // ds
-    tt = np.repeat(t[:m * ds:ds], 2)
-    vv = v[:m * ds].reshape(m, ds)
+    m = -(-n // ds)  # the last bucket may be short
+    pad = m * ds - n
+    vv = np.concatenate([v, np.full(pad, v[-1])]) if pad else v
+    vv = vv.reshape(m, ds)
+    tt = np.repeat(t[::ds], 2)
     out = np.empty((m, 2), dtype=np.float64)
     out[:, 0] = vv.min(axis=1)
     out[:, 1] = vv.max(axis=1)

@@ -120,3 +120,29 @@ def test_a_chart_made_narrower_is_downsampled_again(qtbot):
     qtbot.wait(50)
     assert len(chart.curves["web-01"].xData) < wide / 3
     assert not columns_without_the_curve(grid, chart)
+
+
+def test_a_smooth_line_has_no_gap_at_any_width(qtbot):
+    """A day at 1 minute of a slowly changing value (memory) at widths where a whole number of minutes per pixel
+    column does not fit: buckets are at least a pixel wide, so no flat segment is shorter than a pixel (Qt draws
+    such a segment of a 1 px pen as nothing: a dashboard's memory chart had a one-column gap). Rounding the
+    bucket down instead left gaps at 4 of these widths (161-185 px data areas), and the last minutes, fewer than a
+    bucket, were not drawn."""
+    grid = _grid(qtbot, 1, (237, 200))
+    chart = grid.add_chart("Memory", "%", (0, 100))
+    t1 = 1796659740.0
+    times = np.arange(t1 - 1440 * 60 + 60, t1 + 60, 60.0)
+    values = 45 + 4 * np.sin(times / 7000) + np.random.default_rng(3).normal(0, 0.3, len(times))
+    values[-1] = 90  # the latest minute: drawn, though it does not fill a bucket
+    gaps = {}
+    for width in range(235, 262, 2):
+        grid.resize(width, 200)
+        qtbot.waitUntil(lambda w=width: grid.width() == w)
+        qtbot.wait(10)
+        chart.set_series([("web-01", times, values)], (times[0], times[-1] + 60))
+        qtbot.wait(10)
+        missing = columns_without_the_curve(grid, chart)
+        if missing:
+            gaps[chart.plot.getViewBox().width()] = missing
+        assert chart.curves["web-01"].yData.max() == 90
+    assert not gaps
