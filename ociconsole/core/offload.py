@@ -7,10 +7,11 @@ in its 5 ms heartbeat, of which it ran 10-45 ms). In a process of its own the de
 ours: the worker thread writes the bytes to a pipe and reads the arrays back, waiting with the GIL let go.
 
 `run("ociconsole.pkg.module:function", payload)` returns `function(payload)`, computed in the helper
-(one per console process, started on first use, ended when this process ends: it exits when its pipe
-closes). Only functions of `ociconsole` modules can be named; their results come back pickled. The
-helper is used for payloads of OFFLOAD_BYTES or more; smaller ones, a frozen build (no interpreter to
-start) and a helper that failed are served in this process, with the same result.
+(one per console process, started for the first large payload, which waits ~0.2 s for it to import
+numpy; it exits when its pipe closes, with this process). Only functions of `ociconsole` modules can be
+named; their results come back pickled. The helper is used for payloads of OFFLOAD_BYTES or more; smaller
+ones, a frozen build (no interpreter to start) and a helper that failed are served in this process, with
+the same result.
 """
 
 from __future__ import annotations
@@ -51,8 +52,7 @@ class Helper:
         self.served = 0  # calls answered by the helper (diagnostics, tests)
 
     def available(self) -> bool:
-        return self.failed is None and not getattr(sys, "frozen", False) \
-            and os.environ.get("OCICONSOLE_NO_OFFLOAD") != "1"
+        return self.failed is None and not getattr(sys, "frozen", False)
 
     def _start(self) -> subprocess.Popen:
         env = dict(os.environ)
@@ -63,19 +63,6 @@ class Helper:
                                 creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
         log.debug("offload helper started (pid %s)", proc.pid)
         return proc
-
-    def start(self) -> None:
-        """Start the helper now if it will be needed and is not running (it then imports numpy while the
-        caller's request is under way). Returns at once."""
-        if not self.available() or (self._proc is not None and self._proc.poll() is None):
-            return
-        if self._lock.acquire(blocking=False):
-            try:
-                self._ensure()
-            except OSError as e:
-                self.failed = f"the helper process did not start ({e})"
-            finally:
-                self._lock.release()
 
     def _ensure(self) -> subprocess.Popen:
         if self._proc is not None and self._proc.poll() is not None:

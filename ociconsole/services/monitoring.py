@@ -81,8 +81,6 @@ def _utc(t) -> _dt.datetime:
 
 async def summarize(session: Session, compartment_id: str, namespace: str, query: str, start, end,
                     resolution: str | None = None, in_subtree: bool = False) -> list[Series]:
-    from ..core import offload
-    offload.helper.start()  # while the query is under way (the first start takes ~0.2 s: numpy's import)
     details = models.SummarizeMetricsDataDetails(namespace=namespace, query=query, start_time=_utc(start),
                                                  end_time=_utc(end), resolution=resolution)
     resp = await session.call("monitoring", "summarize_metrics_data", compartment_id, details,

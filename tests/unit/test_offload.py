@@ -28,7 +28,6 @@ def helper(monkeypatch):
     """A helper of the test's own (the module's is shared by everything in this process)."""
     h = offload.Helper()
     monkeypatch.setattr(offload, "helper", h)
-    monkeypatch.delenv("OCICONSOLE_NO_OFFLOAD", raising=False)
     yield h
     h.close()
 
