@@ -12,8 +12,13 @@ def main(argv: list[str] | None = None) -> int:
         from .commands import COMMANDS
         if args[0] in COMMANDS:
             return COMMANDS[args[0]](args[1:])
-    from .gui.app import main as gui_main
-    return gui_main(argv)
+    from .core import heap
+    heap.hold()  # no garbage collections while the window starts (core.heap): released when it shows
+    try:
+        from .gui.app import main as gui_main
+        return gui_main(argv)
+    finally:
+        heap.release()
 
 
 if __name__ == "__main__":

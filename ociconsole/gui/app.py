@@ -24,6 +24,9 @@ from pathlib import Path
 
 log = logging.getLogger("ociconsole")
 READY_TIMEOUT_S = 60  # --exit-when-ready gives up (exit 1) when the tree has not loaded by then
+# the garbage collector held for start-up (core.heap.hold) runs again by then at the latest, when no
+# connection has been shown (a first-run dialog, a passphrase asked, a connection that failed)
+HEAP_HOLD_S = 10
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -447,6 +450,8 @@ def main(argv: list[str] | None = None) -> int:
 
     console = Console(app, args) if early is None else Console(app, args, early_emulator=early)
     console.start()
+    from ..core import heap
+    QTimer.singleShot(HEAP_HOLD_S * 1000, heap.release)
     if args.screenshot:
         from . import aio
         console.window.ready.connect(lambda: aio.spawn(console.screenshot(args.screenshot), name="screenshot"))

@@ -32,3 +32,27 @@ def test_a_large_answer_is_frozen_and_cyclic_garbage_is_collected_first():
     kept = weakref.ref(rows[0])
     del rows
     assert kept() is None  # a frozen object is still freed once nothing refers to it
+
+
+def test_start_up_holds_the_collector_until_the_first_freeze():
+    assert gc.isenabled()
+    try:
+        heap.hold()
+        assert not gc.isenabled()
+        heap.freeze()  # the first connection is shown
+        assert gc.isenabled()
+        heap.release()  # the start-up timer's release later changes nothing
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_collector_disabled_by_the_caller_stays_disabled():
+    gc.disable()
+    try:
+        heap.hold()
+        heap.freeze()
+        heap.release()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
