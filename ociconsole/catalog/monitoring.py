@@ -821,8 +821,8 @@ def _post_request(v: dict, ctx: FormContext) -> Request:
         namespace=v["namespace"].strip(), compartment_id=v["compartment_id"], name=v["name"].strip(),
         resource_group=(v.get("resource_group") or "").strip() or None, dimensions=dims, metadata=md,
         datapoints=[M.Datapoint(timestamp=when, value=float(v["value"]), count=1)])
-    LAST_POST.update({k: v.get(k) for k in ("compartment_id", "namespace", "name", "resource_group", "dimensions",
-                                            "unit")})
+    LAST_POST[_tenancy(ctx)] = {k: v.get(k) for k in ("compartment_id", "namespace", "name", "resource_group",
+                                                      "dimensions", "unit")}
     return Request("monitoring_ingestion", "post_metric_data",
                    M.PostMetricDataDetails(metric_data=[data], batch_atomicity="ATOMIC"), retry_token=False)
 
@@ -844,11 +844,17 @@ def _post_cli(v: dict, ctx: FormContext, req: Request) -> str:
             "    --batch-atomicity ATOMIC")
 
 
-LAST_POST: dict = {}  # the last posted metric's fields: the next post starts from them
+# tenancy -> the last metric posted there: the next post in that tenancy starts from its fields (its
+# compartment means nothing in another tenancy)
+LAST_POST: dict[str, dict] = {}
+
+
+def _tenancy(ctx) -> str:
+    return getattr(getattr(ctx, "session", None), "tenancy_id", None) or ""
 
 
 def _last(name, fallback=None):
-    return lambda v, c: LAST_POST.get(name) or fallback
+    return lambda v, c: LAST_POST.get(_tenancy(c), {}).get(name) or fallback
 
 
 def _check_when(v, values, ctx):
