@@ -44,12 +44,12 @@ def demo(tmp_path_factory):
 QUERY = "CpuUtilization[1m].groupBy(resourceId).mean()"
 
 
-def _answer(emu) -> tuple[list, bytes]:
-    """A day of the demo tenancy's CPU at 1 minute, one stream per instance: as the SDK deserializes it, and
-    as the bytes the service sent."""
+def _answer(emu, end_s: float | None = None) -> tuple[list, bytes]:
+    """A day of the demo tenancy's CPU at 1 minute up to `end_s` (the last whole minute), one stream per
+    instance: as the SDK deserializes it, and as the bytes the service sent."""
     import datetime as dt
     cfg = emu.client_config()
-    end = dt.datetime.fromtimestamp(time.time() // 60 * 60, dt.UTC)
+    end = dt.datetime.fromtimestamp(time.time() // 60 * 60 if end_s is None else end_s, dt.UTC)
     details = oci.monitoring.models.SummarizeMetricsDataDetails(
         namespace="oci_computeagent", query=QUERY, start_time=end - dt.timedelta(days=1), end_time=end)
     kw = {"service_endpoint": f"{emu.base_url}/monitoring"}
@@ -77,8 +77,8 @@ def test_a_large_answer_is_decoded_in_the_helper_as_the_sdk_reads_it(demo, helpe
 
 def test_the_console_s_query_goes_through_the_helper(demo, helper):
     emu, session = demo
-    sdk, _body = _answer(emu)
-    end = time.time() // 60 * 60
+    end = time.time() // 60 * 60  # one window for both (a minute that ends between them shifts every point)
+    sdk, _body = _answer(emu, end)
     got = asyncio.run(mon.summarize(session, emu.tenancy_id, "oci_computeagent", QUERY, end - DAY, end,
                                     in_subtree=True))
     assert helper.served == 1
