@@ -26,6 +26,15 @@ def isolated_home(tmp_path, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def no_post_remembered(monkeypatch):
+    """Post custom metric… starts from the last post's fields in the same tenancy, and every test's sandbox is
+    the same tenancy (the demo seed's OCIDs are fixed): without this, a post of an earlier test on the same
+    worker would choose the compartment of the next test's first post."""
+    from ociconsole.catalog import monitoring
+    monkeypatch.setattr(monitoring, "LAST_POST", {})
+
+
+@pytest.fixture(autouse=True)
 def no_popup_left_open(qapp):
     """A popup (a menu, a combo box's list) or a mouse grab left by a test would take the pointer's events of
     every later test on the same worker: closed and released after each test."""
