@@ -26,6 +26,16 @@ def isolated_home(tmp_path, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def quick_tracking(monkeypatch):
+    """The console asks for a changing resource after 0.5 s, then ever less often up to every 5 s
+    (catalog.execute): right against OCI, but most of what a GUI test would wait for on a sandbox whose
+    transitions take 0.3 s. Here it asks every 0.1 s at first, at most every 0.5 s."""
+    from ociconsole.catalog import execute
+    monkeypatch.setattr(execute, "POLL_FIRST", 0.1)
+    monkeypatch.setattr(execute, "POLL_MAX", 0.5)
+
+
+@pytest.fixture(autouse=True)
 def no_post_remembered(monkeypatch):
     """Post custom metric… starts from the last post's fields in the same tenancy, and every test's sandbox is
     the same tenancy (the demo seed's OCIDs are fixed): without this, a post of an earlier test on the same

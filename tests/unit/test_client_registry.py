@@ -42,27 +42,26 @@ NOT_SESSIONS = frozenset({"ctx", "context"})
 # ---------------------------------------------------------------- the walk
 
 @functools.cache
-def _module_tree(module_name: str) -> ast.Module:
-    return ast.parse(inspect.getsource(sys.modules[module_name]))
+def _module_index(module_name: str) -> dict[tuple[str, int], list[ast.AST]]:
+    """A module's functions by (name, first line) and its lambdas by ("<lambda>", line): walked once, not once
+    per function looked up (that walk was most of this file's time)."""
+    index: dict[tuple[str, int], list[ast.AST]] = {}
+    for node in ast.walk(ast.parse(inspect.getsource(sys.modules[module_name]))):
+        if isinstance(node, ast.Lambda):
+            index.setdefault(("<lambda>", node.lineno), []).append(node)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            index.setdefault((node.name, first), []).append(node)
+    return index
 
 
 def _nodes_of(fn: types.FunctionType) -> list[ast.AST]:
     """The syntax nodes of `fn`: its def, or every lambda on its first line (a lambda has no name)."""
     try:
-        tree = _module_tree(fn.__module__)
+        index = _module_index(fn.__module__)
     except (OSError, TypeError, KeyError):
         return []
-    line = fn.__code__.co_firstlineno
-    name = fn.__code__.co_name
-    out = []
-    for node in ast.walk(tree):
-        if name == "<lambda>" and isinstance(node, ast.Lambda) and node.lineno == line:
-            out.append(node)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
-            first = min([node.lineno] + [d.lineno for d in node.decorator_list])
-            if first == line:
-                out.append(node)
-    return out
+    return index.get((fn.__code__.co_name, fn.__code__.co_firstlineno), [])
 
 
 def _ours(obj) -> bool:
