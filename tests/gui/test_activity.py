@@ -239,6 +239,21 @@ def test_thousands_of_operations_stay_cheap(dock, oplog, qtbot):
     assert len(changed) == 1
 
 
+def test_export_as_script_follows_the_operations_that_made_calls(dock, oplog):
+    quiet = [oplog.start(f"Upload file-{i}") for i in range(3)]  # no SDK call recorded, no command
+    assert not dock.script_action.isEnabled()
+    stop = oplog.start("Stop instance web-1")
+    stop.calls.append(("compute", "instance_action", ("ocid1.instance.oc1..x", "SOFTSTOP"), {}))
+    assert not dock.script_action.isEnabled()  # (known once the operation reports)
+    oplog.succeed(stop)
+    assert dock.script_action.isEnabled()
+    for op in quiet:
+        oplog.succeed(op)
+    assert dock.script_action.isEnabled()
+    dock.clear_finished()  # the only operation with a call is gone
+    assert not dock.script_action.isEnabled()
+
+
 def test_a_deleted_dock_stops_listening(qtbot, oplog):
     d = ActivityDock(oplog)
     d.deleteLater()
