@@ -84,6 +84,9 @@ def parse_json(raw, what: str = "The request body"):
     """A request body as JSON, as strictly as OCI reads it: 400 InvalidParameter for malformed
     JSON, NaN/Infinity (Python's extension, not JSON), numbers out of range (1e400, integers beyond
     64 bits) and arrays/objects nested deeper than MAX_JSON_DEPTH levels."""
+    if _too_deep(raw):  # refused before the parser recurses that deep
+        raise invalid(f"{what} is not valid JSON: arrays and objects are nested more than "
+                      f"{MAX_JSON_DEPTH} levels deep")
     try:
         doc = json.loads(raw, parse_constant=_Constant)
     except RecursionError:
@@ -95,6 +98,34 @@ def parse_json(raw, what: str = "The request body"):
     if why:
         raise invalid(f"{what} is not valid JSON: {why}")
     return doc
+
+
+_NOT_STRUCTURE = bytes(c for c in range(256) if c not in b'"[]{}')  # deleted: all but quotes and brackets
+_INNERMOST = re.compile(rb"\[\]|\{\}")
+
+
+def _too_deep(raw) -> bool:
+    """Whether the text's arrays and objects may nest more than MAX_JSON_DEPTH levels (brackets inside strings
+    do not count; unclosed ones count as nesting what follows them).
+
+    Checked before parsing: Python's parser recurses once per level until RecursionError, and a collection
+    that runs at that depth meanwhile (finalizers of anything in the process) has no stack left and fails
+    unraisably (seen in the test suite with 20,000 levels). Bodies with at most MAX_JSON_DEPTH brackets are not
+    looked at; the others are reduced to their quotes and brackets (escaped quotes and backslashes removed
+    first), strings dropped, and innermost pairs removed a level at a time: for shallow JSON, about three
+    quarters of the parser's own time (178 KB of metric data: 2.3 ms against 3.0 ms)."""
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8", "replace")
+    if raw.count(b"[") + raw.count(b"{") <= MAX_JSON_DEPTH:
+        return False
+    text = raw.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, _NOT_STRUCTURE)
+    brackets = b"".join(text.split(b'"')[::2])  # outside strings (after an unclosed quote: inside one)
+    for level in range(MAX_JSON_DEPTH + 1):
+        fewer = _INNERMOST.sub(b"", brackets)
+        if fewer == brackets:  # what is left never closes: each opener left nests the rest
+            return level + brackets.count(b"[") + brackets.count(b"{") > MAX_JSON_DEPTH
+        brackets = fewer
+    return True
 
 
 _CONTAINERS = (list, dict)

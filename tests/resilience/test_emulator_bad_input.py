@@ -384,6 +384,15 @@ def test_nesting_beyond_the_limit_is_malformed_json(emu, raw, text):
     assert status == 400 and doc["code"] == "InvalidParameter" and "nested" in doc["message"], doc
 
 
+@pytest.mark.parametrize("name", ["[" * 150, "{" * 80 + '"' + "[" * 80, "\\" + "[" * 150, "\u005b" + "[" * 150])
+def test_brackets_inside_strings_are_not_nesting(emu, raw, name):
+    # (nesting is checked on the raw text before parsing: strings, escaped quotes and backslashes are skipped)
+    body = json.dumps({"compartmentId": raw.tenancy, "cidrBlock": "10.77.0.0/16", "displayName": name})
+    status, data = raw.signed("POST", "/core/20160918/vcns", body.encode())
+    assert status == 200, data
+    assert json.loads(data)["displayName"] == name
+
+
 @pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "1e400", "123456789012345678901234567890"])
 @pytest.mark.parametrize("op", ["launch", "update"])
 def test_numbers_json_cannot_hold_are_refused(emu, raw, flex, value, op):
