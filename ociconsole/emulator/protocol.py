@@ -80,6 +80,14 @@ class _Constant:
         self.name = name
 
 
+def loads(text):
+    """`json.loads` for text from outside (uploaded manifests, log entries): a ValueError when its arrays and
+    objects nest more than MAX_JSON_DEPTH levels, instead of recursing into them (see _too_deep)."""
+    if _too_deep(text):
+        raise ValueError(f"arrays and objects are nested more than {MAX_JSON_DEPTH} levels deep")
+    return json.loads(text)
+
+
 def parse_json(raw, what: str = "The request body"):
     """A request body as JSON, as strictly as OCI reads it: 400 InvalidParameter for malformed
     JSON, NaN/Infinity (Python's extension, not JSON), numbers out of range (1e400, integers beyond

@@ -200,6 +200,11 @@ def test_registry_auth_and_errors(c, tmp_path):
     # a monolithic POST whose digest does not match
     r = requests.post(f"{base}/v2/{c.ns}/mono/blobs/uploads/?digest=sha256:{'0' * 64}", data=b"abc", headers=h)
     assert r.status_code == 400 and r.json()["errors"][0]["code"] == "DIGEST_INVALID"
+    # a manifest nested 5,000 levels deep (the parser recursed into it: a 500)
+    deep = b'{"a": ' * 5000 + b"1" + b"}" * 5000
+    for media in ("application/vnd.oci.image.manifest.v1+json", ""):  # (without a type, its mediaType is read)
+        r = requests.put(f"{base}/v2/{c.ns}/deep/manifests/v1", data=deep, headers={**h, "content-type": media})
+        assert r.status_code == 400 and r.json()["errors"][0]["code"] == "MANIFEST_INVALID", r.text
 
 
 def test_untag_delete_restore_and_immutable(c, comp, tmp_path):

@@ -216,6 +216,16 @@ def test_put_logs_limits(c, comp):
     assert c.find(f'search "{comp}/g3/limits"').summary.result_count == 1
 
 
+def test_an_entry_of_deeply_nested_json_is_kept_as_text(c, comp):
+    # (its data was parsed to search its fields: 5,000 levels made the parser raise RecursionError, a 500)
+    lid = c.custom_log(c.group(comp, "g4"), "deep")
+    deep = '{"a": ' * 5000 + "1" + "}" * 5000
+    c.put(lid, deep, {"shallow": {"level": 2}})
+    results = c.find(f'search "{comp}/g4/deep"').results
+    data = sorted((r.data["logContent"]["data"] for r in results), key=str)
+    assert data == sorted([deep, {"shallow": {"level": 2}}], key=str)
+
+
 def test_bucket_write_and_read_logs_record_real_requests(c, comp):
     ns = c.os.get_namespace().data
     c.os.create_bucket(ns, oci.object_storage.models.CreateBucketDetails(name=unique("logged"),

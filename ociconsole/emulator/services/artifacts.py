@@ -36,6 +36,7 @@ import secrets
 import uuid
 from pathlib import Path
 
+from .. import protocol
 from ..engine import Kind, Lifecycle
 from ..protocol import ApiError, conflict, incorrect_state, invalid
 from ..registry import Context, Result, Service
@@ -326,7 +327,7 @@ def push_manifest(core, region: str, repo: dict, manifest: bytes, media_type: st
     store = core.store
     digest = "sha256:" + hashlib.sha256(manifest).hexdigest()
     try:
-        m = json.loads(manifest)
+        m = protocol.loads(manifest)
     except ValueError:
         raise _reg_error(400, "MANIFEST_INVALID", "The manifest is not JSON") from None
     if not isinstance(m, dict):
@@ -604,7 +605,7 @@ def _manifest(ctx: Context, full: str, name: str, repo, ref: str, method: str, u
         mtype = (ctx.headers.get("content-type") or "").split(";")[0].strip()
         if not mtype:
             try:
-                mtype = json.loads(data).get("mediaType") or MANIFEST_TYPES[0]
+                mtype = protocol.loads(data).get("mediaType") or MANIFEST_TYPES[0]
             except (ValueError, AttributeError):
                 mtype = MANIFEST_TYPES[0]
         if mtype not in MANIFEST_TYPES:

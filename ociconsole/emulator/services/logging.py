@@ -29,11 +29,10 @@ default 100) and `page` page them (opc-next-page).
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime
 
-from .. import engine, logquery, service_logs
+from .. import engine, logquery, protocol, service_logs
 from ..engine import Kind, Lifecycle
 from ..protocol import ApiError, conflict, incorrect_state, invalid, not_found, ts
 from ..registry import Context, Result, Service
@@ -313,7 +312,7 @@ def put_logs(ctx: Context):
         content = data
         if data.lstrip().startswith("{"):
             try:
-                parsed = json.loads(data)
+                parsed = protocol.loads(data)
                 content = parsed if isinstance(parsed, dict) else data
             except ValueError:
                 content = data
