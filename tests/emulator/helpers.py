@@ -7,6 +7,7 @@ signer on a plain `requests` session for requests the SDK would refuse to send).
 from __future__ import annotations
 
 import atexit
+import functools
 import json
 import os
 import select
@@ -55,7 +56,15 @@ class Clients:
 
 
 def signer_for(config: dict) -> oci.signer.Signer:
-    return oci.signer.Signer(config["tenancy"], config["user"], config["fingerprint"], config["key_file"])
+    """The SDK's signer for a config's key. Every test's emulator has the same key (conftest.fast_keys) and the
+    SDK checks a private key as it loads it (~20 ms): one signer per key and identity for the whole session."""
+    pem = Path(os.path.expanduser(config["key_file"])).read_bytes()
+    return _signer(config["tenancy"], config["user"], config["fingerprint"], pem)
+
+
+@functools.cache
+def _signer(tenancy: str, user: str, fingerprint: str, pem: bytes) -> oci.signer.Signer:
+    return oci.signer.Signer(tenancy, user, fingerprint, None, private_key_content=pem.decode())
 
 
 def signed_session(config: dict) -> requests.Session:
