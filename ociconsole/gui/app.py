@@ -448,10 +448,10 @@ def main(argv: list[str] | None = None) -> int:
     crash.install(app, loop)
     log.info("starting; log file %s", log_path)
 
+    from ..core import heap
+    QTimer.singleShot(HEAP_HOLD_S * 1000, heap.release)  # (before the start: it may ask for a passphrase)
     console = Console(app, args) if early is None else Console(app, args, early_emulator=early)
     console.start()
-    from ..core import heap
-    QTimer.singleShot(HEAP_HOLD_S * 1000, heap.release)
     if args.screenshot:
         from . import aio
         console.window.ready.connect(lambda: aio.spawn(console.screenshot(args.screenshot), name="screenshot"))

@@ -56,3 +56,13 @@ def test_a_collector_disabled_by_the_caller_stays_disabled():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_ociconsole_starts_its_window_with_the_collector_held(monkeypatch):
+    import ociconsole.__main__ as entry
+    import ociconsole.gui.app as gui_app
+    seen = []
+    monkeypatch.setattr(gui_app, "main", lambda argv=None: seen.append(gc.isenabled()) or 0)
+    assert entry.main([]) == 0
+    assert seen == [False]  # held while the window starts
+    assert gc.isenabled()  # and released when main returns, whatever happened
