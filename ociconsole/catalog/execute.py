@@ -137,7 +137,8 @@ async def _recheck(session, log: OperationLog, op: Operation, kind: ResourceKind
     raise OciError(f"{action.label} was not carried out: {in_sentence(kind.singular)} {kind.name(res)} "
                    f"is still {state} "
                    f"(the request got no answer: {error.message})", code=error.code or "NotCarriedOut",
-                   status=error.status, request_id=error.request_id, kind="service")
+                   status=error.status, request_id=error.request_id, operation=error.operation,
+                   service=error.service, endpoint=error.endpoint, kind="service")
 
 
 def queue_action(log: OperationLog, kind: ResourceKind, action: Action, resource) -> Operation:

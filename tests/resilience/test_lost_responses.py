@@ -12,8 +12,11 @@ import uuid
 import oci
 import pytest
 
+from ociconsole import catalog
+from ociconsole.catalog import execute
 from ociconsole.core.connection import connection_for_emulator
 from ociconsole.core.errors import OciError
+from ociconsole.core.operations import OperationLog, OpState
 from ociconsole.emulator.faults import FaultConfig
 from ociconsole.services import compute as csvc
 from ociconsole.services import identity as idsvc
@@ -70,6 +73,27 @@ def test_a_stop_whose_answer_was_lost_is_retried_with_its_token_and_succeeds_onc
     assert len(seen) == 2  # lost, then replayed from its retry token
     assert handled(emu, "core", "instance_action") == 1
     assert stopped.id == inst.id and stopped.lifecycle_state in ("STOPPING", "STOPPED")
+
+
+def test_a_stop_that_never_reached_the_service_fails_as_not_carried_out(faulty):
+    """Every attempt's connection reset before the service read it: the outcome is unknown until the
+    instance is read again, which shows it still RUNNING. The operation fails saying so, and the error
+    names the action's request (a re-check that found nothing done is the action's failure, not a
+    tracking failure after the action was accepted)."""
+    emu, session = faulty
+
+    async def go():
+        inst = await _running_instance(session)
+        seen = fail_first(emu, session, "instance_action", kind="reset", times=3)
+        kind = catalog.kind("compute.instance")
+        op = await execute.run_action(session, OperationLog(), kind, kind.action("stop"), inst)
+        return inst, op, seen, await csvc.get_instance(session, inst.id)
+    inst, op, seen, after = asyncio.run(go())
+    assert len(seen) == 3 and handled(emu, "core", "instance_action") == 0
+    assert op.state == OpState.FAILED and after.lifecycle_state == "RUNNING"
+    assert "was not carried out" in op.error.message and "still RUNNING" in op.error.message
+    assert (op.error.service, op.error.operation) == ("compute", "instance_action")
+    assert not isinstance(op.error, OutcomeUnknown)
 
 
 def test_an_update_whose_answer_was_lost_is_retried(faulty):
