@@ -194,6 +194,13 @@ def verify(emu, names: collections.Counter, descriptions: dict[str, str], mutati
     violations: list[str] = []
     deleted = {m["name"]: m["outcome"] for m in mutations if m["what"] == "delete"}
     failed_updates = collections.defaultdict(set)
+    # an action's window: from its request to half a second after its outcome (a request the service carried
+    # out late), cut at the next action on the same instance (actions on one instance are serialized)
+    until: dict[int, float] = {}
+    actions = sorted((m for m in mutations if m["what"] == "action"), key=lambda m: (m["id"], m["t0"]))
+    for m, after in zip(actions, actions[1:] + [None]):
+        nxt = after["t0"] if after is not None and after["id"] == m["id"] else float("inf")
+        until[id(m)] = min(m["t1"] + 0.5, nxt)
     for m in mutations:
         if m["what"] == "update" and m["outcome"] == "failed":
             failed_updates[m["id"]].add(m["description"])
@@ -215,7 +222,7 @@ def verify(emu, names: collections.Counter, descriptions: dict[str, str], mutati
         elif m["what"] == "action":
             doc = emu.core.store.get("instance", m["id"])
             history = (doc or {}).get("_stateHistory") or []
-            happened = any(t is not None and m["t0"] <= t <= m["t1"] + 0.5 and st in m["enters"]
+            happened = any(t is not None and m["t0"] <= t < until[id(m)] and st in m["enters"]
                            for t, st in history)
             ok = happened if outcome == "succeeded" else (not happened if outcome == "failed" else True)
         else:  # update: a failed one's description never became the compartment's
