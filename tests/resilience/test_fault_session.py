@@ -198,7 +198,7 @@ def verify(emu, names: collections.Counter, descriptions: dict[str, str], mutati
     # out late), cut at the next action on the same instance (actions on one instance are serialized)
     until: dict[int, float] = {}
     actions = sorted((m for m in mutations if m["what"] == "action"), key=lambda m: (m["id"], m["t0"]))
-    for m, after in zip(actions, actions[1:] + [None]):
+    for m, after in zip(actions, actions[1:] + [None], strict=True):
         nxt = after["t0"] if after is not None and after["id"] == m["id"] else float("inf")
         until[id(m)] = min(m["t1"] + 0.5, nxt)
     for m in mutations:
