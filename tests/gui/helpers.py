@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from ociconsole.gui.qt import QApplication, QModelIndex, Qt
 
 
@@ -159,3 +161,14 @@ def wait_op(qtbot, window, title_part: str, detail: str | None = None, timeout: 
     if detail is not None:
         assert op.detail == detail, (op.title, op.detail)
     return op
+
+
+def shot(widget, name: str) -> None:
+    """Render `widget` (a paint that raises fails the test); with OCICONSOLE_SHOTS=<dir>, save it there as
+    <name>.png, to look at what a test drove."""
+    QApplication.processEvents()
+    picture = widget.grab()
+    where = os.environ.get("OCICONSOLE_SHOTS")
+    if where:
+        os.makedirs(where, exist_ok=True)
+        picture.save(os.path.join(where, f"{name}.png"))

@@ -4,7 +4,7 @@ stop and start, scale, and renders of a create dialog with its cost and of an in
 
 from __future__ import annotations
 
-from .helpers import click, open_tree_path, pick, retype, state_of, table_rows, wait_op
+from .helpers import click, open_tree_path, pick, retype, shot, state_of, table_rows, wait_op
 from .test_volumes import dialog, related, related_loaded, select_row, trigger
 
 
@@ -38,7 +38,7 @@ def test_analytics_instance_created_stopped_started_and_scaled(qtbot, window):
     pick(qtbot, dlg.row("capacity_type").editor, "OCPUs")
     pick(qtbot, dlg.row("license_type").editor, "License included")
     qtbot.waitUntil(lambda: "$8.60 per hour" in dlg.cost_text(), timeout=3000)
-    dlg.grab().save("/tmp/analytics-create.png")
+    shot(dlg, "analytics-create")
     qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
     click(qtbot, dlg.review_button)
     assert dlg.review_cost.text() == dlg.cost_text() and dlg.review_cost.isVisible()
@@ -46,7 +46,7 @@ def test_analytics_instance_created_stopped_started_and_scaled(qtbot, window):
     assert "oci analytics analytics-instance create" in cli and "--name finance" in cli
     assert "--capacity-value 4" in cli and "--idcs-access-token-file" in cli and "eyJhbGciOi" not in cli
     assert "create_analytics_instance" in dlg.python_view.text()
-    dlg.grab().save("/tmp/analytics-review.png")
+    shot(dlg, "analytics-review")
     click(qtbot, dlg.create_button)
     qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=10_000)
     wait_op(qtbot, window, "finance", "ACTIVE")
@@ -79,7 +79,7 @@ def test_analytics_instance_created_stopped_started_and_scaled(qtbot, window):
         timeout=15_000)
     select_row(qtbot, window, "finance")
     qtbot.waitUntil(lambda: related_loaded(window), timeout=10_000)
-    window.grab().save("/tmp/analytics-instance.png")
+    shot(window, "analytics-instance")
 
 
 def test_integration_instance_created_stopped_started_and_scaled(qtbot, window):
@@ -103,7 +103,7 @@ def test_integration_instance_created_stopped_started_and_scaled(qtbot, window):
     pick(qtbot, dlg.row("integration_instance_type").editor, "Enterprise (Oracle Integration 3)")
     pick(qtbot, dlg.row("is_byol").editor, "New license")
     qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
-    dlg.grab().save("/tmp/analytics-integration-create.png")
+    shot(dlg, "analytics-integration-create")
     click(qtbot, dlg.review_button)
     cli = dlg.cli_view.text()
     assert "oci integration integration-instance create" in cli and "--type ENTERPRISEX" in cli
@@ -140,7 +140,7 @@ def test_integration_instance_created_stopped_started_and_scaled(qtbot, window):
     select_row(qtbot, window, "billing-sync")
     qtbot.waitUntil(lambda: related_loaded(window), timeout=10_000)
     assert any(a.startswith("Instance URL=https://billing-sync-") for a in related(window)["Access"])
-    window.grab().save("/tmp/analytics-integration-instance.png")
+    shot(window, "analytics-integration-instance")
 
 
 def test_cost_line_never_breaks_the_dialog(qtbot, window):

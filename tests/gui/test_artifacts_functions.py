@@ -25,6 +25,7 @@ from .helpers import (
     related_loaded,
     retype,
     select_row,
+    shot,
     table_rows,
     trigger,
 )
@@ -64,7 +65,7 @@ def test_registry_page_and_pull_command(qtbot, window, gui_emulator):
     assert "KB" in images[0] or "bytes" in images[0]
     host = gui_emulator.base_url.split("://", 1)[1]
     assert any(r.startswith(f"Path={host}/") and r.endswith("/hello-world") for r in rel["Repository"])
-    window.grab().save("/tmp/ocir-fn-registry.png")
+    shot(window, "ocir-fn-registry")
 
     dlg = action_dialog(qtbot, window, "Copy pull command…")
     images = dlg.row("image").editor
@@ -83,13 +84,13 @@ def test_create_repository_with_inline_name_check(qtbot, window):
     retype(qtbot, name, "Project01/Web-App")
     qtbot.waitUntil(lambda: "lower case" in dlg.row("display_name").error_text(), timeout=2000)
     assert not dlg.review_button.isEnabled()
-    dlg.grab().save("/tmp/ocir-fn-create-repo-error.png")
+    shot(dlg, "ocir-fn-create-repo-error")
     retype(qtbot, name, "project01/web-app/")
     qtbot.waitUntil(lambda: "starting and ending" in dlg.row("display_name").error_text(), timeout=2000)
     retype(qtbot, name, "project01/web-app")
     dlg.row("is_immutable").editor.setChecked(True)
     qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
-    dlg.grab().save("/tmp/ocir-fn-create-repo.png")
+    shot(dlg, "ocir-fn-create-repo")
     click(qtbot, dlg.review_button)
     cli = dlg.cli_view.text()
     assert "oci artifacts container repository create" in cli and "--is-immutable true" in cli
@@ -175,7 +176,7 @@ def test_create_application_and_function_from_the_registry(qtbot, window):
         assert not dlg.review_button.isEnabled()
     retype(qtbot, dlg.row("memory_in_mbs").editor, "512")
     qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
-    dlg.grab().save("/tmp/ocir-fn-create-function.png")
+    shot(dlg, "ocir-fn-create-function")
     click(qtbot, dlg.review_button)
     assert "oci fn function create container-function" in dlg.cli_view.text()
     finish(qtbot, window, dlg, "ACTIVE")
@@ -205,7 +206,7 @@ def test_invoke_the_demo_function(qtbot, window):
     shown = dict(dlg.revealed())
     assert json.loads(shown["Response"]) == {"message": "Hello, Grace!"}
     assert shown["Status"] == "200 OK" and shown["Duration"].endswith(" ms")
-    dlg.grab().save("/tmp/ocir-fn-invoke.png")
+    shot(dlg, "ocir-fn-invoke")
     dlg.close()
 
     dlg = action_dialog(qtbot, window, "Invoke…")
@@ -221,7 +222,7 @@ def test_invoke_the_demo_function(qtbot, window):
                     timeout=10_000)
     last = related(window)["Last invocations"]
     assert " 502=" in last[0] and " 200=" in last[1]
-    window.grab().save("/tmp/ocir-fn-function.png")
+    shot(window, "ocir-fn-function")
 
 
 def test_edit_function_config(qtbot, window):
@@ -281,7 +282,7 @@ def test_metrics_tab_counts_real_invocations(qtbot, aloop, session):
     # one series per responseType: the handler's 502 is an Error
     got = {label: float(v.sum()) for label, (_t, v) in charts["Invocations"].data.items()}
     assert got == {"Invocations (Success)": 2, "Invocations (Error)": 1}, got
-    pane.grab().save("/tmp/ocir-fn-metrics.png")
+    shot(pane, "ocir-fn-metrics")
 
 
 def test_open_an_image_from_its_repository_and_remove_a_tag(qtbot, window, gui_emulator, tmp_path):
@@ -301,7 +302,7 @@ def test_open_an_image_from_its_repository_and_remove_a_tag(qtbot, window, gui_e
     image = related(window)["Image"]
     assert any(r.startswith("Digest=sha256:") for r in image) and "Tag dev=pushed just now" in image
     assert any(r.startswith("Layer 1=sha256:") for r in image)
-    window.grab().save("/tmp/ocir-fn-image.png")
+    shot(window, "ocir-fn-image")
 
     act = next(a for a in window.detail.actions_menu.actions() if a.text() == "Remove tag…")
     assert act.isEnabled()

@@ -19,6 +19,7 @@ from .helpers import (
     related_loaded,
     retype,
     select_row,
+    shot,
     state_of,
     table_rows,
     trigger,
@@ -69,7 +70,7 @@ def test_create_with_inline_errors_and_cost_then_scale_stop_start(qtbot, window)
     qtbot.waitUntil(lambda: "$1,118.31 per month" in dlg.cost_text(), timeout=3000)
     retype(qtbot, dlg.row("allowed_ips").editor, "203.0.113.0/24")
     qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
-    dlg.grab().save("/tmp/i12-adb-create.png")
+    shot(dlg, "i12-adb-create")
     click(qtbot, dlg.review_button)
     cli = dlg.cli_view.text()
     assert "oci db autonomous-database create" in cli and "--db-name FINANCEDB" in cli
@@ -132,7 +133,7 @@ def test_scale_refuses_storage_below_used_and_wallet_download(qtbot, window, tmp
     qtbot.waitUntil(lambda: related_loaded(window), timeout=10_000)
     rel = related(window)
     assert any(b.startswith("Automatic Backup ") for b in rel["Backups"]), rel["Backups"]
-    window.grab().save("/tmp/i12-adb-details.png")
+    shot(window, "i12-adb-details")
 
     # the seeded database holds about 1.4 TB: 1 TB is refused before anything is sent
     trigger(window, "Scale…")
@@ -257,7 +258,7 @@ def test_backup_clone_move_delete_and_database_dashboard(qtbot, window):
                     "Autonomous Databases of Production" and view.last_refresh_seconds is not None, timeout=15_000)
     assert [c.metric for c in view.dashboard.charts] == ["CpuUtilization", "StorageUtilization", "Sessions",
                                                           "ExecuteCount"]
-    window.grab().save("/tmp/i12-adb-dashboard.png")
+    shot(window, "i12-adb-dashboard")
 
 
 def test_metrics_tab_of_a_database(qtbot, aloop, session):
@@ -289,7 +290,7 @@ def test_metrics_tab_of_a_database(qtbot, aloop, session):
     (_t, used), = charts["Storage utilization"].data.values()
     assert 60 < used.mean() < 75  # about 1.4 TB of 2 TB
     assert set(charts["Sessions"].data) == {"sessions", "logons"}
-    pane.grab().save("/tmp/i12-adb-metrics.png")
+    shot(pane, "i12-adb-metrics")
 
 
 def test_always_free_database(qtbot, window):

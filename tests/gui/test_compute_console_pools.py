@@ -11,7 +11,7 @@ import pytest
 from ociconsole.core.operations import OpState
 from ociconsole.gui.main_window import MainWindow
 
-from .helpers import click, open_tree_path, pick, retype, table_rows
+from .helpers import click, open_tree_path, pick, retype, shot, table_rows
 from .test_volumes import dialog, related, related_loaded, select_row, trigger
 
 SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl admin@workstation"
@@ -72,7 +72,7 @@ def test_instance_pool_from_a_configuration_scaled_stopped_terminated(qtbot, win
                     in row.way_out.text(), timeout=10_000)
     text = row.way_out.text()
     assert "No instance configuration in" in text and "Create an instance configuration here…" in text
-    dlg.grab().save("/tmp/compute-console-pool-create-empty.png")
+    shot(dlg, "compute-console-pool-create-empty")
     dlg.reject()
     qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=3000)
 
@@ -116,12 +116,12 @@ def test_instance_pool_from_a_configuration_scaled_stopped_terminated(qtbot, win
     labels = [subnets.itemText(i) for i in range(subnets.count())]
     pick(qtbot, subnets, next(t for t in labels if "regional" in t or "AD-1" in t))
     qtbot.waitUntil(lambda: pd.review_button.isEnabled(), timeout=5000)
-    pd.grab().save("/tmp/compute-console-pool-create.png")
+    shot(pd, "compute-console-pool-create")
     click(qtbot, pd.review_button)
     cli = pd.cli_view.text()
     assert "oci compute-management instance-pool create" in cli and "--size 2" in cli
     assert "--placement-configurations" in cli and "primarySubnetId" in cli and "--wait-for-state RUNNING" in cli
-    pd.grab().save("/tmp/compute-console-pool-review.png")
+    shot(pd, "compute-console-pool-review")
     click(qtbot, pd.create_button)
     qtbot.waitUntil(lambda: not pd.isVisible(), timeout=10_000)
     _done(qtbot, window, "Create instance pool build-agents", "RUNNING")
@@ -139,10 +139,10 @@ def test_instance_pool_from_a_configuration_scaled_stopped_terminated(qtbot, win
     # the instances link to their OCIDs
     inst_item = window.detail.related.topLevelItem(0).child(0)
     assert inst_item is not None
-    window.grab().save("/tmp/compute-console-pool-details.png")
+    shot(window, "compute-console-pool-details")
     window.detail.tabs.setCurrentWidget(window.detail.related)
     window.detail.related.expandAll()
-    window.grab().save("/tmp/compute-console-pool-related.png")
+    shot(window, "compute-console-pool-related")
 
     # scale to 3: tracked until RUNNING again
     trigger(window, "Scale…")
@@ -200,7 +200,7 @@ def test_console_connection_string_listed_under_the_instance(qtbot, window):
         timeout=10_000)
     conns = [i for i in related(window)["Networking"] if i.startswith("Console")]
     window.detail.tabs.setCurrentWidget(window.detail.related)
-    window.grab().save("/tmp/compute-console-connection.png")
+    shot(window, "compute-console-connection")
     assert any("ProxyCommand" in c for c in conns) and any(c.startswith("Console (VNC)=") for c in conns), conns
     # one at a time: delete it, and it leaves the list (after Refresh)
     trigger(window, "Delete console connection")

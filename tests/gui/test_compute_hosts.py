@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ociconsole.core.operations import OpState
 
-from .helpers import click, create_dialog, open_tree_path, pick, retype, table_rows
+from .helpers import click, create_dialog, open_tree_path, pick, retype, shot, table_rows
 
 
 def finish(qtbot, window, dlg):
@@ -37,7 +37,7 @@ def test_create_a_dedicated_vm_host(qtbot, window):
     col = [c.title for c in window.resources.kind.columns].index("OCPUs used")
     row = table_rows(window.resources).index("tenant-a-host")
     assert window.resources.proxy.index(row, col).data() == "0 of 128"
-    window.grab().save("/tmp/compute_hosts.png")
+    shot(window, "compute_hosts")
 
 
 def test_create_a_capacity_reservation(qtbot, window):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ociconsole.core.operations import OpState
 
-from .helpers import click, open_tree_path, retype, table_rows
+from .helpers import click, open_tree_path, retype, shot, table_rows
 from .test_volumes import dialog, select_row, trigger
 
 
@@ -24,7 +24,7 @@ def test_create_image_from_an_instance(qtbot, window):
     cli = dlg.cli_view.text()
     assert "oci compute image create" in cli and "--display-name jenkins-golden" in cli
     assert "--wait-for-state AVAILABLE" in cli
-    dlg.grab().save("/tmp/compute.png")
+    shot(dlg, "compute")
     click(qtbot, dlg.create_button)
     qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=10_000)
     op = window.oplog.operations[-1]
@@ -33,4 +33,4 @@ def test_create_image_from_an_instance(qtbot, window):
     assert op.state is OpState.SUCCEEDED and op.detail == "AVAILABLE", (op.detail, op.error)
     open_tree_path(qtbot, window, "Development", "Shared-Tools", "Compute", "Custom images")
     qtbot.waitUntil(lambda: "jenkins-golden" in table_rows(window.resources), timeout=10_000)
-    window.grab().save("/tmp/compute-images.png")
+    shot(window, "compute-images")

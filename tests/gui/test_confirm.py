@@ -3,8 +3,6 @@ test runs the confirmed action against the emulator."""
 
 from __future__ import annotations
 
-import os
-
 import oci
 import pytest
 
@@ -13,9 +11,11 @@ from ociconsole.catalog import execute
 from ociconsole.core.operations import OpState
 from ociconsole.gui import aio
 from ociconsole.gui.confirm import ConfirmDialog
-from ociconsole.gui.qt import QApplication, QPoint, Qt
+from ociconsole.gui.qt import QPoint, Qt
 from ociconsole.services import compute as computesvc
 from ociconsole.services import identity as idsvc
+
+from .helpers import shot
 
 INSTANCES = catalog.kind("compute.instance")
 VCNS = catalog.kind("network.vcn")
@@ -23,14 +23,6 @@ VCNS = catalog.kind("network.vcn")
 
 def instance(name: str, state: str = "RUNNING"):
     return oci.core.models.Instance(id=f"ocid1.instance.oc1.iad.{name}", display_name=name, lifecycle_state=state)
-
-
-def shot(widget, name: str) -> None:
-    where = os.environ.get("OCICONSOLE_SHOTS")
-    if where:
-        os.makedirs(where, exist_ok=True)
-        QApplication.processEvents()
-        widget.grab().save(os.path.join(where, f"{name}.png"))
 
 
 def make(qtbot, action_id: str, resources, kind=INSTANCES):

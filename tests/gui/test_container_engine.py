@@ -19,6 +19,7 @@ from .helpers import (
     related_loaded,
     retype,
     select_row,
+    shot,
     table_rows,
     trigger,
 )
@@ -63,7 +64,7 @@ def test_quick_create_cluster_node_pool_scale_upgrade_and_access(qtbot, window, 
     click(qtbot, dlg.review_button)
     cli = dlg.cli_view.text()
     assert "oci ce cluster create" in cli and "--pods-cidr 10.244.0.0/16" in cli and "subnet create" in cli
-    dlg.grab().save("/tmp/i14-oke-cluster-review.png")
+    shot(dlg, "i14-oke-cluster-review")
     submit(qtbot, window, dlg)
     qtbot.waitUntil(lambda: "web" in table_rows(window.resources), timeout=10_000)
     select_row(qtbot, window, "web")
@@ -71,7 +72,7 @@ def test_quick_create_cluster_node_pool_scale_upgrade_and_access(qtbot, window, 
     rel = related(window)["Cluster"]
     assert "Kubernetes version=v1.33.3" in rel and "Available upgrades=v1.34.1" in rel
     assert any(r.startswith("Public endpoint=https://") for r in rel) and "Pods CIDR=10.244.0.0/16" in rel
-    window.grab().save("/tmp/i14-oke-cluster.png")
+    shot(window, "i14-oke-cluster")
 
     # a node pool of 3; a version newer than the control plane is refused in the dialog
     open_tree_path(qtbot, window, "Development", "Developer Services", "Node Pools")
@@ -107,7 +108,7 @@ def test_quick_create_cluster_node_pool_scale_upgrade_and_access(qtbot, window, 
     qtbot.waitUntil(lambda: related_loaded(window), timeout=5000)
     nodes = related(window)["Nodes"]
     assert len(nodes) == 3 and all("=Ready — 10.40.10." in n and "instance RUNNING" in n for n in nodes), nodes
-    window.grab().save("/tmp/i14-oke-node-pool.png")
+    shot(window, "i14-oke-node-pool")
 
     dlg = action_form(qtbot, window, "Scale…")
     retype(qtbot, dlg.row("size").editor, "1")
@@ -128,7 +129,7 @@ def test_quick_create_cluster_node_pool_scale_upgrade_and_access(qtbot, window, 
     qtbot.waitUntil(lambda: "newer than the control plane" in dlg.row("kubernetes_version").error_text(),
                     timeout=3000)
     assert not dlg.review_button.isEnabled()
-    dlg.grab().save("/tmp/i14-oke-pool-upgrade-skew.png")
+    shot(dlg, "i14-oke-pool-upgrade-skew")
     click(qtbot, dlg.cancel_button)
 
     # the control plane upgraded, then the kubeconfig merged into an existing file
@@ -155,7 +156,7 @@ def test_quick_create_cluster_node_pool_scale_upgrade_and_access(qtbot, window, 
     qtbot.waitUntil(lambda: bool(dlg.revealed()), timeout=15_000)
     shown = dict(dlg.revealed())
     assert shown["Kubeconfig"] == str(kube) and shown["Backup"].startswith(f"{kube}.bak-")
-    dlg.grab().save("/tmp/i14-oke-access.png")
+    shot(dlg, "i14-oke-access")
     merged = yaml.safe_load(kube.read_text())
     assert [c["name"] for c in merged["clusters"]][0] == "other" and len(merged["clusters"]) == 2
     assert merged["current-context"] == shown["Context"]
@@ -184,7 +185,7 @@ def test_custom_create_checks_the_chosen_vcn(qtbot, window):
     qtbot.waitUntil(lambda: "overlaps the VCN's CIDR block 10.30.0.0/16" in dlg.row("services_cidr").error_text(),
                     timeout=3000)
     assert not dlg.review_button.isEnabled()
-    dlg.grab().save("/tmp/i14-oke-custom-errors.png")
+    shot(dlg, "i14-oke-custom-errors")
     retype(qtbot, dlg.row("services_cidr").editor, "10.96.0.0/16")
     qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
     click(qtbot, dlg.review_button)

@@ -19,6 +19,7 @@ from .helpers import (
     related_loaded,
     retype,
     select_row,
+    shot,
     table_rows,
     top_level,
     trigger,
@@ -75,7 +76,7 @@ def test_create_a_budget_and_an_alert_rule(qtbot, window):
     amount = view.index(row, headers.index("Amount")).data()
     spent = view.index(row, headers.index("Actual spend")).data()
     assert amount == "$50.00" and spent.startswith("$") and float(spent[1:].replace(",", "")) > 0
-    window.grab().save("/tmp/i16-cost-budgets.png")
+    shot(window, "i16-cost-budgets")
 
     trigger(window, "Add alert rule…")
     rule = _dialog(qtbot)
@@ -150,7 +151,7 @@ def test_cost_of_a_compartment_by_day_and_an_audit_trail(qtbot, window, gui_emul
     assert all(r.resource_id == inst["id"] for r in view.shown)
     view.only.setChecked(False)  # the whole compartment: the listing of its instances too
     assert any(r.operation == "ListInstances" for r in view.shown)
-    window.grab().save("/tmp/i16-cost-audit.png")
+    shot(window, "i16-cost-audit")
 
 
 def test_audit_view_filters_by_user_operation_and_status(qtbot, window, gui_emulator):
@@ -176,7 +177,7 @@ def test_audit_view_filters_by_user_operation_and_status(qtbot, window, gui_emul
     assert view.shown == [] and view.table.rowCount() == 0
     retype(qtbot, view.user, "admin")
     assert len(view.shown) == 2 and view.table.item(0, 2).text() == "admin@example.com"
-    view.grab().save("/tmp/i16-cost-audit-view.png")
+    shot(view, "i16-cost-audit-view")
 
 
 def test_cost_view_stacks_services_by_day(qtbot, window):
@@ -192,4 +193,4 @@ def test_cost_view_stacks_services_by_day(qtbot, window):
     assert top == pytest.approx(cost.day_totals())
     assert view.table.item(view.table.rowCount() - 1, 0).text() == "All services"
     assert view.table.item(view.table.rowCount() - 1, 1).text() == f"${cost.total():,.2f}"
-    view.grab().save("/tmp/i16-cost-view.png")
+    shot(view, "i16-cost-view")

@@ -15,7 +15,7 @@ import pytest
 
 from ociconsole.core.operations import OpState
 
-from .helpers import click, create_dialog, open_tree_path, pick, retype, table_rows
+from .helpers import click, create_dialog, open_tree_path, pick, retype, shot, table_rows
 from .test_volumes import dialog, related, related_loaded, select_row, trigger
 
 
@@ -62,7 +62,7 @@ def test_create_project_and_notebook_then_deactivate(qtbot, window):
     cli = dlg.cli_view.text()
     assert "oci data-science notebook-session create" in cli and "--config-details" in cli
     assert '"blockStorageSizeInGBs":100' in cli and "--wait-for-state SUCCEEDED" in cli
-    dlg.grab().save("/tmp/data-science-notebook-review.png")
+    shot(dlg, "data-science-notebook-review")
     finish(qtbot, window, dlg)
     qtbot.waitUntil(lambda: "churn-notebook" in table_rows(window.resources), timeout=5000)
 
@@ -85,7 +85,7 @@ def test_predict_with_the_demo_deployment(qtbot, window):
     qtbot.waitUntil(lambda: related_loaded(window), timeout=5000)
     rel = related(window)["Deployment"]
     assert "Model=house-price-linear" in rel and "Instances=1" in rel
-    window.grab().save("/tmp/data-science-deployment.png")
+    shot(window, "data-science-deployment")
 
     trigger(window, "Predict…")
     dlg = dialog(qtbot, CreateDialog)
@@ -108,7 +108,7 @@ def test_predict_with_the_demo_deployment(qtbot, window):
     assert shown["Latency"].endswith(" ms")
     # an answer to read, not a secret shown once
     assert "3 Result" in dlg.steps.text() and dlg.reveal_banner.heading.text() == "Done"
-    dlg.grab().save("/tmp/data-science-predict.png")
+    shot(dlg, "data-science-predict")
     dlg.close()
 
 
@@ -178,7 +178,7 @@ def test_create_model_deploy_and_predict(qtbot, window, tmp_path):
     assert f"--model-artifact-file {path}" in cli
     py = dlg.python_view.text()
     assert "client.create_model(details" in py and "client.create_model_artifact(response.data.id" in py
-    dlg.grab().save("/tmp/ds-model-create.png")
+    shot(dlg, "ds-model-create")
     finish(qtbot, window, dlg)
     qtbot.waitUntil(lambda: "linear-two" in table_rows(window.resources), timeout=5000)
     select_row(qtbot, window, "linear-two")
@@ -365,14 +365,14 @@ def test_create_job_from_script_run_it_and_read_its_log(qtbot, window, gui_emula
     qtbot.waitUntil(lambda: expected in dlg.cost_label.text(), timeout=3000)
     qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
     dlg.resize(dlg.width(), 1150)
-    dlg.grab().save("/tmp/i15-job-create.png")
+    shot(dlg, "i15-job-create")
     click(qtbot, dlg.review_button)
     cli = dlg.cli_view.text()
     assert "oci data-science job create" in cli and "--log-configuration-details" in cli
     assert '"maximumRuntimeInMinutes":30' in cli and '"commandLineArguments":"--epochs 2"' in cli
     assert "oci data-science job create-job-artifact" in cli and f"--job-artifact-file {script}" in cli
     assert "client.create_job_artifact(response.data.id" in dlg.python_view.text()
-    dlg.grab().save("/tmp/i15-job-review.png")
+    shot(dlg, "i15-job-review")
     finish(qtbot, window, dlg)
     qtbot.waitUntil(lambda: "train" in table_rows(window.resources), timeout=5000)
 
@@ -397,7 +397,7 @@ def test_create_job_from_script_run_it_and_read_its_log(qtbot, window, gui_emula
                     and related(window)["Runs"][0].startswith("first=SUCCEEDED"), timeout=10_000)
     runs = related(window)["Runs"]
     assert "Job run succeeded (exit code 0)" in runs[0] and "first log=runs" in runs
-    window.grab().save("/tmp/i15-job-runs.png")
+    shot(window, "i15-job-runs")
 
     # the run's log, followed from its link, shown in the Log Explorer with the script's lines
     sec = next(window.detail.related.topLevelItem(i) for i in range(window.detail.related.topLevelItemCount())
@@ -415,7 +415,7 @@ def test_create_job_from_script_run_it_and_read_its_log(qtbot, window, gui_emula
     assert shown == ["almost out of memory", "epoch 2 loss 0.25 fast console --epochs 2", "epoch 1 loss 0.50"], shown
     assert ex.results.topLevelItem(0).text(2) == "com.oraclecloud.datascience.jobrun.stderr"
     assert ex.results.topLevelItem(1).text(2) == "com.oraclecloud.datascience.jobrun.stdout"
-    window.grab().save("/tmp/i15-job-log.png")
+    shot(window, "i15-job-log")
 
     # the run among the job runs: its state, details, times and log
     open_tree_path(qtbot, window, "Development", "Analytics & AI", "Job runs")
@@ -426,7 +426,7 @@ def test_create_job_from_script_run_it_and_read_its_log(qtbot, window, gui_emula
     assert "Job=train" in rel and "State=SUCCEEDED" in rel and "Log=runs" in rel, rel
     assert any(r.startswith("Query=search \"") and r.endswith('"') for r in rel)
     assert not next(a for a in window._kind_actions if a.text() == "Cancel run").isEnabled()
-    window.grab().save("/tmp/i15-job-run.png")
+    shot(window, "i15-job-run")
 
 
 def test_failed_script_upload_deletes_the_new_job(session, aloop, qtbot, tmp_path):

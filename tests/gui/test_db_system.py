@@ -19,6 +19,7 @@ from .helpers import (
     related_loaded,
     retype,
     select_row,
+    shot,
     state_of,
     table_rows,
     trigger,
@@ -109,7 +110,7 @@ def test_launch_dialog_with_inline_errors_then_node_stop_and_start(qtbot, window
     qtbot.waitUntil(lambda: "$650.87 per month" in dlg.cost_text(), timeout=3000)
     pick(qtbot, dlg.row("db_version").editor, "19.27")
     pick(qtbot, dlg.row("recovery_window").editor, "15 days")
-    dlg.grab().save("/tmp/dbsys-launch.png")
+    shot(dlg, "dbsys-launch")
     errs = {n: r.error_text() for n, r in dlg.rows.items() if r.error_text()}
     assert not errs, errs
     qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
@@ -129,7 +130,7 @@ def test_launch_dialog_with_inline_errors_then_node_stop_and_start(qtbot, window
     assert any(p.startswith("Database BILLING=billing_") for p in parts), parts
     # 2 OCPUs of Enterprise Edition while the node runs, 256 GB of data and 256 of recovery area
     assert "Cost at list price=$661.75 per month" in parts, parts
-    window.grab().save("/tmp/dbsys-details.png")
+    shot(window, "dbsys-details")
 
     open_tree_path(qtbot, window, "Production", "Database", "DB nodes")
     qtbot.waitUntil(lambda: "billingdb" in table_rows(window.resources), timeout=10_000)
@@ -193,7 +194,7 @@ def test_data_guard_enabled_then_switchover_with_typed_confirmation(qtbot, windo
     click(qtbot, dlg.create_button)
     # the emulator refuses the wrong password: OCI's answer, inline
     qtbot.waitUntil(lambda: "does not match" in dlg.error_text(), timeout=10_000)
-    dlg.grab().save("/tmp/dbsys-dataguard-error.png")
+    shot(dlg, "dbsys-dataguard-error")
     dlg.reject()
     qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=5000)
 
@@ -225,7 +226,7 @@ def test_data_guard_enabled_then_switchover_with_typed_confirmation(qtbot, windo
     assert picture == [f"Primary=● {a.db_unique_name}", "Redo=▼ SYNC (MAXIMUM_AVAILABILITY)",
                        f"Standby=○ {a.peer_db_unique_name}"], picture
     window.detail.tabs.setCurrentWidget(window.detail.related)
-    window.grab().save("/tmp/dbsys-dataguard.png")
+    shot(window, "dbsys-dataguard")
     trigger(window, "Switchover…")
     sw = dialog(qtbot, CreateDialog)
     qtbot.waitUntil(lambda: not sw.busy, timeout=10_000)
@@ -234,7 +235,7 @@ def test_data_guard_enabled_then_switchover_with_typed_confirmation(qtbot, windo
     qtbot.waitUntil(lambda: a.peer_db_unique_name in sw.row("confirm").error_text(), timeout=2000)
     retype(qtbot, sw.row("confirm").editor, a.peer_db_unique_name)
     qtbot.waitUntil(lambda: sw.row("confirm").error_text() == "", timeout=2000)
-    sw.grab().save("/tmp/dbsys-switchover.png")
+    shot(sw, "dbsys-switchover")
     qtbot.waitUntil(lambda: sw.review_button.isEnabled(), timeout=3000)
     click(qtbot, sw.review_button)
     assert "oci db data-guard-association switchover" in sw.cli_view.text() and PASSWORD not in sw.cli_view.text()
@@ -326,7 +327,7 @@ def test_migration_from_two_connections_evaluated_started_paused_resumed(qtbot, 
     pick(qtbot, m.row("target_id").editor, "erp-source")
     qtbot.waitUntil(lambda: "another connection" in m.row("target_id").error_text(), timeout=2000)
     pick(qtbot, m.row("target_id").editor, "orders-target")
-    m.grab().save("/tmp/migration-create.png")
+    shot(m, "migration-create")
     qtbot.waitUntil(lambda: m.review_button.isEnabled(), timeout=3000)
     click(qtbot, m.review_button)
     assert "oci database-migration migration create-oracle-migration" in m.cli_view.text()
@@ -359,7 +360,7 @@ def test_migration_from_two_connections_evaluated_started_paused_resumed(qtbot, 
     assert timeline[0].startswith("Job=MIGRATION WAITING: ") and "Paused after ODMS_INITIAL_LOAD_EXPORT" in timeline[0]
     assert "Initial load: export=✔ done in 300 s" in timeline and "Initial load: import=· pending" in timeline
     window.detail.tabs.setCurrentWidget(window.detail.related)
-    window.grab().save("/tmp/migration-waiting.png")
+    shot(window, "migration-waiting")
     trigger(window, "Resume")
     qtbot.waitUntil(lambda: any(j["lifecycleState"] == "IN_PROGRESS" for j in gui_emulator.core.store.list("odmsjob")),
                     timeout=5000)
@@ -372,7 +373,7 @@ def test_migration_from_two_connections_evaluated_started_paused_resumed(qtbot, 
     assert rel["Job phases"][-1] == "Clean up=✔ done in 30 s"
     assert any("Job MIGRATION succeeded" in line for line in rel["Job output"])
     window.detail.tabs.setCurrentWidget(window.detail.related)
-    window.grab().save("/tmp/migration-done.png")
+    shot(window, "migration-done")
 
 
 def test_database_backup_now_settings_restore_errors(qtbot, window):
@@ -410,7 +411,7 @@ def test_database_backup_now_settings_restore_errors(qtbot, window):
     assert "oci db database restore" in rs.cli_view.text()
     click(qtbot, rs.create_button)
     qtbot.waitUntil(lambda: "between the earliest backup" in rs.error_text(), timeout=10_000)
-    rs.grab().save("/tmp/dbsys-restore-error.png")
+    shot(rs, "dbsys-restore-error")
     rs.reject()
     qtbot.waitUntil(lambda: not rs.isVisible(), timeout=5000)
     # automatic backups off
@@ -466,4 +467,4 @@ def test_db_system_metrics_tab(qtbot, aloop, session):
     (t, v), = charts["CPU utilization"].data.values()
     assert 55 <= len(t) <= 61 and 0 < v.mean() < 100  # the last hour, one point a minute, from its DB node
     assert set(charts["Executions and transactions"].data) == {"executions", "transactions"}
-    pane.grab().save("/tmp/dbsys-metrics.png")
+    shot(pane, "dbsys-metrics")

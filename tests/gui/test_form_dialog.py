@@ -3,8 +3,6 @@ against the real emulator through the SDK. Set OCICONSOLE_SHOTS=<dir> to save PN
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
@@ -14,12 +12,12 @@ from ociconsole.catalog.forms import FormContext
 from ociconsole.core.operations import OpState
 from ociconsole.gui import aio
 from ociconsole.gui.form_dialog import CreateDialog, load_compartment_options
-from ociconsole.gui.qt import QApplication, QFileDialog, QGuiApplication, QPoint, Qt
+from ociconsole.gui.qt import QFileDialog, QGuiApplication, QPoint, Qt
 from ociconsole.services import compute as computesvc
 from ociconsole.services import identity as idsvc
 from ociconsole.services import network as netsvc
 
-from .helpers import click, pick, retype
+from .helpers import click, pick, retype, shot
 
 WAIT = 10_000
 
@@ -31,14 +29,6 @@ def run(qtbot, coro, timeout=WAIT):
     task = aio.spawn(coro)
     qtbot.waitUntil(task.done, timeout=timeout)
     return task.result()
-
-
-def shot(widget, name: str) -> None:
-    where = os.environ.get("OCICONSOLE_SHOTS")
-    if where:
-        os.makedirs(where, exist_ok=True)
-        QApplication.processEvents()
-        widget.grab().save(os.path.join(where, f"{name}.png"))
 
 
 def public_key(comment: str = "alice@laptop") -> str:

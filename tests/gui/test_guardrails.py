@@ -12,7 +12,7 @@ from ociconsole.gui import settings
 from ociconsole.gui.confirm import ConfirmDialog
 from ociconsole.gui.form_dialog import CreateDialog
 
-from .helpers import click, click_index, open_tree_path, retype, table_rows, top_level
+from .helpers import click, click_index, open_tree_path, retype, shot, table_rows, top_level
 
 
 def _select_jenkins(qtbot, w):
@@ -48,7 +48,7 @@ def test_production_shows_its_banner_and_refuses_a_change_until_the_name_is_type
     assert "PRODUCTION" in w.windowTitle()
     assert "demo" in settings.get("guardrails/production_marked").splitlines()
     _select_jenkins(qtbot, w)
-    w.grab().save("/tmp/guardrails-production.png")
+    shot(w, "guardrails-production")
 
     # an action: the instance's name must be typed, even for a plain Stop
     n = len(w.oplog.operations)
@@ -77,7 +77,7 @@ def test_production_shows_its_banner_and_refuses_a_change_until_the_name_is_type
     click(qtbot, c.review_button)
     assert c.production_input is not None and c.production_input.isVisible()
     assert not c.create_button.isEnabled()
-    c.grab().save("/tmp/guardrails-create.png")
+    shot(c, "guardrails-create")
     qtbot.keyClicks(c.production_input, "Demo sandbox")
     assert c.create_button.isEnabled()
     with qtbot.waitSignal(c.submitted, timeout=10_000) as sig:

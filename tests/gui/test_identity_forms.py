@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ociconsole.core.operations import OpState
 
-from .helpers import click, open_tree_path, retype, table_rows, top_level
+from .helpers import click, open_tree_path, retype, shot, table_rows, top_level
 
 
 def _dialog(qtbot):
@@ -42,7 +42,7 @@ def test_create_dynamic_group_with_checked_rules(qtbot, window, gui_emulator):
     click(qtbot, dlg.review_button)
     cli = dlg.cli_view.text()
     assert "oci iam dynamic-group create" in cli and "--matching-rule" in cli and "ANY {resource.type" in cli
-    dlg.grab().save("/tmp/identity.png")
+    shot(dlg, "identity")
     _create(qtbot, window, dlg, "fn-runners")
 
 

@@ -17,7 +17,7 @@ from ociconsole.gui.activity import describe
 from ociconsole.gui.main_window import MainWindow
 from ociconsole.gui.qt import QApplication, Qt
 
-from .helpers import click, click_index, open_tree_path, pick, retype, table_rows, top_level
+from .helpers import click, click_index, open_tree_path, pick, retype, shot, table_rows, top_level
 
 USER = "alice@example.com"
 
@@ -123,7 +123,7 @@ def test_auth_token_shown_once_and_limited_to_two(qtbot, window, gui_emulator, l
     field.setFocus()
     qtbot.keyClick(field, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)  # the focused value, whole
     assert QApplication.clipboard().text() == token
-    dlg.grab().save("/tmp/identity-secret.png")
+    shot(dlg, "identity-secret")
     assert op.result is not None and op.result.token is None and op.result.description == "docker login"
     _assert_secret_nowhere(window, log_file, token)
     qtbot.keyClick(field, Qt.Key.Key_Escape)  # Esc closes, nothing more asked

@@ -15,7 +15,7 @@ from cryptography.x509.oid import NameOID
 
 from ociconsole.gui.qt import QPoint, Qt
 
-from .helpers import click, dialog, open_tree_path, pick, retype, select_row, table_rows, wait_op
+from .helpers import click, dialog, open_tree_path, pick, retype, select_row, shot, table_rows, wait_op
 
 FRONTEND_LBS = ("Production", "Web", "Frontend", "Networking", "Load balancers")
 
@@ -68,7 +68,7 @@ def test_demo_load_balancer_page_shows_a_backend_turn_red_when_its_instance_stop
     assert sorted(backends) == ["web-01", "web-02"]
     assert all(page.chips[f"backend:web-servers/{b.name}"].health == "OK" for b in backends.values())
     assert page.chips["set:web-servers"].health == "OK"
-    page.grab().save("/tmp/i13-lb-page-ok.png")
+    shot(page, "i13-lb-page-ok")
 
     stop_instance(gui_emulator, "web-02")
     reload(qtbot, page)
@@ -81,9 +81,9 @@ def test_demo_load_balancer_page_shows_a_backend_turn_red_when_its_instance_stop
     rows = [[page.health.topLevelItem(i).text(c) for c in range(5)] for i in range(page.health.topLevelItemCount())]
     assert ["web-servers", backends["web-02"].name, "web-02", "CRITICAL"] == rows[1][:4]
     assert "web-02 is STOPPED" in rows[1][4] and rows[0][3] == "OK"
-    page.grab().save("/tmp/i13-lb-health.png")
+    shot(page, "i13-lb-health")
     page.tabs.setCurrentIndex(0)
-    window.grab().save("/tmp/i13-lb-window.png")
+    shot(window, "i13-lb-window")
 
     # the Metrics tab (oci_lbaas) follows the health: one unhealthy backend of two
     pane = window.detail
@@ -149,14 +149,14 @@ def test_create_a_load_balancer_add_backends_and_a_listener_in_the_console(qtbot
     qtbot.waitUntil(lambda: "$0.03 per hour" in dlg.cost_text(), timeout=3000)  # 0.0113 + 200 × 0.0001
     assert "Load Balancer Bandwidth" in dlg.cost_detail.text()
     retype(qtbot, dlg.row("health_path").editor, "/health")
-    dlg.grab().save("/tmp/i13-lb-create.png")
+    shot(dlg, "i13-lb-create")
     qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
     click(qtbot, dlg.review_button)
     cli = dlg.cli_view.text()
     assert "oci lb load-balancer create" in cli and "--shape-name flexible" in cli and "--listeners" in cli
     assert '"minimumBandwidthInMbps":200' in cli and "--wait-for-state SUCCEEDED" in cli
     assert "create_load_balancer" in dlg.python_view.text()
-    dlg.grab().save("/tmp/i13-lb-review.png")
+    shot(dlg, "i13-lb-review")
     click(qtbot, dlg.create_button)
     qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=10_000)
     wait_op(qtbot, window, "shop-lb", "ACTIVE")
@@ -172,7 +172,7 @@ def test_create_a_load_balancer_add_backends_and_a_listener_in_the_console(qtbot
     table = add.row("backends").editor
     rows = table.rows()
     assert sorted(r["instance"].split(" — ")[0] for r in rows) == ["web-01", "web-02"], rows
-    add.grab().save("/tmp/i13-lb-add-backends.png")
+    shot(add, "i13-lb-add-backends")
     submit(qtbot, add)
     wait_op(qtbot, window, "Add backends to web-servers")
     qtbot.waitUntil(lambda: len(page.overview.backends()) == 2, timeout=10_000)
@@ -196,7 +196,7 @@ def test_create_a_load_balancer_add_backends_and_a_listener_in_the_console(qtbot
     reload(qtbot, page)
     bad = [n for n, c in page.chips.items() if n.startswith("backend:") and c.health == "CRITICAL"]
     assert len(bad) == 1 and page.chips["set:web-servers"].health == "WARNING"
-    page.grab().save("/tmp/i13-lb-shop.png")
+    shot(page, "i13-lb-shop")
 
     # a backend edited in place: taken offline, it is CRITICAL with that reason
     good = next(b for _bs, b in page.overview.backends() if b.status == "OK")
@@ -270,7 +270,7 @@ def test_certificate_from_pem_files_and_its_key_checked(qtbot, window, tmp_path)
     retype(qtbot, dlg.row("private_key_file").editor, str(other_key))
     qtbot.waitUntil(lambda: "does not belong" in dlg.row("private_key_file").error_text(), timeout=3000)
     assert not dlg.review_button.isEnabled()
-    dlg.grab().save("/tmp/i13-lb-cert-error.png")
+    shot(dlg, "i13-lb-cert-error")
     retype(qtbot, dlg.row("private_key_file").editor, str(key))
     qtbot.waitUntil(lambda: dlg.row("private_key_file").error_text() == "", timeout=3000)
     qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
@@ -323,4 +323,4 @@ def test_certificate_from_pem_files_and_its_key_checked(qtbot, window, tmp_path)
     submit(qtbot, bw)
     wait_op(qtbot, window, "Change the bandwidth of web-lb")
     qtbot.waitUntil(lambda: "Flexible 50-100 Mbps" in page.facts.text(), timeout=10_000)
-    page.grab().save("/tmp/i13-lb-https.png")
+    shot(page, "i13-lb-https")

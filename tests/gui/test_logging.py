@@ -18,6 +18,7 @@ from .helpers import (
     related_loaded,
     retype,
     select_row,
+    shot,
     table_rows,
     trigger,
     wait_op,
@@ -74,7 +75,7 @@ def test_log_group_custom_log_and_bucket_write_log(qtbot, window):
     qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
     click(qtbot, dlg.review_button)
     assert '"service": "objectstorage"' in dlg.cli_view.text() or '"service":"objectstorage"' in dlg.cli_view.text()
-    dlg.grab().save("/tmp/i16-logging-enable-log.png")
+    shot(dlg, "i16-logging-enable-log")
     click(qtbot, dlg.create_button)
     wait_op(qtbot, window, "Enable the write log of app-assets")
 
@@ -84,7 +85,7 @@ def test_log_group_custom_log_and_bucket_write_log(qtbot, window):
     select_row(qtbot, window, "app-assets_write")
     qtbot.waitUntil(lambda: related_loaded(window), timeout=5000)
     assert "Source=objectstorage: app-assets (write)" in related(window)["Log"]
-    window.grab().save("/tmp/i16-logging-logs.png")
+    shot(window, "i16-logging-logs")
     # opening the log shows it in the Log Explorer, picked and searched
     from ociconsole.gui.log_explorer import LogExplorer
     row = table_rows(window.resources).index("app-assets_write")
@@ -191,7 +192,7 @@ def test_explore_live_tail_and_export(qtbot, window, gui_emulator, tmp_path):
     item = ex.results.topLevelItem(0)
     assert item.childCount() > 3 and any(f'"message": "{item.text(3)}"' in item.child(i).text(3)
                                          for i in range(item.childCount()))
-    window.grab().save("/tmp/i16-logging-explorer.png")
+    shot(window, "i16-logging-explorer")
 
     # live tail: a new entry appears on top
     ex.tail_button.click()
@@ -233,7 +234,7 @@ def test_query_error_inline_at_its_column(qtbot, window, gui_emulator):
     assert f"column {len(bad) + 1}" in ex.error.text() and not ex.run_button.isEnabled()
     ex.set_query(f'search "{comp}/errs/app" | sort datetime')
     assert "expected 'by' after 'sort'" in ex.error.text()
-    window.grab().save("/tmp/i16-logging-error.png")
+    shot(window, "i16-logging-error")
     # what parses but the service refuses (no such log group) is shown too
     ex.set_query(f'search "{comp}/nosuchgroup"')
     assert not ex.error.isVisible()
@@ -268,7 +269,7 @@ def test_bucket_logs_tab_shows_its_write_log(qtbot, window, gui_emulator):
     assert panel.results.topLevelItem(0).text(3).startswith("PUT logo-v2.svg (200) by ")
     assert panel.compartment.currentText().strip() == "Frontend"
     assert '/assets-logs/assets-writes"' in panel.query.toPlainText()
-    window.grab().save("/tmp/i16-logging-bucket-tab.png")
+    shot(window, "i16-logging-bucket-tab")
 
 
 def test_subnet_flow_log_empty_and_said_why(qtbot, window, gui_emulator):

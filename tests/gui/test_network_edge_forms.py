@@ -11,7 +11,7 @@ from ociconsole.gui import aio
 from ociconsole.gui.form_dialog import CreateDialog, load_compartment_options
 from ociconsole.gui.qt import QApplication
 
-from .helpers import click, pick, retype
+from .helpers import click, pick, retype, shot
 
 WAIT = 10_000
 
@@ -79,7 +79,7 @@ def test_create_cpe_then_ipsec_connection(qtbot, aloop, session, oplog):
     assert cli.startswith("oci network ip-sec-connection create")
     assert "--static-routes '[\"172.16.0.0/16\",\"172.17.0.0/16\"]'" in cli and "--cpe-id " + cpe.id in cli
     QApplication.processEvents()
-    dlg.grab().save("/tmp/network_edge.png")
+    shot(dlg, "network_edge")
     op = submit(qtbot, dlg)
     ipsc = op.result
     listed = run(qtbot, session.list_all("network", "list_ip_sec_connections", comp))

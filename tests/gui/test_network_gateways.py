@@ -9,7 +9,7 @@ import pytest
 
 from ociconsole.core.operations import OpState
 
-from .helpers import click, click_index, open_tree_path, pick, retype, table_rows, top_level, trigger
+from .helpers import click, click_index, open_tree_path, pick, retype, shot, table_rows, top_level, trigger
 
 
 @pytest.fixture
@@ -92,8 +92,8 @@ def test_nsg_and_its_rules_table(qtbot, window, vn):
     click(qtbot, row.remove_button)
     assert table.rowCount() == 2
     qtbot.waitUntil(lambda: "rules" not in dlg2.errors(), timeout=3000)
-    window.grab().save("/tmp/network.png")
-    dlg2.grab().save("/tmp/network_rules.png")
+    shot(window, "network")
+    shot(dlg2, "network_rules")
     op = submit(qtbot, window, dlg2, "oci network nsg rules add")
     assert op.title == "Add 2 security rule(s) to web-nsg"
     assert f"--nsg-id {nsg.id}" in dlg2.cli_view.text()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from ociconsole.core.operations import OpState
 from ociconsole.gui.qt import QApplication, Qt
 
-from .helpers import click, open_tree_path, retype
+from .helpers import click, open_tree_path, retype, shot
 
 
 def dialogs(cls):
@@ -26,7 +26,7 @@ def test_no_vcn_offers_another_compartment_or_a_new_vcn(qtbot, window):
     text = row.way_out.text()
     assert "No VCN in Sandbox." in text, text
     assert "Pick another compartment" in text and "Create a VCN here…" in text, text
-    dlg.grab().save("/tmp/newcomer-11.png")
+    shot(dlg, "newcomer-11")
 
     row.way_out.linkActivated.emit("compartment")  # what a click on the link sends
     qtbot.waitUntil(lambda: dlg.row("network_compartment_id").editor.hasFocus(), timeout=2000)
@@ -62,5 +62,5 @@ def test_no_metrics_says_where_metrics_exist(qtbot, window):
     text = row.way_out.text()
     assert text.startswith("No metric namespace in Sandbox. Metrics exist in "), text
     assert "Pick another compartment" in text and "ocid1." not in text and "Frontend" in text, text
-    dlg.grab().save("/tmp/newcomer-11-metrics.png")
+    shot(dlg, "newcomer-11-metrics")
     dlg.reject()

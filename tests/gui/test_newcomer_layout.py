@@ -16,13 +16,13 @@ import pytest
 
 from ociconsole.gui.main_window import MainWindow
 
-from .helpers import click_index, find_child, open_tree_path
+from .helpers import click_index, find_child, open_tree_path, shot
 
 
 def snap(widget, item: str) -> None:
     tag = os.environ.get("LAYOUT_PNG_TAG")
     if tag:
-        widget.grab().save(f"/tmp/layout-{item}-{tag}.png")
+        shot(widget, f"layout-{item}-{tag}")
 
 
 @pytest.fixture

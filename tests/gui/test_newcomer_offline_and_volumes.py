@@ -14,7 +14,7 @@ from ociconsole.gui.qt import Qt
 from ociconsole.services.runtime import Session
 
 from ..conftest import make_emulator
-from .helpers import click_index, open_tree_path, table_rows
+from .helpers import click_index, open_tree_path, shot, table_rows
 
 
 def _window(qtbot, emu):
@@ -51,7 +51,7 @@ def test_create_is_off_while_unreachable(qtbot, aloop, tmp_path):
         qtbot.waitUntil(lambda: "Cannot reach" in w.endpoint_label.text(), timeout=10_000)
         assert not w.create_action.isEnabled()
         assert not w.resources.create_button.isEnabled()
-        w.grab().save("/tmp/newcomer-13-offline.png")
+        shot(w, "newcomer-13-offline")
         emu = make_emulator(tmp_path, state=state, port=port, transition_delay=0.3)
         qtbot.waitUntil(lambda: "Cannot reach" not in w.endpoint_label.text(), timeout=15_000)
         qtbot.waitUntil(lambda: w.create_action.isEnabled() and w.resources.create_button.isEnabled(), timeout=5000)
@@ -91,5 +91,5 @@ def test_volumes_show_attachment_and_attach_is_off_when_attached(qtbot, aloop, g
     _select(qtbot, w, "scratch")
     qtbot.waitUntil(lambda: not _action(w, "Attach to instance…").isEnabled(), timeout=5000)
     assert _action(w, "Detach").isEnabled()
-    w.grab().save("/tmp/newcomer-13.png")
+    shot(w, "newcomer-13")
     w.close()

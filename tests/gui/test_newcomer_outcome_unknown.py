@@ -12,7 +12,7 @@ from ociconsole.gui.main_window import MainWindow
 from ociconsole.services.runtime import Session
 
 from ..conftest import make_emulator
-from .helpers import answer_confirm, click_index, open_tree_path, table_rows
+from .helpers import answer_confirm, click_index, open_tree_path, shot, table_rows
 
 
 def test_stop_survives_an_outage_and_ends_as_what_happened(qtbot, aloop, tmp_path):
@@ -40,13 +40,13 @@ def test_stop_survives_an_outage_and_ends_as_what_happened(qtbot, aloop, tmp_pat
         qtbot.wait(4000)  # the tracking polls meet connection errors meanwhile
         assert not op.state.done, (op.state, op.detail)
         assert "unknown" in op.detail.lower(), op.detail
-        w.grab().save("/tmp/newcomer-6-outage.png")
+        shot(w, "newcomer-6-outage")
 
         emu = make_emulator(tmp_path, state=state, port=port, transition_delay=2.0)  # it comes back
         qtbot.waitUntil(lambda: op.state.done, timeout=30_000)
         assert op.state is OpState.SUCCEEDED and op.detail == "STOPPED", (op.state, op.detail, op.error)
         qtbot.waitUntil(lambda: w.detail.resource.lifecycle_state == "STOPPED", timeout=5000)
-        w.grab().save("/tmp/newcomer-6.png")
+        shot(w, "newcomer-6")
     finally:
         w.shutdown()
         session.close()

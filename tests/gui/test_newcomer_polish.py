@@ -9,7 +9,7 @@ import pytest
 from ociconsole.gui.main_window import MainWindow
 from ociconsole.gui.qt import QApplication
 
-from .helpers import open_tree_path
+from .helpers import open_tree_path, shot
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def test_cpu_template_opens_the_existing_dashboard_live(qtbot, window):
         qtbot.waitUntil(lambda v=view: v.last_refresh_seconds is not None, timeout=15_000)
     assert view.store.names() == ["CPU across instances of Production"]
     assert view.auto.isChecked() and view._timer.isActive()  # the range ends now: it keeps itself current
-    window.grab().save("/tmp/newcomer-12-dashboard.png")
+    shot(window, "newcomer-12-dashboard")
 
 
 def test_wording_empty_state_and_activity_room(qtbot, window):
@@ -47,4 +47,4 @@ def test_wording_empty_state_and_activity_room(qtbot, window):
     assert window.activity.widget().minimumHeight() >= 120
     assert window.activity.height() >= 120
     QApplication.processEvents()
-    window.grab().save("/tmp/newcomer-12.png")
+    shot(window, "newcomer-12")

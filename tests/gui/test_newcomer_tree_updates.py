@@ -9,7 +9,7 @@ import oci
 from ociconsole.core.operations import OpState
 from ociconsole.gui.qt import Qt
 
-from .helpers import click, click_index, find_child, open_tree_path, retype, table_rows, top_level
+from .helpers import click, click_index, find_child, open_tree_path, retype, shot, table_rows, top_level
 
 
 def children_of(window, index) -> list[str]:
@@ -40,7 +40,7 @@ def test_created_compartment_appears_and_deleted_one_leaves(qtbot, window):
     assert op.state is OpState.SUCCEEDED, op.error
     # under its parent, without F5
     qtbot.waitUntil(lambda: "Sandbox-Newcomer" in children_of(window, dev), timeout=5000)
-    window.grab().save("/tmp/newcomer-4.png")
+    shot(window, "newcomer-4")
 
     # delete it from the list of Development's compartments: it leaves the tree
     click_index(qtbot, window.tree, dev)

@@ -9,6 +9,7 @@ from ociconsole.gui.qt import QMessageBox, Qt
 
 from ..gui.helpers import click, top_level
 from ..resilience.test_credentials import close, start, tenancy, visible_box  # noqa: F401 - fixture
+from .helpers import shot
 
 
 def test_wrong_key_says_what_is_wrong_and_offers_to_fix(qtbot, aloop, tenancy):  # noqa: F811
@@ -26,7 +27,7 @@ def test_wrong_key_says_what_is_wrong_and_offers_to_fix(qtbot, aloop, tenancy): 
     assert not w._probe.isActive()
     root = w.tree_model.index(0, 0)
     assert "Loading" not in root.data() and "fix the profile" in root.data(), root.data()
-    w.grab().save("/tmp/newcomer-7.png")
+    shot(w, "newcomer-7")
     # the way out: the profile set-up
     assert w.fix_profile_button.isVisible()
     click(qtbot, w.fix_profile_button)

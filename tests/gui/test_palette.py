@@ -11,7 +11,7 @@ from ociconsole.gui.form_dialog import CreateDialog
 from ociconsole.gui.palette import PaletteDialog
 from ociconsole.gui.qt import QApplication, QGuiApplication, Qt
 
-from .helpers import open_tree_path, table_rows, top_level
+from .helpers import open_tree_path, shot, table_rows, top_level
 
 
 def _entries(*labels):
@@ -57,7 +57,7 @@ def test_the_palette_reaches_every_catalog_action(qtbot, window):
     assert ("Menu", "Refresh") in labels and ("Compartment", "Shared-Tools") in labels
     shortcut = next(e.shortcut for e in dlg.entries if e.label == "Refresh")
     assert shortcut == "F5"  # shortcuts are shown
-    dlg.grab().save("/tmp/palette.png")
+    shot(dlg, "palette")
     qtbot.keyClick(dlg.input, Qt.Key.Key_Escape)
     assert not dlg.isVisible()
 

@@ -19,6 +19,7 @@ from .helpers import (
     related_loaded,
     retype,
     select_row,
+    shot,
     table_rows,
     trigger,
 )
@@ -43,7 +44,7 @@ def create_block_admin_policy(qtbot, window, name="shop-waf", where=("Developmen
     table.set_cell(0, "condition", "http.request.url.path === '/admin'")
     qtbot.waitUntil(lambda: "column 25" in dlg.errors().get("rules", ""), timeout=3000)
     assert "Rule 1 (block-admin)" in dlg.errors()["rules"] and not dlg.review_button.isEnabled()
-    dlg.grab().save("/tmp/security-waf-bad-condition.png")
+    shot(dlg, "security-waf-bad-condition")
     table.set_cell(0, "condition", "i_starts_with(http.request.url.path, '/admin')")
     click(qtbot, dlg.row("rules").add_button)
     table.set_cell(1, "name", "log-api")
@@ -51,7 +52,7 @@ def create_block_admin_policy(qtbot, window, name="shop-waf", where=("Developmen
     table.set_cell(1, "action", "Check")
     qtbot.waitUntil(lambda: "rules" not in dlg.errors(), timeout=3000)
     qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
-    dlg.grab().save("/tmp/security-waf-create.png")
+    shot(dlg, "security-waf-create")
     click(qtbot, dlg.review_button)
     cli = dlg.cli_view.text()
     assert "oci waf web-app-firewall-policy create" in cli and "--request-access-control" in cli
@@ -70,7 +71,7 @@ def test_waf_policy_that_blocks_a_path(qtbot, window, gui_emulator):
     assert "Access rule=block-admin: if i_starts_with(http.request.url.path, '/admin') then " \
            "Pre-configured 403 Response Code Action" in rel, rel
     assert "Default action=Pre-configured Allow Action" in rel
-    window.grab().save("/tmp/security-waf-policy.png")
+    shot(window, "security-waf-policy")
 
     # what the service does with requests: /admin answers 403, the rest goes on
     from ociconsole.emulator.services import waf as waf_service
@@ -115,7 +116,7 @@ def test_waf_policy_that_blocks_a_path_attached_to_a_load_balancer(qtbot, window
     qtbot.waitUntil(lambda: lbs.count() > 0 and "web-lb" in lbs.currentText(), timeout=10_000)
     pick(qtbot, lbs, "web-lb")
     qtbot.waitUntil(lambda: attach.review_button.isEnabled(), timeout=3000)
-    attach.grab().save("/tmp/security-waf-attach.png")
+    shot(attach, "security-waf-attach")
     click(qtbot, attach.review_button)
     cli = attach.cli_view.text()
     assert "oci waf web-app-firewall create-for-load-balancer" in cli and "--load-balancer-id" in cli
@@ -130,7 +131,7 @@ def test_waf_policy_that_blocks_a_path_attached_to_a_load_balancer(qtbot, window
     rel = related(window)["Attached"]
     lb = next(d for d in gui_emulator.core.store.list("load_balancer") if d["displayName"] == "web-lb")
     assert f"Load balancer={lb['id']}" in rel, rel
-    window.grab().save("/tmp/security-waf-firewall.png")
+    shot(window, "security-waf-firewall")
     core = gui_emulator.core
     blocked = waf_service.decide(core, lb["id"], waf_condition.request_document("GET", "http://shop/admin/x"))
     assert (blocked["code"], blocked["rule"]) == (403, "block-admin")
@@ -234,7 +235,7 @@ def test_waas_certificate_and_policy(qtbot, window, tmp_path, gui_emulator):
     row.editor.set_cell(0, "condition", "URL_STARTS_WITH")
     row.editor.set_cell(0, "value", "/admin")
     qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=3000)
-    dlg.grab().save("/tmp/security-waas-create.png")
+    shot(dlg, "security-waas-create")
     click(qtbot, dlg.review_button)
     assert "oci waas waas-policy create" in dlg.cli_view.text() and "URL_STARTS_WITH" in dlg.cli_view.text()
     finish(qtbot, window, dlg)  # followed through WAAS's work request: CREATING, then ACTIVE
@@ -245,7 +246,7 @@ def test_waas_certificate_and_policy(qtbot, window, tmp_path, gui_emulator):
     rel = related(window)["Domains, origins and rules"]
     assert "CNAME=www-shop-example-com.o.waas.oci.oraclecloud.net" in rel and "HTTPS=on" in rel, rel
     assert "Access rule=block-admin: URL_STARTS_WITH /admin then BLOCK" in rel
-    window.grab().save("/tmp/security-waas-policy.png")
+    shot(window, "security-waas-policy")
 
     # its access rules edited (UPDATING, then ACTIVE on WAAS's work request), then its protection settings
     from ociconsole.gui.form_dialog import CreateDialog

@@ -15,7 +15,7 @@ from ociconsole.core.operations import OpState
 from ociconsole.gui.main_window import MainWindow
 from ociconsole.services import object_storage as oss
 
-from .helpers import click, click_index, dialog, open_tree_path, pick, retype, table_rows, trigger
+from .helpers import click, click_index, dialog, open_tree_path, pick, retype, shot, table_rows, trigger
 
 DAY = 86400
 
@@ -97,14 +97,14 @@ def test_add_locked_rule_then_delete_refuses_it_and_deletes_an_unlocked_one(qtbo
     qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=2000)
     assert "this rule is LOCKED" in dlg.row("lock_days").warning.text()
     qtbot.wait(100)
-    dlg.grab().save("/tmp/storage-console-retention-rule-form.png")
+    shot(dlg, "storage-console-retention-rule-form")
     click(qtbot, dlg.review_button)
     cli = dlg.cli_view.text()
     assert cli.startswith("oci os retention-rule create") and "--bucket-name records" in cli
     assert "--display-name invoices-7d" in cli and "--time-amount 7" in cli and "--time-unit DAYS" in cli
     assert "--time-rule-locked 20" in cli and "T00:00:00Z" in cli
     qtbot.wait(100)
-    dlg.grab().save("/tmp/storage-console-retention-rule-review.png")
+    shot(dlg, "storage-console-retention-rule-review")
     op = submit(qtbot, window, dlg)
     assert op.title == "Add retention rule invoices-7d to bucket records"
 
@@ -131,7 +131,7 @@ def test_add_locked_rule_then_delete_refuses_it_and_deletes_an_unlocked_one(qtbo
     assert listed[1] == "Rule legal-hold=indefinitely, not locked"
     window.detail.tabs.setCurrentWidget(window.detail.related)
     qtbot.wait(100)
-    window.grab().save("/tmp/storage-console-retention-rules-related.png")
+    shot(window, "storage-console-retention-rules-related")
 
     # 21 days later the first rule is locked (the service's clock and the console's move together)
     gui_emulator.clock.advance(21 * DAY)
@@ -148,7 +148,7 @@ def test_add_locked_rule_then_delete_refuses_it_and_deletes_an_unlocked_one(qtbo
     qtbot.waitUntil(lambda: "is locked" in dd.row("rule_id").error_text(), timeout=2000)
     assert "cannot be deleted" in dd.row("rule_id").error_text() and not dd.review_button.isEnabled()
     qtbot.wait(100)
-    dd.grab().save("/tmp/storage-console-retention-rule-delete.png")
+    shot(dd, "storage-console-retention-rule-delete")
     pick(qtbot, combo, "legal-hold")
     # what is deleted is confirmed by typing its name
     qtbot.waitUntil(lambda: not dd.review_button.isEnabled(), timeout=2000)

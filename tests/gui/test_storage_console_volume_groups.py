@@ -23,6 +23,7 @@ from .helpers import (
     pick,
     related_loaded,
     select_row,
+    shot,
     table_rows,
     trigger,
 )
@@ -98,7 +99,7 @@ def test_create_volume_group_pick_volumes_then_back_it_up(qtbot, window, volumes
     dlg.row("display_name").editor.setText("db-consistent")
     qtbot.waitUntil(lambda: dlg.review_button.isEnabled(), timeout=2000)
     qtbot.wait(200)  # the layout settles (the refused volume's error line is gone)
-    dlg.grab().save("/tmp/storage-console-volume-group-form.png")
+    shot(dlg, "storage-console-volume-group-form")
     click(qtbot, dlg.review_button)
     cli = dlg.cli_view.text()
     assert cli.startswith("oci bv volume-group create") and f"--availability-domain {ad1}" in cli
@@ -107,7 +108,7 @@ def test_create_volume_group_pick_volumes_then_back_it_up(qtbot, window, volumes
     summary = dlg.summary_text()
     assert "Volume 1: db-data  (100 GB)" in summary and "Volume 2: db-logs  (60 GB)" in summary
     assert "Volume 3" not in summary
-    dlg.grab().save("/tmp/storage-console-volume-group-review.png")
+    shot(dlg, "storage-console-volume-group-review")
     click(qtbot, dlg.create_button)
     qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=10_000)
     op = window.oplog.operations[-1]
@@ -134,7 +135,7 @@ def test_create_volume_group_pick_volumes_then_back_it_up(qtbot, window, volumes
     assert {a.text() for a in window._kind_actions} >= {"Back up now…", "Delete", "Move to compartment…"}
     window.detail.tabs.setCurrentWidget(window.detail.related)
     qtbot.wait(100)
-    window.grab().save("/tmp/storage-console-volume-group-details.png")
+    shot(window, "storage-console-volume-group-details")
 
     # back up now (full)
     window.activateWindow()

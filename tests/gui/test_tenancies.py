@@ -9,7 +9,7 @@ from ociconsole.gui import settings
 from ociconsole.gui.qt import Qt
 from ociconsole.gui.tenancies import AddRootDialog
 
-from .helpers import click, click_index, find_child, pick, table_rows
+from .helpers import click, click_index, find_child, pick, shot, table_rows
 
 
 def trigger(window, label: str) -> None:
@@ -167,7 +167,7 @@ def test_two_roots_share_the_tree_column(qtbot, window, gui_emulator, session):
     heights = window.tree_panes.sizes()
     assert all(h > 100 for h in heights)  # both roots visible, one above the other
     assert root2.remove_button.accessibleName() == f"Remove Demo sandbox · {gui_emulator.regions()[1]} from the tree"
-    window.grab().save("/tmp/i17-tenancies-two-roots.png")
+    shot(window, "i17-tenancies-two-roots")
     assert settings.get("tree/roots") == f"demo|{gui_emulator.regions()[1]}"
     window.shutdown()  # the window going away closes the sessions of the roots it added
     assert root2.session.closed and not window.roots[0].session.closed
