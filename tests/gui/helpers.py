@@ -172,3 +172,12 @@ def shot(widget, name: str) -> None:
     if where:
         os.makedirs(where, exist_ok=True)
         picture.save(os.path.join(where, f"{name}.png"))
+
+
+def settled(emu, read, state: str, seconds: float = 10.0):
+    """Move the emulator's clock past a resource's transitions (instead of waiting for them in real time)
+    and read it again: it is in `state`. `read` is an SDK call's partial, e.g. lambda: client.get_x(ident)."""
+    emu.clock.advance(seconds)
+    res = read().data
+    assert res.lifecycle_state == state, (res.lifecycle_state, state)
+    return res

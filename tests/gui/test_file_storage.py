@@ -15,7 +15,7 @@ import pytest
 from ociconsole.core.operations import OpState
 from ociconsole.gui.qt import Qt
 
-from .helpers import click, open_tree_path, pick, retype, table_rows, top_level
+from .helpers import click, open_tree_path, pick, retype, settled, table_rows, top_level
 
 
 @pytest.fixture
@@ -169,7 +169,8 @@ def test_a_path_the_existing_mount_target_already_exports_is_refused_next_to_the
     qtbot.waitUntil(lambda: not wiz.isVisible(), timeout=3000)
 
 
-def test_an_export_refused_midway_goes_back_to_the_path_and_finishes_with_one_file_system(qtbot, window, clients):
+def test_an_export_refused_midway_goes_back_to_the_path_and_finishes_with_one_file_system(qtbot, window, clients,
+                                                                                            gui_emulator):
     fsc, _vn = clients
     wiz = open_wizard(qtbot, window)
     to_export_page_with_existing(qtbot, wiz, "mid-share")
@@ -179,7 +180,7 @@ def test_an_export_refused_midway_goes_back_to_the_path_and_finishes_with_one_fi
     # after the page was validated, someone else exports another file system as /mid-share there
     other = fsc.create_file_system(oci.file_storage.models.CreateFileSystemDetails(
         compartment_id=mt.compartment_id, availability_domain=mt.availability_domain, display_name="other-fs")).data
-    oci.wait_until(fsc, fsc.get_file_system(other.id), "lifecycle_state", "ACTIVE", max_interval_seconds=1)
+    settled(gui_emulator, lambda: fsc.get_file_system(other.id), "ACTIVE")
     fsc.create_export(oci.file_storage.models.CreateExportDetails(export_set_id=mt.export_set_id,
                                                                   file_system_id=other.id, path="/mid-share"))
     n = len(window.oplog.operations)

@@ -15,7 +15,7 @@ from cryptography.x509.oid import NameOID
 
 from ociconsole.gui.qt import QPoint, Qt
 
-from .helpers import click, dialog, open_tree_path, pick, retype, select_row, shot, table_rows, wait_op
+from .helpers import click, dialog, open_tree_path, pick, retype, select_row, settled, shot, table_rows, wait_op
 
 FRONTEND_LBS = ("Production", "Web", "Frontend", "Networking", "Load balancers")
 
@@ -54,8 +54,7 @@ def stop_instance(emu, name: str) -> None:
     comps = ident.list_compartments(cfg["tenancy"], compartment_id_in_subtree=True).data
     inst = next(i for c in comps for i in compute.list_instances(c.id).data if i.display_name == name)
     compute.instance_action(inst.id, "STOP")
-    oci.wait_until(compute, compute.get_instance(inst.id), "lifecycle_state", "STOPPED", max_wait_seconds=20,
-                   max_interval_seconds=1)
+    settled(emu, lambda: compute.get_instance(inst.id), "STOPPED")
 
 
 def test_demo_load_balancer_page_shows_a_backend_turn_red_when_its_instance_stops(qtbot, window, gui_emulator):

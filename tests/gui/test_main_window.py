@@ -11,7 +11,7 @@ from ociconsole.gui import settings
 from ociconsole.gui.main_window import MainWindow
 from ociconsole.gui.qt import QApplication, QGuiApplication, Qt
 
-from .helpers import answer_confirm, click_index, open_tree_path, table_rows
+from .helpers import answer_confirm, click_index, open_tree_path, settled, table_rows
 
 
 def instances_of(qtbot, window, *path):
@@ -145,7 +145,7 @@ def test_failed_action_shows_its_error(qtbot, window, gui_emulator):
     cfg = gui_emulator.client_config()
     cc = oci.core.ComputeClient(cfg, service_endpoint=gui_emulator.endpoint("core"))
     cc.instance_action(inst.id, "STOP")
-    oci.wait_until(cc, cc.get_instance(inst.id), "lifecycle_state", "STOPPED", max_wait_seconds=10)
+    settled(gui_emulator, lambda: cc.get_instance(inst.id), "STOPPED")
     reboot = next(a for a in window._kind_actions if a.text() == "Reboot")
     assert reboot.isEnabled()  # the table still shows RUNNING
     reboot.trigger()

@@ -9,7 +9,7 @@ import pytest
 
 from ociconsole.core.operations import OpState
 
-from .helpers import click, click_index, open_tree_path, pick, retype, shot, table_rows, top_level, trigger
+from .helpers import click, click_index, open_tree_path, pick, retype, settled, shot, table_rows, top_level, trigger
 
 
 @pytest.fixture
@@ -142,7 +142,7 @@ def test_lpgs_connect_from_the_dialog(qtbot, window, vn, gui_emulator):
                                                            display_name="peer-vcn")).data
     peer = vn.create_local_peering_gateway(oci.core.models.CreateLocalPeeringGatewayDetails(
         compartment_id=comp, vcn_id=other.id, display_name="peer-lpg")).data
-    oci.wait_until(vn, vn.get_local_peering_gateway(peer.id), "lifecycle_state", "AVAILABLE", max_wait_seconds=30)
+    settled(gui_emulator, lambda: vn.get_local_peering_gateway(peer.id), "AVAILABLE")
     trigger(window, "Connect to peer…")
     dlg2 = dialog(qtbot, dlg)
     qtbot.waitUntil(lambda: dlg2.row("peer_id").editor.count() > 0 and bool(dlg2.row("peer_id").value()),

@@ -19,6 +19,7 @@ from .helpers import (
     related_loaded,
     retype,
     select_row,
+    settled,
     shot,
     table_rows,
     trigger,
@@ -304,8 +305,7 @@ def test_attach_a_waf_policy_from_a_load_balancer(qtbot, window, gui_emulator):
             W.AllowAction(name="allow"), W.ReturnHttpResponseAction(name="deny", code=404)],
         request_access_control=W.RequestAccessControl(default_action_name="allow", rules=[W.AccessControlRule(
             name="no-php", action_name="deny", condition="i_ends_with(http.request.url.path, '.php')")]))).data
-    oci.wait_until(waf, waf.get_web_app_firewall_policy(pol.id), "lifecycle_state", "ACTIVE", max_wait_seconds=10,
-                   max_interval_seconds=0.2)
+    settled(gui_emulator, lambda: waf.get_web_app_firewall_policy(pol.id), "ACTIVE")
 
     spec = security.attach_form(load_balancer=web_lb)
     assert spec.title == "Attach a WAF policy to web-lb" and "load_balancer_id" not in [f.name for f in spec.fields]
