@@ -48,7 +48,11 @@ def _add_second_region(qtbot, window, region: str):
     pick(qtbot, dlg.region_combo, region)
     click(qtbot, dlg.ok)
     qtbot.waitUntil(lambda: len(window.roots) == 2 and window.roots[1].tenancy is not None, timeout=10_000)
-    return window.roots[1]
+    root = window.roots[1]
+    # its first level loaded: the tenancy's row no longer says "(loading…)"
+    qtbot.waitUntil(lambda: root.model.rowCount() > 0 and root.model.index(0, 0).internalPointer().loaded,
+                    timeout=10_000)
+    return root
 
 
 def test_two_regions_side_by_side_search_and_removal(qtbot, window, gui_emulator, session):
