@@ -422,34 +422,63 @@ def stream_id(region: str, compartment_id: str, namespace: str, resource_group: 
     return hashlib.sha1(key.encode()).hexdigest()
 
 
+def _time_of(point: list) -> float:
+    return point[0]
+
+
 def store_points(store, region: str, metric: dict, points: list[tuple[float, float, float]], now: float) -> None:
     """Append posted points (time, value, count) to a stream (created on first post)."""
+    by_hour: dict[int, list] = {}
+    ordered = True  # (points usually come in time order: nothing to sort then)
+    last = -math.inf
+    floor = math.floor
+    for t, v, c in points:
+        by_hour.setdefault(int(floor(t / HOUR)), []).append([t, v, c])
+        if t < last:
+            ordered = False
+        last = t
+    ts = [p[0] for p in points]
+    _append(store, region, metric, by_hour, ordered, min(ts), max(ts), now)
+
+
+def store_series(store, region: str, metric: dict, t: np.ndarray, v: np.ndarray, c: np.ndarray, now: float) -> None:
+    """store_points for a time-ordered series given as arrays (a seed's day of minutes): split by hour
+    without a Python step per point."""
+    if not len(t):
+        return
+    hours = np.floor(t / HOUR).astype(np.int64)
+    cuts = np.flatnonzero(np.diff(hours)) + 1
+    rows = np.column_stack((t, v, c)).tolist()
+    bounds = [0, *cuts.tolist(), len(rows)]
+    by_hour = {int(hours[a]): rows[a:b] for a, b in zip(bounds, bounds[1:], strict=False)}
+    _append(store, region, metric, by_hour, True, float(t[0]), float(t[-1]), now)
+
+
+def _append(store, region: str, metric: dict, by_hour: dict[int, list], ordered: bool, first: float, last: float,
+            now: float) -> None:
     sid = stream_id(region, metric["compartmentId"], metric["namespace"], metric.get("resourceGroup"),
                     metric["name"], metric["dimensions"])
     sdoc = store.get(STREAM_KIND, sid)
-    by_hour: dict[int, list] = {}
-    for t, v, c in points:
-        by_hour.setdefault(int(math.floor(t / HOUR)), []).append([t, v, c])
     buckets = set(sdoc.get("buckets", [])) if sdoc else set()
     for h, new in by_hour.items():
         bid = f"{sid}:{h}"
         b = store.get(POINTS_KIND, bid)
-        merged = (b["points"] if b else []) + new
-        merged.sort(key=lambda p: p[0])
+        merged = (b["points"] + new) if b else new
+        if b or not ordered:
+            merged.sort(key=_time_of)
         store.put(POINTS_KIND, {"id": bid, "stream": sid, "hour": h, "points": merged[-MAX_POINTS_PER_BUCKET:]})
         buckets.add(h)
     oldest = int(math.floor((now - POSTED_RETENTION) / HOUR))
     for h in [h for h in buckets if h < oldest]:
         store.delete(POINTS_KIND, f"{sid}:{h}")
         buckets.discard(h)
-    ts = [p[0] for p in points]
     doc = {
         "id": sid, "_region": region, "compartmentId": metric["compartmentId"], "namespace": metric["namespace"],
         "name": metric["name"], "dimensions": dict(metric["dimensions"]),
         "metadata": dict(metric.get("metadata") or (sdoc or {}).get("metadata") or {}),
         "buckets": sorted(buckets),
-        "first": min([sdoc["first"]] + ts) if sdoc else min(ts),
-        "last": max([sdoc["last"]] + ts) if sdoc else max(ts),
+        "first": min(sdoc["first"], first) if sdoc else first,
+        "last": max(sdoc["last"], last) if sdoc else last,
         "timePosted": now,
     }
     if metric.get("resourceGroup"):

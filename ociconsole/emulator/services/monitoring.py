@@ -1203,9 +1203,9 @@ def _seed_custom_metrics(store, comp: str, region: str, since: float, now: float
         when = t + 30.0
         dims = {"service": name, "env": "prod"}
         md = {"unit": "milliseconds"}
-        metrics.store_points(store, region, {
+        metrics.store_series(store, region, {
             "namespace": "custom_app", "compartmentId": comp, "name": "RequestLatency", "dimensions": dims,
-            "metadata": md}, list(zip(when.tolist(), np.round(lat, 2).tolist(), count.tolist(), strict=True)), now)
-        metrics.store_points(store, region, {
+            "metadata": md}, when, np.round(lat, 2), count, now)
+        metrics.store_series(store, region, {
             "namespace": "custom_app", "compartmentId": comp, "name": "RequestCount", "dimensions": dims,
-            "metadata": {"unit": "count"}}, list(zip(when.tolist(), count.tolist(), [1.0] * len(t), strict=True)), now)
+            "metadata": {"unit": "count"}}, when, count, np.ones(len(t)), now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import itertools
 import random
 import re
 import secrets
@@ -670,17 +671,17 @@ def seed_vcn(seed, region: str, comp: str, name: str, cidr: str, dns: str) -> di
                                    "cidrBlock": "0.0.0.0/0", "networkEntityId": nat["id"], "routeType": "STATIC"}])
     store.put("routetable", private_rt)
     base = ipaddress.ip_network(cidr)
-    subs = list(base.subnets(new_prefix=max(base.prefixlen, 24) if base.prefixlen >= 16 else 16))
+    # the first three of its /24s (/16s of a bigger VCN): not all 256 of them, nor every host of each
+    subs = list(itertools.islice(base.subnets(new_prefix=max(base.prefixlen, 24) if base.prefixlen >= 16 else 16), 3))
     for i, (sname, public) in enumerate((("public", True), ("private", False), ("db", False))):
         net = subs[i]
-        hosts = list(net.hosts())
         store.put("subnet", dict(
             common, id=seed.ocid("subnet", region), vcnId=vcn_id, displayName=f"{name}-{sname}",
             cidrBlock=str(net), ipv4CidrBlocks=[str(net)], dnsLabel=sname,
             subnetDomainName=f"{sname}.{dns}.oraclevcn.com",
             routeTableId=rt_id if public else private_rt["id"], securityListIds=[sl_id], dhcpOptionsId=dhcp_id,
             prohibitPublicIpOnVnic=not public, prohibitInternetIngress=not public,
-            virtualRouterIp=str(hosts[0]), virtualRouterMac="00:00:17:" + ":".join(
+            virtualRouterIp=str(net.network_address + 1), virtualRouterMac="00:00:17:" + ":".join(
                 f"{x:02X}" for x in seed.rng.randbytes(3))))
     return vcn
 
