@@ -6,8 +6,6 @@ now…" makes a volume group backup, listed under Volume group backups."""
 
 from __future__ import annotations
 
-import time
-
 import oci
 import pytest
 
@@ -23,6 +21,7 @@ from .helpers import (
     pick,
     related_loaded,
     select_row,
+    settled,
     shot,
     table_rows,
     trigger,
@@ -42,10 +41,8 @@ def volumes(gui_emulator):
     made = [bs.create_volume(oci.core.models.CreateVolumeDetails(
         compartment_id=comp.id, availability_domain=ad, display_name=name, size_in_gbs=size)).data.id
         for name, ad, size in (("db-data", ads[0], 100), ("db-logs", ads[0], 60), ("far-away", ads[1], 50))]
-    deadline = time.monotonic() + 10
-    while any(bs.get_volume(v).data.lifecycle_state != "AVAILABLE" for v in made):
-        assert time.monotonic() < deadline, "volumes not AVAILABLE"
-        time.sleep(0.1)
+    for v in made:  # (the emulator's clock moved past their provisioning, not waited for)
+        settled(gui_emulator, lambda v=v: bs.get_volume(v), "AVAILABLE")
     return ads
 
 
