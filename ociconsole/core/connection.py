@@ -173,11 +173,24 @@ def connection_from_profile(profile: Profile, region: str | None = None, passphr
 
 
 def _signer_with_key(profile: Profile, key):
+    """The SDK's signer for a key already loaded (and checked) above: handed over as the key object, not
+    written back to PEM for the SDK to load and check again (OpenSSL's RSA check is ~50 ms a 2048-bit key,
+    on the GUI thread when a profile connects)."""
+    return _key_signer(profile.tenancy or "", profile.user or "", profile.fingerprint or "", key)
+
+
+def _key_signer(tenancy: str, user: str, fingerprint: str, private_key):
+    """oci.signer.Signer for a private key object: what its __init__ does after loading a key."""
     import oci
-    from cryptography.hazmat.primitives import serialization
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption()).decode()
-    return oci.signer.Signer(profile.tenancy, profile.user, profile.fingerprint, None, private_key_content=pem)
+
+    class KeySigner(oci.signer.Signer):
+        def __init__(self):
+            self.api_key = f"{tenancy}/{user}/{fingerprint}"
+            self.private_key = private_key
+            self.create_signers(self.api_key, self.private_key, ["date", "(request-target)", "host"],
+                                ["content-length", "content-type", "x-content-sha256"])
+
+    return KeySigner()
 
 
 def connection_for_emulator(config: dict, base_url: str, label: str = "Demo sandbox",
@@ -191,19 +204,11 @@ def _emulator_signer(config: dict):
     """The SDK's request signer for the emulator's admin key. The key is one the emulator generated and wrote
     itself, so OpenSSL's RSA consistency check (~50 ms, in the start-up's critical path) is skipped, as the
     emulator does for its own keys (emulator.auth.load_own_private_pem); the signer is otherwise the SDK's."""
-    import oci
     from cryptography.hazmat.primitives import serialization
 
-    class EmulatorKeySigner(oci.signer.Signer):
-        def __init__(self, tenancy: str, user: str, fingerprint: str, key_file: str):
-            self.api_key = f"{tenancy}/{user}/{fingerprint}"
-            pem = Path(os.path.expanduser(key_file)).read_bytes()
-            self.private_key = serialization.load_pem_private_key(pem, password=None,
-                                                                  unsafe_skip_rsa_key_validation=True)
-            self.create_signers(self.api_key, self.private_key, ["date", "(request-target)", "host"],
-                                ["content-length", "content-type", "x-content-sha256"])
-
-    return EmulatorKeySigner(config["tenancy"], config["user"], config["fingerprint"], config["key_file"])
+    pem = Path(os.path.expanduser(config["key_file"])).read_bytes()
+    key = serialization.load_pem_private_key(pem, password=None, unsafe_skip_rsa_key_validation=True)
+    return _key_signer(config["tenancy"], config["user"], config["fingerprint"], key)
 
 
 def _as_received(response_data, _response_type, _allow_control_chars=None):

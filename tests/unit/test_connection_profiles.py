@@ -45,6 +45,29 @@ def test_api_key_profile_signs_sdk_calls(emulator, tmp_path):
     assert user.id == emulator.admin_user_id
 
 
+def test_a_profile_s_key_is_loaded_and_checked_once(emulator, tmp_path, monkeypatch):
+    """Connecting loads the key file once (OpenSSL's RSA check, ~50 ms a 2048-bit key, on the GUI thread): the
+    SDK's signer gets the key object, not a PEM to load and check again. It still signs what OCI accepts."""
+    from cryptography.hazmat.primitives import serialization
+    priv, pub, _fp = C.generate_key_pair(tmp_path / "keys")
+    _upload(emulator, pub.read_text())
+    cfg = tmp_path / "config"
+    C.write_api_key_profile(cfg, "ONCE", user=emulator.admin_user_id, tenancy=emulator.tenancy_id,
+                            region="us-ashburn-1", key_file=str(priv))
+    profile = C.find_profile(cfg, "ONCE")
+    loads = []
+    real = serialization.load_pem_private_key
+
+    def counted(*a, **kw):
+        loads.append(kw.get("unsafe_skip_rsa_key_validation", False))
+        return real(*a, **kw)
+    monkeypatch.setattr(serialization, "load_pem_private_key", counted)
+    conn = connection_from_profile(profile)
+    assert loads == [False]  # once, checked
+    monkeypatch.undo()
+    assert _identity(conn, emulator).get_user(emulator.admin_user_id).data.id == emulator.admin_user_id
+
+
 def test_a_key_not_uploaded_is_refused(emulator, tmp_path):
     priv, _pub, _fp = C.generate_key_pair(tmp_path / "keys")
     cfg = tmp_path / "config"
