@@ -16,7 +16,7 @@ from collections.abc import Callable
 from ..core.connection import WORK_REQUEST_SERVICES
 from ..core.errors import OciError, loggable
 from ..core.operations import RECORDING, Operation, OperationLog
-from ..services.runtime import OutcomeUnknown
+from ..services.runtime import UNKNOWN_NOTE, OutcomeUnknown
 from . import forms, terraform
 from .generic import in_sentence
 from .model import BAD, TRANSITIONAL, Action, Done, Gone, ResourceKind
@@ -134,9 +134,10 @@ async def _recheck(session, log: OperationLog, op: Operation, kind: ResourceKind
         await track(session, log, op, kind, resource.id, action.target_states, action.gone_ok,
                     on_resource=on_resource)
         return
+    # (the re-read settled what the request's error left open: its "may have been carried out" is not repeated)
+    cause = error.message.removesuffix(f" {UNKNOWN_NOTE}").rstrip(".")
     raise OciError(f"{action.label} was not carried out: {in_sentence(kind.singular)} {kind.name(res)} "
-                   f"is still {state} "
-                   f"(the request got no answer: {error.message})", code=error.code or "NotCarriedOut",
+                   f"is still {state} (the request got no answer: {cause})", code=error.code or "NotCarriedOut",
                    status=error.status, request_id=error.request_id, operation=error.operation,
                    service=error.service, endpoint=error.endpoint, kind="service")
 

@@ -478,10 +478,13 @@ def _already_deleted(err: OciError) -> bool:
     return False
 
 
+# what an OutcomeUnknown's message adds to the error that left the outcome unknown
+UNKNOWN_NOTE = ("The request may have been carried out although no answer came back: refresh to check before "
+                "trying again.")
+
+
 def _outcome_unknown(err: OciError) -> OutcomeUnknown:
-    note = ("The request may have been carried out although no answer came back: refresh to check "
-            "before trying again.")
-    message = f"{err.message.rstrip('.')}. {note}"
+    message = f"{err.message.rstrip('.')}. {UNKNOWN_NOTE}"
     return OutcomeUnknown(message, code=err.code, status=err.status, request_id=err.request_id,
                           operation=err.operation, service=err.service, endpoint=err.endpoint, kind=err.kind,
                           retriable=False)

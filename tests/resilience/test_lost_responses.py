@@ -92,6 +92,7 @@ def test_a_stop_that_never_reached_the_service_fails_as_not_carried_out(faulty):
     assert len(seen) == 3 and handled(emu, "core", "instance_action") == 0
     assert op.state == OpState.FAILED and after.lifecycle_state == "RUNNING"
     assert "was not carried out" in op.error.message and "still RUNNING" in op.error.message
+    assert "may have been carried out" not in op.error.message  # the re-read settled it
     assert (op.error.service, op.error.operation) == ("compute", "instance_action")
     assert not isinstance(op.error, OutcomeUnknown)
 
