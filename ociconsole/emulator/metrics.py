@@ -48,6 +48,7 @@ namespace and resource group.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -450,7 +451,7 @@ def store_series(store, region: str, metric: dict, t: np.ndarray, v: np.ndarray,
     cuts = np.flatnonzero(np.diff(hours)) + 1
     rows = np.column_stack((t, v, c)).tolist()
     bounds = [0, *cuts.tolist(), len(rows)]
-    by_hour = {int(hours[a]): rows[a:b] for a, b in zip(bounds, bounds[1:], strict=False)}
+    by_hour = {int(hours[a]): rows[a:b] for a, b in itertools.pairwise(bounds)}
     _append(store, region, metric, by_hour, True, float(t[0]), float(t[-1]), now)
 
 
