@@ -7,15 +7,13 @@ deletes) what remains."""
 
 from __future__ import annotations
 
-import os
-
 import oci
 import pytest
 
 from ociconsole.core.operations import OpState
 from ociconsole.gui.qt import Qt
 
-from .helpers import click, open_tree_path, pick, retype, settled, table_rows, top_level
+from .helpers import click, open_tree_path, pick, retype, settled, shot, table_rows, top_level
 
 
 @pytest.fixture
@@ -118,15 +116,6 @@ def test_wizard_with_an_existing_mount_target(qtbot, window, clients):
 
 # ---------------------------------------------------------------- duplicate paths, failures, the Python program
 
-def _grab(qtbot, widget, name: str) -> None:
-    """A PNG of the widget for a person to look at, when AUDIT_PNG_DIR names a folder."""
-    folder = os.environ.get("AUDIT_PNG_DIR")
-    if folder:
-        qtbot.wait(300)  # laid out and painted
-        os.makedirs(folder, exist_ok=True)
-        widget.grab().save(os.path.join(folder, name))
-
-
 def to_export_page_with_existing(qtbot, wiz, name: str) -> None:
     retype(qtbot, wiz.fs_name, name)
     click(qtbot, wiz.next_button)
@@ -162,7 +151,7 @@ def test_a_path_the_existing_mount_target_already_exports_is_refused_next_to_the
     retype(qtbot, wiz.path, "/shared-home")  # the seed's shared-home is exported there as /shared-home
     qtbot.waitUntil(lambda: "already exported through dev-nfs" in wiz.path_error.text(), timeout=3000)
     assert wiz.path_error.isVisible() and not wiz.next_button.isEnabled()
-    _grab(qtbot, wiz, "nfs-wizard-duplicate-path.png")
+    shot(wiz, "nfs-wizard-duplicate-path")
     retype(qtbot, wiz.path, "/shared-home2")
     assert wiz.path_error.text() == "" and wiz.next_button.isEnabled()
     click(qtbot, wiz.cancel_button)  # nothing was created: closes at once
@@ -192,7 +181,7 @@ def test_an_export_refused_midway_goes_back_to_the_path_and_finishes_with_one_fi
     assert "already exists" in text and f"File system mid-share: {fs.id}" in text, text
     assert wiz.back_button.isVisible() and wiz.back_button.text() == "< Change the export path"
     assert wiz.delete_button.isVisible() and wiz.close_button.text() == "Close and keep them"
-    _grab(qtbot, wiz, "nfs-wizard-error.png")
+    shot(wiz, "nfs-wizard-error")
     # back to the path: the duplicate is refused next to the field, the file system is kept and locked
     click(qtbot, wiz.back_button)
     assert wiz.pages.currentIndex() == 2
@@ -260,7 +249,7 @@ def test_the_review_shows_a_python_program_that_runs_against_the_sdk(qtbot, wind
     to_review_with_a_new_mount_target(qtbot, wiz, "py-share", "py-nfs")
     assert [wiz.code_tabs.tabText(i) for i in range(wiz.code_tabs.count())] == ["oci CLI", "Python SDK"]
     wiz.code_tabs.setCurrentIndex(1)
-    _grab(qtbot, wiz, "nfs-wizard-review.png")
+    shot(wiz, "nfs-wizard-review")
     code = wiz.python_view.text()
     for text in ("oci.file_storage.FileStorageClient(config)", "oci.file_storage.models.CreateFileSystemDetails(",
                  "oci.file_storage.models.CreateMountTargetDetails(", "oci.file_storage.models.CreateExportDetails(",
