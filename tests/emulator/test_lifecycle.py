@@ -264,3 +264,18 @@ def test_vcn_with_subnets_cannot_be_deleted(clients, net):
         clients.network.delete_vcn(net.vcn_id)
     assert (ei.value.status, ei.value.code) == (409, "Conflict")
     assert clients.network.get_vcn(net.vcn_id).data.lifecycle_state == "AVAILABLE"
+
+
+def test_a_subnet_s_virtual_router_is_its_first_host(clients, net):
+    import ipaddress
+    vn, comp = clients.network, net.compartment_id
+    seeded = [s for c in clients.identity.list_compartments(clients.tenancy, compartment_id_in_subtree=True).data
+              for s in vn.list_subnets(c.id).data]
+    wide = vn.create_vcn(M.CreateVcnDetails(compartment_id=comp, cidr_block="172.21.0.0/16",
+                                            display_name="wide")).data
+    made = vn.create_subnet(M.CreateSubnetDetails(compartment_id=comp, vcn_id=wide.id, cidr_block="172.21.0.0/16",
+                                                  display_name="big")).data
+    assert len(seeded) >= 3
+    for s in [*seeded, made]:
+        first = ipaddress.ip_network(s.cidr_block).network_address + 1
+        assert s.virtual_router_ip == str(first), (s.display_name, s.cidr_block, s.virtual_router_ip)

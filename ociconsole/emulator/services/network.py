@@ -275,11 +275,10 @@ def _subnet_check(ctx: Context, b: dict, existing: dict | None) -> dict:
     prohibit = b.get("prohibitPublicIpOnVnic")
     if prohibit is None:
         prohibit = bool(b.get("prohibitInternetIngress", False))
-    hosts = list(net.hosts())
     out = {"cidrBlock": str(net), "ipv4CidrBlocks": [str(net)], "routeTableId": rt_id,
            "securityListIds": list(sl_ids), "dhcpOptionsId": dhcp_id, "prohibitPublicIpOnVnic": prohibit,
            "prohibitInternetIngress": prohibit,
-           "virtualRouterIp": str(hosts[0]) if hosts else str(net.network_address),
+           "virtualRouterIp": router_ip(net),
            "virtualRouterMac": "00:00:17:" + ":".join(f"{x:02X}" for x in ctx.core.rng.randbytes(3))}
     if dns:
         out.update(dnsLabel=dns, subnetDomainName=f"{dns}.{vcn['vcnDomainName']}")
@@ -601,6 +600,12 @@ def get_public_ip_by_ip_address(ctx: Context):
         if p.get("ipAddress") == addr and p.get("lifecycleState") != "TERMINATED":
             return p
     raise not_found("public IP", addr)
+
+
+def router_ip(net) -> str:
+    """A subnet's virtual router: its first host address (not every host listed to take the first: a /16 has
+    65,534)."""
+    return str(next(iter(net.hosts()), net.network_address))
 
 
 # ---------------------------------------------------------------- seed
