@@ -65,15 +65,16 @@ _CHECK_OPS_ENV = "OCICONSOLE_CHECK_OPS"
 
 
 def pytest_xdist_auto_num_workers(config):
-    """`-n auto` (pyproject's addopts): one worker more than the cores this process may use. A quarter of the
-    suite's time is spent waiting (lifecycles on the sandbox, the console's polls, outages being noticed), so
-    one worker per core leaves the cores idle that long: on 2 cores, 2 workers took 319 s (428 s of CPU),
-    3 workers 231 s (397 s of CPU), measured the same hour."""
+    """`-n auto` (pyproject's addopts): two workers more than the cores this process may use. Much of the suite's
+    time is spent waiting (lifecycles on the sandbox, the console's polls, outages being noticed), so one worker
+    per core leaves the cores idle that long: on 2 cores, 2 workers took 319 s (428 s of CPU), 3 workers 231 s
+    (397 s of CPU), measured the same hour; later, in interleaved runs, 4 workers took 205, 207 and 205 s against
+    222 and 223 s for 3 (~15 s more CPU), and 5 workers 216 s (~35 s more CPU than 4)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # (not on Linux)
         cores = os.cpu_count() or 1
-    return cores + 1
+    return cores + 2
 
 
 def pytest_configure(config):
