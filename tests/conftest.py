@@ -68,8 +68,9 @@ def pytest_xdist_auto_num_workers(config):
     """`-n auto` (pyproject's addopts): two workers more than the cores this process may use. Much of the suite's
     time is spent waiting (lifecycles on the sandbox, the console's polls, outages being noticed), so one worker
     per core leaves the cores idle that long: on 2 cores, 2 workers took 319 s (428 s of CPU), 3 workers 231 s
-    (397 s of CPU), measured the same hour; later, in interleaved runs, 4 workers took 205, 207 and 205 s against
-    222 and 223 s for 3 (~15 s more CPU), and 5 workers 216 s (~35 s more CPU than 4)."""
+    (397 s of CPU), measured the same hour. Later, in interleaved runs: in a working tree, 4 workers took 205,
+    207 and 205 s against 222 and 223 s for 3 (~15 s more CPU), and 5 workers 216 s (~35 s more CPU than 4); in
+    a clean clone's CI environment, 4 workers took 228 and 230 s against 229 and 242 s for 3 (~40 s more CPU)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # (not on Linux)
