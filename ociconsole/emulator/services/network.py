@@ -686,7 +686,7 @@ def seed_vcn(seed, region: str, comp: str, name: str, cidr: str, dns: str) -> di
             subnetDomainName=f"{sname}.{dns}.oraclevcn.com",
             routeTableId=rt_id if public else private_rt["id"], securityListIds=[sl_id], dhcpOptionsId=dhcp_id,
             prohibitPublicIpOnVnic=not public, prohibitInternetIngress=not public,
-            virtualRouterIp=str(net.network_address + 1), virtualRouterMac="00:00:17:" + ":".join(
+            virtualRouterIp=router_ip(net), virtualRouterMac="00:00:17:" + ":".join(
                 f"{x:02X}" for x in seed.rng.randbytes(3))))
     return vcn
 
