@@ -550,6 +550,7 @@ def main() -> int:
     Path(a.json).write_text(json.dumps({"machine": m, "runs": a.runs, "tenancy": {"compartments": comps,
                                         "instances": insts, "latency_ms": LATENCY_MS},
                                         "imports_s": dict(imports), "imports_bytecode_cached_s": dict(imports_pyc),
+                                        "own_import_qt_types_first_s": own_qt_first,
                                         "results": rows}, indent=2))
     print(f"\nevery sample: {a.json}")
     shutil.rmtree(work, ignore_errors=True)
